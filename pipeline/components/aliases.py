@@ -1,0 +1,250 @@
+"""``news_alias_linker``: give every mention an entity id shared by the aliases of one entity.
+
+Within one document, in three steps:
+
+1. **Acronym definitions**: ``Islamic State (IS)`` defines ``IS``; the acronym becomes a mention
+   of the long form's entity (and of its label) wherever it occurs.
+2. **Recurring names**: a name recognised once is also found where it recurs unrecognised
+   (the full form, a defined acronym, or a person's surname such as ``Shaibani``).
+3. **Linking**: mentions with the same core name (articles, possessives and particles such as
+   ``al-`` removed) share an entity; a person's surname or shortened name joins the one full
+   name it fits (``Shaibani`` -> ``Asaad al-Shaibani``) and stays apart when several fit
+   (two people named Hussein); an acronym joins the long form it was defined for, or else the
+   one same-label name whose initials it spells (``U.S.`` -> ``United States``).
+
+Ids go to ``Span._.entity_id`` as ``E<n>``, numbered by first mention; the exported tables
+prefix the document id (``<doc_id>:E<n>``) so that an id names one entity in the corpus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..names import (
+    PARTICLES,
+    acronym_key,
+    core_tokens,
+    initials,
+    is_acronym,
+    is_short_form,
+    name_key,
+    name_tokens,
+)
+from .spans import set_entities
+
+_OPEN, _CLOSE = {"(", "["}, {")", "]"}
+
+
+@dataclass
+class _Mention:
+    span: Span
+    core: tuple[str, ...]
+    acronym: str  # acronym key ("US") when the mention is an acronym, else ""
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # The earlier mention stays the root, so ids follow first mentions.
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+class AliasLinker:
+    """Link the mentions of one entity within a document (see the module docstring)."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        person_labels: list[str],
+        define_acronyms: bool,
+        link_initials: bool,
+        recover_recurring: bool,
+        recover_surnames: bool,
+        min_surname_chars: int,
+    ) -> None:
+        self.name = name
+        self.person_labels = set(person_labels)
+        self.define_acronyms = define_acronyms
+        self.link_initials = link_initials
+        self.recover_recurring = recover_recurring
+        self.recover_surnames = recover_surnames
+        self.min_surname_chars = min_surname_chars
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        acronyms: dict[str, str] = {}
+        if self.define_acronyms:
+            ents += self._acronym_definitions(doc, ents, acronyms)
+        if self.recover_recurring:
+            ents += self._recurring(doc, ents)
+        if len(ents) != len(doc.ents):
+            set_entities(doc, ents)
+        doc._.acronyms = acronyms
+        self._link(doc, acronyms)
+        return doc
+
+    # -- 1. acronym definitions -------------------------------------------------------------
+    def _acronym_definitions(self, doc: Doc, ents: list[Span], acronyms: dict[str, str]) -> list[Span]:
+        covered = {i for ent in ents for i in range(ent.start, ent.end)}
+        added = []
+        for ent in ents:
+            i = ent.end
+            if i + 2 >= len(doc) or doc[i].text not in _OPEN or doc[i + 2].text not in _CLOSE:
+                continue
+            short = doc[i + 1].text
+            if not is_acronym(short) or is_acronym(ent.text):
+                continue
+            key = acronym_key(short)
+            # The acronym must start like the long form (``Islamic State (IS)``, not ``Baghdad (AP)``).
+            long_core = core_tokens(name_tokens(ent.text))
+            if not long_core or long_core[0][:1].upper() != key[:1]:
+                continue
+            acronyms.setdefault(key, ent.text)
+            if i + 1 not in covered:
+                span = Span(doc, i + 1, i + 2, label=ent.label_)
+                span._.component = self.name
+                added.append(span)
+                covered.add(i + 1)
+        return added
+
+    # -- 2. recurring names -----------------------------------------------------------------
+    def _recurring(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        forms: dict[tuple[str, ...], str | None] = {}
+        surnames: dict[str, set[tuple[str, ...]]] = {}
+        surname_labels: dict[str, str] = {}
+        for ent in ents:
+            words = tuple(t.text for t in ent)
+            forms[words] = ent.label_ if forms.get(words, ent.label_) == ent.label_ else None
+            if self.recover_surnames and ent.label_ in self.person_labels and len(ent) > 1:
+                last = ent[-1].text
+                if len(last) >= self.min_surname_chars and last[:1].isupper() and last.lower() not in PARTICLES:
+                    surnames.setdefault(last, set()).add(core_tokens(name_tokens(ent.text)))
+                    surname_labels[last] = ent.label_
+        for last, fulls in surnames.items():
+            # A surname shared by two different people is no evidence for either.
+            if len(fulls) == 1 and (last,) not in forms:
+                forms[(last,)] = surname_labels[last]
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for words, label in forms.items():
+            if label is not None and words and words[0][:1].isupper():
+                index.setdefault(words[0], []).append(words)
+        for candidates in index.values():
+            candidates.sort(key=len, reverse=True)
+        covered = bytearray(len(doc))
+        for ent in ents:
+            covered[ent.start : ent.end] = b"\x01" * len(ent)
+        added = []
+        i = 0
+        while i < len(doc):
+            candidates = None if covered[i] else index.get(doc[i].text)
+            if candidates:
+                for words in candidates:
+                    end = i + len(words)
+                    if end <= len(doc) and not any(covered[i:end]) and tuple(t.text for t in doc[i:end]) == words:
+                        # A lone surname followed by another capitalised word is a different name.
+                        if len(words) == 1 and end < len(doc) and doc[end].is_title and not covered[end]:
+                            continue
+                        span = Span(doc, i, end, label=forms[words])
+                        span._.component = self.name
+                        added.append(span)
+                        covered[i:end] = b"\x01" * len(words)
+                        i = end - 1
+                        break
+            i += 1
+        return added
+
+    # -- 3. linking -------------------------------------------------------------------------
+    def _link(self, doc: Doc, acronyms: dict[str, str]) -> None:
+        mentions = [
+            _Mention(ent, name_key(ent.text), acronym_key(ent.text) if is_acronym(ent.text) else "")
+            for ent in doc.ents
+        ]
+        uf = _UnionFind(len(mentions))
+        first_by_key: dict[tuple[str, tuple[str, ...]], int] = {}
+        for i, m in enumerate(mentions):
+            key = (m.span.label_, m.core)
+            if key in first_by_key:
+                uf.union(first_by_key[key], i)
+            else:
+                first_by_key[key] = i
+        defined = {key: core_tokens(name_tokens(long)) for key, long in acronyms.items()}
+        for i, m in enumerate(mentions):
+            if not m.acronym:
+                continue
+            target = None
+            if m.acronym in defined:
+                target = self._unique(uf, first_by_key, lambda k: k[1] == defined[m.acronym])
+            elif self.link_initials:
+                target = self._unique(
+                    uf, first_by_key, lambda k: k[0] == m.span.label_ and initials(" ".join(k[1])) == m.acronym
+                )
+            if target is not None:
+                uf.union(target, i)
+        # Shortened person names join the single full name they fit, longest names first.
+        person_keys = sorted(
+            (k for k in first_by_key if k[0] in self.person_labels), key=lambda k: len(k[1]), reverse=True
+        )
+        for key in person_keys:
+            i = first_by_key[key]
+            target = self._unique(
+                uf, first_by_key, lambda k: k[0] == key[0] and is_short_form(key[1], k[1])
+            )
+            if target is not None:
+                uf.union(target, i)
+        numbers: dict[int, int] = {}
+        for i, m in enumerate(mentions):
+            root = uf.find(i)
+            number = numbers.setdefault(root, len(numbers) + 1)
+            m.span._.entity_id = f"E{number}"
+
+    @staticmethod
+    def _unique(uf: _UnionFind, first_by_key: dict, accept) -> int | None:
+        """The one entity (as a mention index) among the keys ``accept`` takes, or None."""
+        roots = {uf.find(i) for key, i in first_by_key.items() if accept(key)}
+        return roots.pop() if len(roots) == 1 else None
+
+
+@Language.factory(
+    "news_alias_linker",
+    default_config={
+        "person_labels": ["PERSON", "PER"],
+        "define_acronyms": True,
+        "link_initials": True,
+        "recover_recurring": True,
+        "recover_surnames": True,
+        "min_surname_chars": 3,
+    },
+)
+def make_alias_linker(
+    nlp: Language,
+    name: str,
+    person_labels: list[str],
+    define_acronyms: bool,
+    link_initials: bool,
+    recover_recurring: bool,
+    recover_surnames: bool,
+    min_surname_chars: int,
+) -> AliasLinker:
+    return AliasLinker(
+        name,
+        person_labels=person_labels,
+        define_acronyms=define_acronyms,
+        link_initials=link_initials,
+        recover_recurring=recover_recurring,
+        recover_surnames=recover_surnames,
+        min_surname_chars=min_surname_chars,
+    )

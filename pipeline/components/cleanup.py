@@ -1,0 +1,152 @@
+"""``news_span_cleanup``: trim and repair entity spans before labels are normalised.
+
+Records where each span came from (``Span._.component``) and the recogniser's own label
+(``Span._.model_label``), then:
+
+* drops a leading article (``the Islamic State`` -> ``Islamic State``) and a trailing
+  possessive token (``Assad ’s`` -> ``Assad``);
+* drops leading titles from people (``Prime Minister Sudani`` -> ``Sudani``);
+* merges people split at a name particle or into adjacent pieces
+  (``Abdullah Makki`` + ``Muslih al-Rufayi``);
+* drops spans with no letter in them (``©``, ``--``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..names import PARTICLES, POSSESSIVE_SUFFIXES
+from .spans import copy_span, set_entities
+
+DEFAULT_TITLES = [
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "sheikh", "sheik",
+    "president", "vice", "prime", "minister", "foreign", "interior", "defence", "defense",
+    "secretary", "general", "gen", "col", "colonel", "lt", "major", "maj", "capt", "captain",
+    "sgt", "king", "queen", "prince", "princess", "emir", "sultan", "pope", "imam", "rev",
+    "senator", "sen", "rep", "representative", "governor", "gov", "mayor", "chancellor",
+    "ambassador", "judge", "justice", "commander", "chief", "leader", "spokesman",
+    "spokeswoman", "interim", "former", "late", "acting", "deputy", "premier",
+]  # fmt: skip
+
+
+class SpanCleanup:
+    """Trim articles, possessives and titles; merge split names; record span provenance."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        leading_articles: list[str],
+        titles: list[str],
+        person_labels: list[str],
+        merge_labels: list[str],
+        rule_spans_key: str | None,
+        rule_component: str,
+        model_component: str,
+    ) -> None:
+        self.name = name
+        self.leading_articles = {a.lower() for a in leading_articles}
+        self.titles = {t.lower().rstrip(".") for t in titles}
+        self.person_labels = set(person_labels)
+        self.merge_labels = set(merge_labels)
+        self.rule_spans_key = rule_spans_key
+        self.rule_component = rule_component
+        self.model_component = model_component
+
+    def __call__(self, doc: Doc) -> Doc:
+        rule_spans: set[tuple[int, int, str]] = set()
+        if self.rule_spans_key and self.rule_spans_key in doc.spans:
+            rule_spans = {(s.start, s.end, s.label_) for s in doc.spans[self.rule_spans_key]}
+        spans = []
+        for ent in doc.ents:
+            span = ent
+            if span._.component is None:
+                from_rule = (ent.start, ent.end, ent.label_) in rule_spans
+                span._.component = self.rule_component if from_rule else self.model_component
+            if span._.model_label is None:
+                span._.model_label = span.label_
+            trimmed = self._trim(span)
+            if trimmed is not None:
+                spans.append(trimmed)
+        set_entities(doc, self._merge(spans))
+        return doc
+
+    def _trim(self, span: Span) -> Span | None:
+        start, end = span.start, span.end
+        doc = span.doc
+        while start < end and doc[start].lower_ in self.leading_articles:
+            start += 1
+        while end > start and doc[end - 1].text in POSSESSIVE_SUFFIXES:
+            end -= 1
+        if span.label_ in self.person_labels:
+            # Keep at least one word, and only strip a title before a capitalised word.
+            while (
+                end - start > 1
+                and doc[start].lower_.rstrip(".") in self.titles
+                and doc[start + 1].text[:1].isupper()
+            ):
+                start += 1
+        if start >= end or not any(ch.isalpha() for ch in doc[start:end].text):
+            return None
+        if (start, end) == (span.start, span.end):
+            return span
+        return copy_span(span, start, end)
+
+    def _merge(self, spans: Iterable[Span]) -> list[Span]:
+        """Join same-label neighbours separated by nothing or by name particles only."""
+        merged: list[Span] = []
+        for span in sorted(spans, key=lambda s: s.start):
+            if merged and span.label_ in self.merge_labels and merged[-1].label_ == span.label_:
+                prev = merged[-1]
+                gap = span.doc[prev.end : span.start]
+                if prev.end <= span.start and all(self._is_joiner(t.lower_) for t in gap):
+                    joined = copy_span(prev, prev.start, span.end)
+                    joined._.component = self.name
+                    merged[-1] = joined
+                    continue
+            merged.append(span)
+        return merged
+
+    @staticmethod
+    def _is_joiner(word: str) -> bool:
+        return word in PARTICLES or word in {"-", "‐"}
+
+
+@Language.factory(
+    "news_span_cleanup",
+    default_config={
+        "leading_articles": ["the"],
+        "titles": DEFAULT_TITLES,
+        "person_labels": ["PERSON", "PER"],
+        "merge_labels": ["PERSON", "PER"],
+        "rule_spans_key": "rules",
+        "rule_component": "entity_rules",
+        "model_component": "ner",
+    },
+)
+def make_span_cleanup(
+    nlp: Language,
+    name: str,
+    leading_articles: list[str],
+    titles: list[str],
+    person_labels: list[str],
+    merge_labels: list[str],
+    rule_spans_key: str | None,
+    rule_component: str,
+    model_component: str,
+) -> SpanCleanup:
+    return SpanCleanup(
+        nlp,
+        name,
+        leading_articles=leading_articles,
+        titles=titles,
+        person_labels=person_labels,
+        merge_labels=merge_labels,
+        rule_spans_key=rule_spans_key,
+        rule_component=rule_component,
+        model_component=model_component,
+    )

@@ -1,0 +1,36 @@
+"""Helpers for rewriting ``doc.ents`` without losing the pipeline's span attributes.
+
+spaCy keys ``Span._`` values by offsets *and* label, so a span re-made with another label or
+other boundaries starts empty: these helpers carry the values over.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..extensions import SPAN_EXTENSIONS
+
+
+def copy_span(span: Span, start: int | None = None, end: int | None = None, label: str | None = None) -> Span:
+    """A new span over ``span.doc[start:end]`` with ``label``, keeping ``span``'s ``_`` values."""
+    new = Span(
+        span.doc,
+        span.start if start is None else start,
+        span.end if end is None else end,
+        label=span.label_ if label is None else label,
+        kb_id=span.kb_id_,
+        span_id=span.id_,
+    )
+    for name in SPAN_EXTENSIONS:
+        value = span._.get(name)
+        if value is not None:
+            new._.set(name, value)
+    return new
+
+
+def set_entities(doc: Doc, spans: Iterable[Span]) -> None:
+    """Set ``doc.ents`` to ``spans``, resolving overlaps in favour of the longest span."""
+    doc.set_ents(filter_spans(spans), default="outside")

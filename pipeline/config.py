@@ -1,0 +1,93 @@
+"""Loading a pipeline config and building the spaCy pipeline it describes.
+
+The same route as ``spacy assemble``: components with ``source`` come from a trained pipeline
+(an installed package or a folder), the others are created and initialized from the config.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import spacy
+from confection import Config
+from spacy.language import Language
+from spacy.util import get_sourced_components, load_config, load_model_from_config, registry
+
+from . import components as _components  # noqa: F401  (registers the factories)
+from .readers import ArticleReader
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.cfg"
+#: Top-level config sections that are the pipeline's own, not spaCy's.
+PIPELINE_SECTIONS = ("reader", "export")
+KNOWN_SECTIONS = ("paths", "system", "nlp", "components", "corpora", "training", "pretraining", "initialize", *PIPELINE_SECTIONS)
+
+
+class ConfigError(ValueError):
+    """A config that names something unknown or cannot be built."""
+
+
+def load_pipeline_config(path: Path | str | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """The config at ``path`` (default ``configs/default.cfg``) with dotted ``overrides`` applied."""
+    path = Path(path) if path is not None else DEFAULT_CONFIG
+    if not path.exists():
+        raise ConfigError(f"Config file {path} not found; pass --config with a path to a .cfg file.")
+    config = load_config(path, overrides=overrides or {}, interpolate=False)
+    for section in config:
+        if section not in KNOWN_SECTIONS:
+            hint = difflib.get_close_matches(section, KNOWN_SECTIONS, n=1)
+            suggestion = f" Did you mean [{hint[0]}]?" if hint else ""
+            raise ConfigError(f"Unknown section [{section}] in {path}.{suggestion}")
+    return config
+
+
+def build_nlp(config: Config) -> Language:
+    """The spaCy pipeline the config's ``[nlp]``/``[components]``/``[initialize]`` describe."""
+    nlp = load_model_from_config(config, auto_fill=True)
+    sourced = get_sourced_components(config.interpolate())
+    nlp._link_components()
+    # Initialize only what was not sourced, so trained weights stay as they are.
+    with nlp.select_pipes(disable=[name for name in sourced if name in nlp.pipe_names]):
+        nlp.initialize()
+    return nlp
+
+
+def build_reader(config: Config) -> ArticleReader:
+    """The ``[reader]`` section as an :class:`ArticleReader` (defaults when absent)."""
+    section = config.interpolate().get("reader")
+    if not section:
+        return ArticleReader()
+    return registry.resolve({"reader": section})["reader"]
+
+
+def export_settings(config: Config) -> dict[str, Any]:
+    return dict(config.interpolate().get("export", {}))
+
+
+def load_pipeline(path: Path | str | None = None, overrides: dict[str, Any] | None = None) -> tuple[Language, Config]:
+    """Config and pipeline in one call, for notebooks: ``nlp, config = load_pipeline()``."""
+    config = load_pipeline_config(path, overrides)
+    return build_nlp(config), config
+
+
+def model_description(nlp: Language, config: Config) -> dict[str, Any]:
+    """Name and version of the pipeline, and of the trained pipelines its components come from."""
+    sources: dict[str, dict[str, Any]] = {}
+    components = config.interpolate().get("components", {})
+    for name, settings in components.items():
+        source = settings.get("source")
+        if source is None:
+            continue
+        source = str(source)
+        try:
+            folder = Path(source) if Path(source).exists() else spacy.util.get_package_path(source)
+            meta = spacy.util.load_meta(folder / "meta.json")
+        except Exception:  # noqa: BLE001  (a description, not a check: the model already loaded)
+            meta = {}
+        sources[name] = {"model": source, "name": meta.get("name"), "version": meta.get("version")}
+    return {
+        "pipeline": list(nlp.pipe_names),
+        "spacy_version": spacy.__version__,
+        "sources": sources,
+    }

@@ -1,0 +1,32 @@
+"""The custom attributes the pipeline's stages write on Docs and Spans.
+
+Registered once, at import, so every process (spaCy workers, Dask workers) has them.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+#: Span attributes: set on every entity in ``doc.ents`` by the pipeline's stages.
+SPAN_EXTENSIONS: dict[str, object] = {
+    "model_label": None,  # the label the recogniser (or rule) gave before normalisation
+    "component": None,  # which stage produced the span
+    "entity_id": None,  # document-level entity (alias_linker)
+    "canonical_id": None,  # corpus-level entity (resolve, after all documents)
+    "score": None,  # confidence where the stage has one
+}
+#: Doc attributes.
+DOC_EXTENSIONS: dict[str, object] = {
+    "doc_id": None,
+    "acronyms": None,  # {acronym: long form} defined in the text, e.g. {"IS": "Islamic State"}
+}
+
+
+def register_extensions() -> None:
+    """Register the pipeline's ``Doc._`` and ``Span._`` attributes (idempotent)."""
+    for name, default in SPAN_EXTENSIONS.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+    for name, default in DOC_EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)

@@ -1,0 +1,109 @@
+"""Name normalisation shared by the alias linker (within a document) and the corpus resolver.
+
+Pure functions on strings: no spaCy objects, so they run the same in every engine.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Lower-cased name particles that are not a name on their own (``al-Shaibani`` = ``Shaibani``).
+PARTICLES = frozenset(
+    "al el ul bin ibn bint ben abu abd abdel abdul bou van von der den de da di du la le del dos".split()
+)
+#: Words that may open a possessive or a leading article in a span.
+LEADING_ARTICLES = frozenset({"the"})
+POSSESSIVE_SUFFIXES = ("'s", "’s", "'", "’")
+#: Function words skipped when forming initials (``Bank of England`` -> ``BE``).
+ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "in", "on", "&", "de", "la", "du"})
+
+_SPLIT = re.compile(r"[\s\-‐‑–—_/]+")
+_STRIP = re.compile(r"^[^\w]+|[^\w]+$")
+_ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z0-9&]{1,7}$|^(?:[A-Z]\.)+[A-Z]\.?$")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text`` (``Shaibani`` ~ ``shaibani``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def strip_possessive(text: str) -> str:
+    """``Assad’s`` -> ``Assad``; leaves other text alone."""
+    for suffix in POSSESSIVE_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def name_tokens(text: str) -> tuple[str, ...]:
+    """Folded word tokens of a name, without a leading ``the`` or a trailing possessive.
+
+    ``the Islamic State's`` -> ``("islamic", "state")``; ``al-Shaibani`` -> ``("al", "shaibani")``.
+    """
+    words = [_STRIP.sub("", w) for w in _SPLIT.split(strip_possessive(text.strip()))]
+    words = [fold(w) for w in words if w]
+    if len(words) > 1 and words[0] in LEADING_ARTICLES:
+        words = words[1:]
+    return tuple(words)
+
+
+def core_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Name tokens without particles (``("al", "shaibani")`` -> ``("shaibani",)``).
+
+    Keeps the tokens as they are when nothing but particles would remain (``Abu``).
+    """
+    core = tuple(t for t in tokens if t not in PARTICLES)
+    return core or tokens
+
+
+def is_acronym(text: str) -> bool:
+    """True for ``IS``, ``ISIL``, ``U.S.``, ``NATO``; false for ``Iraq`` or ``I``."""
+    return bool(_ACRONYM.match(text.strip()))
+
+
+def acronym_key(text: str) -> str:
+    """``U.S.`` -> ``US``: the letters of an acronym, without dots or spaces."""
+    return re.sub(r"[.\s]", "", text).upper()
+
+
+def initials(text: str) -> str:
+    """Initials of a multi-word name: ``Islamic State`` -> ``IS``, ``United States`` -> ``US``.
+
+    Function words are skipped; returns ``""`` for single words.
+    """
+    words = [w for w in _SPLIT.split(strip_possessive(text.strip())) if w]
+    words = [w for w in words if fold(w) not in ACRONYM_STOPWORDS]
+    if len(words) < 2:
+        return ""
+    return "".join(w[0] for w in words).upper()
+
+
+def is_short_form(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """Whether ``short`` names the same person as ``full`` by surname or a shortened name.
+
+    ``short`` must be shorter, end with the same surname, and keep ``full``'s word order:
+    ``Shaibani`` ~ ``Asaad Shaibani``; ``Abdullah Rufayi`` ~ ``Abdullah Makki Muslih Rufayi``.
+    Both are core tokens (particles removed).
+    """
+    if not short or len(short) >= len(full) or short[-1] != full[-1]:
+        return False
+    it = iter(full)
+    return all(word in it for word in short)
+
+
+def slug(text: str) -> str:
+    """A readable, stable key for a name: ``Asaad al-Shaibani`` -> ``asaad-al-shaibani``."""
+    return "-".join(name_tokens(text)) or fold(text.strip())
+
+
+def name_key(text: str) -> tuple[str, ...]:
+    """The key two forms of one name share: core tokens, or the letters of an acronym.
+
+    ``the Islamic State's`` -> ``("islamic", "state")``; ``U.S.`` and ``US`` -> ``("us",)``;
+    ``al-Shaibani`` -> ``("shaibani",)``.
+    """
+    if is_acronym(text):
+        return (acronym_key(text).lower(),)
+    return core_tokens(name_tokens(text))

@@ -1,0 +1,72 @@
+"""Decoding bytes to text, and ``.txt`` articles as users save them from news sites."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Share of control characters above which a file is taken for binary.
+MAX_CONTROL_SHARE = 0.05
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class DecodeError(ValueError):
+    """Bytes that are not text in any encoding we can recognise."""
+
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Text and the encoding used: the given one, else UTF-8 (with or without BOM), else detected.
+
+    Raises DecodeError for binary data (NUL bytes) or bytes no encoding explains.
+    """
+    if b"\x00" in data:
+        raise DecodeError("binary file (contains NUL bytes), not text")
+    if encoding:
+        return data.decode(encoding), encoding
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise DecodeError("not text in any recognised encoding")
+    return str(best), best.encoding
+
+
+def looks_binary(text: str) -> bool:
+    """True when control characters make up more than a small share of ``text``."""
+    return bool(text) and len(_CONTROL.findall(text)) / len(text) > MAX_CONTROL_SHARE
+
+
+@dataclass
+class ParsedText:
+    title: str | None
+    source: str | None
+    text: str
+
+
+def parse_saved_article(raw: str, boilerplate: list[re.Pattern[str]], source_prefix: str) -> ParsedText:
+    """Split a saved news page into headline, source and analysed text.
+
+    The first non-empty line is the headline (kept as the first line of the text, since
+    headlines name entities too); a ``source_prefix`` line (``Original Source: …``) becomes
+    the source and leaves the text; lines matching a ``boilerplate`` pattern are dropped.
+    Line ends are normalised to ``\\n``.
+    """
+    kept: list[str] = []
+    source = None
+    for line in raw.splitlines():
+        stripped = line.strip()
+        if source_prefix and stripped.startswith(source_prefix):
+            source = stripped[len(source_prefix) :].strip() or None
+            continue
+        if any(p.search(line) for p in boilerplate):
+            continue
+        kept.append(line.rstrip())
+    text = "\n".join(kept).strip()
+    title = next((line.strip() for line in kept if line.strip()), None)
+    return ParsedText(title=title, source=source, text=text)

@@ -1,0 +1,158 @@
+"""Corpus resolution: one ``canonical_id`` for the same entity in every document.
+
+A reduction over compact per-entity summaries, never over Docs: engines feed each
+document entity's ``(label, name, aliases, kb_id)`` to :meth:`CorpusResolver.add`, resolvers
+built on different partitions combine with :meth:`CorpusResolver.merge`, and
+:meth:`CorpusResolver.resolve` clusters the distinct summaries:
+
+* summaries sharing a *strong* key merge: a name's key (:func:`names.name_key`) with its label,
+  or a curated ``kb_id``; a person's lone surname is strong only where it is all a document
+  had (``Hussein`` alone), never as an alias of a full name (so ``Fuad Hussein`` and
+  ``Saddam Hussein`` stay apart);
+* a surname-only cluster joins the single full-name cluster with that surname, and stays
+  apart when there are several (ambiguous) or none.
+
+Ids are a hash of label and representative name, so the same input gives the same ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .names import name_key
+from .rows import fullest_form
+
+SummaryKey = tuple[str, str, tuple[str, ...], str | None]  # label, name, aliases, kb_id
+#: Length of the hexadecimal hash in a canonical id.
+ID_HEX_CHARS = 12
+
+
+def canonical_id_for(label: str, name: str) -> str:
+    digest = hashlib.sha1(f"{label}\t{name}".encode("utf8")).hexdigest()[:ID_HEX_CHARS]
+    return f"{label}:{digest}"
+
+
+@dataclass
+class Cluster:
+    canonical_id: str
+    label: str
+    name: str
+    aliases: list[str]
+    kb_id: str | None
+    mention_count: int
+
+
+@dataclass
+class Resolution:
+    """The result: summary -> canonical id, and one :class:`Cluster` per canonical id."""
+
+    by_summary: dict[SummaryKey, str]
+    clusters: dict[str, Cluster]
+
+    def canonical_id(self, label: str, name: str, aliases: Iterable[str], kb_id: str | None) -> str | None:
+        return self.by_summary.get((label, name, tuple(aliases), kb_id))
+
+
+@dataclass
+class CorpusResolver:
+    """Accumulates entity summaries; mergeable, so it works as a reduction (see module doc)."""
+
+    person_labels: frozenset[str] = frozenset({"PERSON", "PER"})
+    mentions: Counter = field(default_factory=Counter)  # SummaryKey -> mention count
+
+    def add(self, label: str, name: str, aliases: Iterable[str], kb_id: str | None, mention_count: int) -> None:
+        self.mentions[(label, name, tuple(aliases), kb_id)] += mention_count
+
+    def add_columns(self, entities: dict[str, list]) -> None:
+        """Add every row of an ``entities`` column dict (see :mod:`pipeline.rows`)."""
+        for row in zip(entities["label"], entities["name"], entities["aliases"], entities["kb_id"], entities["mention_count"]):
+            self.add(*row)
+
+    def merge(self, other: "CorpusResolver") -> "CorpusResolver":
+        self.mentions.update(other.mentions)
+        return self
+
+    def resolve(self) -> Resolution:
+        summaries = sorted(self.mentions)  # sorted: the same clusters and ids on every run
+        parent = list(range(len(summaries)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        def union(a: int, b: int) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+
+        owner: dict[tuple, int] = {}
+        surname_only: list[int] = []
+        for i, (label, name, aliases, kb_id) in enumerate(summaries):
+            keys = {name_key(a) for a in (name, *aliases)}
+            keys.discard(())
+            is_person = label in self.person_labels
+            longest = max((len(k) for k in keys), default=0)
+            strong: set[tuple] = {(label, k) for k in keys if not (is_person and len(k) == 1 and longest > 1)}
+            if kb_id:
+                strong.add(("kb", kb_id))
+            if is_person and longest == 1:
+                surname_only.append(i)
+            for key in strong:
+                if key in owner:
+                    union(owner[key], i)
+                else:
+                    owner[key] = i
+        # Surname-only clusters join the one full-name cluster ending in that surname.
+        by_surname: dict[tuple[str, str], set[int]] = {}
+        for i, (label, name, _aliases, _kb) in enumerate(summaries):
+            key = name_key(name)
+            if label in self.person_labels and len(key) > 1:
+                by_surname.setdefault((label, key[-1]), set()).add(i)
+        for i in surname_only:
+            label, name = summaries[i][0], summaries[i][1]
+            key = name_key(name)
+            candidates = {find(j) for j in by_surname.get((label, key[-1] if key else ""), ())}
+            if len(candidates) == 1:
+                union(candidates.pop(), i)
+        members: dict[int, list[int]] = {}
+        for i in range(len(summaries)):
+            members.setdefault(find(i), []).append(i)
+        by_summary: dict[SummaryKey, str] = {}
+        clusters: dict[str, Cluster] = {}
+        for group in members.values():
+            cluster = self._cluster([summaries[i] for i in group])
+            clusters[cluster.canonical_id] = cluster
+            for i in group:
+                by_summary[summaries[i]] = cluster.canonical_id
+        return Resolution(by_summary, clusters)
+
+    def _cluster(self, group: list[SummaryKey]) -> Cluster:
+        labels: Counter = Counter()
+        kb_ids: Counter = Counter()
+        names: Counter = Counter()
+        aliases: set[str] = set()
+        for key in group:
+            label, name, alias_list, kb_id = key
+            count = self.mentions[key]
+            labels[label] += count
+            names[name] += count
+            aliases.update(alias_list)
+            if kb_id:
+                kb_ids[kb_id] += count
+        label = labels.most_common(1)[0][0] if len(labels) == 1 else max(sorted(labels), key=labels.__getitem__)
+        # The fullest name; among equally full names the most mentioned, then alphabetical.
+        ordered = sorted(names, key=lambda n: (-names[n], n))
+        name = fullest_form(ordered)
+        return Cluster(
+            canonical_id=canonical_id_for(label, name),
+            label=label,
+            name=name,
+            aliases=sorted(aliases),
+            kb_id=max(sorted(kb_ids), key=kb_ids.__getitem__) if kb_ids else None,
+            mention_count=sum(self.mentions[key] for key in group),
+        )

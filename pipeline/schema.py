@@ -1,0 +1,95 @@
+"""The output tables, defined once. Every writer (local, multi-process, Dask) uses these schemas.
+
+Offsets are character offsets into ``documents.text`` (Python string indices), so
+``text[start_char:end_char] == mention.text``.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+DOCUMENTS = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("path", pa.string()),
+        pa.field("line", pa.int64()),  # line (JSONL) or row (CSV, Parquet) in the file; null for whole files
+        pa.field("title", pa.string()),
+        pa.field("source", pa.string()),
+        pa.field("published", pa.string()),  # as given in the input
+        pa.field("text", pa.large_string()),  # exactly the text analysed
+        pa.field("encoding", pa.string()),
+        pa.field("n_chars", pa.int64()),
+        pa.field("n_tokens", pa.int64()),
+        pa.field("n_sentences", pa.int64()),
+        pa.field("status", pa.string(), nullable=False),  # "ok" or "error"
+        pa.field("error", pa.string()),
+    ]
+)
+
+SENTENCES = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("sentence_id", pa.int32(), nullable=False),
+        pa.field("start_char", pa.int64(), nullable=False),
+        pa.field("end_char", pa.int64(), nullable=False),
+        pa.field("text", pa.string()),
+    ]
+)
+
+MENTIONS = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("mention_id", pa.int32(), nullable=False),
+        pa.field("sentence_id", pa.int32()),
+        pa.field("start_char", pa.int64(), nullable=False),
+        pa.field("end_char", pa.int64(), nullable=False),
+        pa.field("text", pa.string()),
+        pa.field("label", pa.string()),  # PERSON / ORG / LOC
+        pa.field("model_label", pa.string()),  # the recogniser's or rule's label before mapping
+        pa.field("component", pa.string()),  # the stage that produced the mention
+        pa.field("score", pa.float32()),  # null where the stage gives none
+        pa.field("kb_id", pa.string()),  # id from a curated pattern or alias table, if any
+        pa.field("entity_id", pa.string()),  # "<doc_id>:E<n>", shared by aliases in a document
+        pa.field("canonical_id", pa.string()),  # shared by the same entity across the corpus
+    ]
+)
+
+ENTITIES = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("entity_id", pa.string(), nullable=False),
+        pa.field("canonical_id", pa.string()),
+        pa.field("label", pa.string()),
+        pa.field("name", pa.string()),  # the fullest form in the document
+        pa.field("aliases", pa.list_(pa.string())),  # every distinct form, sorted
+        pa.field("kb_id", pa.string()),
+        pa.field("mention_count", pa.int32()),
+        pa.field("first_char", pa.int64()),
+    ]
+)
+
+CORPUS_ENTITIES = pa.schema(
+    [
+        pa.field("canonical_id", pa.string(), nullable=False),
+        pa.field("label", pa.string()),
+        pa.field("name", pa.string()),
+        pa.field("aliases", pa.list_(pa.string())),
+        pa.field("kb_id", pa.string()),
+        pa.field("doc_count", pa.int64()),
+        pa.field("mention_count", pa.int64()),
+    ]
+)
+
+#: Table name -> schema, in the order the tables are described in the README.
+TABLES: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS,
+    "sentences": SENTENCES,
+    "mentions": MENTIONS,
+    "entities": ENTITIES,
+    "corpus_entities": CORPUS_ENTITIES,
+}
+
+
+def empty_columns(schema: pa.Schema) -> dict[str, list]:
+    """A column -> [] dict for building a batch of ``schema`` rows."""
+    return {name: [] for name in schema.names}

@@ -1,0 +1,86 @@
+import pytest
+from conftest import ent_tuples, make_doc
+
+from pipeline.components.aliases import make_alias_linker
+
+
+@pytest.fixture
+def linker(blank):
+    return make_alias_linker(
+        blank, "alias_linker", person_labels=["PERSON"], define_acronyms=True, link_initials=True,
+        recover_recurring=True, recover_surnames=True, min_surname_chars=3,
+    )  # fmt: skip
+
+
+def entity_of(doc, text, occurrence=0):
+    return [e for e in doc.ents if e.text == text][occurrence]._.entity_id
+
+
+def test_surname_links_to_full_name_with_particle(blank, linker):
+    doc = make_doc(blank, "Asaad al-Shaibani visited Baghdad. Shaibani said more.",
+                   [("Asaad al-Shaibani", "PERSON"), ("Baghdad", "LOC"), ("Shaibani", "PERSON", 1)])  # fmt: skip
+    doc = linker(doc)
+    assert entity_of(doc, "Asaad al-Shaibani") == entity_of(doc, "Shaibani") == "E1"
+    assert entity_of(doc, "Baghdad") == "E2"
+
+
+def test_unrecognised_recurring_surname_is_found(blank, linker):
+    doc = make_doc(blank, "Asaad al-Shaibani visited Iraq. Shaibani, who arrived late, spoke.",
+                   [("Asaad al-Shaibani", "PERSON"), ("Iraq", "LOC")])  # fmt: skip
+    doc = linker(doc)
+    assert ("Shaibani", "PERSON") in ent_tuples(doc)
+    found = [e for e in doc.ents if e.text == "Shaibani"][0]
+    assert found._.component == "alias_linker"
+    assert found._.entity_id == entity_of(doc, "Asaad al-Shaibani")
+
+
+def test_recurring_full_name_and_place_are_found(blank, linker):
+    doc = make_doc(blank, "Talks in Baghdad went well. Baghdad said so.", [("Baghdad", "LOC")])
+    doc = linker(doc)
+    assert ent_tuples(doc) == [("Baghdad", "LOC"), ("Baghdad", "LOC")]
+    assert doc.ents[0]._.entity_id == doc.ents[1]._.entity_id
+
+
+def test_acronym_defined_in_text(blank, linker):
+    text = "Remnants of the Islamic State (IS) group. IS fighters fled."
+    doc = make_doc(blank, text, [("Islamic State", "ORG")])
+    doc = linker(doc)
+    assert ent_tuples(doc) == [("Islamic State", "ORG"), ("IS", "ORG"), ("IS", "ORG")]
+    assert len({e._.entity_id for e in doc.ents}) == 1
+    assert doc._.acronyms == {"IS": "Islamic State"}
+
+
+def test_acronym_needs_matching_initial(blank, linker):
+    doc = make_doc(blank, "Police in Baghdad (AP) said.", [("Baghdad", "LOC")])
+    doc = linker(doc)
+    assert ent_tuples(doc) == [("Baghdad", "LOC")]
+
+
+def test_initials_link_abbreviation(blank, linker):
+    doc = make_doc(blank, "The United States and the U.S. coalition.", [("United States", "LOC"), ("U.S.", "LOC")])
+    doc = linker(doc)
+    assert entity_of(doc, "United States") == entity_of(doc, "U.S.")
+
+
+def test_ambiguous_surname_is_not_merged(blank, linker):
+    text = "Fuad Hussein met Saddam Hussein's son. Hussein left."
+    doc = make_doc(blank, text, [("Fuad Hussein", "PERSON"), ("Saddam Hussein", "PERSON"), ("Hussein", "PERSON", 2)])
+    doc = linker(doc)
+    ids = {e.text: e._.entity_id for e in doc.ents}
+    assert len(set(ids.values())) == 3
+
+
+def test_ambiguous_surname_is_not_recovered(blank, linker):
+    doc = make_doc(blank, "Fuad Hussein met Saddam Hussein. Hussein left.", [("Fuad Hussein", "PERSON"), ("Saddam Hussein", "PERSON")])
+    assert len(linker(doc).ents) == 2
+
+
+def test_same_name_different_label_stays_apart(blank, linker):
+    doc = make_doc(blank, "Jordan visited Jordan.", [("Jordan", "PERSON"), ("Jordan", "LOC", 1)])
+    doc = linker(doc)
+    assert doc.ents[0]._.entity_id != doc.ents[1]._.entity_id
+
+
+def test_lowercase_word_is_not_an_acronym_recurrence(blank, linker):
+    doc = make_doc(blank, "IS fighters left. It is over.", [("IS", "ORG")])
+    assert ent_tuples(linker(doc)) == [("IS", "ORG")]

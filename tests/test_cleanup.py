@@ -1,0 +1,49 @@
+from conftest import ent_tuples, make_doc
+
+from pipeline.components.cleanup import make_span_cleanup
+
+
+def cleanup(nlp, **overrides):
+    config = dict(
+        leading_articles=["the"], titles=["prime", "minister", "president"], person_labels=["PERSON"],
+        merge_labels=["PERSON"], rule_spans_key="rules", rule_component="entity_rules", model_component="ner",
+    )  # fmt: skip
+    config.update(overrides)
+    return make_span_cleanup(nlp, "span_cleanup", **config)
+
+
+def test_strips_article_and_possessive(blank):
+    doc = make_doc(blank, "Fighters of the Islamic State met Bashar al-Assad’s men.", [("the Islamic State", "ORG"), ("Bashar al-Assad’s", "PERSON")])
+    doc = cleanup(blank)(doc)
+    assert ent_tuples(doc) == [("Islamic State", "ORG"), ("Bashar al-Assad", "PERSON")]
+    assert [e._.model_label for e in doc.ents] == ["ORG", "PERSON"]
+
+
+def test_strips_titles_from_people_only(blank):
+    doc = make_doc(blank, "Prime Minister Sudani met the Prime Minister Office.", [("Prime Minister Sudani", "PERSON"), ("Prime Minister Office", "ORG")])
+    assert ent_tuples(cleanup(blank)(doc)) == [("Sudani", "PERSON"), ("Prime Minister Office", "ORG")]
+
+
+def test_merges_a_name_split_in_two(blank):
+    text = "He named Abdullah Makki Muslih al-Rufayi as leader."
+    doc = make_doc(blank, text, [("Abdullah Makki", "PERSON"), ("Muslih al-Rufayi", "PERSON")])
+    doc = cleanup(blank)(doc)
+    assert ent_tuples(doc) == [("Abdullah Makki Muslih al-Rufayi", "PERSON")]
+    assert doc.ents[0]._.component == "span_cleanup"
+
+
+def test_does_not_merge_across_other_words(blank):
+    doc = make_doc(blank, "Sudani and Hussein met.", [("Sudani", "PERSON"), ("Hussein", "PERSON")])
+    assert len(cleanup(blank)(doc).ents) == 2
+
+
+def test_records_provenance_from_rule_spans(blank):
+    doc = make_doc(blank, "IS fighters left Baghdad.", [("IS", "ORG"), ("Baghdad", "GPE")])
+    doc.spans["rules"] = [doc.ents[0]]
+    doc = cleanup(blank)(doc)
+    assert [e._.component for e in doc.ents] == ["entity_rules", "ner"]
+
+
+def test_drops_spans_without_letters(blank):
+    doc = make_doc(blank, "Copyright © 2024 Reuters", [("©", "ORG"), ("Reuters", "ORG")])
+    assert ent_tuples(cleanup(blank)(doc)) == [("Reuters", "ORG")]

@@ -1,0 +1,54 @@
+import pytest
+
+from pipeline.names import acronym_key, core_tokens, initials, is_acronym, is_short_form, name_key, name_tokens
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("the Islamic State's", ("islamic", "state")),
+        ("al-Shaibani", ("al", "shaibani")),
+        ("Bashar al-Assad’s", ("bashar", "al", "assad")),
+        ("Zoë", ("zoe",)),
+        ("the", ("the",)),
+    ],
+)
+def test_name_tokens(text, expected):
+    assert name_tokens(text) == expected
+
+
+def test_core_tokens_drop_particles_but_never_everything():
+    assert core_tokens(("asaad", "al", "shaibani")) == ("asaad", "shaibani")
+    assert core_tokens(("abu",)) == ("abu",)
+
+
+@pytest.mark.parametrize("text", ["IS", "ISIL", "U.S.", "NATO", "U.K."])
+def test_is_acronym(text):
+    assert is_acronym(text)
+
+
+@pytest.mark.parametrize("text", ["Iraq", "I", "is", "Us"])
+def test_is_not_acronym(text):
+    assert not is_acronym(text)
+
+
+def test_acronym_and_initials_meet():
+    assert acronym_key("U.S.") == initials("United States") == "US"
+    assert initials("Islamic State") == "IS"
+    assert initials("Bank of England") == "BE"
+    assert initials("Iraq") == ""
+    assert name_key("U.S.") == name_key("US") == ("us",)
+
+
+@pytest.mark.parametrize(
+    "short,full,expected",
+    [
+        (("shaibani",), ("asaad", "shaibani"), True),
+        (("abdullah", "rufayi"), ("abdullah", "makki", "muslih", "rufayi"), True),
+        (("asaad",), ("asaad", "shaibani"), False),  # a first name alone is not a surname
+        (("rufayi", "abdullah"), ("abdullah", "rufayi"), False),
+        (("asaad", "shaibani"), ("asaad", "shaibani"), False),
+    ],
+)
+def test_is_short_form(short, full, expected):
+    assert is_short_form(short, full) is expected
