@@ -94,7 +94,7 @@ def test_ecbplus_annotated_sentences_chains_and_named():
     assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
         ("Tara Reid", "PERSON", "HUM1"),
         ("Promises", "LOC", "1_1ecbplus#21"),
-        ("actress Reid", "PERSON", "HUM1"),
+        ("Reid", "PERSON", "HUM1"),  # trimmed to the name
         ("People", "ORG", "1_1ecbplus#m4"),
         ("Malibu", "LOC", "1_1ecbplus#m5"),
     ]  # "police" is not named; "The ... Reid" is discontinuous
