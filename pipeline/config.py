@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.util import get_sourced_components, load_config, load_model_from_config, registry
 
 from . import components as _components  # noqa: F401  (registers the factories)
+from . import kb as _kb  # noqa: F401  (registers news.read_patterns.v2)
 from .readers import ArticleReader
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.cfg"

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 from . import __version__
 from .config import build_nlp, build_reader, export_settings, load_pipeline_config, model_description
 from .engines.local import process_articles
+from .geo import DEFAULT_MIN_POPULATION, add_places, cached_gazetteer
 from .readers import find_input_files
 from .resolve import CorpusResolver
 from .schema import TABLES
@@ -85,6 +86,9 @@ def run_pipeline(
         staged.close()
         processing = time.perf_counter() - processing
         corpus = add_canonical_ids(staged.staging, resolver.resolve())
+        if export.get("link_places", True):
+            gazetteer = cached_gazetteer(export.get("aliases"), int(export.get("min_city_population", DEFAULT_MIN_POPULATION)))
+            corpus = add_places(corpus, gazetteer)
         pq.write_table(corpus, table_path(staged.staging, "corpus_entities"))
         seconds = time.perf_counter() - clock
         result = _summarise(staged.staging, n_words, processing, int(export.get("top_entities", DEFAULT_TOP_ENTITIES)))

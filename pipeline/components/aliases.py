@@ -181,6 +181,11 @@ class AliasLinker:
                 uf.union(first_by_key[key], i)
             else:
                 first_by_key[key] = i
+        # A curated id (alias table, patterns) is one entity whatever the form: IS = ISIL = Daesh.
+        first_by_kb: dict[str, int] = {}
+        for i, m in enumerate(mentions):
+            if m.span.id_:
+                uf.union(first_by_kb.setdefault(m.span.id_, i), i)
         defined = {key: core_tokens(name_tokens(long)) for key, long in acronyms.items()}
         for i, m in enumerate(mentions):
             if not m.acronym:
