@@ -133,8 +133,13 @@ def evaluate(
     """
     from .evaluate import evaluate as run_evaluation
 
+    from spacy.cli._util import parse_config_overrides
+
     setup_logging(verbose)
-    overrides = _overrides(ctx)
+    # Click hands "--section.key value" pairs to the GOLD list when they follow it: take them back.
+    split = next((i for i, p in enumerate(gold) if str(p).startswith("--")), len(gold))
+    overrides = parse_config_overrides([str(p) for p in gold[split:]] + list(ctx.args))
+    gold = gold[:split]
     if model:
         overrides["paths.model"] = model
     options = {"named_only": False} if all_mentions and format in ("gum", "ecbplus") else {}

@@ -7,7 +7,8 @@ Records where each span came from (``Span._.component``) and the recogniser's ow
   possessive token (``Assad ’s`` -> ``Assad``);
 * drops leading titles from people (``Prime Minister Sudani`` -> ``Sudani``);
 * merges people split at a name particle or into adjacent pieces
-  (``Abdullah Makki`` + ``Muslih al-Rufayi``);
+  (``Abdullah Makki`` + ``Muslih al-Rufayi``), but not across a sentence or line break, not a
+  name repeated (``Phillip`` ``Phillip`` in a signature) and not beyond ``MAX_MERGED_TOKENS``;
 * drops spans with no letter in them (``©``, ``--``).
 """
 
@@ -30,6 +31,10 @@ DEFAULT_TITLES = [
     "ambassador", "judge", "justice", "commander", "chief", "leader", "spokesman",
     "spokeswoman", "interim", "former", "late", "acting", "deputy", "premier",
 ]  # fmt: skip
+
+
+#: A merged name longer than this is a list of names, not one name.
+MAX_MERGED_TOKENS = 6
 
 
 class SpanCleanup:
@@ -103,7 +108,13 @@ class SpanCleanup:
             if merged and span.label_ in self.merge_labels and merged[-1].label_ == span.label_:
                 prev = merged[-1]
                 gap = span.doc[prev.end : span.start]
-                if prev.end <= span.start and all(self._is_joiner(t.lower_) for t in gap):
+                if (
+                    prev.end <= span.start
+                    and all(self._is_joiner(t.lower_) for t in gap)
+                    and not _breaks(span.doc, prev.end, span.start)
+                    and prev.text != span.text
+                    and span.end - prev.start <= MAX_MERGED_TOKENS
+                ):
                     joined = copy_span(prev, prev.start, span.end)
                     joined._.component = self.name
                     merged[-1] = joined
@@ -114,6 +125,13 @@ class SpanCleanup:
     @staticmethod
     def _is_joiner(word: str) -> bool:
         return word in PARTICLES or word in {"-", "‐"}
+
+
+def _breaks(doc: Doc, end: int, start: int) -> bool:
+    """Whether a sentence or a line ends between tokens ``end - 1`` and ``start``."""
+    if "\n" in doc[end - 1].whitespace_ or any("\n" in t.text or "\n" in t.whitespace_ for t in doc[end:start]):
+        return True
+    return doc.has_annotation("SENT_START") and bool(doc[start].is_sent_start)
 
 
 @Language.factory(
