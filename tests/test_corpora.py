@@ -89,7 +89,7 @@ def test_gum_entity_field_parsing():
 def test_ecbplus_annotated_sentences_chains_and_named():
     report = GoldReport()
     (doc,) = read_gold(FIXTURES, "ecbplus", report=report)
-    assert doc._.doc_id == "1_1ecbplus"
+    assert doc._.doc_id == "1_1ecbplus" and doc.user_data["gold_group"] == "1_ecbplus"
     assert "Unannotated" not in doc.text  # only the listed sentences
     assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
         ("Tara Reid", "PERSON", "HUM1"),

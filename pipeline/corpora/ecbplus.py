@@ -6,7 +6,8 @@ Tokens are ``<token t_id sentence number>``; a mention is an element in ``<Marka
 document-level descriptor. That instance (or ``<doc>#<descriptor>``) is the gold identity; a
 mention in no chain is its own entity. Only the sentences listed in
 ``ECBplus_coreference_sentences.csv`` (next to the ``ECB+`` folder) are reliably annotated, so
-by default a document holds just those sentences. A named mention has a capitalised token
+by default a document holds just those sentences. Instance ids hold within a sub-topic
+(:func:`subtopic`), which is the document's ``group``. A named mention has a capitalised token
 that does not start its sentence (``named_only``); ``name_spans`` trims a mention to the
 capitalised words in it (``in the Gulf of Aden`` -> ``Gulf of Aden``), as NER spans are.
 ``HUMAN_PART_GPE`` (a country acting: ``Turkmenistan said``) is not mapped by default: ECB+
@@ -115,7 +116,15 @@ def read_ecbplus(
         if name_spans:
             start, end = _trim_to_name(words, start, end)
         mentions.append(GoldMention(start, end, element.tag, identity.get(m_id, f"{doc_id}#m{m_id}")))
-    yield GoldDocument(doc_id, words, spaces, starts, mentions, str(path))
+    yield GoldDocument(doc_id, words, spaces, starts, mentions, str(path), group=subtopic(doc_id))
+
+
+def subtopic(doc_id: str) -> str:
+    """``1_10ecbplus`` -> ``1_ecbplus``: ECB+ links entities only within a topic's two sub-topics
+    (the ``ecb`` and the ``ecbplus`` documents describe different events), so instance ids of
+    one person in two sub-topics differ; scores compare documents of one sub-topic only."""
+    topic = doc_id.split("_", 1)[0]
+    return f"{topic}_{'ecbplus' if doc_id.endswith('ecbplus') else 'ecb'}"
 
 
 def _trim_to_name(words: list[str], start: int, end: int) -> tuple[int, int]:
