@@ -254,7 +254,7 @@ def make_alias_linker(
     recover_recurring: bool,
     recover_surnames: bool,
     min_surname_chars: int,
-    link_across_labels: bool,
+    link_across_labels: bool = False,
 ) -> AliasLinker:
     return AliasLinker(
         name,
