@@ -4,7 +4,9 @@ Tokens are ``<token t_id sentence number>``; a mention is an element in ``<Marka
 ``<token_anchor t_id>`` children; ``CROSS_DOC_COREF`` links mentions to an instance
 (``instance_id``, shared across the documents of a topic) and ``INTRA_DOC_COREF`` to a
 document-level descriptor. That instance (or ``<doc>#<descriptor>``) is the gold identity; a
-mention in no chain is its own entity. Only the sentences listed in
+mention in no chain has none (ECB+ links only the participants of its annotated events, so an
+unlinked ``Egypt`` is not evidence of a different Egypt): it counts for recognition, and
+linking scores leave it out. Only the sentences listed in
 ``ECBplus_coreference_sentences.csv`` (next to the ``ECB+`` folder) are reliably annotated, so
 by default a document holds just those sentences. Instance ids hold within a sub-topic
 (:func:`subtopic`), which is the document's ``group``. A named mention has a capitalised token
@@ -115,7 +117,7 @@ def read_ecbplus(
             continue
         if name_spans:
             start, end = _trim_to_name(words, start, end)
-        mentions.append(GoldMention(start, end, element.tag, identity.get(m_id, f"{doc_id}#m{m_id}")))
+        mentions.append(GoldMention(start, end, element.tag, identity.get(m_id)))
     yield GoldDocument(doc_id, words, spaces, starts, mentions, str(path), group=subtopic(doc_id))
 
 
