@@ -26,3 +26,13 @@ def test_mixed_case_lines_are_left_alone(nlp):
     doc = nlp("Shaibani met Fuad Hussein in Baghdad.")
     before = ent_tuples(doc)
     assert ent_tuples(truecase(doc)) == before
+
+
+def test_title_case_headline_does_not_run_into_the_name(nlp):
+    truecase = make_truecase(nlp, "truecase", ner_component="ner", min_letters=8, upper_share=0.9, title_case=True)
+    text = "Lindsay Lohan Checks Into Rehab Again. The actress checks into rehab at Betty Ford."
+    doc = nlp.make_doc(text)
+    for name in ("senter", "ner"):
+        doc = nlp.get_pipe(name)(doc)
+    persons = [e.text for e in truecase(doc).ents if e.label_ == "PERSON"]
+    assert persons[0] == "Lindsay Lohan"  # "checks", "rehab" are lower case elsewhere in the text

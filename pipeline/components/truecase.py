@@ -1,10 +1,13 @@
-"""``news_truecase``: recognise entities in ALL-CAPS lines (headlines, datelines) as if truecased.
+"""``news_truecase``: recognise entities in ALL-CAPS and Title Case lines as if truecased.
 
-The statistical model reads ``BAGHDAD (Reuters) - SYRIA'S FM VISITS IRAQ`` as shouting, not as
-names. For each line whose letters are (almost) all capitals, this stage builds a copy of the
-line's tokens in title case (stop words in lower case, except first), runs the recogniser on
-the copy, and puts its entities on the original tokens in place of the model's for that line.
-Runs right after ``ner``; the tokens and the text are never changed.
+The statistical model reads ``BAGHDAD (Reuters) - SYRIA'S FM VISITS IRAQ`` as shouting, and
+``Lindsay Lohan Checks Into Rehab`` as one long name. For each line (or sentence, with
+``title_case``) whose letters are (almost) all capitals, or whose words are (almost) all
+capitalised, this stage builds a copy of its tokens truecased: a word is written in lower case
+when it is a stop word or when the document also uses it in lower case (``checks``, ``rehab``),
+in title case otherwise; it runs the recogniser on the copy and puts its entities on the
+original tokens in place of the model's there. Runs right after ``ner``; tokens and text are
+never changed.
 """
 
 from __future__ import annotations
@@ -19,8 +22,12 @@ DEFAULT_MIN_LETTERS = 8
 
 
 class Truecaser:
-    def __init__(self, nlp: Language, name: str, *, ner_component: str, min_letters: int, upper_share: float) -> None:
+    def __init__(
+        self, nlp: Language, name: str, *, ner_component: str, min_letters: int, upper_share: float, title_case: bool = False, min_words: int = 4
+    ) -> None:
         self.nlp = nlp
+        self.title_case = title_case
+        self.min_words = min_words
         self.name = name
         self.ner_component = ner_component
         self.min_letters = min_letters
@@ -28,7 +35,12 @@ class Truecaser:
 
     def _shouting(self, tokens: list) -> bool:
         letters = [ch for t in tokens for ch in t.text if ch.isalpha()]
-        return len(letters) >= self.min_letters and sum(ch.isupper() for ch in letters) >= self.upper_share * len(letters)
+        if len(letters) >= self.min_letters and sum(ch.isupper() for ch in letters) >= self.upper_share * len(letters):
+            return True
+        if not self.title_case:
+            return False
+        words = [t for t in tokens if t.is_alpha and not t.is_stop]
+        return len(words) >= self.min_words and sum(t.text[:1].isupper() for t in words) >= self.upper_share * len(words)
 
     def __call__(self, doc: Doc) -> Doc:
         lines: list[list] = [[]]
@@ -36,6 +48,8 @@ class Truecaser:
             if token.is_space and "\n" in token.text:
                 lines.append([])
                 continue
+            if self.title_case and token.is_sent_start and lines[-1]:
+                lines.append([])
             lines[-1].append(token)
             if "\n" in token.whitespace_:
                 lines.append([])
@@ -43,10 +57,11 @@ class Truecaser:
         if not shouting:
             return doc
         ner = self.nlp.get_pipe(self.ner_component)
+        lowercase = {t.text for t in doc if t.is_lower and t.is_alpha}
         replaced: set[int] = set()
         added: list[Span] = []
         for line in shouting:
-            words = [self._truecase(t.text, capitalise=i == 0 or not t.is_stop) for i, t in enumerate(line)]
+            words = [self._truecase(t.text, capitalise=not (t.is_stop or t.lower_ in lowercase) or i == 0) for i, t in enumerate(line)]
             copy = Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in line])
             copy = ner(copy)
             start = line[0].i
@@ -68,7 +83,11 @@ class Truecaser:
 
 @Language.factory(
     "news_truecase",
-    default_config={"ner_component": "ner", "min_letters": DEFAULT_MIN_LETTERS, "upper_share": 0.9},
+    default_config={"ner_component": "ner", "min_letters": DEFAULT_MIN_LETTERS, "upper_share": 0.9, "title_case": False, "min_words": 4},
 )
-def make_truecase(nlp: Language, name: str, ner_component: str, min_letters: int, upper_share: float) -> Truecaser:
-    return Truecaser(nlp, name, ner_component=ner_component, min_letters=min_letters, upper_share=upper_share)
+def make_truecase(
+    nlp: Language, name: str, ner_component: str, min_letters: int, upper_share: float, title_case: bool = False, min_words: int = 4
+) -> Truecaser:
+    return Truecaser(
+        nlp, name, ner_component=ner_component, min_letters=min_letters, upper_share=upper_share, title_case=title_case, min_words=min_words
+    )
