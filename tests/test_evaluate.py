@@ -68,3 +68,37 @@ def test_evaluate_gum_linking(rule_nlp):
     # Shaibani and Asaad al-Shaibani are one entity in gold and in the pipeline
     assert linking["within"]["pairwise_p"] == 1.0 and linking["within"]["pairwise_r"] == 1.0
     assert linking["corpus"]["pairwise_f"] == 1.0
+
+
+@pytest.mark.slow
+def test_evaluate_command_on_a_fixture(tmp_path):
+    """``python -m pipeline evaluate`` with the base config and an override after the gold path."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "m.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "evaluate", str(FIXTURES / "tiny.conllu"), "--format", "gum",
+         "--config", "configs/base.cfg", "-o", str(out), "--components.alias_linker.recover_surnames", "true"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(out.read_text())
+    assert metrics["settings"]["overrides"] == {"components.alias_linker.recover_surnames": True}
+    assert metrics["ner"]["per_label"]["PERSON"]["gold"] == 2 and metrics["linking"]["gold_mentions"] == 4
+    assert "Recognition" in result.stderr and "unopened 1" in result.stderr
+
+
+def test_evaluate_command_names_a_bad_format():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "evaluate", str(FIXTURES), "--format", "xml", "--config", "configs/base.cfg"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 1 and "Unknown gold format 'xml'" in result.stderr
