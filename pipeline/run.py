@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 import pyarrow.parquet as pq
 
 from . import __version__
+from .chunking import build_chunker
 from .config import build_nlp, build_reader, export_settings, load_pipeline_config, model_description
 from .engines.local import process_articles
 from .readers import find_input_files
@@ -84,6 +85,7 @@ def run_pipeline(
         n_process=n_process,
         skip=staging.done_doc_ids() if resume else frozenset(),
         on_batch=on_progress,
+        chunker=build_chunker(config),
     )
     processing = time.perf_counter() - processing
     staging.finalize(resolver.resolve())
