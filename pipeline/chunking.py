@@ -116,4 +116,13 @@ def build_chunker(config: Any) -> Chunker:
     section = config.interpolate().get("chunking")
     if not section:
         return Chunker()
-    return registry.resolve({"chunking": section})["chunking"]
+    from .config import ConfigError
+    from .config_errors import explain
+
+    try:
+        return registry.resolve({"chunking": section})["chunking"]
+    except Exception as err:  # noqa: BLE001
+        explained = explain(err, config, "the config", ConfigError)
+        if explained is err:
+            raise
+        raise explained from err

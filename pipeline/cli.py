@@ -117,6 +117,14 @@ def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily
         console.print(table)
     if result.n_errors:
         console.print(f"[yellow]{result.n_errors} document(s) failed[/]: see the 'error' column of documents.parquet.")
+        for error in result.errors:
+            console.print(f"  {error}", markup=False, highlight=False)
+        if result.n_errors > len(result.errors):
+            console.print(f"  ... and {result.n_errors - len(result.errors)} more")
+    if result.renamed_ids:
+        shown = ", ".join(f"{given} -> {renamed}" for given, renamed in result.renamed_ids[:5])
+        more = ", ..." if len(result.renamed_ids) > 5 else ""
+        console.print(f"[yellow]{len(result.renamed_ids)} duplicate document id(s)[/] kept apart: {shown}{more} (all in run.json)")
     console.print(f"Tables in [bold]{result.output}[/]: " + ", ".join(p.name for p in result.tables.values()))
 
 

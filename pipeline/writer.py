@@ -41,6 +41,26 @@ class InterruptedRunError(FileExistsError):
     """A staging folder from an interrupted run exists and the run was not told what to do with it."""
 
 
+class OutputNotWritableError(OSError):
+    """The output folder (or its staging folder beside it) cannot be created or written."""
+
+
+def check_writable(output: Path) -> None:
+    """Raise OutputNotWritableError unless files can be written beside ``output`` (its staging
+    folder goes there). Called before the model is loaded, so the user learns it at once."""
+    output = Path(output)
+    fix = "choose another --output, or fix the folder's permissions"
+    if output.exists() and not output.is_dir():
+        raise OutputNotWritableError(f"Output {output} is a file, not a folder: {fix}.")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        probe = output.parent / f".{output.name}.write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise OutputNotWritableError(f"Cannot write the output folder {output} ({err.strerror or err}): {fix}.") from err
+
+
 def table_path(output: Path, table: str) -> Path:
     return Path(output) / f"{table}.parquet"
 
