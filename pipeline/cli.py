@@ -34,6 +34,30 @@ def _overrides(ctx: typer.Context) -> dict:
     return parse_config_overrides(list(ctx.args))
 
 
+def split_overrides(inputs: list[Path], ctx: typer.Context) -> tuple[list[Path], dict]:
+    """Input paths, and the config overrides among them.
+
+    Click hands unknown options (``--nlp.batch_size 32``, ``--x.y=1``) and their values to the
+    INPUTS argument: an item starting with ``--`` is an override, and so is the value after it.
+    """
+    from spacy.cli._util import parse_config_overrides
+
+    paths: list[Path] = []
+    options: list[str] = list(ctx.args)
+    items = [str(item) for item in inputs]
+    i = 0
+    while i < len(items):
+        if items[i].startswith("--"):
+            options.append(items[i])
+            if "=" not in items[i] and i + 1 < len(items) and not items[i + 1].startswith("--"):
+                options.append(items[i + 1])
+                i += 1
+        else:
+            paths.append(Path(items[i]))
+        i += 1
+    return paths, parse_config_overrides(options)
+
+
 def _fail(err: BaseException, verbose: bool) -> None:
     """One line that says what is wrong (the traceback only with --verbose); exit 1."""
     if verbose:
@@ -62,7 +86,10 @@ def run(
     from .run import run_pipeline
 
     setup_logging(verbose)
-    overrides = _overrides(ctx)
+    try:
+        inputs, overrides = split_overrides(inputs, ctx)
+    except Exception as err:  # noqa: BLE001  (spaCy exits on a malformed override; say it in one line)
+        _fail(err, verbose)
     if model:
         overrides["paths.model"] = model
     progress = Progress(

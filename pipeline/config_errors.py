@@ -72,7 +72,9 @@ def _validation(err: ConfigValidationError, config: Config | dict[str, Any], whe
     owner = _owner(err.title or "")
     if msg == "not a section value that can be overridden":
         key = ".".join(loc)
-        return f"Unknown config section or key {key!r} on the command line{_nearest(key, list(_dotted_keys(config)))}: fix the --{key} override.{more}"
+        if loc and loc[0] not in config:
+            return f"The --{key} override names section [{loc[0]}], which {where} does not have: add the section to the config, or fix the override.{more}"
+        return f"Unknown config key {key!r} on the command line{_nearest(key, list(_dotted_keys(config)))}: fix the --{key} override.{more}"
     key = loc[-1] if loc else "?"
     section = _section_of(config, key, owner)
     unexpected = _UNEXPECTED.search(msg)
