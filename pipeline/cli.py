@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -62,7 +63,8 @@ def _fail(err: BaseException, verbose: bool) -> None:
     """One line that says what is wrong (the traceback only with --verbose); exit 1."""
     if verbose:
         console.print_exception()
-    console.print(f"[bold red]Error:[/] {err}")
+    # escape: messages name config sections ("[components.ner]"), which are not markup.
+    console.print(f"[bold red]Error:[/] {escape(str(err))}")
     raise typer.Exit(1)
 
 

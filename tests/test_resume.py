@@ -20,11 +20,11 @@ from conftest import ROOT
 from pipeline.schema import TABLES
 from test_config import CONFIG
 
-N_DOCS = 800
-N_IDS = 700  # ids repeat after this: the last 100 documents get "~2"
+N_DOCS = 500
+N_IDS = 450  # ids repeat after this: the last 50 documents get "~2"
 BATCH_SIZE = 2
 #: Complete batches to wait for before interrupting the run.
-INTERRUPT_AFTER = 10
+INTERRUPT_AFTER = 8
 TIMEOUT = 240
 
 
