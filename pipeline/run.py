@@ -20,7 +20,7 @@ from .config import build_nlp, build_reader, export_settings, load_pipeline_conf
 from .engines.local import process_articles
 from .resolve import CorpusResolver
 from .schema import TABLES
-from .writer import Staging, check_writable, count_values, table_path
+from .writer import Staging, check_can_start, check_writable, count_values, table_path
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_TOP_ENTITIES = 10
@@ -73,7 +73,9 @@ def run_pipeline(
     """
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
+    # Output problems are reported before the model loads, so the user hears of them at once.
     check_writable(Path(output))
+    check_can_start(Path(output), overwrite=overwrite, resume=resume)
     config = load_pipeline_config(config_path, overrides)
     nlp = build_nlp(config)
     reader = build_reader(config)
