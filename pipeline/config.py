@@ -20,7 +20,7 @@ from .readers import ArticleReader
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.cfg"
 #: Top-level config sections that are the pipeline's own, not spaCy's.
-PIPELINE_SECTIONS = ("reader", "export")
+PIPELINE_SECTIONS = ("reader", "export", "report")
 KNOWN_SECTIONS = ("paths", "system", "nlp", "components", "corpora", "training", "pretraining", "initialize", *PIPELINE_SECTIONS)
 
 

@@ -6,6 +6,6 @@ computes what the charts show, ``page`` puts the page together.
 
 from __future__ import annotations
 
-from .page import REPORT_NAME, ReportSettings, build_report, write_report
+from .page import REPORT_NAME, ReportSettings, build_report, report_settings, write_report
 
-__all__ = ["REPORT_NAME", "ReportSettings", "build_report", "write_report"]
+__all__ = ["REPORT_NAME", "ReportSettings", "build_report", "report_settings", "write_report"]

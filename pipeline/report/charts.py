@@ -119,7 +119,7 @@ def network_chart(nodes: list[Node], edges: list[tuple[str, str, float]], *, tit
             continue
         (x1, y1, _), (x2, y2, _) = positions[a], positions[b]
         width = 0.8 + 5 * weight / top_edge
-        tip = escape(f"{names[a]} – {names[b]}: {_number(weight)}")
+        tip = escape(" – ".join(sorted((names[a], names[b]))) + f": {_number(weight)}")
         parts.append(
             f'<line class="edge" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#667" '
             f'stroke-opacity="0.45" stroke-width="{width:.2f}"><title>{tip}</title></line>'

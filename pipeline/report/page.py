@@ -45,6 +45,13 @@ class ReportSettings:
         return cls(**section)
 
 
+def report_settings(config: Mapping[str, Any]) -> ReportSettings:
+    """The ``[report]`` section of a loaded config (defaults when it has none)."""
+    interpolate = getattr(config, "interpolate", None)
+    resolved = interpolate() if callable(interpolate) else config
+    return ReportSettings.from_config(resolved.get("report"))
+
+
 def write_report(run_dir: Path | str, output: Path | str | None = None, settings: ReportSettings | None = None) -> Path:
     """Read the run in ``run_dir`` and write its report (default ``run_dir/report.html``)."""
     run = load(run_dir)
