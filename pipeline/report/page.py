@@ -216,6 +216,10 @@ def _documents_table(documents: pd.DataFrame, mentions: pd.DataFrame, entities: 
 
 def _articles(shown: pd.DataFrame, n_ok: int, mentions: pd.DataFrame, entities: pd.DataFrame, corpus: pd.DataFrame,
               infos: dict[str, EntityInfo], settings: ReportSettings) -> str:  # fmt: skip
+    # Only the shown articles' rows: on a large run the rest would be split up for nothing.
+    shown_ids = shown["doc_id"].tolist()
+    mentions = mentions[mentions["doc_id"].isin(shown_ids)]
+    entities = entities[entities["doc_id"].isin(shown_ids)]
     mentions = mentions.assign(key=entity_keys(mentions))
     entities = entities.assign(key=entity_keys(entities))
     by_doc = {doc_id: frame for doc_id, frame in mentions.groupby("doc_id", sort=False)}
