@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
 import shutil
@@ -61,6 +62,15 @@ def ecb_documents(limit: int) -> list[dict[str, str]]:
     return docs
 
 
+def cpu_description() -> str:
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        model = names[0] if names else model
+    return f"{model}, {os.cpu_count()} cores"
+
+
 def median_seconds(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -102,7 +112,7 @@ def main() -> None:
                 browser = median_seconds(lambda: subprocess.run(command, capture_output=True, check=True, timeout=600), args.repeat)
             rows.append((f"{name} ({min(cap, n_docs):,} articles)", seconds, out.stat().st_size, browser))
         print(f"Run: {n_docs:,} documents, {len(tables.mentions):,} mentions, {len(tables.corpus_entities):,} corpus entities")
-        print(f"Machine: {platform.platform()}, {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+        print(f"Machine: {platform.platform()}, {cpu_description()}, Python {platform.python_version()}")
         print(f"Command: {' '.join([Path(sys.executable).name, *sys.argv])}; medians of {args.repeat}\n")
         print("| step | seconds | HTML size | Chromium open (s) |\n|---|---:|---:|---:|")
         for name, seconds, size, browser in rows:
