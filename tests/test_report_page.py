@@ -100,3 +100,11 @@ def test_report_command(demo_run, tmp_path):
     assert "Report in" in result.output and out.resolve().as_uri() in result.output.replace("\n", "")
     missing = CliRunner().invoke(app, ["report", str(tmp_path / "nowhere")])
     assert missing.exit_code == 1 and "not found" in missing.output
+
+
+def test_a_run_with_no_rows_still_makes_a_page():
+    from pipeline.schema import TABLES
+    from pipeline.tables import to_pandas
+
+    page = build_report({name: to_pandas(schema.empty_table()) for name, schema in TABLES.items()})
+    assert "nothing to show" in page and "<article" not in page and external_references(page) == []
