@@ -105,13 +105,13 @@ def run(
 def report(
     ctx: typer.Context,
     run_dir: Path = typer.Argument(..., help="A run's output folder (the --output of `run`)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="HTML file to write [default: RUN_DIR/report.html]."),
-    config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Config with a [report] section."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="HTML file to write (default: RUN_DIR/report.html)."),
+    config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Config with a \\[report] section."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
     """Write one self-contained HTML page for a run: highlighted articles, entity tables, charts, a map.
 
-    Settings come from [report] in the config: --report.max_articles 20, --report.top_entities 10.
+    Settings come from \\[report] in the config: --report.max_articles 20, --report.top_entities 10.
     """
     from .config import load_pipeline_config
     from .report import report_settings, write_report
