@@ -52,6 +52,7 @@ def run(
     config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Pipeline config."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --output."),
     n_process: int = typer.Option(1, "--n-process", "-n", help="Processes for nlp.pipe."),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any document failed."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
@@ -89,10 +90,13 @@ def run(
 
             result = run_pipeline(
                 inputs, output, config_path=config, overrides=overrides, overwrite=overwrite,
-                n_process=n_process, on_progress=on_progress,
+                resume=resume, n_process=n_process, on_progress=on_progress,
             )  # fmt: skip
     except KeyboardInterrupt:
-        console.print("[bold red]Interrupted[/]: nothing was written to the output folder.")
+        console.print(
+            f"[bold red]Interrupted[/]: the output folder was not changed. Finished batches are kept; "
+            f"run the same command with --resume to continue."
+        )
         raise typer.Exit(130)
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
         _fail(err, verbose)

@@ -18,7 +18,7 @@ from .engines.local import process_articles
 from .readers import find_input_files
 from .resolve import CorpusResolver
 from .schema import TABLES
-from .writer import StagedOutput, add_canonical_ids, count_values, table_path
+from .writer import Staging, count_values, table_path
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_TOP_ENTITIES = 10
@@ -54,6 +54,7 @@ def run_pipeline(
     config_path: Path | str | None = None,
     overrides: dict[str, Any] | None = None,
     overwrite: bool = False,
+    resume: bool = False,
     n_process: int = 1,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
@@ -61,7 +62,8 @@ def run_pipeline(
 
     Writes ``documents``, ``sentences``, ``mentions``, ``entities`` and ``corpus_entities``
     Parquet tables and ``run.json``; returns counts for a summary. ``overrides`` are dotted
-    config keys (``{"paths.model": "models/x"}``).
+    config keys (``{"paths.model": "models/x"}``). ``resume`` continues an interrupted run
+    into the same output: documents already written are not processed again.
     """
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
@@ -69,47 +71,44 @@ def run_pipeline(
     nlp = build_nlp(config)
     reader = build_reader(config)
     export = export_settings(config)
-    staged = StagedOutput(Path(output), overwrite=overwrite)
-    try:
-        resolver = CorpusResolver()
-        processing = time.perf_counter()
-        n_docs, n_words = process_articles(
-            nlp,
-            reader.read(inputs),
-            staged,
-            resolver,
-            batch_size=int(export.get("batch_size", DEFAULT_BATCH_SIZE)),
-            n_process=n_process,
-            on_batch=on_progress,
-        )
-        staged.close()
-        processing = time.perf_counter() - processing
-        corpus = add_canonical_ids(staged.staging, resolver.resolve())
-        pq.write_table(corpus, table_path(staged.staging, "corpus_entities"))
-        seconds = time.perf_counter() - clock
-        result = _summarise(staged.staging, n_words, processing, int(export.get("top_entities", DEFAULT_TOP_ENTITIES)))
-        staged.write_json(
-            "run.json",
-            {
-                "pipeline_version": __version__,
-                "started": started.isoformat(),
-                "finished": datetime.now(timezone.utc).isoformat(),
-                "seconds": round(seconds, 3),
-                "processing_seconds": round(processing, 3),
-                "inputs": _describe_inputs(inputs),
-                "config_hash": hashlib.sha256(config.to_str().encode("utf8")).hexdigest(),
-                "config": config.to_str(),
-                "overrides": overrides or {},
-                "model": model_description(nlp, config),
-                "packages": _package_versions(),
-                "n_process": n_process,
-                "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words},
-            },
-        )
-        out = staged.commit()
-    except BaseException:
-        staged.abort()
-        raise
+    staging = Staging(Path(output), overwrite=overwrite, resume=resume)
+    # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
+    resolver = staging.resolver() if resume else CorpusResolver()
+    processing = time.perf_counter()
+    n_docs, n_words = process_articles(
+        nlp,
+        reader.read(inputs),
+        staging,
+        resolver,
+        batch_size=int(export.get("batch_size", DEFAULT_BATCH_SIZE)),
+        n_process=n_process,
+        skip=staging.done_doc_ids() if resume else frozenset(),
+        on_batch=on_progress,
+    )
+    processing = time.perf_counter() - processing
+    staging.finalize(resolver.resolve())
+    seconds = time.perf_counter() - clock
+    result = _summarise(staging.path, n_words, processing, int(export.get("top_entities", DEFAULT_TOP_ENTITIES)))
+    staging.write_json(
+        "run.json",
+        {
+            "pipeline_version": __version__,
+            "started": started.isoformat(),
+            "finished": datetime.now(timezone.utc).isoformat(),
+            "seconds": round(seconds, 3),
+            "processing_seconds": round(processing, 3),
+            "inputs": _describe_inputs(inputs),
+            "config_hash": hashlib.sha256(config.to_str().encode("utf8")).hexdigest(),
+            "config": config.to_str(),
+            "overrides": overrides or {},
+            "model": model_description(nlp, config),
+            "packages": _package_versions(),
+            "n_process": n_process,
+            "resumed": resume,
+            "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words},
+        },
+    )
+    out = staging.commit()
     result.output = out
     result.tables = {name: table_path(out, name) for name in TABLES}
     return result

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from ..readers import Article
 from ..resolve import CorpusResolver
 from ..rows import Rows
-from ..writer import StagedOutput
+from ..writer import Staging
 
 #: Called after each written batch with (documents done, words done).
 ProgressCallback = Callable[[int, int], None]
@@ -24,17 +24,19 @@ ProgressCallback = Callable[[int, int], None]
 def process_articles(
     nlp: Language,
     articles: Iterable[Article],
-    staged: StagedOutput,
+    staging: Staging,
     resolver: CorpusResolver,
     *,
     batch_size: int,
     n_process: int = 1,
+    skip: set[str] | frozenset[str] = frozenset(),
     on_batch: ProgressCallback | None = None,
 ) -> tuple[int, int]:
-    """Run ``nlp`` over ``articles`` and write their rows to ``staged``; returns (docs, words).
+    """Run ``nlp`` over ``articles`` and write their rows to ``staging``; returns (docs, words).
 
     Every article ends up in ``documents``: unreadable ones with their reader error, ones a
-    pipeline stage failed on with that stage's error.
+    pipeline stage failed on with that stage's error. Articles whose id is in ``skip`` (done
+    by an interrupted run being resumed) are not processed again.
     """
     stage_errors: dict[str, str] = {}
 
@@ -48,6 +50,8 @@ def process_articles(
 
     def feed() -> Iterator[tuple[str, Article]]:
         for article in articles:
+            if article.doc_id in skip:
+                continue
             if article.ok and len(article.text) > nlp.max_length:
                 article.error = (
                     f"{article.location}: document {article.doc_id!r} has {len(article.text):,} characters, "
@@ -59,14 +63,14 @@ def process_articles(
 
     rows = Rows()
     docs_done = words_done = 0
+    batch_number = staging.next_batch_number()
 
     def flush() -> None:
-        nonlocal rows
+        nonlocal rows, batch_number
         if not rows.n_docs:
             return
-        tables = rows.to_tables()
-        for name, table in tables.items():
-            staged.write(name, table)
+        staging.write(f"{batch_number:08d}", rows.to_tables())
+        batch_number += 1
         resolver.add_columns(rows.entities)
         rows = Rows()
         if on_batch is not None:
