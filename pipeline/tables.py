@@ -8,6 +8,9 @@ comes back as one pandas DataFrame with dtypes a notebook can use as they are:
   between tables need one integer type), floats as nullable ``Float64``;
 - strings as the nullable ``string`` dtype (missing values are ``pd.NA``, as for the integers);
 - lists (``aliases``) as Python lists, not NumPy arrays.
+
+Tables the schema does not know are not loaded; columns it does not know (``latitude``) are,
+with the same dtype rules.
 """
 
 from __future__ import annotations
@@ -104,24 +107,28 @@ def load_table(run_dir: Path | str, name: str, columns: Sequence[str] | None = N
 
 
 def table_files(run_dir: Path, name: str, *, missing_ok: bool = False) -> list[Path]:
-    """The Parquet file(s) of table ``name``: ``[DIR/name.parquet]`` or the parts in ``DIR/name/``.
+    """The Parquet file(s) of table ``name``: ``[DIR/name.parquet]``, or the parts in ``DIR/name/``
+    (or in a folder ``DIR/name.parquet/``).
 
     Parts are in natural order (``part.2`` before ``part.10``), so rows keep the order they were
     written in. DuckDB reads the same list: ``read_parquet([...])``.
     """
     single = Path(run_dir) / f"{name}{PARQUET_SUFFIX}"
-    folder = Path(run_dir) / name
-    if single.is_file() and folder.is_dir():
-        raise ValueError(f"Both {single} and the folder {folder} exist; remove the stale one and load again.")
+    # A folder of parts is `name/` or, as `dask.dataframe.to_parquet` names it, `name.parquet/`.
+    folders = [path for path in (Path(run_dir) / name, single) if path.is_dir()]
+    if (single.is_file() and folders) or len(folders) > 1:
+        found = ", ".join(str(p) for p in ([single] if single.is_file() else []) + folders)
+        raise ValueError(f"Table {name!r} is stored twice ({found}); remove the stale one and load again.")
     if single.is_file():
         return [single]
-    if folder.is_dir():
+    if folders:
+        folder = folders[0]
         # Skip Dask's _metadata/_common_metadata and hidden or staging files.
         parts = [p for p in folder.rglob(f"*{PARQUET_SUFFIX}") if not p.name.startswith(("_", "."))]
         return sorted(parts, key=_natural_key)
     if missing_ok:
         return []
-    raise RunNotFoundError(f"No table {name!r} in {run_dir} (looked for {single.name} and {folder.name}/).")
+    raise RunNotFoundError(f"No table {name!r} in {run_dir} (looked for {single.name} and {name}/).")
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:

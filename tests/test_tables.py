@@ -61,11 +61,21 @@ def test_folder_of_parts_reads_like_one_file(demo_run, tmp_path):
     assert list(load_table(run, "mentions", columns=["text", "label"]).columns) == ["text", "label"]
 
 
+def test_dask_style_folder_named_like_the_file(demo_run, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(demo_run, run)
+    entities = pq.read_table(run / "entities.parquet")
+    (run / "entities.parquet").unlink()
+    (run / "entities.parquet").mkdir()
+    pq.write_table(entities, run / "entities.parquet" / "part.0.parquet")
+    pd.testing.assert_frame_equal(pipeline.load(run).entities, pipeline.load(demo_run).entities)
+
+
 def test_file_and_folder_for_one_table_is_an_error(demo_run, tmp_path):
     run = tmp_path / "run"
     shutil.copytree(demo_run, run)
     (run / "sentences").mkdir()
-    with pytest.raises(ValueError, match="remove the stale one"):
+    with pytest.raises(ValueError, match="stored twice.*remove the stale one"):
         pipeline.load(run)
 
 
