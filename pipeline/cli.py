@@ -63,7 +63,7 @@ def _fail(err: BaseException, verbose: bool) -> None:
     """One line that says what is wrong (the traceback only with --verbose); exit 1."""
     if verbose:
         console.print_exception()
-    # escape: messages name config sections ("[components.ner]"), which are not markup.
+    # escape: messages name config sections ("[report]"), which rich would take for markup.
     console.print(f"[bold red]Error:[/] {escape(str(err))}")
     raise typer.Exit(1)
 
@@ -130,6 +130,30 @@ def run(
     _print_summary(result)
     if strict and result.n_errors:
         raise typer.Exit(1)
+
+
+@app.command(context_settings=OVERRIDES)
+def report(
+    ctx: typer.Context,
+    run_dir: Path = typer.Argument(..., help="A run's output folder (the --output of `run`)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="HTML file to write (default: RUN_DIR/report.html)."),
+    config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Config with a \\[report] section."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
+) -> None:
+    """Write one self-contained HTML page for a run: highlighted articles, entity tables, charts, a map.
+
+    Settings come from \\[report] in the config: --report.max_articles 20, --report.top_entities 10.
+    """
+    from .config import load_pipeline_config
+    from .report import report_settings, write_report
+
+    setup_logging(verbose)
+    try:
+        settings = report_settings(load_pipeline_config(config, _overrides(ctx)))
+        path = write_report(run_dir, output, settings)
+    except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
+        _fail(err, verbose)
+    console.print(f"Report in [bold]{path}[/]: open {path.resolve().as_uri()} in a browser (it needs no network).")
 
 
 def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily)

@@ -21,7 +21,7 @@ from .readers import ArticleReader
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.cfg"
 #: Top-level config sections that are the pipeline's own, not spaCy's.
-PIPELINE_SECTIONS = ("reader", "export", "chunking")
+PIPELINE_SECTIONS = ("reader", "export", "report", "chunking")
 #: Settings of the pipeline's own sections that are read as plain values (others are arguments
 #: of registered functions, which spaCy checks).
 EXPORT_KEYS = ("batch_size", "top_entities")
