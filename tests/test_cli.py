@@ -165,3 +165,11 @@ def test_unwritable_output_is_named_before_the_model_loads(tmp_path, messy_input
 def test_verbose_shows_the_traceback(tmp_path, messy_input):
     result, _ = invoke(messy_input, "--output", tmp_path / "out", "--paths.model", "en_core_web_zz", "--verbose")
     assert result.exit_code == 1 and "Traceback" in result.output and "pip install en-core-web-zz" in result.output
+
+
+def test_empty_input_folder_is_one_line(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.docx").write_bytes(b"PK")
+    result, lines = invoke(tmp_path / "in", "--output", tmp_path / "out")
+    assert result.exit_code == 1
+    assert lines == [f"Error: No input files in {tmp_path / 'in'}: expected files or folders with .csv .htm .html .jsonl .parquet .txt files."]
