@@ -40,7 +40,11 @@ def load_pipeline_config(path: Path | str | None = None, overrides: dict[str, An
     try:
         config = load_config(path, overrides=overrides or {}, interpolate=False)
     except Exception as err:  # noqa: BLE001  (spaCy's message is many lines: make it one)
-        raise explain(err, load_config(path, interpolate=False), str(path), ConfigError) from err
+        try:
+            plain = load_config(path, interpolate=False)
+        except Exception:  # noqa: BLE001  (the file itself is broken: explain without it)
+            plain = {}
+        raise explain(err, plain, str(path), ConfigError) from err
     for section in config:
         if section not in KNOWN_SECTIONS:
             hint = difflib.get_close_matches(section, KNOWN_SECTIONS, n=1)

@@ -64,7 +64,10 @@ def explain(err: Exception, config: Config | dict[str, Any] | None, where: str, 
 def _validation(err: ConfigValidationError, config: Config | dict[str, Any], where: str) -> str:
     errors = list(err.errors or [])
     if not errors:
-        return f"Invalid config {where}: {err.title or err}"
+        # A file that does not parse, or a ${...} that names nothing: the description says where.
+        desc = " ".join(line.strip() for line in str(err.desc or "").splitlines() if line.strip())
+        desc = desc.removeprefix("Make sure the sections and values are formatted correctly. ")
+        return f"Invalid config ({where}): {desc or err.title or err}"
     first = errors[0]
     loc = [str(part) for part in first.get("loc", [])]
     msg = str(first.get("msg", ""))

@@ -109,3 +109,11 @@ def test_config_mistakes_are_one_line(overrides, message):
         build_chunker(config)
         build_nlp(config)
     assert "\n" not in str(caught.value)
+
+
+def test_a_broken_config_file_is_one_line(tmp_path):
+    path = tmp_path / "broken.cfg"
+    path.write_text('[nlp\nlang = "en"\n', encoding="utf8")
+    with pytest.raises(ConfigError, match=r"Invalid config \(.*broken.cfg\): File contains no section headers") as caught:
+        load_pipeline_config(path)
+    assert "\n" not in str(caught.value).replace("\\n", "")
