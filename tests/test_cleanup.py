@@ -60,3 +60,13 @@ def test_does_not_merge_a_list_of_names(blank):
     text = "Larry Lewis Tom Martin Scott Neal Phillip Allen"
     doc = make_doc(blank, text, [("Larry Lewis", "PERSON"), ("Tom Martin", "PERSON"), ("Scott Neal", "PERSON"), ("Phillip Allen", "PERSON")])
     assert all(len(e) <= 6 for e in cleanup(blank)(doc).ents)
+
+
+def test_web_debris_is_trimmed_or_dropped(blank):
+    doc = make_doc(
+        blank,
+        "Contact @user ©2025 now. ©2025 Reuters -- said Apollo 11 and #Breaking Baghdad or see https://t.co/xyz Ali",
+        [("@user ©2025", "PERSON"), ("©2025 Reuters --", "ORG"), ("Apollo 11", "ORG"), ("#Breaking Baghdad", "GPE"), ("https://t.co/xyz Ali", "PERSON")],
+    )
+    # ("#" is a token of its own here: the hashtag word stays, as the tokenizer gives no sign)
+    assert ent_tuples(cleanup(blank)(doc)) == [("Reuters", "ORG"), ("Apollo 11", "ORG"), ("Breaking Baghdad", "GPE")]
