@@ -118,3 +118,8 @@ def pipeline_for(config_text: str) -> Language:
         nlp = build_nlp(Config().from_str(config_text, interpolate=False))
         _PIPELINES[config_text] = nlp
     return nlp
+
+
+def seed_pipeline(config_text: str, nlp: Language) -> None:
+    """Make ``nlp`` this process's pipeline for ``config_text`` (forked workers inherit it)."""
+    _PIPELINES[config_text] = nlp
