@@ -84,6 +84,7 @@ def run_pipeline(
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
     resolver = staging.resolver() if resume else CorpusResolver()
     processing = time.perf_counter()
+    load_seconds = processing - clock  # config, model and staging: what a run costs before any document
     batch_size = int(export.get("batch_size", DEFAULT_BATCH_SIZE))
     skip = staging.done_doc_ids() if resume else frozenset()
     if engine == "dask":
@@ -110,6 +111,7 @@ def run_pipeline(
             "finished": datetime.now(timezone.utc).isoformat(),
             "seconds": round(seconds, 3),
             "processing_seconds": round(processing, 3),
+            "load_seconds": round(load_seconds, 3),
             "inputs": _describe_inputs(inputs),
             "config_hash": hashlib.sha256(config.to_str().encode("utf8")).hexdigest(),
             "config": config.to_str(),
