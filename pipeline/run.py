@@ -74,6 +74,8 @@ def run_pipeline(
     """
     if engine not in ENGINES:
         raise ValueError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+    if scheduler is not None and engine != "dask":
+        raise ValueError(f"A scheduler ({scheduler}) is only used by the Dask engine; add --engine dask.")
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     config = load_pipeline_config(config_path, overrides)

@@ -21,3 +21,8 @@ def test_dask_local_cluster_equals_local_engine(engine_corpus, single_process_ta
 def test_unknown_engine_is_refused(tmp_path):
     with pytest.raises(ValueError, match="Unknown engine 'spark'"):
         run_pipeline([tmp_path], tmp_path / "out", engine="spark")
+
+
+def test_scheduler_needs_the_dask_engine(tmp_path):
+    with pytest.raises(ValueError, match="--engine dask"):
+        run_pipeline([tmp_path], tmp_path / "out", scheduler="tcp://127.0.0.1:8786")
