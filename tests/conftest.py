@@ -64,6 +64,16 @@ def seed_text() -> str:
     return (ROOT / "data" / "raw" / "seed-article.txt").read_text(encoding="utf8")
 
 
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> Path:
+    """The pipeline's output folder for ``data/raw`` (one run, shared by the tests that read tables)."""
+    from pipeline.run import run_pipeline
+
+    out = tmp_path_factory.mktemp("demo-run") / "demo"
+    run_pipeline([ROOT / "data" / "raw"], out, config_path=ROOT / "configs" / "default.cfg")
+    return out
+
+
 # -- engines: one small corpus with several batches, and the single-process tables to compare with
 ENGINE_TEXTS = [
     "Syria's Foreign Minister Asaad al-Shaibani visited Baghdad on Monday.",

@@ -47,3 +47,13 @@ def test_records_provenance_from_rule_spans(blank):
 def test_drops_spans_without_letters(blank):
     doc = make_doc(blank, "Copyright © 2024 Reuters", [("©", "ORG"), ("Reuters", "ORG")])
     assert ent_tuples(cleanup(blank)(doc)) == [("Reuters", "ORG")]
+
+
+def test_web_debris_is_trimmed_or_dropped(blank):
+    doc = make_doc(
+        blank,
+        "Contact @user ©2025 now. ©2025 Reuters -- said Apollo 11 and #Breaking Baghdad or see https://t.co/xyz Ali",
+        [("@user ©2025", "PERSON"), ("©2025 Reuters --", "ORG"), ("Apollo 11", "ORG"), ("#Breaking Baghdad", "GPE"), ("https://t.co/xyz Ali", "PERSON")],
+    )
+    # ("#" is a token of its own here: the hashtag word stays, as the tokenizer gives no sign)
+    assert ent_tuples(cleanup(blank)(doc)) == [("Reuters", "ORG"), ("Apollo 11", "ORG"), ("Breaking Baghdad", "GPE")]

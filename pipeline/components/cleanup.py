@@ -8,7 +8,8 @@ Records where each span came from (``Span._.component``) and the recogniser's ow
 * drops leading titles from people (``Prime Minister Sudani`` -> ``Sudani``);
 * merges people split at a name particle or into adjacent pieces
   (``Abdullah Makki`` + ``Muslih al-Rufayi``);
-* drops spans with no letter in them (``©``, ``--``).
+* drops spans with no letter in them (``©``, ``--``), trims edge tokens that are not name
+  words (``©2025``, ``@user``, ``#tag``) and drops spans with a URL or e-mail address in them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..names import PARTICLES, POSSESSIVE_SUFFIXES
 from .spans import copy_span, set_entities
@@ -30,6 +31,13 @@ DEFAULT_TITLES = [
     "ambassador", "judge", "justice", "commander", "chief", "leader", "spokesman",
     "spokeswoman", "interim", "former", "late", "acting", "deputy", "premier",
 ]  # fmt: skip
+
+
+def _is_debris(token: Token) -> bool:
+    """A token that cannot start or end a name: symbols without a letter (``©2025``, ``--``; a
+    number alone stays, as in ``Apollo 11``), a handle or a hashtag."""
+    text = token.text
+    return (not any(ch.isalpha() for ch in text) and not text.isdigit()) or text[:1] in "@#"
 
 
 class SpanCleanup:
@@ -78,6 +86,13 @@ class SpanCleanup:
     def _trim(self, span: Span) -> Span | None:
         start, end = span.start, span.end
         doc = span.doc
+        if any(token.like_url or token.like_email for token in span):
+            return None  # a name never contains one: web page debris
+        # A name may end in a number ("Apollo 11") but does not start with one ("©" "2025").
+        while start < end and (_is_debris(doc[start]) or doc[start].is_digit):
+            start += 1
+        while end > start and _is_debris(doc[end - 1]):
+            end -= 1
         while start < end and doc[start].lower_ in self.leading_articles:
             start += 1
         while end > start and doc[end - 1].text in POSSESSIVE_SUFFIXES:

@@ -19,6 +19,7 @@ from confection import Config
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..chunking import Chunker
 from ..readers import Article
 from ..resolve import CorpusResolver
 from ..rows import Rows
@@ -48,11 +49,12 @@ def batches(articles: Iterable[Article], size: int, skip: set[str] | frozenset[s
         yield batch
 
 
-def process_batch(nlp: Language, articles: list[Article]) -> BatchResult:
+def process_batch(nlp: Language, articles: list[Article], chunker: Chunker | None = None) -> BatchResult:
     """Run ``nlp`` over ``articles`` (one process) and return their rows as tables.
 
     Every article gets a ``documents`` row: unreadable ones with their reader error, ones a
-    pipeline stage failed on with that stage's error.
+    pipeline stage failed on with that stage's error. Documents longer than the ``chunker``'s
+    limit are processed in chunks and joined (see ``pipeline/chunking.py``).
     """
     stage_errors: dict[str, str] = {}
 
@@ -62,12 +64,7 @@ def process_batch(nlp: Language, articles: list[Article]) -> BatchResult:
             if article is not None:
                 stage_errors[article.doc_id] = f"{article.location}: stage {proc_name!r} failed on document {article.doc_id!r}: {err}"
 
-    for article in articles:
-        if article.ok and len(article.text) > nlp.max_length:
-            article.error = (
-                f"{article.location}: document {article.doc_id!r} has {len(article.text):,} characters, "
-                f"more than nlp.max_length ({nlp.max_length:,})"
-            )
+    chunker = chunker or Chunker()
     pending: deque[Article] = deque(articles)
     rows = Rows()
     n_words = 0
@@ -84,14 +81,31 @@ def process_batch(nlp: Language, articles: list[Article]) -> BatchResult:
     nlp.default_error_handler = on_error
     try:
         with nlp.memory_zone():
-            # Unreadable articles pass through as empty texts, so the output keeps input order.
-            texts = ((a.text if a.ok else "", a) for a in articles)
-            for doc, returned in nlp.pipe(texts, as_tuples=True, batch_size=nlp.batch_size):
+            # Long documents, processed in chunks as they come; nlp.pipe carries a placeholder.
+            chunked: dict[str, Doc] = {}
+
+            def texts() -> Iterator[tuple[str, Article]]:
+                for article in articles:
+                    if article.ok and chunker.needs_chunks(nlp, article.text):
+                        try:
+                            chunked[article.doc_id] = chunker(nlp, article.text)
+                        except Exception as err:  # noqa: BLE001  (recorded as the document's error)
+                            article.error = (
+                                f"{article.location}: document {article.doc_id!r} "
+                                f"({len(article.text):,} characters, processed in chunks): {err}"
+                            )
+                        yield ("", article)
+                    else:
+                        # Unreadable articles pass through as empty texts, so the output keeps input order.
+                        yield (article.text if article.ok else "", article)
+
+            for doc, returned in nlp.pipe(texts(), as_tuples=True, batch_size=nlp.batch_size):
                 # Articles before this one that did not come back were dropped by a failing stage.
                 while pending and pending[0] is not returned:
                     lost(pending.popleft())
                 article = pending.popleft() if pending else returned
                 if article.ok:
+                    doc = chunked.pop(article.doc_id, doc)
                     rows.add_doc(doc, article)
                     n_words += len(doc)
                 else:

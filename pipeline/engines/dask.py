@@ -22,6 +22,7 @@ from collections import deque
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..chunking import Chunker
 from ..readers import Article
 from ..resolve import CorpusResolver
 from ..writer import Staging, write_batch
@@ -46,6 +47,7 @@ def process_articles_dask(
     n_workers: int | None = None,
     skip: set[str] | frozenset[str] = frozenset(),
     on_batch: ProgressCallback | None = None,
+    chunker: Chunker | None = None,
 ) -> tuple[int, int]:
     """Process ``articles`` on a Dask cluster into ``staging``; returns (docs, words).
 
@@ -86,7 +88,7 @@ def process_articles_dask(
         for batch in batches(articles, batch_size, skip):
             key = f"{number:08d}"
             number += 1
-            queued.append(client.submit(process_partition, pipeline_config, staging_path, key, batch, pure=False, key=f"news-partition-{run_token}-{key}"))
+            queued.append(client.submit(process_partition, pipeline_config, staging_path, key, batch, chunker, pure=False, key=f"news-partition-{run_token}-{key}"))
             if len(queued) >= limit:
                 wait([queued[0]])
                 collect(queued.popleft())
@@ -99,8 +101,10 @@ def process_articles_dask(
     return docs_done, words_done
 
 
-def process_partition(pipeline_config: str, staging_path: str, key: str, articles: list[Article]) -> tuple[CorpusResolver, int, int]:
+def process_partition(
+    pipeline_config: str, staging_path: str, key: str, articles: list[Article], chunker: Chunker | None = None
+) -> tuple[CorpusResolver, int, int]:
     """One Dask task: process a partition, write it as batch ``key``; returns (summaries, docs, words)."""
-    result = process_batch(pipeline_for(pipeline_config), articles)
+    result = process_batch(pipeline_for(pipeline_config), articles, chunker)
     write_batch(Path(staging_path), key, result.tables)
     return result.resolver, result.n_docs, result.n_words
