@@ -77,7 +77,13 @@ def run(
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --output."),
-    n_process: int = typer.Option(1, "--n-process", "-n", help="Processes for nlp.pipe."),
+    n_process: int = typer.Option(
+        os.cpu_count() or 1, "--n-process", "-n", help="Worker processes (default: all cores); with --engine dask, LocalCluster workers."
+    ),
+    engine: str = typer.Option("local", "--engine", help="Where batches run: local (this machine's processes) or dask."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="With --engine dask: a running scheduler (tcp://HOST:PORT); default: start a LocalCluster."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any document failed."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
@@ -117,7 +123,7 @@ def run(
 
             result = run_pipeline(
                 inputs, output, config_path=config, overrides=overrides, overwrite=overwrite,
-                resume=resume, n_process=n_process, on_progress=on_progress,
+                resume=resume, n_process=n_process, engine=engine, scheduler=scheduler, on_progress=on_progress,
             )  # fmt: skip
     except KeyboardInterrupt:
         console.print(

@@ -26,6 +26,8 @@ from .writer import Staging, check_can_start, check_writable, count_values, tabl
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_TOP_ENTITIES = 10
+#: Where the batches run: see pipeline/engines/.
+ENGINES = ("local", "dask")
 #: Document errors quoted in a run's summary (all of them are in documents.error).
 LISTED_ERRORS = 5
 #: Packages whose versions a run records in run.json.
@@ -68,6 +70,8 @@ def run_pipeline(
     overwrite: bool = False,
     resume: bool = False,
     n_process: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Run the configured pipeline over ``inputs`` (files and folders) into ``output``.
@@ -76,7 +80,14 @@ def run_pipeline(
     Parquet tables and ``run.json``; returns counts for a summary. ``overrides`` are dotted
     config keys (``{"paths.model": "models/x"}``). ``resume`` continues an interrupted run
     into the same output: documents already written are not processed again.
+    ``engine`` is ``local`` (this process, or ``n_process`` worker processes) or ``dask``
+    (a ``LocalCluster`` of ``n_process`` workers, or the cluster at ``scheduler``); every
+    engine writes the same tables.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+    if scheduler is not None and engine != "dask":
+        raise ValueError(f"A scheduler ({scheduler}) is only used by the Dask engine; add --engine dask.")
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     # Output problems are reported before the model loads, so the user hears of them at once.
@@ -99,17 +110,22 @@ def run_pipeline(
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
     resolver = staging.resolver() if resume else CorpusResolver()
     processing = time.perf_counter()
-    n_docs, n_words = process_articles(
-        nlp,
-        reader.read(inputs),
-        staging,
-        resolver,
-        batch_size=int(export.get("batch_size", DEFAULT_BATCH_SIZE)),
-        n_process=n_process,
-        skip=staging.done_doc_ids() if resume else frozenset(),
-        on_batch=on_progress,
-        chunker=build_chunker(config),
-    )
+    load_seconds = processing - clock  # config, model and staging: what a run costs before any document
+    batch_size = int(export.get("batch_size", DEFAULT_BATCH_SIZE))
+    skip = staging.done_doc_ids() if resume else frozenset()
+    chunker = build_chunker(config)
+    if engine == "dask":
+        from .engines.dask import process_articles_dask
+
+        n_docs, n_words = process_articles_dask(
+            config.to_str(), reader.read(inputs), staging, resolver, batch_size=batch_size,
+            scheduler=scheduler, n_workers=n_process, skip=skip, on_batch=on_progress, chunker=chunker,
+        )  # fmt: skip
+    else:
+        n_docs, n_words = process_articles(
+            nlp, reader.read(inputs), staging, resolver, batch_size=batch_size, n_process=n_process,
+            skip=skip, on_batch=on_progress, pipeline_config=config.to_str(), chunker=chunker,
+        )  # fmt: skip
     processing = time.perf_counter() - processing
     enrich = None
     if export.get("link_places", True):
@@ -126,6 +142,7 @@ def run_pipeline(
             "finished": datetime.now(timezone.utc).isoformat(),
             "seconds": round(seconds, 3),
             "processing_seconds": round(processing, 3),
+            "load_seconds": round(load_seconds, 3),
             "inputs": manifest["inputs"],
             "config_hash": config_hash,
             "config": config.to_str(),
@@ -133,6 +150,8 @@ def run_pipeline(
             "model": model_description(nlp, config),
             "packages": _package_versions(),
             "n_process": n_process,
+            "engine": engine,
+            "scheduler": scheduler,
             "resumed": resume,
             "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words},
             "renamed_ids": [{"id": given, "renamed_to": renamed} for given, renamed in reader.renamed_ids],

@@ -72,3 +72,52 @@ def demo_run(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo-run") / "demo"
     run_pipeline([ROOT / "data" / "raw"], out, config_path=ROOT / "configs" / "default.cfg")
     return out
+
+
+# -- engines: one small corpus with several batches, and the single-process tables to compare with
+ENGINE_TEXTS = [
+    "Syria's Foreign Minister Asaad al-Shaibani visited Baghdad on Monday.",
+    "Speaking in Baghdad, Shaibani said the talks with Iraq were useful.",
+    "The Islamic State (IS) claimed the attack; IS fighters fled to Raqqa.",
+    "Fuad Hussein met U.S. envoy Tom Barrack in Ankara. Hussein thanked the United States.",
+    "Reuters reported that Hussein and Barrack spoke about Turkey.",
+]
+#: Small batches, so a run of a few articles has several (and a worker pool is used).
+ENGINE_OVERRIDES = {"paths.patterns": str(ROOT / "configs" / "patterns"), "export.batch_size": 3}
+
+
+def read_tables(folder: Path) -> dict:
+    import pandas as pd
+
+    from pipeline.schema import TABLES
+
+    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+
+
+def assert_same_tables(expected: dict, got: dict) -> None:
+    import pandas as pd
+
+    for name, table in expected.items():
+        assert len(table) > 0, f"{name} is empty: the comparison would prove nothing"
+        pd.testing.assert_frame_equal(table, got[name], obj=name)
+
+
+@pytest.fixture(scope="session")
+def engine_corpus(tmp_path_factory) -> Path:
+    """14 articles and one malformed line in a JSONL file (5 batches of 3)."""
+    import json
+
+    path = tmp_path_factory.mktemp("engine-input") / "news.jsonl"
+    lines = [json.dumps({"id": f"d{i}", "text": ENGINE_TEXTS[i % len(ENGINE_TEXTS)]}) for i in range(14)]
+    lines.insert(5, "{broken")
+    path.write_text("\n".join(lines) + "\n", encoding="utf8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def single_process_tables(engine_corpus, tmp_path_factory) -> dict:
+    from pipeline.run import run_pipeline
+
+    out = tmp_path_factory.mktemp("engine-one") / "out"
+    run_pipeline([engine_corpus], out, overrides=ENGINE_OVERRIDES, n_process=1)
+    return read_tables(out)

@@ -1,25 +1,44 @@
-"""The local engine: one process (or spaCy's own worker processes) streaming through the input.
+"""The local engine: one process, or a pool of worker processes, streaming through the input.
 
-Articles are read lazily, processed with ``nlp.pipe`` in batches and written as Parquet row
-groups as they go; only compact per-entity summaries are kept for corpus resolution.
+Articles are read lazily and cut into batches of ``export.batch_size``; each batch is processed
+by :func:`~pipeline.engines.batch.process_batch` (``nlp.pipe`` inside a memory zone, Docs turned
+into rows in the same process) and written as one crash-safe batch of the staging folder. Only
+compact per-entity summaries are kept for corpus resolution, so memory does not grow with the
+corpus.
+
+With ``n_process > 1`` each worker process builds the pipeline once from the config and
+returns Arrow tables, not Docs; the main process writes the batches in input order, so the
+output is identical to one process. At most ``IN_FLIGHT_PER_PROCESS`` batches per worker are
+queued, which bounds memory.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
+import time
 from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from ..chunking import Chunker
 from ..readers import Article
 from ..resolve import CorpusResolver
-from ..rows import Rows
 from ..writer import Staging
+from .batch import BatchResult, batches, pipeline_for, process_batch, seed_pipeline
 
 #: Called after each written batch with (documents done, words done).
 ProgressCallback = Callable[[int, int], None]
+#: Batches queued per worker process: enough to keep it busy while the main process writes.
+IN_FLIGHT_PER_PROCESS = 2
+#: Forked workers inherit the imported modules and the built pipeline (seconds saved per
+#: worker); where fork is unavailable they start fresh and build it from the config.
+START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+#: How often a worker checks that the main process is alive (a killed run leaves no workers).
+PARENT_CHECK_SECONDS = 0.5
 
 
 def process_articles(
@@ -32,88 +51,85 @@ def process_articles(
     n_process: int = 1,
     skip: set[str] | frozenset[str] = frozenset(),
     on_batch: ProgressCallback | None = None,
+    pipeline_config: str | None = None,
     chunker: Chunker | None = None,
 ) -> tuple[int, int]:
     """Run ``nlp`` over ``articles`` and write their rows to ``staging``; returns (docs, words).
 
-    Every article ends up in ``documents``: unreadable ones with their reader error, ones a
-    pipeline stage failed on with that stage's error. Articles whose id is in ``skip`` (done
-    by an interrupted run being resumed) are not processed again. Documents longer than the
-    ``chunker``'s limit are processed in chunks, here, and joined (see ``pipeline/chunking.py``).
+    Every article ends up in ``documents`` with a status (see :func:`process_batch`). Articles
+    whose id is in ``skip`` (done by an interrupted run being resumed) are not processed again.
+    ``n_process > 1`` needs ``pipeline_config`` (``config.to_str()``), from which each worker
+    builds its own pipeline; a run with a single batch stays in this process. Documents
+    longer than the ``chunker``'s limit are processed in chunks (``pipeline/chunking.py``).
     """
-    chunker = chunker or Chunker()
-    # Long documents, processed in chunks as they are read; nlp.pipe carries a placeholder.
-    chunked: dict[str, Doc] = {}
-    stage_errors: dict[str, str] = {}
-
-    def on_error(proc_name: str, proc: object, docs: list[Doc], err: Exception) -> None:
-        for doc in docs:
-            article = getattr(doc, "_context", None)
-            if article is not None:
-                stage_errors[article.doc_id] = f"{article.location}: stage {proc_name!r} failed on document {article.doc_id!r}: {err}"
-
-    pending: deque[Article] = deque()
-
-    def feed() -> Iterator[tuple[str, Article]]:
-        for article in articles:
-            if article.doc_id in skip:
-                continue
-            if article.ok and chunker.needs_chunks(nlp, article.text):
-                try:
-                    chunked[article.doc_id] = chunker(nlp, article.text)
-                except Exception as err:  # noqa: BLE001  (recorded as the document's error)
-                    article.error = f"{article.location}: document {article.doc_id!r} ({len(article.text):,} characters, processed in chunks): {err}"
-                pending.append(article)
-                yield ("", article)
-                continue
-            pending.append(article)
-            # Unreadable articles pass through as empty texts, so the output keeps input order.
-            yield (article.text if article.ok else "", article)
-
-    rows = Rows()
     docs_done = words_done = 0
     batch_number = staging.next_batch_number()
-
-    def flush() -> None:
-        nonlocal rows, batch_number
-        if not rows.n_docs:
-            return
-        staging.write(f"{batch_number:08d}", rows.to_tables())
+    for result in _results(nlp, batches(articles, batch_size, skip), n_process, pipeline_config, chunker or Chunker()):
+        staging.write(f"{batch_number:08d}", result.tables)
         batch_number += 1
-        resolver.add_columns(rows.entities)
-        rows = Rows()
+        resolver.merge(result.resolver)
+        docs_done += result.n_docs
+        words_done += result.n_words
         if on_batch is not None:
             on_batch(docs_done, words_done)
-
-    # Language.set_error_handler cannot reach spaCy's Cython components (no attribute to
-    # set), so only stages called per document (ours, span_ruler) report through on_error.
-    previous_handler = nlp.default_error_handler
-    nlp.default_error_handler = on_error
-    try:
-        for doc, returned in nlp.pipe(feed(), as_tuples=True, batch_size=nlp.batch_size, n_process=n_process):
-            # Articles before this one that did not come back were dropped by a failing stage.
-            # (Compared by id: with several processes the context comes back as a copy.)
-            while pending and pending[0].doc_id != returned.doc_id:
-                lost = pending.popleft()
-                lost.error = stage_errors.pop(lost.doc_id, f"{lost.location}: document {lost.doc_id!r} was not returned by the pipeline")
-                rows.add_error(lost)
-                docs_done += 1
-            article = pending.popleft() if pending else returned
-            if article.ok:
-                doc = chunked.pop(article.doc_id, doc)
-                rows.add_doc(doc, article)
-                words_done += len(doc)
-            else:
-                rows.add_error(article)
-            docs_done += 1
-            if rows.n_docs >= batch_size:
-                flush()
-        while pending:
-            lost = pending.popleft()
-            lost.error = stage_errors.pop(lost.doc_id, f"{lost.location}: document {lost.doc_id!r} was not returned by the pipeline")
-            rows.add_error(lost)
-            docs_done += 1
-        flush()
-    finally:
-        nlp.default_error_handler = previous_handler
     return docs_done, words_done
+
+
+def _results(
+    nlp: Language, stream: Iterator[list[Article]], n_process: int, pipeline_config: str | None, chunker: Chunker
+) -> Iterator[BatchResult]:
+    """Batch results in input order: here, or from a pool when there is more than one batch."""
+    first = next(stream, None)
+    if first is None:
+        return
+    second = next(stream, None)
+    if n_process <= 1 or second is None:
+        yield process_batch(nlp, first, chunker)
+        if second is not None:
+            yield process_batch(nlp, second, chunker)
+        for batch in stream:
+            yield process_batch(nlp, batch, chunker)
+        return
+    if pipeline_config is None:
+        raise ValueError("n_process > 1 needs pipeline_config (the config as a string) to build the workers' pipelines")
+    seed_pipeline(pipeline_config, nlp)
+    yield from _pooled(_chain(first, second, stream), n_process, pipeline_config, chunker)
+
+
+def _chain(first: list[Article], second: list[Article], rest: Iterator[list[Article]]) -> Iterator[list[Article]]:
+    yield first
+    yield second
+    yield from rest
+
+
+def _pooled(stream: Iterator[list[Article]], n_process: int, pipeline_config: str, chunker: Chunker) -> Iterator[BatchResult]:
+    context = multiprocessing.get_context(START_METHOD)
+    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_init_worker, initargs=(pipeline_config, os.getpid())) as pool:
+        queued: deque[Future] = deque()
+        try:
+            for batch in stream:
+                queued.append(pool.submit(_work, pipeline_config, batch, chunker))
+                if len(queued) >= n_process * IN_FLIGHT_PER_PROCESS:
+                    yield queued.popleft().result()
+            while queued:
+                yield queued.popleft().result()
+        finally:
+            for future in queued:
+                future.cancel()
+
+
+def _init_worker(pipeline_config: str, parent: int) -> None:
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    pipeline_for(pipeline_config)
+
+
+def _exit_with_parent(parent: int) -> None:
+    # A pool's workers outlive a SIGKILLed main process (and hold its output pipes): end with it.
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _work(pipeline_config: str, batch: list[Article], chunker: Chunker) -> BatchResult:
+    return process_batch(pipeline_for(pipeline_config), batch, chunker)
