@@ -116,6 +116,42 @@ def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily
     console.print(f"Tables in [bold]{result.output}[/]: " + ", ".join(p.name for p in result.tables.values()))
 
 
+@app.command(context_settings=OVERRIDES)
+def train(
+    ctx: typer.Context,
+    config: Path = typer.Argument(..., help="Training config, e.g. configs/train/cnn.cfg or configs/train/trf.cfg."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder for model-best, model-last, metrics.json, model-card.md."),
+    gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU id, -1 for CPU."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
+) -> None:
+    """Train a pipeline with spaCy and write its dev scores and model card beside it.
+
+    Config values can be overridden as with `spacy train`: --paths.train FILE.spacy
+    --paths.dev FILE.spacy --training.max_steps 500 --paths.transformer FOLDER.
+    """
+    from .train import train_model
+
+    setup_logging(verbose)
+    try:
+        result = train_model(config, output, overrides=_overrides(ctx), use_gpu=gpu_id)
+    except KeyboardInterrupt:
+        console.print("[bold red]Interrupted[/]: checkpoints saved so far are in the output folder.")
+        raise typer.Exit(130)
+    except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
+        _fail(err, verbose)
+    dev = result.metrics["dev"]
+    table = Table(title=f"Dev scores of {result.model}", title_justify="left")
+    for column in ("label", "P", "R", "F"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for label, s in {**dev["per_label"], "all": {"p": dev["precision"], "r": dev["recall"], "f": dev["f"]}}.items():
+        table.add_row(label, *(f"{100 * (s[k] or 0):.1f}" for k in ("p", "r", "f")))
+    console.print(table)
+    console.print(
+        f"Trained in {result.metrics['training_seconds']:,.0f} s; {dev['words_per_second']:,.0f} words/s on dev. "
+        f"Metrics and model card in [bold]{result.output}[/]; use it with --model {result.model}"
+    )
+
+
 def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
