@@ -117,6 +117,39 @@ def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily
 
 
 @app.command(context_settings=OVERRIDES)
+def convert(
+    ctx: typer.Context,
+    sources: List[Path] = typer.Argument(..., help="Annotated files or folders."),
+    format: str = typer.Option(..., "--format", "-f", help="iob, conll, conllu-uner (uner), gum, ecbplus or jsonl."),
+    output: Path = typer.Option(..., "--output", "-o", help="DocBin to write, e.g. data/processed/corpus/NAME.spacy."),
+    split: Optional[float] = typer.Option(None, "--split", help="Share of documents for dev: writes NAME-train.spacy and NAME-dev.spacy."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the train/dev shuffle."),
+    config: Path = typer.Option(Path("configs/convert.cfg"), "--config", "-c", help="Label mapping per format."),
+    licence: Optional[str] = typer.Option(None, "--licence", help="Licence of the data, recorded for the model card."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
+) -> None:
+    """Convert annotated data to spaCy DocBin files, labels mapped to PERSON/ORG/LOC.
+
+    The mapping is [labels.FORMAT] in --config; override it like --labels.gum.place LOC.
+    """
+    from .convert import convert_corpus
+
+    setup_logging(verbose)
+    try:
+        result = convert_corpus(
+            sources, format, output, split=split, seed=seed, config_path=config, overrides=_overrides(ctx), licence=licence,
+        )  # fmt: skip
+    except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
+        _fail(err, verbose)
+    for part, path in result.outputs.items():
+        labels = ", ".join(f"{label} {n:,}" for label, n in result.entities[part].items()) or "no entities"
+        console.print(f"[bold]{path}[/]: {result.documents[part]:,} documents; {labels}")
+    if result.problems:
+        kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(result.problem_counts.items()))
+        console.print(f"[yellow]Skipped[/] ({kinds}); first: {result.problems[0]}")
+
+
+@app.command(context_settings=OVERRIDES)
 def train(
     ctx: typer.Context,
     config: Path = typer.Argument(..., help="Training config, e.g. configs/train/cnn.cfg or configs/train/trf.cfg."),

@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import spacy
 from spacy.tokens import DocBin
+from typer.testing import CliRunner
 
 from conftest import ROOT, make_doc
+from pipeline.cli import app
 from pipeline.config import ConfigError
 from pipeline.train import MODEL_CARD_FILE, METRICS_FILE, TrainingError, evaluate_corpus, train_model
 
@@ -128,7 +128,7 @@ def _tiny_bert(folder: Path, texts: list[str]) -> Path:
 
 
 @pytest.mark.slow
-def test_transformer_pipeline_is_self_contained_and_runs(corpus, tmp_path):
+def test_transformer_pipeline_is_self_contained_and_runs(corpus, tmp_path, monkeypatch):
     texts = [doc.text for path in corpus.values() for doc in DocBin().from_disk(path).get_docs(spacy.blank("en").vocab)]
     backbone = _tiny_bert(tmp_path / "tiny-bert", texts)
     out = tmp_path / "news-trf"
@@ -143,11 +143,10 @@ def test_transformer_pipeline_is_self_contained_and_runs(corpus, tmp_path):
     articles = tmp_path / "articles.jsonl"
     articles.write_text(json.dumps({"id": "a1", "text": "John Smith met Oxfam in Nairobi."}) + "\n", encoding="utf8")
     tables = tmp_path / "tables"
-    run = subprocess.run(
-        [sys.executable, "-m", "pipeline", "run", str(articles), "--output", str(tables), "--model", str(result.model)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr
+    # The command a user runs (in-process, to spare a second torch import), from the repository root.
+    monkeypatch.chdir(ROOT)
+    run = CliRunner().invoke(app, ["run", str(articles), "--output", str(tables), "--model", str(result.model)])
+    assert run.exit_code == 0, run.output
     documents = pd.read_parquet(tables / "documents.parquet")
     assert documents["status"].tolist() == ["ok"]
     assert json.loads((tables / "run.json").read_text())["model"]["sources"]["ner"]["model"] == str(result.model)
