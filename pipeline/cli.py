@@ -185,6 +185,66 @@ def train(
     )
 
 
+@app.command(context_settings=OVERRIDES)
+def evaluate(
+    ctx: typer.Context,
+    gold: List[Path] = typer.Argument(..., help="Gold files or folders."),
+    format: str = typer.Option(..., "--format", "-f", help="Gold format: uner, gum, ecbplus or iob."),
+    config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Pipeline config (configs/base.cfg: the bare model)."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the metrics: .json, or .parquet (flat rows)."),
+    all_mentions: bool = typer.Option(False, "--all-mentions", help="gum/ecbplus: score every typed mention, not only named ones."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
+) -> None:
+    """Score the pipeline on gold data: P/R/F1 per label and alias-linking scores.
+
+    Config values can be overridden as with `spacy evaluate`: --components.alias_linker.recover_surnames false.
+    """
+    from .evaluate import evaluate as run_evaluation
+
+    setup_logging(verbose)
+    overrides = _overrides(ctx)
+    if model:
+        overrides["paths.model"] = model
+    options = {"named_only": False} if all_mentions and format in ("gum", "ecbplus") else {}
+    try:
+        result = run_evaluation(gold, format, config_path=config, overrides=overrides, reader_options=options)
+        if output is not None:
+            result.write(output)
+    except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
+        _fail(err, verbose)
+    _print_evaluation(result, output)
+
+
+def _print_evaluation(result, output: Optional[Path]) -> None:  # noqa: ANN001  (Evaluation, imported lazily)
+    settings = result.settings
+    console.print(
+        f"[bold]{settings['documents']:,}[/] gold documents ({settings['format']}), {settings['words']:,} words, "
+        f"{settings['words_per_second'] or 0:,} words/s; config {settings.get('config', '-')}"
+    )
+    table = Table(title="Recognition (exact span and label)", title_justify="left")
+    for column in ("label", "P", "R", "F1", "gold", "predicted"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for label, s in result.ner["per_label"].items():
+        table.add_row(label, f"{s['p']:.3f}", f"{s['r']:.3f}", f"{s['f']:.3f}", str(s.get("gold", "")), str(s.get("predicted", "")))
+    table.add_row("[bold]all[/]", f"{result.ner['p']:.3f}", f"{result.ner['r']:.3f}", f"[bold]{result.ner['f']:.3f}[/]", "", "")
+    console.print(table)
+    linking = result.linking
+    if linking.get("within"):
+        table = Table(title=f"Alias linking over found gold mentions ({linking['found']:.1%} of {linking['gold_mentions']:,} found)", title_justify="left")
+        for column in ("scope", "pairwise P", "pairwise R", "pairwise F1", "B³ P", "B³ R", "B³ F1"):
+            table.add_column(column, justify="left" if column == "scope" else "right")
+        for scope, name in (("within", "within documents (entity_id)"), ("corpus", "corpus (canonical_id)")):
+            s = linking[scope]
+            table.add_row(name, *(f"{s[k]:.3f}" for k in ("pairwise_p", "pairwise_r", "pairwise_f", "b3_p", "b3_r", "b3_f")))
+        console.print(table)
+    problems = result.gold.get("problems") or {}
+    if problems:
+        console.print("[yellow]Gold data problems[/] (skipped or repaired): " + ", ".join(f"{k} {v}" for k, v in problems.items()))
+    if output is not None:
+        console.print(f"Metrics in [bold]{output}[/]")
+
+
 def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -1,0 +1,112 @@
+"""ECB+ XML (``ECB+/<topic>/<topic>_<n>ecb[plus].xml``): typed mentions and coreference chains.
+
+Tokens are ``<token t_id sentence number>``; a mention is an element in ``<Markables>`` with
+``<token_anchor t_id>`` children; ``CROSS_DOC_COREF`` links mentions to an instance
+(``instance_id``, shared across the documents of a topic) and ``INTRA_DOC_COREF`` to a
+document-level descriptor. That instance (or ``<doc>#<descriptor>``) is the gold identity; a
+mention in no chain is its own entity. Only the sentences listed in
+``ECBplus_coreference_sentences.csv`` (next to the ``ECB+`` folder) are reliably annotated, so
+by default a document holds just those sentences. A named mention has a capitalised token
+that does not start its sentence (``named_only``).
+"""
+
+from __future__ import annotations
+
+import csv
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Iterator
+
+from .gold import GoldDocument, GoldMention, GoldReport
+from .iob import guess_spaces
+
+ECBPLUS_LABELS: dict[str, str | None] = {
+    "HUMAN_PART_PER": "PERSON",
+    "HUMAN_PART_ORG": "ORG",
+    "HUMAN_PART_GPE": "LOC",
+    "LOC_GEO": "LOC",
+    "LOC_FAC": "LOC",
+}
+SENTENCES_FILE = "ECBplus_coreference_sentences.csv"
+CHAIN_RELATIONS = ("CROSS_DOC_COREF", "INTRA_DOC_COREF")
+
+_selected_cache: dict[Path, dict[str, set[int]] | None] = {}
+
+
+def annotated_sentences(path: Path) -> dict[str, set[int]] | None:
+    """``{"1_10ecbplus": {1, 3}, ...}`` from the sentences file above ``path``, or None when absent."""
+    for folder in path.resolve().parents:
+        candidate = folder / SENTENCES_FILE
+        if candidate.exists():
+            if candidate not in _selected_cache:
+                selected: dict[str, set[int]] = {}
+                with candidate.open(encoding="utf8") as handle:
+                    for row in csv.DictReader(handle):
+                        selected.setdefault(f"{row['Topic']}_{row['File']}", set()).add(int(row["Sentence Number"]))
+                _selected_cache[candidate] = selected
+            return _selected_cache[candidate]
+    return None
+
+
+def read_ecbplus(path: Path | str, report: GoldReport, *, named_only: bool = True, annotated_only: bool = True) -> Iterator[GoldDocument]:
+    """One gold document from one ECB+ XML file (see the module docstring)."""
+    path = Path(path)
+    doc_id = path.stem
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as err:
+        report.add(str(path), err.position[0], doc_id, "bad_xml", f"not well-formed XML ({err}); the file was skipped")
+        return
+    keep: set[int] | None = None
+    if annotated_only:
+        selected = annotated_sentences(path)
+        if selected is None:
+            report.add(str(path), None, doc_id, "no_sentence_list", f"{SENTENCES_FILE} not found above the file; all sentences were read")
+        else:
+            keep = selected.get(doc_id, set())
+    tokens: dict[str, int] = {}
+    words: list[str] = []
+    sentence_of: list[int] = []
+    starts: list[bool] = []
+    for token in root.iter("token"):
+        sentence = int(token.get("sentence", "0"))
+        if keep is not None and sentence not in keep:
+            continue
+        tokens[token.get("t_id", "")] = len(words)
+        starts.append(not sentence_of or sentence_of[-1] != sentence)
+        sentence_of.append(sentence)
+        words.append(token.text or "_")
+    if not words:
+        return
+    spaces = guess_spaces(words)
+    identity: dict[str, str] = {}
+    relations = root.find("Relations")
+    for relation in relations if relations is not None else []:
+        if relation.tag not in CHAIN_RELATIONS:
+            continue
+        target = relation.find("target")
+        if target is None:
+            continue
+        chain = relation.get("note") if relation.tag == "CROSS_DOC_COREF" else None
+        chain = chain or f"{doc_id}#{target.get('m_id')}"
+        for source in relation.findall("source"):
+            identity[source.get("m_id", "")] = chain
+    markables = root.find("Markables")
+    mentions: list[GoldMention] = []
+    for element in markables if markables is not None else []:
+        anchors = [a.get("t_id", "") for a in element.findall("token_anchor")]
+        if not anchors or element.tag not in ECBPLUS_LABELS:
+            continue
+        if not all(a in tokens for a in anchors):
+            continue  # outside the annotated sentences
+        positions = sorted(tokens[a] for a in anchors)
+        m_id = element.get("m_id", "")
+        if positions[-1] - positions[0] + 1 != len(positions):
+            quoted = " ".join(words[p] for p in positions)
+            report.add(str(path), None, doc_id, "discontinuous", f"mention m_id={m_id} {quoted!r} is not contiguous; skipped")
+            continue
+        start, end = positions[0], positions[-1] + 1
+        if named_only and not any(words[i][:1].isupper() and not starts[i] for i in range(start, end)):
+            continue
+        mentions.append(GoldMention(start, end, element.tag, identity.get(m_id, f"{doc_id}#m{m_id}")))
+    yield GoldDocument(doc_id, words, spaces, starts, mentions, str(path))

@@ -1,0 +1,221 @@
+"""GUM CoNLL-U with ``Entity=`` coreference brackets in the MISC column (CorefUD style).
+
+``(ID-etype-infstat-salience-centering-minspan-link-identity`` opens a mention, ``ID)`` closes
+it, ``(ID-...)`` is a one-token mention; openers come before closers in one field. A named
+mention is one whose head token (the token whose syntactic head lies outside the mention) is a
+PROPN. The gold identity is the Wikipedia title where given, otherwise the document's
+coreference chain (``<doc>#<ID>``). One file may hold several documents (``# newdoc id``);
+paragraphs (``# newpar``) are separated by a line break, sentences by a space.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .gold import GoldDocument, GoldMention, GoldReport
+
+GUM_LABELS: dict[str, str | None] = {"person": "PERSON", "organization": "ORG", "place": "LOC"}
+#: Fields after the id in an opener: etype, infstat, salience, centering, minspan, link, identity.
+OPENER_FIELDS = 7
+IDENTITY_FIELD = 6
+TRAILING_CLOSER = re.compile(r"(\d+)\)$")
+PARAGRAPH_BREAK = "\n"
+#: Dependents of a mention's head that are not part of the name (``U.S. President`` in
+#: ``U.S. President Donald Trump's``, ``the``, ``'s``, ``in Washington``): dropped with their subtree
+#: when ``name_spans`` trims a mention to its name, the span a NER model is expected to find.
+NOT_NAME_DEPRELS = ("nmod", "appos", "acl", "det", "case", "punct", "amod", "advmod", "nummod", "conj", "cc", "parataxis", "dep")
+EDGE_POS = {"DET", "ADP", "PUNCT", "PART", "CCONJ", "SCONJ", "SPACE"}
+
+
+@dataclass
+class _Open:
+    chain: str
+    etype: str
+    identity: str | None
+    start: int
+    line: int
+
+
+def _parse_entity_field(value: str, open_ids: set[str]) -> tuple[list[tuple[str, str, str | None, bool]], list[str]]:
+    """Openers ``(chain, etype, identity, closes_here)`` and closed chain ids of one ``Entity=`` value."""
+    pieces = value.split("(")
+    closers = re.findall(r"(\d+)\)", pieces[0])
+    openers: list[tuple[str, str, str | None, bool]] = []
+    for piece in pieces[1:]:
+        chain = piece.split("-", 1)[0]
+        trailing: list[str] = []
+        body = piece
+        while True:  # closers of other mentions glued to the end of this opener
+            match = TRAILING_CLOSER.search(body)
+            if not match or (match.group(1) not in open_ids and match.group(1) != chain) or match.start() == 0:
+                break
+            if match.group(1) == chain and not body[: match.start()].endswith(")"):
+                break
+            trailing.insert(0, match.group(1))
+            body = body[: match.start()]
+        single = body.endswith(")")
+        if single:
+            body = body[:-1]
+        fields = body.split("-", OPENER_FIELDS)[1:]
+        etype = fields[0] if fields else ""
+        identity = fields[IDENTITY_FIELD] if len(fields) > IDENTITY_FIELD and fields[IDENTITY_FIELD] not in ("", "_") else None
+        openers.append((chain, etype, identity, single))
+        closers += trailing
+    return openers, closers
+
+
+def read_gum(path: Path | str, report: GoldReport, *, named_only: bool = True, name_spans: bool = True) -> Iterator[GoldDocument]:
+    """Gold documents from one GUM CoNLL-U file.
+
+    ``named_only`` keeps mentions headed by a PROPN; ``name_spans`` trims each mention to the
+    name around its head (``U.S. President Donald Trump's`` -> ``Donald Trump``), as NER spans are.
+    """
+    path = Path(path)
+    doc_id = path.stem
+    words: list[str] = []
+    spaces: list[bool] = []
+    starts: list[bool] = []
+    upos: list[str] = []
+    heads: list[int] = []  # absolute token index of the syntactic head, -1 for the root
+    deprels: list[str] = []
+    open_mentions: dict[str, list[_Open]] = {}
+    mentions: list[tuple[int, int, str, str | None, str]] = []
+    sentence_offset = 0
+    new_paragraph = False
+    range_end = -1
+    range_space = True
+
+    def finish() -> Iterator[GoldDocument]:
+        nonlocal words, spaces, starts, upos, heads, deprels, mentions, open_mentions
+        for stack in open_mentions.values():
+            for item in stack:
+                report.add(str(path), item.line, doc_id, "unclosed", f"mention ({item.chain}-{item.etype} starting at {words[item.start]!r} is never closed; skipped")
+        if words:
+            spaces[-1] = False
+            gold = []
+            for start, end, etype, identity, chain in mentions:
+                if named_only and not _head_is_propn(start, end, upos, heads):
+                    continue
+                if name_spans:
+                    start, end = _name_span(start, end, words, upos, heads, deprels)
+                gold.append(GoldMention(start, end, etype, identity or f"{doc_id}#{chain}"))
+            yield GoldDocument(doc_id, words, spaces, starts, gold, str(path))
+        words, spaces, starts, upos, heads, deprels, mentions, open_mentions = [], [], [], [], [], [], [], {}
+
+    with path.open(encoding="utf8") as handle:
+        for number, raw in enumerate(handle, 1):
+            line = raw.rstrip("\n")
+            if line.startswith("#"):
+                if line.startswith("# newdoc id"):
+                    yield from finish()
+                    doc_id = line.partition("=")[2].strip()
+                elif line.startswith("# newpar") and words:
+                    new_paragraph = True
+                continue
+            if not line.strip():
+                sentence_offset = len(words)
+                continue
+            cols = line.split("\t")
+            if len(cols) != 10:
+                report.add(str(path), number, doc_id, "bad_line", f"expected 10 tab-separated columns, got {len(cols)}; skipped")
+                continue
+            token_id, form, _, pos, _, _, head, deprel, _, misc = cols
+            if "-" in token_id:  # a multi-word token: its parts are written without spaces
+                range_end = int(token_id.split("-")[1])
+                range_space = "SpaceAfter=No" not in misc
+                continue
+            if "." in token_id:  # an empty node
+                continue
+            index = int(token_id)
+            if index == 1:
+                range_end = -1
+            if index == 1 and words:
+                spaces[-1] = True
+                if new_paragraph:
+                    spaces[-1] = False
+                    words.append(PARAGRAPH_BREAK)
+                    spaces.append(False)
+                    starts.append(False)
+                    upos.append("SPACE")
+                    heads.append(-1)
+                    deprels.append("")
+                sentence_offset = len(words)
+            new_paragraph = False
+            position = len(words)
+            words.append(form)
+            if index < range_end:
+                spaces.append(False)
+            elif index == range_end:
+                spaces.append(range_space)
+            else:
+                spaces.append("SpaceAfter=No" not in misc)
+            starts.append(index == 1)
+            upos.append(pos)
+            heads.append(sentence_offset + int(head) - 1 if head not in ("0", "_") else -1)
+            deprels.append(deprel)
+            entity = next((item[7:] for item in misc.split("|") if item.startswith("Entity=")), None)
+            if entity is None:
+                continue
+            openers, closers = _parse_entity_field(entity, set(open_mentions))
+            for chain, etype, identity, single in openers:
+                if single:
+                    mentions.append((position, position + 1, etype, identity, chain))
+                else:
+                    open_mentions.setdefault(chain, []).append(_Open(chain, etype, identity, position, number))
+            for chain in closers:
+                stack = open_mentions.get(chain)
+                if not stack:
+                    report.add(str(path), number, doc_id, "unopened", f"closing bracket {chain}) on {form!r} has no open mention; skipped")
+                    continue
+                item = stack.pop()
+                if not stack:
+                    del open_mentions[chain]
+                mentions.append((item.start, position + 1, item.etype, item.identity, chain))
+    yield from finish()
+
+
+def _head_is_propn(start: int, end: int, upos: list[str], heads: list[int]) -> bool:
+    """Whether the mention's head (the token whose head is outside ``start:end``) is a proper noun."""
+    for i in range(start, end):
+        if not start <= heads[i] < end:
+            return upos[i] == "PROPN"
+    return False
+
+
+def _mention_head(start: int, end: int, heads: list[int]) -> int:
+    for i in range(start, end):
+        if not start <= heads[i] < end:
+            return i
+    return start
+
+
+def _name_span(start: int, end: int, words: list[str], upos: list[str], heads: list[int], deprels: list[str]) -> tuple[int, int]:
+    """The contiguous name around the mention's head: ``NOT_NAME_DEPRELS`` subtrees and edge function words removed."""
+    head = _mention_head(start, end, heads)
+    dropped: set[int] = set()
+    for i in range(start, end):
+        outside = i != head and not start <= heads[i] < end
+        capitalised_modifier = deprels[i].startswith("amod") and upos[i] != "SPACE" and words[i][:1].isupper()
+        if outside or (heads[i] == head and deprels[i].split(":")[0] in NOT_NAME_DEPRELS and not capitalised_modifier):
+            dropped.add(i)
+    for i in range(start, end):  # the subtrees of the dropped dependents
+        j = i
+        while start <= j < end and j != head:
+            if j in dropped:
+                dropped.add(i)
+                break
+            j = heads[j]
+    left = head
+    while left - 1 >= start and left - 1 not in dropped:
+        left -= 1
+    right = head + 1
+    while right < end and right not in dropped:
+        right += 1
+    while left < head and upos[left] in EDGE_POS:
+        left += 1
+    while right - 1 > head and upos[right - 1] in EDGE_POS:
+        right -= 1
+    return left, right

@@ -1,0 +1,214 @@
+"""``evaluate``: run the configured pipeline on gold documents and score it.
+
+Recognition: precision, recall and F1 per label (exact span and label), with spaCy's
+``Example`` and its NER scorer, so gold and pipeline tokenisations may differ.
+
+Alias linking, over the gold mentions the pipeline found (a predicted entity overlapping the
+gold mention, one to one, largest overlap first):
+
+* ``within``: pairs of mentions in one document; same entity = same ``entity_id`` (pipeline)
+  and same gold identity (gold);
+* ``corpus``: all pairs in the corpus; same entity = same ``canonical_id`` (corpus resolution,
+  the same code path as ``run``) and same gold identity;
+
+each as pairwise precision/recall/F1 and B³, plus ``found``: the share of gold mentions found.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from spacy.language import Language
+from spacy.scorer import get_ner_prf
+from spacy.tokens import Doc
+from spacy.training import Example
+
+from .config import build_nlp, load_pipeline_config, model_description
+from .corpora import GoldReport, read_gold
+from .readers import Article
+from .resolve import CorpusResolver
+from .rows import Rows
+
+#: Labels scored (and always reported, even when absent from the gold data).
+LABELS = ("PERSON", "ORG", "LOC")
+
+
+@dataclass
+class Evaluation:
+    """The metrics of one ``evaluate`` run, as plain data (``to_dict`` is what JSON holds)."""
+
+    ner: dict[str, Any]
+    linking: dict[str, Any]
+    gold: dict[str, Any]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ner": self.ner, "linking": self.linking, "gold": self.gold, "settings": self.settings}
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Flat ``{"task", "label", "metric", "value"}`` rows, for a DataFrame or Parquet."""
+        out = []
+        for label, scores in self.ner["per_label"].items():
+            for metric, value in scores.items():
+                out.append({"task": "ner", "label": label, "metric": metric, "value": value})
+        for metric in ("p", "r", "f"):
+            out.append({"task": "ner", "label": "ALL", "metric": metric, "value": self.ner[metric]})
+        for scope, scores in self.linking.items():
+            if isinstance(scores, dict):
+                for metric, value in scores.items():
+                    out.append({"task": f"linking_{scope}", "label": "ALL", "metric": metric, "value": value})
+            else:
+                out.append({"task": "linking", "label": "ALL", "metric": scope, "value": scores})
+        return out
+
+    def write(self, path: Path | str) -> Path:
+        """JSON (``.json``) or a flat Parquet table (``.parquet``) of the metrics."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.Table.from_pylist(self.rows()), path)
+        else:
+            path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf8")
+        return path
+
+
+def evaluate(
+    gold: Iterable[Path | str],
+    format: str,
+    *,
+    config_path: Path | str | None = None,
+    overrides: dict[str, Any] | None = None,
+    nlp: Language | None = None,
+    label_map: Mapping[str, str | None] | None = None,
+    reader_options: dict[str, Any] | None = None,
+) -> Evaluation:
+    """Score the pipeline of ``config_path`` (or a ready ``nlp``) on the gold files ``gold`` in ``format``."""
+    settings: dict[str, Any] = {"gold": [str(p) for p in gold], "format": format}
+    if nlp is None:
+        config = load_pipeline_config(config_path, overrides)
+        nlp = build_nlp(config)
+        settings.update(config=str(config_path) if config_path else "configs/default.cfg", overrides=overrides or {})
+        settings["model"] = model_description(nlp, config)
+    report = GoldReport()
+    references = list(read_gold(list(gold), format, vocab=nlp.vocab, label_map=label_map, report=report, **(reader_options or {})))
+    started = time.perf_counter()
+    predictions = list(nlp.pipe(doc.text for doc in references))
+    seconds = time.perf_counter() - started
+    for prediction, reference in zip(predictions, references):
+        prediction._.doc_id = reference._.doc_id
+    words = sum(len(doc) for doc in predictions)
+    settings.update(documents=len(references), words=words, seconds=round(seconds, 2), words_per_second=round(words / seconds) if seconds else None)
+    return Evaluation(ner=score_ner(predictions, references), linking=score_linking(predictions, references), gold=report.summary(), settings=settings)
+
+
+def score_ner(predictions: list[Doc], references: list[Doc]) -> dict[str, Any]:
+    """Micro P/R/F1 and per label (``LABELS`` always present), exact span and label."""
+    examples = [Example(p, r) for p, r in zip(predictions, references)]
+    scores = get_ner_prf(examples)
+    per_label = {label: {"p": 0.0, "r": 0.0, "f": 0.0} for label in LABELS}
+    per_label.update(scores.get("ents_per_type") or {})
+    gold_counts = Counter(e.label_ for doc in references for e in doc.ents)
+    pred_counts = Counter(e.label_ for doc in predictions for e in doc.ents)
+    for label, values in per_label.items():
+        values["gold"] = gold_counts.get(label, 0)
+        values["predicted"] = pred_counts.get(label, 0)
+    return {"p": scores["ents_p"] or 0.0, "r": scores["ents_r"] or 0.0, "f": scores["ents_f"] or 0.0, "per_label": per_label}
+
+
+def match_mentions(prediction: Doc, reference: Doc) -> dict[int, int]:
+    """Gold mention index -> predicted entity index, one to one by largest character overlap."""
+    candidates = []
+    for g, gold in enumerate(reference.ents):
+        for p, pred in enumerate(prediction.ents):
+            overlap = min(gold.end_char, pred.end_char) - max(gold.start_char, pred.start_char)
+            if overlap > 0:
+                candidates.append((-overlap, g, p))
+    matched: dict[int, int] = {}
+    used: set[int] = set()
+    for _, g, p in sorted(candidates):
+        if g not in matched and p not in used:
+            matched[g] = p
+            used.add(p)
+    return matched
+
+
+def canonical_ids(predictions: list[Doc]) -> dict[str, str | None]:
+    """``<doc_id>:<entity_id>`` -> ``canonical_id``, by the same rows and resolver as ``run``."""
+    rows = Rows()
+    for doc in predictions:
+        doc_id = doc._.doc_id
+        rows.add_doc(doc, Article(doc_id=doc_id, path="", location=doc_id, text=doc.text))
+    resolver = CorpusResolver()
+    resolver.add_columns(rows.entities)
+    resolution = resolver.resolve()
+    e = rows.entities
+    return {
+        entity_id: resolution.canonical_id(label, name, aliases, kb_id)
+        for entity_id, label, name, aliases, kb_id in zip(e["entity_id"], e["label"], e["name"], e["aliases"], e["kb_id"])
+    }
+
+
+def score_linking(predictions: list[Doc], references: list[Doc]) -> dict[str, Any]:
+    """Pairwise and B³ scores within documents and across the corpus (see the module docstring)."""
+    canonical = canonical_ids(predictions)
+    gold_within: list[str] = []
+    gold_corpus: list[str] = []
+    pred_within: list[str] = []
+    pred_corpus: list[str] = []
+    total = 0
+    for prediction, reference in zip(predictions, references):
+        doc_id = reference._.doc_id
+        matched = match_mentions(prediction, reference)
+        ents = list(prediction.ents)
+        for g, gold in enumerate(reference.ents):
+            if not gold.kb_id_:
+                continue
+            total += 1
+            if g not in matched:
+                continue
+            pred = ents[matched[g]]
+            entity_id = f"{doc_id}:{pred._.entity_id or f'M{matched[g]}'}"
+            gold_within.append(f"{doc_id}\t{gold.kb_id_}")
+            gold_corpus.append(gold.kb_id_)
+            pred_within.append(entity_id)
+            pred_corpus.append(canonical.get(entity_id) or entity_id)
+    if not total:
+        return {"gold_mentions": 0, "found": None, "within": None, "corpus": None}
+    return {
+        "gold_mentions": total,
+        "found": round(len(gold_within) / total, 4),
+        "within": cluster_scores(gold_within, pred_within),
+        "corpus": cluster_scores(gold_corpus, pred_corpus),
+    }
+
+
+def cluster_scores(gold: list[str], predicted: list[str]) -> dict[str, float]:
+    """Pairwise P/R/F1 and B³ P/R/F1 of two clusterings of the same mentions (cluster key per mention)."""
+    gold_sizes = Counter(gold)
+    pred_sizes = Counter(predicted)
+    cells = Counter(zip(gold, predicted))
+    pairs = lambda n: n * (n - 1) // 2  # noqa: E731
+    common = sum(pairs(n) for n in cells.values())
+    gold_pairs = sum(pairs(n) for n in gold_sizes.values())
+    pred_pairs = sum(pairs(n) for n in pred_sizes.values())
+    p = common / pred_pairs if pred_pairs else 1.0
+    r = common / gold_pairs if gold_pairs else 1.0
+    b3_p = sum(cells[(g, q)] / pred_sizes[q] for g, q in zip(gold, predicted)) / len(gold) if gold else 0.0
+    b3_r = sum(cells[(g, q)] / gold_sizes[g] for g, q in zip(gold, predicted)) / len(gold) if gold else 0.0
+    return {
+        "pairwise_p": round(p, 4), "pairwise_r": round(r, 4), "pairwise_f": round(_f1(p, r), 4),
+        "b3_p": round(b3_p, 4), "b3_r": round(b3_r, 4), "b3_f": round(_f1(b3_p, b3_r), 4),
+        "mentions": len(gold), "gold_pairs": gold_pairs, "predicted_pairs": pred_pairs,
+    }  # fmt: skip
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
