@@ -136,18 +136,24 @@ def evaluate_corpus(nlp: Language, path: Path | str, *, batch_size: int = 64) ->
 
 
 def describe_corpus(path: Path, nlp: Language) -> dict[str, Any]:
-    """Path, size and provenance (the ``convert`` sidecar ``NAME.spacy.json``, if any) of a corpus."""
-    described: dict[str, Any] = {"path": str(path)}
-    sidecar = provenance_path(path)
-    if sidecar.exists():
-        described.update(json.loads(sidecar.read_text(encoding="utf8")))
-    if "documents" not in described:
-        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
-        described.update(
-            documents=len(docs),
-            sentences=sum(len(list(doc.sents)) if doc.has_annotation("SENT_START") else 1 for doc in docs),
-            entities=sum(len(doc.ents) for doc in docs),
-        )
+    """Path, size and provenance of a corpus: a ``.spacy`` file or a folder of them (as
+    ``spacy.Corpus`` reads), with what the ``convert`` sidecars (``NAME.spacy.json``) record."""
+    files = sorted(path.rglob("*.spacy")) if path.is_dir() else [path]
+    described: dict[str, Any] = {"path": str(path), "documents": 0, "sentences": 0, "entities": 0, "sources": [], "licences": []}
+    for file in files:
+        sidecar = provenance_path(file)
+        recorded = json.loads(sidecar.read_text(encoding="utf8")) if sidecar.exists() else {}
+        if "documents" not in recorded:
+            docs = list(DocBin().from_disk(file).get_docs(nlp.vocab))
+            recorded.update(
+                documents=len(docs),
+                sentences=sum(len(list(doc.sents)) if doc.has_annotation("SENT_START") else 1 for doc in docs),
+                entities=sum(len(doc.ents) for doc in docs),
+            )
+        for key in ("documents", "sentences", "entities"):
+            described[key] += int(recorded.get(key, 0))
+        described["sources"] += [s for s in recorded.get("sources", []) if s not in described["sources"]]
+        described["licences"] += [s for s in recorded.get("licences", []) if s not in described["licences"]]
     return described
 
 
