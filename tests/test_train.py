@@ -169,3 +169,15 @@ def test_missing_config_and_non_training_config(tmp_path):
         train_model(tmp_path / "nope.cfg", tmp_path / "out")
     with pytest.raises(ConfigError, match=r"\[training\]"):
         train_model(ROOT / "configs" / "default.cfg", tmp_path / "out")
+
+
+@pytest.mark.slow
+def test_trained_pipeline_carries_project_stages(corpus, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)  # paths.patterns is relative to the repository, as in configs/default.cfg
+    overrides = _overrides(corpus, **{"training.max_steps": 2})
+    result = train_model(TRAIN_CONFIGS / "cnn-news.cfg", tmp_path / "news", overrides=overrides)
+    nlp = spacy.load(result.model)
+    assert nlp.pipe_names == ["senter", "ner", "entity_rules", "span_cleanup", "label_mapper", "alias_linker"]
+    assert len(nlp.get_pipe("entity_rules").patterns) > 0  # the patterns travel with the pipeline
+    doc = nlp("Fighters of the Islamic State (IS) attacked. IS later withdrew.")
+    assert ("IS", "ORG") in {(e.text, e.label_) for e in doc.ents}
