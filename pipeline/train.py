@@ -191,9 +191,18 @@ def model_card(metrics: dict[str, Any], config: Config) -> str:
     backbone = config["paths"].get("transformer")
     lines += ["", "## Starting points", ""]
     if base:
-        lines.append(f"- Base pipeline: `{base}` (components with `source` in the config come from it).")
+        meta = _base_meta(str(base))
+        sources = ", ".join(s.get("name", "") for s in meta.get("sources", [])) or "not recorded"
+        lines.append(
+            f"- Base pipeline: `{base}` {meta.get('version', '')} (licence {meta.get('license') or 'not recorded'};"
+            f" trained on {sources}); components with `source` in the config come from it."
+        )
     if backbone:
-        lines.append(f"- Transformer backbone: `{backbone}` (its weights and vocabulary are saved in the pipeline).")
+        folder = Path(model_folder(str(backbone)))
+        lines.append(
+            f"- Transformer backbone: `{backbone}` (licence {_readme_licence(folder) or 'not recorded'});"
+            " its weights and vocabulary are saved in the pipeline."
+        )
     lines += [
         "",
         "## Scores on the dev corpus",
@@ -221,6 +230,25 @@ def model_card(metrics: dict[str, Any], config: Config) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _base_meta(base: str) -> dict[str, Any]:
+    try:
+        folder = Path(base) if Path(base).exists() else spacy.util.get_package_path(base)
+        return spacy.util.load_meta(folder / "meta.json")
+    except Exception:  # noqa: BLE001  (a description for the card, not a check)
+        return {}
+
+
+def _readme_licence(folder: Path) -> str | None:
+    """The ``license:`` of a Hugging Face model folder's README front matter."""
+    readme = folder / "README.md"
+    if not readme.exists():
+        return None
+    for line in readme.read_text(encoding="utf8", errors="replace").splitlines()[:40]:
+        if line.lower().startswith("license:"):
+            return line.split(":", 1)[1].strip()
+    return None
 
 
 def _load_training_config(config_path: Path, overrides: dict[str, Any]) -> Config:
