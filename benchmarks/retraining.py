@@ -109,15 +109,19 @@ def main() -> None:
         "evaluation": {},
     }
     for name, (config, overrides) in runs.items():
-        if name in args.skip:
-            continue
-        result = train_model(config, work / "models" / name, overrides=overrides)
+        metrics_file = work / "models" / name / "metrics.json"
+        if name in args.skip:  # an earlier run's model and metrics, if any
+            if not metrics_file.exists():
+                continue
+            metrics = json.loads(metrics_file.read_text(encoding="utf8"))
+        else:
+            metrics = train_model(config, work / "models" / name, overrides=overrides).metrics
         results["training"][name] = {
             "config": str(config.relative_to(ROOT)),
-            "overrides": overrides,
-            "seconds": result.metrics["training_seconds"],
-            "selection_dev_f": result.metrics["dev"]["f"],
-            "train": result.metrics["corpora"]["train"],
+            "overrides": metrics["overrides"],
+            "seconds": metrics["training_seconds"],
+            "selection_dev_f": metrics["dev"]["f"],
+            "train": metrics["corpora"]["train"],
         }
         (work / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf8")
     pipelines = {"base": base_pipeline}
