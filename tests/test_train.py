@@ -181,3 +181,16 @@ def test_trained_pipeline_carries_project_stages(corpus, tmp_path, monkeypatch):
     assert len(nlp.get_pipe("entity_rules").patterns) > 0  # the patterns travel with the pipeline
     doc = nlp("Fighters of the Islamic State (IS) attacked. IS later withdrew.")
     assert ("IS", "ORG") in {(e.text, e.label_) for e in doc.ents}
+
+
+def test_scratch_config_assembles(monkeypatch):
+    """cnn-scratch.cfg builds its pipeline (the other configs are trained above): a new ner, a sourced senter."""
+    from spacy.util import load_config, load_model_from_config
+
+    monkeypatch.chdir(ROOT)
+    config = load_config(TRAIN_CONFIGS / "cnn-scratch.cfg", interpolate=False)
+    nlp = load_model_from_config(config, auto_fill=True, validate=True)
+    assert nlp.pipe_names == ["senter", "ner", "label_mapper"]
+    assert "source" not in config["components"]["ner"] and "source" in config["components"]["senter"]
+    assert config["training"]["frozen_components"] == ["senter"]
+    assert nlp.get_pipe("ner").labels == ()  # labels come from the training data at initialize
