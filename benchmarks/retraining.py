@@ -4,7 +4,8 @@
 
 Training data: UNER English-EWT dev + GUM news and interview *training* documents (GUM's own
 train/dev/test split); 10% of those documents (seed 0) are held out for model selection.
-Evaluation: UNER English-EWT test and GUM news dev (never seen in training), labels PERSON/ORG/LOC,
+Evaluation: UNER English-EWT test and GUM news dev (never seen in training), and ECB+ as a check
+elsewhere, labels PERSON/ORG/LOC,
 exact-span micro and per-label P/R/F with spaCy's scorer, and inference words/s of each pipeline
 (senter + ner + label mapper) measured in the same process, one after the other.
 Writes ``WORK/results.json``; the figures in ``benchmarks/retraining.md`` come from it.
@@ -37,12 +38,14 @@ from pipeline.train import evaluate_corpus, train_model  # noqa: E402
 DATA = ROOT.parent / "shared" / "data"
 UNER = DATA / "uner_en_ewt"
 GUM = DATA / "gum"
+ECBPLUS = DATA / "ecbplus" / "ECB+"
 #: GUM's own split (amir-zeldes/gum, the UD English-GUM dev/test lists) for the news and
 #: interview documents: the rest are training documents.
 GUM_DEV = {"GUM_news_homeopathic", "GUM_news_iodine", "GUM_interview_cyclone", "GUM_interview_gaming"}
 GUM_TEST = {"GUM_news_nasa", "GUM_news_sensitive", "GUM_interview_hill", "GUM_interview_libertarian"}
 UNER_LICENCE = "CC BY-SA 4.0 (UNER English-EWT)"
 GUM_LICENCE = "CC BY 4.0 annotations, CC BY 2.5 texts (GUM)"
+ECBPLUS_LICENCE = "CC BY 3.0 (ECB+ annotations)"
 MODEL_SELECTION_SHARE = 0.1
 SEED = 0
 
@@ -66,8 +69,12 @@ def prepare(work: Path) -> dict[str, Path]:
                 shutil.move(parts / f"{name}-{part}{suffix}", corpus / part / f"{name}{suffix}")
     convert_corpus([UNER / "en_ewt-ud-test.iob2"], "conllu-uner", corpus / "uner-test.spacy", licence=UNER_LICENCE)
     convert_corpus([GUM / "news" / f"{d}.conllu" for d in sorted(GUM_DEV) if d.startswith("GUM_news")], "gum", corpus / "gum-news-dev.spacy", licence=GUM_LICENCE)
+    # Elsewhere: ECB+ news (annotated sentences only; it marks the participants and places of
+    # events, not every name, so precision is understated alike for every pipeline).
+    convert_corpus([ECBPLUS], "ecbplus", corpus / "ecbplus.spacy", licence=ECBPLUS_LICENCE)
     shutil.rmtree(parts)
     return {
+        "ecbplus": corpus / "ecbplus.spacy",
         "train": corpus / "train",
         "dev": corpus / "dev",
         "uner-test": corpus / "uner-test.spacy",
@@ -151,7 +158,7 @@ def main() -> None:
     for name in runs:
         if (work / "models" / name / "model-best").exists():
             pipelines[name] = lambda name=name: spacy.load(work / "models" / name / "model-best")
-    for test in ("uner-test", "gum-news-dev"):
+    for test in ("uner-test", "gum-news-dev", "ecbplus"):
         results["evaluation"][test] = {}
         for name, load in pipelines.items():
             nlp = load()
