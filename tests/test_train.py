@@ -194,3 +194,13 @@ def test_scratch_config_assembles(monkeypatch):
     assert "source" not in config["components"]["ner"] and "source" in config["components"]["senter"]
     assert config["training"]["frozen_components"] == ["senter"]
     assert nlp.get_pipe("ner").labels == ()  # labels come from the training data at initialize
+
+
+def test_project_workflow_is_valid():
+    """project.yml (weasel) names the same commands a user runs by hand."""
+    from weasel.util import load_project_config
+
+    project = load_project_config(ROOT)
+    assert project["workflows"]["all"] == ["convert", "train", "run"]
+    scripts = " ".join(s for c in project["commands"] for s in c["script"])
+    assert "pipeline convert" in scripts and "pipeline train configs/train/cnn.cfg" in scripts and "--model models/mine/model-best" in scripts
