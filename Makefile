@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 run: $(STAMP)
 	$(BIN)/python -m pipeline run $(INPUT) --output $(OUTPUT) --config $(CONFIG) --overwrite
+	$(BIN)/python -m pipeline report $(OUTPUT) --config $(CONFIG)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

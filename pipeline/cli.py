@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -34,11 +35,36 @@ def _overrides(ctx: typer.Context) -> dict:
     return parse_config_overrides(list(ctx.args))
 
 
+def split_overrides(inputs: list[Path], ctx: typer.Context) -> tuple[list[Path], dict]:
+    """Input paths, and the config overrides among them.
+
+    Click hands unknown options (``--nlp.batch_size 32``, ``--x.y=1``) and their values to the
+    INPUTS argument: an item starting with ``--`` is an override, and so is the value after it.
+    """
+    from spacy.cli._util import parse_config_overrides
+
+    paths: list[Path] = []
+    options: list[str] = list(ctx.args)
+    items = [str(item) for item in inputs]
+    i = 0
+    while i < len(items):
+        if items[i].startswith("--"):
+            options.append(items[i])
+            if "=" not in items[i] and i + 1 < len(items) and not items[i + 1].startswith("--"):
+                options.append(items[i + 1])
+                i += 1
+        else:
+            paths.append(Path(items[i]))
+        i += 1
+    return paths, parse_config_overrides(options)
+
+
 def _fail(err: BaseException, verbose: bool) -> None:
     """One line that says what is wrong (the traceback only with --verbose); exit 1."""
     if verbose:
         console.print_exception()
-    console.print(f"[bold red]Error:[/] {err}")
+    # escape: messages name config sections ("[report]"), which rich would take for markup.
+    console.print(f"[bold red]Error:[/] {escape(str(err))}")
     raise typer.Exit(1)
 
 
@@ -50,6 +76,7 @@ def run(
     config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Pipeline config."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --output."),
     n_process: int = typer.Option(1, "--n-process", "-n", help="Processes for nlp.pipe."),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any document failed."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
@@ -61,7 +88,10 @@ def run(
     from .run import run_pipeline
 
     setup_logging(verbose)
-    overrides = _overrides(ctx)
+    try:
+        inputs, overrides = split_overrides(inputs, ctx)
+    except Exception as err:  # noqa: BLE001  (spaCy exits on a malformed override; say it in one line)
+        _fail(err, verbose)
     if model:
         overrides["paths.model"] = model
     progress = Progress(
@@ -87,16 +117,43 @@ def run(
 
             result = run_pipeline(
                 inputs, output, config_path=config, overrides=overrides, overwrite=overwrite,
-                n_process=n_process, on_progress=on_progress,
+                resume=resume, n_process=n_process, on_progress=on_progress,
             )  # fmt: skip
     except KeyboardInterrupt:
-        console.print("[bold red]Interrupted[/]: nothing was written to the output folder.")
+        console.print(
+            f"[bold red]Interrupted[/]: the output folder was not changed. Finished batches are kept; "
+            f"run the same command with --resume to continue."
+        )
         raise typer.Exit(130)
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
         _fail(err, verbose)
     _print_summary(result)
     if strict and result.n_errors:
         raise typer.Exit(1)
+
+
+@app.command(context_settings=OVERRIDES)
+def report(
+    ctx: typer.Context,
+    run_dir: Path = typer.Argument(..., help="A run's output folder (the --output of `run`)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="HTML file to write (default: RUN_DIR/report.html)."),
+    config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Config with a \\[report] section."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
+) -> None:
+    """Write one self-contained HTML page for a run: highlighted articles, entity tables, charts, a map.
+
+    Settings come from \\[report] in the config: --report.max_articles 20, --report.top_entities 10.
+    """
+    from .config import load_pipeline_config
+    from .report import report_settings, write_report
+
+    setup_logging(verbose)
+    try:
+        settings = report_settings(load_pipeline_config(config, _overrides(ctx)))
+        path = write_report(run_dir, output, settings)
+    except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
+        _fail(err, verbose)
+    console.print(f"Report in [bold]{path}[/]: open {path.resolve().as_uri()} in a browser (it needs no network).")
 
 
 def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily)
@@ -113,6 +170,14 @@ def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily
         console.print(table)
     if result.n_errors:
         console.print(f"[yellow]{result.n_errors} document(s) failed[/]: see the 'error' column of documents.parquet.")
+        for error in result.errors:
+            console.print(f"  {error}", markup=False, highlight=False)
+        if result.n_errors > len(result.errors):
+            console.print(f"  ... and {result.n_errors - len(result.errors)} more")
+    if result.renamed_ids:
+        shown = ", ".join(f"{given} -> {renamed}" for given, renamed in result.renamed_ids[:5])
+        more = ", ..." if len(result.renamed_ids) > 5 else ""
+        console.print(f"[yellow]{len(result.renamed_ids)} duplicate document id(s)[/] kept apart: {shown}{more} (all in run.json)")
     console.print(f"Tables in [bold]{result.output}[/]: " + ", ".join(p.name for p in result.tables.values()))
 
 
@@ -203,7 +268,7 @@ def evaluate(
     from .evaluate import evaluate as run_evaluation
 
     setup_logging(verbose)
-    overrides = _overrides(ctx)
+    gold, overrides = split_overrides(gold, ctx)
     if model:
         overrides["paths.model"] = model
     options = {"named_only": False} if all_mentions and format in ("gum", "ecbplus") else {}

@@ -16,11 +16,16 @@ from spacy.language import Language
 from spacy.util import get_sourced_components, load_config, load_model_from_config, registry
 
 from . import components as _components  # noqa: F401  (registers the factories)
+from . import kb as _kb  # noqa: F401  (registers news.read_patterns.v2)
+from .config_errors import explain
 from .readers import ArticleReader
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.cfg"
 #: Top-level config sections that are the pipeline's own, not spaCy's.
-PIPELINE_SECTIONS = ("reader", "export")
+PIPELINE_SECTIONS = ("reader", "export", "report", "chunking")
+#: Settings of the pipeline's own sections that are read as plain values (others are arguments
+#: of registered functions, which spaCy checks).
+EXPORT_KEYS = ("batch_size", "top_entities", "link_places", "aliases", "min_city_population")
 KNOWN_SECTIONS = ("paths", "system", "nlp", "components", "corpora", "training", "pretraining", "initialize", *PIPELINE_SECTIONS)
 
 
@@ -33,23 +38,53 @@ def load_pipeline_config(path: Path | str | None = None, overrides: dict[str, An
     path = Path(path) if path is not None else DEFAULT_CONFIG
     if not path.exists():
         raise ConfigError(f"Config file {path} not found; pass --config with a path to a .cfg file.")
-    config = load_config(path, overrides=overrides or {}, interpolate=False)
+    try:
+        config = load_config(path, overrides=overrides or {}, interpolate=False)
+    except Exception as err:  # noqa: BLE001  (spaCy's message is many lines: make it one)
+        try:
+            plain = load_config(path, interpolate=False)
+        except Exception:  # noqa: BLE001  (the file itself is broken: explain without it)
+            plain = {}
+        raise explain(err, plain, str(path), ConfigError) from err
     for section in config:
         if section not in KNOWN_SECTIONS:
             hint = difflib.get_close_matches(section, KNOWN_SECTIONS, n=1)
             suggestion = f" Did you mean [{hint[0]}]?" if hint else ""
             raise ConfigError(f"Unknown section [{section}] in {path}.{suggestion}")
+    _check_keys(config, "nlp", _spacy_nlp_keys(), path)
+    _check_keys(config, "export", EXPORT_KEYS, path)
     return config
+
+
+def _spacy_nlp_keys() -> tuple[str, ...]:
+    from spacy.language import DEFAULT_CONFIG as SPACY_DEFAULTS
+
+    return tuple(SPACY_DEFAULTS["nlp"])
+
+
+def _check_keys(config: Config, section: str, known: tuple[str, ...], path: Path) -> None:
+    """spaCy ignores unknown keys in [nlp], and [export] is read with .get: name a typo here."""
+    for key in config.get(section, {}):
+        if key not in known:
+            hint = difflib.get_close_matches(key, known, n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise ConfigError(f"Unknown setting {key!r} in [{section}] of {path}{suggestion}. Settings there: {', '.join(known)}.")
 
 
 def build_nlp(config: Config) -> Language:
     """The spaCy pipeline the config's ``[nlp]``/``[components]``/``[initialize]`` describe."""
-    nlp = load_model_from_config(config, auto_fill=True)
-    sourced = get_sourced_components(config.interpolate())
-    nlp._link_components()
-    # Initialize only what was not sourced, so trained weights stay as they are.
-    with nlp.select_pipes(disable=[name for name in sourced if name in nlp.pipe_names]):
-        nlp.initialize()
+    try:
+        nlp = load_model_from_config(config, auto_fill=True)
+        sourced = get_sourced_components(config.interpolate())
+        nlp._link_components()
+        # Initialize only what was not sourced, so trained weights stay as they are.
+        with nlp.select_pipes(disable=[name for name in sourced if name in nlp.pipe_names]):
+            nlp.initialize()
+    except Exception as err:  # noqa: BLE001  (one line for config mistakes; others unchanged)
+        explained = explain(err, config, "the config", ConfigError)
+        if explained is err:
+            raise
+        raise explained from err
     return nlp
 
 
@@ -58,7 +93,13 @@ def build_reader(config: Config) -> ArticleReader:
     section = config.interpolate().get("reader")
     if not section:
         return ArticleReader()
-    return registry.resolve({"reader": section})["reader"]
+    try:
+        return registry.resolve({"reader": section})["reader"]
+    except Exception as err:  # noqa: BLE001
+        explained = explain(err, config, "the config", ConfigError)
+        if explained is err:
+            raise
+        raise explained from err
 
 
 def export_settings(config: Config) -> dict[str, Any]:

@@ -9,7 +9,8 @@ gold mention, one to one, largest overlap first):
 * ``within``: pairs of mentions in one document; same entity = same ``entity_id`` (pipeline)
   and same gold identity (gold);
 * ``corpus``: all pairs in the corpus; same entity = same ``canonical_id`` (corpus resolution,
-  the same code path as ``run``) and same gold identity;
+  the same code path as ``run``) and same gold identity. Where a reader groups documents
+  (ECB+ sub-topics, whose gold ids hold only within one), pairs are counted within groups;
 
 each as pairwise precision/recall/F1 and B³, plus ``found``: the share of gold mentions found.
 """
@@ -30,6 +31,7 @@ from spacy.training import Example
 
 from .config import build_nlp, load_pipeline_config, model_description
 from .corpora import GoldReport, read_gold
+from .corpora.gold import GROUP_KEY
 from .readers import Article
 from .resolve import CorpusResolver
 from .rows import Rows
@@ -166,6 +168,7 @@ def score_linking(predictions: list[Doc], references: list[Doc]) -> dict[str, An
     total = 0
     for prediction, reference in zip(predictions, references):
         doc_id = reference._.doc_id
+        group = reference.user_data.get(GROUP_KEY, "")
         matched = match_mentions(prediction, reference)
         ents = list(prediction.ents)
         for g, gold in enumerate(reference.ents):
@@ -177,9 +180,9 @@ def score_linking(predictions: list[Doc], references: list[Doc]) -> dict[str, An
             pred = ents[matched[g]]
             entity_id = f"{doc_id}:{pred._.entity_id or f'M{matched[g]}'}"
             gold_within.append(f"{doc_id}\t{gold.kb_id_}")
-            gold_corpus.append(gold.kb_id_)
+            gold_corpus.append(f"{group}\t{gold.kb_id_}")
             pred_within.append(entity_id)
-            pred_corpus.append(canonical.get(entity_id) or entity_id)
+            pred_corpus.append(f"{group}\t{canonical.get(entity_id) or entity_id}")
     if not total:
         return {"gold_mentions": 0, "found": None, "within": None, "corpus": None}
     return {

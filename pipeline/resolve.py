@@ -76,7 +76,8 @@ class CorpusResolver:
         return self
 
     def resolve(self) -> Resolution:
-        summaries = sorted(self.mentions)  # sorted: the same clusters and ids on every run
+        # Sorted (a missing kb_id as ""): the same clusters and ids on every run.
+        summaries = sorted(self.mentions, key=lambda k: (k[0], k[1], k[2], k[3] or ""))
         parent = list(range(len(summaries)))
 
         def find(i: int) -> int:

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from .names import core_tokens, name_tokens
 from .readers import Article
+from .salience import headline_end, salience
 from .schema import DOCUMENTS, ENTITIES, MENTIONS, SENTENCES, empty_columns
 
 STATUS_OK = "ok"
@@ -65,6 +66,8 @@ class Rows:
             m["entity_id"].append(entity_id)
             m["canonical_id"].append(None)
         e = self.entities
+        max_mentions = max((len(spans) for spans in by_entity.values()), default=0)
+        headline = headline_end(doc.text)
         for entity_id, spans in by_entity.items():
             texts = [s.text for s in spans]
             kb_ids = Counter(s.id_ for s in spans if s.id_)
@@ -77,6 +80,7 @@ class Rows:
             e["kb_id"].append(kb_ids.most_common(1)[0][0] if kb_ids else None)
             e["mention_count"].append(len(spans))
             e["first_char"].append(spans[0].start_char)
+            e["salience"].append(salience(spans, max_mentions, len(doc.text), headline))
 
     def _add_document(self, article: Article, doc: Doc | None, status: str, error: str | None) -> None:
         d = self.documents

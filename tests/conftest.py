@@ -50,7 +50,7 @@ def ent_tuples(doc: Doc | list[Span]) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="session")
 def default_config():
-    return load_pipeline_config(ROOT / "configs" / "default.cfg", {"paths.patterns": str(ROOT / "configs" / "patterns")})
+    return load_pipeline_config(ROOT / "configs" / "default.cfg", {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")})
 
 
 @pytest.fixture(scope="session")
@@ -62,3 +62,13 @@ def nlp(default_config) -> Language:
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return (ROOT / "data" / "raw" / "seed-article.txt").read_text(encoding="utf8")
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> Path:
+    """The pipeline's output folder for ``data/raw`` (one run, shared by the tests that read tables)."""
+    from pipeline.run import run_pipeline
+
+    out = tmp_path_factory.mktemp("demo-run") / "demo"
+    run_pipeline([ROOT / "data" / "raw"], out, config_path=ROOT / "configs" / "default.cfg")
+    return out

@@ -84,3 +84,16 @@ def test_same_name_different_label_stays_apart(blank, linker):
 def test_lowercase_word_is_not_an_acronym_recurrence(blank, linker):
     doc = make_doc(blank, "IS fighters left. It is over.", [("IS", "ORG")])
     assert ent_tuples(linker(doc)) == [("IS", "ORG")]
+
+
+def test_link_across_labels_joins_one_name_with_two_labels(blank):
+    linker = make_alias_linker(
+        blank, "alias_linker", person_labels=["PERSON"], define_acronyms=True, link_initials=True,
+        recover_recurring=True, recover_surnames=True, min_surname_chars=3, link_across_labels=True,
+    )  # fmt: skip
+    doc = make_doc(blank, "The Church of Scientology said Scientology left.", [("Church of Scientology", "ORG"), ("Scientology", "LOC", 1)])
+    doc = linker(doc)
+    assert doc.ents[0]._.entity_id != doc.ents[1]._.entity_id  # different names
+    doc = make_doc(blank, "Scientology grew. Scientology left.", [("Scientology", "ORG"), ("Scientology", "LOC", 1)])
+    doc = linker(doc)
+    assert doc.ents[0]._.entity_id == doc.ents[1]._.entity_id

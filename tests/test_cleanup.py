@@ -47,3 +47,26 @@ def test_records_provenance_from_rule_spans(blank):
 def test_drops_spans_without_letters(blank):
     doc = make_doc(blank, "Copyright © 2024 Reuters", [("©", "ORG"), ("Reuters", "ORG")])
     assert ent_tuples(cleanup(blank)(doc)) == [("Reuters", "ORG")]
+
+
+def test_does_not_merge_a_repeated_name_or_across_lines(blank):
+    doc = make_doc(blank, "Thanks Phillip Phillip", [("Phillip", "PERSON", 0), ("Phillip", "PERSON", 1)])
+    assert len(cleanup(blank)(doc).ents) == 2
+    doc = make_doc(blank, "Debra Perlingiere\nJeffrey Hodge", [("Debra Perlingiere", "PERSON"), ("Jeffrey Hodge", "PERSON")])
+    assert len(cleanup(blank)(doc).ents) == 2
+
+
+def test_does_not_merge_a_list_of_names(blank):
+    text = "Larry Lewis Tom Martin Scott Neal Phillip Allen"
+    doc = make_doc(blank, text, [("Larry Lewis", "PERSON"), ("Tom Martin", "PERSON"), ("Scott Neal", "PERSON"), ("Phillip Allen", "PERSON")])
+    assert all(len(e) <= 6 for e in cleanup(blank)(doc).ents)
+
+
+def test_web_debris_is_trimmed_or_dropped(blank):
+    doc = make_doc(
+        blank,
+        "Contact @user ©2025 now. ©2025 Reuters -- said Apollo 11 and #Breaking Baghdad or see https://t.co/xyz Ali",
+        [("@user ©2025", "PERSON"), ("©2025 Reuters --", "ORG"), ("Apollo 11", "ORG"), ("#Breaking Baghdad", "GPE"), ("https://t.co/xyz Ali", "PERSON")],
+    )
+    # ("#" is a token of its own here: the hashtag word stays, as the tokenizer gives no sign)
+    assert ent_tuples(cleanup(blank)(doc)) == [("Reuters", "ORG"), ("Apollo 11", "ORG"), ("Breaking Baghdad", "GPE")]

@@ -52,7 +52,8 @@ def test_seed_article_entities_and_aliases(demo_output):
     assert by_text["IS"] == by_text["Islamic State"]
     assert by_text["U.S."] == by_text["United States"]
     # the IS mentions in the first two sentences (the bare model misses them)
-    assert (mentions[(mentions.text == "IS")].sentence_id.min()) == 0
+    # (the headline is sentence 0: a line break ends a sentence; the summary's first sentence is 1)
+    assert (mentions[(mentions.text == "IS")].sentence_id.min()) == 1
 
 
 def test_entities_and_corpus_entities(demo_output):
@@ -75,3 +76,101 @@ def test_existing_output_is_refused_without_overwrite(demo_output):
     )  # fmt: skip
     assert result.returncode == 1
     assert "exists; pass --overwrite" in result.stderr and "Traceback" not in result.stderr
+
+
+# -- failures and mistakes: one line each, the fix included, no traceback without --verbose ---
+
+from typer.testing import CliRunner  # noqa: E402
+
+from pipeline.cli import app  # noqa: E402
+from test_config import CONFIG  # noqa: E402
+
+
+@pytest.fixture
+def rules_config(tmp_path):
+    """The project's stages on a blank pipeline: the CLI runs in-process in a second."""
+    path = tmp_path / "rules.cfg"
+    path.write_text(CONFIG + "\n[export]\nbatch_size = 256\n", encoding="utf8")
+    return path
+
+
+@pytest.fixture
+def messy_input(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "news.jsonl").write_text(
+        '{"id": "a", "text": "The Islamic State (IS) left Baghdad."}\n{"id": "b", "text": 3}\n{broken\n{"id": "a", "text": "IS again."}\n',
+        encoding="utf8",
+    )
+    (folder / "empty.txt").write_text("  \n", encoding="utf8")
+    return folder
+
+
+def invoke(*args):
+    result = CliRunner().invoke(app, ["run", *map(str, args)])
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    return result, lines
+
+
+def test_failures_are_counted_and_listed_and_strict_exits_non_zero(tmp_path, rules_config, messy_input):
+    result, lines = invoke(messy_input, "--output", tmp_path / "out", "--config", rules_config)
+    assert result.exit_code == 0, result.output
+    assert "Documents: 3 error, 2 ok" in result.output
+    assert "3 document(s) failed" in result.output
+    assert any(line.strip().startswith(f"{messy_input / 'news.jsonl'}:3: malformed JSON") for line in lines)
+    assert "1 duplicate document id(s) kept apart: a -> a~2" in result.output
+    strict, _ = invoke(messy_input, "--output", tmp_path / "out", "--config", rules_config, "--overwrite", "--strict")
+    assert strict.exit_code == 1 and "3 document(s) failed" in strict.output
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text('{"id": "c", "text": "Baghdad."}\n', encoding="utf8")
+    assert invoke(clean, "--output", tmp_path / "out2", "--config", rules_config, "--strict")[0].exit_code == 0
+
+
+def test_overrides_go_anywhere_on_the_command_line(tmp_path, rules_config, messy_input):
+    out = tmp_path / "out"
+    result, _ = invoke(messy_input, "--export.batch_size", "1", "--output", out, "--config", rules_config, "--export.top_entities=2")
+    assert result.exit_code == 0, result.output
+    run = json.loads((out / "run.json").read_text())
+    assert run["overrides"] == {"export.batch_size": 1, "export.top_entities": 2}
+    assert [i["path"] for i in run["inputs"]] == [str(messy_input / "empty.txt"), str(messy_input / "news.jsonl")]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--components.alias_linker.recover_surname", "false"], "Unknown setting 'recover_surname' in [components.alias_linker] of the config (did you mean 'recover_surnames'?)"),
+        (["--reader.text_feld", "body"], "Unknown setting 'text_feld' in [reader] of the config (did you mean 'text_field'?)"),
+        (["--nlp.batch_sise", "8"], "Unknown setting 'batch_sise' in [nlp]"),
+        (["--reader.@misc", "os.system"], "Unknown function 'os.system' in the config (registry 'misc'). A config can only name functions registered by installed packages"),
+        (["--paths.model", "en_core_web_zz"], "Model 'en_core_web_zz' is not installed: install it with `pip install en-core-web-zz`"),
+        (["--strct"], "No such option '--strct'"),
+    ],
+    ids=["component-key", "reader-key", "nlp-key", "function", "model", "option"],
+)
+def test_mistakes_are_one_line_with_the_fix(tmp_path, messy_input, args, expected):
+    result, lines = invoke(messy_input, "--output", tmp_path / "out", *args)
+    assert result.exit_code == 1
+    assert lines == [f"Error: {lines[0].removeprefix('Error: ')}"] and expected in lines[0], result.output
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.staging").exists()
+
+
+def test_unwritable_output_is_named_before_the_model_loads(tmp_path, messy_input):
+    (tmp_path / "file").write_text("", encoding="utf8")
+    result, lines = invoke(messy_input, "--output", tmp_path / "file" / "out")
+    assert result.exit_code == 1 and len(lines) == 1
+    assert lines[0].startswith(f"Error: Cannot write the output folder {tmp_path / 'file' / 'out'}") and "choose another --output" in lines[0]
+    result, lines = invoke(messy_input, "--output", tmp_path / "file")
+    assert lines == [f"Error: Output {tmp_path / 'file'} is a file, not a folder: choose another --output, or fix the folder's permissions."]
+
+
+def test_verbose_shows_the_traceback(tmp_path, messy_input):
+    result, _ = invoke(messy_input, "--output", tmp_path / "out", "--paths.model", "en_core_web_zz", "--verbose")
+    assert result.exit_code == 1 and "Traceback" in result.output and "pip install en-core-web-zz" in result.output
+
+
+def test_empty_input_folder_is_one_line(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.docx").write_bytes(b"PK")
+    result, lines = invoke(tmp_path / "in", "--output", tmp_path / "out")
+    assert result.exit_code == 1
+    assert lines == [f"Error: No input files in {tmp_path / 'in'}: expected files or folders with .csv .htm .html .jsonl .parquet .txt files."]

@@ -89,14 +89,14 @@ def test_gum_entity_field_parsing():
 def test_ecbplus_annotated_sentences_chains_and_named():
     report = GoldReport()
     (doc,) = read_gold(FIXTURES, "ecbplus", report=report)
-    assert doc._.doc_id == "1_1ecbplus"
+    assert doc._.doc_id == "1_1ecbplus" and doc.user_data["gold_group"] == "1_ecbplus"
     assert "Unannotated" not in doc.text  # only the listed sentences
     assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
         ("Tara Reid", "PERSON", "HUM1"),
         ("Promises", "LOC", "1_1ecbplus#21"),
-        ("actress Reid", "PERSON", "HUM1"),
-        ("People", "ORG", "1_1ecbplus#m4"),
-        ("Malibu", "LOC", "1_1ecbplus#m5"),
+        ("Reid", "PERSON", "HUM1"),  # trimmed to the name
+        ("People", "ORG", ""),  # in no chain: no gold identity
+        ("Malibu", "LOC", ""),
     ]  # "police" is not named; "The ... Reid" is discontinuous
     assert report.counts() == {"discontinuous": 1}
     assert "'The Reid'" in str(report.problems[0])

@@ -21,3 +21,22 @@ def test_missing_keys(tmp_path):
     path.write_text('{"pattern": "IS"}\n', encoding="utf8")
     with pytest.raises(PatternFileError, match="needs 'label' and 'pattern'"):
         read_patterns(path)
+
+
+def test_prefer_rules_filter_keeps_longer_model_entities(blank):
+    from conftest import make_doc
+    from spacy.tokens import Span
+
+    from pipeline.components.patterns import make_prefer_rules_filter
+
+    doc = make_doc(blank, "The US State Department said fighters of IS left the US.", [("US State Department", "ORG"), ("of IS left", "PERSON")])
+    rules = [Span(doc, 1, 2, label="GPE"), Span(doc, 7, 8, label="ORG"), Span(doc, 10, 11, label="GPE")]
+    assert doc[7].text == "IS"
+    got = [(s.text, s.label_) for s in make_prefer_rules_filter()(list(doc.ents), rules)]
+    # inside a longer model entity: the model's; elsewhere: the rule's, replacing what it overlaps
+    assert got == [("US State Department", "ORG"), ("of IS left", "PERSON"), ("US", "GPE")]
+    doc = make_doc(blank, "Fighters of IS left.", [("IS left", "PERSON")])
+    rule = Span(doc, 2, 3, label="ORG")
+    assert [(s.text, s.label_) for s in make_prefer_rules_filter()(list(doc.ents), [rule])] == [("IS left", "PERSON")]
+    doc = make_doc(blank, "Fighters of IS left.", [("of IS", "PERSON")])
+    assert [(s.text, s.label_) for s in make_prefer_rules_filter()(list(doc.ents), [rule])] == [("of IS", "PERSON")]

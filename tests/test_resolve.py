@@ -68,3 +68,13 @@ def test_merge_is_a_reduction():
     merged = left.merge(right).resolve()
     assert merged.by_summary == both.resolve().by_summary
     assert next(iter(merged.clusters.values())).mention_count == 5
+
+
+def test_same_name_with_and_without_kb_id_resolves():
+    from pipeline.resolve import CorpusResolver
+
+    resolver = CorpusResolver()
+    resolver.add("LOC", "Paris", ["Paris"], None, 1)
+    resolver.add("LOC", "Paris", ["Paris"], "geonames:2988507", 1)
+    resolution = resolver.resolve()
+    assert resolution.canonical_id("LOC", "Paris", ["Paris"], None) == resolution.canonical_id("LOC", "Paris", ["Paris"], "geonames:2988507")

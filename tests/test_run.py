@@ -39,3 +39,23 @@ def test_canonical_ids_link_across_documents_and_are_stable(tmp_path):
     corpus = pd.read_parquet(tmp_path / "a" / "corpus_entities.parquet").set_index("name")
     assert corpus.loc["Asaad al-Shaibani", "doc_count"] == 2
     assert corpus.loc["Baghdad", "doc_count"] == 2
+
+
+def test_other_languages_and_scripts_are_processed_without_garbage(tmp_path):
+    """No crash, offsets valid, and no mention made of symbols, handles or links."""
+    texts = [
+        "© 2024 Reuters. All rights reserved. ©©© ™ ® — • ★",
+        "Президент России Владимир Путин встретился в Москве с Си Цзиньпином. © РИА Новости",
+        "التقى وزير الخارجية السوري أسعد الشيباني بنظيره العراقي في بغداد. ©",
+        "习近平在北京会见了法国总统马克龙。©新华社",
+        "🙂🙂 #هاشتاغ @user https://t.co/xyz ©2025 ΑΒΓ 123-456 ... --- *** ///",
+    ]
+    path = tmp_path / "world.jsonl"
+    path.write_text("\n".join(json.dumps({"id": f"w{i}", "text": t}) for i, t in enumerate(texts)) + "\n", encoding="utf8")
+    result = run_pipeline([path], tmp_path / "out")
+    assert result.documents == {"ok": len(texts)}
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet").set_index("doc_id")
+    mentions = pd.read_parquet(tmp_path / "out" / "mentions.parquet")
+    for row in mentions.itertuples():
+        assert docs.loc[row.doc_id, "text"][row.start_char : row.end_char] == row.text
+        assert any(ch.isalpha() for ch in row.text) and not any(s in row.text for s in ("©", "@", "http", "#"))

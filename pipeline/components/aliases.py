@@ -10,7 +10,8 @@ Within one document, in three steps:
    ``al-`` removed) share an entity; a person's surname or shortened name joins the one full
    name it fits (``Shaibani`` -> ``Asaad al-Shaibani``) and stays apart when several fit
    (two people named Hussein); an acronym joins the long form it was defined for, or else the
-   one same-label name whose initials it spells (``U.S.`` -> ``United States``).
+   one same-label name whose initials it spells (``U.S.`` -> ``United States``); with
+   ``link_across_labels``, one name with two labels (``Scientology`` ORG and LOC) is one entity.
 
 Ids go to ``Span._.entity_id`` as ``E<n>``, numbered by first mention; the exported tables
 prefix the document id (``<doc_id>:E<n>``) so that an id names one entity in the corpus.
@@ -75,8 +76,10 @@ class AliasLinker:
         recover_recurring: bool,
         recover_surnames: bool,
         min_surname_chars: int,
+        link_across_labels: bool = False,
     ) -> None:
         self.name = name
+        self.link_across_labels = link_across_labels
         self.person_labels = set(person_labels)
         self.define_acronyms = define_acronyms
         self.link_initials = link_initials
@@ -181,6 +184,18 @@ class AliasLinker:
                 uf.union(first_by_key[key], i)
             else:
                 first_by_key[key] = i
+        if self.link_across_labels:
+            # One name is one entity in a document even where the model's labels disagree
+            # (``Scientology`` ORG and LOC); the entity's label is its mentions' majority.
+            first_by_core: dict[tuple[str, ...], int] = {}
+            for i, m in enumerate(mentions):
+                if m.core:
+                    uf.union(first_by_core.setdefault(m.core, i), i)
+        # A curated id (alias table, patterns) is one entity whatever the form: IS = ISIL = Daesh.
+        first_by_kb: dict[str, int] = {}
+        for i, m in enumerate(mentions):
+            if m.span.id_:
+                uf.union(first_by_kb.setdefault(m.span.id_, i), i)
         defined = {key: core_tokens(name_tokens(long)) for key, long in acronyms.items()}
         for i, m in enumerate(mentions):
             if not m.acronym:
@@ -227,6 +242,7 @@ class AliasLinker:
         "recover_recurring": True,
         "recover_surnames": True,
         "min_surname_chars": 3,
+        "link_across_labels": False,
     },
 )
 def make_alias_linker(
@@ -238,6 +254,7 @@ def make_alias_linker(
     recover_recurring: bool,
     recover_surnames: bool,
     min_surname_chars: int,
+    link_across_labels: bool = False,
 ) -> AliasLinker:
     return AliasLinker(
         name,
@@ -247,4 +264,5 @@ def make_alias_linker(
         recover_recurring=recover_recurring,
         recover_surnames=recover_surnames,
         min_surname_chars=min_surname_chars,
+        link_across_labels=link_across_labels,
     )

@@ -7,8 +7,10 @@ Records where each span came from (``Span._.component``) and the recogniser's ow
   possessive token (``Assad ’s`` -> ``Assad``);
 * drops leading titles from people (``Prime Minister Sudani`` -> ``Sudani``);
 * merges people split at a name particle or into adjacent pieces
-  (``Abdullah Makki`` + ``Muslih al-Rufayi``);
-* drops spans with no letter in them (``©``, ``--``).
+  (``Abdullah Makki`` + ``Muslih al-Rufayi``), but not across a sentence or line break, not a
+  name repeated (``Phillip`` ``Phillip`` in a signature) and not beyond ``MAX_MERGED_TOKENS``;
+* drops spans with no letter in them (``©``, ``--``), trims edge tokens that are not name
+  words (``©2025``, ``@user``, ``#tag``) and drops spans with a URL or e-mail address in them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..names import PARTICLES, POSSESSIVE_SUFFIXES
 from .spans import copy_span, set_entities
@@ -30,6 +32,17 @@ DEFAULT_TITLES = [
     "ambassador", "judge", "justice", "commander", "chief", "leader", "spokesman",
     "spokeswoman", "interim", "former", "late", "acting", "deputy", "premier",
 ]  # fmt: skip
+
+
+#: A merged name longer than this is a list of names, not one name.
+MAX_MERGED_TOKENS = 6
+
+
+def _is_debris(token: Token) -> bool:
+    """A token that cannot start or end a name: symbols without a letter (``©2025``, ``--``; a
+    number alone stays, as in ``Apollo 11``), a handle or a hashtag."""
+    text = token.text
+    return (not any(ch.isalpha() for ch in text) and not text.isdigit()) or text[:1] in "@#"
 
 
 class SpanCleanup:
@@ -78,6 +91,13 @@ class SpanCleanup:
     def _trim(self, span: Span) -> Span | None:
         start, end = span.start, span.end
         doc = span.doc
+        if any(token.like_url or token.like_email for token in span):
+            return None  # a name never contains one: web page debris
+        # A name may end in a number ("Apollo 11") but does not start with one ("©" "2025").
+        while start < end and (_is_debris(doc[start]) or doc[start].is_digit):
+            start += 1
+        while end > start and _is_debris(doc[end - 1]):
+            end -= 1
         while start < end and doc[start].lower_ in self.leading_articles:
             start += 1
         while end > start and doc[end - 1].text in POSSESSIVE_SUFFIXES:
@@ -103,7 +123,13 @@ class SpanCleanup:
             if merged and span.label_ in self.merge_labels and merged[-1].label_ == span.label_:
                 prev = merged[-1]
                 gap = span.doc[prev.end : span.start]
-                if prev.end <= span.start and all(self._is_joiner(t.lower_) for t in gap):
+                if (
+                    prev.end <= span.start
+                    and all(self._is_joiner(t.lower_) for t in gap)
+                    and not _breaks(span.doc, prev.end, span.start)
+                    and prev.text != span.text
+                    and span.end - prev.start <= MAX_MERGED_TOKENS
+                ):
                     joined = copy_span(prev, prev.start, span.end)
                     joined._.component = self.name
                     merged[-1] = joined
@@ -114,6 +140,13 @@ class SpanCleanup:
     @staticmethod
     def _is_joiner(word: str) -> bool:
         return word in PARTICLES or word in {"-", "‐"}
+
+
+def _breaks(doc: Doc, end: int, start: int) -> bool:
+    """Whether a sentence or a line ends between tokens ``end - 1`` and ``start``."""
+    if "\n" in doc[end - 1].whitespace_ or any("\n" in t.text or "\n" in t.whitespace_ for t in doc[end:start]):
+        return True
+    return doc.has_annotation("SENT_START") and bool(doc[start].is_sent_start)
 
 
 @Language.factory(

@@ -8,10 +8,11 @@ the pipeline, so a packaged model does not need the files.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 
 import srsly
-from spacy.util import registry
+from spacy.tokens import Span
+from spacy.util import filter_spans, registry
 
 
 class PatternFileError(ValueError):
@@ -44,3 +45,25 @@ def read_patterns(path: Path | str) -> list[dict[str, Any]]:
                     )
                 patterns.append(pattern)
     return patterns
+
+
+@registry.misc("news.prefer_rules_filter.v1")
+def make_prefer_rules_filter() -> Callable[[Iterable[Span], Iterable[Span]], list[Span]]:
+    """A ``span_ruler`` ``ents_filter``: curated matches win over overlapping model entities,
+    except inside a longer model entity (``US`` in ``US State Department`` stays part of the ORG).
+
+    ``spacy.prioritize_new_ents_filter.v1`` lets ``US`` cut the department in two.
+    """
+
+    def prefer_rules(entities: Iterable[Span], spans: Iterable[Span]) -> list[Span]:
+        entities = list(entities)
+        rules = [
+            s
+            for s in filter_spans(list(spans))
+            if not any(e.start <= s.start and s.end <= e.end and len(e) > len(s) for e in entities)
+        ]
+        taken = {i for s in rules for i in range(s.start, s.end)}
+        kept = [e for e in entities if not taken.intersection(range(e.start, e.end))]
+        return sorted(kept + rules, key=lambda s: s.start)
+
+    return prefer_rules

@@ -4,10 +4,16 @@ Tokens are ``<token t_id sentence number>``; a mention is an element in ``<Marka
 ``<token_anchor t_id>`` children; ``CROSS_DOC_COREF`` links mentions to an instance
 (``instance_id``, shared across the documents of a topic) and ``INTRA_DOC_COREF`` to a
 document-level descriptor. That instance (or ``<doc>#<descriptor>``) is the gold identity; a
-mention in no chain is its own entity. Only the sentences listed in
+mention in no chain has none (ECB+ links only the participants of its annotated events, so an
+unlinked ``Egypt`` is not evidence of a different Egypt): it counts for recognition, and
+linking scores leave it out. Only the sentences listed in
 ``ECBplus_coreference_sentences.csv`` (next to the ``ECB+`` folder) are reliably annotated, so
-by default a document holds just those sentences. A named mention has a capitalised token
-that does not start its sentence (``named_only``).
+by default a document holds just those sentences. Instance ids hold within a sub-topic
+(:func:`subtopic`), which is the document's ``group``. A named mention has a capitalised token
+that does not start its sentence (``named_only``); ``name_spans`` trims a mention to the
+capitalised words in it (``in the Gulf of Aden`` -> ``Gulf of Aden``), as NER spans are.
+``HUMAN_PART_GPE`` (a country acting: ``Turkmenistan said``) is not mapped by default: ECB+
+gives it another instance than the same place as a location.
 """
 
 from __future__ import annotations
@@ -23,7 +29,6 @@ from .iob import guess_spaces
 ECBPLUS_LABELS: dict[str, str | None] = {
     "HUMAN_PART_PER": "PERSON",
     "HUMAN_PART_ORG": "ORG",
-    "HUMAN_PART_GPE": "LOC",
     "LOC_GEO": "LOC",
     "LOC_FAC": "LOC",
 }
@@ -48,7 +53,9 @@ def annotated_sentences(path: Path) -> dict[str, set[int]] | None:
     return None
 
 
-def read_ecbplus(path: Path | str, report: GoldReport, *, named_only: bool = True, annotated_only: bool = True) -> Iterator[GoldDocument]:
+def read_ecbplus(
+    path: Path | str, report: GoldReport, *, named_only: bool = True, annotated_only: bool = True, name_spans: bool = True
+) -> Iterator[GoldDocument]:
     """One gold document from one ECB+ XML file (see the module docstring)."""
     path = Path(path)
     doc_id = path.stem
@@ -108,5 +115,23 @@ def read_ecbplus(path: Path | str, report: GoldReport, *, named_only: bool = Tru
         start, end = positions[0], positions[-1] + 1
         if named_only and not any(words[i][:1].isupper() and not starts[i] for i in range(start, end)):
             continue
-        mentions.append(GoldMention(start, end, element.tag, identity.get(m_id, f"{doc_id}#m{m_id}")))
-    yield GoldDocument(doc_id, words, spaces, starts, mentions, str(path))
+        if name_spans:
+            start, end = _trim_to_name(words, start, end)
+        mentions.append(GoldMention(start, end, element.tag, identity.get(m_id)))
+    yield GoldDocument(doc_id, words, spaces, starts, mentions, str(path), group=subtopic(doc_id))
+
+
+def subtopic(doc_id: str) -> str:
+    """``1_10ecbplus`` -> ``1_ecbplus``: ECB+ links entities only within a topic's two sub-topics
+    (the ``ecb`` and the ``ecbplus`` documents describe different events), so instance ids of
+    one person in two sub-topics differ; scores compare documents of one sub-topic only."""
+    topic = doc_id.split("_", 1)[0]
+    return f"{topic}_{'ecbplus' if doc_id.endswith('ecbplus') else 'ecb'}"
+
+
+def _trim_to_name(words: list[str], start: int, end: int) -> tuple[int, int]:
+    """``start:end`` without leading and trailing words that are not capitalised (``in the``, ``'s``)."""
+    capitalised = [i for i in range(start, end) if words[i][:1].isupper() or words[i][:1].isdigit()]
+    if not capitalised:
+        return start, end
+    return capitalised[0], capitalised[-1] + 1

@@ -27,6 +27,8 @@ logger = logging.getLogger("pipeline")
 
 #: Problems quoted one by one in the log; the rest are only counted.
 MAX_LOGGED_PROBLEMS = 20
+#: Key in ``doc.user_data`` for the document's group (:attr:`GoldDocument.group`).
+GROUP_KEY = "gold_group"
 #: Key in ``doc.spans`` for every mapped gold mention, nested ones included.
 GOLD_SPANS_KEY = "gold_mentions"
 
@@ -49,6 +51,8 @@ class GoldDocument:
     sent_starts: list[bool]
     mentions: list[GoldMention]
     path: str = ""
+    #: Documents whose identities are comparable (ECB+: a sub-topic); "" for the whole corpus.
+    group: str = ""
 
 
 @dataclass
@@ -103,6 +107,7 @@ def to_doc(gold: GoldDocument, vocab: Vocab, label_map: Mapping[str, str | None]
     register_extensions()
     doc = Doc(vocab, words=gold.words, spaces=gold.spaces, sent_starts=gold.sent_starts or None)
     doc._.doc_id = gold.doc_id
+    doc.user_data[GROUP_KEY] = gold.group
     spans: list[Span] = []
     for mention in gold.mentions:
         label = label_map.get(mention.label)

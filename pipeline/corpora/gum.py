@@ -27,6 +27,8 @@ PARAGRAPH_BREAK = "\n"
 #: ``U.S. President Donald Trump's``, ``the``, ``'s``, ``in Washington``): dropped with their subtree
 #: when ``name_spans`` trims a mention to its name, the span a NER model is expected to find.
 NOT_NAME_DEPRELS = ("nmod", "appos", "acl", "det", "case", "punct", "amod", "advmod", "nummod", "conj", "cc", "parataxis", "dep")
+#: ``Church of Scientology``, ``University of Southern Indiana``: an ``of`` phrase after the head is part of the name.
+OF_WORDS = {"of"}
 EDGE_POS = {"DET", "ADP", "PUNCT", "PART", "CCONJ", "SCONJ", "SPACE"}
 
 
@@ -100,7 +102,7 @@ def read_gum(path: Path | str, report: GoldReport, *, named_only: bool = True, n
                 if named_only and not _head_is_propn(start, end, upos, heads):
                     continue
                 if name_spans:
-                    start, end = _name_span(start, end, words, upos, heads, deprels)
+                    start, end = _name_span(start, end, words, upos, heads, deprels, keep_of=etype != "person")
                 gold.append(GoldMention(start, end, etype, identity or f"{doc_id}#{chain}"))
             yield GoldDocument(doc_id, words, spaces, starts, gold, str(path))
         words, spaces, starts, upos, heads, deprels, mentions, open_mentions = [], [], [], [], [], [], [], {}
@@ -192,15 +194,30 @@ def _mention_head(start: int, end: int, heads: list[int]) -> int:
     return start
 
 
-def _name_span(start: int, end: int, words: list[str], upos: list[str], heads: list[int], deprels: list[str]) -> tuple[int, int]:
+def _of_phrase(head: int, start: int, end: int, words: list[str], upos: list[str], heads: list[int], deprels: list[str]) -> int | None:
+    """The first proper-noun ``of`` phrase after the head (``Church [of Scientology]``), as its head index."""
+    for i in range(head + 1, end):
+        if heads[i] == head and deprels[i] == "nmod":
+            if upos[i] == "PROPN" and any(heads[j] == i and words[j].lower() in OF_WORDS for j in range(head + 1, i)):
+                return i
+            return None
+    return None
+
+
+def _name_span(
+    start: int, end: int, words: list[str], upos: list[str], heads: list[int], deprels: list[str], keep_of: bool = True
+) -> tuple[int, int]:
     """The contiguous name around the mention's head: ``NOT_NAME_DEPRELS`` subtrees and edge function words removed."""
     head = _mention_head(start, end, heads)
     dropped: set[int] = set()
+    of_name = _of_phrase(head, start, end, words, upos, heads, deprels) if keep_of else None
     for i in range(start, end):
         outside = i != head and not start <= heads[i] < end
         capitalised_modifier = deprels[i].startswith("amod") and upos[i] != "SPACE" and words[i][:1].isupper()
-        if outside or (heads[i] == head and deprels[i].split(":")[0] in NOT_NAME_DEPRELS and not capitalised_modifier):
+        if outside or (heads[i] == head and deprels[i].split(":")[0] in NOT_NAME_DEPRELS and not capitalised_modifier and i != of_name):
             dropped.add(i)
+        elif of_name is not None and heads[i] == of_name and deprels[i].startswith(("nmod", "acl", "appos")):
+            dropped.add(i)  # "University of Sheffield [of the UK]"
     for i in range(start, end):  # the subtrees of the dropped dependents
         j = i
         while start <= j < end and j != head:

@@ -12,10 +12,11 @@ from typing import Callable, Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..chunking import Chunker
 from ..readers import Article
 from ..resolve import CorpusResolver
 from ..rows import Rows
-from ..writer import StagedOutput
+from ..writer import Staging
 
 #: Called after each written batch with (documents done, words done).
 ProgressCallback = Callable[[int, int], None]
@@ -24,18 +25,25 @@ ProgressCallback = Callable[[int, int], None]
 def process_articles(
     nlp: Language,
     articles: Iterable[Article],
-    staged: StagedOutput,
+    staging: Staging,
     resolver: CorpusResolver,
     *,
     batch_size: int,
     n_process: int = 1,
+    skip: set[str] | frozenset[str] = frozenset(),
     on_batch: ProgressCallback | None = None,
+    chunker: Chunker | None = None,
 ) -> tuple[int, int]:
-    """Run ``nlp`` over ``articles`` and write their rows to ``staged``; returns (docs, words).
+    """Run ``nlp`` over ``articles`` and write their rows to ``staging``; returns (docs, words).
 
     Every article ends up in ``documents``: unreadable ones with their reader error, ones a
-    pipeline stage failed on with that stage's error.
+    pipeline stage failed on with that stage's error. Articles whose id is in ``skip`` (done
+    by an interrupted run being resumed) are not processed again. Documents longer than the
+    ``chunker``'s limit are processed in chunks, here, and joined (see ``pipeline/chunking.py``).
     """
+    chunker = chunker or Chunker()
+    # Long documents, processed in chunks as they are read; nlp.pipe carries a placeholder.
+    chunked: dict[str, Doc] = {}
     stage_errors: dict[str, str] = {}
 
     def on_error(proc_name: str, proc: object, docs: list[Doc], err: Exception) -> None:
@@ -48,25 +56,30 @@ def process_articles(
 
     def feed() -> Iterator[tuple[str, Article]]:
         for article in articles:
-            if article.ok and len(article.text) > nlp.max_length:
-                article.error = (
-                    f"{article.location}: document {article.doc_id!r} has {len(article.text):,} characters, "
-                    f"more than nlp.max_length ({nlp.max_length:,})"
-                )
+            if article.doc_id in skip:
+                continue
+            if article.ok and chunker.needs_chunks(nlp, article.text):
+                try:
+                    chunked[article.doc_id] = chunker(nlp, article.text)
+                except Exception as err:  # noqa: BLE001  (recorded as the document's error)
+                    article.error = f"{article.location}: document {article.doc_id!r} ({len(article.text):,} characters, processed in chunks): {err}"
+                pending.append(article)
+                yield ("", article)
+                continue
             pending.append(article)
             # Unreadable articles pass through as empty texts, so the output keeps input order.
             yield (article.text if article.ok else "", article)
 
     rows = Rows()
     docs_done = words_done = 0
+    batch_number = staging.next_batch_number()
 
     def flush() -> None:
-        nonlocal rows
+        nonlocal rows, batch_number
         if not rows.n_docs:
             return
-        tables = rows.to_tables()
-        for name, table in tables.items():
-            staged.write(name, table)
+        staging.write(f"{batch_number:08d}", rows.to_tables())
+        batch_number += 1
         resolver.add_columns(rows.entities)
         rows = Rows()
         if on_batch is not None:
@@ -87,6 +100,7 @@ def process_articles(
                 docs_done += 1
             article = pending.popleft() if pending else returned
             if article.ok:
+                doc = chunked.pop(article.doc_id, doc)
                 rows.add_doc(doc, article)
                 words_done += len(doc)
             else:

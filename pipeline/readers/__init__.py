@@ -5,7 +5,9 @@ line), ``.csv`` and ``.parquet`` (one article per row), ``.html``/``.htm`` (a sa
 main text is extracted with trafilatura). Folders are searched recursively, in sorted order.
 
 Every record yields an Article: one that cannot be read carries an ``error`` naming the file,
-line or row, and what was wrong, so nothing is dropped silently.
+line or row, and what was wrong, so nothing is dropped silently. Texts are made safe for every
+stage: mojibake is repaired with ftfy (``fix_mojibake``; the ``encoding`` then says so), control
+characters become spaces and lone surrogates U+FFFD, one for one, so offsets still match the input.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any, Iterable, Iterator
 from spacy.util import registry
 
 from .article import Article, failed
-from .text import DecodeError, decode, looks_binary, parse_saved_article
+from .text import MOJIBAKE_FIXED, DecodeError, clean_text, decode, fix_mojibake, looks_binary, parse_saved_article
 
 TEXT_SUFFIXES = {".txt"}
 RECORD_SUFFIXES = {".jsonl", ".csv", ".parquet"}
@@ -64,6 +66,7 @@ class ArticleReader:
         encoding: str | None = None,
         boilerplate: list[str] | None = None,
         source_prefix: str = "Original Source:",
+        fix_mojibake: bool = True,
     ) -> None:
         self.id_field = id_field
         self.text_field = text_field
@@ -73,12 +76,21 @@ class ArticleReader:
         self.encoding = encoding
         self.boilerplate = [re.compile(p) for p in boilerplate or []]
         self.source_prefix = source_prefix
+        self.fix_mojibake = fix_mojibake
+        #: ``(original id, id given)`` for every duplicate id renamed by the last :meth:`read`.
+        self.renamed_ids: list[tuple[str, str]] = []
 
     def read(self, inputs: Iterable[Path | str]) -> Iterator[Article]:
-        """Articles from every file under ``inputs``; document ids are made unique."""
+        """Articles from every file under ``inputs``; document ids are made unique.
+
+        A repeated id gets ``~2``, ``~3`` (in input order, so re-runs give the same ids); the
+        renames are listed in :attr:`renamed_ids` for the run summary.
+        """
         seen: dict[str, int] = {}
+        self.renamed_ids = []
         for path, root in find_input_files(inputs):
             for article in self.read_file(path, root):
+                original = article.doc_id
                 count = seen.get(article.doc_id, 0) + 1
                 seen[article.doc_id] = count
                 if count > 1:
@@ -88,6 +100,7 @@ class ArticleReader:
                         count += 1
                         article.doc_id = f"{article.doc_id.rsplit('~', 1)[0]}~{count}"
                     seen[article.doc_id] = 1
+                    self.renamed_ids.append((original, article.doc_id))
                 yield article
 
     def read_file(self, path: Path, root: Path | None = None) -> Iterator[Article]:
@@ -127,9 +140,12 @@ class ArticleReader:
         parsed = parse_saved_article(raw, self.boilerplate, self.source_prefix)
         if not parsed.text.strip():
             return failed(doc_id, str(path), str(path), "empty article (no text after removing boilerplate)")
+        text, encoding = self._safe_text(parsed.text, encoding)
+        if not text.strip():
+            return failed(doc_id, str(path), str(path), "no text (control characters only)")
         return Article(
-            doc_id=doc_id, path=str(path), location=str(path), text=parsed.text,
-            title=parsed.title, source=parsed.source, encoding=encoding,
+            doc_id=doc_id, path=str(path), location=str(path), text=text,
+            title=parsed.title and self._safe_text(parsed.title, None)[0], source=parsed.source, encoding=encoding,
         )  # fmt: skip
 
     def _read_html(self, path: Path, doc_id: str) -> Article:
@@ -140,6 +156,7 @@ class ArticleReader:
         text = getattr(result, "text", None) if result is not None else None
         if not text or not text.strip():
             return failed(doc_id, str(path), str(path), "no article text found in the HTML page")
+        text, encoding = self._safe_text(text, encoding)
         return Article(
             doc_id=doc_id, path=str(path), location=str(path), text=text,
             title=getattr(result, "title", None), source=getattr(result, "url", None) or getattr(result, "sitename", None),
@@ -195,6 +212,14 @@ class ArticleReader:
                 number += 1
                 yield self._from_record(record, path, stem_id, number, f"{path}: row {number}", None)
 
+    def _safe_text(self, text: str, encoding: str | None) -> tuple[str, str | None]:
+        """``text`` repaired (mojibake) and cleaned (controls, surrogates), and the encoding to record."""
+        if self.fix_mojibake:
+            fixed = fix_mojibake(text)
+            if fixed is not None:
+                text, encoding = fixed, f"{encoding or 'utf-8'} ({MOJIBAKE_FIXED})"
+        return clean_text(text), encoding
+
     def _check_columns(self, path: Path, names: list[str]) -> None:
         if self.text_field not in names:
             raise ValueError(
@@ -212,8 +237,9 @@ class ArticleReader:
             return failed(doc_id, str(path), location, f"record {doc_id!r} has no {self.text_field!r} field", number)
         if not isinstance(text, str):
             return failed(doc_id, str(path), location, f"record {doc_id!r}: {self.text_field!r} is a {type(text).__name__}, not a string", number)
+        text, encoding = self._safe_text(text, encoding)
         if not text.strip():
-            return failed(doc_id, str(path), location, f"record {doc_id!r} has empty text", number)
+            return failed(doc_id, str(path), location, f"record {doc_id!r} has no text (empty, whitespace or control characters only)", number)
         source = next((str(record[f]) for f in self.source_fields if record.get(f) not in (None, "")), None)
         return Article(
             doc_id=doc_id, path=str(path), location=location, text=text, line=number,
@@ -258,6 +284,7 @@ def make_article_reader(
     encoding: str | None = None,
     boilerplate: list[str] = [],  # noqa: B006
     source_prefix: str = "Original Source:",
+    fix_mojibake: bool = True,
 ) -> ArticleReader:
     """The ``[reader]`` section of a pipeline config: column names and ``.txt`` parsing rules."""
     return ArticleReader(
@@ -269,4 +296,5 @@ def make_article_reader(
         encoding=encoding,
         boilerplate=boilerplate,
         source_prefix=source_prefix,
+        fix_mojibake=fix_mojibake,
     )

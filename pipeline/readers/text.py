@@ -8,6 +8,13 @@ from dataclasses import dataclass
 #: Share of control characters above which a file is taken for binary.
 MAX_CONTROL_SHARE = 0.05
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters no stage should see: C0/C1 controls other than tab and line ends, and lone
+#: surrogates (JSON allows ``"\ud800"``; they cannot be written as UTF-8).
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: What :func:`clean_text` puts in place of each unsafe character (one for one).
+_CONTROL_REPLACEMENT = " "
+_SURROGATE_REPLACEMENT = "\ufffd"
+MOJIBAKE_FIXED = "mojibake fixed by ftfy"
 
 
 class DecodeError(ValueError):
@@ -40,6 +47,25 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
 def looks_binary(text: str) -> bool:
     """True when control characters make up more than a small share of ``text``."""
     return bool(text) and len(_CONTROL.findall(text)) / len(text) > MAX_CONTROL_SHARE
+
+
+def clean_text(text: str) -> str:
+    """``text`` with control characters as spaces and lone surrogates as U+FFFD.
+
+    One character for one, so offsets into the cleaned text are offsets into the input.
+    """
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(lambda m: _SURROGATE_REPLACEMENT if m.group() >= "\ud800" else _CONTROL_REPLACEMENT, text)
+
+
+def fix_mojibake(text: str) -> str | None:
+    """The repaired text when ``text`` is UTF-8 that was decoded with the wrong codec
+    (``CafÃ©`` -> ``Café``), else None. Uses ftfy's conservative ``fix_encoding`` only."""
+    import ftfy
+
+    fixed = ftfy.fix_encoding(text)
+    return fixed if fixed != text else None
 
 
 @dataclass

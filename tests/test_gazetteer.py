@@ -1,0 +1,38 @@
+"""Place gazetteer patterns and the fill-gaps filter."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_doc
+from spacy.tokens import Span
+
+from pipeline.components.gazetteer import make_fill_gaps_filter, place_patterns
+
+
+@pytest.fixture(scope="module")
+def patterns():
+    return place_patterns(min_population=1_000_000)
+
+
+def test_patterns_cover_countries_states_and_big_cities(patterns):
+    by_name = {p["pattern"]: p for p in patterns}
+    assert {"Iraq", "Syria", "Viet Nam", "Vietnam", "Texas", "Baghdad"} <= set(by_name)
+    assert by_name["Baghdad"]["id"] == "geonames:98182" and by_name["Iraq"]["id"].startswith("geonames-region:")
+    assert not any("," in p["pattern"] for p in patterns)
+
+
+def test_pipeline_adds_places_only_in_gaps(blank, patterns):
+    ruler = blank.add_pipe("span_ruler", config={"annotate_ents": True, "overwrite": False, "ents_filter": {"@misc": "news.fill_gaps_filter.v1"}})
+    ruler.add_patterns([p for p in patterns if p["pattern"] in {"Baghdad", "Iraq", "Georgia", "Texas"}])
+    doc = make_doc(blank, "Georgia met the Baghdad Police in Iraq and Texas.", [("Georgia", "PERSON"), ("Baghdad Police", "ORG"), ("Texas", "ORG")])
+    doc = ruler(doc)
+    got = [(e.text, e.label_) for e in doc.ents]
+    # Georgia (a country, the whole span) and Texas (a state) relabelled; Baghdad inside an ORG untouched; Iraq added
+    assert got == [("Georgia", "GPE"), ("Baghdad Police", "ORG"), ("Iraq", "GPE"), ("Texas", "GPE")]
+
+
+def test_filter_keeps_model_entities_when_relabel_is_empty(blank):
+    doc = make_doc(blank, "Georgia spoke.", [("Georgia", "PERSON")])
+    place = Span(doc, 0, 1, label="GPE", span_id="geonames-region:614540")
+    assert [(s.text, s.label_) for s in make_fill_gaps_filter(relabel=[])(list(doc.ents), [place])] == [("Georgia", "PERSON")]
+    assert [(s.text, s.label_) for s in make_fill_gaps_filter()(list(doc.ents), [place])] == [("Georgia", "GPE")]

