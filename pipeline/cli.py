@@ -35,7 +35,7 @@ def _overrides(ctx: typer.Context) -> dict:
     return parse_config_overrides(list(ctx.args))
 
 
-def split_overrides(inputs: list[Path], ctx: typer.Context) -> tuple[list[Path], dict]:
+def split_overrides(inputs: list[str], ctx: typer.Context) -> tuple[list[Path], dict]:
     """Input paths, and the config overrides among them.
 
     Click hands unknown options (``--nlp.batch_size 32``, ``--x.y=1``) and their values to the
@@ -71,7 +71,7 @@ def _fail(err: BaseException, verbose: bool) -> None:
 @app.command(context_settings=OVERRIDES)
 def run(
     ctx: typer.Context,
-    inputs: List[Path] = typer.Argument(..., help="Files and folders of articles (.txt .jsonl .csv .parquet .html)."),
+    inputs: List[str] = typer.Argument(..., help="Files and folders of articles (.txt .jsonl .csv .parquet .html)."),
     output: Path = typer.Option(..., "--output", "-o", help="Folder for the tables."),
     config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Pipeline config."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
@@ -190,7 +190,7 @@ def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily
 @app.command(context_settings=OVERRIDES)
 def convert(
     ctx: typer.Context,
-    sources: List[Path] = typer.Argument(..., help="Annotated files or folders."),
+    sources: List[str] = typer.Argument(..., help="Annotated files or folders."),
     format: str = typer.Option(..., "--format", "-f", help="iob, conll, conllu-uner (uner), gum, ecbplus or jsonl."),
     output: Path = typer.Option(..., "--output", "-o", help="DocBin to write, e.g. data/processed/corpus/NAME.spacy."),
     split: Optional[float] = typer.Option(None, "--split", help="Share of documents for dev: writes NAME-train.spacy and NAME-dev.spacy."),
@@ -206,9 +206,10 @@ def convert(
     from .convert import convert_corpus
 
     setup_logging(verbose)
+    sources, overrides = split_overrides(sources, ctx)
     try:
         result = convert_corpus(
-            sources, format, output, split=split, seed=seed, config_path=config, overrides=_overrides(ctx), licence=licence,
+            sources, format, output, split=split, seed=seed, config_path=config, overrides=overrides, licence=licence,
         )  # fmt: skip
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
         _fail(err, verbose)
@@ -259,7 +260,7 @@ def train(
 @app.command(context_settings=OVERRIDES)
 def evaluate(
     ctx: typer.Context,
-    gold: List[Path] = typer.Argument(..., help="Gold files or folders."),
+    gold: List[str] = typer.Argument(..., help="Gold files or folders."),
     format: str = typer.Option(..., "--format", "-f", help="Gold format: uner, gum, ecbplus or iob."),
     config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Pipeline config (configs/base.cfg: the bare model)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),

@@ -122,3 +122,14 @@ def test_shared_uner_converts(tmp_path):
     result = convert_corpus([source], "conllu-uner", tmp_path / "uner.spacy", config_path=CONVERT_CONFIG)
     assert result.documents["all"] == 318
     assert result.entities["all"] == {"LOC": 399, "ORG": 224, "PERSON": 343}
+
+
+def test_cli_convert_override_among_sources(tmp_path, monkeypatch):
+    """A config override after the sources is an override, not a source path."""
+    source = _jsonl(tmp_path, [{"text": "Angela Merkel spoke in Berlin.", "spans": [[0, 13, "PER"], [23, 29, "LOC"]]}])
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(
+        app, ["convert", str(source), "--labels.jsonl.LOC", "", "--format", "jsonl", "--output", str(tmp_path / "m.spacy")]
+    )
+    assert result.exit_code == 0, result.output
+    assert [(e.text, e.label_) for e in _docs(tmp_path / "m.spacy")[0].ents] == [("Angela Merkel", "PERSON")]
