@@ -7,8 +7,9 @@ The same route as ``spacy assemble``: components with ``source`` come from a tra
 from __future__ import annotations
 
 import difflib
+from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import spacy
 from confection import Config
@@ -110,6 +111,17 @@ def load_pipeline(path: Path | str | None = None, overrides: dict[str, Any] | No
     """Config and pipeline in one call, for notebooks: ``nlp, config = load_pipeline()``."""
     config = load_pipeline_config(path, overrides)
     return build_nlp(config), config
+
+
+def package_versions(names: Iterable[str]) -> dict[str, str | None]:
+    """Installed versions of ``names`` (None for a package that is not installed), for run records."""
+    versions: dict[str, str | None] = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
 
 
 def model_description(nlp: Language, config: Config) -> dict[str, Any]:

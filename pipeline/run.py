@@ -6,7 +6,6 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -17,7 +16,7 @@ from . import __version__
 from .chunking import build_chunker
 from .manifest import record_or_check, start_manifest
 from .readers import SUFFIXES
-from .config import build_nlp, build_reader, export_settings, load_pipeline_config, model_description
+from .config import build_nlp, build_reader, export_settings, load_pipeline_config, model_description, package_versions
 from .engines.local import process_articles
 from .geo import DEFAULT_MIN_POPULATION, add_places, cached_gazetteer
 from .resolve import CorpusResolver
@@ -148,7 +147,7 @@ def run_pipeline(
             "config": config.to_str(),
             "overrides": overrides or {},
             "model": model_description(nlp, config),
-            "packages": _package_versions(),
+            "packages": package_versions(RECORDED_PACKAGES),
             "n_process": n_process,
             "engine": engine,
             "scheduler": scheduler,
@@ -180,12 +179,3 @@ def _summarise(folder: Path, words: int, seconds: float, top: int) -> RunResult:
         errors=errors,
     )
 
-
-def _package_versions() -> dict[str, str | None]:
-    versions: dict[str, str | None] = {}
-    for name in RECORDED_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions

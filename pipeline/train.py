@@ -14,9 +14,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any
 
 import spacy
 from confection import Config
@@ -27,7 +26,7 @@ from spacy.util import load_config
 
 from . import __version__
 from .backbone import PACKAGE_SEPARATOR, model_folder
-from .config import ConfigError
+from .config import ConfigError, package_versions
 
 MODEL_BEST = "model-best"
 MODEL_LAST = "model-last"
@@ -106,7 +105,7 @@ def train_model(
         "pipeline": list(trained.pipe_names),
         "labels": sorted(dev["per_label"]),
         "pipeline_version": __version__,
-        "packages": _package_versions(),
+        "packages": package_versions(TRAINING_PACKAGES),
     }
     (output / METRICS_FILE).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf8")
     (output / MODEL_CARD_FILE).write_text(model_card(metrics, config), encoding="utf8")
@@ -290,16 +289,6 @@ def _check_backbone(config: Config, config_path: Path) -> None:
             else "pass --paths.transformer with a local Hugging Face model folder"
         )
         raise TrainingError(f"Transformer backbone {value!r} (paths.transformer in {config_path}) is not a local folder: {hint}.")
-
-
-def _package_versions(names: Iterable[str] = TRAINING_PACKAGES) -> dict[str, str | None]:
-    versions: dict[str, str | None] = {}
-    for name in names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
 
 
 def _round(value: Any) -> float | None:
