@@ -164,7 +164,13 @@ def read_jsonl(
     stretched; an overlapping one is reported and the longer kept.
     """
     nlp = spacy.blank("en")
-    for path in _find_files(sources, JSONL_SUFFIXES):
+    from .corpora import GoldFormatError, find_files
+
+    try:
+        files = find_files(sources, JSONL_SUFFIXES)
+    except GoldFormatError as err:
+        raise ConvertError(str(err)) from None
+    for path in files:
         with path.open(encoding="utf8") as lines:
             for number, line in enumerate(lines, start=1):
                 if not line.strip():
@@ -230,19 +236,6 @@ def _raw_spans(record: dict[str, Any]) -> Iterator[tuple[Any, Any, Any]]:
             elif isinstance(item, (list, tuple)) and len(item) >= 3:
                 yield item[0], item[1], item[2]
         return
-
-
-def _find_files(sources: Iterable[Path | str], suffixes: tuple[str, ...]) -> list[Path]:
-    files: list[Path] = []
-    for source in sources:
-        path = Path(source)
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
-        elif path.exists():
-            files.append(path)
-        else:
-            raise ConvertError(f"{path} does not exist.")
-    return files
 
 
 def _problem(problems: list[str], counts: Counter[str], kind: str, message: str) -> None:

@@ -33,7 +33,7 @@ FORMATS: dict[str, tuple[Callable[..., Iterator[GoldDocument]], dict[str, str | 
 
 __all__ = [
     "FORMATS", "GOLD_SPANS_KEY", "GoldDocument", "GoldMention", "GoldProblem", "GoldReport",
-    "find_gold_files", "read_gold", "read_gold_documents",
+    "find_files", "find_gold_files", "read_gold", "read_gold_documents",
 ]  # fmt: skip
 
 
@@ -41,11 +41,12 @@ class GoldFormatError(ValueError):
     """An unknown format or a path with no gold files."""
 
 
-def find_gold_files(paths: Iterable[Path | str], format: str) -> list[Path]:
-    """The files of ``format`` under ``paths`` (folders searched recursively, sorted)."""
-    if format not in FORMATS:
-        raise GoldFormatError(f"Unknown gold format {format!r}; use one of {', '.join(FORMATS)}.")
-    suffixes = FORMATS[format][2]
+def find_files(paths: Iterable[Path | str], suffixes: Iterable[str]) -> list[Path]:
+    """Files with one of ``suffixes`` under ``paths``: folders searched recursively (sorted), files as given.
+
+    Raises GoldFormatError naming a path that does not exist.
+    """
+    suffixes = tuple(suffixes)
     files: list[Path] = []
     for item in paths:
         path = Path(item)
@@ -54,7 +55,17 @@ def find_gold_files(paths: Iterable[Path | str], format: str) -> list[Path]:
         elif path.exists():
             files.append(path)
         else:
-            raise GoldFormatError(f"Gold path {path} does not exist.")
+            raise GoldFormatError(f"Path {path} does not exist.")
+    return files
+
+
+def find_gold_files(paths: Iterable[Path | str], format: str) -> list[Path]:
+    """The files of ``format`` under ``paths`` (folders searched recursively, sorted)."""
+    if format not in FORMATS:
+        raise GoldFormatError(f"Unknown gold format {format!r}; use one of {', '.join(FORMATS)}.")
+    suffixes = FORMATS[format][2]
+    paths = list(paths)
+    files = find_files(paths, suffixes)
     if not files:
         raise GoldFormatError(f"No {format} files ({', '.join(suffixes)}) under {', '.join(map(str, paths))}.")
     return files
