@@ -9,7 +9,7 @@ whole text, and entities and their ``Span._`` values move with them); the compon
 ``whole_document_from`` on (alias linking, which needs every mention of the document) run on the
 joined Doc. Nothing is ever truncated: a text the chunks do not rebuild exactly is an error.
 
-The ``[chunking]`` section of a pipeline config builds a :class:`Chunker`.
+The ``[chunking]`` section of a pipeline config builds a :class:`Chunker` (``news.chunker.v1``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Any
-
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
@@ -110,19 +108,3 @@ def make_chunker(max_chars: int = DEFAULT_MAX_CHARS, whole_document_from: str | 
     """The ``[chunking]`` section: chunk size, and the first component that needs the whole document."""
     return Chunker(max_chars=max_chars, whole_document_from=whole_document_from)
 
-
-def build_chunker(config: Any) -> Chunker:
-    """The config's ``[chunking]`` section as a :class:`Chunker` (defaults when absent)."""
-    section = config.interpolate().get("chunking")
-    if not section:
-        return Chunker()
-    from .config import ConfigError
-    from .config_errors import explain
-
-    try:
-        return registry.resolve({"chunking": section})["chunking"]
-    except Exception as err:  # noqa: BLE001
-        explained = explain(err, config, "the config", ConfigError)
-        if explained is err:
-            raise
-        raise explained from err

@@ -36,27 +36,17 @@ def _overrides(ctx: typer.Context) -> dict:
 
 
 def split_overrides(inputs: list[str], ctx: typer.Context) -> tuple[list[Path], dict]:
-    """Input paths, and the config overrides among them.
+    """Input paths, and the config overrides after them, parsed by spaCy's own parser.
 
     Click hands unknown options (``--nlp.batch_size 32``, ``--x.y=1``) and their values to the
-    INPUTS argument: an item starting with ``--`` is an override, and so is the value after it.
+    INPUTS argument: the paths are the items before the first ``--`` option, the rest are
+    overrides (``spacy.cli._util.parse_config_overrides``, as for ``spacy train``).
     """
     from spacy.cli._util import parse_config_overrides
 
-    paths: list[Path] = []
-    options: list[str] = list(ctx.args)
     items = [str(item) for item in inputs]
-    i = 0
-    while i < len(items):
-        if items[i].startswith("--"):
-            options.append(items[i])
-            if "=" not in items[i] and i + 1 < len(items) and not items[i + 1].startswith("--"):
-                options.append(items[i + 1])
-                i += 1
-        else:
-            paths.append(Path(items[i]))
-        i += 1
-    return paths, parse_config_overrides(options)
+    first = next((i for i, item in enumerate(items) if item.startswith("--")), len(items))
+    return [Path(item) for item in items[:first]], parse_config_overrides([*items[first:], *ctx.args])
 
 
 def _fail(err: BaseException, verbose: bool) -> None:
@@ -77,9 +67,10 @@ def run(
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --output."),
-    n_process: int = typer.Option(
-        os.cpu_count() or 1, "--n-process", "-n", help="Worker processes (default: all cores); with --engine dask, LocalCluster workers."
-    ),
+    n_process: Optional[int] = typer.Option(
+        None, "--n-process", "-n",
+        help="Worker processes, -1 for one per core (default: [engine] n_process of the config, -1); with --engine dask, LocalCluster workers.",
+    ),  # fmt: skip
     engine: str = typer.Option("local", "--engine", help="Where batches run: local (this machine's processes) or dask."),
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", help="With --engine dask: a running scheduler (tcp://HOST:PORT); default: start a LocalCluster."
@@ -151,11 +142,12 @@ def report(
     Settings come from \\[report] in the config: --report.max_articles 20, --report.top_entities 10.
     """
     from .config import load_pipeline_config
-    from .report import report_settings, write_report
+    from .report import write_report
+    from .settings import resolve_section
 
     setup_logging(verbose)
     try:
-        settings = report_settings(load_pipeline_config(config, _overrides(ctx)))
+        settings = resolve_section(load_pipeline_config(config, _overrides(ctx)), "report", str(config))
         path = write_report(run_dir, output, settings)
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
         _fail(err, verbose)

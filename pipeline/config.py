@@ -14,62 +14,53 @@ from typing import Any, Iterable
 import spacy
 from confection import Config
 from spacy.language import Language
-from spacy.util import get_sourced_components, load_config, load_model_from_config, registry
+from spacy.util import get_sourced_components, load_config, load_model_from_config
 
 from . import components as _components  # noqa: F401  (registers the factories)
 from . import kb as _kb  # noqa: F401  (registers news.read_patterns.v2)
-from .config_errors import explain
-from .readers import ArticleReader
+from .config_errors import ConfigError, explain
+from .settings import SECTIONS, moved_overrides, with_settings_sections
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.cfg"
-#: Top-level config sections that are the pipeline's own, not spaCy's.
-PIPELINE_SECTIONS = ("reader", "export", "report", "chunking")
-#: Settings of the pipeline's own sections that are read as plain values (others are arguments
-#: of registered functions, which spaCy checks).
-EXPORT_KEYS = ("batch_size", "top_entities", "link_places", "aliases", "min_city_population")
-KNOWN_SECTIONS = ("paths", "system", "nlp", "components", "corpora", "training", "pretraining", "initialize", *PIPELINE_SECTIONS)
-
-
-class ConfigError(ValueError):
-    """A config that names something unknown or cannot be built."""
+KNOWN_SECTIONS = ("paths", "system", "nlp", "components", "corpora", "training", "pretraining", "initialize", *SECTIONS)
 
 
 def load_pipeline_config(path: Path | str | None = None, overrides: dict[str, Any] | None = None) -> Config:
-    """The config at ``path`` (default ``configs/default.cfg``) with dotted ``overrides`` applied."""
+    """The config at ``path`` (default ``configs/default.cfg``) with dotted ``overrides`` applied.
+
+    The pipeline's own sections are filled in first (see :mod:`pipeline.settings`), so an
+    override can set any of their settings; settings that moved are renamed with a warning.
+    """
     path = Path(path) if path is not None else DEFAULT_CONFIG
     if not path.exists():
         raise ConfigError(f"Config file {path} not found; pass --config with a path to a .cfg file.")
+    plain: Config | dict[str, Any] = {}
     try:
-        config = load_config(path, overrides=overrides or {}, interpolate=False)
+        plain = with_settings_sections(load_config(path, interpolate=False), str(path))
+        config = Config().from_str(plain.to_str(), overrides=moved_overrides(overrides or {}), interpolate=False)
+    except ConfigError:
+        raise
     except Exception as err:  # noqa: BLE001  (spaCy's message is many lines: make it one)
-        try:
-            plain = load_config(path, interpolate=False)
-        except Exception:  # noqa: BLE001  (the file itself is broken: explain without it)
-            plain = {}
         raise explain(err, plain, str(path), ConfigError) from err
     for section in config:
         if section not in KNOWN_SECTIONS:
             hint = difflib.get_close_matches(section, KNOWN_SECTIONS, n=1)
             suggestion = f" Did you mean [{hint[0]}]?" if hint else ""
             raise ConfigError(f"Unknown section [{section}] in {path}.{suggestion}")
-    _check_keys(config, "nlp", _spacy_nlp_keys(), path)
-    _check_keys(config, "export", EXPORT_KEYS, path)
+    _check_nlp_keys(config, path)
     return config
 
 
-def _spacy_nlp_keys() -> tuple[str, ...]:
+def _check_nlp_keys(config: Config, path: Path) -> None:
+    """spaCy ignores unknown keys in [nlp]: name a typo here."""
     from spacy.language import DEFAULT_CONFIG as SPACY_DEFAULTS
 
-    return tuple(SPACY_DEFAULTS["nlp"])
-
-
-def _check_keys(config: Config, section: str, known: tuple[str, ...], path: Path) -> None:
-    """spaCy ignores unknown keys in [nlp], and [export] is read with .get: name a typo here."""
-    for key in config.get(section, {}):
+    known = tuple(SPACY_DEFAULTS["nlp"])
+    for key in config.get("nlp", {}):
         if key not in known:
             hint = difflib.get_close_matches(key, known, n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise ConfigError(f"Unknown setting {key!r} in [{section}] of {path}{suggestion}. Settings there: {', '.join(known)}.")
+            raise ConfigError(f"Unknown setting {key!r} in [nlp] of {path}{suggestion}. Settings there: {', '.join(known)}.")
 
 
 def build_nlp(config: Config) -> Language:
@@ -89,24 +80,6 @@ def build_nlp(config: Config) -> Language:
     return nlp
 
 
-def build_reader(config: Config) -> ArticleReader:
-    """The ``[reader]`` section as an :class:`ArticleReader` (defaults when absent)."""
-    section = config.interpolate().get("reader")
-    if not section:
-        return ArticleReader()
-    try:
-        return registry.resolve({"reader": section})["reader"]
-    except Exception as err:  # noqa: BLE001
-        explained = explain(err, config, "the config", ConfigError)
-        if explained is err:
-            raise
-        raise explained from err
-
-
-def export_settings(config: Config) -> dict[str, Any]:
-    return dict(config.interpolate().get("export", {}))
-
-
 def load_pipeline(path: Path | str | None = None, overrides: dict[str, Any] | None = None) -> tuple[Language, Config]:
     """Config and pipeline in one call, for notebooks: ``nlp, config = load_pipeline()``."""
     config = load_pipeline_config(path, overrides)
@@ -124,8 +97,11 @@ def package_versions(names: Iterable[str]) -> dict[str, str | None]:
     return versions
 
 
-def model_description(nlp: Language, config: Config) -> dict[str, Any]:
-    """Name and version of the pipeline, and of the trained pipelines its components come from."""
+def model_description(nlp: Language | None, config: Config) -> dict[str, Any]:
+    """Name and version of the pipeline, and of the trained pipelines its components come from.
+
+    Without ``nlp`` (a Dask client, which never loads the model) the names come from the config.
+    """
     sources: dict[str, dict[str, Any]] = {}
     components = config.interpolate().get("components", {})
     for name, settings in components.items():
@@ -140,7 +116,14 @@ def model_description(nlp: Language, config: Config) -> dict[str, Any]:
             meta = {}
         sources[name] = {"model": source, "name": meta.get("name"), "version": meta.get("version")}
     return {
-        "pipeline": list(nlp.pipe_names),
+        "pipeline": list(nlp.pipe_names) if nlp is not None else _pipe_names(config),
         "spacy_version": spacy.__version__,
         "sources": sources,
     }
+
+
+def _pipe_names(config: Config) -> list[str]:
+    """What ``nlp.pipe_names`` will be for ``config``: its pipeline without the disabled components."""
+    section = config.get("nlp", {})
+    disabled = set(section.get("disabled", []))
+    return [name for name in section.get("pipeline", []) if name not in disabled]

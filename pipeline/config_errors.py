@@ -2,7 +2,7 @@
 
 spaCy's config errors (confection validation, registry look-ups, missing models) are long and
 name the function, not the section of the user's file. :func:`explain` turns them into a
-:class:`~pipeline.config.ConfigError`-style line: the section and key, what is wrong, the nearest
+:class:`ConfigError` line: the section and key, what is wrong, the nearest
 valid name, and how to fix it. Anything else is returned unchanged.
 """
 
@@ -21,6 +21,10 @@ _UNEXPECTED = re.compile(r"unexpected argument: '([^']+)'|extra fields not permi
 _MISSING_FUNCTION = re.compile(r"Could not find function '([^']+)' in function registry '([^']+)'")
 _MISSING_FACTORY = re.compile(r"Can't find factory for '([^']+)'")
 _MISSING_MODEL = re.compile(r"\[E050\] Can't find model '([^']+)'")
+
+
+class ConfigError(ValueError):
+    """A config that names something unknown or cannot be built."""
 
 
 class ModelNotInstalledError(OSError):

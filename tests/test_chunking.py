@@ -5,9 +5,11 @@ import pytest
 from spacy.util import load_config_from_str
 
 from conftest import ROOT
-from pipeline.chunking import Chunker, ChunkingError, build_chunker, chunk_bounds
+from pipeline.chunking import Chunker, ChunkingError, chunk_bounds
 from pipeline.config import build_nlp, load_pipeline_config
-from pipeline.engines.local import process_articles
+from pipeline.settings import resolve_settings
+from pipeline.engines import process
+from pipeline.engines.local import InProcessEngine
 from pipeline.readers import Article
 from pipeline.resolve import CorpusResolver
 from pipeline.writer import Staging, table_path
@@ -70,7 +72,7 @@ def test_a_failing_stage_names_itself(rules_nlp, monkeypatch):
 
 def test_config_section_builds_the_chunker():
     config = load_pipeline_config(ROOT / "configs" / "default.cfg", {"chunking.max_chars": 5000})
-    assert build_chunker(config) == Chunker(max_chars=5000, whole_document_from="alias_linker")
+    assert resolve_settings(config).chunking == Chunker(max_chars=5000, whole_document_from="alias_linker")
 
 
 def test_document_longer_than_max_length_is_processed_not_truncated(nlp, tmp_path):
@@ -83,7 +85,7 @@ def test_document_longer_than_max_length_is_processed_not_truncated(nlp, tmp_pat
     try:
         with pytest.raises(ValueError, match="E088"):
             nlp(text)
-        n_docs, _ = process_articles(nlp, articles, staging, CorpusResolver(), batch_size=10)
+        n_docs, _ = process(InProcessEngine(nlp), articles, staging, CorpusResolver(), batch_size=10)
     finally:
         nlp.max_length = previous
     staging.finalize(CorpusResolver().resolve())

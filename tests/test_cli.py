@@ -90,7 +90,7 @@ from test_config import CONFIG  # noqa: E402
 def rules_config(tmp_path):
     """The project's stages on a blank pipeline: the CLI runs in-process in a second."""
     path = tmp_path / "rules.cfg"
-    path.write_text(CONFIG + "\n[export]\nbatch_size = 256\n", encoding="utf8")
+    path.write_text(CONFIG + "\n[engine]\nbatch_size = 256\n", encoding="utf8")
     return path
 
 
@@ -128,10 +128,10 @@ def test_failures_are_counted_and_listed_and_strict_exits_non_zero(tmp_path, rul
 
 def test_overrides_go_anywhere_on_the_command_line(tmp_path, rules_config, messy_input):
     out = tmp_path / "out"
-    result, _ = invoke(messy_input, "--export.batch_size", "1", "--output", out, "--config", rules_config, "--export.top_entities=2")
+    result, _ = invoke(messy_input, "--engine.batch_size", "1", "--output", out, "--config", rules_config, "--export.top_entities=2")
     assert result.exit_code == 0, result.output
     run = json.loads((out / "run.json").read_text())
-    assert run["overrides"] == {"export.batch_size": 1, "export.top_entities": 2}
+    assert run["overrides"] == {"engine.batch_size": 1, "export.top_entities": 2}
     assert [i["path"] for i in run["inputs"]] == [str(messy_input / "empty.txt"), str(messy_input / "news.jsonl")]
 
 

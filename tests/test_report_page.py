@@ -8,8 +8,9 @@ from typer.testing import CliRunner
 
 from conftest import ROOT
 from pipeline.cli import app
-from pipeline.config import load_pipeline_config
-from pipeline.report import ReportSettings, build_report, report_settings, write_report
+from pipeline.config import ConfigError, load_pipeline_config
+from pipeline.report import ReportSettings, build_report, write_report
+from pipeline.settings import resolve_section
 from report_fixtures import small_tables
 
 MARK = re.compile(r'<mark class="entity" data-entity="([^"]+)" title="([^"]+)" style="background: ([^;]+);[^>]*>(.*?)<span')
@@ -78,10 +79,11 @@ def test_articles_are_capped_and_the_page_says_so():
 
 def test_settings_come_from_the_config_section():
     config = load_pipeline_config(ROOT / "configs" / "default.cfg", {"report.max_articles": 3})
-    assert report_settings(config).max_articles == 3
-    assert report_settings({}).max_articles == ReportSettings().max_articles
-    with pytest.raises(ValueError, match=r"Unknown setting\(s\) max_article in \[report\]"):
-        ReportSettings.from_config({"max_article": 3})
+    assert resolve_section(config, "report") == ReportSettings(max_articles=3)
+    bare = load_pipeline_config(ROOT / "configs" / "base.cfg")  # no [report]: the defaults
+    assert resolve_section(bare, "report") == ReportSettings()
+    with pytest.raises(ConfigError, match=r"Unknown setting 'max_article' in \[report\].*did you mean 'max_articles'"):
+        resolve_section(load_pipeline_config(ROOT / "configs" / "default.cfg", {"report.max_article": 3}), "report")
 
 
 def test_write_report_on_a_run(demo_run, tmp_path):

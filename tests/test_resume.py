@@ -2,7 +2,7 @@
 
 The CLI runs in a subprocess on a blank English pipeline with the project's stages (a config
 file written here), so that a run takes a few seconds: many small documents and a small
-``--export.batch_size`` make it write hundreds of batches, and the test interrupts it once some
+``--engine.batch_size`` make it write hundreds of batches, and the test interrupts it once some
 are complete.
 """
 
@@ -46,7 +46,7 @@ def write_input(folder):
 def setup(tmp_path_factory):
     base = tmp_path_factory.mktemp("resume")
     config = base / "rules.cfg"
-    config.write_text(CONFIG + "\n[export]\nbatch_size = 256\n", encoding="utf8")
+    config.write_text(CONFIG + "\n[engine]\nbatch_size = 256\n", encoding="utf8")
     return base, write_input(base / "in"), config
 
 
@@ -54,7 +54,7 @@ def command(setup, output, *extra):
     _, inputs, config = setup
     return [
         sys.executable, "-m", "pipeline", "run", str(inputs), "--output", str(output), "--config", str(config),
-        "--export.batch_size", str(BATCH_SIZE), *extra,
+        "--engine.batch_size", str(BATCH_SIZE), *extra,
     ]  # fmt: skip
 
 

@@ -1,1 +1,101 @@
-"""Engines decide *where* the pipeline's functions run; the functions are the same everywhere."""
+"""Engines decide *where* a batch runs; what happens to its result is decided once, here.
+
+Every engine is an :class:`Engine`: ``map(batches)`` yields one
+:class:`~pipeline.engines.batch.BatchResult` per :class:`~pipeline.engines.batch.Batch`, in
+input order, and its ``with`` block holds whatever it started (a process pool, a Dask cluster).
+The engines are: in this process and a pool of worker processes (``local.py``), and a Dask
+cluster (``dask.py``). :func:`process` is the one loop over the results: it writes each batch
+into the staging folder (unless it was written where it ran), merges its entity summaries for
+corpus resolution, and reports progress.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from spacy.language import Language
+
+from ..chunking import Chunker
+from ..readers import Article
+from ..resolve import CorpusResolver
+from ..writer import Staging
+from .batch import Batch, BatchResult, batches
+
+#: Where the batches run, by ``--engine``.
+ENGINES = ("local", "dask")
+#: Called after each batch with (documents done, words done).
+ProgressCallback = Callable[[int, int], None]
+
+
+class Engine:
+    """Runs batches somewhere; see the module docstring."""
+
+    def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop what the engine started (nothing, for the in-process engine)."""
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def process(
+    engine: Engine,
+    articles: Iterable[Article],
+    staging: Staging,
+    resolver: CorpusResolver,
+    *,
+    batch_size: int,
+    skip: set[str] | frozenset[str] = frozenset(),
+    on_batch: ProgressCallback | None = None,
+) -> tuple[int, int]:
+    """Run ``articles`` through ``engine`` in batches of ``batch_size`` into ``staging``; returns
+    (documents, words). Articles whose id is in ``skip`` (done by an interrupted run being
+    resumed) are not processed again; batches are numbered on from the staging folder's last."""
+    docs_done = words_done = 0
+    for result in engine.map(batches(articles, batch_size, skip, staging.next_batch_number())):
+        if result.tables is not None:
+            staging.write(result.key, result.tables)
+        resolver.merge(result.resolver)
+        docs_done += result.n_docs
+        words_done += result.n_words
+        if on_batch is not None:
+            on_batch(docs_done, words_done)
+    return docs_done, words_done
+
+
+def make_engine(
+    name: str,
+    *,
+    pipeline_config: str,
+    chunker: Chunker,
+    staging: Path,
+    n_process: int = 1,
+    scheduler: str | None = None,
+    nlp_loader: Callable[[], Language] | None = None,
+) -> Engine:
+    """The engine ``name`` (see :data:`ENGINES`). ``pipeline_config`` (``config.to_str()``) is
+    what worker processes build their pipeline from; ``nlp_loader`` builds this process's pipeline,
+    which only the local engines call (a Dask client never loads the model). Dask workers write
+    their batches into ``staging`` (the staging folder's path) themselves."""
+    if name not in ENGINES:
+        raise ValueError(f"Unknown engine {name!r}; choose one of {', '.join(ENGINES)}.")
+    if name == "dask":
+        from .dask import DaskEngine
+
+        return DaskEngine(pipeline_config, staging, chunker, scheduler=scheduler, n_workers=n_process)
+    if scheduler is not None:
+        raise ValueError(f"A scheduler ({scheduler}) is only used by the Dask engine; add --engine dask.")
+    from .local import InProcessEngine, PoolEngine
+
+    if nlp_loader is None:
+        raise ValueError("the local engines need nlp_loader, which builds this process's pipeline")
+    nlp = nlp_loader()
+    if n_process > 1:
+        return PoolEngine(nlp, pipeline_config, n_process, chunker)
+    return InProcessEngine(nlp, chunker)

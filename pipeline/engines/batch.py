@@ -1,6 +1,6 @@
 """One batch of articles in, table rows out: the unit of work every engine runs, in any process.
 
-:func:`process_batch` runs ``nlp.pipe`` over a list of articles inside spaCy's
+:func:`process_batch` runs ``nlp.pipe`` over a :class:`Batch` of articles inside spaCy's
 ``nlp.memory_zone()``, so the strings a batch adds to the vocabulary are freed when it ends, and
 turns the Docs into Arrow tables *inside* the zone: a Doc never outlives its batch and never
 leaves the process that made it. :func:`pipeline_for` is the per-process pipeline cache that
@@ -11,7 +11,7 @@ from a config string and never pickled.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
 import pyarrow as pa
@@ -26,97 +26,155 @@ from ..rows import Rows
 
 
 @dataclass
-class BatchResult:
-    """What one batch produced: its tables, its entity summaries and its counts (plain data)."""
+class Batch:
+    """A numbered batch of articles: ``key`` orders its part of the staging folder."""
 
-    tables: dict[str, pa.Table]
+    key: str
+    articles: list[Article]
+
+
+@dataclass
+class BatchResult:
+    """What one batch produced, as plain data: its tables (None once written where the batch ran,
+    as Dask workers do), its entity summaries, its counts, and its documents' processing errors."""
+
+    key: str
+    tables: dict[str, pa.Table] | None
     resolver: CorpusResolver = field(default_factory=CorpusResolver)
     n_docs: int = 0
     n_words: int = 0
+    errors: dict[str, str] = field(default_factory=dict)  # doc_id -> error, for documents a stage failed on
 
 
-def batches(articles: Iterable[Article], size: int, skip: set[str] | frozenset[str] = frozenset()) -> Iterator[list[Article]]:
-    """``articles`` in lists of ``size``, leaving out ids in ``skip`` (done by a resumed run)."""
+def batches(articles: Iterable[Article], size: int, skip: set[str] | frozenset[str] = frozenset(), first: int = 0) -> Iterator[Batch]:
+    """``articles`` in batches of ``size`` numbered from ``first``, leaving out ids in ``skip``
+    (done by a resumed run)."""
+    number = first
     batch: list[Article] = []
     for article in articles:
         if article.doc_id in skip:
             continue
         batch.append(article)
         if len(batch) >= size:
-            yield batch
+            yield Batch(f"{number:08d}", batch)
+            number += 1
             batch = []
     if batch:
-        yield batch
+        yield Batch(f"{number:08d}", batch)
 
 
-def process_batch(nlp: Language, articles: list[Article], chunker: Chunker | None = None) -> BatchResult:
-    """Run ``nlp`` over ``articles`` (one process) and return their rows as tables.
+def process_batch(nlp: Language, batch: Batch, chunker: Chunker | None = None) -> BatchResult:
+    """Run ``nlp`` over the batch's articles (one process) and return their rows as tables.
 
     Every article gets a ``documents`` row: unreadable ones with their reader error, ones a
-    pipeline stage failed on with that stage's error. Documents longer than the ``chunker``'s
-    limit are processed in chunks and joined (see ``pipeline/chunking.py``).
+    pipeline stage failed on with that stage's error (also in ``BatchResult.errors``; the
+    articles themselves are not changed). When a stage raises out of ``nlp.pipe`` (spaCy's
+    compiled components do), the batch is processed again one document at a time, so that only
+    the document it fails on is lost. Documents longer than the ``chunker``'s limit are processed
+    in chunks and joined (see ``pipeline/chunking.py``).
     """
-    stage_errors: dict[str, str] = {}
+    chunker = chunker or Chunker()
+    with nlp.memory_zone():
+        try:
+            rows, n_words, errors = _pipe(nlp, batch.articles, chunker)
+        except Exception:  # noqa: BLE001  (a stage raised on some document: find which, one by one)
+            rows, n_words, errors = Rows(), 0, {}
+            for article in batch.articles:
+                n_words += _one(nlp, article, chunker, rows, errors)
+    resolver = CorpusResolver()
+    resolver.add_columns(rows.entities)
+    return BatchResult(batch.key, rows.to_tables(), resolver, rows.n_docs, n_words, errors)
+
+
+def _pipe(nlp: Language, articles: list[Article], chunker: Chunker) -> tuple[Rows, int, dict[str, str]]:
+    """Rows of ``articles`` through ``nlp.pipe``; stages that report through spaCy's error
+    handler (ours, span_ruler) lose only the documents they fail on."""
+    errors: dict[str, str] = {}
 
     def on_error(proc_name: str, proc: object, docs: list[Doc], err: Exception) -> None:
         for doc in docs:
             article = getattr(doc, "_context", None)
             if article is not None:
-                stage_errors[article.doc_id] = f"{article.location}: stage {proc_name!r} failed on document {article.doc_id!r}: {err}"
+                errors[article.doc_id] = f"{article.location}: stage {proc_name!r} failed on document {article.doc_id!r}: {err}"
 
-    chunker = chunker or Chunker()
     pending: deque[Article] = deque(articles)
     rows = Rows()
     n_words = 0
+    chunked: dict[str, Doc] = {}  # long documents, processed in chunks as they come
+
+    def texts() -> Iterator[tuple[str, Article]]:
+        for article in articles:
+            if article.ok and chunker.needs_chunks(nlp, article.text):
+                try:
+                    chunked[article.doc_id] = chunker(nlp, article.text)
+                except Exception as err:  # noqa: BLE001  (recorded as the document's error)
+                    errors[article.doc_id] = _chunk_error(article, err)
+                yield ("", article)  # nlp.pipe carries a placeholder
+            else:
+                # Unreadable articles pass through as empty texts, so the output keeps input order.
+                yield (article.text if article.ok else "", article)
 
     def lost(article: Article) -> None:
-        article.error = stage_errors.pop(
-            article.doc_id, f"{article.location}: document {article.doc_id!r} was not returned by the pipeline"
-        )
-        rows.add_error(article)
+        errors.setdefault(article.doc_id, f"{article.location}: document {article.doc_id!r} was not returned by the pipeline")
+        rows.add_error(replace(article, error=errors[article.doc_id]))
 
     # Language.set_error_handler cannot reach spaCy's Cython components (no attribute to
     # set), so only stages called per document (ours, span_ruler) report through on_error.
     previous_handler = nlp.default_error_handler
     nlp.default_error_handler = on_error
     try:
-        with nlp.memory_zone():
-            # Long documents, processed in chunks as they come; nlp.pipe carries a placeholder.
-            chunked: dict[str, Doc] = {}
-
-            def texts() -> Iterator[tuple[str, Article]]:
-                for article in articles:
-                    if article.ok and chunker.needs_chunks(nlp, article.text):
-                        try:
-                            chunked[article.doc_id] = chunker(nlp, article.text)
-                        except Exception as err:  # noqa: BLE001  (recorded as the document's error)
-                            article.error = (
-                                f"{article.location}: document {article.doc_id!r} "
-                                f"({len(article.text):,} characters, processed in chunks): {err}"
-                            )
-                        yield ("", article)
-                    else:
-                        # Unreadable articles pass through as empty texts, so the output keeps input order.
-                        yield (article.text if article.ok else "", article)
-
-            for doc, returned in nlp.pipe(texts(), as_tuples=True, batch_size=nlp.batch_size):
-                # Articles before this one that did not come back were dropped by a failing stage.
-                while pending and pending[0] is not returned:
-                    lost(pending.popleft())
-                article = pending.popleft() if pending else returned
-                if article.ok:
-                    doc = chunked.pop(article.doc_id, doc)
-                    rows.add_doc(doc, article)
-                    n_words += len(doc)
-                else:
-                    rows.add_error(article)
-            while pending:
+        for doc, returned in nlp.pipe(texts(), as_tuples=True, batch_size=nlp.batch_size):
+            # Articles before this one that did not come back were dropped by a failing stage.
+            while pending and pending[0] is not returned:
                 lost(pending.popleft())
+            article = pending.popleft() if pending else returned
+            if article.doc_id in errors:
+                rows.add_error(replace(article, error=errors[article.doc_id]))
+            elif article.ok:
+                doc = chunked.pop(article.doc_id, doc)
+                rows.add_doc(doc, article)
+                n_words += len(doc)
+            else:
+                rows.add_error(article)
+        while pending:
+            lost(pending.popleft())
     finally:
         nlp.default_error_handler = previous_handler
-    resolver = CorpusResolver()
-    resolver.add_columns(rows.entities)
-    return BatchResult(rows.to_tables(), resolver, rows.n_docs, n_words)
+    return rows, n_words, errors
+
+
+def _one(nlp: Language, article: Article, chunker: Chunker, rows: Rows, errors: dict[str, str]) -> int:
+    """Add the rows of one article, processed stage by stage; returns its words (0 on an error)."""
+    if not article.ok:
+        rows.add_error(article)
+        return 0
+    try:
+        if chunker.needs_chunks(nlp, article.text):
+            doc = chunker(nlp, article.text)
+        else:
+            doc = nlp.make_doc(article.text)
+            for name, proc in nlp.pipeline:
+                try:
+                    doc = proc(doc)
+                except Exception as err:  # noqa: BLE001  (this document's error, naming the stage)
+                    raise StageError(f"{article.location}: stage {name!r} failed on document {article.doc_id!r}: {err}") from err
+    except StageError as err:
+        errors[article.doc_id] = str(err)
+    except Exception as err:  # noqa: BLE001  (the chunker's errors)
+        errors[article.doc_id] = _chunk_error(article, err)
+    if article.doc_id in errors:
+        rows.add_error(replace(article, error=errors[article.doc_id]))
+        return 0
+    rows.add_doc(doc, article)
+    return len(doc)
+
+
+class StageError(RuntimeError):
+    """A pipeline stage raised on one document."""
+
+
+def _chunk_error(article: Article, err: Exception) -> str:
+    return f"{article.location}: document {article.doc_id!r} ({len(article.text or ''):,} characters, processed in chunks): {err}"
 
 
 #: Pipelines built in this process, by config string (worker processes build each once).

@@ -1,110 +1,133 @@
-"""The Dask engine: the same batches as the local engine, processed and written by Dask workers.
+"""The Dask engine: the same batches as the local engines, processed and written by Dask workers.
 
-The client reads the input lazily and cuts it into partitions of ``export.batch_size``
-articles, numbered in input order like the local engine's batches. Each partition is one task:
-the worker takes its pipeline from a per-process cache (:func:`~pipeline.engines.batch.pipeline_for`,
-built from the config string the first time, never pickled from the client; ``n_process=1``),
-runs :func:`~pipeline.engines.batch.process_batch` and writes the partition's tables with
+The client reads the input lazily and cuts it into the same numbered batches as the local
+engines (``[engine] batch_size`` articles each). Each batch is one task: the worker takes its
+pipeline from a per-process cache (:func:`~pipeline.engines.batch.pipeline_for`, built from the
+config string the first time, never pickled from the client, which never loads the model), runs
+:func:`~pipeline.engines.batch.process_batch` and writes the batch's tables with
 :func:`~pipeline.writer.write_batch` into the run's staging folder. It returns only its entity
-summaries, which the client merges (corpus resolution is a reduction over them); compaction and
-the commit by rename are the local engine's, so the tables are the same, in the same order.
+summaries and counts, which :func:`~pipeline.engines.process` merges in input order; compaction
+and the commit by rename are the same as for the local engines, so the tables are the same.
 
 A failed task fails the run and leaves the staging folder for ``--resume``; a retried task
 rewrites its own batch atomically, so nothing is duplicated. With ``--scheduler`` the staging
-folder must be on storage every worker can write (a shared file system).
+folder (beside ``--output``) must be on storage every worker can write (a shared file system),
+and the workers need the model and the config's data files (``configs/``) at the same paths.
 """
 
 from __future__ import annotations
 
-import os
+import logging
 import uuid
 from collections import deque
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..chunking import Chunker
-from ..readers import Article
-from ..resolve import CorpusResolver
-from ..writer import Staging, write_batch
-from .batch import batches, pipeline_for, process_batch
+from ..writer import write_batch
+from . import Engine
+from .batch import Batch, BatchResult, pipeline_for, process_batch
 
-#: Called after each written partition with (documents done, words done).
-ProgressCallback = Callable[[int, int], None]
-#: Partitions queued per worker: keeps workers busy while bounding what the client holds.
+#: Batches queued per worker: keeps workers busy while bounding what the client holds.
 IN_FLIGHT_PER_WORKER = 2
 #: Worker threads: one, so each worker process runs one pipeline at a time.
 THREADS_PER_WORKER = 1
+#: How long a run waits for a scheduler's first worker before it says so.
+WORKER_WAIT_SECONDS = 60
+#: Loggers that report connections closing while a finished cluster shuts down (CommClosedError).
+SHUTDOWN_LOGGERS = ("distributed", "tornado")
 
 
-def process_articles_dask(
-    pipeline_config: str,
-    articles: Iterable[Article],
-    staging: Staging,
-    resolver: CorpusResolver,
-    *,
-    batch_size: int,
-    scheduler: str | None = None,
-    n_workers: int | None = None,
-    skip: set[str] | frozenset[str] = frozenset(),
-    on_batch: ProgressCallback | None = None,
-    chunker: Chunker | None = None,
-) -> tuple[int, int]:
-    """Process ``articles`` on a Dask cluster into ``staging``; returns (docs, words).
+class NoWorkersError(RuntimeError):
+    """The scheduler has no worker to run the batches."""
 
-    ``scheduler`` is a scheduler address (``tcp://host:8786``); without one a ``LocalCluster``
-    with ``n_workers`` processes (default: all cores) of one thread each is started and closed.
-    """
-    from distributed import Client, LocalCluster, wait
 
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=n_workers or os.cpu_count() or 1,
-            threads_per_worker=THREADS_PER_WORKER,
-            processes=True,
-            dashboard_address=None,
-        )
-        client = Client(cluster)
-    else:
-        client = Client(scheduler)
-    try:
-        workers = max(len(client.scheduler_info()["workers"]), 1)
-        limit = workers * IN_FLIGHT_PER_WORKER
-        staging_path = str(staging.path)
-        docs_done = words_done = 0
-        queued: deque = deque()
+class DaskEngine(Engine):
+    """Batches as Dask tasks: on the cluster at ``scheduler``, or on a ``LocalCluster`` of
+    ``n_workers`` single-threaded worker processes started (and closed) by the engine. Workers
+    write their batches into the staging folder at ``staging``."""
 
-        def collect(future) -> None:  # noqa: ANN001  (a distributed.Future)
-            nonlocal docs_done, words_done
-            summary, n_docs, n_words = future.result()
-            resolver.merge(summary)
-            docs_done += n_docs
-            words_done += n_words
-            if on_batch is not None:
-                on_batch(docs_done, words_done)
+    def __init__(
+        self, pipeline_config: str, staging: Path, chunker: Chunker | None = None, *, scheduler: str | None = None, n_workers: int = 1
+    ) -> None:
+        self.pipeline_config = pipeline_config
+        self.staging_path = str(staging)
+        self.chunker = chunker or Chunker()
+        self.scheduler = scheduler
+        self.n_workers = n_workers
+        self.cluster: Any = None
+        self.client: Any = None
 
+    def __enter__(self) -> "DaskEngine":
+        from distributed import Client, LocalCluster
+
+        if self.scheduler is None:
+            self.cluster = LocalCluster(
+                n_workers=self.n_workers, threads_per_worker=THREADS_PER_WORKER, processes=True, dashboard_address=None
+            )  # fmt: skip
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(self.scheduler)
+            try:
+                self.client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+            except TimeoutError as err:
+                self.close()
+                raise NoWorkersError(
+                    f"No Dask worker joined the scheduler at {self.scheduler} within {WORKER_WAIT_SECONDS} s: "
+                    f"start workers with `dask worker {self.scheduler}`."
+                ) from err
+        return self
+
+    def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
+        if self.client is None:
+            raise RuntimeError("the Dask engine runs batches inside its `with` block")
+        limit = max(len(self.client.scheduler_info()["workers"]), 1) * IN_FLIGHT_PER_WORKER
         run_token = uuid.uuid4().hex[:8]  # task keys unique to this run on a shared cluster
-        number = staging.next_batch_number()
-        for batch in batches(articles, batch_size, skip):
-            key = f"{number:08d}"
-            number += 1
-            queued.append(client.submit(process_partition, pipeline_config, staging_path, key, batch, chunker, pure=False, key=f"news-partition-{run_token}-{key}"))
-            if len(queued) >= limit:
-                wait([queued[0]])
-                collect(queued.popleft())
-        while queued:
-            collect(queued.popleft())
+        queued: deque = deque()
+        try:
+            for batch in batches:
+                queued.append(self.client.submit(
+                    process_partition, self.pipeline_config, self.staging_path, batch, self.chunker,
+                    pure=False, key=f"news-partition-{run_token}-{batch.key}",
+                ))  # fmt: skip
+                if len(queued) >= limit:
+                    yield queued.popleft().result()
+            while queued:
+                yield queued.popleft().result()
+        finally:
+            for future in queued:
+                future.cancel()
+
+    def close(self) -> None:
+        # Client first, then the cluster: workers then close connections nobody waits on, which
+        # distributed logs as CommClosedError tracebacks although nothing failed.
+        with _quiet(SHUTDOWN_LOGGERS):
+            if self.client is not None:
+                self.client.close()
+                self.client = None
+            if self.cluster is not None:
+                self.cluster.close()
+                self.cluster = None
+
+
+@contextmanager
+def _quiet(names: tuple[str, ...]) -> Iterator[None]:
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-    return docs_done, words_done
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
-def process_partition(
-    pipeline_config: str, staging_path: str, key: str, articles: list[Article], chunker: Chunker | None = None
-) -> tuple[CorpusResolver, int, int]:
-    """One Dask task: process a partition, write it as batch ``key``; returns (summaries, docs, words)."""
-    result = process_batch(pipeline_for(pipeline_config), articles, chunker)
-    write_batch(Path(staging_path), key, result.tables)
-    return result.resolver, result.n_docs, result.n_words
+def process_partition(pipeline_config: str, staging_path: str, batch: Batch, chunker: Chunker | None = None) -> BatchResult:
+    """One Dask task: process a batch and write it into the staging folder; returns its result
+    without the tables (they are written)."""
+    result = process_batch(pipeline_for(pipeline_config), batch, chunker)
+    write_batch(Path(staging_path), batch.key, result.tables or {})
+    result.tables = None
+    return result

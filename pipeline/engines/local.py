@@ -1,15 +1,11 @@
-"""The local engine: one process, or a pool of worker processes, streaming through the input.
+"""The local engines: batches processed in this process, or by a pool of worker processes.
 
-Articles are read lazily and cut into batches of ``export.batch_size``; each batch is processed
-by :func:`~pipeline.engines.batch.process_batch` (``nlp.pipe`` inside a memory zone, Docs turned
-into rows in the same process) and written as one crash-safe batch of the staging folder. Only
-compact per-entity summaries are kept for corpus resolution, so memory does not grow with the
-corpus.
-
-With ``n_process > 1`` each worker process builds the pipeline once from the config and
-returns Arrow tables, not Docs; the main process writes the batches in input order, so the
-output is identical to one process. At most ``IN_FLIGHT_PER_PROCESS`` batches per worker are
-queued, which bounds memory.
+Each batch is processed by :func:`~pipeline.engines.batch.process_batch` (``nlp.pipe`` inside a
+memory zone, Docs turned into rows in the same process); :func:`~pipeline.engines.process`
+writes it. With a pool, each worker process builds the pipeline once from the config (or
+inherits it, forked) and returns Arrow tables, not Docs; results come back in input order, so
+the output is identical to one process. At most ``IN_FLIGHT_PER_PROCESS`` batches per worker are
+queued, which bounds memory. A run with a single batch stays in this process.
 """
 
 from __future__ import annotations
@@ -20,18 +16,14 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from spacy.language import Language
 
 from ..chunking import Chunker
-from ..readers import Article
-from ..resolve import CorpusResolver
-from ..writer import Staging
-from .batch import BatchResult, batches, pipeline_for, process_batch, seed_pipeline
+from . import Engine
+from .batch import Batch, BatchResult, pipeline_for, process_batch, seed_pipeline
 
-#: Called after each written batch with (documents done, words done).
-ProgressCallback = Callable[[int, int], None]
 #: Batches queued per worker process: enough to keep it busy while the main process writes.
 IN_FLIGHT_PER_PROCESS = 2
 #: Forked workers inherit the imported modules and the built pipeline (seconds saved per
@@ -41,81 +33,57 @@ START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else 
 PARENT_CHECK_SECONDS = 0.5
 
 
-def process_articles(
-    nlp: Language,
-    articles: Iterable[Article],
-    staging: Staging,
-    resolver: CorpusResolver,
-    *,
-    batch_size: int,
-    n_process: int = 1,
-    skip: set[str] | frozenset[str] = frozenset(),
-    on_batch: ProgressCallback | None = None,
-    pipeline_config: str | None = None,
-    chunker: Chunker | None = None,
-) -> tuple[int, int]:
-    """Run ``nlp`` over ``articles`` and write their rows to ``staging``; returns (docs, words).
+class InProcessEngine(Engine):
+    """Every batch in this process, with ``nlp``."""
 
-    Every article ends up in ``documents`` with a status (see :func:`process_batch`). Articles
-    whose id is in ``skip`` (done by an interrupted run being resumed) are not processed again.
-    ``n_process > 1`` needs ``pipeline_config`` (``config.to_str()``), from which each worker
-    builds its own pipeline; a run with a single batch stays in this process. Documents
-    longer than the ``chunker``'s limit are processed in chunks (``pipeline/chunking.py``).
-    """
-    docs_done = words_done = 0
-    batch_number = staging.next_batch_number()
-    for result in _results(nlp, batches(articles, batch_size, skip), n_process, pipeline_config, chunker or Chunker()):
-        staging.write(f"{batch_number:08d}", result.tables)
-        batch_number += 1
-        resolver.merge(result.resolver)
-        docs_done += result.n_docs
-        words_done += result.n_words
-        if on_batch is not None:
-            on_batch(docs_done, words_done)
-    return docs_done, words_done
+    def __init__(self, nlp: Language, chunker: Chunker | None = None) -> None:
+        self.nlp = nlp
+        self.chunker = chunker or Chunker()
+
+    def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
+        for batch in batches:
+            yield process_batch(self.nlp, batch, self.chunker)
 
 
-def _results(
-    nlp: Language, stream: Iterator[list[Article]], n_process: int, pipeline_config: str | None, chunker: Chunker
-) -> Iterator[BatchResult]:
-    """Batch results in input order: here, or from a pool when there is more than one batch."""
-    first = next(stream, None)
-    if first is None:
-        return
-    second = next(stream, None)
-    if n_process <= 1 or second is None:
-        yield process_batch(nlp, first, chunker)
-        if second is not None:
-            yield process_batch(nlp, second, chunker)
-        for batch in stream:
-            yield process_batch(nlp, batch, chunker)
-        return
-    if pipeline_config is None:
-        raise ValueError("n_process > 1 needs pipeline_config (the config as a string) to build the workers' pipelines")
-    seed_pipeline(pipeline_config, nlp)
-    yield from _pooled(_chain(first, second, stream), n_process, pipeline_config, chunker)
+class PoolEngine(Engine):
+    """Batches on ``n_process`` worker processes, each with the pipeline of ``pipeline_config``."""
+
+    def __init__(self, nlp: Language, pipeline_config: str, n_process: int, chunker: Chunker | None = None) -> None:
+        self.local = InProcessEngine(nlp, chunker)
+        self.pipeline_config = pipeline_config
+        self.n_process = n_process
+
+    def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
+        stream = iter(batches)
+        first = next(stream, None)
+        second = next(stream, None)
+        if second is None:  # one batch: starting workers would cost more than it saves
+            yield from self.local.map([first] if first is not None else [])
+            return
+        seed_pipeline(self.pipeline_config, self.local.nlp)
+        yield from self._pooled(_chain(first, second, stream))
+
+    def _pooled(self, stream: Iterator[Batch]) -> Iterator[BatchResult]:
+        context = multiprocessing.get_context(START_METHOD)
+        initargs = (self.pipeline_config, os.getpid())
+        with ProcessPoolExecutor(self.n_process, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
+            queued: deque[Future] = deque()
+            try:
+                for batch in stream:
+                    queued.append(pool.submit(_work, self.pipeline_config, batch, self.local.chunker))
+                    if len(queued) >= self.n_process * IN_FLIGHT_PER_PROCESS:
+                        yield queued.popleft().result()
+                while queued:
+                    yield queued.popleft().result()
+            finally:
+                for future in queued:
+                    future.cancel()
 
 
-def _chain(first: list[Article], second: list[Article], rest: Iterator[list[Article]]) -> Iterator[list[Article]]:
+def _chain(first: Batch, second: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
     yield first
     yield second
     yield from rest
-
-
-def _pooled(stream: Iterator[list[Article]], n_process: int, pipeline_config: str, chunker: Chunker) -> Iterator[BatchResult]:
-    context = multiprocessing.get_context(START_METHOD)
-    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_init_worker, initargs=(pipeline_config, os.getpid())) as pool:
-        queued: deque[Future] = deque()
-        try:
-            for batch in stream:
-                queued.append(pool.submit(_work, pipeline_config, batch, chunker))
-                if len(queued) >= n_process * IN_FLIGHT_PER_PROCESS:
-                    yield queued.popleft().result()
-            while queued:
-                yield queued.popleft().result()
-        finally:
-            for future in queued:
-                future.cancel()
 
 
 def _init_worker(pipeline_config: str, parent: int) -> None:
@@ -131,5 +99,5 @@ def _exit_with_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _work(pipeline_config: str, batch: list[Article], chunker: Chunker) -> BatchResult:
+def _work(pipeline_config: str, batch: Batch, chunker: Chunker) -> BatchResult:
     return process_batch(pipeline_for(pipeline_config), batch, chunker)

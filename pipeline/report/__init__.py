@@ -6,6 +6,7 @@ computes what the charts show, ``page`` puts the page together.
 
 from __future__ import annotations
 
-from .page import REPORT_NAME, ReportSettings, build_report, report_settings, write_report
+from ..settings import ReportSettings
+from .page import REPORT_NAME, build_report, write_report
 
-__all__ = ["REPORT_NAME", "ReportSettings", "build_report", "report_settings", "write_report"]
+__all__ = ["REPORT_NAME", "ReportSettings", "build_report", "write_report"]

@@ -8,7 +8,6 @@ returns the HTML from DataFrames (a notebook or a test can pass small hand-built
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
@@ -17,39 +16,13 @@ from typing import Any, Mapping
 import pandas as pd
 
 from .. import __version__
+from ..settings import ReportSettings
 from ..tables import load
 from .articles import EntityInfo, entity_colour, render_article
 from .charts import LABEL_COLOURS, Bar, Node, Place, bar_chart, map_chart, network_chart
 from .stats import cooccurrence, entity_keys, has_coordinates, places, top_entities
 
 REPORT_NAME = "report.html"
-
-
-@dataclass(frozen=True)
-class ReportSettings:
-    """The ``[report]`` section of the config (``--report.max_articles 20`` on the command line)."""
-
-    max_articles: int = 50  # articles rendered with highlighting; the page says when there are more
-    top_entities: int = 15  # bars per chart
-    network_entities: int = 25  # nodes of the co-occurrence network
-    max_table_rows: int = 500  # rows of the corpus and document tables
-    title: str = "News entities"
-
-    @classmethod
-    def from_config(cls, section: Mapping[str, Any] | None) -> "ReportSettings":
-        known = {f.name for f in fields(cls)}
-        section = dict(section or {})
-        unknown = sorted(set(section) - known)
-        if unknown:
-            raise ValueError(f"Unknown setting(s) {', '.join(unknown)} in [report]; known: {', '.join(sorted(known))}.")
-        return cls(**section)
-
-
-def report_settings(config: Mapping[str, Any]) -> ReportSettings:
-    """The ``[report]`` section of a loaded config (defaults when it has none)."""
-    interpolate = getattr(config, "interpolate", None)
-    resolved = interpolate() if callable(interpolate) else config
-    return ReportSettings.from_config(resolved.get("report"))
 
 
 def write_report(run_dir: Path | str, output: Path | str | None = None, settings: ReportSettings | None = None) -> Path:
