@@ -139,9 +139,9 @@ def test_overrides_go_anywhere_on_the_command_line(tmp_path, rules_config, messy
     ("args", "expected"),
     [
         (["--components.alias_linker.recover_surname", "false"], "Unknown setting 'recover_surname' in [components.alias_linker] of the config (did you mean 'recover_surnames'?)"),
-        (["--reader.text_feld", "body"], "Unknown setting 'text_feld' in [reader] of the config (did you mean 'text_field'?)"),
+        (["--reader.text_feld", "body"], "Unknown setting 'text_feld' in [reader] of configs/default.cfg (did you mean 'text_field'?)"),
         (["--nlp.batch_sise", "8"], "Unknown setting 'batch_sise' in [nlp]"),
-        (["--reader.@misc", "os.system"], "Unknown function 'os.system' in the config (registry 'misc'). A config can only name functions registered by installed packages"),
+        (["--reader.@misc", "os.system"], "Unknown function 'os.system' in configs/default.cfg (registry 'misc'). A config can only name functions registered by installed packages"),
         (["--paths.model", "en_core_web_zz"], "Model 'en_core_web_zz' is not installed: install it with `pip install en-core-web-zz`"),
         (["--strct"], "No such option '--strct'"),
     ],
