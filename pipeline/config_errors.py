@@ -21,6 +21,9 @@ _UNEXPECTED = re.compile(r"unexpected argument: '([^']+)'|extra fields not permi
 _MISSING_FUNCTION = re.compile(r"Could not find function '([^']+)' in function registry '([^']+)'")
 _MISSING_FACTORY = re.compile(r"Can't find factory for '([^']+)'")
 _MISSING_MODEL = re.compile(r"\[E050\] Can't find model '([^']+)'")
+_NOT_TYPE = re.compile(r"is not <class '(\w+)'>")
+#: confection's type names, as a user would say them.
+_TYPE_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "str": "text"}
 
 
 class ConfigError(ValueError):
@@ -94,6 +97,7 @@ def _validation(err: ConfigValidationError, config: Config | dict[str, Any], whe
     if msg.startswith("field required") or "missing" in msg:
         return f"Missing setting {key!r} in [{section}] of {where}: add it to the config or pass --{section}.{key} VALUE.{more}"
     msg = msg.removeprefix("at root: ")
+    msg = _NOT_TYPE.sub(lambda m: f"is not {_TYPE_WORDS.get(m.group(1), m.group(1))}", msg)
     return f"Invalid value for {key!r} in [{section}] of {where}: {msg}; fix it in the config or with --{section}.{key} VALUE.{more}"
 
 
