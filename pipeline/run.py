@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
-from .engines import ENGINES, make_engine, process
+from .engines import check_engine, make_engine, process
 from .geo import add_places, cached_gazetteer
 from .manifest import record_or_check, start_manifest
 from .readers import SUFFIXES
@@ -83,10 +83,7 @@ def run_pipeline(
     engine writes the same tables. ``n_process`` sets ``[engine] n_process`` (default -1: one
     process per core, capped at the cores).
     """
-    if engine not in ENGINES:
-        raise ValueError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
-    if scheduler is not None and engine != "dask":
-        raise ValueError(f"A scheduler ({scheduler}) is only used by the Dask engine; add --engine dask.")
+    check_engine(engine, scheduler)
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     # Output problems are reported before the model loads, so the user hears of them at once.
@@ -105,15 +102,9 @@ def run_pipeline(
         )
     # A scheduler's cluster has the workers it has; otherwise -1 is every core, and more is capped.
     processes = settings.engine.processes() if scheduler is None else settings.engine.n_process
-    built: list = []
-
-    def load_nlp():  # noqa: ANN202  (only the local engines load the model in this process)
-        built.append(build_nlp(config))
-        return built[-1]
-
     runner = make_engine(
         engine, pipeline_config=config.to_str(), chunker=settings.chunking, staging=staging_path(Path(output)),
-        n_process=processes, scheduler=scheduler, nlp_loader=load_nlp,
+        n_process=processes, scheduler=scheduler, nlp_loader=lambda: build_nlp(config),
     )  # fmt: skip
     reader = settings.reader
     staging = Staging(Path(output), overwrite=overwrite, resume=resume)
@@ -150,7 +141,7 @@ def run_pipeline(
             "config_hash": config_hash,
             "config": config.to_str(),
             "overrides": overrides or {},
-            "model": model_description(built[0] if built else None, config),
+            "model": model_description(runner.nlp, config),
             "packages": package_versions(RECORDED_PACKAGES),
             "n_process": processes,
             "engine": engine,

@@ -12,7 +12,8 @@ corpus resolution, and reports progress.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator
 
 from spacy.language import Language
 
@@ -30,6 +31,9 @@ ProgressCallback = Callable[[int, int], None]
 
 class Engine:
     """Runs batches somewhere; see the module docstring."""
+
+    #: The pipeline loaded in this process, if the engine loaded one (a Dask client does not).
+    nlp: Language | None = None
 
     def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
         raise NotImplementedError
@@ -69,6 +73,30 @@ def process(
     return docs_done, words_done
 
 
+def in_order(submit: Callable[[Batch], Any], batches: Iterable[Batch], limit: int) -> Iterator[BatchResult]:
+    """The results of ``submit(batch)`` futures (a process pool's or Dask's), in input order,
+    with at most ``limit`` batches in flight; what is still queued is cancelled on the way out."""
+    queued: deque = deque()
+    try:
+        for batch in batches:
+            queued.append(submit(batch))
+            if len(queued) >= limit:
+                yield queued.popleft().result()
+        while queued:
+            yield queued.popleft().result()
+    finally:
+        for future in queued:
+            future.cancel()
+
+
+def check_engine(name: str, scheduler: str | None = None) -> None:
+    """Raise ValueError unless ``name`` is an engine and a ``scheduler`` goes with Dask."""
+    if name not in ENGINES:
+        raise ValueError(f"Unknown engine {name!r}; choose one of {', '.join(ENGINES)}.")
+    if scheduler is not None and name != "dask":
+        raise ValueError(f"A scheduler ({scheduler}) is only used by the Dask engine; add --engine dask.")
+
+
 def make_engine(
     name: str,
     *,
@@ -83,14 +111,11 @@ def make_engine(
     what worker processes build their pipeline from; ``nlp_loader`` builds this process's pipeline,
     which only the local engines call (a Dask client never loads the model). Dask workers write
     their batches into ``staging`` (the staging folder's path) themselves."""
-    if name not in ENGINES:
-        raise ValueError(f"Unknown engine {name!r}; choose one of {', '.join(ENGINES)}.")
+    check_engine(name, scheduler)
     if name == "dask":
         from .dask import DaskEngine
 
         return DaskEngine(pipeline_config, staging, chunker, scheduler=scheduler, n_workers=n_process)
-    if scheduler is not None:
-        raise ValueError(f"A scheduler ({scheduler}) is only used by the Dask engine; add --engine dask.")
     from .local import InProcessEngine, PoolEngine
 
     if nlp_loader is None:

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..chunking import Chunker
 from ..writer import write_batch
-from . import Engine
+from . import Engine, in_order
 from .batch import Batch, BatchResult, pipeline_for, process_batch
 
 #: Batches queued per worker: keeps workers busy while bounding what the client holds.
@@ -84,20 +83,14 @@ class DaskEngine(Engine):
             raise RuntimeError("the Dask engine runs batches inside its `with` block")
         limit = max(len(self.client.scheduler_info()["workers"]), 1) * IN_FLIGHT_PER_WORKER
         run_token = uuid.uuid4().hex[:8]  # task keys unique to this run on a shared cluster
-        queued: deque = deque()
-        try:
-            for batch in batches:
-                queued.append(self.client.submit(
-                    process_partition, self.pipeline_config, self.staging_path, batch, self.chunker,
-                    pure=False, key=f"news-partition-{run_token}-{batch.key}",
-                ))  # fmt: skip
-                if len(queued) >= limit:
-                    yield queued.popleft().result()
-            while queued:
-                yield queued.popleft().result()
-        finally:
-            for future in queued:
-                future.cancel()
+
+        def submit(batch: Batch) -> Any:
+            return self.client.submit(
+                process_partition, self.pipeline_config, self.staging_path, batch, self.chunker,
+                pure=False, key=f"news-partition-{run_token}-{batch.key}",
+            )  # fmt: skip
+
+        yield from in_order(submit, batches, limit)
 
     def close(self) -> None:
         # Client first, then the cluster: workers then close connections nobody waits on, which

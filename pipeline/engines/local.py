@@ -14,14 +14,13 @@ import multiprocessing
 import os
 import threading
 import time
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator
 
 from spacy.language import Language
 
 from ..chunking import Chunker
-from . import Engine
+from . import Engine, in_order
 from .batch import Batch, BatchResult, pipeline_for, process_batch, seed_pipeline
 
 #: Batches queued per worker process: enough to keep it busy while the main process writes.
@@ -49,6 +48,7 @@ class PoolEngine(Engine):
     """Batches on ``n_process`` worker processes, each with the pipeline of ``pipeline_config``."""
 
     def __init__(self, nlp: Language, pipeline_config: str, n_process: int, chunker: Chunker | None = None) -> None:
+        self.nlp = nlp
         self.local = InProcessEngine(nlp, chunker)
         self.pipeline_config = pipeline_config
         self.n_process = n_process
@@ -60,24 +60,15 @@ class PoolEngine(Engine):
         if second is None:  # one batch: starting workers would cost more than it saves
             yield from self.local.map([first] if first is not None else [])
             return
-        seed_pipeline(self.pipeline_config, self.local.nlp)
+        seed_pipeline(self.pipeline_config, self.nlp)
         yield from self._pooled(_chain(first, second, stream))
 
     def _pooled(self, stream: Iterator[Batch]) -> Iterator[BatchResult]:
         context = multiprocessing.get_context(START_METHOD)
         initargs = (self.pipeline_config, os.getpid())
         with ProcessPoolExecutor(self.n_process, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
-            queued: deque[Future] = deque()
-            try:
-                for batch in stream:
-                    queued.append(pool.submit(_work, self.pipeline_config, batch, self.local.chunker))
-                    if len(queued) >= self.n_process * IN_FLIGHT_PER_PROCESS:
-                        yield queued.popleft().result()
-                while queued:
-                    yield queued.popleft().result()
-            finally:
-                for future in queued:
-                    future.cancel()
+            submit = lambda batch: pool.submit(_work, self.pipeline_config, batch, self.local.chunker)  # noqa: E731
+            yield from in_order(submit, stream, self.n_process * IN_FLIGHT_PER_PROCESS)
 
 
 def _chain(first: Batch, second: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
