@@ -47,12 +47,13 @@ def load_pipeline_config(path: Path | str | None = None, overrides: dict[str, An
             hint = difflib.get_close_matches(section, KNOWN_SECTIONS, n=1)
             suggestion = f" Did you mean [{hint[0]}]?" if hint else ""
             raise ConfigError(f"Unknown section [{section}] in {path}.{suggestion}")
-    _check_nlp_keys(config, path)
+    _check_nlp(config, path)
     return config
 
 
-def _check_nlp_keys(config: Config, path: Path) -> None:
-    """spaCy ignores unknown keys in [nlp]: name a typo here."""
+def _check_nlp(config: Config, path: Path) -> None:
+    """spaCy ignores unknown keys in [nlp], and takes ``batch_size = 0`` (then fails every
+    document): name a typo or a bad size here, before anything is built."""
     from spacy.language import DEFAULT_CONFIG as SPACY_DEFAULTS
 
     known = tuple(SPACY_DEFAULTS["nlp"])
@@ -61,6 +62,13 @@ def _check_nlp_keys(config: Config, path: Path) -> None:
             hint = difflib.get_close_matches(key, known, n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             raise ConfigError(f"Unknown setting {key!r} in [nlp] of {path}{suggestion}. Settings there: {', '.join(known)}.")
+    size = config.get("nlp", {}).get("batch_size")
+    if size is not None and not (isinstance(size, str) and size.startswith("${")):  # a ${variable}: spaCy checks it
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise ConfigError(
+                f"Invalid value for 'batch_size' in [nlp] of {path}: must be a whole number of at least 1, not {size!r}; "
+                f"fix it in the config or with --nlp.batch_size VALUE."
+            )
 
 
 def build_nlp(config: Config) -> Language:

@@ -188,9 +188,5 @@ def resolve_section(config: Config, section: str, where: str = "the config") -> 
 
 
 def resolve_settings(config: Config, where: str = "the config") -> Settings:
-    """Every settings section of ``config``, resolved and checked (see the module docstring);
-    also checks ``[nlp] batch_size``, which spaCy accepts at 0 and then fails every document."""
-    nlp_batch = config.interpolate().get("nlp", {}).get("batch_size")
-    if nlp_batch is not None and (not isinstance(nlp_batch, int) or isinstance(nlp_batch, bool) or nlp_batch < 1):
-        raise ConfigError(f"Invalid value for 'batch_size' in [nlp] of {where}: must be a whole number of at least 1, not {nlp_batch!r}; fix it in the config or with --nlp.batch_size VALUE.")
+    """Every settings section of ``config``, resolved and checked (see the module docstring)."""
     return Settings(**{section: resolve_section(config, section, where) for section in SECTIONS})
