@@ -7,6 +7,7 @@ values and returns one ``<svg>`` element as markup; every mark has a ``<title>``
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -174,15 +175,16 @@ class MapView:
         """Pixels per degree of latitude."""
         return MAP_WIDTH / ((self.east - self.west) * self.parallel)
 
-    @property
-    def height(self) -> float:
-        return (self.north - self.south) * self.scale
-
     def xy(self, longitude: float, latitude: float) -> tuple[float, float]:
         return (
             MAP_MARGIN_LEFT + (longitude - self.west) * self.scale * self.parallel,
             TITLE_HEIGHT + (self.north - latitude) * self.scale,
         )
+
+    def box(self, pixels: float) -> tuple[float, float, float, float]:
+        """The view in degrees (west, south, east, north), grown by ``pixels`` on each side."""
+        lat, lon = pixels / self.scale, pixels / (self.scale * self.parallel)
+        return self.west - lon, self.south - lat, self.east + lon, self.north + lat
 
     @classmethod
     def around(cls, places: list[Place]) -> "MapView":
@@ -201,16 +203,12 @@ def map_chart(places: list[Place], *, title: str) -> Markup:
     """Places as circles on Natural Earth's coastlines and borders, zoomed to where they are.
 
     The frame is labelled in degrees (``0°`` on the equator and the prime meridian), labels sit
-    in margins wide enough for them, and each circle names its place.
+    in margins wide enough for them, and each circle's name is placed where it overlaps nothing.
     """
     view = MapView.around(places)
     x0, y0 = view.xy(view.west, view.north)
     x1, y1 = view.xy(view.east, view.south)
-    margin = MAP_CLIP_MARGIN / view.scale  # degrees of latitude; a little more in longitude
-    box = (
-        view.west - margin / view.parallel, view.south - margin,
-        view.east + margin / view.parallel, view.north + margin,
-    )  # fmt: skip
+    box = view.box(MAP_CLIP_MARGIN)
     world = outlines()
     step = _grid_step(max(view.east - view.west, view.north - view.south))
     meridians = [{"x": view.xy(lon, 0)[0], "label": _degrees(lon, "E", "W")} for lon in _ticks(view.west, view.east, step)]
@@ -226,8 +224,6 @@ def map_chart(places: list[Place], *, title: str) -> Markup:
                 "tooltip": f"{place.name} ({place.latitude:.2f}, {place.longitude:.2f}): {number(place.weight)}",
             }
         )  # fmt: skip
-    frame = (x0, y0, x1, y1)
-    names = _place_names(marks, frame)
     return render(
         "map_chart.svg",
         css_class="chart map-chart",
@@ -235,12 +231,14 @@ def map_chart(places: list[Place], *, title: str) -> Markup:
         width=MAP_MARGIN_LEFT + MAP_WIDTH + MAP_MARGIN_RIGHT,
         height=y1 + MAP_MARGIN_BOTTOM,
         frame={"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0},
+        # Ids are page-wide: two maps on one page must not clip to each other's frame.
+        clip_id="map-" + hashlib.sha1(repr((title, view)).encode("utf8")).hexdigest()[:10],
         land=svg_path(world.land, box, view.xy, MAP_MIN_STEP, closed=True),
         borders=svg_path(world.borders, box, view.xy, MAP_MIN_STEP, closed=False),
         meridians=meridians,
         parallels=parallels,
         places=marks,
-        names=names,
+        names=_place_names(marks, (x0, y0, x1, y1)),
         source=world.source,
         nothing_to_show=False,
     )
@@ -315,6 +313,7 @@ def _ticks(low: float, high: float, step: float) -> list[float]:
 
 
 def _degrees(value: float, positive: str, negative: str) -> str:
-    if abs(value) < 1e-9:
-        return "0°"
+    """``30°N``, ``45°W``; the equator, the prime meridian and the antimeridian have no side."""
+    if abs(value) < 1e-9 or abs(value) == 180:
+        return f"{abs(value):g}°"
     return f"{abs(value):g}°{positive if value > 0 else negative}"
