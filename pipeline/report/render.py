@@ -16,7 +16,7 @@ from markupsafe import Markup
 AUTOESCAPED = ("html", "svg")
 
 
-def count(value: int | float | None) -> str:
+def thousands(value: int | float | None) -> str:
     """A count with thousands separators; nothing for a missing value."""
     return "" if value is None else f"{value:,.0f}"
 
@@ -40,7 +40,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(count=count, number=number, px=pixels)
+    env.filters.update(thousands=thousands, number=number, px=pixels)
     return env
 
 
