@@ -186,12 +186,15 @@ def test_jsonl_bad_records_name_file_line_and_id(tmp_path, reader):
     assert "'e' has no text" in errors[5]
 
 
-def test_jsonl_line_in_another_encoding_is_reported(tmp_path, reader):
+def test_jsonl_line_in_another_encoding_is_decoded_and_recorded(tmp_path, reader):
+    # UTF-8 first, record by record: a latin-1 line in a UTF-8 file is read as cp1252 (WHATWG).
     path = tmp_path / "e.jsonl"
     path.write_bytes(b'{"id": "a", "text": "Fine."}\n' + '{"id": "b", "text": "Orléans"}\n'.encode("latin-1"))
     articles = list(reader.read([path]))
-    assert articles[0].ok and not articles[1].ok
-    assert f"{path}:2" in articles[1].error and "--reader.encoding" in articles[1].error
+    assert [(a.text, a.encoding) for a in articles] == [("Fine.", "utf-8"), ("Orléans", "cp1252 (detected, confidence 1.00)")]
+    # With the encoding given, a line in another one is an error row naming the line and byte.
+    [fine, bad] = list(ArticleReader(encoding="utf-8").read([path]))
+    assert fine.ok and bad.error == f"{path}:2: not utf-8 text (invalid continuation byte at byte 25 of the line)"
 
 
 def test_duplicate_ids_are_deterministic_and_reported(tmp_path, reader):
