@@ -422,7 +422,7 @@ def _csv_problem(row: list[str], n_columns: int, lines: list[Line]) -> str | Non
     """Why a CSV record cannot be read (None when it can)."""
     bad = next((line for line in lines if line.error), None)
     if bad is not None:
-        return f"line {bad.number}: {bad.error}"
+        return bad.error if bad is lines[0] else f"line {bad.number}: {bad.error}"
     if any("\x00" in value for value in row):
         return "contains NUL bytes (a damaged record?)"
     if len(row) > n_columns:
