@@ -174,3 +174,63 @@ def test_empty_input_folder_is_one_line(tmp_path):
     result, lines = invoke(tmp_path / "in", "--output", tmp_path / "out")
     assert result.exit_code == 1
     assert lines == [f"Error: No input files in {tmp_path / 'in'}: expected files or folders with .csv .htm .html .jsonl .parquet .txt files."]
+
+
+# -- issue 12: reading problems in the summary, settings named before any document is read ---
+
+
+@pytest.fixture
+def reader_config(rules_config):
+    with rules_config.open("a", encoding="utf8") as config:
+        config.write('\n[reader]\n@misc = "news.article_reader.v1"\n')
+    return rules_config
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        (["--reader.encoding", "klingon"], "Error: reader.encoding: unknown encoding 'klingon'; e.g. utf-8, cp1252, utf-16"),
+        (["--reader.boilerplate", '["(unclosed"]'], "Error: reader.boilerplate: '(unclosed' is not a regular expression"),
+    ],
+    ids=["encoding", "boilerplate"],
+)
+def test_bad_reader_settings_are_one_line_naming_the_setting(tmp_path, reader_config, messy_input, override, expected):
+    result, lines = invoke(messy_input, "--output", tmp_path / "out", "--config", reader_config, *override)
+    assert result.exit_code == 1 and len(lines) == 1 and lines[0].startswith(expected), result.output
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.staging").exists()
+
+
+def test_doubtful_encodings_and_skipped_entries_are_in_the_summary(tmp_path, rules_config):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "names.txt").write_bytes("Headline\nJosé Núñez met officials in Genève and Zürich.".encode("cp1252"))
+    (folder / ".hidden.txt").write_text("Headline\nHidden.", encoding="utf8")
+    result, lines = invoke(folder, "--output", tmp_path / "out", "--config", rules_config)
+    assert result.exit_code == 0, result.output
+    assert f"  {folder / 'names.txt'}: decoded as cp1252 with low confidence" in lines[lines.index("Warnings (all in run.json):") + 1]
+    assert f"  1 hidden file(s) or folder(s) skipped: {folder / '.hidden.txt'}" in lines
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert len(run["warnings"]) == 1 and len(run["skipped"]) == 1
+    # The text is right (cp1252 wins the tie), but it was a guess: --strict says so.
+    assert "José Núñez" in pd.read_parquet(tmp_path / "out" / "documents.parquet").text[0]
+    strict, _ = invoke(folder, "--output", tmp_path / "out", "--config", rules_config, "--overwrite", "--strict")
+    assert strict.exit_code == 1
+
+
+def test_deeply_nested_line_is_an_error_row_and_resume_goes_past_it(tmp_path, rules_config):
+    from pipeline.run import run_pipeline
+
+    path = tmp_path / "deep.jsonl"
+    deep = '{"id": "deep", "text": "x", "meta": ' + "[" * 2000 + "]" * 2000 + "}"
+    path.write_text('{"id": "a", "text": "Baghdad."}\n' + deep + '\n{"id": "b", "text": "Mosul."}\n', encoding="utf8")
+    out = tmp_path / "out"
+
+    def stop_after_first_batch(docs: int, words: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline([path], out, config_path=rules_config, overrides={"export.batch_size": 1}, on_progress=stop_after_first_batch)
+    result = run_pipeline([path], out, config_path=rules_config, overrides={"export.batch_size": 1}, resume=True)
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert list(docs.doc_id) == ["a", "deep:2", "b"] and result.documents == {"ok": 2, "error": 1}
+    assert docs.error[1] == f"{path}:2: JSON nested too deeply to read (more levels than Python's recursion limit)"
