@@ -450,3 +450,12 @@ def test_broken_links_and_hidden_entries_are_reported(tmp_path, reader):
         f"2 hidden file(s) or folder(s) skipped: {tmp_path / '.cache'}, {tmp_path / '.draft.txt'}",
         f"1 broken symbolic link(s) skipped: {tmp_path / 'gone-folder'}",
     ]
+
+
+def test_csv_unclosed_quote_is_one_error_row_and_later_records_are_read(tmp_path, reader):
+    # (A quote closed later cannot be told from a quoted field with line breaks: only a quote
+    # still open at the end of the file is surely a mistake.)
+    (tmp_path / "q.csv").write_text('id,text\na,One.\nb,"Two, never closed\nc,Three.\nd,Four.\n', encoding="utf8")
+    articles = list(reader.read([tmp_path]))
+    assert [(a.doc_id, a.text) for a in articles] == [("a", "One."), ("q:2", None), ("c", "Three."), ("d", "Four.")]
+    assert articles[1].error.startswith(f"{tmp_path / 'q.csv'}: row 2 (line 3): a quote opened here is never closed")

@@ -30,7 +30,7 @@ from spacy.util import registry
 
 from .article import Article, failed
 from .encoding import DecodeError, Encoding, ReaderSettingError, check_encoding, sniff
-from .lines import Line, LineFile
+from .lines import LineFile, csv_records
 from .text import MOJIBAKE_FIXED, clean_text, fix_mojibake, looks_binary, parse_saved_article
 
 TEXT_SUFFIXES = {".txt"}
@@ -280,42 +280,22 @@ class ArticleReader:
     def _read_csv(self, path: Path, stem_id: str) -> Iterator[Article]:
         _allow_long_csv_fields()
         lines = LineFile(path, self.encoding, split_cr=True)
-        consumed: list[Line] = []  # the lines of the record being parsed
-
-        def feed() -> Iterator[str]:
-            for line in lines:
-                consumed.append(line)
-                yield line.text
-
-        rows = csv.reader(feed())
-        header = next((row for row in rows if row), [])
-        bad = next((line for line in consumed if line.error), None)
-        if bad is not None:
-            raise DecodeError(f"header line {bad.number}: {bad.error}")
-        self._check_columns(path, header)
-        number = 0
-        while True:
-            consumed.clear()
-            try:
-                row = next(rows)
-            except StopIteration:
-                break
-            except csv.Error as err:
-                row, problem = None, f"malformed CSV ({err})"
-            else:
-                if not row:
-                    continue  # a blank line is no record
-                problem = _csv_problem(row, len(header), consumed)
-            number += 1
-            first = consumed[0].number if consumed else 0
-            location = f"{path}: row {number} (line {first})"
+        records = csv_records(lines)
+        header = next(records, None)
+        if header is not None and header.problem:
+            raise DecodeError(f"header line {header.lines[0].number}: {header.problem}")
+        columns = header.fields if header is not None else []
+        self._check_columns(path, columns)
+        for number, record in enumerate(records, start=1):
+            location = f"{path}: row {number} (line {record.lines[0].number})"
             fail = lambda message, number=number, location=location: failed(f"{stem_id}:{number}", str(path), location, message, number)  # noqa: E731
+            problem = record.problem or _csv_problem(record.fields, len(columns))
             if problem:
                 yield fail(problem)
                 continue
-            encoding = next((line.encoding for line in consumed if line.encoding is not lines.encoding), lines.encoding)
-            record = dict(zip(header, row))
-            yield self._guarded(lambda: self._from_record(record, path, stem_id, number, location, encoding.label), fail)
+            encoding = next((line.encoding for line in record.lines if line.encoding is not lines.encoding), lines.encoding)
+            fields = dict(zip(columns, record.fields))
+            yield self._guarded(lambda: self._from_record(fields, path, stem_id, number, location, encoding.label), fail)
         self.warnings += lines.warnings
 
     def _read_parquet(self, path: Path, stem_id: str) -> Iterator[Article]:
@@ -418,15 +398,12 @@ def _allow_long_csv_fields() -> None:
         csv.field_size_limit(CSV_FIELD_LIMIT)
 
 
-def _csv_problem(row: list[str], n_columns: int, lines: list[Line]) -> str | None:
-    """Why a CSV record cannot be read (None when it can)."""
-    bad = next((line for line in lines if line.error), None)
-    if bad is not None:
-        return bad.error if bad is lines[0] else f"line {bad.number}: {bad.error}"
-    if any("\x00" in value for value in row):
+def _csv_problem(fields: list[str], n_columns: int) -> str | None:
+    """Why a CSV record that parsed cannot be read (None when it can)."""
+    if any("\x00" in value for value in fields):
         return "contains NUL bytes (a damaged record?)"
-    if len(row) > n_columns:
-        return f"{len(row)} fields but the header has {n_columns} (a separator or quote out of place?)"
+    if len(fields) > n_columns:
+        return f"{len(fields)} fields but the header has {n_columns} (a separator or quote out of place?)"
     return None
 
 

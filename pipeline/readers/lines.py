@@ -1,4 +1,5 @@
-"""The lines of a record file (JSONL, CSV), decoded one by one, so one bad line stays one bad line.
+"""The lines of a record file (JSONL, CSV), decoded one by one, so one bad line stays one bad line;
+and the records of a CSV file, with the lines each came from.
 
 The file's encoding comes from ``--reader.encoding``, else its byte-order mark, else UTF-8 with
 a per-line fallback: a line that is not UTF-8 is read in the legacy code page guessed from the
@@ -9,10 +10,12 @@ reader turns the record that holds it into an error row and goes on with the nex
 
 from __future__ import annotations
 
+import csv
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from .encoding import DecodeError, Encoding, from_bom, given, guess, is_utf8
 from .text import looks_binary
@@ -148,3 +151,61 @@ def _looks_utf16(head: bytes) -> bool:
     sample = head[: 1 << 16]
     half = max(1, len(sample) // 2)
     return max(sample[0::2].count(0), sample[1::2].count(0)) / half > UTF16_NULS
+
+
+@dataclass
+class CsvRecord:
+    """One CSV record: its fields, the lines it was parsed from, and why it is unreadable (or None)."""
+
+    fields: list[str]
+    lines: list[Line]
+    problem: str | None = None
+
+
+def csv_records(lines: Iterable[Line]) -> Iterator[CsvRecord]:
+    """The records of a CSV file's ``lines`` (blank lines are none); the header is the first.
+
+    A record whose quoted field is never closed would swallow the rest of the file: it is
+    reported on its first line alone, and parsing starts again on the line after.
+    """
+    source = iter(lines)
+    pending: deque[Line] = deque()
+    consumed: list[Line] = []
+    exhausted = False
+
+    def feed() -> Iterator[str]:
+        nonlocal exhausted
+        while pending or not exhausted:
+            line = pending.popleft() if pending else next(source, None)
+            if line is None:
+                exhausted = True
+                return
+            consumed.append(line)
+            yield line.text
+
+    rows = csv.reader(feed())
+    while True:
+        consumed.clear()
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            yield CsvRecord([], list(consumed), f"malformed CSV ({err})")
+            continue
+        if exhausted and len(consumed) > 1 and sum(line.text.count('"') for line in consumed) % 2:
+            first, *rest = consumed
+            yield CsvRecord([], [first], "a quote opened here is never closed (the rest of the file was read again from the next line)")
+            pending.extend(rest)
+            exhausted = False
+            rows = csv.reader(feed())
+            continue
+        if row:
+            yield CsvRecord(row, list(consumed), _line_problem(consumed))
+
+
+def _line_problem(lines: list[Line]) -> str | None:
+    bad = next((line for line in lines if line.error), None)
+    if bad is None:
+        return None
+    return bad.error if bad is lines[0] else f"line {bad.number}: {bad.error}"
