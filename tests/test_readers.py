@@ -1,4 +1,5 @@
 import csv
+import io
 import json
 
 import pyarrow as pa
@@ -459,3 +460,76 @@ def test_csv_unclosed_quote_is_one_error_row_and_later_records_are_read(tmp_path
     articles = list(reader.read([tmp_path]))
     assert [(a.doc_id, a.text) for a in articles] == [("a", "One."), ("q:2", None), ("c", "Three."), ("d", "Four.")]
     assert articles[1].error.startswith(f"{tmp_path / 'q.csv'}: row 2 (line 3): a quote opened here is never closed")
+
+
+# -- fuzz: random mixtures of good and bad records, every record accounted for once ---------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCXYZéñüçàøß ,.;:'\"-\n"
+_TEXT = st.text(alphabet=_LETTERS, min_size=1, max_size=60).filter(lambda t: t.strip())
+#: Bad records a JSONL line or a CSV row can be, with what each becomes as bytes.
+_JSONL_BAD = {
+    "malformed": lambda n: b'{"id": "x", "text": \n',
+    "deep": lambda n: b'{"text": "x", "m": ' + b"[" * 2000 + b"]" * 2000 + b"}\n",
+    "huge-int": lambda n: b'{"text": "x", "n": ' + b"7" * 4400 + b"}\n",
+    "not-object": lambda n: b"[1, 2]\n",
+    "no-text": lambda n: b'{"id": "t"}\n',
+    "nul": lambda n: b'{"text": "a\x00b"}\n',
+}
+_CSV_BAD = {
+    "nul": lambda n: f"bad{n},has\x00nul\n".encode(),
+    "extra-fields": lambda n: f"bad{n},one,two\n".encode(),
+    "empty-text": lambda n: f'bad{n},""\n'.encode(),
+}
+
+
+@st.composite
+def _records(draw, bad_kinds):
+    kinds = draw(st.lists(st.sampled_from(["good", "good", "legacy", *bad_kinds]), min_size=1, max_size=25))
+    return [(kind, draw(_TEXT)) for kind in kinds]
+
+
+def _good_jsonl(n, text, codec):
+    return (json.dumps({"id": f"g{n}", "text": text}, ensure_ascii=False) + "\n").encode(codec)
+
+
+def _good_csv(n, text, codec):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([f"g{n}", text])
+    return buffer.getvalue().encode(codec)
+
+
+_FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv"])
+@_FUZZ
+@given(data=st.data())
+def test_fuzz_every_record_is_accounted_for_once(tmp_path_factory, suffix, data):
+    bad = _JSONL_BAD if suffix == "jsonl" else _CSV_BAD
+    records = data.draw(_records(list(bad)))
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / f"f.{suffix}"
+    write = _good_jsonl if suffix == "jsonl" else _good_csv
+    with path.open("wb") as handle:
+        if suffix == "csv":
+            handle.write(b"id,text\n")
+        for n, (kind, text) in enumerate(records):
+            if kind == "good":
+                handle.write(write(n, text, "utf-8"))
+            elif kind == "legacy":  # a record in cp1252 among UTF-8 ones
+                handle.write(write(n, text, "cp1252"))
+            else:
+                handle.write(bad[kind](n))
+    articles = list(ArticleReader().read([path]))
+    assert len(articles) == len(records)
+    for n, ((kind, text), article) in enumerate(zip(records, articles)):
+        if kind == "good":
+            assert article.ok and (article.doc_id, article.text) == (f"g{n}", text)
+        elif kind == "legacy":
+            assert article.ok and article.doc_id == f"g{n}"
+        else:
+            where = f"{path}:{n + 1}: " if suffix == "jsonl" else f"{path}: row {n + 1} (line "
+            assert not article.ok and article.error.startswith(where), (kind, article.error)
