@@ -533,3 +533,11 @@ def test_fuzz_every_record_is_accounted_for_once(tmp_path_factory, suffix, data)
         else:
             where = f"{path}:{n + 1}: " if suffix == "jsonl" else f"{path}: row {n + 1} (line "
             assert not article.ok and article.error.startswith(where), (kind, article.error)
+
+
+def test_binary_file_with_a_record_suffix_is_one_file_error(tmp_path, reader):
+    (tmp_path / "zip.csv").write_bytes(bytes(range(256)) * 16)
+    (tmp_path / "small.jsonl").write_bytes(b'{"text": "a\x00b"}\n{"id": "ok", "text": "Fine."}\n')  # one NUL: one record
+    articles = list(reader.read([tmp_path]))
+    assert [(a.doc_id, a.ok) for a in articles] == [("small:1", False), ("ok", True), ("zip", False)]
+    assert articles[2].error == f"{tmp_path / 'zip.csv'}: binary file (mostly control characters), not text"

@@ -26,6 +26,9 @@ HEAD_BYTES = 1 << 20
 EVIDENCE_BYTES = 64 << 10
 #: Bytes read at a time when lines end in more than one byte (UTF-16, UTF-32).
 BLOCK_BYTES = 1 << 20
+#: Control characters a record file's head must hold to be taken for binary as a whole: fewer
+#: (a NUL byte in a small file) are errors of the records that hold them.
+MIN_BINARY_CONTROLS = 64
 #: Share of NUL bytes at even (or odd) positions that marks UTF-16 text without a byte-order mark.
 UTF16_NULS = 0.3
 #: Where a line ends at a CR that no LF follows.
@@ -115,7 +118,7 @@ class LineFile:
     def _check_not_binary(self) -> None:
         head = self._head[self.encoding.bom :]
         text = head.decode(self.encoding.codec, "replace")
-        if looks_binary(text):
+        if looks_binary(text, MIN_BINARY_CONTROLS):
             hint = ""
             if not self.encoding_name and _looks_utf16(head):
                 hint = " (UTF-16 text without a byte-order mark? set --reader.encoding utf-16-le or utf-16-be)"

@@ -19,9 +19,11 @@ _SURROGATE_REPLACEMENT = "\ufffd"
 MOJIBAKE_FIXED = "mojibake fixed by ftfy"
 
 
-def looks_binary(text: str) -> bool:
-    """True when control characters make up more than a small share of ``text``."""
-    return bool(text) and len(_CONTROL.findall(text)) / len(text) > MAX_CONTROL_SHARE
+def looks_binary(text: str, min_controls: int = 1) -> bool:
+    """True when control characters make up more than a small share of ``text`` (and number at
+    least ``min_controls``)."""
+    controls = len(_CONTROL.findall(text))
+    return bool(text) and controls >= min_controls and controls / len(text) > MAX_CONTROL_SHARE
 
 
 def clean_text(text: str) -> str:
