@@ -21,15 +21,15 @@ import csv
 import json
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from functools import partial
 from typing import Any, Callable, Iterable, Iterator
 
 from spacy.util import registry
 
 from .article import Article, failed
-from .encoding import DecodeError, Encoding, ReaderSettingError, check_encoding, sniff
+from .encoding import DecodeError, ReaderSettingError, check_encoding, sniff
 from .lines import LineFile, csv_records
 from .text import MOJIBAKE_FIXED, clean_text, fix_mojibake, looks_binary, parse_saved_article
 
@@ -89,7 +89,7 @@ def list_inputs(inputs: Iterable[Path | str]) -> InputListing:
             parts = entry.relative_to(path).parts
             inputlike = entry.suffix.lower() in SUFFIXES
             broken = entry.is_symlink() and not entry.exists()
-            if not (inputlike and (entry.is_file() or broken)) and not broken:
+            if not broken and not (inputlike and entry.is_file()):
                 continue
             first_hidden = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
             if first_hidden is not None:
@@ -253,7 +253,7 @@ class ArticleReader:
         lines = LineFile(path, self.encoding)
         for line in lines:
             number, location = line.number, f"{path}:{line.number}"
-            fail = lambda message, number=number, location=location: failed(f"{stem_id}:{number}", str(path), location, message, number)  # noqa: E731
+            fail = partial(_record_error, stem_id, path, number, location)
             if line.error:
                 yield fail(line.error)
                 continue
@@ -288,7 +288,7 @@ class ArticleReader:
         self._check_columns(path, columns)
         for number, record in enumerate(records, start=1):
             location = f"{path}: row {number} (line {record.lines[0].number})"
-            fail = lambda message, number=number, location=location: failed(f"{stem_id}:{number}", str(path), location, message, number)  # noqa: E731
+            fail = partial(_record_error, stem_id, path, number, location)
             problem = record.problem or _csv_problem(record.fields, len(columns))
             if problem:
                 yield fail(problem)
@@ -314,12 +314,12 @@ class ArticleReader:
                     for record in batch.to_pylist():
                         number += 1
                         location = f"{path}: row {number}"
-                        fail = lambda message, number=number, location=location: failed(f"{stem_id}:{number}", str(path), location, message, number)  # noqa: E731
+                        fail = partial(_record_error, stem_id, path, number, location)
                         yield self._guarded(lambda: self._from_record(record, path, stem_id, number, location, None), fail)
             except (OSError, ValueError) as err:  # pyarrow's errors derive from these
                 while number < end:
                     number += 1
-                    yield failed(f"{stem_id}:{number}", str(path), f"{path}: row {number}", f"row group {group + 1} unreadable: {_describe(err)}", number)
+                    yield _record_error(stem_id, path, number, f"{path}: row {number}", f"row group {group + 1} unreadable: {_describe(err)}")
 
     @staticmethod
     def _guarded(make: Callable[[], Article], fail: Callable[[str], Article]) -> Article:
@@ -407,8 +407,13 @@ def _csv_problem(fields: list[str], n_columns: int) -> str | None:
     return None
 
 
+def _record_error(stem_id: str, path: Path, number: int, location: str, message: str) -> Article:
+    """The error row of record ``number`` of ``path`` (its id is ``<file>:<number>``)."""
+    return failed(f"{stem_id}:{number}", str(path), location, message, number)
+
+
 def _first_clause(err: Exception) -> str:
-    """The first clause of an error message (Python's add advice that does not apply here)."""
+    """The first clause of an error message (Python adds advice that does not apply here)."""
     return str(err).split(";")[0]
 
 
