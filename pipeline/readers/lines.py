@@ -109,7 +109,10 @@ class LineFile:
 
     def _legacy_encoding(self, raw: bytes) -> Encoding:
         if self._legacy is None:
-            evidence = b"".join(line for line in self._head.splitlines(keepends=True) if not is_utf8(line))
+            head = self._head.splitlines(keepends=True)
+            if len(self._head) == HEAD_BYTES:
+                head = head[:-1]  # cut short, perhaps inside a character
+            evidence = b"".join(line for line in head if not is_utf8(line))
             self._legacy = guess((evidence or raw)[:EVIDENCE_BYTES])
             if self._legacy.warning:
                 self.warnings.append(f"{self.path}: lines that are not UTF-8 {self._legacy.warning}")
