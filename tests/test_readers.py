@@ -446,7 +446,7 @@ def test_broken_links_and_hidden_entries_are_reported(tmp_path, reader):
     (tmp_path / ".DS_Store").write_bytes(b"\x00")  # not an input file: not worth a mention
     articles = list(reader.read([tmp_path]))
     assert [(a.doc_id, a.ok) for a in articles] == [("gone", False), ("ok", True)]
-    assert articles[0].error == f"{tmp_path / 'gone.txt'}: broken symbolic link (to {str(tmp_path / 'nowhere.txt')!r}, which does not exist)"
+    assert articles[0].error == f"{tmp_path / 'gone.txt'}: broken symbolic link (its target {str(tmp_path / 'nowhere.txt')!r} does not exist or loops)"
     assert reader.skipped == [
         f"2 hidden file(s) or folder(s) skipped: {tmp_path / '.cache'}, {tmp_path / '.draft.txt'}",
         f"1 broken symbolic link(s) skipped: {tmp_path / 'gone-folder'}",

@@ -183,7 +183,7 @@ class ArticleReader:
         stem_id = _relative_id(path, root)
         suffix = path.suffix.lower()
         if not path.exists():
-            problem = f"broken symbolic link (to {os.readlink(path)!r}, which does not exist)" if path.is_symlink() else "no such file or folder"
+            problem = f"broken symbolic link (its target {os.readlink(path)!r} does not exist or loops)" if path.is_symlink() else "no such file or folder"
             yield failed(stem_id, str(path), str(path), problem)
             return
         if suffix not in SUFFIXES:
