@@ -49,6 +49,8 @@ class RunResult:
     tables: dict[str, Path] = field(default_factory=dict)
     renamed_ids: list[tuple[str, str]] = field(default_factory=list)  # duplicate ids: (given, renamed to)
     errors: list[str] = field(default_factory=list)  # the first few document errors
+    warnings: list[str] = field(default_factory=list)  # doubtful encoding guesses, one per file (--strict fails on them)
+    skipped: list[str] = field(default_factory=list)  # hidden entries and broken links in input folders
 
     @property
     def words_per_second(self) -> float:
@@ -149,11 +151,14 @@ def run_pipeline(
             "resumed": resume,
             "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words},
             "renamed_ids": [{"id": given, "renamed_to": renamed} for given, renamed in reader.renamed_ids],
+            "warnings": reader.warnings,
+            "skipped": reader.skipped,
         },
     )
     out = staging.commit()
     result.output = out
     result.renamed_ids = list(reader.renamed_ids)
+    result.warnings, result.skipped = list(reader.warnings), list(reader.skipped)
     result.tables = {name: table_path(out, name) for name in TABLES}
     return result
 

@@ -22,7 +22,7 @@ from spacy.util import registry
 
 from .chunking import Chunker
 from .config_errors import ConfigError, explain
-from .readers import ArticleReader
+from .readers import ArticleReader, ReaderSettingError
 
 logger = logging.getLogger("pipeline")
 
@@ -180,6 +180,8 @@ def resolve_section(config: Config, section: str, where: str = "the config") -> 
         return registry.resolve({section: block}, validate=True)[section]
     except SettingError as err:
         raise ConfigError(f"Invalid value for {err.key!r} in [{section}] of {where}: {err.problem}; fix it in the config or with --{section}.{err.key} VALUE.") from err
+    except ReaderSettingError as err:  # the reader's own checks name the setting already
+        raise ConfigError(str(err)) from err
     except Exception as err:  # noqa: BLE001  (confection's and the functions' own errors, in one line)
         explained = explain(err, config, where, ConfigError)
         if explained is not err:
