@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -17,10 +18,10 @@ from .config import build_nlp, load_pipeline_config, model_description, package_
 from .engines import check_engine, make_engine, process
 from .geo import add_places, cached_gazetteer
 from .manifest import record_or_check, start_manifest
-from .readers import SUFFIXES
+from .readers import SUFFIXES, ArticleReader
 from .resolve import CorpusResolver
 from .schema import TABLES
-from .settings import resolve_settings
+from .settings import ExportSettings, resolve_settings
 from .writer import Staging, check_can_start, check_writable, count_values, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
@@ -81,19 +82,18 @@ def run_pipeline(
     config keys (``{"paths.model": "models/x"}``). ``resume`` continues an interrupted run
     into the same output: documents already written are not processed again.
     ``engine`` is ``local`` (this process, or ``n_process`` worker processes) or ``dask``
-    (a ``LocalCluster`` of ``n_process`` workers, or the cluster at ``scheduler``); every
-    engine writes the same tables. ``n_process`` sets ``[engine] n_process`` (default -1: one
-    process per core, capped at the cores).
+    (a ``LocalCluster`` of ``n_process`` workers, or the cluster at ``scheduler``); every engine
+    writes the same tables. ``n_process`` sets ``[engine] n_process`` (default -1: one per core).
     """
-    check_engine(engine, scheduler)
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
-    # Output problems are reported before the model loads, so the user hears of them at once.
-    check_output_name(Path(output))
-    check_writable(Path(output))
+    # Engine, output and settings problems are reported before the model loads, at once.
+    check_engine(engine, scheduler)
+    for check in (check_output_name, check_writable):
+        check(Path(output))
     check_can_start(Path(output), overwrite=overwrite, resume=resume)
-    config_overrides = {**(overrides or {}), **({"engine.n_process": n_process} if n_process is not None else {})}
-    config = load_pipeline_config(config_path, config_overrides)
+    n_process_override = {"engine.n_process": n_process} if n_process is not None else {}
+    config = load_pipeline_config(config_path, {**(overrides or {}), **n_process_override})
     settings = resolve_settings(config, str(config_path or "the config"))
     config_hash = hashlib.sha256(_hashed_text(config)).hexdigest()
     manifest = start_manifest(inputs, config_hash)
@@ -102,8 +102,7 @@ def run_pipeline(
             f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: "
             f"expected files or folders with {' '.join(sorted(SUFFIXES))} files."
         )
-    # A scheduler's cluster has the workers it has; otherwise -1 is every core, and more is capped.
-    processes = settings.engine.processes() if scheduler is None else settings.engine.n_process
+    processes = settings.engine.processes() if scheduler is None else settings.engine.n_process  # a cluster has its own
     runner = make_engine(
         engine, pipeline_config=config.to_str(), chunker=settings.chunking, staging=staging_path(Path(output)),
         n_process=processes, scheduler=scheduler, nlp_loader=lambda: build_nlp(config),
@@ -122,45 +121,40 @@ def run_pipeline(
             runner, reader.read(inputs), staging, resolver, batch_size=settings.engine.batch_size, skip=skip, on_batch=on_progress
         )  # fmt: skip
     processing = time.perf_counter() - processing
-    export = settings.export
-    enrich = None
-    if export.link_places:
-        gazetteer = cached_gazetteer(export.aliases, export.min_city_population)
-        enrich = lambda corpus: add_places(corpus, gazetteer)  # noqa: E731
-    staging.finalize(resolver.resolve(), enrich=enrich)
-    seconds = time.perf_counter() - clock
-    result = _summarise(staging.path, n_words, processing, export.top_entities)
-    staging.write_json(
-        "run.json",
-        {
-            "pipeline_version": __version__,
-            "started": started.isoformat(),
-            "finished": datetime.now(timezone.utc).isoformat(),
-            "seconds": round(seconds, 3),
-            "processing_seconds": round(processing, 3),
-            "load_seconds": round(load_seconds, 3),
-            "inputs": manifest["inputs"],
-            "config_hash": config_hash,
-            "config": config.to_str(),
-            "overrides": overrides or {},
-            "model": model_description(runner.nlp, config),
-            "packages": package_versions(RECORDED_PACKAGES),
-            "n_process": processes,
-            "engine": engine,
-            "scheduler": scheduler,
-            "resumed": resume,
-            "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words},
-            "renamed_ids": [{"id": given, "renamed_to": renamed} for given, renamed in reader.renamed_ids],
-            "warnings": reader.warnings,
-            "skipped": reader.skipped,
-        },
-    )
+    staging.finalize(resolver.resolve(), enrich=_places(settings.export))
+    result = _summarise(staging.path, n_words, processing, settings.export.top_entities)
+    times = {"started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(), "seconds": round(time.perf_counter() - clock, 3),
+             "processing_seconds": round(processing, 3), "load_seconds": round(load_seconds, 3)}  # fmt: skip
+    record = {
+        "pipeline_version": __version__, **times, "inputs": manifest["inputs"], "config_hash": config_hash, "config": config.to_str(),
+        "overrides": overrides or {}, "model": model_description(runner.nlp, config), "packages": package_versions(RECORDED_PACKAGES),
+        "n_process": processes, "engine": engine, "scheduler": scheduler, "resumed": resume,
+        "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words}, **_reading_notes(reader),
+    }  # fmt: skip
+    staging.write_json("run.json", record)
     out = staging.commit()
     result.output = out
     result.renamed_ids = list(reader.renamed_ids)
     result.warnings, result.skipped = list(reader.warnings), list(reader.skipped)
     result.tables = {name: table_path(out, name) for name in TABLES}
     return result
+
+
+def _places(export: ExportSettings) -> Callable[[pa.Table], pa.Table] | None:
+    """What adds country, GeoNames id and coordinates to ``corpus_entities`` (None: nothing)."""
+    if not export.link_places:
+        return None
+    gazetteer = cached_gazetteer(export.aliases, export.min_city_population)
+    return lambda corpus: add_places(corpus, gazetteer)
+
+
+def _reading_notes(reader: ArticleReader) -> dict[str, Any]:
+    """What the reader renamed, doubted and skipped, for run.json."""
+    return {
+        "renamed_ids": [{"id": given, "renamed_to": renamed} for given, renamed in reader.renamed_ids],
+        "warnings": reader.warnings,
+        "skipped": reader.skipped,
+    }
 
 
 def check_output_name(output: Path) -> None:
