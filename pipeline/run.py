@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
+import pyarrow as pa
 
 from . import __version__
 from .chunking import build_chunker
@@ -18,10 +18,10 @@ from .manifest import record_or_check, start_manifest
 from .readers import SUFFIXES
 from .config import build_nlp, build_reader, export_settings, load_pipeline_config, model_description, package_versions
 from .engines.local import process_articles
-from .geo import DEFAULT_MIN_POPULATION, add_places, cached_gazetteer
-from .resolve import CorpusResolver
+from .geo import DEFAULT_MIN_POPULATION, Gazetteer, add_places, cached_gazetteer
+from .resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from .schema import TABLES
-from .writer import Staging, check_can_start, check_writable, count_values, table_path
+from .writer import Staging, check_can_start, check_writable, table_path
 
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_TOP_ENTITIES = 10
@@ -107,7 +107,7 @@ def run_pipeline(
     # Recorded before any document, so that --resume refuses input that changed since.
     record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
-    resolver = staging.resolver() if resume else CorpusResolver()
+    resolver = CorpusResolver.from_tables(staging.read("entities", SUMMARY_COLUMNS)) if resume else CorpusResolver()
     processing = time.perf_counter()
     load_seconds = processing - clock  # config, model and staging: what a run costs before any document
     batch_size = int(export.get("batch_size", DEFAULT_BATCH_SIZE))
@@ -126,13 +126,12 @@ def run_pipeline(
             skip=skip, on_batch=on_progress, pipeline_config=config.to_str(), chunker=chunker,
         )  # fmt: skip
     processing = time.perf_counter() - processing
-    enrich = None
+    gazetteer = None
     if export.get("link_places", True):
         gazetteer = cached_gazetteer(export.get("aliases"), int(export.get("min_city_population", DEFAULT_MIN_POPULATION)))
-        enrich = lambda corpus: add_places(corpus, gazetteer)  # noqa: E731
-    staging.finalize(resolver.resolve(), enrich=enrich)
+    counts, corpus = _finish(staging, resolver, gazetteer)
     seconds = time.perf_counter() - clock
-    result = _summarise(staging.path, n_words, processing, int(export.get("top_entities", DEFAULT_TOP_ENTITIES)))
+    result = counts.result(staging.path, corpus, n_words, processing, int(export.get("top_entities", DEFAULT_TOP_ENTITIES)))
     staging.write_json(
         "run.json",
         {
@@ -163,19 +162,47 @@ def run_pipeline(
     return result
 
 
-def _summarise(folder: Path, words: int, seconds: float, top: int) -> RunResult:
-    documents = pq.read_table(table_path(folder, "documents"), columns=["status", "error"])
-    errors = pc.drop_null(documents.column("error")).slice(0, LISTED_ERRORS).to_pylist()
-    mentions = pq.read_table(table_path(folder, "mentions"), columns=["label"])
-    corpus = pq.read_table(table_path(folder, "corpus_entities"), columns=["name", "label", "doc_count", "mention_count"])
-    top_rows = corpus.sort_by([("mention_count", "descending"), ("name", "ascending")]).slice(0, top).to_pylist()
-    return RunResult(
-        output=folder,
-        documents=count_values(documents, "status"),
-        mentions=count_values(mentions, "label"),
-        top_entities=top_rows,
-        words=words,
-        seconds=seconds,
-        errors=errors,
-    )
+def _finish(staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None) -> tuple["_Counts", pa.Table]:
+    """Compute, then write: canonical ids stamped on every batch as it is compacted, then
+    ``corpus_entities`` (with places when there is a ``gazetteer``). Returns the summary's
+    counts and ``corpus_entities``, so nothing written is read back."""
+    ids = CorpusIds(resolver.resolve())
+    counts = _Counts()
+    staging.compact(counts.add(ids.stamp(tables)) for tables in staging.batch_tables())
+    corpus = ids.corpus_table()
+    if gazetteer is not None:
+        corpus = add_places(corpus, gazetteer)
+    staging.write_table("corpus_entities", corpus)
+    return counts, corpus
 
+
+@dataclass
+class _Counts:
+    """What a run's summary counts, taken from each batch's tables on their way to the writer."""
+
+    documents: Counter = field(default_factory=Counter)  # status -> count
+    mentions: Counter = field(default_factory=Counter)  # label -> count
+    errors: list[str] = field(default_factory=list)  # the first few document errors
+
+    def add(self, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+        """Count one batch's tables; returns them unchanged."""
+        self.documents.update(tables["documents"].column("status").to_pylist())
+        self.mentions.update(tables["mentions"].column("label").to_pylist())
+        if len(self.errors) < LISTED_ERRORS:
+            errors = [e for e in tables["documents"].column("error").to_pylist() if e is not None]
+            self.errors += errors[: LISTED_ERRORS - len(self.errors)]
+        return tables
+
+    def result(self, output: Path, corpus: pa.Table, words: int, seconds: float, top: int) -> RunResult:
+        """The run's :class:`RunResult`, with the ``top`` most mentioned entities of ``corpus``."""
+        columns = corpus.select(["name", "label", "doc_count", "mention_count"])
+        top_rows = columns.sort_by([("mention_count", "descending"), ("name", "ascending")]).slice(0, top).to_pylist()
+        return RunResult(
+            output=output,
+            documents=dict(self.documents),
+            mentions=dict(self.mentions),
+            top_entities=top_rows,
+            words=words,
+            seconds=seconds,
+            errors=list(self.errors),
+        )
