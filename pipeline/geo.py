@@ -30,7 +30,7 @@ PLACE_COLUMNS = ("country_code", "geonames_id", "latitude", "longitude")
 CITY, STATE, COUNTRY = "city", "state", "country"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     country_code: str | None
     geonames_id: int | None
@@ -38,7 +38,7 @@ class Place:
     longitude: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnownPlace:
     """A city, US state or country of the data packages, with the names text writes it by."""
 
