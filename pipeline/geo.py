@@ -48,10 +48,6 @@ class KnownPlace:
     population: int = 0  # cities only
     official_name: str | None = None  # a country's official name (pycountry), rarely written in news
 
-    @property
-    def geonames_id(self) -> int:
-        return self.place.geonames_id  # type: ignore[return-value]  (every known place has one)
-
 
 @lru_cache(maxsize=1)
 def known_places() -> tuple[KnownPlace, ...]:

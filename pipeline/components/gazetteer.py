@@ -29,12 +29,12 @@ def place_patterns(label: str = "GPE", min_population: int = DEFAULT_MIN_POPULAT
         if known.kind == CITY:
             name = known.names[0]
             if cities and known.population >= min_population and name[:1].isupper():
-                patterns[name] = {"label": label, "pattern": name, "id": f"{CITY_PREFIX}{known.geonames_id}"}
+                patterns[name] = {"label": label, "pattern": name, "id": f"{CITY_PREFIX}{known.place.geonames_id}"}
             continue
         for name in known.names:
             # "Korea, Republic of" is no way to write a country in text
             if known.kind != COUNTRY or "," not in name:
-                patterns[name] = {"label": label, "pattern": name, "id": f"{REGION_PREFIX}{known.geonames_id}"}
+                patterns[name] = {"label": label, "pattern": name, "id": f"{REGION_PREFIX}{known.place.geonames_id}"}
     return sorted(patterns.values(), key=lambda p: p["pattern"])
 
 
