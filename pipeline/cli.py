@@ -22,6 +22,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 OVERRIDES = {"allow_extra_args": True, "ignore_unknown_options": True}
+#: Reading warnings quoted in the summary (all of them are in run.json).
+LISTED_WARNINGS = 5
 
 
 @app.callback()
@@ -84,7 +86,7 @@ def run(
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", help="With --engine dask: a running scheduler (tcp://HOST:PORT); default: start a LocalCluster."
     ),
-    strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any document failed."),
+    strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any document failed or an encoding was a doubtful guess."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
     """Run the pipeline over INPUTS and write Parquet tables to --output.
@@ -134,7 +136,7 @@ def run(
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
         _fail(err, verbose)
     _print_summary(result)
-    if strict and result.n_errors:
+    if strict and (result.n_errors or result.warnings):
         raise typer.Exit(1)
 
 
@@ -184,6 +186,13 @@ def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily
         shown = ", ".join(f"{given} -> {renamed}" for given, renamed in result.renamed_ids[:5])
         more = ", ..." if len(result.renamed_ids) > 5 else ""
         console.print(f"[yellow]{len(result.renamed_ids)} duplicate document id(s)[/] kept apart: {shown}{more} (all in run.json)")
+    for title, lines in (("Warnings", result.warnings), ("Skipped in input folders", result.skipped)):
+        if lines:
+            console.print(f"[yellow]{title}[/] (all in run.json):")
+            for line in lines[:LISTED_WARNINGS]:
+                console.print(f"  {line}", markup=False, highlight=False)
+            if len(lines) > LISTED_WARNINGS:
+                console.print(f"  ... and {len(lines) - LISTED_WARNINGS} more")
     console.print(f"Tables in [bold]{result.output}[/]: " + ", ".join(p.name for p in result.tables.values()))
 
 

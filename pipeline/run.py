@@ -50,6 +50,8 @@ class RunResult:
     tables: dict[str, Path] = field(default_factory=dict)
     renamed_ids: list[tuple[str, str]] = field(default_factory=list)  # duplicate ids: (given, renamed to)
     errors: list[str] = field(default_factory=list)  # the first few document errors
+    warnings: list[str] = field(default_factory=list)  # doubtful encoding guesses, one per file (--strict fails on them)
+    skipped: list[str] = field(default_factory=list)  # hidden entries and broken links in input folders
 
     @property
     def words_per_second(self) -> float:
@@ -100,8 +102,8 @@ def run_pipeline(
             f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: "
             f"expected files or folders with {' '.join(sorted(SUFFIXES))} files."
         )
+    reader = build_reader(config)  # its settings (encoding, patterns) are checked before the model loads
     nlp = build_nlp(config)
-    reader = build_reader(config)
     export = export_settings(config)
     staging = Staging(Path(output), overwrite=overwrite, resume=resume)
     # Recorded before any document, so that --resume refuses input that changed since.
@@ -153,11 +155,14 @@ def run_pipeline(
             "resumed": resume,
             "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words},
             "renamed_ids": [{"id": given, "renamed_to": renamed} for given, renamed in reader.renamed_ids],
+            "warnings": reader.warnings,
+            "skipped": reader.skipped,
         },
     )
     out = staging.commit()
     result.output = out
     result.renamed_ids = list(reader.renamed_ids)
+    result.warnings, result.skipped = list(reader.warnings), list(reader.skipped)
     result.tables = {name: table_path(out, name) for name in TABLES}
     return result
 

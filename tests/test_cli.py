@@ -174,3 +174,115 @@ def test_empty_input_folder_is_one_line(tmp_path):
     result, lines = invoke(tmp_path / "in", "--output", tmp_path / "out")
     assert result.exit_code == 1
     assert lines == [f"Error: No input files in {tmp_path / 'in'}: expected files or folders with .csv .htm .html .jsonl .parquet .txt files."]
+
+
+# -- issue 12: reading problems in the summary, settings named before any document is read ---
+
+
+@pytest.fixture
+def reader_config(rules_config):
+    with rules_config.open("a", encoding="utf8") as config:
+        config.write('\n[reader]\n@misc = "news.article_reader.v1"\n')
+    return rules_config
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        (["--reader.encoding", "klingon"], "Error: reader.encoding: unknown encoding 'klingon'; e.g. utf-8, cp1252, utf-16"),
+        (["--reader.boilerplate", '["(unclosed"]'], "Error: reader.boilerplate: '(unclosed' is not a regular expression"),
+    ],
+    ids=["encoding", "boilerplate"],
+)
+def test_bad_reader_settings_are_one_line_naming_the_setting(tmp_path, reader_config, messy_input, override, expected):
+    result, lines = invoke(messy_input, "--output", tmp_path / "out", "--config", reader_config, *override)
+    assert result.exit_code == 1 and len(lines) == 1 and lines[0].startswith(expected), result.output
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.staging").exists()
+
+
+def test_doubtful_encodings_and_skipped_entries_are_in_the_summary(tmp_path, rules_config):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "names.txt").write_bytes("Headline\nJosé Núñez met officials in Genève and Zürich.".encode("cp1252"))
+    (folder / ".hidden.txt").write_text("Headline\nHidden.", encoding="utf8")
+    result, lines = invoke(folder, "--output", tmp_path / "out", "--config", rules_config)
+    assert result.exit_code == 0, result.output
+    assert f"  {folder / 'names.txt'}: decoded as cp1252 with low confidence" in lines[lines.index("Warnings (all in run.json):") + 1]
+    assert f"  1 hidden file(s) or folder(s) skipped: {folder / '.hidden.txt'}" in lines
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert len(run["warnings"]) == 1 and len(run["skipped"]) == 1
+    # The text is right (cp1252 wins the tie), but it was a guess: --strict says so.
+    assert "José Núñez" in pd.read_parquet(tmp_path / "out" / "documents.parquet").text[0]
+    strict, _ = invoke(folder, "--output", tmp_path / "out", "--config", rules_config, "--overwrite", "--strict")
+    assert strict.exit_code == 1
+
+
+def test_deeply_nested_line_is_an_error_row_and_resume_goes_past_it(tmp_path, rules_config):
+    from pipeline.run import run_pipeline
+
+    path = tmp_path / "deep.jsonl"
+    deep = '{"id": "deep", "text": "x", "meta": ' + "[" * 2000 + "]" * 2000 + "}"
+    path.write_text('{"id": "a", "text": "Baghdad."}\n' + deep + '\n{"id": "b", "text": "Mosul."}\n', encoding="utf8")
+    out = tmp_path / "out"
+
+    def stop_after_first_batch(docs: int, words: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline([path], out, config_path=rules_config, overrides={"export.batch_size": 1}, on_progress=stop_after_first_batch)
+    result = run_pipeline([path], out, config_path=rules_config, overrides={"export.batch_size": 1}, resume=True)
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert list(docs.doc_id) == ["a", "deep:2", "b"] and result.documents == {"ok": 2, "error": 1}
+    assert docs.error[1] == f"{path}:2: JSON nested too deeply to read (more levels than Python's recursion limit)"
+
+
+# -- fuzz through the command: every format, every record once, offsets valid, exit codes ---
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = ["Baghdad", "Mosul", "Fuad Hussein", "Zürich", "José Núñez", "the", "minister", "said", "Genève", "café", ",", "."]
+_SENTENCE = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12).map(" ".join)
+_KINDS = st.sampled_from(["good", "good", "good", "legacy", "bad"])
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_fuzz_run_accounts_for_every_record(tmp_path_factory, reader_config, data):
+    import pyarrow as pa
+
+    folder = tmp_path_factory.mktemp("fuzzin")
+    expected = 0
+    jsonl = b""
+    for n, kind in enumerate(data.draw(st.lists(_KINDS, max_size=8))):
+        text = data.draw(_SENTENCE)
+        line = json.dumps({"id": f"j{n}", "text": text}, ensure_ascii=False) + "\n"
+        jsonl += line.encode("cp1252" if kind == "legacy" else "utf8") if kind != "bad" else b'{"id": "x", "text": 3.5e999999999\n'
+        expected += 1
+    (folder / "a.jsonl").write_bytes(jsonl)
+    rows = b"id,text\n"
+    for n, kind in enumerate(data.draw(st.lists(_KINDS, max_size=8))):
+        text = data.draw(_SENTENCE)
+        row = f'c{n},"{text}"\n'
+        rows += row.encode("cp1252" if kind == "legacy" else "utf8") if kind != "bad" else f"c{n},has\x00nul\n".encode()
+        expected += 1
+    (folder / "b.csv").write_bytes(rows)
+    for n, kind in enumerate(data.draw(st.lists(_KINDS, max_size=3))):
+        text = "Headline\n" + data.draw(_SENTENCE)
+        (folder / f"t{n}.txt").write_bytes(text.encode("cp1252" if kind == "legacy" else "utf8") if kind != "bad" else b"")
+        expected += 1
+    texts = [data.draw(st.one_of(_SENTENCE, st.none())) for _ in range(data.draw(st.integers(0, 5)))]
+    pq.write_table(pa.table({"id": [f"p{i}" for i in range(len(texts))], "text": pa.array(texts, pa.string())}), folder / "d.parquet")
+    expected += len(texts)
+    out = tmp_path_factory.mktemp("fuzzout") / "out"
+    for strict in (False, True):
+        result, _ = invoke(folder, "--output", out, "--config", reader_config, "--overwrite", *(["--strict"] if strict else []))
+        assert "Traceback" not in result.output
+        docs = pd.read_parquet(out / "documents.parquet")
+        run = json.loads((out / "run.json").read_text())
+        assert len(docs) == expected and docs.doc_id.is_unique
+        failed = (docs.status == "error").any() or bool(run["warnings"])
+        assert result.exit_code == (1 if strict and failed else 0), result.output
+    texts_by_id = docs.set_index("doc_id").text
+    for row in pd.read_parquet(out / "mentions.parquet").itertuples():
+        assert texts_by_id[row.doc_id][row.start_char : row.end_char] == row.text

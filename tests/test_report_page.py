@@ -108,3 +108,20 @@ def test_a_run_with_no_rows_still_makes_a_page():
 
     page = build_report({name: to_pandas(schema.empty_table()) for name, schema in TABLES.items()})
     assert "nothing to show" in page and "<article" not in page and external_references(page) == []
+
+
+def test_every_value_is_escaped_by_the_templates():
+    tables = small_tables()
+    tables["corpus_entities"].loc[1, ["name", "kb_id"]] = ["Baghdad <b>&</b>", '"><script>x()</script>']
+    tables["documents"].loc[2, "error"] = "line 3: <bad> & worse"
+    page = build_report(tables, ReportSettings(title="<News> & more"))
+    assert "<title>&lt;News&gt; &amp; more</title>" in page and "<h1>&lt;News&gt; &amp; more</h1>" in page
+    assert "Baghdad &lt;b&gt;&amp;&lt;/b&gt;" in page and "<b>" not in page
+    assert "<script>x()" not in page and "&#34;&gt;&lt;script&gt;x()&lt;/script&gt;" in page
+    assert '<div class="error">line 3: &lt;bad&gt; &amp; worse</div>' in page
+    assert page.count("<script>") == 1  # the page's own
+
+
+def test_the_map_names_its_source():
+    page = build_report(small_tables())
+    assert "Coastlines and borders: Natural Earth" in page

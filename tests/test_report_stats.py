@@ -1,34 +1,55 @@
 """What the report's charts count: entity keys, co-occurrence by sentence and document, places."""
 
-import pandas as pd
-
-from pipeline.report.stats import cooccurrence, entity_keys, places, top_entities
+from pipeline.report.stats import cooccurrence, entity_keys, has_coordinates, places, top_entities
 from report_fixtures import small_tables
+
+
+def rows(pairs) -> list[tuple[str, str, int]]:
+    return list(zip(pairs["a"], pairs["b"], pairs["count"]))
 
 
 def test_entity_keys_fall_back_to_entity_id():
     mentions = small_tables()["mentions"]
     assert list(entity_keys(mentions))[-2:] == ["PERSON:hussein", "b:E2"]
+    assert list(entity_keys(mentions.drop(columns="canonical_id"))[:2]) == ["a:E1", "a:E2"]
 
 
 def test_cooccurrence_by_sentence_and_document():
     mentions = small_tables()["mentions"]
-    by_sentence = {(a, b): n for a, b, n in cooccurrence(mentions).itertuples(index=False)}
-    assert by_sentence[("LOC:baghdad", "PERSON:shaibani")] == 2  # two sentences, each counted once
-    assert by_sentence[("PERSON:hussein", "PERSON:shaibani")] == 1
-    assert all(a < b for a, b in by_sentence)
-    by_document = cooccurrence(mentions, "document")
-    assert by_document["count"].max() == 1
+    # Shaibani and Baghdad share sentences 0 and 1 of article a; most shared first, then by key.
+    assert rows(cooccurrence(mentions)) == [
+        ("LOC:baghdad", "PERSON:shaibani", 2),
+        ("LOC:baghdad", "PERSON:hussein", 1),
+        ("PERSON:hussein", "PERSON:shaibani", 1),
+        ("PERSON:hussein", "b:E2", 1),
+    ]
+    assert rows(cooccurrence(mentions, "document")) == [
+        ("LOC:baghdad", "PERSON:hussein", 1),
+        ("LOC:baghdad", "PERSON:shaibani", 1),
+        ("PERSON:hussein", "PERSON:shaibani", 1),
+        ("PERSON:hussein", "b:E2", 1),
+    ]
     only = cooccurrence(mentions, keys=["LOC:baghdad", "PERSON:shaibani"])
-    assert list(zip(only.a, only.b, only["count"])) == [("LOC:baghdad", "PERSON:shaibani", 2)]
+    assert rows(only) == [("LOC:baghdad", "PERSON:shaibani", 2)]
 
 
-def test_top_entities_and_places():
+def test_top_entities():
     corpus = small_tables()["corpus_entities"]
+    # All three have 2 mentions: ties go to more articles, then to the name.
+    assert list(top_entities(corpus, 3).name) == ["Fuad Hussein", "Asaad al-Shaibani", "Baghdad"]
     assert list(top_entities(corpus, 2, by="doc_count").name) == ["Fuad Hussein", "Asaad al-Shaibani"]
     assert list(top_entities(corpus, 5, label="LOC").name) == ["Baghdad"]
-    assert list(places(corpus).name) == ["Baghdad"]
-    corpus.loc[0, ["latitude", "longitude"]] = [123.0, 10.0]  # out of range: not a place
-    assert list(places(corpus).name) == ["Baghdad"]
-    assert places(small_tables(with_coordinates=False)["corpus_entities"]).empty
-    assert isinstance(places(corpus), pd.DataFrame)
+    assert top_entities(corpus, 5, label="ORG").empty
+
+
+def test_places_keep_rows_with_coordinates_in_range():
+    corpus = small_tables()["corpus_entities"]
+    located = places(corpus)
+    assert list(located.columns) == list(corpus.columns)
+    assert list(zip(located.name, located.latitude, located.longitude)) == [("Baghdad", 33.3153, 44.3661)]
+    corpus.loc[0, ["latitude", "longitude"]] = [123.0, 10.0]  # latitude out of range: not a place
+    corpus.loc[2, ["latitude", "longitude"]] = [10.0, -180.0]  # on the antimeridian: a place
+    assert list(places(corpus).name) == ["Baghdad", "Fuad Hussein"]
+    without = small_tables(with_coordinates=False)["corpus_entities"]
+    assert not has_coordinates(without) and has_coordinates(corpus)
+    assert places(without).empty and list(places(without).columns) == list(without.columns)

@@ -8,20 +8,30 @@ Every record yields an Article: one that cannot be read carries an ``error`` nam
 line or row, and what was wrong, so nothing is dropped silently. Texts are made safe for every
 stage: mojibake is repaired with ftfy (``fix_mojibake``; the ``encoding`` then says so), control
 characters become spaces and lone surrogates U+FFFD, one for one, so offsets still match the input.
+
+A bad record is one error row, wherever it is in its file, and reading goes on with the next
+record; only what makes a whole file unreadable (a missing text column, a binary file, an
+unreadable path) is a file-level error. Encodings: see ``encoding.py``; hidden files and folders
+(``.name``) are skipped and counted, broken symbolic links are reported (see :func:`list_inputs`).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from functools import partial
+from typing import Any, Callable, Iterable, Iterator
 
 from spacy.util import registry
 
 from .article import Article, failed
-from .text import MOJIBAKE_FIXED, DecodeError, clean_text, decode, fix_mojibake, looks_binary, parse_saved_article
+from .encoding import DecodeError, ReaderSettingError, check_encoding, sniff
+from .lines import LineFile, csv_records
+from .text import MOJIBAKE_FIXED, clean_text, fix_mojibake, looks_binary, parse_saved_article
 
 TEXT_SUFFIXES = {".txt"}
 RECORD_SUFFIXES = {".jsonl", ".csv", ".parquet"}
@@ -29,31 +39,85 @@ HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES | HTML_SUFFIXES
 #: Rows read from a Parquet file at a time.
 PARQUET_BATCH_ROWS = 1024
-#: Bytes of a CSV file read to detect its encoding.
-CSV_SAMPLE_BYTES = 1 << 20
+#: Largest CSV field read (the csv module stops at 131,072 characters by default; an article can
+#: be longer). 2**31 - 1 is the largest value every platform's csv module accepts.
+CSV_FIELD_LIMIT = 2**31 - 1
+#: Hidden entries and broken links named in a warning (all are counted).
+LISTED_SKIPPED = 5
 
-__all__ = ["Article", "ArticleReader", "SUFFIXES", "find_input_files", "make_article_reader"]
+__all__ = ["Article", "ArticleReader", "InputListing", "ReaderSettingError", "SUFFIXES", "find_input_files", "list_inputs", "make_article_reader"]
+
+
+@dataclass
+class InputListing:
+    """What :func:`list_inputs` found: ``files`` to read as ``(file, root)``, and what it skipped.
+
+    ``hidden`` are dot-files and dot-folders (``.git/``, ``.draft.txt``) that hold input files;
+    ``broken_links`` are symbolic links, without an input suffix, that point nowhere (a broken
+    link with an input suffix is in ``files`` and becomes an error row).
+    """
+
+    files: list[tuple[Path, Path]] = field(default_factory=list)
+    hidden: list[Path] = field(default_factory=list)
+    broken_links: list[Path] = field(default_factory=list)
+
+    def warnings(self) -> list[str]:
+        """What was skipped, for the run summary."""
+        found = []
+        if self.hidden:
+            found.append(f"{len(self.hidden)} hidden file(s) or folder(s) skipped: {_some(self.hidden)}")
+        if self.broken_links:
+            found.append(f"{len(self.broken_links)} broken symbolic link(s) skipped: {_some(self.broken_links)}")
+        return found
+
+
+def list_inputs(inputs: Iterable[Path | str]) -> InputListing:
+    """Every file under ``inputs`` to read, in a stable order, and what folders held besides.
+
+    A folder is searched recursively for known suffixes; hidden entries (a name starting with
+    ``.``) are skipped and listed; a file is taken as given (an unknown suffix is reported when
+    it is read). ``root`` is what document ids are relative to.
+    """
+    listing = InputListing()
+    for item in inputs:
+        path = Path(item)
+        if not path.is_dir():
+            listing.files.append((path, path.parent))
+            continue
+        hidden: set[Path] = set()
+        for entry in sorted(path.rglob("*")):
+            parts = entry.relative_to(path).parts
+            inputlike = entry.suffix.lower() in SUFFIXES
+            broken = entry.is_symlink() and not entry.exists()
+            if not broken and not (inputlike and entry.is_file()):
+                continue
+            first_hidden = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
+            if first_hidden is not None:
+                hidden.add(path.joinpath(*parts[: first_hidden + 1]))
+            elif inputlike:
+                listing.files.append((entry, path))
+            else:
+                listing.broken_links.append(entry)
+        listing.hidden += sorted(hidden)
+    return listing
 
 
 def find_input_files(inputs: Iterable[Path | str]) -> list[tuple[Path, Path]]:
-    """Every readable file under ``inputs`` as ``(file, root)``, in a stable order.
+    """Every file to read under ``inputs`` as ``(file, root)`` (see :func:`list_inputs`)."""
+    return list_inputs(inputs).files
 
-    A folder is searched recursively for known suffixes; a file is taken as given (an
-    unknown suffix is reported when it is read). ``root`` is what document ids are relative to.
-    """
-    found: list[tuple[Path, Path]] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-            found += [(p, path) for p in files if not any(part.startswith(".") for part in p.relative_to(path).parts)]
-        else:
-            found.append((path, path.parent))
-    return found
+
+def _some(paths: list[Path]) -> str:
+    more = f" and {len(paths) - LISTED_SKIPPED} more" if len(paths) > LISTED_SKIPPED else ""
+    return ", ".join(map(str, paths[:LISTED_SKIPPED])) + more
 
 
 class ArticleReader:
-    """Reads articles from files and folders; see the module docstring for the formats."""
+    """Reads articles from files and folders; see the module docstring for the formats.
+
+    Settings are checked here, before any document is read: an unknown ``encoding`` or a
+    ``boilerplate`` pattern that is not a regular expression raises ReaderSettingError.
+    """
 
     def __init__(
         self,
@@ -73,22 +137,32 @@ class ArticleReader:
         self.title_field = title_field
         self.source_fields = list(source_fields or [])
         self.published_field = published_field
-        self.encoding = encoding
-        self.boilerplate = [re.compile(p) for p in boilerplate or []]
+        if encoding:
+            check_encoding(encoding)
+        self.encoding = encoding or None
+        self.boilerplate = [_compile(pattern) for pattern in boilerplate or []]
         self.source_prefix = source_prefix
         self.fix_mojibake = fix_mojibake
         #: ``(original id, id given)`` for every duplicate id renamed by the last :meth:`read`.
         self.renamed_ids: list[tuple[str, str]] = []
+        #: Doubtful encoding guesses of the last :meth:`read`, one line per file (``--strict`` fails on them).
+        self.warnings: list[str] = []
+        #: What the last :meth:`read` skipped in input folders (hidden entries, broken links).
+        self.skipped: list[str] = []
 
     def read(self, inputs: Iterable[Path | str]) -> Iterator[Article]:
         """Articles from every file under ``inputs``; document ids are made unique.
 
         A repeated id gets ``~2``, ``~3`` (in input order, so re-runs give the same ids); the
-        renames are listed in :attr:`renamed_ids` for the run summary.
+        renames are listed in :attr:`renamed_ids` for the run summary, doubtful encodings in
+        :attr:`warnings` and skipped hidden entries and broken links in :attr:`skipped`.
         """
         seen: dict[str, int] = {}
         self.renamed_ids = []
-        for path, root in find_input_files(inputs):
+        self.warnings = []
+        listing = list_inputs(inputs)
+        self.skipped = listing.warnings()
+        for path, root in listing.files:
             for article in self.read_file(path, root):
                 original = article.doc_id
                 count = seen.get(article.doc_id, 0) + 1
@@ -109,7 +183,8 @@ class ArticleReader:
         stem_id = _relative_id(path, root)
         suffix = path.suffix.lower()
         if not path.exists():
-            yield failed(stem_id, str(path), str(path), "no such file or folder")
+            problem = f"broken symbolic link (its target {os.readlink(path)!r} does not exist or loops)" if path.is_symlink() else "no such file or folder"
+            yield failed(stem_id, str(path), str(path), problem)
             return
         if suffix not in SUFFIXES:
             yield failed(stem_id, str(path), str(path), f"unknown file type {suffix!r}; expected one of {sorted(SUFFIXES)}")
@@ -125,15 +200,25 @@ class ArticleReader:
                 yield from self._read_csv(path, stem_id)
             else:
                 yield from self._read_parquet(path, stem_id)
-        except (OSError, DecodeError, ValueError, csv.Error) as err:
+        except (OSError, ValueError, csv.Error, RecursionError) as err:
+            # Whole-file problems only: every reader below catches what one record can get wrong.
             yield failed(stem_id, str(path), str(path), _describe(err))
 
     # -- one article per file ---------------------------------------------------------------
     def _read_bytes_as_text(self, path: Path) -> tuple[str, str]:
-        text, encoding = decode(path.read_bytes(), self.encoding)
-        if looks_binary(text):
-            raise DecodeError("binary file (mostly control characters), not text")
-        return text, encoding
+        data = path.read_bytes()
+        encoding = sniff(data, self.encoding)
+        try:
+            text = encoding.decode(data[encoding.bom :])
+        except UnicodeDecodeError as err:
+            raise DecodeError(f"not {encoding.codec} text ({err.reason} at byte {encoding.bom + err.start + 1}); check --reader.encoding") from None
+        if "\x00" in text or looks_binary(text):
+            what = "contains NUL bytes" if "\x00" in text else "mostly control characters"
+            hint = " (UTF-16 without a byte-order mark? set --reader.encoding utf-16-le or utf-16-be)" if "\x00" in text and not self.encoding else ""
+            raise DecodeError(f"binary file ({what}), not text{hint}")
+        if encoding.warning:
+            self.warnings.append(f"{path}: {encoding.warning}")
+        return text, encoding.label
 
     def _read_txt(self, path: Path, doc_id: str) -> Article:
         raw, encoding = self._read_bytes_as_text(path)
@@ -165,39 +250,53 @@ class ArticleReader:
 
     # -- one article per record -------------------------------------------------------------
     def _read_jsonl(self, path: Path, stem_id: str) -> Iterator[Article]:
-        encoding = self.encoding or "utf-8"
-        with path.open("rb") as lines:
-            for number, data in enumerate(lines, start=1):
-                location = f"{path}:{number}"
-                try:
-                    line = data.decode(encoding)
-                except UnicodeDecodeError as err:
-                    yield failed(f"{stem_id}:{number}", str(path), location, f"not {encoding} text ({err.reason} at byte {err.start}); set --reader.encoding", number)
-                    continue
-                if number == 1:
-                    line = line.removeprefix("\ufeff")
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as err:
-                    yield failed(f"{stem_id}:{number}", str(path), location, f"malformed JSON ({err.msg} at column {err.colno})", number)
-                    continue
-                if not isinstance(record, dict):
-                    yield failed(f"{stem_id}:{number}", str(path), location, f"expected a JSON object, got {type(record).__name__}", number)
-                    continue
-                yield self._from_record(record, path, stem_id, number, location, encoding)
+        lines = LineFile(path, self.encoding)
+        for line in lines:
+            number, location = line.number, f"{path}:{line.number}"
+            fail = partial(_record_error, stem_id, path, number, location)
+            if line.error:
+                yield fail(line.error)
+                continue
+            text = line.text.removeprefix("\ufeff") if number == 1 else line.text
+            if not text.strip():
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as err:
+                yield fail(f"malformed JSON ({err.msg} at column {err.colno})")
+                continue
+            except RecursionError:
+                yield fail("JSON nested too deeply to read (more levels than Python's recursion limit)")
+                continue
+            except ValueError as err:  # a number of more than sys.get_int_max_str_digits() digits
+                yield fail(f"unreadable JSON value ({_first_clause(err)})")
+                continue
+            if not isinstance(record, dict):
+                yield fail(f"expected a JSON object, got {type(record).__name__}")
+                continue
+            yield self._guarded(lambda: self._from_record(record, path, stem_id, number, location, line.encoding.label), fail)
+        self.warnings += lines.warnings
 
     def _read_csv(self, path: Path, stem_id: str) -> Iterator[Article]:
-        with path.open("rb") as head:
-            sample = head.read(CSV_SAMPLE_BYTES)
-        # Detect the encoding on a sample (cut at a line end), then stream the file.
-        _, encoding = decode(sample[: sample.rfind(b"\n") + 1] or sample, self.encoding)
-        with path.open(encoding=encoding, newline="") as handle:
-            rows = csv.DictReader(handle)
-            self._check_columns(path, rows.fieldnames or [])
-            for number, record in enumerate(rows, start=1):
-                yield self._from_record(record, path, stem_id, number, f"{path}: row {number}", encoding)
+        _allow_long_csv_fields()
+        lines = LineFile(path, self.encoding, split_cr=True)
+        records = csv_records(lines)
+        header = next(records, None)
+        if header is not None and header.problem:
+            raise DecodeError(f"header line {header.lines[0].number}: {header.problem}")
+        columns = header.fields if header is not None else []
+        self._check_columns(path, columns)
+        for number, record in enumerate(records, start=1):
+            location = f"{path}: row {number} (line {record.lines[0].number})"
+            fail = partial(_record_error, stem_id, path, number, location)
+            problem = record.problem or _csv_problem(record.fields, len(columns))
+            if problem:
+                yield fail(problem)
+                continue
+            encoding = next((line.encoding for line in record.lines if line.encoding is not lines.encoding), lines.encoding)
+            fields = dict(zip(columns, record.fields))
+            yield self._guarded(lambda: self._from_record(fields, path, stem_id, number, location, encoding.label), fail)
+        self.warnings += lines.warnings
 
     def _read_parquet(self, path: Path, stem_id: str) -> Iterator[Article]:
         import pyarrow.parquet as pq
@@ -207,17 +306,39 @@ class ArticleReader:
         self._check_columns(path, names)
         wanted = [c for c in [self.id_field, self.text_field, self.title_field, *self.source_fields, self.published_field] if c in names]
         number = 0
-        for batch in file.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=list(dict.fromkeys(wanted))):
-            for record in batch.to_pylist():
-                number += 1
-                yield self._from_record(record, path, stem_id, number, f"{path}: row {number}", None)
+        for group in range(file.num_row_groups):
+            # Row group by row group: a damaged one is error rows for its rows, and reading goes on.
+            end = number + file.metadata.row_group(group).num_rows
+            try:
+                for batch in file.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group], columns=list(dict.fromkeys(wanted))):
+                    for record in batch.to_pylist():
+                        number += 1
+                        location = f"{path}: row {number}"
+                        fail = partial(_record_error, stem_id, path, number, location)
+                        yield self._guarded(lambda: self._from_record(record, path, stem_id, number, location, None), fail)
+            except (OSError, ValueError) as err:  # pyarrow's errors derive from these
+                while number < end:
+                    number += 1
+                    yield _record_error(stem_id, path, number, f"{path}: row {number}", f"row group {group + 1} unreadable: {_describe(err)}")
+
+    @staticmethod
+    def _guarded(make: Callable[[], Article], fail: Callable[[str], Article]) -> Article:
+        """``make()``, or an error row when the record's values break it (too deep, too long)."""
+        try:
+            return make()
+        except RecursionError:
+            return fail("a value nested too deeply to read")
+        except ValueError as err:
+            return fail(f"unreadable value ({_first_clause(err)})")
 
     def _safe_text(self, text: str, encoding: str | None) -> tuple[str, str | None]:
         """``text`` repaired (mojibake) and cleaned (controls, surrogates), and the encoding to record."""
         if self.fix_mojibake:
             fixed = fix_mojibake(text)
             if fixed is not None:
-                text, encoding = fixed, f"{encoding or 'utf-8'} ({MOJIBAKE_FIXED})"
+                encoding = encoding or "utf-8"
+                note = f"; {MOJIBAKE_FIXED})" if encoding.endswith(")") else f" ({MOJIBAKE_FIXED})"
+                text, encoding = fixed, encoding.removesuffix(")") + note
         return clean_text(text), encoding
 
     def _check_columns(self, path: Path, names: list[str]) -> None:
@@ -264,6 +385,38 @@ def _optional_str(value: Any) -> str | None:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except (re.error, TypeError) as err:
+        raise ReaderSettingError(f"reader.boilerplate: {pattern!r} is not a regular expression ({err})") from None
+
+
+def _allow_long_csv_fields() -> None:
+    # The limit is process-wide: only ever raised, so other users of csv are not constrained.
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+
+
+def _csv_problem(fields: list[str], n_columns: int) -> str | None:
+    """Why a CSV record that parsed cannot be read (None when it can)."""
+    if any("\x00" in value for value in fields):
+        return "contains NUL bytes (a damaged record?)"
+    if len(fields) > n_columns:
+        return f"{len(fields)} fields but the header has {n_columns} (a separator or quote out of place?)"
+    return None
+
+
+def _record_error(stem_id: str, path: Path, number: int, location: str, message: str) -> Article:
+    """The error row of record ``number`` of ``path`` (its id is ``<file>:<number>``)."""
+    return failed(f"{stem_id}:{number}", str(path), location, message, number)
+
+
+def _first_clause(err: Exception) -> str:
+    """The first clause of an error message (Python adds advice that does not apply here)."""
+    return str(err).split(";")[0]
+
+
 def _describe(err: Exception) -> str:
     if isinstance(err, PermissionError):
         return "permission denied"
@@ -271,6 +424,8 @@ def _describe(err: Exception) -> str:
         return "is a folder"
     if isinstance(err, OSError):
         return err.strerror or str(err)
+    if isinstance(err, RecursionError):
+        return "nested too deeply to read"
     return str(err)
 
 

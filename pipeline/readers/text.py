@@ -1,4 +1,6 @@
-"""Decoding bytes to text, and ``.txt`` articles as users save them from news sites."""
+"""Text made safe for every stage, and ``.txt`` articles as users save them from news sites.
+
+Decoding bytes is in ``encoding.py``."""
 
 from __future__ import annotations
 
@@ -17,36 +19,11 @@ _SURROGATE_REPLACEMENT = "\ufffd"
 MOJIBAKE_FIXED = "mojibake fixed by ftfy"
 
 
-class DecodeError(ValueError):
-    """Bytes that are not text in any encoding we can recognise."""
-
-
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Text and the encoding used: the given one, else UTF-8 (with or without BOM), else detected.
-
-    Raises DecodeError for binary data (NUL bytes) or bytes no encoding explains.
-    """
-    if b"\x00" in data:
-        raise DecodeError("binary file (contains NUL bytes), not text")
-    if encoding:
-        return data.decode(encoding), encoding
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise DecodeError("not text in any recognised encoding")
-    return str(best), best.encoding
-
-
-def looks_binary(text: str) -> bool:
-    """True when control characters make up more than a small share of ``text``."""
-    return bool(text) and len(_CONTROL.findall(text)) / len(text) > MAX_CONTROL_SHARE
+def looks_binary(text: str, min_controls: int = 1) -> bool:
+    """True when control characters make up more than a small share of ``text`` (and number at
+    least ``min_controls``)."""
+    controls = len(_CONTROL.findall(text))
+    return bool(text) and controls >= min_controls and controls / len(text) > MAX_CONTROL_SHARE
 
 
 def clean_text(text: str) -> str:

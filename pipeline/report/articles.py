@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any, Iterable
 
+from markupsafe import Markup
 from spacy import displacy
 
 from .charts import label_colour
@@ -59,8 +60,8 @@ def render_article(
     text: str,
     mentions: Iterable[dict[str, Any]],
     entities: dict[str, EntityInfo],
-) -> str:
-    """``text`` as HTML with each mention highlighted.
+) -> Markup:
+    """``text`` as HTML with each mention highlighted (displaCy escapes the text).
 
     ``mentions`` are dicts with ``start_char``, ``end_char``, ``label`` and ``key`` (the entity's
     ``canonical_id``, or its ``entity_id`` when it has none); ``entities`` maps keys to what the
@@ -89,7 +90,7 @@ def render_article(
             }
         )
         end_of_last = end
-    return displacy.render(
+    html = displacy.render(
         {"text": text, "ents": spans, "title": None},
         style="ent",
         manual=True,
@@ -97,3 +98,4 @@ def render_article(
         jupyter=False,
         options={"template": TPL_ENTITY},
     )
+    return Markup(html)
