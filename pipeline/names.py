@@ -1,6 +1,8 @@
-"""Name normalisation shared by the alias linker (within a document) and the corpus resolver.
+"""Name utilities shared by the alias linker (within a document) and the corpus resolver.
 
-Pure functions on strings: no spaCy objects, so they run the same in every engine.
+Normalisation and keys (:func:`name_key`), the fullest of an entity's forms
+(:func:`fullest_form`) and the union-find both use to cluster mentions (:class:`UnionFind`).
+Pure functions on strings and integers: no spaCy objects, so they run the same in every engine.
 """
 
 from __future__ import annotations
@@ -93,11 +95,6 @@ def is_short_form(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     return all(word in it for word in short)
 
 
-def slug(text: str) -> str:
-    """A readable, stable key for a name: ``Asaad al-Shaibani`` -> ``asaad-al-shaibani``."""
-    return "-".join(name_tokens(text)) or fold(text.strip())
-
-
 def name_key(text: str) -> tuple[str, ...]:
     """The key two forms of one name share: core tokens, or the letters of an acronym.
 
@@ -107,3 +104,30 @@ def name_key(text: str) -> tuple[str, ...]:
     if is_acronym(text):
         return (acronym_key(text).lower(),)
     return core_tokens(name_tokens(text))
+
+
+def fullest_form(texts: list[str]) -> str:
+    """The most complete of an entity's forms: most name words, then longest, then first."""
+    return max(enumerate(texts), key=lambda it: (len(core_tokens(name_tokens(it[1]))), len(it[1]), -it[0]))[1]
+
+
+class UnionFind:
+    """Disjoint sets over ``0 .. size-1``; a set's root is its smallest member.
+
+    The smallest member stays the root, so what a caller numbers in order (mentions by first
+    occurrence, sorted summaries) keeps that order in its clusters.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)

@@ -13,6 +13,9 @@ built on different partitions combine with :meth:`CorpusResolver.merge`, and
   apart when there are several (ambiguous) or none.
 
 Ids are a hash of label and representative name, so the same input gives the same ids.
+:class:`CorpusIds` then computes what the tables need from the :class:`Resolution`: the
+``canonical_id`` column of each batch's ``entities`` and ``mentions``, and the
+``corpus_entities`` table. This module computes; the writer (:mod:`pipeline.writer`) writes.
 """
 
 from __future__ import annotations
@@ -20,17 +23,22 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
-from .names import name_key
-from .rows import fullest_form
+import pyarrow as pa
+
+from .names import UnionFind, fullest_form, name_key
+from .schema import CORPUS_ENTITIES, replace_column
 
 SummaryKey = tuple[str, str, tuple[str, ...], str | None]  # label, name, aliases, kb_id
 #: Length of the hexadecimal hash in a canonical id.
 ID_HEX_CHARS = 12
+#: The ``entities`` columns a summary is made of (:meth:`CorpusResolver.add_columns`).
+SUMMARY_COLUMNS = ["label", "name", "aliases", "kb_id", "mention_count"]
 
 
 def canonical_id_for(label: str, name: str) -> str:
+    """``LABEL:<hash>``: the id of the cluster that ``name`` represents (stable across runs)."""
     digest = hashlib.sha1(f"{label}\t{name}".encode("utf8")).hexdigest()[:ID_HEX_CHARS]
     return f"{label}:{digest}"
 
@@ -55,6 +63,13 @@ class Resolution:
     def canonical_id(self, label: str, name: str, aliases: Iterable[str], kb_id: str | None) -> str | None:
         return self.by_summary.get((label, name, tuple(aliases), kb_id))
 
+    def canonical_ids(self, entities: Mapping[str, Sequence]) -> list[str | None]:
+        """The canonical id of every row of an ``entities`` column dict (see :mod:`pipeline.rows`)."""
+        return [
+            self.canonical_id(label, name, aliases, kb_id)
+            for label, name, aliases, kb_id in zip(entities["label"], entities["name"], entities["aliases"], entities["kb_id"])
+        ]
+
 
 @dataclass
 class CorpusResolver:
@@ -66,10 +81,18 @@ class CorpusResolver:
     def add(self, label: str, name: str, aliases: Iterable[str], kb_id: str | None, mention_count: int) -> None:
         self.mentions[(label, name, tuple(aliases), kb_id)] += mention_count
 
-    def add_columns(self, entities: dict[str, list]) -> None:
+    def add_columns(self, entities: Mapping[str, Sequence]) -> None:
         """Add every row of an ``entities`` column dict (see :mod:`pipeline.rows`)."""
-        for row in zip(entities["label"], entities["name"], entities["aliases"], entities["kb_id"], entities["mention_count"]):
+        for row in zip(*(entities[column] for column in SUMMARY_COLUMNS)):
             self.add(*row)
+
+    @classmethod
+    def from_tables(cls, entities: Iterable[pa.Table]) -> "CorpusResolver":
+        """A resolver holding the summaries of ``entities`` tables (a resumed run's written batches)."""
+        resolver = cls()
+        for table in entities:
+            resolver.add_columns(table.select(SUMMARY_COLUMNS).to_pydict())
+        return resolver
 
     def merge(self, other: "CorpusResolver") -> "CorpusResolver":
         self.mentions.update(other.mentions)
@@ -78,19 +101,22 @@ class CorpusResolver:
     def resolve(self) -> Resolution:
         # Sorted (a missing kb_id as ""): the same clusters and ids on every run.
         summaries = sorted(self.mentions, key=lambda k: (k[0], k[1], k[2], k[3] or ""))
-        parent = list(range(len(summaries)))
+        uf = self._link(summaries)
+        members: dict[int, list[int]] = {}
+        for i in range(len(summaries)):
+            members.setdefault(uf.find(i), []).append(i)
+        by_summary: dict[SummaryKey, str] = {}
+        clusters: dict[str, Cluster] = {}
+        for group in members.values():
+            cluster = self._cluster([summaries[i] for i in group])
+            clusters[cluster.canonical_id] = cluster
+            for i in group:
+                by_summary[summaries[i]] = cluster.canonical_id
+        return Resolution(by_summary, clusters)
 
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        def union(a: int, b: int) -> None:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-
+    def _link(self, summaries: list[SummaryKey]) -> UnionFind:
+        """Union the summaries that name one entity (see the module docstring)."""
+        uf = UnionFind(len(summaries))
         owner: dict[tuple, int] = {}
         surname_only: list[int] = []
         for i, (label, name, aliases, kb_id) in enumerate(summaries):
@@ -105,7 +131,7 @@ class CorpusResolver:
                 surname_only.append(i)
             for key in strong:
                 if key in owner:
-                    union(owner[key], i)
+                    uf.union(owner[key], i)
                 else:
                     owner[key] = i
         # Surname-only clusters join the one full-name cluster ending in that surname.
@@ -117,20 +143,10 @@ class CorpusResolver:
         for i in surname_only:
             label, name = summaries[i][0], summaries[i][1]
             key = name_key(name)
-            candidates = {find(j) for j in by_surname.get((label, key[-1] if key else ""), ())}
+            candidates = {uf.find(j) for j in by_surname.get((label, key[-1] if key else ""), ())}
             if len(candidates) == 1:
-                union(candidates.pop(), i)
-        members: dict[int, list[int]] = {}
-        for i in range(len(summaries)):
-            members.setdefault(find(i), []).append(i)
-        by_summary: dict[SummaryKey, str] = {}
-        clusters: dict[str, Cluster] = {}
-        for group in members.values():
-            cluster = self._cluster([summaries[i] for i in group])
-            clusters[cluster.canonical_id] = cluster
-            for i in group:
-                by_summary[summaries[i]] = cluster.canonical_id
-        return Resolution(by_summary, clusters)
+                uf.union(candidates.pop(), i)
+        return uf
 
     def _cluster(self, group: list[SummaryKey]) -> Cluster:
         labels: Counter = Counter()
@@ -156,4 +172,51 @@ class CorpusResolver:
             aliases=sorted(aliases),
             kb_id=max(sorted(kb_ids), key=kb_ids.__getitem__) if kb_ids else None,
             mention_count=sum(self.mentions[key] for key in group),
+        )
+
+
+@dataclass
+class CorpusIds:
+    """What the tables need from a :class:`Resolution`, computed batch by batch.
+
+    :meth:`stamp` fills ``canonical_id`` in one batch's ``entities`` and ``mentions`` and counts
+    the documents of each id; once every batch is stamped, :meth:`corpus_table` is the
+    ``corpus_entities`` table, most mentioned first.
+    """
+
+    resolution: Resolution
+    doc_counts: Counter = field(default_factory=Counter)  # canonical id -> documents
+
+    def stamp(self, tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
+        """``tables`` (one batch) with ``canonical_id`` filled in ``entities`` and ``mentions``."""
+        entities = tables["entities"]
+        columns = entities.select(["doc_id", "entity_id", "label", "name", "aliases", "kb_id"]).to_pydict()
+        ids = self.resolution.canonical_ids(columns)
+        for _doc, canonical in set(zip(columns["doc_id"], ids)):
+            self.doc_counts[canonical] += 1
+        lookup = dict(zip(columns["entity_id"], ids))
+        mention_entities = tables["mentions"].column("entity_id").to_pylist()
+        return {
+            **tables,
+            "entities": replace_column(entities, "canonical_id", ids),
+            "mentions": replace_column(tables["mentions"], "canonical_id", [lookup.get(e) for e in mention_entities]),
+        }
+
+    def corpus_table(self) -> pa.Table:
+        """``corpus_entities`` rows (places not yet filled: :func:`pipeline.geo.add_places`)."""
+        clusters = sorted(self.resolution.clusters.values(), key=lambda c: (-c.mention_count, c.canonical_id))
+        return pa.Table.from_pylist(
+            [
+                {
+                    "canonical_id": c.canonical_id,
+                    "label": c.label,
+                    "name": c.name,
+                    "aliases": c.aliases,
+                    "kb_id": c.kb_id,
+                    "doc_count": self.doc_counts[c.canonical_id],
+                    "mention_count": c.mention_count,
+                }
+                for c in clusters
+            ],
+            schema=CORPUS_ENTITIES,
         )

@@ -13,18 +13,13 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 from spacy.tokens import Doc, Span
 
-from .names import core_tokens, name_tokens
+from .names import fullest_form
 from .readers import Article
 from .salience import headline_end, salience
 from .schema import DOCUMENTS, ENTITIES, MENTIONS, SENTENCES, empty_columns
 
 STATUS_OK = "ok"
 STATUS_ERROR = "error"
-
-
-def fullest_form(texts: list[str]) -> str:
-    """The most complete of an entity's forms: most name words, then longest, then first."""
-    return max(enumerate(texts), key=lambda it: (len(core_tokens(name_tokens(it[1]))), len(it[1]), -it[0]))[1]
 
 
 @dataclass

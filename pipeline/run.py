@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
 from .engines import check_engine, make_engine, process
-from .geo import add_places, cached_gazetteer
+from .geo import Gazetteer, add_places, cached_gazetteer
 from .manifest import record_or_check, start_manifest
 from .readers import SUFFIXES, ArticleReader
-from .resolve import CorpusResolver
+from .resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from .schema import TABLES
 from .settings import ExportSettings, resolve_settings
-from .writer import Staging, check_can_start, check_writable, count_values, staging_path, table_path
+from .writer import Staging, check_can_start, check_writable, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
 LISTED_ERRORS = 5
@@ -112,7 +111,7 @@ def run_pipeline(
     # Recorded before any document, so that --resume refuses input that changed since.
     record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
-    resolver = staging.resolver() if resume else CorpusResolver()
+    resolver = CorpusResolver.from_tables(staging.read("entities", SUMMARY_COLUMNS)) if resume else CorpusResolver()
     processing = time.perf_counter()
     load_seconds = processing - clock  # config, model and staging: what a run costs before any document
     skip = staging.done_doc_ids() if resume else frozenset()
@@ -121,8 +120,8 @@ def run_pipeline(
             runner, reader.read(inputs), staging, resolver, batch_size=settings.engine.batch_size, skip=skip, on_batch=on_progress
         )  # fmt: skip
     processing = time.perf_counter() - processing
-    staging.finalize(resolver.resolve(), enrich=_places(settings.export))
-    result = _summarise(staging.path, n_words, processing, settings.export.top_entities)
+    counts, corpus = _finish(staging, resolver, _gazetteer(settings.export))
+    result = counts.result(staging.path, corpus, n_words, processing, settings.export.top_entities)
     times = {"started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(), "seconds": round(time.perf_counter() - clock, 3),
              "processing_seconds": round(processing, 3), "load_seconds": round(load_seconds, 3)}  # fmt: skip
     record = {
@@ -140,12 +139,9 @@ def run_pipeline(
     return result
 
 
-def _places(export: ExportSettings) -> Callable[[pa.Table], pa.Table] | None:
-    """What adds country, GeoNames id and coordinates to ``corpus_entities`` (None: nothing)."""
-    if not export.link_places:
-        return None
-    gazetteer = cached_gazetteer(export.aliases, export.min_city_population)
-    return lambda corpus: add_places(corpus, gazetteer)
+def _gazetteer(export: ExportSettings) -> Gazetteer | None:
+    """The places that ``corpus_entities`` is linked to (None: ``link_places`` is off)."""
+    return cached_gazetteer(export.aliases, export.min_city_population) if export.link_places else None
 
 
 def _reading_notes(reader: ArticleReader) -> dict[str, Any]:
@@ -174,19 +170,47 @@ def _hashed_text(config) -> bytes:  # noqa: ANN001  (a confection Config)
     return Config({name: section for name, section in config.items() if name not in NOT_HASHED}).to_str().encode("utf8")
 
 
-def _summarise(folder: Path, words: int, seconds: float, top: int) -> RunResult:
-    documents = pq.read_table(table_path(folder, "documents"), columns=["status", "error"])
-    errors = pc.drop_null(documents.column("error")).slice(0, LISTED_ERRORS).to_pylist()
-    mentions = pq.read_table(table_path(folder, "mentions"), columns=["label"])
-    corpus = pq.read_table(table_path(folder, "corpus_entities"), columns=["name", "label", "doc_count", "mention_count"])
-    top_rows = corpus.sort_by([("mention_count", "descending"), ("name", "ascending")]).slice(0, top).to_pylist()
-    return RunResult(
-        output=folder,
-        documents=count_values(documents, "status"),
-        mentions=count_values(mentions, "label"),
-        top_entities=top_rows,
-        words=words,
-        seconds=seconds,
-        errors=errors,
-    )
+def _finish(staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None) -> tuple["_Counts", pa.Table]:
+    """Compute, then write: canonical ids stamped on every batch as it is compacted, then
+    ``corpus_entities`` (with places when there is a ``gazetteer``). Returns the summary's
+    counts and ``corpus_entities``, so nothing written is read back."""
+    ids = CorpusIds(resolver.resolve())
+    counts = _Counts()
+    staging.compact(counts.add(ids.stamp(tables)) for tables in staging.batch_tables())
+    corpus = ids.corpus_table()
+    if gazetteer is not None:
+        corpus = add_places(corpus, gazetteer)
+    staging.write_table("corpus_entities", corpus)
+    return counts, corpus
 
+
+@dataclass
+class _Counts:
+    """What a run's summary counts, taken from each batch's tables on their way to the writer."""
+
+    documents: Counter = field(default_factory=Counter)  # status -> count
+    mentions: Counter = field(default_factory=Counter)  # label -> count
+    errors: list[str] = field(default_factory=list)  # the first few document errors
+
+    def add(self, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+        """Count one batch's tables; returns them unchanged."""
+        self.documents.update(tables["documents"].column("status").to_pylist())
+        self.mentions.update(tables["mentions"].column("label").to_pylist())
+        if len(self.errors) < LISTED_ERRORS:
+            errors = [e for e in tables["documents"].column("error").to_pylist() if e is not None]
+            self.errors += errors[: LISTED_ERRORS - len(self.errors)]
+        return tables
+
+    def result(self, output: Path, corpus: pa.Table, words: int, seconds: float, top: int) -> RunResult:
+        """The run's :class:`RunResult`, with the ``top`` most mentioned entities of ``corpus``."""
+        columns = corpus.select(["name", "label", "doc_count", "mention_count"])
+        top_rows = columns.sort_by([("mention_count", "descending"), ("name", "ascending")]).slice(0, top).to_pylist()
+        return RunResult(
+            output=output,
+            documents=dict(self.documents),
+            mentions=dict(self.mentions),
+            top_entities=top_rows,
+            words=words,
+            seconds=seconds,
+            errors=list(self.errors),
+        )

@@ -99,3 +99,10 @@ TABLES: dict[str, pa.Schema] = {
 def empty_columns(schema: pa.Schema) -> dict[str, list]:
     """A column -> [] dict for building a batch of ``schema`` rows."""
     return {name: [] for name in schema.names}
+
+
+def replace_column(table: pa.Table, name: str, values: list) -> pa.Table:
+    """``table`` with column ``name`` replaced by ``values``, typed as the schema says."""
+    index = table.schema.get_field_index(name)
+    field = table.schema.field(index)
+    return table.set_column(index, field, pa.array(values, field.type))

@@ -22,6 +22,7 @@ from spacy.util import registry
 
 from .chunking import Chunker
 from .config_errors import ConfigError, explain
+from .geo import DEFAULT_MIN_POPULATION as DEFAULT_MIN_CITY_POPULATION
 from .readers import ArticleReader, ReaderSettingError
 
 logger = logging.getLogger("pipeline")
@@ -40,7 +41,6 @@ MOVED: dict[tuple[str, str], str] = {("export", "batch_size"): "engine"}
 ALL_CORES = -1
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_TOP_ENTITIES = 10
-DEFAULT_MIN_CITY_POPULATION = 100_000
 
 
 class SettingError(ValueError):

@@ -29,7 +29,6 @@ from .backbone import PACKAGE_SEPARATOR, model_folder
 from .config import ConfigError, package_versions
 
 MODEL_BEST = "model-best"
-MODEL_LAST = "model-last"
 METRICS_FILE = "metrics.json"
 MODEL_CARD_FILE = "model-card.md"
 #: Written by ``convert`` beside each ``NAME.spacy``: where the documents came from.

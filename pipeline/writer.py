@@ -7,9 +7,12 @@ Layout while a run is going (``<output>.staging/``)::
 
 A batch without its ``batches/`` marker is incomplete (a crash mid-write) and is discarded, so a
 resumed run redoes exactly those documents. Any engine writes batches with :func:`write_batch`
-(local batches are numbered, Dask partitions named). At the end :meth:`Staging.finalize`
-fills canonical ids and compacts each table into one ``<table>.parquet``; :meth:`Staging.commit`
-then replaces the output folder by rename, so a reader never sees a half-written output.
+(local batches are numbered, Dask partitions named). At the end :meth:`Staging.compact` writes
+the batches, as the run hands them back with the columns it computed (canonical ids: see
+:mod:`pipeline.resolve`), into one ``<table>.parquet`` per table, :meth:`Staging.write_table`
+adds ``corpus_entities``, and :meth:`Staging.commit` replaces the output folder by rename, so a
+reader never sees a half-written output. The writer computes nothing: it stages, compacts and
+commits.
 """
 
 from __future__ import annotations
@@ -17,16 +20,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .resolve import CorpusResolver, Resolution
-from .schema import CORPUS_ENTITIES, TABLES
+from .schema import TABLES
 
 PARTS, BATCHES = "parts", "batches"
 #: Tables written per batch (corpus_entities is made at the end).
@@ -141,12 +141,10 @@ class Staging:
             done.update(table.column("doc_id").to_pylist())
         return done
 
-    def resolver(self) -> CorpusResolver:
-        """A resolver holding the entity summaries of every complete batch."""
-        resolver = CorpusResolver()
-        for table in self.read("entities", ["label", "name", "aliases", "kb_id", "mention_count"]):
-            resolver.add_columns(table.to_pydict())
-        return resolver
+    def batch_tables(self) -> Iterator[dict[str, pa.Table]]:
+        """Every table of one complete batch at a time, in batch order (what :meth:`compact` takes)."""
+        for batch in self.batches():
+            yield {name: pq.read_table(self.path / PARTS / name / f"{batch}.parquet") for name in BATCH_TABLES}
 
     def _discard_incomplete(self) -> None:
         complete = set(self.batches())
@@ -155,39 +153,22 @@ class Staging:
                 part.unlink()
 
     # -- the end of a run -------------------------------------------------------------------
-    def finalize(self, resolution: Resolution, enrich: Callable[[pa.Table], pa.Table] | None = None) -> pa.Table:
-        """Compact the batches into one file per table, with canonical ids; returns corpus_entities.
-
-        ``enrich`` fills further corpus_entities columns (places: :func:`pipeline.geo.add_places`).
-        """
-        doc_counts: Counter = Counter()
+    def compact(self, batches: Iterable[Mapping[str, pa.Table]]) -> None:
+        """Write ``batches`` (one dict of tables each, as :meth:`batch_tables` gives them, with
+        the columns the run computed filled in) as one file per table, in the order given."""
         writers = {name: pq.ParquetWriter(table_path(self.path, name), TABLES[name]) for name in BATCH_TABLES}
         try:
-            for batch in self.batches():
-                parts = {name: pq.read_table(self.path / PARTS / name / f"{batch}.parquet") for name in BATCH_TABLES}
-                entities = parts["entities"]
-                columns = entities.select(["doc_id", "entity_id", "label", "name", "aliases", "kb_id"]).to_pydict()
-                ids = [
-                    resolution.canonical_id(label, name, aliases, kb_id)
-                    for label, name, aliases, kb_id in zip(columns["label"], columns["name"], columns["aliases"], columns["kb_id"])
-                ]
-                for _doc, canonical in set(zip(columns["doc_id"], ids)):
-                    doc_counts[canonical] += 1
-                parts["entities"] = _replace_column(entities, "canonical_id", ids)
-                lookup = dict(zip(columns["entity_id"], ids))
-                mention_entities = parts["mentions"].column("entity_id").to_pylist()
-                parts["mentions"] = _replace_column(parts["mentions"], "canonical_id", [lookup.get(e) for e in mention_entities])
-                for name, table in parts.items():
-                    if table.num_rows:
-                        writers[name].write_table(table)
+            for tables in batches:
+                for name in BATCH_TABLES:
+                    if tables[name].num_rows:
+                        writers[name].write_table(tables[name])
         finally:
             for writer in writers.values():
                 writer.close()
-        corpus = corpus_table(resolution, doc_counts)
-        if enrich is not None:
-            corpus = enrich(corpus)
-        pq.write_table(corpus, table_path(self.path, "corpus_entities"))
-        return corpus
+
+    def write_table(self, name: str, table: pa.Table) -> None:
+        """Write a table made whole at the end of a run (``corpus_entities``)."""
+        pq.write_table(table.cast(TABLES[name]), table_path(self.path, name))
 
     def write_json(self, name: str, data: dict[str, Any]) -> None:
         (self.path / name).write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf8")
@@ -204,34 +185,3 @@ class Staging:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return self.output
-
-
-def _replace_column(table: pa.Table, name: str, values: list) -> pa.Table:
-    index = table.schema.get_field_index(name)
-    return table.set_column(index, table.schema.field(index), pa.array(values, table.schema.field(index).type))
-
-
-def corpus_table(resolution: Resolution, doc_counts: Counter) -> pa.Table:
-    """``corpus_entities`` rows, most mentioned first."""
-    clusters = sorted(resolution.clusters.values(), key=lambda c: (-c.mention_count, c.canonical_id))
-    return pa.Table.from_pylist(
-        [
-            {
-                "canonical_id": c.canonical_id,
-                "label": c.label,
-                "name": c.name,
-                "aliases": c.aliases,
-                "kb_id": c.kb_id,
-                "doc_count": doc_counts[c.canonical_id],
-                "mention_count": c.mention_count,
-            }
-            for c in clusters
-        ],
-        schema=CORPUS_ENTITIES,
-    )
-
-
-def count_values(table: pa.Table, column: str) -> dict[str, int]:
-    """``{value: count}`` for one column of a table (for summaries)."""
-    counts = pc.value_counts(table.column(column)).to_pylist()
-    return {row["values"]: row["counts"] for row in counts}

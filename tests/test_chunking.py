@@ -88,7 +88,7 @@ def test_document_longer_than_max_length_is_processed_not_truncated(nlp, tmp_pat
         n_docs, _ = process(InProcessEngine(nlp), articles, staging, CorpusResolver(), batch_size=10)
     finally:
         nlp.max_length = previous
-    staging.finalize(CorpusResolver().resolve())
+    staging.compact(staging.batch_tables())
     out = staging.commit()
     docs = pq.read_table(table_path(out, "documents")).to_pandas().set_index("doc_id")
     mentions = pq.read_table(table_path(out, "mentions")).to_pandas()

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.names import acronym_key, core_tokens, initials, is_acronym, is_short_form, name_key, name_tokens
+from pipeline.names import UnionFind, acronym_key, core_tokens, fullest_form, initials, is_acronym, is_short_form, name_key, name_tokens
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,17 @@ def test_acronym_and_initials_meet():
 )
 def test_is_short_form(short, full, expected):
     assert is_short_form(short, full) is expected
+
+
+def test_fullest_form_prefers_more_name_words_then_length_then_first():
+    assert fullest_form(["Shaibani", "Asaad al-Shaibani", "al-Shaibani"]) == "Asaad al-Shaibani"
+    assert fullest_form(["IS", "Islamic State"]) == "Islamic State"
+    assert fullest_form(["Iraq", "IRAQ"]) == "Iraq"
+
+
+def test_union_find_keeps_the_smallest_member_as_root():
+    uf = UnionFind(5)
+    uf.union(3, 1)
+    uf.union(4, 3)
+    uf.union(2, 0)
+    assert [uf.find(i) for i in range(5)] == [0, 1, 0, 1, 1]

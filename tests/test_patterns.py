@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.components.patterns import PatternFileError, read_patterns
+from pipeline.kb import PatternFileError, read_patterns
 from conftest import ROOT
 
 

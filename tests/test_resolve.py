@@ -78,3 +78,54 @@ def test_same_name_with_and_without_kb_id_resolves():
     resolver.add("LOC", "Paris", ["Paris"], "geonames:2988507", 1)
     resolution = resolver.resolve()
     assert resolution.canonical_id("LOC", "Paris", ["Paris"], None) == resolution.canonical_id("LOC", "Paris", ["Paris"], "geonames:2988507")
+
+
+def test_canonical_ids_are_pinned():
+    """Ids are a published key (joins across runs): the hash and the representative name never drift."""
+    ids, resolution = resolve(
+        ("PERSON", "Asaad al-Shaibani", ["Asaad al-Shaibani", "Shaibani"], None),
+        ("PERSON", "Shaibani", ["Shaibani"], None),
+        ("ORG", "IS", ["IS"], None),
+        ("ORG", "Islamic State", ["IS", "Islamic State"], "islamic-state"),
+        ("LOC", "Baghdad", ["Baghdad"], None),
+    )
+    assert ids == ["PERSON:336364990ce2", "PERSON:336364990ce2", "ORG:d39619c62786", "ORG:d39619c62786", "LOC:a3d1ca3418b3"]
+    assert list(resolution.clusters) == ["LOC:a3d1ca3418b3", "ORG:d39619c62786", "PERSON:336364990ce2"]
+
+
+def test_corpus_ids_stamp_batches_and_count_documents():
+    import pyarrow as pa
+
+    from pipeline.readers import Article
+    from pipeline.resolve import CorpusIds
+    from pipeline.rows import Rows
+    from pipeline.schema import CORPUS_ENTITIES, ENTITIES, MENTIONS
+
+    def batch(*entities):  # (doc_id, entity_id, label, name, aliases), one mention each
+        rows = Rows()
+        rows.add_error(Article(doc_id="x", path="x", location="x", error="x"))
+        tables = rows.to_tables()
+        e = [{"doc_id": d, "entity_id": i, "label": lb, "name": n, "aliases": a, "mention_count": 1} for d, i, lb, n, a in entities]
+        m = [{"doc_id": d, "mention_id": 0, "text": n, "label": lb, "entity_id": i} for d, i, lb, n, _ in entities]
+        return {**tables, "entities": pa.Table.from_pylist(e, schema=ENTITIES), "mentions": pa.Table.from_pylist(m, schema=MENTIONS)}
+
+    batches = [
+        batch(("1", "1:E1", "PERSON", "Asaad al-Shaibani", ["Asaad al-Shaibani"]), ("1", "1:E2", "PERSON", "Shaibani", ["Shaibani"])),
+        batch(("2", "2:E1", "PERSON", "Shaibani", ["Shaibani"]), ("2", "2:E2", "LOC", "Baghdad", ["Baghdad"])),
+    ]
+    resolver = CorpusResolver()
+    for tables in batches:
+        resolver.add_columns(tables["entities"].to_pydict())
+    ids = CorpusIds(resolver.resolve())
+    stamped = [ids.stamp(tables) for tables in batches]
+    shaibani, baghdad = "PERSON:336364990ce2", "LOC:a3d1ca3418b3"
+    assert stamped[0]["entities"].column("canonical_id").to_pylist() == [shaibani, shaibani]
+    assert stamped[1]["mentions"].column("canonical_id").to_pylist() == [shaibani, baghdad]
+    assert stamped[1]["documents"] is batches[1]["documents"]  # other tables pass through
+    corpus = ids.corpus_table()
+    assert corpus.schema == CORPUS_ENTITIES
+    # one document counted once, whatever the number of its entities with that id
+    assert corpus.select(["canonical_id", "doc_count", "mention_count"]).to_pylist() == [
+        {"canonical_id": shaibani, "doc_count": 2, "mention_count": 3},
+        {"canonical_id": baghdad, "doc_count": 1, "mention_count": 1},
+    ]

@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 
-from conftest import ROOT
+from conftest import ENGINE_OVERRIDES, ROOT
 from pipeline.run import run_pipeline
 
 
@@ -39,6 +39,20 @@ def test_canonical_ids_link_across_documents_and_are_stable(tmp_path):
     corpus = pd.read_parquet(tmp_path / "a" / "corpus_entities.parquet").set_index("name")
     assert corpus.loc["Asaad al-Shaibani", "doc_count"] == 2
     assert corpus.loc["Baghdad", "doc_count"] == 2
+
+
+def test_summary_counts_what_was_written(engine_corpus, tmp_path):
+    """The summary is counted from the batches on their way to the writer, never read back."""
+    result = run_pipeline([engine_corpus], tmp_path / "out", overrides=ENGINE_OVERRIDES)
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    mentions = pd.read_parquet(tmp_path / "out" / "mentions.parquet")
+    corpus = pd.read_parquet(tmp_path / "out" / "corpus_entities.parquet")
+    assert result.documents == docs.status.value_counts().to_dict() == {"ok": 14, "error": 1}
+    assert result.mentions == mentions.label.value_counts().to_dict()
+    assert result.errors == list(docs.error.dropna()) and len(result.errors) == 1
+    top = corpus.sort_values(["mention_count", "name"], ascending=[False, True]).head(len(result.top_entities))
+    assert result.top_entities == top[["name", "label", "doc_count", "mention_count"]].to_dict("records")
+    assert len(result.top_entities) == 10
 
 
 def test_other_languages_and_scripts_are_processed_without_garbage(tmp_path):

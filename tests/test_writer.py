@@ -4,9 +4,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.readers import Article
-from pipeline.resolve import CorpusResolver
 from pipeline.rows import Rows
-from pipeline.schema import TABLES
+from pipeline.schema import CORPUS_ENTITIES, TABLES
 from pipeline.writer import PARTS, InterruptedRunError, OutputExistsError, Staging, table_path
 
 
@@ -21,7 +20,8 @@ def test_batches_compact_and_commit(tmp_path):
     staging = Staging(tmp_path / "out")
     staging.write("00000000", batch_tables("a", "b"))
     staging.write("00000001", batch_tables("c"))
-    staging.finalize(CorpusResolver().resolve())
+    staging.compact(staging.batch_tables())
+    staging.write_table("corpus_entities", CORPUS_ENTITIES.empty_table())
     out = staging.commit()
     assert pq.read_table(table_path(out, "documents")).column("doc_id").to_pylist() == ["a", "b", "c"]
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.parquet" for t in TABLES)
@@ -51,3 +51,13 @@ def test_existing_output_needs_overwrite(tmp_path):
 def test_nothing_to_resume(tmp_path):
     with pytest.raises(InterruptedRunError, match="Nothing to resume"):
         Staging(tmp_path / "out", resume=True)
+
+
+def test_compact_writes_the_tables_it_is_given(tmp_path):
+    """The writer computes nothing: what the run hands to ``compact`` is what is written."""
+    staging = Staging(tmp_path / "out")
+    staging.write("00000000", batch_tables("a", "b"))
+    staging.write("00000001", batch_tables("c"))
+    staging.compact({**t, "documents": t["documents"].slice(0, 1)} for t in staging.batch_tables())
+    documents = pq.read_table(table_path(staging.path, "documents"))
+    assert documents.column("doc_id").to_pylist() == ["a", "c"] and documents.schema == TABLES["documents"]

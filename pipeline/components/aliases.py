@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span
 
 from ..names import (
     PARTICLES,
+    UnionFind,
     acronym_key,
     core_tokens,
     initials,
@@ -44,23 +45,6 @@ class _Mention:
     span: Span
     core: tuple[str, ...]
     acronym: str  # acronym key ("US") when the mention is an acronym, else ""
-
-
-class _UnionFind:
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # The earlier mention stays the root, so ids follow first mentions.
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 class AliasLinker:
@@ -176,7 +160,7 @@ class AliasLinker:
             _Mention(ent, name_key(ent.text), acronym_key(ent.text) if is_acronym(ent.text) else "")
             for ent in doc.ents
         ]
-        uf = _UnionFind(len(mentions))
+        uf = UnionFind(len(mentions))  # the earliest mention is a root: ids follow first mentions
         first_by_key: dict[tuple[str, tuple[str, ...]], int] = {}
         for i, m in enumerate(mentions):
             key = (m.span.label_, m.core)
@@ -227,7 +211,7 @@ class AliasLinker:
             m.span._.entity_id = f"E{number}"
 
     @staticmethod
-    def _unique(uf: _UnionFind, first_by_key: dict, accept) -> int | None:
+    def _unique(uf: UnionFind, first_by_key: dict, accept) -> int | None:
         """The one entity (as a mention index) among the keys ``accept`` takes, or None."""
         roots = {uf.find(i) for key, i in first_by_key.items() if accept(key)}
         return roots.pop() if len(roots) == 1 else None

