@@ -17,6 +17,7 @@ import importlib.util
 import logging
 from pathlib import Path
 
+import spacy
 from confection import Config
 from spacy.util import registry
 
@@ -69,3 +70,28 @@ def resolve_package_paths(config: Config) -> Config:
             if folder is not None and folder.is_dir():
                 paths[key] = str(folder)
     return config
+
+
+@registry.misc("news.model_vectors.v1")
+def model_vectors(model: str) -> str | None:
+    """``[initialize] vectors`` for a pipeline whose ``ner`` is sourced from ``model``: ``model``
+    itself when it has static vectors (md and the retrained news-md, whose ner reads them), None
+    when it has none (spaCy's sm pipeline), so spaCy does not warn about a vector-less source."""
+    try:
+        folder = Path(model) if Path(model).exists() else spacy.util.get_package_path(model)
+        width = spacy.util.load_meta(folder / "meta.json").get("vectors", {}).get("width", 0)
+    except Exception:  # noqa: BLE001  (not a pipeline we can read: let spaCy load it and say why)
+        return model
+    return model if width else None
+
+
+def package_spec(path: str) -> str:
+    """The ``package:subfolder`` form of a folder inside an installed package (the reverse of
+    :func:`package_folder`), so a saved config names no machine's site-packages; other values unchanged."""
+    parts = Path(path).parts
+    for marker in ("site-packages", "dist-packages"):
+        if marker in parts[:-1]:
+            rest = parts[parts.index(marker) + 1 :]
+            if len(rest) >= 2:
+                return f"{rest[0]}{PACKAGE_SEPARATOR}{'/'.join(rest[1:])}"
+    return path

