@@ -18,6 +18,7 @@ from spacy.util import get_sourced_components, load_config, load_model_from_conf
 
 from . import components as _components  # noqa: F401  (registers the factories)
 from . import kb as _kb  # noqa: F401  (registers news.read_patterns.v2)
+from .backbone import resolve_package_paths
 from .config_errors import ConfigError, explain
 from .settings import SECTIONS, moved_overrides, with_settings_sections
 
@@ -48,7 +49,7 @@ def load_pipeline_config(path: Path | str | None = None, overrides: dict[str, An
             suggestion = f" Did you mean [{hint[0]}]?" if hint else ""
             raise ConfigError(f"Unknown section [{section}] in {path}.{suggestion}")
     _check_nlp(config, path)
-    return config
+    return resolve_package_paths(config)
 
 
 def _check_nlp(config: Config, path: Path) -> None:
