@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from .writer import check_output_name, check_writable
+from .writer import OutputNotWritableError, check_output_name, check_writable
 
 LOCK_SUFFIX = ".lock"
 #: What ``flock`` raises when another process holds the lock (EACCES on some filesystems).
@@ -73,7 +73,10 @@ class OutputLock:
                 os.close(fd)
                 if err.errno in HELD_ERRNOS:
                     raise OutputLockedError(self._message(holder)) from None
-                raise
+                raise OutputNotWritableError(
+                    f"Cannot lock {self.path} ({err.strerror or err}): its file system has no file locks, "
+                    f"so two runs could write one output; choose an --output on a local disk or NFS."
+                ) from err
             # The run before us removes its file when it ends: if it did so between our open and
             # our lock, we hold a file nobody else will open, so try again on the path's file.
             if _same_file(fd, self.path):
