@@ -19,8 +19,8 @@ from .readers import SUFFIXES
 from .config import build_nlp, build_reader, export_settings, load_pipeline_config, model_description, package_versions
 from .engines.local import process_articles
 from .geo import DEFAULT_MIN_POPULATION, Gazetteer, add_places, cached_gazetteer
-from .lock import holding_output_lock
 from .resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
+from .lock import holding_output_lock
 from .schema import TABLES
 from .writer import Staging, check_can_start, check_writable, table_path
 
