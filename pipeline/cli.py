@@ -206,6 +206,10 @@ def convert(
     seed: int = typer.Option(0, "--seed", help="Seed of the train/dev shuffle."),
     config: Path = typer.Option(Path("configs/convert.cfg"), "--config", "-c", help="Label mapping per format."),
     licence: Optional[str] = typer.Option(None, "--licence", help="Licence of the data, recorded for the model card."),
+    exclude: Optional[str] = typer.Option(None, "--exclude", help="Comma-separated document ids (file stems for gum/ecbplus) to leave out, e.g. dev documents."),
+    dev_ids: Optional[str] = typer.Option(None, "--dev-ids", help="Comma-separated document ids for NAME-dev.spacy (a fixed split); the rest go to NAME-train.spacy."),
+    topics: Optional[str] = typer.Option(None, "--topics", help="ECB+ only: the topics to read, e.g. 1-25."),
+    unannotated_names: str = typer.Option("outside", "--unannotated-names", help="outside: unannotated tokens are O; missing: capitalised unannotated tokens are unknown (partly annotated corpora such as ECB+)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
     """Convert annotated data to spaCy DocBin files, labels mapped to PERSON/ORG/LOC.
@@ -219,6 +223,7 @@ def convert(
     try:
         result = convert_corpus(
             sources, format, output, split=split, seed=seed, config_path=config, overrides=overrides, licence=licence,
+            exclude=_id_list(exclude), dev_ids=_id_list(dev_ids), topics=_topic_range(topics), unannotated_names=unannotated_names,
         )  # fmt: skip
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
         _fail(err, verbose)
@@ -228,6 +233,40 @@ def convert(
     if result.problems:
         kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(result.problem_counts.items()))
         console.print(f"[yellow]Skipped[/] ({kinds}); first: {result.problems[0]}")
+
+
+@app.command()
+def ship(
+    training: Path = typer.Argument(..., help="A training output folder (with model-best, metrics.json, model-card.md)."),
+    dest: Path = typer.Argument(..., help="Where the pipeline folder goes, e.g. models/news-md (replaced)."),
+    name: str = typer.Option("news_md", "--name", help="Pipeline name in meta.json."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
+) -> None:
+    """Copy a trained model-best to a self-contained pipeline folder with its model card and licence."""
+    from .train import ship_model
+
+    setup_logging(verbose)
+    try:
+        shipped = ship_model(training, dest, name=name)
+    except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
+        _fail(err, verbose)
+    size = sum(f.stat().st_size for f in shipped.rglob("*") if f.is_file())
+    console.print(f"Shipped [bold]{shipped}[/] ({size / 1e6:.1f} MB): use it with --model {shipped}")
+
+
+def _id_list(value: str | None) -> list[str]:
+    return [name.strip() for name in (value or "").split(",") if name.strip()]
+
+
+def _topic_range(value: str | None) -> tuple[int, int] | None:
+    """``"1-25"`` -> (1, 25); ``"7"`` -> (7, 7)."""
+    if not value:
+        return None
+    first, _, last = value.partition("-")
+    try:
+        return int(first), int(last or first)
+    except ValueError:
+        raise typer.BadParameter(f"--topics {value!r}: give a topic or a range such as 1-25.") from None
 
 
 @app.command(context_settings=OVERRIDES)

@@ -18,6 +18,7 @@ from spacy.util import get_sourced_components, load_config, load_model_from_conf
 
 from . import components as _components  # noqa: F401  (registers the factories)
 from . import kb as _kb  # noqa: F401  (registers news.read_patterns.v2)
+from .backbone import resolve_package_paths
 from .config_errors import explain
 from .readers import ArticleReader
 
@@ -54,7 +55,7 @@ def load_pipeline_config(path: Path | str | None = None, overrides: dict[str, An
             raise ConfigError(f"Unknown section [{section}] in {path}.{suggestion}")
     _check_keys(config, "nlp", _spacy_nlp_keys(), path)
     _check_keys(config, "export", EXPORT_KEYS, path)
-    return config
+    return resolve_package_paths(config)
 
 
 def _spacy_nlp_keys() -> tuple[str, ...]:

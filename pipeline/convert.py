@@ -44,6 +44,9 @@ JSONL_SUFFIXES = (".jsonl", ".json")
 JSONL_SPAN_KEYS = ("spans", "entities", "label")
 #: Problems quoted one by one in the log; the rest are counted.
 MAX_LOGGED_PROBLEMS = 20
+OUTSIDE = "outside"
+MISSING = "missing"
+UNANNOTATED_CHOICES = (OUTSIDE, MISSING)
 TRAIN_SUFFIX = "-train"
 DEV_SUFFIX = "-dev"
 
@@ -73,13 +76,29 @@ def convert_corpus(
     config_path: Path | str | None = None,
     overrides: Mapping[str, Any] | None = None,
     licence: str | None = None,
+    exclude: Sequence[str] = (),
+    dev_ids: Sequence[str] = (),
+    topics: tuple[int, int] | None = None,
+    unannotated_names: str = OUTSIDE,
 ) -> ConvertResult:
     """Read ``sources`` (files or folders) in ``format`` and write DocBin file(s) at ``output``.
 
     ``split`` (0 < split < 1): the share of documents written to ``NAME-dev.spacy``; the rest go
     to ``NAME-train.spacy``; the same ``seed`` gives the same split. ``licence`` is recorded in
-    the sidecar (and in the model card of a model trained on it).
+    the sidecar (and in the model card of a model trained on it). ``exclude``: document ids
+    (file stems for GUM and ECB+) left out. ``dev_ids``: a fixed split instead of ``split``, these
+    documents to ``NAME-dev.spacy`` (a corpus's published dev documents). ``topics``: ECB+ only,
+    the topics ``(first, last)`` to read. ``unannotated_names``:
+    ``"outside"`` (every token outside a gold entity is O) or ``"missing"`` (a capitalised token
+    outside every gold entity is *unknown*, so a corpus that annotates only some names, like
+    ECB+'s event participants, does not teach the model that the other names are not entities).
     """
+    if split is not None and dev_ids:
+        raise ConvertError("Use --split (a random share) or --dev-ids (named documents), not both.")
+    if topics is not None and FORMATS.get(format) != "ecbplus":
+        raise ConvertError(f"--topics selects ECB+ topics; it does not apply to --format {format}.")
+    if unannotated_names not in UNANNOTATED_CHOICES:
+        raise ConvertError(f"--unannotated-names {unannotated_names!r}: use one of {', '.join(UNANNOTATED_CHOICES)}.")
     if format not in FORMATS:
         raise ConvertError(f"Unknown format {format!r}; use one of {', '.join(FORMATS)}.")
     if split is not None and not 0 < split < 1:
@@ -93,17 +112,35 @@ def convert_corpus(
         docs = list(read_jsonl(sources, label_map, problems, counts))
     else:
         docs = list(_read_gold(sources, reader_format, label_map, vocab, problems, counts))
+    if topics is not None:
+        docs = [doc for doc in docs if topics[0] <= ecbplus_topic(doc._.doc_id) <= topics[1]]
+    _check_ids("--dev-ids", dev_ids, docs)
+    if exclude:
+        left_out = set(exclude)
+        _check_ids("--exclude", exclude, docs)
+        docs = [doc for doc in docs if doc._.doc_id not in left_out]
+        counts["excluded"] += len(left_out)
+    if unannotated_names == MISSING:
+        for doc in docs:
+            mark_unannotated_names(doc)
     if not docs:
         raise ConvertError(f"No documents read from {', '.join(map(str, sources))} as {format}.")
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    parts = {"all": docs} if split is None else split_documents(docs, split, seed)
+    if dev_ids:
+        parts = {"train": [d for d in docs if d._.doc_id not in set(dev_ids)], "dev": [d for d in docs if d._.doc_id in set(dev_ids)]}
+    else:
+        parts = {"all": docs} if split is None else split_documents(docs, split, seed)
     provenance = {
         "sources": [str(s) for s in sources],
         "format": format,
         "licences": [licence] if licence else [],
         "split": split,
         "seed": seed,
+        "excluded": sorted(exclude),
+        "dev_ids": sorted(dev_ids),
+        "topics": list(topics) if topics else None,
+        "unannotated_names": unannotated_names,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "problems": dict(counts),
     }
@@ -138,6 +175,31 @@ def load_label_map(format: str, config_path: Path | str | None = None, overrides
     if labels is None:
         raise ConfigError(f"{path} has no [labels.{format}] section: add one mapping the corpus's labels to PERSON/ORG/LOC.")
     return {str(k): str(v) for k, v in labels.items() if v}
+
+
+def ecbplus_topic(doc_id: str) -> int:
+    """The topic of an ECB+ document id (``12_3ecbplus`` -> 12); -1 when the id has none."""
+    head = doc_id.split("_", 1)[0]
+    return int(head) if head.isdigit() else -1
+
+
+def _check_ids(option: str, ids: Sequence[str], docs: list[Doc]) -> None:
+    unknown = set(ids) - {doc._.doc_id for doc in docs}
+    if unknown:
+        raise ConvertError(f"{option} names document(s) not in the input: {', '.join(sorted(unknown))}.")
+
+
+def mark_unannotated_names(doc: Doc) -> int:
+    """Capitalised tokens outside every gold entity become *missing* (unknown) NER annotation.
+
+    The gold entities are kept, every other token stays O. Returns how many tokens were marked.
+    A corpus that annotates only some names (ECB+: event participants) would otherwise teach the
+    recogniser that the unannotated names are not entities.
+    """
+    covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    unknown = [doc[i : i + 1] for i, token in enumerate(doc) if i not in covered and token.text[:1].isupper()]
+    doc.set_ents(list(doc.ents), missing=unknown, default="outside")
+    return len(unknown)
 
 
 def split_documents(docs: list[Doc], share: float, seed: int) -> dict[str, list[Doc]]:

