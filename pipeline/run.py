@@ -20,6 +20,7 @@ from .config import build_nlp, build_reader, export_settings, load_pipeline_conf
 from .engines.local import process_articles
 from .geo import DEFAULT_MIN_POPULATION, Gazetteer, add_places, cached_gazetteer
 from .resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
+from .lock import holding_output_lock
 from .schema import TABLES
 from .writer import Staging, check_can_start, check_writable, table_path
 
@@ -62,6 +63,7 @@ class RunResult:
         return self.documents.get("error", 0)
 
 
+@holding_output_lock  # one run per output: a second fails at once, naming this one
 def run_pipeline(
     inputs: Sequence[Path | str],
     output: Path | str,
