@@ -19,6 +19,7 @@ from .geo import Gazetteer, add_places, cached_gazetteer
 from .manifest import record_or_check, start_manifest
 from .readers import SUFFIXES, ArticleReader
 from .resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
+from .lock import holding_output_lock
 from .schema import TABLES
 from .settings import ExportSettings, resolve_settings
 from .writer import Staging, check_can_start, check_writable, staging_path, table_path
@@ -61,6 +62,7 @@ class RunResult:
         return self.documents.get("error", 0)
 
 
+@holding_output_lock  # one run per output: a second fails at once, naming this one
 def run_pipeline(
     inputs: Sequence[Path | str],
     output: Path | str,

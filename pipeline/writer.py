@@ -45,10 +45,23 @@ class OutputNotWritableError(OSError):
     """The output folder (or its staging folder beside it) cannot be created or written."""
 
 
-def check_writable(output: Path) -> None:
-    """Raise OutputNotWritableError unless files can be written beside ``output`` (its staging
-    folder goes there). Called before the model is loaded, so the user learns it at once."""
+def check_output_name(output: Path) -> None:
+    """Refuse an output that names no folder of its own (``.``, ``..``, ``/``) or holds the
+    current folder: the run replaces the output folder when it commits."""
     output = Path(output)
+    if not output.name or output.name == ".." or Path.cwd().resolve().is_relative_to(output.resolve()):
+        raise OutputNotWritableError(
+            f"--output {output} is not a folder a run can replace (it is the current folder, one of its parents, "
+            f"or the root): name a new folder for the tables, e.g. --output out/run1."
+        )
+
+
+def check_writable(output: Path) -> None:
+    """Raise OutputNotWritableError unless ``output`` names a folder of its own (see
+    :func:`check_output_name`) and files can be written beside it (its staging folder and lock
+    go there). Called before the model is loaded, so the user learns it at once."""
+    output = Path(output)
+    check_output_name(output)
     fix = "choose another --output, or fix the folder's permissions"
     if output.exists() and not output.is_dir():
         raise OutputNotWritableError(f"Output {output} is a file, not a folder: {fix}.")

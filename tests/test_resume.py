@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from pipeline.lock import lock_path
 from pipeline.schema import TABLES
 from test_config import CONFIG
 
@@ -91,6 +92,7 @@ def test_interrupted_run_resumes_to_the_same_tables(setup, uninterrupted, sig):
     assert not out.exists() and staging.exists()
     if sig == signal.SIGKILL:
         assert returncode == -signal.SIGKILL
+        assert lock_path(out).exists()  # a killed run leaves its lock file, but not its lock: --resume takes it
     else:
         assert returncode == 130, stderr
         assert "Interrupted" in stderr and "--resume" in stderr and "Traceback" not in stderr
@@ -99,7 +101,7 @@ def test_interrupted_run_resumes_to_the_same_tables(setup, uninterrupted, sig):
 
     resumed = subprocess.run(command(setup, out, "--resume"), cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
     assert resumed.returncode == 0, resumed.stderr
-    assert not staging.exists()
+    assert not staging.exists() and not lock_path(out).exists()
     for name in TABLES:
         expected = pd.read_parquet(uninterrupted / f"{name}.parquet")
         actual = pd.read_parquet(out / f"{name}.parquet")
