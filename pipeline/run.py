@@ -90,8 +90,7 @@ def run_pipeline(
     clock = time.perf_counter()
     # Engine, output and settings problems are reported before the model loads, at once.
     check_engine(engine, scheduler)
-    for check in (check_output_name, check_writable):
-        check(Path(output))
+    check_writable(Path(output))  # ".", "/" and the current folder included
     check_can_start(Path(output), overwrite=overwrite, resume=resume)
     n_process_override = {"engine.n_process": n_process} if n_process is not None else {}
     config = load_pipeline_config(config_path, {**(overrides or {}), **n_process_override})
@@ -153,16 +152,6 @@ def _reading_notes(reader: ArticleReader) -> dict[str, Any]:
         "warnings": reader.warnings,
         "skipped": reader.skipped,
     }
-
-
-def check_output_name(output: Path) -> None:
-    """Refuse an output that names no folder of its own (``.``, ``..``, ``/``) or holds the
-    current folder: the run replaces the output folder when it commits."""
-    if not output.name or output.name == ".." or Path.cwd().resolve().is_relative_to(output.resolve()):
-        raise ValueError(
-            f"--output {output} is not a folder a run can replace (it is the current folder, one of its parents, "
-            f"or the root): name a new folder for the tables, e.g. --output out/run1."
-        )
 
 
 def _hashed_text(config) -> bytes:  # noqa: ANN001  (a confection Config)
