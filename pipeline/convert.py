@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import spacy
 from spacy.tokens import Doc, DocBin, Span
@@ -216,9 +217,7 @@ def split_documents(docs: list[Doc], share: float, seed: int) -> dict[str, list[
     }
 
 
-def read_jsonl(
-    sources: Iterable[Path | str], label_map: Mapping[str, str], problems: list[str], counts: Counter[str]
-) -> Iterator[Doc]:
+def read_jsonl(sources: Iterable[Path | str], label_map: Mapping[str, str], problems: list[str], counts: Counter[str]) -> Iterator[Doc]:
     """Docs from JSONL records ``{"text", "spans": [{"start", "end", "label"}]}`` (or
     ``"entities"``, or ``[start, end, label]`` triples), tokenized by spaCy's English tokenizer.
 

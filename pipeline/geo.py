@@ -10,10 +10,10 @@ with at least ``min_population`` inhabitants.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import pyarrow as pa
 

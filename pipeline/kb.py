@@ -20,9 +20,10 @@ The alias table is ``configs/aliases/*.jsonl``, one entity a line:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import srsly
 from spacy.util import registry

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 import pyarrow as pa
 
@@ -39,7 +39,7 @@ SUMMARY_COLUMNS = ["label", "name", "aliases", "kb_id", "mention_count"]
 
 def canonical_id_for(label: str, name: str) -> str:
     """``LABEL:<hash>``: the id of the cluster that ``name`` represents (stable across runs)."""
-    digest = hashlib.sha1(f"{label}\t{name}".encode("utf8")).hexdigest()[:ID_HEX_CHARS]
+    digest = hashlib.sha1(f"{label}\t{name}".encode()).hexdigest()[:ID_HEX_CHARS]
     return f"{label}:{digest}"
 
 
@@ -87,14 +87,14 @@ class CorpusResolver:
             self.add(*row)
 
     @classmethod
-    def from_tables(cls, entities: Iterable[pa.Table]) -> "CorpusResolver":
+    def from_tables(cls, entities: Iterable[pa.Table]) -> CorpusResolver:
         """A resolver holding the summaries of ``entities`` tables (a resumed run's written batches)."""
         resolver = cls()
         for table in entities:
             resolver.add_columns(table.select(SUMMARY_COLUMNS).to_pydict())
         return resolver
 
-    def merge(self, other: "CorpusResolver") -> "CorpusResolver":
+    def merge(self, other: CorpusResolver) -> CorpusResolver:
         self.mentions.update(other.mentions)
         return self
 

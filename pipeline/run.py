@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import pyarrow as pa
 
@@ -16,10 +17,10 @@ from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
 from .engines import check_engine, make_engine, process
 from .geo import Gazetteer, add_places, cached_gazetteer
+from .lock import holding_output_lock
 from .manifest import record_or_check, start_manifest
 from .readers import SUFFIXES, ArticleReader
 from .resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
-from .lock import holding_output_lock
 from .schema import TABLES
 from .settings import ExportSettings, resolve_settings
 from .writer import Staging, check_can_start, check_writable, staging_path, table_path
@@ -99,8 +100,7 @@ def run_pipeline(
     manifest = start_manifest(inputs, config_hash)
     if not manifest["inputs"]:
         raise NoInputError(
-            f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: "
-            f"expected files or folders with {' '.join(sorted(SUFFIXES))} files."
+            f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: expected files or folders with {' '.join(sorted(SUFFIXES))} files."
         )
     processes = settings.engine.processes() if scheduler is None else settings.engine.n_process  # a cluster has its own
     runner = make_engine(
@@ -161,7 +161,7 @@ def _hashed_text(config) -> bytes:  # noqa: ANN001  (a confection Config)
     return Config({name: section for name, section in config.items() if name not in NOT_HASHED}).to_str().encode("utf8")
 
 
-def _finish(staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None) -> tuple["_Counts", pa.Table]:
+def _finish(staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None) -> tuple[_Counts, pa.Table]:
     """Compute, then write: canonical ids stamped on every batch as it is compacted, then
     ``corpus_entities`` (with places when there is a ``gazetteer``). Returns the summary's
     counts and ``corpus_entities``, so nothing written is read back."""

@@ -50,7 +50,9 @@ def ent_tuples(doc: Doc | list[Span]) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="session")
 def default_config():
-    return load_pipeline_config(ROOT / "configs" / "default.cfg", {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")})
+    return load_pipeline_config(
+        ROOT / "configs" / "default.cfg", {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
+    )
 
 
 @pytest.fixture(scope="session")

@@ -13,11 +13,11 @@ import time
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+from test_config import CONFIG
+
 from pipeline.lock import OutputLock, OutputLockedError, holding_output_lock, lock_path
 from pipeline.writer import OutputNotWritableError, staging_path
-from test_config import CONFIG
 
 TIMEOUT = 240
 N_DOCS = 40

@@ -9,9 +9,9 @@ import shutil
 import subprocess
 
 import pytest
+from report_fixtures import small_tables
 
 from pipeline.report import build_report, write_report
-from report_fixtures import small_tables
 
 BROWSER_TIMEOUT = 120  # seconds; a cold start on a busy 2-core machine takes a few
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")

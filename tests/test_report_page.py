@@ -4,14 +4,14 @@ import re
 from html import unescape
 
 import pytest
+from conftest import ROOT
+from report_fixtures import small_tables
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from pipeline.cli import app
 from pipeline.config import ConfigError, load_pipeline_config
 from pipeline.report import ReportSettings, build_report, write_report
 from pipeline.settings import resolve_section
-from report_fixtures import small_tables
 
 MARK = re.compile(r'<mark class="entity" data-entity="([^"]+)" title="([^"]+)" style="background: ([^;]+);[^>]*>(.*?)<span')
 

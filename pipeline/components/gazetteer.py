@@ -9,7 +9,8 @@ and correct the label of a model entity that is exactly a country or state name
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from spacy.tokens import Span
 from spacy.util import filter_spans, registry

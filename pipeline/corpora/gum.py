@@ -13,9 +13,9 @@ person mention tagged NNPS (``Syrians``, ``Muslims``) names a group by nationali
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from .gold import GoldDocument, GoldMention, GoldReport
 
@@ -99,7 +99,9 @@ def read_gum(path: Path | str, report: GoldReport, *, named_only: bool = True, n
         nonlocal words, spaces, starts, upos, xpos, heads, deprels, mentions, open_mentions
         for stack in open_mentions.values():
             for item in stack:
-                report.add(str(path), item.line, doc_id, "unclosed", f"mention ({item.chain}-{item.etype} starting at {words[item.start]!r} is never closed; skipped")
+                report.add(
+                    str(path), item.line, doc_id, "unclosed", f"mention ({item.chain}-{item.etype} starting at {words[item.start]!r} is never closed; skipped"
+                )
         if words:
             spaces[-1] = False
             gold = []
@@ -213,9 +215,7 @@ def _of_phrase(head: int, start: int, end: int, words: list[str], upos: list[str
     return None
 
 
-def _name_span(
-    start: int, end: int, words: list[str], upos: list[str], heads: list[int], deprels: list[str], keep_of: bool = True
-) -> tuple[int, int]:
+def _name_span(start: int, end: int, words: list[str], upos: list[str], heads: list[int], deprels: list[str], keep_of: bool = True) -> tuple[int, int]:
     """The contiguous name around the mention's head: ``NOT_NAME_DEPRELS`` subtrees and edge function words removed."""
     head = _mention_head(start, end, heads)
     dropped: set[int] = set()

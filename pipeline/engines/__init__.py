@@ -11,9 +11,11 @@ corpus resolution, and reports progress.
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections import deque
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 
@@ -41,7 +43,7 @@ class Engine:
     def close(self) -> None:
         """Stop what the engine started (nothing, for the in-process engine)."""
 
-    def __enter__(self) -> "Engine":
+    def __enter__(self) -> Engine:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -55,7 +57,7 @@ def process(
     resolver: CorpusResolver,
     *,
     batch_size: int,
-    skip: set[str] | frozenset[str] = frozenset(),
+    skip: AbstractSet[str] = frozenset(),
     on_batch: ProgressCallback | None = None,
 ) -> tuple[int, int]:
     """Run ``articles`` through ``engine`` in batches of ``batch_size`` into ``staging``; returns

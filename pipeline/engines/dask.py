@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from ..chunking import Chunker
 from ..writer import write_batch
@@ -47,9 +48,7 @@ class DaskEngine(Engine):
     ``n_workers`` single-threaded worker processes started (and closed) by the engine. Workers
     write their batches into the staging folder at ``staging``."""
 
-    def __init__(
-        self, pipeline_config: str, staging: Path, chunker: Chunker | None = None, *, scheduler: str | None = None, n_workers: int = 1
-    ) -> None:
+    def __init__(self, pipeline_config: str, staging: Path, chunker: Chunker | None = None, *, scheduler: str | None = None, n_workers: int = 1) -> None:
         self.pipeline_config = pipeline_config
         self.staging_path = str(staging)
         self.chunker = chunker or Chunker()
@@ -58,7 +57,7 @@ class DaskEngine(Engine):
         self.cluster: Any = None
         self.client: Any = None
 
-    def __enter__(self) -> "DaskEngine":
+    def __enter__(self) -> DaskEngine:
         from distributed import Client, LocalCluster
 
         if self.scheduler is None:
