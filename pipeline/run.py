@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,11 +16,12 @@ import pyarrow as pa
 
 from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
-from .engines import check_engine, make_engine, process
+from .engines import Engine, ProgressCallback, check_engine, make_engine
+from .engines.batch import batches
 from .geo import Gazetteer, add_places, cached_gazetteer
 from .lock import holding_output_lock
 from .manifest import record_or_check, start_manifest
-from .readers import SUFFIXES, ArticleReader
+from .readers import SUFFIXES, Article, ArticleReader
 from .resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from .schema import TABLES
 from .settings import ExportSettings, resolve_settings
@@ -138,6 +140,31 @@ def run_pipeline(
     result.warnings, result.skipped = list(reader.warnings), list(reader.skipped)
     result.tables = {name: table_path(out, name) for name in TABLES}
     return result
+
+
+def process(
+    engine: Engine,
+    articles: Iterable[Article],
+    staging: Staging,
+    resolver: CorpusResolver,
+    *,
+    batch_size: int,
+    skip: AbstractSet[str] = frozenset(),
+    on_batch: ProgressCallback | None = None,
+) -> tuple[int, int]:
+    """Run ``articles`` through ``engine`` in batches of ``batch_size`` into ``staging``; returns
+    (documents, words). Articles whose id is in ``skip`` (done by an interrupted run being
+    resumed) are not processed again; batches are numbered on from the staging folder's last."""
+    docs_done = words_done = 0
+    for result in engine.map(batches(articles, batch_size, skip, staging.next_batch_number())):
+        if result.tables is not None:
+            staging.write(result.key, result.tables)
+        resolver.merge(result.resolver)
+        docs_done += result.n_docs
+        words_done += result.n_words
+        if on_batch is not None:
+            on_batch(docs_done, words_done)
+    return docs_done, words_done
 
 
 def _gazetteer(export: ExportSettings) -> Gazetteer | None:

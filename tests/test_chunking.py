@@ -8,10 +8,10 @@ from test_config import CONFIG
 
 from pipeline.chunking import Chunker, ChunkingError, chunk_bounds
 from pipeline.config import build_nlp, load_pipeline_config
-from pipeline.engines import process
 from pipeline.engines.local import InProcessEngine
 from pipeline.readers import Article
 from pipeline.resolve import CorpusResolver
+from pipeline.run import process
 from pipeline.settings import resolve_settings
 from pipeline.writer import Staging, table_path
 
