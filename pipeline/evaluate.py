@@ -33,9 +33,9 @@ from spacy.training import Example
 from .config import build_nlp, load_pipeline_config, model_description
 from .corpora import GoldReport, read_gold
 from .corpora.gold import GROUP_KEY
+from .corpus.resolve import CorpusResolver
 from .readers import Article
-from .resolve import CorpusResolver
-from .rows import Rows
+from .writing.rows import Rows
 
 #: Labels scored (and always reported, even when absent from the gold data).
 LABELS = ("PERSON", "ORG", "LOC")

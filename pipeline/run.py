@@ -16,16 +16,16 @@ import pyarrow as pa
 
 from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
+from .corpus.geo import Gazetteer, add_places, cached_gazetteer
+from .corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from .engines import Engine, ProgressCallback, check_engine, make_engine
 from .engines.batch import batches
-from .geo import Gazetteer, add_places, cached_gazetteer
-from .lock import holding_output_lock
 from .manifest import record_or_check, start_manifest
 from .readers import SUFFIXES, Article, ArticleReader
-from .resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
-from .schema import TABLES
 from .settings import ExportSettings, resolve_settings
-from .writer import Staging, check_can_start, check_writable, staging_path, table_path
+from .writing.lock import holding_output_lock
+from .writing.schema import TABLES
+from .writing.writer import Staging, check_can_start, check_writable, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
 LISTED_ERRORS = 5

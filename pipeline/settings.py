@@ -22,7 +22,7 @@ from spacy.util import registry
 
 from .chunking import Chunker
 from .config_errors import ConfigError, explain
-from .geo import DEFAULT_MIN_POPULATION as DEFAULT_MIN_CITY_POPULATION
+from .corpus.geo import DEFAULT_MIN_POPULATION as DEFAULT_MIN_CITY_POPULATION
 from .readers import ArticleReader, ReaderSettingError
 
 logger = logging.getLogger("pipeline")

@@ -91,7 +91,7 @@ ENGINE_OVERRIDES = {"paths.patterns": str(ROOT / "configs" / "patterns"), "engin
 def read_tables(folder: Path) -> dict:
     import pandas as pd
 
-    from pipeline.schema import TABLES
+    from pipeline.writing.schema import TABLES
 
     return {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
 

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
 
-from pipeline.schema import TABLES
+from pipeline.writing.schema import TABLES
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,8 @@ import pytest
 from conftest import ROOT
 from test_config import CONFIG
 
-from pipeline.lock import lock_path
-from pipeline.schema import TABLES
+from pipeline.writing.lock import lock_path
+from pipeline.writing.schema import TABLES
 
 N_DOCS = 500
 N_IDS = 450  # ids repeat after this: the last 50 documents get "~2"

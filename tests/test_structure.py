@@ -12,10 +12,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 
 #: Lowest first. A module may import from its own layer and the ones before it, never after.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("base", ["extensions", "console", "config_errors", "schema", "salience", "chunking", "backbone", "tokenizer", "tables"]),
-    ("knowledge", ["names", "kb", "geo"]),
+    ("base", ["extensions", "console", "config_errors", "writing.schema", "salience", "chunking", "backbone", "tokenizer", "writing.tables"]),
+    ("knowledge", ["corpus.names", "kb", "corpus.geo"]),
     ("reading", ["readers", "corpora"]),
-    ("stages", ["components", "rows", "resolve", "writer", "lock", "manifest", "settings"]),
+    ("stages", ["components", "writing", "corpus", "manifest", "settings"]),
     ("assembly", ["", "config"]),  # "" is the package itself (pipeline.load)
     ("engines", ["engines"]),
     ("orchestration", ["run", "evaluate", "train", "convert", "report"]),
@@ -99,7 +99,7 @@ def test_imports_go_down_the_layers(path, tree):
 
 
 def test_only_the_orchestration_imports_both_resolver_and_writer():
-    both = sorted(_module_name(path) for path, tree in SOURCES if {"resolve", "writer"} <= _imports(path, tree))
+    both = sorted(_module_name(path) for path, tree in SOURCES if {"corpus.resolve", "writing.writer"} <= _imports(path, tree))
     assert both == [ORCHESTRATION]
 
 
@@ -117,5 +117,7 @@ def test_no_function_is_longer_than_the_limit():
 
 def test_the_checks_see_imports():
     """The import scan finds relative, absolute and lazy imports (so the checks above can fail)."""
-    tree = ast.parse("from ..writer import Staging\nfrom . import batch\ndef f():\n    import pipeline.resolve\n    from pipeline.rows import Rows\n")
-    assert _imports(PACKAGE / "engines" / "local.py", tree) == {"writer", "engines.batch", "resolve", "rows"}
+    tree = ast.parse(
+        "from ..writing.writer import Staging\nfrom . import batch\ndef f():\n    import pipeline.corpus.resolve\n    from pipeline.writing.rows import Rows\n"
+    )
+    assert _imports(PACKAGE / "engines" / "local.py", tree) == {"writing.writer", "engines.batch", "corpus.resolve", "writing.rows"}

@@ -25,7 +25,7 @@ from typing import cast
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..names import (
+from ..corpus.names import (
     PARTICLES,
     UnionFind,
     acronym_key,

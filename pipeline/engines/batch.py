@@ -21,9 +21,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..chunking import Chunker
+from ..corpus.resolve import CorpusResolver
 from ..readers import Article
-from ..resolve import CorpusResolver
-from ..rows import Rows
+from ..writing.rows import Rows
 
 
 @dataclass

@@ -5,7 +5,7 @@ engines (``[engine] batch_size`` articles each). Each batch is one task: the wor
 pipeline from a per-process cache (:func:`~pipeline.engines.batch.pipeline_for`, built from the
 config string the first time, never pickled from the client, which never loads the model), runs
 :func:`~pipeline.engines.batch.process_batch` and writes the batch's tables with
-:func:`~pipeline.writer.write_batch` into the run's staging folder. It returns only its entity
+:func:`~pipeline.writing.writer.write_batch` into the run's staging folder. It returns only its entity
 summaries and counts, which :func:`~pipeline.engines.process` merges in input order; compaction
 and the commit by rename are the same as for the local engines, so the tables are the same.
 
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..chunking import Chunker
-from ..writer import write_batch
+from ..writing.writer import write_batch
 from . import Engine, in_order
 from .batch import Batch, BatchResult, pipeline_for, process_batch
 

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..settings import ReportSettings
-from ..tables import load
+from ..writing.tables import load
 from .articles import EntityInfo, entity_colour, render_article
 from .charts import LABEL_COLOURS, Bar, Node, Place, bar_chart, map_chart, network_chart
 from .render import render

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .console import logger
+from ..console import logger
 from .schema import TABLES
 
 PARQUET_SUFFIX = ".parquet"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .kb import read_alias_table
+from ..kb import read_alias_table
+from ..writing.schema import replace_column
 from .names import name_key
-from .schema import replace_column
 
 #: Cities smaller than this are not linked by name alone (too many homonyms).
 DEFAULT_MIN_POPULATION = 100_000
