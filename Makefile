@@ -9,7 +9,7 @@ CONFIG ?= configs/default.cfg
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test test-fast bench lock clean model
+.PHONY: install run lint test test-fast bench lock clean model
 
 install: $(STAMP)
 
@@ -28,7 +28,13 @@ run: $(STAMP)
 	$(BIN)/python -m pipeline run $(INPUT) --output $(OUTPUT) --config $(CONFIG) --overwrite
 	$(BIN)/python -m pipeline report $(OUTPUT) --config $(CONFIG)
 
-test: $(STAMP)
+# Lint, format and types first ([tool.ruff] and [tool.mypy] in pyproject.toml): CI runs `make test`.
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff format --check pipeline tests benchmarks
+	$(BIN)/mypy pipeline
+
+test: lint
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)

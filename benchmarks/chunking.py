@@ -68,7 +68,9 @@ def main() -> None:
     if args.one:
         print(json.dumps(one(args.one, args.chars, args.repeats)))
         return
-    print(f"machine: {platform.machine()}, {platform.processor() or '?'}; python {platform.python_version()}; {len(__import__('os').sched_getaffinity(0))} cores")
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or '?'}; python {platform.python_version()}; {len(__import__('os').sched_getaffinity(0))} cores"
+    )
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     results = []
     for name in CONFIGS:

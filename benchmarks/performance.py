@@ -34,13 +34,20 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
-GOALS = {"end_to_end_vs_bare": 0.9, "n_process_2_vs_1": 1.7, "dask_2_vs_local_1": 1.5, "dask_2_vs_local_2": 0.95, "rss_large_vs_small": 1.1,
-         "default_vs_bare_ner": 0.9, "default_vs_sm_pipeline": 0.8}
+GOALS = {
+    "end_to_end_vs_bare": 0.9,
+    "n_process_2_vs_1": 1.7,
+    "dask_2_vs_local_1": 1.5,
+    "dask_2_vs_local_2": 0.95,
+    "rss_large_vs_small": 1.1,
+    "default_vs_bare_ner": 0.9,
+    "default_vs_sm_pipeline": 0.8,
+}
 #: Ratios between configurations: (numerator, denominator); reported when both were measured.
 RATIOS = {
     "end_to_end_vs_bare": ("run --n-process 1", "bare nlp.pipe"),

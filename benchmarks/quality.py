@@ -108,7 +108,7 @@ def tables(results: dict) -> str:
     for corpus in CORPORA:
         for config in setups:
             ner = runs[f"{config} | {corpus}"]["ner"]
-            cells = [f"{ner['per_label'][l]['p']:.3f} / {ner['per_label'][l]['r']:.3f} / **{ner['per_label'][l]['f']:.3f}**" for l in LABELS]
+            cells = [f"{ner['per_label'][label]['p']:.3f} / {ner['per_label'][label]['r']:.3f} / **{ner['per_label'][label]['f']:.3f}**" for label in LABELS]
             lines.append(f"| {corpus} | {config} | " + " | ".join(cells) + f" | {ner['p']:.3f} / {ner['r']:.3f} / **{ner['f']:.3f}** |")
     lines += ["", "### Alias linking over the gold mentions found (pairwise P / R / F1; B³ F1)", ""]
     lines.append("| corpus | config | found | within documents (entity_id) | B³ | corpus (canonical_id) | B³ |")
@@ -134,10 +134,18 @@ def tables(results: dict) -> str:
         lines.append("| stage removed | " + " | ".join(f"{c} F1" for c in ABLATION_CORPORA) + " | GUM within-doc pairwise F1 |")
         lines.append("|---|" + "---|" * (len(ABLATION_CORPORA) + 1))
         full = {c: runs[f"{ABLATION_SETUP} | {c}"] for c in ABLATION_CORPORA}
-        lines.append("| (none: default) | " + " | ".join(f"{full[c]['ner']['f']:.3f}" for c in ABLATION_CORPORA) + f" | {full['GUM news dev']['linking']['within']['pairwise_f']:.3f} |")
+        lines.append(
+            "| (none: default) | "
+            + " | ".join(f"{full[c]['ner']['f']:.3f}" for c in ABLATION_CORPORA)
+            + f" | {full['GUM news dev']['linking']['within']['pairwise_f']:.3f} |"
+        )
         for stage in ABLATE:
             r = {c: runs[f"without {stage} | {c}"] for c in ABLATION_CORPORA}
-            lines.append(f"| {stage} | " + " | ".join(f"{r[c]['ner']['f']:.3f}" for c in ABLATION_CORPORA) + f" | {r['GUM news dev']['linking']['within']['pairwise_f']:.3f} |")
+            lines.append(
+                f"| {stage} | "
+                + " | ".join(f"{r[c]['ner']['f']:.3f}" for c in ABLATION_CORPORA)
+                + f" | {r['GUM news dev']['linking']['within']['pairwise_f']:.3f} |"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -58,9 +58,7 @@ def prepare(work: Path) -> dict[str, Path]:
     (corpus / "train").mkdir(parents=True)
     (corpus / "dev").mkdir(parents=True)
     parts = corpus / "parts"
-    gum_train = sorted(
-        p for genre in ("news", "interview") for p in (GUM / genre).glob("*.conllu") if p.stem not in GUM_DEV | GUM_TEST
-    )
+    gum_train = sorted(p for genre in ("news", "interview") for p in (GUM / genre).glob("*.conllu") if p.stem not in GUM_DEV | GUM_TEST)
     convert_corpus([UNER / "en_ewt-ud-dev.iob2"], "conllu-uner", parts / "uner.spacy", split=MODEL_SELECTION_SHARE, seed=SEED, licence=UNER_LICENCE)
     convert_corpus(gum_train, "gum", parts / "gum.spacy", split=MODEL_SELECTION_SHARE, seed=SEED, licence=GUM_LICENCE)
     for name in ("uner", "gum"):
@@ -68,7 +66,9 @@ def prepare(work: Path) -> dict[str, Path]:
             for suffix in (".spacy", ".spacy.json"):
                 shutil.move(parts / f"{name}-{part}{suffix}", corpus / part / f"{name}{suffix}")
     convert_corpus([UNER / "en_ewt-ud-test.iob2"], "conllu-uner", corpus / "uner-test.spacy", licence=UNER_LICENCE)
-    convert_corpus([GUM / "news" / f"{d}.conllu" for d in sorted(GUM_DEV) if d.startswith("GUM_news")], "gum", corpus / "gum-news-dev.spacy", licence=GUM_LICENCE)
+    convert_corpus(
+        [GUM / "news" / f"{d}.conllu" for d in sorted(GUM_DEV) if d.startswith("GUM_news")], "gum", corpus / "gum-news-dev.spacy", licence=GUM_LICENCE
+    )
     # Elsewhere: ECB+ news (annotated sentences only; it marks the participants and places of
     # events, not every name, so precision is understated alike for every pipeline).
     convert_corpus([ECBPLUS], "ecbplus", corpus / "ecbplus.spacy", licence=ECBPLUS_LICENCE)

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/same_tables.py BEFORE_DIR AFTER_DIR
 
-Reads every table of ``pipeline/schema.py`` from both run folders (the ``--output`` of two runs,
+Reads every table of ``pipeline/writing/schema.py`` from both run folders (the ``--output`` of two runs,
 say one from ``main`` and one from a branch, on the same input) and compares them with pandas,
 row order and types included; prints one line per table and exits 1 on the first difference.
 """
@@ -17,8 +17,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.schema import TABLES  # noqa: E402
-from pipeline.writer import table_path  # noqa: E402
+from pipeline.writing.schema import TABLES  # noqa: E402
+from pipeline.writing.writer import table_path  # noqa: E402
 
 
 def main() -> None:

@@ -9,6 +9,6 @@ from .extensions import register_extensions
 register_extensions()
 
 # After the extensions: a module named `load` would be shadowed by the function, so it is `tables`.
-from .tables import RunTables, load, load_table  # noqa: E402
+from .writing.tables import RunTables, load, load_table  # noqa: E402
 
 __all__ = ["__version__", "register_extensions", "load", "load_table", "RunTables"]

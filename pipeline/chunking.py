@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
+
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
@@ -107,4 +108,3 @@ class Chunker:
 def make_chunker(max_chars: int = DEFAULT_MAX_CHARS, whole_document_from: str | None = DEFAULT_WHOLE_DOCUMENT_FROM) -> Chunker:
     """The ``[chunking]`` section: chunk size, and the first component that needs the whole document."""
     return Chunker(max_chars=max_chars, whole_document_from=whole_document_from)
-

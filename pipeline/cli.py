@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.markup import escape
@@ -63,20 +62,20 @@ def _fail(err: BaseException, verbose: bool) -> None:
 @app.command(context_settings=OVERRIDES)
 def run(
     ctx: typer.Context,
-    inputs: List[str] = typer.Argument(..., help="Files and folders of articles (.txt .jsonl .csv .parquet .html)."),
+    inputs: list[str] = typer.Argument(..., help="Files and folders of articles (.txt .jsonl .csv .parquet .html)."),
     output: Path = typer.Option(..., "--output", "-o", help="Folder for the tables."),
     config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Pipeline config."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
+    model: str | None = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --output."),
-    n_process: Optional[int] = typer.Option(
-        None, "--n-process", "-n",
+    n_process: int | None = typer.Option(
+        None,
+        "--n-process",
+        "-n",
         help="Worker processes, -1 for one per core (default: \\[engine] n_process of the config, -1); with --engine dask, LocalCluster workers.",
     ),  # fmt: skip
     engine: str = typer.Option("local", "--engine", help="Where batches run: local (this machine's processes) or dask."),
-    scheduler: Optional[str] = typer.Option(
-        None, "--scheduler", help="With --engine dask: a running scheduler (tcp://HOST:PORT); default: start a LocalCluster."
-    ),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="With --engine dask: a running scheduler (tcp://HOST:PORT); default: start a LocalCluster."),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any document failed or an encoding was a doubtful guess."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
@@ -88,7 +87,7 @@ def run(
 
     setup_logging(verbose)
     try:
-        inputs, overrides = split_overrides(inputs, ctx)
+        paths, overrides = split_overrides(inputs, ctx)
     except Exception as err:  # noqa: BLE001  (spaCy exits on a malformed override; say it in one line)
         _fail(err, verbose)
     if model:
@@ -115,15 +114,12 @@ def run(
                 progress.update(task, completed=docs, wps=words / elapsed if elapsed else 0.0)
 
             result = run_pipeline(
-                inputs, output, config_path=config, overrides=overrides, overwrite=overwrite,
+                paths, output, config_path=config, overrides=overrides, overwrite=overwrite,
                 resume=resume, n_process=n_process, engine=engine, scheduler=scheduler, on_progress=on_progress,
             )  # fmt: skip
     except KeyboardInterrupt:
-        console.print(
-            f"[bold red]Interrupted[/]: the output folder was not changed. Finished batches are kept; "
-            f"run the same command with --resume to continue."
-        )
-        raise typer.Exit(130)
+        console.print("[bold red]Interrupted[/]: the output folder was not changed. Finished batches are kept; run the same command with --resume to continue.")
+        raise typer.Exit(130) from None
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
         _fail(err, verbose)
     _print_summary(result)
@@ -135,7 +131,7 @@ def run(
 def report(
     ctx: typer.Context,
     run_dir: Path = typer.Argument(..., help="A run's output folder (the --output of `run`)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="HTML file to write (default: RUN_DIR/report.html)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="HTML file to write (default: RUN_DIR/report.html)."),
     config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Config with a \\[report] section."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
@@ -191,17 +187,23 @@ def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily
 @app.command(context_settings=OVERRIDES)
 def convert(
     ctx: typer.Context,
-    sources: List[str] = typer.Argument(..., help="Annotated files or folders."),
+    sources: list[str] = typer.Argument(..., help="Annotated files or folders."),
     format: str = typer.Option(..., "--format", "-f", help="iob, conll, conllu-uner (uner), gum, ecbplus or jsonl."),
     output: Path = typer.Option(..., "--output", "-o", help="DocBin to write, e.g. data/processed/corpus/NAME.spacy."),
-    split: Optional[float] = typer.Option(None, "--split", help="Share of documents for dev: writes NAME-train.spacy and NAME-dev.spacy."),
+    split: float | None = typer.Option(None, "--split", help="Share of documents for dev: writes NAME-train.spacy and NAME-dev.spacy."),
     seed: int = typer.Option(0, "--seed", help="Seed of the train/dev shuffle."),
     config: Path = typer.Option(Path("configs/convert.cfg"), "--config", "-c", help="Label mapping per format."),
-    licence: Optional[str] = typer.Option(None, "--licence", help="Licence of the data, recorded for the model card."),
-    exclude: Optional[str] = typer.Option(None, "--exclude", help="Comma-separated document ids (file stems for gum/ecbplus) to leave out, e.g. dev documents."),
-    dev_ids: Optional[str] = typer.Option(None, "--dev-ids", help="Comma-separated document ids for NAME-dev.spacy (a fixed split); the rest go to NAME-train.spacy."),
-    topics: Optional[str] = typer.Option(None, "--topics", help="ECB+ only: the topics to read, e.g. 1-25."),
-    unannotated_names: str = typer.Option("outside", "--unannotated-names", help="outside: unannotated tokens are O; missing: capitalised unannotated tokens are unknown (partly annotated corpora such as ECB+)."),
+    licence: str | None = typer.Option(None, "--licence", help="Licence of the data, recorded for the model card."),
+    exclude: str | None = typer.Option(None, "--exclude", help="Comma-separated document ids (file stems for gum/ecbplus) to leave out, e.g. dev documents."),
+    dev_ids: str | None = typer.Option(
+        None, "--dev-ids", help="Comma-separated document ids for NAME-dev.spacy (a fixed split); the rest go to NAME-train.spacy."
+    ),
+    topics: str | None = typer.Option(None, "--topics", help="ECB+ only: the topics to read, e.g. 1-25."),
+    unannotated_names: str = typer.Option(
+        "outside",
+        "--unannotated-names",
+        help="outside: unannotated tokens are O; missing: capitalised unannotated tokens are unknown (partly annotated corpora such as ECB+).",
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
     """Convert annotated data to spaCy DocBin files, labels mapped to PERSON/ORG/LOC.
@@ -211,10 +213,10 @@ def convert(
     from .convert import convert_corpus
 
     setup_logging(verbose)
-    sources, overrides = split_overrides(sources, ctx)
+    source_paths, overrides = split_overrides(sources, ctx)
     try:
         result = convert_corpus(
-            sources, format, output, split=split, seed=seed, config_path=config, overrides=overrides, licence=licence,
+            source_paths, format, output, split=split, seed=seed, config_path=config, overrides=overrides, licence=licence,
             exclude=_id_list(exclude), dev_ids=_id_list(dev_ids), topics=_topic_range(topics), unannotated_names=unannotated_names,
         )  # fmt: skip
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
@@ -281,7 +283,7 @@ def train(
         result = train_model(config, output, overrides=_overrides(ctx), use_gpu=gpu_id)
     except KeyboardInterrupt:
         console.print("[bold red]Interrupted[/]: checkpoints saved so far are in the output folder.")
-        raise typer.Exit(130)
+        raise typer.Exit(130) from None
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
         _fail(err, verbose)
     dev = result.metrics["dev"]
@@ -300,11 +302,11 @@ def train(
 @app.command(context_settings=OVERRIDES)
 def evaluate(
     ctx: typer.Context,
-    gold: List[str] = typer.Argument(..., help="Gold files or folders."),
+    gold: list[str] = typer.Argument(..., help="Gold files or folders."),
     format: str = typer.Option(..., "--format", "-f", help="Gold format: uner, gum, ecbplus or iob."),
     config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Pipeline config (configs/base.cfg: the bare model)."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the metrics: .json, or .parquet (flat rows)."),
+    model: str | None = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the metrics: .json, or .parquet (flat rows)."),
     all_mentions: bool = typer.Option(False, "--all-mentions", help="gum/ecbplus: score every typed mention, not only named ones."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
@@ -315,12 +317,12 @@ def evaluate(
     from .evaluate import evaluate as run_evaluation
 
     setup_logging(verbose)
-    gold, overrides = split_overrides(gold, ctx)
+    gold_paths, overrides = split_overrides(gold, ctx)
     if model:
         overrides["paths.model"] = model
     options = {"named_only": False} if all_mentions and format in ("gum", "ecbplus") else {}
     try:
-        result = run_evaluation(gold, format, config_path=config, overrides=overrides, reader_options=options)
+        result = run_evaluation(gold_paths, format, config_path=config, overrides=overrides, reader_options=options)
         if output is not None:
             result.write(output)
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
@@ -328,7 +330,7 @@ def evaluate(
     _print_evaluation(result, output)
 
 
-def _print_evaluation(result, output: Optional[Path]) -> None:  # noqa: ANN001  (Evaluation, imported lazily)
+def _print_evaluation(result, output: Path | None) -> None:  # noqa: ANN001  (Evaluation, imported lazily)
     settings = result.settings
     console.print(
         f"[bold]{settings['documents']:,}[/] gold documents ({settings['format']}), {settings['words']:,} words, "

@@ -7,9 +7,10 @@ The same route as ``spacy assemble``: components with ``source`` come from a tra
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import spacy
 from confection import Config

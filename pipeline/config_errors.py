@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from catalogue import RegistryError
 from confection import Config, ConfigValidationError
@@ -90,10 +91,7 @@ def _validation(err: ConfigValidationError, config: Config | dict[str, Any], whe
     unexpected = _UNEXPECTED.search(msg)
     if unexpected:
         allowed = [k for k in (err.config or {}) if k != key and not k.startswith("@") and k not in _INTERNAL_KEYS]
-        return (
-            f"Unknown setting {key!r} in [{section}] of {where}{_nearest(key, allowed)}. "
-            f"Settings there: {', '.join(sorted(allowed)) or 'none'}.{more}"
-        )
+        return f"Unknown setting {key!r} in [{section}] of {where}{_nearest(key, allowed)}. Settings there: {', '.join(sorted(allowed)) or 'none'}.{more}"
     if msg.startswith("field required") or "missing" in msg:
         return f"Missing setting {key!r} in [{section}] of {where}: add it to the config or pass --{section}.{key} VALUE.{more}"
     msg = msg.removeprefix("at root: ")
@@ -140,7 +138,7 @@ def _registered(registry_name: str) -> list[str]:
     from spacy.util import registry
 
     try:
-        return list(registry.get_registry(registry_name).get_all())
+        return list(getattr(registry, registry_name).get_all())
     except Exception:  # noqa: BLE001  (only for a suggestion)
         return []
 

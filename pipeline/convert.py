@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import spacy
 from spacy.tokens import Doc, DocBin, Span
@@ -93,16 +94,7 @@ def convert_corpus(
     outside every gold entity is *unknown*, so a corpus that annotates only some names, like
     ECB+'s event participants, does not teach the model that the other names are not entities).
     """
-    if split is not None and dev_ids:
-        raise ConvertError("Use --split (a random share) or --dev-ids (named documents), not both.")
-    if topics is not None and FORMATS.get(format) != "ecbplus":
-        raise ConvertError(f"--topics selects ECB+ topics; it does not apply to --format {format}.")
-    if unannotated_names not in UNANNOTATED_CHOICES:
-        raise ConvertError(f"--unannotated-names {unannotated_names!r}: use one of {', '.join(UNANNOTATED_CHOICES)}.")
-    if format not in FORMATS:
-        raise ConvertError(f"Unknown format {format!r}; use one of {', '.join(FORMATS)}.")
-    if split is not None and not 0 < split < 1:
-        raise ConvertError(f"--split {split} must be between 0 and 1 (the share of documents for dev), e.g. 0.1.")
+    _check_options(format, split, dev_ids, topics, unannotated_names)
     reader_format = FORMATS[format]
     label_map = load_label_map(reader_format, config_path, overrides)
     vocab = spacy.blank("en").vocab
@@ -147,22 +139,41 @@ def convert_corpus(
     result = ConvertResult(outputs={}, documents={}, entities={}, problems=problems, problem_counts=dict(counts))
     for part, part_docs in parts.items():
         path = output if part == "all" else output.with_name(output.stem + (TRAIN_SUFFIX if part == "train" else DEV_SUFFIX) + output.suffix)
-        DocBin(docs=part_docs, store_user_data=True).to_disk(path)
-        labels = dict(sorted(Counter(ent.label_ for doc in part_docs for ent in doc.ents).items()))
-        described = {
-            **provenance,
-            "part": part,
-            "documents": len(part_docs),
-            "sentences": sum(_n_sentences(doc) for doc in part_docs),
-            "words": sum(len(doc) for doc in part_docs),
-            "entities": sum(labels.values()),
-            "entities_per_label": labels,
-        }
-        provenance_path(path).write_text(json.dumps(described, indent=2) + "\n", encoding="utf8")
         result.outputs[part] = path
         result.documents[part] = len(part_docs)
-        result.entities[part] = labels
+        result.entities[part] = _write_part(path, part, part_docs, provenance)
     return result
+
+
+def _check_options(format: str, split: float | None, dev_ids: Sequence[str], topics: tuple[int, int] | None, unannotated_names: str) -> None:
+    """Raise ConvertError for options that do not go together or are out of range."""
+    if split is not None and dev_ids:
+        raise ConvertError("Use --split (a random share) or --dev-ids (named documents), not both.")
+    if topics is not None and FORMATS.get(format) != "ecbplus":
+        raise ConvertError(f"--topics selects ECB+ topics; it does not apply to --format {format}.")
+    if unannotated_names not in UNANNOTATED_CHOICES:
+        raise ConvertError(f"--unannotated-names {unannotated_names!r}: use one of {', '.join(UNANNOTATED_CHOICES)}.")
+    if format not in FORMATS:
+        raise ConvertError(f"Unknown format {format!r}; use one of {', '.join(FORMATS)}.")
+    if split is not None and not 0 < split < 1:
+        raise ConvertError(f"--split {split} must be between 0 and 1 (the share of documents for dev), e.g. 0.1.")
+
+
+def _write_part(path: Path, part: str, docs: list[Doc], provenance: dict[str, Any]) -> dict[str, int]:
+    """Write ``docs`` as a DocBin at ``path`` with its provenance sidecar; returns its entities per label."""
+    DocBin(docs=docs, store_user_data=True).to_disk(path)
+    labels = dict(sorted(Counter(ent.label_ for doc in docs for ent in doc.ents).items()))
+    described = {
+        **provenance,
+        "part": part,
+        "documents": len(docs),
+        "sentences": sum(_n_sentences(doc) for doc in docs),
+        "words": sum(len(doc) for doc in docs),
+        "entities": sum(labels.values()),
+        "entities_per_label": labels,
+    }
+    provenance_path(path).write_text(json.dumps(described, indent=2) + "\n", encoding="utf8")
+    return labels
 
 
 def load_label_map(format: str, config_path: Path | str | None = None, overrides: Mapping[str, Any] | None = None) -> dict[str, str]:
@@ -216,9 +227,7 @@ def split_documents(docs: list[Doc], share: float, seed: int) -> dict[str, list[
     }
 
 
-def read_jsonl(
-    sources: Iterable[Path | str], label_map: Mapping[str, str], problems: list[str], counts: Counter[str]
-) -> Iterator[Doc]:
+def read_jsonl(sources: Iterable[Path | str], label_map: Mapping[str, str], problems: list[str], counts: Counter[str]) -> Iterator[Doc]:
     """Docs from JSONL records ``{"text", "spans": [{"start", "end", "label"}]}`` (or
     ``"entities"``, or ``[start, end, label]`` triples), tokenized by spaCy's English tokenizer.
 

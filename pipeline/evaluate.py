@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from spacy.language import Language
 from spacy.scorer import get_ner_prf
@@ -32,9 +33,9 @@ from spacy.training import Example
 from .config import build_nlp, load_pipeline_config, model_description
 from .corpora import GoldReport, read_gold
 from .corpora.gold import GROUP_KEY
+from .corpus.resolve import CorpusResolver
 from .readers import Article
-from .resolve import CorpusResolver
-from .rows import Rows
+from .writing.rows import Rows
 
 #: Labels scored (and always reported, even when absent from the gold data).
 LABELS = ("PERSON", "ORG", "LOC")

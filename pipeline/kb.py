@@ -15,14 +15,15 @@ The alias table is ``configs/aliases/*.jsonl``, one entity a line:
   pattern whose ``id`` (the entity's ``id``) becomes ``kb_id``; the patterns are read at
   ``initialize`` and saved with the pipeline;
 * linking: mentions with one ``kb_id`` are one entity in a document (``news_alias_linker``)
-  and in the corpus (``resolve``), and :mod:`pipeline.geo` gives places their coordinates.
+  and in the corpus (``resolve``), and :mod:`pipeline.corpus.geo` gives places their coordinates.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import srsly
 from spacy.util import registry

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .console import logger
 from .readers import find_input_files
@@ -38,6 +39,8 @@ def describe_inputs(inputs: Sequence[Path | str]) -> list[dict[str, Any]]:
     """``{"path", "bytes", "sha256"}`` for every input file, in reading order (None when unreadable)."""
     described = []
     for path, _root in find_input_files(inputs):
+        size: int | None
+        digest: str | None
         try:
             size, digest = path.stat().st_size, file_digest(path)
         except OSError:

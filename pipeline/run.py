@@ -5,24 +5,27 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import pyarrow as pa
 
 from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
-from .engines import check_engine, make_engine, process
-from .geo import Gazetteer, add_places, cached_gazetteer
+from .corpus.geo import Gazetteer, add_places, cached_gazetteer
+from .corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
+from .engines import Engine, ProgressCallback, check_engine, make_engine
+from .engines.batch import batches
 from .manifest import record_or_check, start_manifest
-from .readers import SUFFIXES, ArticleReader
-from .resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
-from .lock import holding_output_lock
-from .schema import TABLES
+from .readers import SUFFIXES, Article, ArticleReader
 from .settings import ExportSettings, resolve_settings
-from .writer import Staging, check_can_start, check_writable, staging_path, table_path
+from .writing.lock import holding_output_lock
+from .writing.schema import TABLES
+from .writing.writer import Staging, check_can_start, check_writable, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
 LISTED_ERRORS = 5
@@ -99,8 +102,7 @@ def run_pipeline(
     manifest = start_manifest(inputs, config_hash)
     if not manifest["inputs"]:
         raise NoInputError(
-            f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: "
-            f"expected files or folders with {' '.join(sorted(SUFFIXES))} files."
+            f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: expected files or folders with {' '.join(sorted(SUFFIXES))} files."
         )
     processes = settings.engine.processes() if scheduler is None else settings.engine.n_process  # a cluster has its own
     runner = make_engine(
@@ -140,6 +142,31 @@ def run_pipeline(
     return result
 
 
+def process(
+    engine: Engine,
+    articles: Iterable[Article],
+    staging: Staging,
+    resolver: CorpusResolver,
+    *,
+    batch_size: int,
+    skip: AbstractSet[str] = frozenset(),
+    on_batch: ProgressCallback | None = None,
+) -> tuple[int, int]:
+    """Run ``articles`` through ``engine`` in batches of ``batch_size`` into ``staging``; returns
+    (documents, words). Articles whose id is in ``skip`` (done by an interrupted run being
+    resumed) are not processed again; batches are numbered on from the staging folder's last."""
+    docs_done = words_done = 0
+    for result in engine.map(batches(articles, batch_size, skip, staging.next_batch_number())):
+        if result.tables is not None:
+            staging.write(result.key, result.tables)
+        resolver.merge(result.resolver)
+        docs_done += result.n_docs
+        words_done += result.n_words
+        if on_batch is not None:
+            on_batch(docs_done, words_done)
+    return docs_done, words_done
+
+
 def _gazetteer(export: ExportSettings) -> Gazetteer | None:
     """The places that ``corpus_entities`` is linked to (None: ``link_places`` is off)."""
     return cached_gazetteer(export.aliases, export.min_city_population) if export.link_places else None
@@ -161,7 +188,7 @@ def _hashed_text(config) -> bytes:  # noqa: ANN001  (a confection Config)
     return Config({name: section for name, section in config.items() if name not in NOT_HASHED}).to_str().encode("utf8")
 
 
-def _finish(staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None) -> tuple["_Counts", pa.Table]:
+def _finish(staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None) -> tuple[_Counts, pa.Table]:
     """Compute, then write: canonical ids stamped on every batch as it is compacted, then
     ``corpus_entities`` (with places when there is a ``gazetteer``). Returns the summary's
     counts and ``corpus_entities``, so nothing written is read back."""

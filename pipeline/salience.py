@@ -10,7 +10,7 @@ about (``entities.sort_values("salience")``):
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from spacy.tokens import Span
 

@@ -22,7 +22,7 @@ from spacy.util import registry
 
 from .chunking import Chunker
 from .config_errors import ConfigError, explain
-from .geo import DEFAULT_MIN_POPULATION as DEFAULT_MIN_CITY_POPULATION
+from .corpus.geo import DEFAULT_MIN_POPULATION as DEFAULT_MIN_CITY_POPULATION
 from .readers import ArticleReader, ReaderSettingError
 
 logger = logging.getLogger("pipeline")
@@ -135,7 +135,12 @@ def make_report_settings(
     max_articles: int = 50, top_entities: int = 15, network_entities: int = 25, max_table_rows: int = 500, title: str = "News entities"
 ) -> ReportSettings:
     """``[report]``: see :class:`ReportSettings`."""
-    for key, value in (("max_articles", max_articles), ("top_entities", top_entities), ("network_entities", network_entities), ("max_table_rows", max_table_rows)):
+    for key, value in (
+        ("max_articles", max_articles),
+        ("top_entities", top_entities),
+        ("network_entities", network_entities),
+        ("max_table_rows", max_table_rows),
+    ):
         _at_least(key, value, 0)
     return ReportSettings(max_articles, top_entities, network_entities, max_table_rows, title)
 
@@ -179,7 +184,9 @@ def resolve_section(config: Config, section: str, where: str = "the config") -> 
     try:
         return registry.resolve({section: block}, validate=True)[section]
     except SettingError as err:
-        raise ConfigError(f"Invalid value for {err.key!r} in [{section}] of {where}: {err.problem}; fix it in the config or with --{section}.{err.key} VALUE.") from err
+        raise ConfigError(
+            f"Invalid value for {err.key!r} in [{section}] of {where}: {err.problem}; fix it in the config or with --{section}.{err.key} VALUE."
+        ) from err
     except ReaderSettingError as err:  # the reader's own checks name the setting already
         raise ConfigError(str(err)) from err
     except Exception as err:  # noqa: BLE001  (confection's and the functions' own errors, in one line)

@@ -6,17 +6,17 @@ live in the config and travel inside a saved model (``Tokenizer.to_disk`` keeps 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import cast
 
 from spacy.language import Language
 from spacy.symbols import ORTH
+from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, registry
 
 
 @registry.callbacks("news.tokenizer_rules.v1")
-def make_tokenizer_rules(
-    infixes: list[str], special_cases: list[str]
-) -> Callable[[Language], Language]:
+def make_tokenizer_rules(infixes: list[str], special_cases: list[str]) -> Callable[[Language], Language]:
     """Add infix patterns and single-token special cases to the tokenizer.
 
     infixes: regular expressions appended to the language's infixes, e.g. a hyphen after an
@@ -25,7 +25,7 @@ def make_tokenizer_rules(
     """
 
     def apply(nlp: Language) -> Language:
-        tokenizer = nlp.tokenizer
+        tokenizer = cast(Tokenizer, nlp.tokenizer)
         if infixes:
             all_infixes = list(nlp.Defaults.infixes or []) + list(infixes)
             tokenizer.infix_finditer = compile_infix_regex(all_infixes).finditer

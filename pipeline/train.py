@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any
 
 import spacy
 import srsly
@@ -151,10 +152,7 @@ def evaluate_corpus(nlp: Language, path: Path | str, *, batch_size: int = 64) ->
     micro P/R/F, per-label P/R/F, and words/s of the whole pipeline (``Language.evaluate``, ``Scorer``)."""
     examples: list[Example] = list(create_corpora(str(path))(nlp))
     scores = nlp.evaluate(examples, batch_size=batch_size)
-    per_label = {
-        label: {"p": _round(s["p"]), "r": _round(s["r"]), "f": _round(s["f"])}
-        for label, s in sorted((scores.get("ents_per_type") or {}).items())
-    }
+    per_label = {label: {"p": _round(s["p"]), "r": _round(s["r"]), "f": _round(s["f"])} for label, s in sorted((scores.get("ents_per_type") or {}).items())}
     return {
         "precision": _round(scores.get("ents_p")),
         "recall": _round(scores.get("ents_r")),
@@ -232,8 +230,7 @@ def model_card(metrics: dict[str, Any], config: Config) -> str:
     if backbone:
         folder = Path(model_folder(str(backbone)))
         lines.append(
-            f"- Transformer backbone: `{backbone}` (licence {_readme_licence(folder) or 'not recorded'});"
-            " its weights and vocabulary are saved in the pipeline."
+            f"- Transformer backbone: `{backbone}` (licence {_readme_licence(folder) or 'not recorded'}); its weights and vocabulary are saved in the pipeline."
         )
     lines += [
         "",
@@ -386,10 +383,7 @@ def ship_model(training: Path | str, dest: Path | str, *, name: str, version: st
     card = (training / MODEL_CARD_FILE).read_text(encoding="utf8")
     card = card.replace(f"# Model card: {training.name}", f"# Model card: {name} {version}", 1)
     card = card.replace(f"--model {metrics['model']}", f"--model {dest}")
-    licence = (
-        f"\n## Held-out scores\n\n{HELD_OUT_NOTE}\n"
-        f"\n## Licence\n\n{SHIPPED_LICENCE}. {SHIPPED_LICENCE_NOTE}\n"
-    )
+    licence = f"\n## Held-out scores\n\n{HELD_OUT_NOTE}\n\n## Licence\n\n{SHIPPED_LICENCE}. {SHIPPED_LICENCE_NOTE}\n"
     (dest / MODEL_CARD_FILE).write_text(card.replace("\n## Versions", licence + "\n## Versions", 1), encoding="utf8")
     shutil.copy(training / METRICS_FILE, dest / METRICS_FILE)
     return dest

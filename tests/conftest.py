@@ -50,7 +50,9 @@ def ent_tuples(doc: Doc | list[Span]) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="session")
 def default_config():
-    return load_pipeline_config(ROOT / "configs" / "default.cfg", {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")})
+    return load_pipeline_config(
+        ROOT / "configs" / "default.cfg", {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
+    )
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +91,7 @@ ENGINE_OVERRIDES = {"paths.patterns": str(ROOT / "configs" / "patterns"), "engin
 def read_tables(folder: Path) -> dict:
     import pandas as pd
 
-    from pipeline.schema import TABLES
+    from pipeline.writing.schema import TABLES
 
     return {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
 

@@ -2,18 +2,18 @@
 
 import pyarrow.parquet as pq
 import pytest
-from spacy.util import load_config_from_str
-
 from conftest import ROOT
+from spacy.util import load_config_from_str
+from test_config import CONFIG
+
 from pipeline.chunking import Chunker, ChunkingError, chunk_bounds
 from pipeline.config import build_nlp, load_pipeline_config
-from pipeline.settings import resolve_settings
-from pipeline.engines import process
+from pipeline.corpus.resolve import CorpusResolver
 from pipeline.engines.local import InProcessEngine
 from pipeline.readers import Article
-from pipeline.resolve import CorpusResolver
-from pipeline.writer import Staging, table_path
-from test_config import CONFIG
+from pipeline.run import process
+from pipeline.settings import resolve_settings
+from pipeline.writing.writer import Staging, table_path
 
 PARAGRAPH = "Syria's Foreign Minister Asaad al-Shaibani met officials of the Islamic State (IS) in Baghdad. Talks went on."
 LATER = "Later, Shaibani said IS had left Baghdad. The U.S. did not comment."

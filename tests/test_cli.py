@@ -7,9 +7,9 @@ import sys
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import ROOT
-from pipeline.schema import TABLES
+
+from pipeline.writing.schema import TABLES
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +80,10 @@ def test_existing_output_is_refused_without_overwrite(demo_output):
 
 # -- failures and mistakes: one line each, the fix included, no traceback without --verbose ---
 
+from test_config import CONFIG  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from pipeline.cli import app  # noqa: E402
-from test_config import CONFIG  # noqa: E402
 
 
 @pytest.fixture
@@ -138,10 +138,16 @@ def test_overrides_go_anywhere_on_the_command_line(tmp_path, rules_config, messy
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--components.alias_linker.recover_surname", "false"], "Unknown setting 'recover_surname' in [components.alias_linker] of the config (did you mean 'recover_surnames'?)"),
+        (
+            ["--components.alias_linker.recover_surname", "false"],
+            "Unknown setting 'recover_surname' in [components.alias_linker] of the config (did you mean 'recover_surnames'?)",
+        ),
         (["--reader.text_feld", "body"], "Unknown setting 'text_feld' in [reader] of configs/default.cfg (did you mean 'text_field'?)"),
         (["--nlp.batch_sise", "8"], "Unknown setting 'batch_sise' in [nlp]"),
-        (["--reader.@misc", "os.system"], "Unknown function 'os.system' in configs/default.cfg (registry 'misc'). A config can only name functions registered by installed packages"),
+        (
+            ["--reader.@misc", "os.system"],
+            "Unknown function 'os.system' in configs/default.cfg (registry 'misc'). A config can only name functions registered by installed packages",
+        ),
         (["--paths.model", "en_core_web_zz"], "Model 'en_core_web_zz' is not installed: install it with `pip install en-core-web-zz`"),
         (["--strct"], "No such option '--strct'"),
     ],

@@ -1,9 +1,9 @@
 """The config route: a pipeline built from a config string, with no trained model."""
 
 import pytest
+from conftest import ROOT, ent_tuples
 from spacy.util import load_config_from_str
 
-from conftest import ROOT, ent_tuples
 from pipeline.config import ConfigError, build_nlp, load_pipeline, load_pipeline_config
 from pipeline.settings import resolve_settings
 
@@ -70,7 +70,7 @@ def test_saved_pipeline_is_self_contained(tmp_path):
 
 def test_unknown_section_is_named_with_a_suggestion(tmp_path):
     path = tmp_path / "bad.cfg"
-    path.write_text((ROOT / "configs" / "default.cfg").read_text(encoding="utf8") + "\n[readr]\nid_field = \"x\"\n", encoding="utf8")
+    path.write_text((ROOT / "configs" / "default.cfg").read_text(encoding="utf8") + '\n[readr]\nid_field = "x"\n', encoding="utf8")
     with pytest.raises(ConfigError, match=r"\[readr\].*Did you mean \[reader\]"):
         load_pipeline_config(path)
 
@@ -90,7 +90,10 @@ def test_config_values_are_data_not_code(tmp_path):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"components.alias_linker.min_surname_chars": "abc"}, r"Invalid value for 'min_surname_chars' in \[components.alias_linker\] of the config: 'abc' is not"),
+        (
+            {"components.alias_linker.min_surname_chars": "abc"},
+            r"Invalid value for 'min_surname_chars' in \[components.alias_linker\] of the config: 'abc' is not",
+        ),
         ({"initialize.before_init.infixs": []}, r"Unknown setting 'infixs' in \[initialize.before_init\] of the config \(did you mean 'infixes'\?\)"),
         ({"chunking.max_char": 10}, r"Unknown setting 'max_char' in \[chunking\].*did you mean 'max_chars'"),
         ({"export.top_entitis": 10}, r"Unknown setting 'top_entitis' in \[export\] of .*default.cfg \(did you mean 'top_entities'\?\)"),

@@ -6,10 +6,10 @@ import json
 
 import pytest
 import spacy
+from conftest import ROOT, SHARED_DATA
 from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
-from conftest import ROOT, SHARED_DATA
 from pipeline.cli import app
 from pipeline.config import ConfigError
 from pipeline.convert import ConvertError, convert_corpus, load_label_map, split_documents
@@ -128,9 +128,7 @@ def test_cli_convert_override_among_sources(tmp_path, monkeypatch):
     """A config override after the sources is an override, not a source path."""
     source = _jsonl(tmp_path, [{"text": "Angela Merkel spoke in Berlin.", "spans": [[0, 13, "PER"], [23, 29, "LOC"]]}])
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(
-        app, ["convert", str(source), "--labels.jsonl.LOC", "", "--format", "jsonl", "--output", str(tmp_path / "m.spacy")]
-    )
+    result = CliRunner().invoke(app, ["convert", str(source), "--labels.jsonl.LOC", "", "--format", "jsonl", "--output", str(tmp_path / "m.spacy")])
     assert result.exit_code == 0, result.output
     assert [(e.text, e.label_) for e in _docs(tmp_path / "m.spacy")[0].ents] == [("Angela Merkel", "PERSON")]
 
@@ -187,7 +185,9 @@ def test_ecbplus_topics_and_unannotated_names_missing(tmp_path):
 def test_cli_convert_dev_ids_and_topics(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "e.spacy"
-    result = CliRunner().invoke(app, ["convert", str(FIXTURES / "1_1ecbplus.xml"), "--format", "ecbplus", "--output", str(out), "--topics", "1-3", "--unannotated-names", "missing"])
+    result = CliRunner().invoke(
+        app, ["convert", str(FIXTURES / "1_1ecbplus.xml"), "--format", "ecbplus", "--output", str(out), "--topics", "1-3", "--unannotated-names", "missing"]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(provenance_path(out).read_text())["topics"] == [1, 3]
     bad = CliRunner().invoke(app, ["convert", str(FIXTURES / "1_1ecbplus.xml"), "--format", "ecbplus", "--output", str(out), "--topics", "one"])

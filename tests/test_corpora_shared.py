@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from conftest import SHARED_DATA
+
 from pipeline.corpora import GoldReport, read_gold
 
 

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ENGINE_OVERRIDES, ROOT, assert_same_tables, read_tables
+
 from pipeline.run import run_pipeline
 
 #: Seconds a cluster process gets to start, and a run on it to finish.

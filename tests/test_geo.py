@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from pipeline.geo import Gazetteer, add_places
-from pipeline.schema import CORPUS_ENTITIES
+from pipeline.corpus.geo import Gazetteer, add_places
+from pipeline.writing.schema import CORPUS_ENTITIES
 from tests.conftest import ROOT
 
 

@@ -3,8 +3,8 @@
 import json
 
 import pytest
-
 from conftest import ENGINE_OVERRIDES, assert_same_tables, read_tables
+
 from pipeline.run import run_pipeline
 
 

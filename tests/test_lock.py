@@ -13,18 +13,18 @@ import time
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
-from pipeline.lock import OutputLock, OutputLockedError, holding_output_lock, lock_path
-from pipeline.writer import OutputNotWritableError, staging_path
 from test_config import CONFIG
+
+from pipeline.writing.lock import OutputLock, OutputLockedError, holding_output_lock, lock_path
+from pipeline.writing.writer import OutputNotWritableError, staging_path
 
 TIMEOUT = 240
 N_DOCS = 40
 BATCH_SIZE = 4
 
 #: Takes the lock of argv[1], says so on stdout, and sleeps until it is killed.
-HOLD = "import sys, time; from pipeline.lock import OutputLock; OutputLock(sys.argv[1]).acquire(); print('locked', flush=True); time.sleep(600)"
+HOLD = "import sys, time; from pipeline.writing.lock import OutputLock; OutputLock(sys.argv[1]).acquire(); print('locked', flush=True); time.sleep(600)"
 
 #: A run that stops after its first batch until the file argv[4] exists (it writes argv[3] when
 #: it gets there), so that a second run can be started while it is active.

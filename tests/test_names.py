@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.names import UnionFind, acronym_key, core_tokens, fullest_form, initials, is_acronym, is_short_form, name_key, name_tokens
+from pipeline.corpus.names import UnionFind, acronym_key, core_tokens, fullest_form, initials, is_acronym, is_short_form, name_key, name_tokens
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,8 @@
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-
 from conftest import ROOT
+from nbclient import NotebookClient
 
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 CELL_TIMEOUT = 300  # seconds per cell; the kernel's start is the slow part on a busy machine

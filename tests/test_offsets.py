@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.chunking import Chunker
 from pipeline.readers import Article, ArticleReader
-from pipeline.rows import Rows
+from pipeline.writing.rows import Rows
 
 LABELS = ["PERSON", "ORG", "GPE", "LOC", "DATE"]
 

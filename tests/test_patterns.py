@@ -1,7 +1,7 @@
 import pytest
+from conftest import ROOT
 
 from pipeline.kb import PatternFileError, read_patterns
-from conftest import ROOT
 
 
 def test_reads_project_patterns():

@@ -5,11 +5,11 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import ROOT
+
 from pipeline.config import load_pipeline_config
-from pipeline.settings import resolve_settings
 from pipeline.readers import ArticleReader
+from pipeline.settings import resolve_settings
 
 
 @pytest.fixture
@@ -147,7 +147,7 @@ def test_crlf_and_lone_cr(tmp_path, reader):
 
 
 def test_mojibake_is_fixed_and_recorded(tmp_path, reader):
-    garbled = "Café owners said the president’s plan was ‘fine’.".encode("utf8").decode("cp1252")
+    garbled = "Café owners said the president’s plan was ‘fine’.".encode().decode("cp1252")
     assert "Ã©" in garbled
     (tmp_path / "m.jsonl").write_text(json.dumps({"id": "m", "text": garbled}) + "\n", encoding="utf8")
     [article] = list(reader.read([tmp_path]))
@@ -175,7 +175,15 @@ def test_record_with_only_control_characters_is_an_error(tmp_path, reader):
 
 def test_jsonl_bad_records_name_file_line_and_id(tmp_path, reader):
     path = tmp_path / "r.jsonl"
-    lines = ['{"id": "a", "text": "Fine."}', "not json at all", "[1, 2]", '{"id": "b"}', '{"id": "c", "text": ["x"]}', '{"id": "d", "text": null}', '{"id": "e", "text": "   "}']
+    lines = [
+        '{"id": "a", "text": "Fine."}',
+        "not json at all",
+        "[1, 2]",
+        '{"id": "b"}',
+        '{"id": "c", "text": ["x"]}',
+        '{"id": "d", "text": null}',
+        '{"id": "e", "text": "   "}',
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf8")
     articles = list(reader.read([path]))
     assert [a.ok for a in articles] == [True] + [False] * 6
@@ -279,7 +287,9 @@ def test_clear_evidence_beats_the_western_default(tmp_path, reader):
 def test_utf16_and_utf32_are_read_by_their_bom(tmp_path, reader, codec):
     bom = {"utf-16": b"", "utf-16-be": b"\xfe\xff", "utf-32": b""}[codec]
     (tmp_path / "a.txt").write_bytes(bom + f"Headline\n{WESTERN_NAMES}".encode(codec))
-    (tmp_path / "b.jsonl").write_bytes(bom + (json.dumps({"id": "j", "text": "Zürich"}, ensure_ascii=False) + "\n" + '{"id": "k", "text": "Genève"}\n').encode(codec))
+    (tmp_path / "b.jsonl").write_bytes(
+        bom + (json.dumps({"id": "j", "text": "Zürich"}, ensure_ascii=False) + "\n" + '{"id": "k", "text": "Genève"}\n').encode(codec)
+    )
     (tmp_path / "c.csv").write_bytes(bom + f'id,text\nc,"{WESTERN_NAMES}"\r\nd,"two\nlines"\r\n'.encode(codec))
     articles = {a.doc_id: a for a in reader.read([tmp_path])}
     assert all(a.ok for a in articles.values()), [a.error for a in articles.values()]
@@ -352,9 +362,9 @@ def test_csv_bytes_in_another_encoding_after_the_first_megabyte(tmp_path, reader
     with path.open("wb") as handle:
         handle.write(b"id,text\n")
         for i in range(6010):
-            handle.write(f"r{i},{filler}\n".encode("utf8"))
+            handle.write(f"r{i},{filler}\n".encode())
         handle.write('late,"Zürich, Genève"\n'.encode("cp1252"))
-        handle.write("after,Still read.\n".encode("utf8"))
+        handle.write(b"after,Still read.\n")
     assert path.stat().st_size > 1 << 20
     articles = list(reader.read([path]))
     assert len(articles) == 6012 and all(a.ok for a in articles)
@@ -375,7 +385,7 @@ def test_csv_nul_byte_is_one_error_row(tmp_path, reader, where):
     with path.open("wb") as handle:
         handle.write(b"id,text\n")
         for i in range(n_before):
-            handle.write(f"r{i},{filler}\n".encode("utf8"))
+            handle.write(f"r{i},{filler}\n".encode())
         handle.write(b"nul,Broken\x00record\n")
         handle.write(b"after,Still read.\n")
     articles = list(reader.read([path]))

@@ -9,9 +9,9 @@ import shutil
 import subprocess
 
 import pytest
+from report_fixtures import small_tables
 
 from pipeline.report import build_report, write_report
-from report_fixtures import small_tables
 
 BROWSER_TIMEOUT = 120  # seconds; a cold start on a busy 2-core machine takes a few
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -55,7 +55,7 @@ def test_run_report_renders(demo_run, tmp_path):
     page = write_report(demo_run, tmp_path / "report.html")
     dom = open_in_chromium(page, tmp_path, "--dump-dom").stdout
     check_dom(dom)
-    assert "Asaad al-Shaibani" in dom and "No map" not in dom  # places have coordinates (pipeline/geo.py)
+    assert "Asaad al-Shaibani" in dom and "No map" not in dom  # places have coordinates (pipeline/corpus/geo.py)
     shot = tmp_path / "report.png"
     open_in_chromium(page, tmp_path, f"--screenshot={shot}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000

@@ -115,7 +115,7 @@ def test_place_names_do_not_overlap():
     assert names["Baghdad"].get("text-anchor") == "start"  # the biggest place's name goes first, to the right
     assert set(names) == {"Baghdad", "Fallujah", "Basra"}
     spans = sorted((text_extent(t), float(t.get("y"))) for t in names.values())
-    for ((l1, r1), y1), ((l2, r2), y2) in zip(spans, spans[1:]):
+    for ((_l1, r1), y1), ((l2, _r2), y2) in zip(spans, spans[1:]):
         assert r1 <= l2 or abs(y1 - y2) >= 12  # side by side or on different lines
     same = parse(map_chart([Place("Here", 10.0, 10.0, 2), Place("There", 10.0, 10.0, 1)], title="m"))
     assert len(same.findall(f"{SVG}text[@class='place-name']")) <= 2 and len(same.findall(f".//{SVG}circle")) == 2

@@ -4,14 +4,14 @@ import re
 from html import unescape
 
 import pytest
+from conftest import ROOT
+from report_fixtures import small_tables
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from pipeline.cli import app
 from pipeline.config import ConfigError, load_pipeline_config
 from pipeline.report import ReportSettings, build_report, write_report
 from pipeline.settings import resolve_section
-from report_fixtures import small_tables
 
 MARK = re.compile(r'<mark class="entity" data-entity="([^"]+)" title="([^"]+)" style="background: ([^;]+);[^>]*>(.*?)<span')
 
@@ -91,7 +91,7 @@ def test_write_report_on_a_run(demo_run, tmp_path):
     page = path.read_text(encoding="utf8")
     texts = {text: key for key, _, _, text in marks(page)}
     assert texts["Shaibani"] == texts["Asaad al-Shaibani"] and texts["IS"] == texts["Islamic State"]
-    assert "No map" not in page and external_references(page) == []  # places have coordinates (pipeline/geo.py)
+    assert "No map" not in page and external_references(page) == []  # places have coordinates (pipeline/corpus/geo.py)
 
 
 def test_report_command(demo_run, tmp_path):
@@ -105,8 +105,8 @@ def test_report_command(demo_run, tmp_path):
 
 
 def test_a_run_with_no_rows_still_makes_a_page():
-    from pipeline.schema import TABLES
-    from pipeline.tables import to_pandas
+    from pipeline.writing.schema import TABLES
+    from pipeline.writing.tables import to_pandas
 
     page = build_report({name: to_pandas(schema.empty_table()) for name, schema in TABLES.items()})
     assert "nothing to show" in page and "<article" not in page and external_references(page) == []

@@ -1,7 +1,8 @@
 """What the report's charts count: entity keys, co-occurrence by sentence and document, places."""
 
-from pipeline.report.stats import cooccurrence, entity_keys, has_coordinates, places, top_entities
 from report_fixtures import small_tables
+
+from pipeline.report.stats import cooccurrence, entity_keys, has_coordinates, places, top_entities
 
 
 def rows(pairs) -> list[tuple[str, str, int]]:

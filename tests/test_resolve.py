@@ -1,4 +1,4 @@
-from pipeline.resolve import CorpusResolver
+from pipeline.corpus.resolve import CorpusResolver
 
 
 def resolve(*entities):
@@ -71,7 +71,7 @@ def test_merge_is_a_reduction():
 
 
 def test_same_name_with_and_without_kb_id_resolves():
-    from pipeline.resolve import CorpusResolver
+    from pipeline.corpus.resolve import CorpusResolver
 
     resolver = CorpusResolver()
     resolver.add("LOC", "Paris", ["Paris"], None, 1)
@@ -96,10 +96,10 @@ def test_canonical_ids_are_pinned():
 def test_corpus_ids_stamp_batches_and_count_documents():
     import pyarrow as pa
 
+    from pipeline.corpus.resolve import CorpusIds
     from pipeline.readers import Article
-    from pipeline.resolve import CorpusIds
-    from pipeline.rows import Rows
-    from pipeline.schema import CORPUS_ENTITIES, ENTITIES, MENTIONS
+    from pipeline.writing.rows import Rows
+    from pipeline.writing.schema import CORPUS_ENTITIES, ENTITIES, MENTIONS
 
     def batch(*entities):  # (doc_id, entity_id, label, name, aliases), one mention each
         rows = Rows()

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
-from pipeline.lock import lock_path
-from pipeline.schema import TABLES
 from test_config import CONFIG
+
+from pipeline.writing.lock import lock_path
+from pipeline.writing.schema import TABLES
 
 N_DOCS = 500
 N_IDS = 450  # ids repeat after this: the last 50 documents get "~2"
@@ -34,8 +34,7 @@ def write_input(folder):
     lines = []
     for i in range(N_DOCS):
         text = (
-            f"Report {i}: the Islamic State (IS) lost ground near Baghdad. "
-            f"{'IS fighters retreated from the U.S. base.' if i % 3 else 'Nothing else happened.'}"
+            f"Report {i}: the Islamic State (IS) lost ground near Baghdad. {'IS fighters retreated from the U.S. base.' if i % 3 else 'Nothing else happened.'}"
         )
         lines.append(json.dumps({"id": f"doc{i % N_IDS}", "text": text}))  # some ids repeat: ~2
     (folder / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf8")

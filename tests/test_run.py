@@ -3,8 +3,8 @@
 import json
 
 import pandas as pd
-
 from conftest import ENGINE_OVERRIDES, ROOT
+
 from pipeline.run import run_pipeline
 
 

@@ -8,7 +8,11 @@ from tests.conftest import make_doc
 
 def test_headline_entity_mentioned_often_ranks_first(blank):
     text = "Shaibani visits Baghdad\nShaibani met Hussein. Later Shaibani left. Baghdad was calm."
-    doc = make_doc(blank, text, [("Shaibani", "PERSON", 0), ("Baghdad", "LOC", 0), ("Shaibani", "PERSON", 1), ("Hussein", "PERSON"), ("Shaibani", "PERSON", 2), ("Baghdad", "LOC", 1)])
+    doc = make_doc(
+        blank,
+        text,
+        [("Shaibani", "PERSON", 0), ("Baghdad", "LOC", 0), ("Shaibani", "PERSON", 1), ("Hussein", "PERSON"), ("Shaibani", "PERSON", 2), ("Baghdad", "LOC", 1)],
+    )
     ents = list(doc.ents)
     head = headline_end(text)
     assert head == len("Shaibani visits Baghdad")

@@ -3,9 +3,9 @@
 import logging
 
 import pytest
+from conftest import ROOT
 from spacy.util import load_config_from_str
 
-from conftest import ROOT
 from pipeline.chunking import Chunker
 from pipeline.config import ConfigError, load_pipeline_config
 from pipeline.settings import SECTIONS, EngineSettings, ExportSettings, ReportSettings, resolve_settings

@@ -7,8 +7,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import pipeline
-from pipeline.schema import TABLES
-from pipeline.tables import RunNotFoundError, load_table, table_files
+from pipeline.writing.schema import TABLES
+from pipeline.writing.tables import RunNotFoundError, load_table, table_files
 
 
 @pytest.fixture(scope="module")

@@ -16,13 +16,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import spacy
+from conftest import ROOT, make_doc
 from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
-from conftest import ROOT, make_doc
 from pipeline.cli import app
 from pipeline.config import ConfigError
-from pipeline.train import MODEL_CARD_FILE, METRICS_FILE, SHIPPED_LICENCE, TrainingError, create_corpora, evaluate_corpus, ship_model, train_model
+from pipeline.train import METRICS_FILE, MODEL_CARD_FILE, SHIPPED_LICENCE, TrainingError, create_corpora, evaluate_corpus, ship_model, train_model
 
 TRAIN_CONFIGS = ROOT / "configs" / "train"
 PEOPLE = ["Maria Lopez", "John Smith", "Asaad al-Shaibani", "Angela Merkel", "Ahmed Hassan", "Li Wei"]
@@ -41,7 +41,7 @@ FEW_STEPS = {"training.max_steps": 4, "training.eval_frequency": 2}
 def _fixture_docs(nlp, n: int, seed: int):
     rng = random.Random(seed)
     docs = []
-    for i in range(n):
+    for _ in range(n):
         person, org, place = rng.choice(PEOPLE), rng.choice(ORGS), rng.choice(PLACES)
         text = rng.choice(TEMPLATES).format(PERSON=person, ORG=org, LOC=place)
         org_name = org.removeprefix("the ")

@@ -4,9 +4,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.readers import Article
-from pipeline.rows import Rows
-from pipeline.schema import CORPUS_ENTITIES, TABLES
-from pipeline.writer import PARTS, InterruptedRunError, OutputExistsError, Staging, table_path
+from pipeline.writing.rows import Rows
+from pipeline.writing.schema import CORPUS_ENTITIES, TABLES
+from pipeline.writing.writer import PARTS, InterruptedRunError, OutputExistsError, Staging, table_path
 
 
 def batch_tables(*doc_ids):

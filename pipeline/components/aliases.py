@@ -20,11 +20,12 @@ prefix the document id (``<doc_id>:E<n>``) so that an id names one entity in the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..names import (
+from ..corpus.names import (
     PARTICLES,
     UnionFind,
     acronym_key,
@@ -129,15 +130,15 @@ class AliasLinker:
         for words, label in forms.items():
             if label is not None and words and words[0][:1].isupper():
                 index.setdefault(words[0], []).append(words)
-        for candidates in index.values():
-            candidates.sort(key=len, reverse=True)
+        for same_start in index.values():
+            same_start.sort(key=len, reverse=True)
         covered = bytearray(len(doc))
         for ent in ents:
             covered[ent.start : ent.end] = b"\x01" * len(ent)
         added = []
         i = 0
         while i < len(doc):
-            candidates = None if covered[i] else index.get(doc[i].text)
+            candidates: list[tuple[str, ...]] | None = None if covered[i] else index.get(doc[i].text)
             if candidates:
                 for words in candidates:
                     end = i + len(words)
@@ -145,7 +146,7 @@ class AliasLinker:
                         # A lone surname followed by another capitalised word is a different name.
                         if len(words) == 1 and end < len(doc) and doc[end].is_title and not covered[end]:
                             continue
-                        span = Span(doc, i, end, label=forms[words])
+                        span = Span(doc, i, end, label=cast(str, forms[words]))  # indexed forms have a label
                         span._.component = self.name
                         added.append(span)
                         covered[i:end] = b"\x01" * len(words)
@@ -156,10 +157,7 @@ class AliasLinker:
 
     # -- 3. linking -------------------------------------------------------------------------
     def _link(self, doc: Doc, acronyms: dict[str, str]) -> None:
-        mentions = [
-            _Mention(ent, name_key(ent.text), acronym_key(ent.text) if is_acronym(ent.text) else "")
-            for ent in doc.ents
-        ]
+        mentions = [_Mention(ent, name_key(ent.text), acronym_key(ent.text) if is_acronym(ent.text) else "") for ent in doc.ents]
         uf = UnionFind(len(mentions))  # the earliest mention is a root: ids follow first mentions
         first_by_key: dict[tuple[str, tuple[str, ...]], int] = {}
         for i, m in enumerate(mentions):
@@ -188,20 +186,14 @@ class AliasLinker:
             if m.acronym in defined:
                 target = self._unique(uf, first_by_key, lambda k: k[1] == defined[m.acronym])
             elif self.link_initials:
-                target = self._unique(
-                    uf, first_by_key, lambda k: k[0] == m.span.label_ and initials(" ".join(k[1])) == m.acronym
-                )
+                target = self._unique(uf, first_by_key, lambda k: k[0] == m.span.label_ and initials(" ".join(k[1])) == m.acronym)
             if target is not None:
                 uf.union(target, i)
         # Shortened person names join the single full name they fit, longest names first.
-        person_keys = sorted(
-            (k for k in first_by_key if k[0] in self.person_labels), key=lambda k: len(k[1]), reverse=True
-        )
+        person_keys = sorted((k for k in first_by_key if k[0] in self.person_labels), key=lambda k: len(k[1]), reverse=True)
         for key in person_keys:
             i = first_by_key[key]
-            target = self._unique(
-                uf, first_by_key, lambda k: k[0] == key[0] and is_short_form(key[1], k[1])
-            )
+            target = self._unique(uf, first_by_key, lambda k: k[0] == key[0] and is_short_form(key[1], k[1]))
             if target is not None:
                 uf.union(target, i)
         numbers: dict[int, int] = {}

@@ -15,12 +15,12 @@ Records where each span came from (``Span._.component``) and the recogniser's ow
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..names import PARTICLES, POSSESSIVE_SUFFIXES
+from ..corpus.names import PARTICLES, POSSESSIVE_SUFFIXES
 from .spans import copy_span, set_entities
 
 DEFAULT_TITLES = [
@@ -104,11 +104,7 @@ class SpanCleanup:
             end -= 1
         if span.label_ in self.person_labels:
             # Keep at least one word, and only strip a title before a capitalised word.
-            while (
-                end - start > 1
-                and doc[start].lower_.rstrip(".") in self.titles
-                and doc[start + 1].text[:1].isupper()
-            ):
+            while end - start > 1 and doc[start].lower_.rstrip(".") in self.titles and doc[start + 1].text[:1].isupper():
                 start += 1
         if start >= end or not any(ch.isalpha() for ch in doc[start:end].text):
             return None

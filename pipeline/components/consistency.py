@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..names import name_key
+from ..corpus.names import name_key
 from .spans import copy_span, set_entities
 
 

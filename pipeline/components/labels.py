@@ -54,7 +54,5 @@ class LabelMapper:
     # (a dict default would be merged key by key into the user's mapping).
     default_config={"mapping": None, "keep_unmapped": False},
 )
-def make_label_mapper(
-    nlp: Language, name: str, mapping: dict[str, str] | None, keep_unmapped: bool
-) -> LabelMapper:
+def make_label_mapper(nlp: Language, name: str, mapping: dict[str, str] | None, keep_unmapped: bool) -> LabelMapper:
     return LabelMapper(name, mapping=DEFAULT_MAPPING if mapping is None else mapping, keep_unmapped=keep_unmapped)

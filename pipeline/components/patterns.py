@@ -7,7 +7,7 @@ the pipeline, so a packaged model does not need the files.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from spacy.tokens import Span
 from spacy.util import filter_spans, registry
@@ -27,11 +27,7 @@ def make_prefer_rules_filter() -> Callable[[Iterable[Span], Iterable[Span]], lis
 
     def prefer_rules(entities: Iterable[Span], spans: Iterable[Span]) -> list[Span]:
         entities = list(entities)
-        rules = [
-            s
-            for s in filter_spans(list(spans))
-            if not any(e.start <= s.start and s.end <= e.end and len(e) > len(s) for e in entities)
-        ]
+        rules = [s for s in filter_spans(list(spans)) if not any(e.start <= s.start and s.end <= e.end and len(e) > len(s) for e in entities)]
         taken = {i for s in rules for i in range(s.start, s.end)}
         kept = [e for e in entities if not taken.intersection(range(e.start, e.end))]
         return sorted(kept + rules, key=lambda s: s.start)

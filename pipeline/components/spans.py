@@ -6,7 +6,7 @@ other boundaries starts empty: these helpers carry the values over.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans

@@ -88,6 +88,4 @@ class Truecaser:
 def make_truecase(
     nlp: Language, name: str, ner_component: str, min_letters: int, upper_share: float, title_case: bool = False, min_words: int = 4
 ) -> Truecaser:
-    return Truecaser(
-        nlp, name, ner_component=ner_component, min_letters=min_letters, upper_share=upper_share, title_case=title_case, min_words=min_words
-    )
+    return Truecaser(nlp, name, ner_component=ner_component, min_letters=min_letters, upper_share=upper_share, title_case=title_case, min_words=min_words)

@@ -11,8 +11,8 @@ id in ``doc._.doc_id``. Problems (unaligned or broken annotations) are counted i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
 
 from spacy.tokens import Doc
 from spacy.vocab import Vocab

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import csv
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .gold import GoldDocument, GoldMention, GoldReport
 from .iob import guess_spaces

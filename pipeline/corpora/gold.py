@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
@@ -105,7 +105,8 @@ def to_doc(gold: GoldDocument, vocab: Vocab, label_map: Mapping[str, str | None]
     ``doc.spans["gold_mentions"]``.
     """
     register_extensions()
-    doc = Doc(vocab, words=gold.words, spaces=gold.spaces, sent_starts=gold.sent_starts or None)
+    sent_starts: list[bool | int | None] | None = list(gold.sent_starts) or None
+    doc = Doc(vocab, words=gold.words, spaces=gold.spaces, sent_starts=sent_starts)
     doc._.doc_id = gold.doc_id
     doc.user_data[GROUP_KEY] = gold.group
     spans: list[Span] = []
@@ -154,6 +155,7 @@ def iob_mentions(tags: list[str]) -> tuple[list[GoldMention], list[int]]:
     repaired: list[int] = []
     start: int | None = None
     label: str | None = None
+    tag_label: str | None
     for i, tag in enumerate([*tags, "O"]):
         prefix, _, tag_label = tag.partition("-")
         if tag in ("O", "_", "") or prefix not in ("B", "I", "L", "U", "E", "S"):

@@ -13,9 +13,9 @@ person mention tagged NNPS (``Syrians``, ``Muslims``) names a group by nationali
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from .gold import GoldDocument, GoldMention, GoldReport
 
@@ -80,56 +80,27 @@ def read_gum(path: Path | str, report: GoldReport, *, named_only: bool = True, n
     name around its head (``U.S. President Donald Trump's`` -> ``Donald Trump``), as NER spans are.
     """
     path = Path(path)
-    doc_id = path.stem
-    words: list[str] = []
-    spaces: list[bool] = []
-    starts: list[bool] = []
-    upos: list[str] = []
-    xpos: list[str] = []
-    heads: list[int] = []  # absolute token index of the syntactic head, -1 for the root
-    deprels: list[str] = []
-    open_mentions: dict[str, list[_Open]] = {}
-    mentions: list[tuple[int, int, str, str | None, str]] = []
+    document = _GumDocument(path.stem, str(path), report)
     sentence_offset = 0
     new_paragraph = False
     range_end = -1
     range_space = True
-
-    def finish() -> Iterator[GoldDocument]:
-        nonlocal words, spaces, starts, upos, xpos, heads, deprels, mentions, open_mentions
-        for stack in open_mentions.values():
-            for item in stack:
-                report.add(str(path), item.line, doc_id, "unclosed", f"mention ({item.chain}-{item.etype} starting at {words[item.start]!r} is never closed; skipped")
-        if words:
-            spaces[-1] = False
-            gold = []
-            for start, end, etype, identity, chain in mentions:
-                if named_only and not _head_is_propn(start, end, upos, heads):
-                    continue
-                if name_spans:
-                    start, end = _name_span(start, end, words, upos, heads, deprels, keep_of=etype != "person")
-                if etype == "person" and end - start == 1 and xpos[start] == GROUP_XPOS:
-                    continue  # "Syrians", "Muslims": a group named by nationality or religion (NORP), not a person
-                gold.append(GoldMention(start, end, etype, identity or f"{doc_id}#{chain}"))
-            yield GoldDocument(doc_id, words, spaces, starts, gold, str(path))
-        words, spaces, starts, upos, xpos, heads, deprels, mentions, open_mentions = [], [], [], [], [], [], [], [], {}
-
     with path.open(encoding="utf8") as handle:
         for number, raw in enumerate(handle, 1):
             line = raw.rstrip("\n")
             if line.startswith("#"):
                 if line.startswith("# newdoc id"):
-                    yield from finish()
-                    doc_id = line.partition("=")[2].strip()
-                elif line.startswith("# newpar") and words:
+                    yield from document.finish(named_only, name_spans)
+                    document = _GumDocument(line.partition("=")[2].strip(), str(path), report)
+                elif line.startswith("# newpar") and document.words:
                     new_paragraph = True
                 continue
             if not line.strip():
-                sentence_offset = len(words)
+                sentence_offset = len(document.words)
                 continue
             cols = line.split("\t")
             if len(cols) != 10:
-                report.add(str(path), number, doc_id, "bad_line", f"expected 10 tab-separated columns, got {len(cols)}; skipped")
+                report.add(str(path), number, document.doc_id, "bad_line", f"expected 10 tab-separated columns, got {len(cols)}; skipped")
                 continue
             token_id, form, _, pos, tag, _, head, deprel, _, misc = cols
             if "-" in token_id:  # a multi-word token: its parts are written without spaces
@@ -141,51 +112,99 @@ def read_gum(path: Path | str, report: GoldReport, *, named_only: bool = True, n
             index = int(token_id)
             if index == 1:
                 range_end = -1
-            if index == 1 and words:
-                spaces[-1] = True
+            if index == 1 and document.words:
+                document.spaces[-1] = not new_paragraph
                 if new_paragraph:
-                    spaces[-1] = False
-                    words.append(PARAGRAPH_BREAK)
-                    spaces.append(False)
-                    starts.append(False)
-                    upos.append("SPACE")
-                    xpos.append("_SP")
-                    heads.append(-1)
-                    deprels.append("")
-                sentence_offset = len(words)
+                    document.add_paragraph_break()
+                sentence_offset = len(document.words)
             new_paragraph = False
-            position = len(words)
-            words.append(form)
             if index < range_end:
-                spaces.append(False)
+                space = False
             elif index == range_end:
-                spaces.append(range_space)
+                space = range_space
             else:
-                spaces.append("SpaceAfter=No" not in misc)
-            starts.append(index == 1)
-            upos.append(pos)
-            xpos.append(tag)
-            heads.append(sentence_offset + int(head) - 1 if head not in ("0", "_") else -1)
-            deprels.append(deprel)
+                space = "SpaceAfter=No" not in misc
+            head_index = sentence_offset + int(head) - 1 if head not in ("0", "_") else -1
+            position = document.add_token(form, space, index == 1, pos, tag, head_index, deprel)
             entity = next((item[7:] for item in misc.split("|") if item.startswith("Entity=")), None)
-            if entity is None:
+            if entity is not None:
+                document.track(entity, position, number, form)
+    yield from document.finish(named_only, name_spans)
+
+
+@dataclass
+class _GumDocument:
+    """One GUM document as it is read: its tokens, with what the mention filters need, and its mentions."""
+
+    doc_id: str
+    path: str
+    report: GoldReport
+    words: list[str] = field(default_factory=list)
+    spaces: list[bool] = field(default_factory=list)
+    starts: list[bool] = field(default_factory=list)
+    upos: list[str] = field(default_factory=list)
+    xpos: list[str] = field(default_factory=list)
+    heads: list[int] = field(default_factory=list)  # absolute token index of the syntactic head, -1 for the root
+    deprels: list[str] = field(default_factory=list)
+    open_mentions: dict[str, list[_Open]] = field(default_factory=dict)
+    mentions: list[tuple[int, int, str, str | None, str]] = field(default_factory=list)
+
+    def add_token(self, form: str, space: bool, sentence_start: bool, pos: str, tag: str, head: int, deprel: str) -> int:
+        """Append one token; returns its position."""
+        self.words.append(form)
+        self.spaces.append(space)
+        self.starts.append(sentence_start)
+        self.upos.append(pos)
+        self.xpos.append(tag)
+        self.heads.append(head)
+        self.deprels.append(deprel)
+        return len(self.words) - 1
+
+    def add_paragraph_break(self) -> None:
+        self.add_token(PARAGRAPH_BREAK, False, False, "SPACE", "_SP", -1, "")
+
+    def track(self, entity: str, position: int, number: int, form: str) -> None:
+        """Open and close the mentions of the ``Entity=`` value on the token at ``position``."""
+        openers, closers = _parse_entity_field(entity, set(self.open_mentions))
+        for chain, etype, identity, single in openers:
+            if single:
+                self.mentions.append((position, position + 1, etype, identity, chain))
+            else:
+                self.open_mentions.setdefault(chain, []).append(_Open(chain, etype, identity, position, number))
+        for chain in closers:
+            stack = self.open_mentions.get(chain)
+            if not stack:
+                self.report.add(self.path, number, self.doc_id, "unopened", f"closing bracket {chain}) on {form!r} has no open mention; skipped")
                 continue
-            openers, closers = _parse_entity_field(entity, set(open_mentions))
-            for chain, etype, identity, single in openers:
-                if single:
-                    mentions.append((position, position + 1, etype, identity, chain))
-                else:
-                    open_mentions.setdefault(chain, []).append(_Open(chain, etype, identity, position, number))
-            for chain in closers:
-                stack = open_mentions.get(chain)
-                if not stack:
-                    report.add(str(path), number, doc_id, "unopened", f"closing bracket {chain}) on {form!r} has no open mention; skipped")
-                    continue
-                item = stack.pop()
-                if not stack:
-                    del open_mentions[chain]
-                mentions.append((item.start, position + 1, item.etype, item.identity, chain))
-    yield from finish()
+            item = stack.pop()
+            if not stack:
+                del self.open_mentions[chain]
+            self.mentions.append((item.start, position + 1, item.etype, item.identity, chain))
+
+    def finish(self, named_only: bool, name_spans: bool) -> Iterator[GoldDocument]:
+        """The document (none if it has no tokens), its unclosed mentions reported."""
+        for stack in self.open_mentions.values():
+            for item in stack:
+                self.report.add(
+                    self.path,
+                    item.line,
+                    self.doc_id,
+                    "unclosed",
+                    f"mention ({item.chain}-{item.etype} starting at {self.words[item.start]!r} is never closed; skipped",
+                )
+        if not self.words:
+            return
+        self.spaces[-1] = False
+        gold = []
+        for start, end, etype, identity, chain in self.mentions:
+            if named_only and not _head_is_propn(start, end, self.upos, self.heads):
+                continue
+            if name_spans:
+                start, end = _name_span(start, end, self.words, self.upos, self.heads, self.deprels, keep_of=etype != "person")
+            if etype == "person" and end - start == 1 and self.xpos[start] == GROUP_XPOS:
+                continue  # "Syrians", "Muslims": a group named by nationality or religion (NORP), not a person
+            gold.append(GoldMention(start, end, etype, identity or f"{self.doc_id}#{chain}"))
+        yield GoldDocument(self.doc_id, self.words, self.spaces, self.starts, gold, self.path)
 
 
 def _head_is_propn(start: int, end: int, upos: list[str], heads: list[int]) -> bool:
@@ -213,9 +232,7 @@ def _of_phrase(head: int, start: int, end: int, words: list[str], upos: list[str
     return None
 
 
-def _name_span(
-    start: int, end: int, words: list[str], upos: list[str], heads: list[int], deprels: list[str], keep_of: bool = True
-) -> tuple[int, int]:
+def _name_span(start: int, end: int, words: list[str], upos: list[str], heads: list[int], deprels: list[str], keep_of: bool = True) -> tuple[int, int]:
     """The contiguous name around the mention's head: ``NOT_NAME_DEPRELS`` subtrees and edge function words removed."""
     head = _mention_head(start, end, heads)
     dropped: set[int] = set()

@@ -10,9 +10,9 @@ gives its original spacing; otherwise spacing is guessed (no space before ``,`` 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from .gold import GoldDocument, GoldReport, iob_mentions, spaces_from_text
 
@@ -131,7 +131,9 @@ def _build(sentences: list[_Sentence], doc_id: str, path: Path, report: GoldRepo
         if strict_iob2:
             _, repaired = iob_mentions(sentence.tags)
             for i in repaired:
-                report.add(str(path), sentence.line + i, doc_id, "iob_repaired", f"tag {sentence.tags[i]!r} on {sentence.words[i]!r} opens a mention; read as B-")
+                report.add(
+                    str(path), sentence.line + i, doc_id, "iob_repaired", f"tag {sentence.tags[i]!r} on {sentence.words[i]!r} opens a mention; read as B-"
+                )
     spaces[-1] = False
     mentions, _ = iob_mentions(_sentence_bounded(tags, starts))
     return GoldDocument(doc_id=doc_id, words=words, spaces=spaces, sent_starts=starts, mentions=mentions, path=str(path))

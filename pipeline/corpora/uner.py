@@ -7,8 +7,8 @@ Tab-separated ``index token tag - annotator``; ``# newdoc id =`` starts a docume
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .gold import GoldDocument, GoldReport
 from .iob import IOB_LABELS, read_iob

@@ -4,24 +4,23 @@ Every engine is an :class:`Engine`: ``map(batches)`` yields one
 :class:`~pipeline.engines.batch.BatchResult` per :class:`~pipeline.engines.batch.Batch`, in
 input order, and its ``with`` block holds whatever it started (a process pool, a Dask cluster).
 The engines are: in this process and a pool of worker processes (``local.py``), and a Dask
-cluster (``dask.py``). :func:`process` is the one loop over the results: it writes each batch
-into the staging folder (unless it was written where it ran), merges its entity summaries for
-corpus resolution, and reports progress.
+cluster (``dask.py``). The one loop over the results is :func:`pipeline.run.process`: it writes
+each batch into the staging folder (unless it was written where it ran), merges its entity
+summaries for corpus resolution, and reports progress; engines never see the writer or the
+resolver of the run.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections import deque
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 
 from ..chunking import Chunker
-from ..readers import Article
-from ..resolve import CorpusResolver
-from ..writer import Staging
-from .batch import Batch, BatchResult, batches
+from .batch import Batch, BatchResult
 
 #: Where the batches run, by ``--engine``.
 ENGINES = ("local", "dask")
@@ -41,36 +40,11 @@ class Engine:
     def close(self) -> None:
         """Stop what the engine started (nothing, for the in-process engine)."""
 
-    def __enter__(self) -> "Engine":
+    def __enter__(self) -> Engine:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def process(
-    engine: Engine,
-    articles: Iterable[Article],
-    staging: Staging,
-    resolver: CorpusResolver,
-    *,
-    batch_size: int,
-    skip: set[str] | frozenset[str] = frozenset(),
-    on_batch: ProgressCallback | None = None,
-) -> tuple[int, int]:
-    """Run ``articles`` through ``engine`` in batches of ``batch_size`` into ``staging``; returns
-    (documents, words). Articles whose id is in ``skip`` (done by an interrupted run being
-    resumed) are not processed again; batches are numbered on from the staging folder's last."""
-    docs_done = words_done = 0
-    for result in engine.map(batches(articles, batch_size, skip, staging.next_batch_number())):
-        if result.tables is not None:
-            staging.write(result.key, result.tables)
-        resolver.merge(result.resolver)
-        docs_done += result.n_docs
-        words_done += result.n_words
-        if on_batch is not None:
-            on_batch(docs_done, words_done)
-    return docs_done, words_done
 
 
 def in_order(submit: Callable[[Batch], Any], batches: Iterable[Batch], limit: int) -> Iterator[BatchResult]:

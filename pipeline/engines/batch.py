@@ -11,8 +11,9 @@ from a config string and never pickled.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator
 
 import pyarrow as pa
 from confection import Config
@@ -20,9 +21,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..chunking import Chunker
+from ..corpus.resolve import CorpusResolver
 from ..readers import Article
-from ..resolve import CorpusResolver
-from ..rows import Rows
+from ..writing.rows import Rows
 
 
 @dataclass
@@ -46,7 +47,7 @@ class BatchResult:
     errors: dict[str, str] = field(default_factory=dict)  # doc_id -> error, for documents a stage failed on
 
 
-def batches(articles: Iterable[Article], size: int, skip: set[str] | frozenset[str] = frozenset(), first: int = 0) -> Iterator[Batch]:
+def batches(articles: Iterable[Article], size: int, skip: AbstractSet[str] = frozenset(), first: int = 0) -> Iterator[Batch]:
     """``articles`` in batches of ``size`` numbered from ``first``, leaving out ids in ``skip``
     (done by a resumed run)."""
     number = first
@@ -104,15 +105,16 @@ def _pipe(nlp: Language, articles: list[Article], chunker: Chunker) -> tuple[Row
 
     def texts() -> Iterator[tuple[str, Article]]:
         for article in articles:
-            if article.ok and chunker.needs_chunks(nlp, article.text):
+            text = article.text if article.ok else None
+            if text is not None and chunker.needs_chunks(nlp, text):
                 try:
-                    chunked[article.doc_id] = chunker(nlp, article.text)
+                    chunked[article.doc_id] = chunker(nlp, text)
                 except Exception as err:  # noqa: BLE001  (recorded as the document's error)
                     errors[article.doc_id] = _chunk_error(article, err)
                 yield ("", article)  # nlp.pipe carries a placeholder
             else:
                 # Unreadable articles pass through as empty texts, so the output keeps input order.
-                yield (article.text if article.ok else "", article)
+                yield (text or "", article)
 
     def lost(article: Article) -> None:
         errors.setdefault(article.doc_id, f"{article.location}: document {article.doc_id!r} was not returned by the pipeline")
@@ -145,14 +147,15 @@ def _pipe(nlp: Language, articles: list[Article], chunker: Chunker) -> tuple[Row
 
 def _one(nlp: Language, article: Article, chunker: Chunker, rows: Rows, errors: dict[str, str]) -> int:
     """Add the rows of one article, processed stage by stage; returns its words (0 on an error)."""
-    if not article.ok:
+    text = article.text
+    if not article.ok or text is None:
         rows.add_error(article)
         return 0
     try:
-        if chunker.needs_chunks(nlp, article.text):
-            doc = chunker(nlp, article.text)
+        if chunker.needs_chunks(nlp, text):
+            doc = chunker(nlp, text)
         else:
-            doc = nlp.make_doc(article.text)
+            doc = nlp.make_doc(text)
             for name, proc in nlp.pipeline:
                 try:
                     doc = proc(doc)

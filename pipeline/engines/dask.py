@@ -5,7 +5,7 @@ engines (``[engine] batch_size`` articles each). Each batch is one task: the wor
 pipeline from a per-process cache (:func:`~pipeline.engines.batch.pipeline_for`, built from the
 config string the first time, never pickled from the client, which never loads the model), runs
 :func:`~pipeline.engines.batch.process_batch` and writes the batch's tables with
-:func:`~pipeline.writer.write_batch` into the run's staging folder. It returns only its entity
+:func:`~pipeline.writing.writer.write_batch` into the run's staging folder. It returns only its entity
 summaries and counts, which :func:`~pipeline.engines.process` merges in input order; compaction
 and the commit by rename are the same as for the local engines, so the tables are the same.
 
@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from ..chunking import Chunker
-from ..writer import write_batch
+from ..writing.writer import write_batch
 from . import Engine, in_order
 from .batch import Batch, BatchResult, pipeline_for, process_batch
 
@@ -47,9 +48,7 @@ class DaskEngine(Engine):
     ``n_workers`` single-threaded worker processes started (and closed) by the engine. Workers
     write their batches into the staging folder at ``staging``."""
 
-    def __init__(
-        self, pipeline_config: str, staging: Path, chunker: Chunker | None = None, *, scheduler: str | None = None, n_workers: int = 1
-    ) -> None:
+    def __init__(self, pipeline_config: str, staging: Path, chunker: Chunker | None = None, *, scheduler: str | None = None, n_workers: int = 1) -> None:
         self.pipeline_config = pipeline_config
         self.staging_path = str(staging)
         self.chunker = chunker or Chunker()
@@ -58,7 +57,7 @@ class DaskEngine(Engine):
         self.cluster: Any = None
         self.client: Any = None
 
-    def __enter__(self) -> "DaskEngine":
+    def __enter__(self) -> DaskEngine:
         from distributed import Client, LocalCluster
 
         if self.scheduler is None:

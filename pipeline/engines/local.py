@@ -14,8 +14,8 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Iterable, Iterator
 
 from spacy.language import Language
 
@@ -36,7 +36,7 @@ class InProcessEngine(Engine):
     """Every batch in this process, with ``nlp``."""
 
     def __init__(self, nlp: Language, chunker: Chunker | None = None) -> None:
-        self.nlp = nlp
+        self.nlp: Language = nlp
         self.chunker = chunker or Chunker()
 
     def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
@@ -48,7 +48,7 @@ class PoolEngine(Engine):
     """Batches on ``n_process`` worker processes, each with the pipeline of ``pipeline_config``."""
 
     def __init__(self, nlp: Language, pipeline_config: str, n_process: int, chunker: Chunker | None = None) -> None:
-        self.nlp = nlp
+        self.nlp: Language = nlp
         self.local = InProcessEngine(nlp, chunker)
         self.pipeline_config = pipeline_config
         self.n_process = n_process
@@ -57,7 +57,7 @@ class PoolEngine(Engine):
         stream = iter(batches)
         first = next(stream, None)
         second = next(stream, None)
-        if second is None:  # one batch: starting workers would cost more than it saves
+        if first is None or second is None:  # one batch: starting workers would cost more than it saves
             yield from self.local.map([first] if first is not None else [])
             return
         seed_pipeline(self.pipeline_config, self.nlp)

@@ -21,10 +21,11 @@ import csv
 import json
 import os
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from functools import partial
-from typing import Any, Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 from spacy.util import registry
 
@@ -205,7 +206,7 @@ class ArticleReader:
             yield failed(stem_id, str(path), str(path), _describe(err))
 
     # -- one article per file ---------------------------------------------------------------
-    def _read_bytes_as_text(self, path: Path) -> tuple[str, str]:
+    def _read_bytes_as_text(self, path: Path) -> tuple[str, str | None]:
         data = path.read_bytes()
         encoding = sniff(data, self.encoding)
         try:
@@ -343,14 +344,9 @@ class ArticleReader:
 
     def _check_columns(self, path: Path, names: list[str]) -> None:
         if self.text_field not in names:
-            raise ValueError(
-                f"no {self.text_field!r} column (columns: {', '.join(names) or 'none'}); "
-                f"set the text column with --reader.text_field NAME"
-            )
+            raise ValueError(f"no {self.text_field!r} column (columns: {', '.join(names) or 'none'}); set the text column with --reader.text_field NAME")
 
-    def _from_record(
-        self, record: dict[str, Any], path: Path, stem_id: str, number: int, location: str, encoding: str | None
-    ) -> Article:
+    def _from_record(self, record: dict[str, Any], path: Path, stem_id: str, number: int, location: str, encoding: str | None) -> Article:
         raw_id = record.get(self.id_field)
         doc_id = str(raw_id) if raw_id not in (None, "") else f"{stem_id}:{number}"
         text = record.get(self.text_field)

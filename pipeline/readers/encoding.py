@@ -39,7 +39,8 @@ CLEARLY_CLEANER = 0.05
 #: tries read short Western text just as "cleanly", and would make every guess a tie.
 PLAUSIBLE = frozenset(
     [f"cp{n}" for n in range(1250, 1259)]
-    + ["cp874", "iso8859-1"] + [f"iso8859-{n}" for n in range(2, 17) if n != 12]
+    + ["cp874", "iso8859-1"]
+    + [f"iso8859-{n}" for n in range(2, 17) if n != 12]
     + ["koi8-r", "koi8-u", "cp932", "shift_jis", "euc_jp", "iso2022_jp", "gb2312", "gbk", "gb18030", "big5", "big5hkscs", "euc_kr", "cp949"]
 )
 #: Confidence below which a guessed encoding is a warning in the run summary (an error with

@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import re
 from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO
 
 from .encoding import DecodeError, Encoding, from_bom, given, guess, is_utf8
 from .text import looks_binary
@@ -80,20 +81,22 @@ class LineFile:
 
     def _decode(self, raw: bytes) -> list[Line]:
         encoding, error = self.encoding, None
+        text: str | None
         try:
             text = encoding.decode(raw)
-        except UnicodeDecodeError as err:
+        except UnicodeDecodeError as first:
+            problem = first
             if self._falls_back:
                 encoding = self._legacy_encoding(raw)
                 try:
                     text = encoding.decode(raw)
                 except UnicodeDecodeError as second:
-                    err = second
+                    problem = second
                     text = None
             else:
                 text = None
             if text is None:
-                error = f"not {encoding.codec} text ({err.reason} at byte {err.start + 1} of the line)"
+                error = f"not {encoding.codec} text ({problem.reason} at byte {problem.start + 1} of the line)"
                 if not self.encoding_name:
                     error += "; set --reader.encoding"
                 text = raw.decode(encoding.codec, "replace")

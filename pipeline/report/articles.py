@@ -9,9 +9,10 @@ on every re-run.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
-from typing import Any, Iterable
+from typing import Any
 
 from markupsafe import Markup
 from spacy import displacy

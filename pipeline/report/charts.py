@@ -187,7 +187,7 @@ class MapView:
         return self.west - lon, self.south - lat, self.east + lon, self.north + lat
 
     @classmethod
-    def around(cls, places: list[Place]) -> "MapView":
+    def around(cls, places: list[Place]) -> MapView:
         """Zoomed to ``places`` with a margin, at least :data:`MAP_MIN_SPAN` degrees each way."""
         south, north = _padded([p.latitude for p in places], -90.0, 90.0)
         west, east = _padded([p.longitude for p in places], -180.0, 180.0)

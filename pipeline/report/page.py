@@ -9,16 +9,17 @@ the page shows; the markup is the template ``templates/page.html`` (autoescaped)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
 
 from .. import __version__
 from ..settings import ReportSettings
-from ..tables import load
+from ..writing.tables import load
 from .articles import EntityInfo, entity_colour, render_article
 from .charts import LABEL_COLOURS, Bar, Node, Place, bar_chart, map_chart, network_chart
 from .render import render
@@ -74,9 +75,7 @@ def _entity_infos(entities: pd.DataFrame, corpus: pd.DataFrame) -> dict[str, Ent
     for key, row in zip(entity_keys(entities), entities.to_dict("records")):
         infos[str(key)] = EntityInfo(str(row["name"]), str(row["label"]), tuple(_aliases(row)), 1)
     for row in corpus.to_dict("records"):
-        infos[str(row["canonical_id"])] = EntityInfo(
-            str(row["name"]), str(row["label"]), tuple(_aliases(row)), _int(row.get("doc_count"))
-        )
+        infos[str(row["canonical_id"])] = EntityInfo(str(row["name"]), str(row["label"]), tuple(_aliases(row)), _int(row.get("doc_count")))
     return infos
 
 
@@ -89,7 +88,9 @@ def _header(documents: pd.DataFrame, mentions: pd.DataFrame, corpus: pd.DataFram
         ("Mentions", ", ".join(f"{label} {n:,}" for label, n in labels.items()) or "none"),
         ("Entities in the corpus", f"{len(corpus):,}"),
     ]
-    model = metadata.get("model") if isinstance(metadata.get("model"), dict) else {}
+    model = metadata.get("model")
+    if not isinstance(model, dict):
+        model = {}
     sources = sorted({f"{s.get('model')} {s.get('version')}" for s in (model.get("sources") or {}).values()})
     if model.get("pipeline"):
         facts.append(("Pipeline", " → ".join(map(str, model["pipeline"])) + (f" ({', '.join(sources)})" if sources else "")))
@@ -117,8 +118,7 @@ def _charts(mentions: pd.DataFrame, corpus: pd.DataFrame, settings: ReportSettin
     charts.append(bar_chart(doc_bars, title="Entities in most articles"))
     located = places(corpus)
     pins = [
-        Place(str(r["name"]), float(r["latitude"]), float(r["longitude"]), _int(r.get("doc_count")) or 1, str(r["label"]))
-        for r in located.to_dict("records")
+        Place(str(r["name"]), float(r["latitude"]), float(r["longitude"]), _int(r.get("doc_count")) or 1, str(r["label"])) for r in located.to_dict("records")
     ]
     missing = "columns" if not has_coordinates(corpus) else "places" if not pins else None
     return {

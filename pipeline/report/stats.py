@@ -6,7 +6,8 @@ does) and returns a small DataFrame; a notebook can call them too.
 
 from __future__ import annotations
 
-from typing import Iterable, Literal
+from collections.abc import Iterable
+from typing import Literal
 
 import pandas as pd
 

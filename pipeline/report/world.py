@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import mapcraft
 
@@ -35,7 +36,7 @@ class Line:
     box: Box
 
     @classmethod
-    def of(cls, points: Iterable[Point]) -> "Line":
+    def of(cls, points: Iterable[Point]) -> Line:
         points = tuple(points)
         xs, ys = zip(*points)
         return cls(points, (min(xs), min(ys), max(xs), max(ys)))

@@ -78,7 +78,7 @@ CORPUS_ENTITIES = pa.schema(
         pa.field("kb_id", pa.string()),
         pa.field("doc_count", pa.int64()),
         pa.field("mention_count", pa.int64()),
-        # Places (LOC) linked offline (pipeline/geo.py); null for other entities and unknown places.
+        # Places (LOC) linked offline (pipeline/corpus/geo.py); null for other entities and unknown places.
         pa.field("country_code", pa.string()),  # ISO 3166-1 alpha-2
         pa.field("geonames_id", pa.int64()),
         pa.field("latitude", pa.float64()),

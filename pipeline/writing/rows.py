@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 from spacy.tokens import Doc, Span
 
-from .names import fullest_form
-from .readers import Article
-from .salience import headline_end, salience
+from ..corpus.names import fullest_form
+from ..readers import Article
+from ..salience import headline_end, salience
 from .schema import DOCUMENTS, ENTITIES, MENTIONS, SENTENCES, empty_columns
 
 STATUS_OK = "ok"

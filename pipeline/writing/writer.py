@@ -9,7 +9,7 @@ A batch without its ``batches/`` marker is incomplete (a crash mid-write) and is
 resumed run redoes exactly those documents. Any engine writes batches with :func:`write_batch`
 (local batches are numbered, Dask partitions named). At the end :meth:`Staging.compact` writes
 the batches, as the run hands them back with the columns it computed (canonical ids: see
-:mod:`pipeline.resolve`), into one ``<table>.parquet`` per table, :meth:`Staging.write_table`
+:mod:`pipeline.corpus.resolve`), into one ``<table>.parquet`` per table, :meth:`Staging.write_table`
 adds ``corpus_entities``, and :meth:`Staging.commit` replaces the output folder by rename, so a
 reader never sees a half-written output. The writer computes nothing: it stages, compacts and
 commits.
@@ -20,8 +20,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq

@@ -11,9 +11,7 @@ import re
 import unicodedata
 
 #: Lower-cased name particles that are not a name on their own (``al-Shaibani`` = ``Shaibani``).
-PARTICLES = frozenset(
-    "al el ul bin ibn bint ben abu abd abdel abdul bou van von der den de da di du la le del dos".split()
-)
+PARTICLES = frozenset("al el ul bin ibn bint ben abu abd abdel abdul bou van von der den de da di du la le del dos".split())
 #: Words that may open a possessive or a leading article in a span.
 LEADING_ARTICLES = frozenset({"the"})
 POSSESSIVE_SUFFIXES = ("'s", "’s", "'", "’")

@@ -22,9 +22,10 @@ import inspect
 import json
 import os
 import socket
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from .writer import OutputNotWritableError, check_output_name, check_writable
 

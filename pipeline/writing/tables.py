@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .console import logger
+from ..console import logger
 from .schema import TABLES
 
 PARQUET_SUFFIX = ".parquet"

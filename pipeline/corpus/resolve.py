@@ -15,20 +15,20 @@ built on different partitions combine with :meth:`CorpusResolver.merge`, and
 Ids are a hash of label and representative name, so the same input gives the same ids.
 :class:`CorpusIds` then computes what the tables need from the :class:`Resolution`: the
 ``canonical_id`` column of each batch's ``entities`` and ``mentions``, and the
-``corpus_entities`` table. This module computes; the writer (:mod:`pipeline.writer`) writes.
+``corpus_entities`` table. This module computes; the writer (:mod:`pipeline.writing.writer`) writes.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 import pyarrow as pa
 
+from ..writing.schema import CORPUS_ENTITIES, replace_column
 from .names import UnionFind, fullest_form, name_key
-from .schema import CORPUS_ENTITIES, replace_column
 
 SummaryKey = tuple[str, str, tuple[str, ...], str | None]  # label, name, aliases, kb_id
 #: Length of the hexadecimal hash in a canonical id.
@@ -39,7 +39,7 @@ SUMMARY_COLUMNS = ["label", "name", "aliases", "kb_id", "mention_count"]
 
 def canonical_id_for(label: str, name: str) -> str:
     """``LABEL:<hash>``: the id of the cluster that ``name`` represents (stable across runs)."""
-    digest = hashlib.sha1(f"{label}\t{name}".encode("utf8")).hexdigest()[:ID_HEX_CHARS]
+    digest = hashlib.sha1(f"{label}\t{name}".encode()).hexdigest()[:ID_HEX_CHARS]
     return f"{label}:{digest}"
 
 
@@ -64,7 +64,7 @@ class Resolution:
         return self.by_summary.get((label, name, tuple(aliases), kb_id))
 
     def canonical_ids(self, entities: Mapping[str, Sequence]) -> list[str | None]:
-        """The canonical id of every row of an ``entities`` column dict (see :mod:`pipeline.rows`)."""
+        """The canonical id of every row of an ``entities`` column dict (see :mod:`pipeline.writing.rows`)."""
         return [
             self.canonical_id(label, name, aliases, kb_id)
             for label, name, aliases, kb_id in zip(entities["label"], entities["name"], entities["aliases"], entities["kb_id"])
@@ -82,19 +82,19 @@ class CorpusResolver:
         self.mentions[(label, name, tuple(aliases), kb_id)] += mention_count
 
     def add_columns(self, entities: Mapping[str, Sequence]) -> None:
-        """Add every row of an ``entities`` column dict (see :mod:`pipeline.rows`)."""
+        """Add every row of an ``entities`` column dict (see :mod:`pipeline.writing.rows`)."""
         for row in zip(*(entities[column] for column in SUMMARY_COLUMNS)):
             self.add(*row)
 
     @classmethod
-    def from_tables(cls, entities: Iterable[pa.Table]) -> "CorpusResolver":
+    def from_tables(cls, entities: Iterable[pa.Table]) -> CorpusResolver:
         """A resolver holding the summaries of ``entities`` tables (a resumed run's written batches)."""
         resolver = cls()
         for table in entities:
             resolver.add_columns(table.select(SUMMARY_COLUMNS).to_pydict())
         return resolver
 
-    def merge(self, other: "CorpusResolver") -> "CorpusResolver":
+    def merge(self, other: CorpusResolver) -> CorpusResolver:
         self.mentions.update(other.mentions)
         return self
 
@@ -203,7 +203,7 @@ class CorpusIds:
         }
 
     def corpus_table(self) -> pa.Table:
-        """``corpus_entities`` rows (places not yet filled: :func:`pipeline.geo.add_places`)."""
+        """``corpus_entities`` rows (places not yet filled: :func:`pipeline.corpus.geo.add_places`)."""
         clusters = sorted(self.resolution.clusters.values(), key=lambda c: (-c.mention_count, c.canonical_id))
         return pa.Table.from_pylist(
             [

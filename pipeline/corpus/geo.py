@@ -10,16 +10,16 @@ with at least ``min_population`` inhabitants.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import pyarrow as pa
 
-from .kb import read_alias_table
+from ..kb import read_alias_table
+from ..writing.schema import replace_column
 from .names import name_key
-from .schema import replace_column
 
 #: Cities smaller than this are not linked by name alone (too many homonyms).
 DEFAULT_MIN_POPULATION = 100_000
