@@ -68,6 +68,7 @@ def run(
     model: str | None = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --output."),
+    append: bool = typer.Option(False, "--append", help="Add the articles to the corpus in --output (those it has are skipped; entity ids stay)."),  # fmt: skip
     n_process: int | None = typer.Option(
         None,
         "--n-process",
@@ -115,7 +116,7 @@ def run(
 
             result = run_pipeline(
                 paths, output, config_path=config, overrides=overrides, overwrite=overwrite,
-                resume=resume, n_process=n_process, engine=engine, scheduler=scheduler, on_progress=on_progress,
+                resume=resume, n_process=n_process, engine=engine, scheduler=scheduler, on_progress=on_progress, append=append,
             )  # fmt: skip
     except KeyboardInterrupt:
         console.print("[bold red]Interrupted[/]: the output folder was not changed. Finished batches are kept; run the same command with --resume to continue.")
@@ -157,6 +158,11 @@ def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily
     mentions = ", ".join(f"{label} {n:,}" for label, n in sorted(result.mentions.items())) or "none"
     console.print(f"[bold]Documents[/]: {docs}    [bold]Mentions[/]: {mentions}")
     console.print(f"{result.words:,} words in {result.seconds:.1f} s ({result.words_per_second:,.0f} words/s)")
+    if result.run_id:
+        console.print(
+            f"Appended as run [bold]{result.run_id}[/]: {result.already_there:,} document(s) already in the corpus skipped, "
+            f"{result.conflicts:,} with an id the corpus has for another text (error rows)."
+        )
     if result.top_entities:
         table = Table(title="Most mentioned entities", title_justify="left")
         for column in ("name", "label", "articles", "mentions"):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,14 +18,17 @@ import pyarrow as pa
 from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
 from .corpus.geo import Gazetteer, add_places, cached_gazetteer
+from .corpus.registry import Registry, RunIndex, doc_counts, summary_keys, text_hash
 from .corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from .engines import Engine, ProgressCallback, check_engine, make_engine
 from .engines.batch import batches
 from .manifest import record_or_check, start_manifest
 from .readers import SUFFIXES, Article, ArticleReader
+from .readers.article import failed
 from .settings import ExportSettings, resolve_settings
 from .writing.lock import holding_output_lock
-from .writing.schema import TABLES
+from .writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, RUNS, TABLES
+from .writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, CorpusStore, index_path
 from .writing.writer import Staging, check_can_start, check_writable, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
@@ -55,6 +59,9 @@ class RunResult:
     errors: list[str] = field(default_factory=list)  # the first few document errors
     warnings: list[str] = field(default_factory=list)  # doubtful encoding guesses, one per file (--strict fails on them)
     skipped: list[str] = field(default_factory=list)  # hidden entries and broken links in input folders
+    run_id: str | None = None  # an append's run (--append)
+    already_there: int = 0  # an append's documents already in the corpus with the same text, not added again
+    conflicts: int = 0  # an append's documents whose id the corpus has with another text (error rows)
 
     @property
     def words_per_second(self) -> float:
@@ -78,6 +85,7 @@ def run_pipeline(
     engine: str = "local",
     scheduler: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    append: bool = False,
 ) -> RunResult:
     """Run the configured pipeline over ``inputs`` (files and folders) into ``output``.
 
@@ -88,13 +96,15 @@ def run_pipeline(
     ``engine`` is ``local`` (this process, or ``n_process`` worker processes) or ``dask``
     (a ``LocalCluster`` of ``n_process`` workers, or the cluster at ``scheduler``); every engine
     writes the same tables. ``n_process`` sets ``[engine] n_process`` (default -1: one per core).
+    ``append`` adds the articles to the corpus in ``output`` (README: "Appending a day's news").
     """
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     # Engine, output and settings problems are reported before the model loads, at once.
     check_engine(engine, scheduler)
     check_writable(Path(output))  # ".", "/" and the current folder included
-    check_can_start(Path(output), overwrite=overwrite, resume=resume)
+    check_can_start(Path(output), overwrite=overwrite, resume=resume, append=append)
+    growing = _Append.open(Path(output)) if append else None
     n_process_override = {"engine.n_process": n_process} if n_process is not None else {}
     config = load_pipeline_config(config_path, {**(overrides or {}), **n_process_override})
     settings = resolve_settings(config, str(config_path or "the config"))
@@ -110,7 +120,7 @@ def run_pipeline(
         n_process=processes, scheduler=scheduler, nlp_loader=lambda: build_nlp(config),
     )  # fmt: skip
     reader = settings.reader
-    staging = Staging(Path(output), overwrite=overwrite, resume=resume)
+    staging = Staging(Path(output), overwrite=overwrite, resume=resume, append=append)
     # Recorded before any document, so that --resume refuses input that changed since.
     record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
@@ -118,12 +128,11 @@ def run_pipeline(
     processing = time.perf_counter()
     load_seconds = processing - clock  # config, model and staging: what a run costs before any document
     skip = staging.done_doc_ids() if resume else frozenset()
+    articles = growing.new_articles(reader.read(inputs)) if growing else reader.read(inputs)
     with runner:
-        n_docs, n_words = process(
-            runner, reader.read(inputs), staging, resolver, batch_size=settings.engine.batch_size, skip=skip, on_batch=on_progress
-        )  # fmt: skip
+        n_docs, n_words = process(runner, articles, staging, resolver, batch_size=settings.engine.batch_size, skip=skip, on_batch=on_progress)
     processing = time.perf_counter() - processing
-    counts, corpus = _finish(staging, resolver, _gazetteer(settings.export))
+    counts, corpus = (growing.finish if growing else _finish)(staging, resolver, _gazetteer(settings.export))
     result = counts.result(staging.path, corpus, n_words, processing, settings.export.top_entities)
     times = {"started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(), "seconds": round(time.perf_counter() - clock, 3),
              "processing_seconds": round(processing, 3), "load_seconds": round(load_seconds, 3)}  # fmt: skip
@@ -133,12 +142,14 @@ def run_pipeline(
         "n_process": processes, "engine": engine, "scheduler": scheduler, "resumed": resume,
         "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words}, **_reading_notes(reader),
     }  # fmt: skip
+    if growing:
+        growing.record(staging, record, result)
     staging.write_json("run.json", record)
     out = staging.commit()
     result.output = out
     result.renamed_ids = list(reader.renamed_ids)
     result.warnings, result.skipped = list(reader.warnings), list(reader.skipped)
-    result.tables = {name: table_path(out, name) for name in TABLES}
+    result.tables = {name: table_path(out, name) if table_path(out, name).exists() else out / name for name in TABLES}
     return result
 
 
@@ -232,3 +243,95 @@ class _Counts:
             seconds=seconds,
             errors=list(self.errors),
         )
+
+
+@dataclass
+class _Append:
+    """A run appended to the corpus in an output folder (``--append``; see
+    :mod:`pipeline.writing.store` for the layout, :mod:`pipeline.corpus.registry` for the ids)."""
+
+    store: CorpusStore
+    run_id: str
+    registry: Registry
+    known: dict[str, str]  # doc_id -> text hash, of every document in the corpus
+    next_doc_key: int
+    first_index: tuple[pa.Table, pa.Table] | None = None  # made now for an output written without --append
+    already_there: int = 0
+    conflicts: int = 0
+    new_ids: int = 0
+    redirected: int = 0
+
+    @classmethod
+    def open(cls, output: Path) -> _Append:
+        """Read what the append needs from the corpus in ``output`` (none yet: an empty corpus)."""
+        store = CorpusStore(output)
+        run_id = store.next_run_id()
+        tables = store.registry_tables()
+        if tables is not None:
+            parts = list(store.index("documents"))
+            documents = pa.concat_tables(parts).to_pydict() if parts else {"doc_id": [], "text_sha256": [], "doc_key": []}
+            known = dict(zip(documents["doc_id"], documents["text_sha256"]))
+            return cls(store, run_id, Registry(*tables), known, max(documents["doc_key"], default=-1) + 1)
+        if not store.plain:
+            return cls(store, run_id, Registry.empty(), {}, 0)
+        first = store.plain_tables()  # written without --append: its registry is made once, now
+        registry = Registry.of_run(first["entities"], FIRST_RUN)
+        ids = dict(zip(summary_keys(registry.summaries), registry.summaries.column("summary_id").to_pylist()))
+        first_index = RunIndex(ids)
+        first_index.add(first)
+        documents, entities = first_index.tables()
+        known = dict(zip(documents.column("doc_id").to_pylist(), documents.column("text_sha256").to_pylist()))
+        return cls(store, run_id, registry, known, documents.num_rows, (documents, entities))
+
+    def new_articles(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """``articles`` less those the corpus has with the same text (counted); one whose id the
+        corpus has with another text becomes an error row (with the id ``<id>~<run>``)."""
+        for article in articles:
+            known = self.known.get(article.doc_id)
+            if known is None:
+                yield article
+            elif known == text_hash(article.text if article.ok else None):
+                self.already_there += 1
+            else:
+                self.conflicts += 1
+                yield failed(
+                    f"{article.doc_id}~{self.run_id}", article.path, article.location,
+                    f"document id {article.doc_id!r} is already in the corpus with another text; give this one an id of its own "
+                    f"(or, to replace the earlier one, run again without --append over every document)", article.line,
+                )  # fmt: skip
+
+    def finish(self, staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None) -> tuple[_Counts, pa.Table]:
+        """Like :func:`_finish` for an append: this run's parts and index, then the whole corpus's
+        ``corpus_entities`` and registry, with the ids the corpus gave kept."""
+        update = self.registry.update(self.registry.resolver().merge(resolver), self.run_id)
+        self.new_ids, self.redirected = update.new_ids, update.redirected
+        ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.next_doc_key)
+        staging.compact((index.add(counts.add(ids.stamp(tables))) for tables in staging.batch_tables()), run_id=self.run_id)
+        runs = [(self.run_id, index.tables())] + ([(FIRST_RUN, self.first_index)] if self.first_index else [])
+        for run_id, (documents, entities) in runs:
+            staging.write_file(index_path(Path(), "documents", run_id), documents)
+            staging.write_file(index_path(Path(), "entities", run_id), entities)
+        earlier = self.store.index("entities", ["doc_key", "summary_id"])
+        ids.doc_counts = doc_counts([*earlier, *(entities for _, (_, entities) in runs)], update.registry.summaries)
+        corpus = ids.corpus_table()
+        if gazetteer is not None:
+            corpus = add_places(corpus, gazetteer)
+        staging.write_table("corpus_entities", corpus)
+        staging.write_file("canonical_redirects.parquet", update.registry.redirects, CANONICAL_REDIRECTS)
+        staging.write_file(SUMMARIES, update.registry.summaries)
+        staging.write_file(CANONICAL_ID_FILE, update.registry.canonical_ids, CANONICAL_IDS)
+        return counts, corpus
+
+    def record(self, staging: Staging, record: dict[str, Any], result: RunResult) -> None:
+        """Add the run to ``record`` (run.json), ``result`` and the ``runs`` table, and adopt the
+        corpus's earlier files into the staging folder (the last step before the commit)."""
+        record.update(run_id=self.run_id, appended=True, already_there=self.already_there, conflicts=self.conflicts)
+        result.run_id, result.already_there, result.conflicts = self.run_id, self.already_there, self.conflicts
+        row = {
+            "run_id": self.run_id, "started": record["started"], "finished": record["finished"], "seconds": record["seconds"],
+            "config_hash": record["config_hash"], "inputs": json.dumps(record["inputs"]), "documents": sum(result.documents.values()),
+            "errors": result.n_errors, "skipped": self.already_there, "conflicts": self.conflicts, "replaced": 0,
+            "mentions": sum(result.mentions.values()), "words": result.words, "new_entities": self.new_ids, "redirected": self.redirected,
+        }  # fmt: skip
+        staging.write_file("runs.parquet", pa.concat_tables([self.store.runs(), pa.Table.from_pylist([row], schema=RUNS)]), RUNS)
+        staging.adopt(self.store.carried())

@@ -33,8 +33,10 @@ from .names import UnionFind, fullest_form, name_key
 SummaryKey = tuple[str, str, tuple[str, ...], str | None]  # label, name, aliases, kb_id
 #: Length of the hexadecimal hash in a canonical id.
 ID_HEX_CHARS = 12
-#: The ``entities`` columns a summary is made of (:meth:`CorpusResolver.add_columns`).
-SUMMARY_COLUMNS = ["label", "name", "aliases", "kb_id", "mention_count"]
+#: The ``entities`` columns that identify a summary (a :data:`SummaryKey`), and those it is made of
+#: (:meth:`CorpusResolver.add_columns`, :meth:`CorpusResolver.summary_table`).
+SUMMARY_KEY_COLUMNS = ["label", "name", "aliases", "kb_id"]
+SUMMARY_COLUMNS = [*SUMMARY_KEY_COLUMNS, "mention_count"]
 
 
 def canonical_id_for(label: str, name: str) -> str:
@@ -97,6 +99,16 @@ class CorpusResolver:
     def merge(self, other: CorpusResolver) -> CorpusResolver:
         self.mentions.update(other.mentions)
         return self
+
+    def summary_table(self) -> pa.Table:
+        """The summaries as a table of :data:`SUMMARY_COLUMNS` (what :meth:`from_tables` reads back),
+        sorted as :meth:`resolve` sorts them: how a grown corpus keeps them (pipeline/corpus/registry.py)."""
+        keys = sorted(self.mentions, key=lambda k: (k[0], k[1], k[2], k[3] or ""))
+        columns: dict[str, list] = {name: [key[i] for key in keys] for i, name in enumerate(SUMMARY_KEY_COLUMNS)}
+        columns["aliases"] = [list(aliases) for aliases in columns["aliases"]]
+        columns["mention_count"] = [self.mentions[key] for key in keys]
+        types = {"aliases": pa.list_(pa.string()), "mention_count": pa.int64()}
+        return pa.table({name: pa.array(values, types.get(name, pa.string())) for name, values in columns.items()})
 
     def resolve(self) -> Resolution:
         # Sorted (a missing kb_id as ""): the same clusters and ids on every run.
