@@ -189,7 +189,8 @@ def main() -> None:
                 size += args.new
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     print(f"Machine: {machine}\n")
-    columns = ["corpus", "what", "wall_seconds", "processing_seconds", "rest_seconds", "load_seconds", "peak_rss_mb", "summaries", "corpus_entities", "corpus_mb"]
+    columns = ["corpus", "what", "wall_seconds", "processing_seconds", "rest_seconds", "load_seconds", "peak_rss_mb"]
+    columns += ["summaries", "corpus_entities", "corpus_mb"]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for row in rows:

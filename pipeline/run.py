@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
@@ -29,7 +30,7 @@ from .settings import ExportSettings, resolve_settings
 from .writing.lock import holding_output_lock
 from .writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, RUNS, TABLES
 from .writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, CorpusStore, index_path
-from .writing.writer import Staging, check_can_start, check_writable, staging_path, table_path
+from .writing.writer import BATCH_TABLES, Staging, check_can_start, check_writable, partition_path, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
 LISTED_ERRORS = 5
@@ -62,6 +63,7 @@ class RunResult:
     run_id: str | None = None  # an append's run (--append)
     already_there: int = 0  # an append's documents already in the corpus with the same text, not added again
     conflicts: int = 0  # an append's documents whose id the corpus has with another text (error rows)
+    replaced: int = 0  # an append's documents that replaced the corpus's (--replace)
 
     @property
     def words_per_second(self) -> float:
@@ -86,6 +88,7 @@ def run_pipeline(
     scheduler: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     append: bool = False,
+    replace: bool = False,
 ) -> RunResult:
     """Run the configured pipeline over ``inputs`` (files and folders) into ``output``.
 
@@ -96,7 +99,8 @@ def run_pipeline(
     ``engine`` is ``local`` (this process, or ``n_process`` worker processes) or ``dask``
     (a ``LocalCluster`` of ``n_process`` workers, or the cluster at ``scheduler``); every engine
     writes the same tables. ``n_process`` sets ``[engine] n_process`` (default -1: one per core).
-    ``append`` adds the articles to the corpus in ``output`` (README: "Appending a day's news").
+    ``append`` adds the articles to the corpus in ``output``; ``replace`` lets them replace documents
+    of the same id (README: "Appending a day's news").
     """
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
@@ -104,16 +108,12 @@ def run_pipeline(
     check_engine(engine, scheduler)
     check_writable(Path(output))  # ".", "/" and the current folder included
     check_can_start(Path(output), overwrite=overwrite, resume=resume, append=append)
-    growing = _Append.open(Path(output)) if append else None
+    growing = _Append.open(Path(output), replace) if append else _not_appending(replace)
     n_process_override = {"engine.n_process": n_process} if n_process is not None else {}
     config = load_pipeline_config(config_path, {**(overrides or {}), **n_process_override})
     settings = resolve_settings(config, str(config_path or "the config"))
     config_hash = hashlib.sha256(_hashed_text(config)).hexdigest()
-    manifest = start_manifest(inputs, config_hash)
-    if not manifest["inputs"]:
-        raise NoInputError(
-            f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: expected files or folders with {' '.join(sorted(SUFFIXES))} files."
-        )
+    manifest = _check_inputs(inputs, start_manifest(inputs, config_hash))
     processes = settings.engine.processes() if scheduler is None else settings.engine.n_process  # a cluster has its own
     runner = make_engine(
         engine, pipeline_config=config.to_str(), chunker=settings.chunking, staging=staging_path(Path(output)),
@@ -176,6 +176,22 @@ def process(
         if on_batch is not None:
             on_batch(docs_done, words_done)
     return docs_done, words_done
+
+
+def _check_inputs(inputs: Sequence[Path | str], manifest: dict[str, Any]) -> dict[str, Any]:
+    """``manifest``, unless it lists no input file (raises NoInputError)."""
+    if not manifest["inputs"]:
+        raise NoInputError(
+            f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: expected files or folders with {' '.join(sorted(SUFFIXES))} files."
+        )
+    return manifest
+
+
+def _not_appending(replace: bool) -> _Append | None:
+    """No append (a plain run): there is nothing ``--replace`` could replace."""
+    if replace:
+        raise ValueError("--replace replaces documents of a corpus an append adds to: it goes with --append.")
+    return None
 
 
 def _gazetteer(export: ExportSettings) -> Gazetteer | None:
@@ -253,66 +269,75 @@ class _Append:
     store: CorpusStore
     run_id: str
     registry: Registry
-    known: dict[str, str]  # doc_id -> text hash, of every document in the corpus
+    known: dict[str, tuple[str, str, int]]  # doc_id -> (text hash, run, doc_key), of every document in the corpus
     next_doc_key: int
-    first_index: tuple[pa.Table, pa.Table] | None = None  # made now for an output written without --append
+    replace: bool = False
+    #: Earlier runs' indexes this append writes anew (an output written without --append, runs with replaced documents).
+    rewritten: dict[str, tuple[pa.Table, pa.Table]] = field(default_factory=dict)
+    replacing: dict[str, tuple[str, int]] = field(default_factory=dict)  # doc_id -> (run, doc_key), with --replace
     already_there: int = 0
     conflicts: int = 0
     new_ids: int = 0
     redirected: int = 0
 
     @classmethod
-    def open(cls, output: Path) -> _Append:
+    def open(cls, output: Path, replace: bool = False) -> _Append:
         """Read what the append needs from the corpus in ``output`` (none yet: an empty corpus)."""
         store = CorpusStore(output)
         run_id = store.next_run_id()
         tables = store.registry_tables()
         if tables is not None:
-            parts = list(store.index("documents"))
-            documents = pa.concat_tables(parts).to_pydict() if parts else {"doc_id": [], "text_sha256": [], "doc_key": []}
-            known = dict(zip(documents["doc_id"], documents["text_sha256"]))
-            return cls(store, run_id, Registry(*tables), known, max(documents["doc_key"], default=-1) + 1)
+            known: dict[str, tuple[str, str, int]] = {}
+            for run, part in store.index("documents"):
+                known.update(
+                    zip(part.column("doc_id").to_pylist(), ((h, run, k) for h, k in zip(part["text_sha256"].to_pylist(), part["doc_key"].to_pylist())))
+                )
+            return cls(store, run_id, Registry(*tables), known, max((k for _, _, k in known.values()), default=-1) + 1, replace)
         if not store.plain:
-            return cls(store, run_id, Registry.empty(), {}, 0)
+            return cls(store, run_id, Registry.empty(), {}, 0, replace)
         first = store.plain_tables()  # written without --append: its registry is made once, now
         registry = Registry.of_run(first["entities"], FIRST_RUN)
-        ids = dict(zip(summary_keys(registry.summaries), registry.summaries.column("summary_id").to_pylist()))
-        first_index = RunIndex(ids)
-        first_index.add(first)
-        documents, entities = first_index.tables()
-        known = dict(zip(documents.column("doc_id").to_pylist(), documents.column("text_sha256").to_pylist()))
-        return cls(store, run_id, registry, known, documents.num_rows, (documents, entities))
+        index = RunIndex(dict(zip(summary_keys(registry.summaries), registry.summaries.column("summary_id").to_pylist())))
+        index.add(first)
+        documents, entities = index.tables()
+        known = {d: (h, FIRST_RUN, k) for d, h, k in zip(*(documents.column(c).to_pylist() for c in ("doc_id", "text_sha256", "doc_key")))}
+        return cls(store, run_id, registry, known, documents.num_rows, replace, {FIRST_RUN: (documents, entities)})
 
     def new_articles(self, articles: Iterable[Article]) -> Iterator[Article]:
         """``articles`` less those the corpus has with the same text (counted); one whose id the
-        corpus has with another text becomes an error row (with the id ``<id>~<run>``)."""
+        corpus has with another text replaces it with ``replace``, else becomes an error row
+        (with the id ``<id>~<run>``)."""
         for article in articles:
             known = self.known.get(article.doc_id)
             if known is None:
                 yield article
-            elif known == text_hash(article.text if article.ok else None):
+            elif known[0] == text_hash(article.text if article.ok else None):
                 self.already_there += 1
+            elif self.replace:
+                self.replacing[article.doc_id] = known[1:]
+                yield article
             else:
                 self.conflicts += 1
                 yield failed(
                     f"{article.doc_id}~{self.run_id}", article.path, article.location,
-                    f"document id {article.doc_id!r} is already in the corpus with another text; give this one an id of its own "
-                    f"(or, to replace the earlier one, run again without --append over every document)", article.line,
+                    f"document id {article.doc_id!r} is already in the corpus (run {known[1]}) with another text; "
+                    f"give this one an id of its own, or pass --replace to replace the earlier one", article.line,
                 )  # fmt: skip
 
     def finish(self, staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None) -> tuple[_Counts, pa.Table]:
         """Like :func:`_finish` for an append: this run's parts and index, then the whole corpus's
         ``corpus_entities`` and registry, with the ids the corpus gave kept."""
-        update = self.registry.update(self.registry.resolver().merge(resolver), self.run_id)
+        merged = self.registry.resolver().merge(resolver).remove(self._drop_replaced(staging))
+        update = self.registry.update(merged, self.run_id)
         self.new_ids, self.redirected = update.new_ids, update.redirected
         ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.next_doc_key)
         staging.compact((index.add(counts.add(ids.stamp(tables))) for tables in staging.batch_tables()), run_id=self.run_id)
-        runs = [(self.run_id, index.tables())] + ([(FIRST_RUN, self.first_index)] if self.first_index else [])
-        for run_id, (documents, entities) in runs:
+        written = {**self.rewritten, self.run_id: index.tables()}
+        for run_id, (documents, entities) in written.items():
             staging.write_file(index_path(Path(), "documents", run_id), documents)
             staging.write_file(index_path(Path(), "entities", run_id), entities)
-        earlier = self.store.index("entities", ["doc_key", "summary_id"])
-        ids.doc_counts = doc_counts([*earlier, *(entities for _, (_, entities) in runs)], update.registry.summaries)
+        earlier = (part for run, part in self.store.index("entities", ["doc_key", "summary_id"]) if run not in written)
+        ids.doc_counts = doc_counts([*earlier, *(entities for _, entities in written.values())], update.registry.summaries)
         corpus = ids.corpus_table()
         if gazetteer is not None:
             corpus = add_places(corpus, gazetteer)
@@ -322,15 +347,37 @@ class _Append:
         staging.write_file(CANONICAL_ID_FILE, update.registry.canonical_ids, CANONICAL_IDS)
         return counts, corpus
 
+    def _drop_replaced(self, staging: Staging) -> CorpusResolver:
+        """Write the earlier runs' parts that hold documents being replaced without them (their
+        other parts are adopted as they are); returns the summaries of the entities dropped."""
+        dropped = CorpusResolver()
+        gone = pa.array(sorted(self.replacing), pa.string())
+        keys = pa.array(sorted(key for _, key in self.replacing.values()), pa.int64())
+        for run in sorted({run for run, _ in self.replacing.values()}):
+            for name in BATCH_TABLES:
+                table = self.store.read_part(name, run)
+                kept = pc.invert(pc.is_in(table["doc_id"], gone))
+                if name == "entities":
+                    dropped.merge(CorpusResolver.from_tables([table.filter(pc.invert(kept))]))
+                staging.write_file(partition_path(Path(), name, run), table.filter(kept), TABLES[name])
+            documents, entities = self.rewritten.get(run) or self.store.run_index(run)
+            self.rewritten[run] = (
+                documents.filter(pc.invert(pc.is_in(documents["doc_id"], gone))),
+                entities.filter(pc.invert(pc.is_in(entities["doc_key"], keys))),
+            )
+        return dropped
+
     def record(self, staging: Staging, record: dict[str, Any], result: RunResult) -> None:
         """Add the run to ``record`` (run.json), ``result`` and the ``runs`` table, and adopt the
-        corpus's earlier files into the staging folder (the last step before the commit)."""
-        record.update(run_id=self.run_id, appended=True, already_there=self.already_there, conflicts=self.conflicts)
-        result.run_id, result.already_there, result.conflicts = self.run_id, self.already_there, self.conflicts
+        corpus's earlier files into the staging folder (the last step before the commit; parts
+        this run wrote anew are kept)."""
+        replaced = len(self.replacing)
+        record.update(run_id=self.run_id, appended=True, already_there=self.already_there, conflicts=self.conflicts, replaced=replaced)
+        result.run_id, result.already_there, result.conflicts, result.replaced = self.run_id, self.already_there, self.conflicts, replaced
         row = {
             "run_id": self.run_id, "started": record["started"], "finished": record["finished"], "seconds": record["seconds"],
             "config_hash": record["config_hash"], "inputs": json.dumps(record["inputs"]), "documents": sum(result.documents.values()),
-            "errors": result.n_errors, "skipped": self.already_there, "conflicts": self.conflicts, "replaced": 0,
+            "errors": result.n_errors, "skipped": self.already_there, "conflicts": self.conflicts, "replaced": replaced,
             "mentions": sum(result.mentions.values()), "words": result.words, "new_entities": self.new_ids, "redirected": self.redirected,
         }  # fmt: skip
         staging.write_file("runs.parquet", pa.concat_tables([self.store.runs(), pa.Table.from_pylist([row], schema=RUNS)]), RUNS)

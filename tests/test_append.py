@@ -162,7 +162,10 @@ def test_documents_already_there_are_skipped_and_a_changed_text_is_an_error(setu
     assert (result.already_there, result.conflicts, result.documents) == (1, 1, {"ok": 1, "error": 1})
     docs = pipeline.load(out).documents.set_index("doc_id")
     assert docs.index.is_unique and len(docs) == len(DAYS[0]) + 2
-    assert docs.loc["a2~r0002", "status"] == "error" and "already in the corpus with another text" in docs.loc["a2~r0002", "error"]
+    assert (
+        docs.loc["a2~r0002", "status"] == "error"
+        and "already in the corpus (run r0001) with another text; give this one an id of its own, or pass --replace" in docs.loc["a2~r0002", "error"]
+    )
     assert docs.loc["a2", "text"] == DAYS[0][1][1]
 
 
@@ -260,3 +263,29 @@ def test_the_command_line_appends(setup, tmp_path):
         assert done.returncode == 0, done.stderr
     assert "Appended as run r0002: 0 document(s) already in the corpus skipped" in " ".join((done.stdout + done.stderr).split())
     assert list(pipeline.load(out).runs.run_id) == ["r0001", "r0002"]
+
+
+@pytest.mark.parametrize("first", ["append", "plain"])
+def test_replace_takes_the_earlier_document_out(setup, tmp_path, first):
+    """With --replace, a changed article replaces the corpus's: as if the corpus had only the new one."""
+    _, _, days = setup
+    out = tmp_path / "corpus"
+    run(setup, [days[0]], out, append=first == "append")
+    changed = ("a1", "Saddam Hussein ruled Iraq from Baghdad.", "2026-11-04")
+    result = run(setup, [write_day(tmp_path / "changed.jsonl", [changed])], out, append=True, replace=True)
+    assert (result.replaced, result.conflicts, result.documents) == (1, 0, {"ok": 1})
+    grown = pipeline.load(out)
+    docs = grown.documents.set_index("doc_id")
+    assert docs.index.is_unique and docs.loc["a1", "text"] == changed[1] and docs.loc["a1", "run_id"] == ("r0001" if first == "plain" else "r0002")
+    assert (grown.mentions.doc_id == "a1").sum() == 3 and grown.runs.replaced.iloc[-1] == 1
+    # The same as one run over the articles the corpus now holds.
+    expected = run(setup, [write_day(tmp_path / "now.jsonl", [*DAYS[0][1:], changed])], tmp_path / "one")
+    one = pipeline.load(expected.output)
+    columns = ["label", "name", "aliases", "doc_count", "mention_count"]
+    by_name = lambda t: t[columns].assign(aliases=t.aliases.map(tuple)).sort_values(["label", "name"]).reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(by_name(grown.corpus_entities), by_name(one.corpus_entities))
+
+
+def test_replace_goes_with_append(setup, tmp_path):
+    with pytest.raises(ValueError, match="--replace .* --append"):
+        run(setup, [setup[2][0]], tmp_path / "out", replace=True)

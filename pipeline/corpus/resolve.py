@@ -100,6 +100,13 @@ class CorpusResolver:
         self.mentions.update(other.mentions)
         return self
 
+    def remove(self, other: CorpusResolver) -> CorpusResolver:
+        """Take ``other``'s summaries out again (the documents an append replaces): undoes :meth:`merge`."""
+        self.mentions.subtract(other.mentions)
+        for key in [key for key, count in self.mentions.items() if count <= 0]:
+            del self.mentions[key]
+        return self
+
     def summary_table(self) -> pa.Table:
         """The summaries as a table of :data:`SUMMARY_COLUMNS` (what :meth:`from_tables` reads back),
         sorted as :meth:`resolve` sorts them: how a grown corpus keeps them (pipeline/corpus/registry.py)."""

@@ -112,10 +112,19 @@ class CorpusStore:
             "entities": pq.read_table(table_path(self.path, "entities")),
         }
 
-    def index(self, table: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
-        """Every run's part of the registry's index ``table`` (see :data:`INDEXES`)."""
+    def index(self, table: str, columns: list[str] | None = None) -> Iterator[tuple[str, pa.Table]]:
+        """``(run_id, part)`` for every run's part of the registry's index ``table`` (see :data:`INDEXES`)."""
         for path in sorted((self.path / REGISTRY / table).glob("run_id=*/*.parquet")):
-            yield pq.read_table(path, columns=columns)
+            yield path.parent.name.split("=", 1)[1], pq.read_table(path, columns=columns)
+
+    def run_index(self, run_id: str) -> tuple[pa.Table, pa.Table]:
+        """Run ``run_id``'s document index and entity summaries."""
+        return pq.read_table(index_path(self.path, "documents", run_id)), pq.read_table(index_path(self.path, "entities", run_id))
+
+    def read_part(self, table: str, run_id: str) -> pa.Table:
+        """Run ``run_id``'s part of ``table`` (one of the per-document tables)."""
+        path = table_path(self.path, table) if self.plain and run_id == FIRST_RUN else partition_path(self.path, table, run_id)
+        return pq.read_table(path)
 
     def carried(self) -> list[tuple[Path, str]]:
         """Every file of the corpus that an append keeps as it is, with where it goes: an output
