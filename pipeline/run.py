@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
 from .corpus.geo import Gazetteer, add_places, cached_gazetteer
-from .corpus.registry import Registry, RunIndex, doc_counts, summary_keys, text_hash
+from .corpus.registry import Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash
 from .corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from .engines import Engine, ProgressCallback, check_engine, make_engine
 from .engines.batch import batches
@@ -279,6 +279,7 @@ class _Append:
     conflicts: int = 0
     new_ids: int = 0
     redirected: int = 0
+    resolved: int = 0  # registry summaries resolved again (the groups the run touched)
 
     @classmethod
     def open(cls, output: Path, replace: bool = False) -> _Append:
@@ -327,9 +328,8 @@ class _Append:
     def finish(self, staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None) -> tuple[_Counts, pa.Table]:
         """Like :func:`_finish` for an append: this run's parts and index, then the whole corpus's
         ``corpus_entities`` and registry, with the ids the corpus gave kept."""
-        merged = self.registry.resolver().merge(resolver).remove(self._drop_replaced(staging))
-        update = self.registry.update(merged, self.run_id)
-        self.new_ids, self.redirected = update.new_ids, update.redirected
+        update = self.registry.update(resolver, self.run_id, self._drop_replaced(staging))
+        self.new_ids, self.redirected, self.resolved = update.new_ids, update.redirected, update.resolved.num_rows
         ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.next_doc_key)
         staging.compact((index.add(counts.add(ids.stamp(tables))) for tables in staging.batch_tables()), run_id=self.run_id)
         written = {**self.rewritten, self.run_id: index.tables()}
@@ -337,10 +337,9 @@ class _Append:
             staging.write_file(index_path(Path(), "documents", run_id), documents)
             staging.write_file(index_path(Path(), "entities", run_id), entities)
         earlier = (part for run, part in self.store.index("entities", ["doc_key", "summary_id"]) if run not in written)
-        ids.doc_counts = doc_counts([*earlier, *(entities for _, entities in written.values())], update.registry.summaries)
-        corpus = ids.corpus_table()
-        if gazetteer is not None:
-            corpus = add_places(corpus, gazetteer)
+        ids.doc_counts = doc_counts([*earlier, *(entities for _, entities in written.values())], update.resolved)
+        rows = ids.corpus_table()  # the clusters resolved again; the others' rows are kept
+        corpus = merge_corpus(self.store.corpus_entities(), add_places(rows, gazetteer) if gazetteer else rows, update.changed)
         staging.write_table("corpus_entities", corpus)
         staging.write_file("canonical_redirects.parquet", update.registry.redirects, CANONICAL_REDIRECTS)
         staging.write_file(SUMMARIES, update.registry.summaries)
@@ -372,7 +371,9 @@ class _Append:
         corpus's earlier files into the staging folder (the last step before the commit; parts
         this run wrote anew are kept)."""
         replaced = len(self.replacing)
-        record.update(run_id=self.run_id, appended=True, already_there=self.already_there, conflicts=self.conflicts, replaced=replaced)
+        record.update(
+            run_id=self.run_id, appended=True, already_there=self.already_there, conflicts=self.conflicts, replaced=replaced, resolved_summaries=self.resolved
+        )  # fmt: skip
         result.run_id, result.already_there, result.conflicts, result.replaced = self.run_id, self.already_there, self.conflicts, replaced
         row = {
             "run_id": self.run_id, "started": record["started"], "finished": record["finished"], "seconds": record["seconds"],

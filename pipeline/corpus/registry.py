@@ -33,11 +33,14 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, DOCUMENT_INDEX, ENTITY_SUMMARIES
+from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, DOCUMENT_INDEX, ENTITY_SUMMARIES
 from .resolve import SUMMARY_KEY_COLUMNS, CorpusResolver, Resolution
 
 SummaryRowKey = tuple[Any, ...]
+#: The registry column of each summary's block keys (:meth:`CorpusResolver.block_keys`).
+BLOCK_KEYS = "block_keys"
 
 
 def text_hash(text: str | None) -> str:
@@ -58,9 +61,11 @@ def summary_keys(table: pa.Table) -> list[SummaryRowKey]:
 class Update:
     """What :meth:`Registry.update` computed for one run."""
 
-    resolution: Resolution  # every summary's cluster, with the corpus's ids
+    resolution: Resolution  # the clusters of the summaries resolved again, with the corpus's ids
     registry: Registry  # the registry after the run
-    summary_ids: dict[SummaryRowKey, int]  # summary key -> summary_id
+    resolved: pa.Table  # the registry rows resolved again (summary_id, ..., canonical_id)
+    changed: list[str]  # the ids those rows had before: their corpus_entities rows are replaced
+    summary_ids: dict[SummaryRowKey, int]  # summary key -> summary_id, of the rows resolved again
     new_ids: int  # canonical ids given by this run
     redirected: int  # ids retired into an older one by this run
 
@@ -69,62 +74,78 @@ class Update:
 class Registry:
     """The summaries with their ids, every id given, and the redirects (see the module docstring)."""
 
-    summaries: pa.Table  # summary_id, the summary's columns, canonical_id
+    summaries: pa.Table  # summary_id, the summary's columns, canonical_id, block_keys
     canonical_ids: pa.Table  # CANONICAL_IDS
     redirects: pa.Table  # CANONICAL_REDIRECTS
 
     @classmethod
     def empty(cls) -> Registry:
-        return cls.of_summaries(CorpusResolver().summary_table(), [], [], CANONICAL_IDS.empty_table(), CANONICAL_REDIRECTS.empty_table())
-
-    @classmethod
-    def of_summaries(cls, table: pa.Table, summary_ids: list[int], ids: list[str], born: pa.Table, redirects: pa.Table) -> Registry:
-        summaries = table.add_column(0, "summary_id", pa.array(summary_ids, pa.int64()))
-        return cls(summaries.append_column("canonical_id", pa.array(ids, pa.string())), born, redirects)
+        return cls(_rows(CorpusResolver(), [], []), CANONICAL_IDS.empty_table(), CANONICAL_REDIRECTS.empty_table())
 
     @classmethod
     def of_run(cls, entities: pa.Table, run_id: str) -> Registry:
         """The registry of a corpus written by one run without ``--append`` (its ``entities``
         table): the ids that run gave are kept, as given by ``run_id``."""
         resolver = CorpusResolver.from_tables([entities])
-        table = resolver.summary_table()
         given = dict(zip(summary_keys(entities), entities.column("canonical_id").to_pylist()))
-        ids = [given[key] for key in summary_keys(table)]
+        ids = [given[key] for key in _keys(resolver)]
         unique = sorted(set(ids))
         born = pa.table({"canonical_id": unique, "run_id": [run_id] * len(unique)}, schema=CANONICAL_IDS)
-        return cls.of_summaries(table, list(range(table.num_rows)), ids, born, CANONICAL_REDIRECTS.empty_table())
+        return cls(_rows(resolver, list(range(len(ids))), ids), born, CANONICAL_REDIRECTS.empty_table())
 
-    def resolver(self) -> CorpusResolver:
-        """A resolver holding the corpus's summaries (merge the new run's into it)."""
-        return CorpusResolver.from_tables([self.summaries])
-
-    def update(self, resolver: CorpusResolver, run_id: str) -> Update:
-        """Resolve ``resolver`` (this registry's summaries merged with a run's) and keep the
-        corpus's ids; the returned registry is the corpus's after ``run_id``."""
+    def update(self, new: CorpusResolver, run_id: str, dropped: CorpusResolver | None = None) -> Update:
+        """Add the summaries of ``new`` (a run's) and take out those of ``dropped`` (replaced
+        documents'), resolve again the groups of summaries they touch (:meth:`_touched`: the
+        clusters one run over every article would make) and keep the corpus's ids; the returned
+        registry is the corpus's after ``run_id``."""
+        touched = self._touched(new, dropped)
+        before = self.summaries.filter(touched)
+        resolver = CorpusResolver.from_tables([before]).merge(new)
+        if dropped is not None:
+            resolver.remove(dropped)
         fresh = resolver.resolve()
-        table = resolver.summary_table()
-        keys = summary_keys(table)
-        known = dict(zip(summary_keys(self.summaries), zip(self.summaries.column("summary_id").to_pylist(), self.summaries.column("canonical_id").to_pylist())))
+        keys = _keys(resolver)
+        known = dict(zip(summary_keys(before), zip(before.column("summary_id").to_pylist(), before.column("canonical_id").to_pylist())))
         fresh_ids = [fresh.by_summary[key] for key in keys]
-        old_ids = [known[key][1] if key in known else None for key in keys]
-        stable, redirects = self._keep_ids(fresh_ids, old_ids, table.column("mention_count").to_pylist())
-        next_id = max(self.summaries.column("summary_id").to_pylist(), default=-1) + 1
+        counts = resolver.summary_table().column("mention_count").to_pylist()
+        stable, redirects = self._keep_ids(fresh_ids, [known[key][1] if key in known else None for key in keys], counts)
+        next_id = pc.max(self.summaries.column("summary_id")).as_py()
+        next_id = 0 if next_id is None else next_id + 1
         summary_ids = []
         for key in keys:
-            if key in known:
-                summary_ids.append(known[key][0])
-            else:
-                summary_ids.append(next_id)
-                next_id += 1
+            summary_ids.append(known[key][0] if key in known else next_id)
+            next_id += key not in known
+        rows = _rows(resolver, summary_ids, [stable[i] for i in fresh_ids])
         given = set(self.canonical_ids.column("canonical_id").to_pylist())
-        new = sorted(set(stable.values()) - given)
-        born = pa.concat_tables([self.canonical_ids, pa.table({"canonical_id": new, "run_id": [run_id] * len(new)}, schema=CANONICAL_IDS)])
-        registry = Registry.of_summaries(table, summary_ids, [stable[i] for i in fresh_ids], born, self._redirected(redirects, run_id))
+        new_ids = sorted(set(stable.values()) - given)
+        born = pa.concat_tables([self.canonical_ids, pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS)])
+        summaries = pa.concat_tables([self.summaries.filter(pc.invert(touched)), rows.cast(self.summaries.schema)])
         resolution = Resolution(
             by_summary={key: stable[cid] for key, cid in fresh.by_summary.items()},
             clusters={stable[cid]: replace(cluster, canonical_id=stable[cid]) for cid, cluster in fresh.clusters.items()},
         )
-        return Update(resolution, registry, dict(zip(keys, summary_ids)), len(new), len(redirects))
+        registry = Registry(summaries, born, self._redirected(redirects, run_id))
+        changed = sorted(set(before.column("canonical_id").to_pylist()))
+        return Update(resolution, registry, rows, changed, dict(zip(keys, summary_ids)), len(new_ids), len(redirects))
+
+    def _touched(self, new: CorpusResolver, dropped: CorpusResolver | None) -> pa.Array:
+        """Which registry rows to resolve again: those sharing a block key
+        (:meth:`CorpusResolver.block_keys`) with a summary of ``new`` or ``dropped``, and so on
+        through theirs, until no row is added. A mask; computed on the stored keys, so its cost
+        grows with the groups touched, not with the registry (beyond a vectorised scan)."""
+        touched = np.zeros(self.summaries.num_rows, dtype=bool)
+        lists = self.summaries.column(BLOCK_KEYS).combine_chunks()
+        flat, parents = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy()
+        seen: set[str] = set()
+        summaries = [*_keys(new), *(_keys(dropped) if dropped is not None else [])]
+        frontier: set[str] = set().union(*(new.block_keys(key) for key in summaries))
+        while frontier:
+            seen |= frontier
+            rows = np.unique(parents[pc.is_in(flat, pa.array(sorted(frontier), pa.string())).to_numpy(zero_copy_only=False)])
+            rows = rows[~touched[rows]]
+            touched[rows] = True
+            frontier = set(flat.filter(pa.array(np.isin(parents, rows))).to_pylist()) - seen
+        return pa.array(touched)
 
     def _keep_ids(self, fresh_ids: list[str], old_ids: list[str | None], counts: list[int]) -> tuple[dict[str, str], dict[str, str]]:
         """Fresh cluster id -> the id it keeps, and retired id -> surviving id (module docstring)."""
@@ -160,6 +181,21 @@ class Registry:
             "run_id": earlier["run_id"] + [run_id] * len(redirects),
         }
         return pa.table(rows, schema=CANONICAL_REDIRECTS)
+
+
+def _keys(resolver: CorpusResolver) -> list[SummaryRowKey]:
+    """The resolver's summaries, in the order of :meth:`CorpusResolver.summary_table`."""
+    return summary_keys(resolver.summary_table().select(SUMMARY_KEY_COLUMNS))
+
+
+def _rows(resolver: CorpusResolver, summary_ids: list[int], canonical_ids: list[str]) -> pa.Table:
+    """Registry rows: the resolver's summary table with ``summary_id``, ``canonical_id`` and the
+    block keys (each list sorted)."""
+    table = resolver.summary_table()
+    blocks = [sorted(resolver.block_keys(key)) for key in summary_keys(table)]
+    table = table.add_column(0, "summary_id", pa.array(summary_ids, pa.int64()))
+    table = table.append_column("canonical_id", pa.array(canonical_ids, pa.string()))
+    return table.append_column(BLOCK_KEYS, pa.array(blocks, pa.list_(pa.string())))
 
 
 def _unused(canonical_id: str, taken: set[str]) -> str:
@@ -203,18 +239,27 @@ class RunIndex:
 
 
 def doc_counts(entity_summaries: Iterable[pa.Table], summaries: pa.Table) -> Counter:
-    """Canonical id -> documents it is mentioned in, over every run's entity summaries
-    (only their ``doc_key`` and ``summary_id`` are read: whole numbers, however large the corpus)."""
-    parts = [table.select(["doc_key", "summary_id"]) for table in entity_summaries]
+    """Canonical id -> documents it is mentioned in, for the clusters of ``summaries`` (registry
+    rows), over every run's entity summaries (only ``doc_key`` and ``summary_id`` are read and
+    filtered, vectorised: whole numbers, however large the corpus)."""
+    wanted = summaries.column("summary_id")
+    parts = [table.select(["doc_key", "summary_id"]).filter(pc.is_in(table["summary_id"], wanted)) for table in entity_summaries]
     if not parts or not summaries.num_rows:
         return Counter()
     pairs = pa.concat_tables(parts)
-    ids, cluster_of_row = np.unique(np.asarray(summaries.column("canonical_id").to_pylist(), dtype=object), return_inverse=True)
-    summary_ids = summaries.column("summary_id").to_numpy()
-    cluster = np.full(int(summary_ids.max()) + 1, -1, dtype=np.int64)
-    cluster[summary_ids] = cluster_of_row
-    clusters = cluster[pairs.column("summary_id").to_numpy()]
-    known = clusters >= 0  # summaries no document has any more (replaced documents) are gone
-    distinct = pa.table({"doc_key": pairs.column("doc_key").to_numpy()[known], "cluster": clusters[known]}).group_by(["doc_key", "cluster"]).aggregate([])
+    cluster = dict(zip(wanted.to_pylist(), summaries.column("canonical_id").to_pylist()))
+    ids = sorted(set(cluster.values()))
+    index = {canonical_id: i for i, canonical_id in enumerate(ids)}
+    lookup = {summary_id: index[canonical_id] for summary_id, canonical_id in cluster.items()}
+    clusters = np.array([lookup[s] for s in pairs.column("summary_id").to_pylist()], dtype=np.int64)
+    distinct = pa.table({"doc_key": pairs.column("doc_key"), "cluster": clusters}).group_by(["doc_key", "cluster"]).aggregate([])
     counted = distinct.group_by("cluster").aggregate([("doc_key", "count")]).to_pydict()
     return Counter({ids[c]: n for c, n in zip(counted["cluster"], counted["doc_key_count"])})
+
+
+def merge_corpus(before: pa.Table, rows: pa.Table, changed: Iterable[str]) -> pa.Table:
+    """``corpus_entities`` after a run: the rows of ``before`` whose id is not in ``changed``, and
+    ``rows`` (the clusters resolved again), most mentioned first as one run orders them."""
+    kept = before.filter(pc.invert(pc.is_in(before["canonical_id"], pa.array(sorted(changed), pa.string()))))
+    whole = pa.concat_tables([kept.cast(CORPUS_ENTITIES), rows.cast(CORPUS_ENTITIES)])
+    return whole.sort_by([("mention_count", "descending"), ("canonical_id", "ascending")])

@@ -100,6 +100,21 @@ class CorpusResolver:
         self.mentions.update(other.mentions)
         return self
 
+    def block_keys(self, key: SummaryKey) -> set[str]:
+        """Keys that ``key`` shares with every summary :meth:`_link` may join it with (directly or
+        through others): the keys of its names (whatever the label), its ``kb_id`` and, for a person,
+        the surname. Resolution is local to the groups of summaries these keys connect, which lets a
+        grown corpus resolve again only the groups a new run touches (pipeline/corpus/registry.py);
+        a change to :meth:`_link` that joins summaries on anything else must add it here."""
+        label, name, aliases, kb_id = key
+        name_keys = [name_key(form) for form in (name, *aliases)]
+        keys = {"name:" + " ".join(k) for k in name_keys if k}
+        if kb_id:
+            keys.add("kb:" + kb_id)
+        if label in self.person_labels and name_keys[0]:
+            keys.add("surname:" + name_keys[0][-1])
+        return keys
+
     def remove(self, other: CorpusResolver) -> CorpusResolver:
         """Take ``other``'s summaries out again (the documents an append replaces): undoes :meth:`merge`."""
         self.mentions.subtract(other.mentions)

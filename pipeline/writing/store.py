@@ -29,7 +29,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import CANONICAL_IDS, CANONICAL_REDIRECTS, DOCUMENT_INDEX, ENTITY_SUMMARIES, RUNS
+from .schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, DOCUMENT_INDEX, ENTITY_SUMMARIES, RUNS
 from .tables import REGISTRY_SUMMARIES, RUN_METADATA
 from .writer import BATCH_TABLES, partition_path, table_path
 
@@ -104,6 +104,11 @@ class CorpusStore:
             pq.read_table(self.path / CANONICAL_ID_FILE).cast(CANONICAL_IDS),
             pq.read_table(redirects).cast(CANONICAL_REDIRECTS) if redirects.exists() else CANONICAL_REDIRECTS.empty_table(),
         )
+
+    def corpus_entities(self) -> pa.Table:
+        """The corpus's ``corpus_entities`` as the last run left it (empty for a new corpus)."""
+        path = table_path(self.path, "corpus_entities")
+        return pq.read_table(path) if path.is_file() else CORPUS_ENTITIES.empty_table()
 
     def plain_tables(self) -> dict[str, pa.Table]:
         """The documents (ids and texts) and entities of an output written without --append."""
