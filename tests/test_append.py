@@ -153,6 +153,23 @@ def test_runs_are_listed_and_each_row_knows_its_run(grown, setup):
     assert (mentions.run_id_x == mentions.run_id_y).all() and mentions.published.notna().all()
 
 
+def test_duckdb_reads_what_load_reads(grown):
+    import duckdb
+
+    from pipeline.writing.tables import duckdb_sources
+
+    out, after = grown
+    con = duckdb.connect()
+    for name, sql in duckdb_sources(out).items():
+        con.execute(f"create view {name} as {sql}")
+    for name, table in after[-1].items():
+        got = con.sql(f"select * from {name}").df()
+        assert list(got.columns) == list(table.columns) and len(got) == len(table), name
+    ids = con.sql("select entity_id, canonical_id from entities").df().set_index("entity_id").canonical_id
+    assert ids.sort_index().tolist() == after[-1].entities.set_index("entity_id").canonical_id.sort_index().tolist()
+    assert con.sql("select count(distinct run_id) from mentions").fetchall() == [(3,)]
+
+
 def test_documents_already_there_are_skipped_and_a_changed_text_is_an_error(setup, tmp_path):
     base, _, days = setup
     out = tmp_path / "corpus"

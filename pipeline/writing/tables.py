@@ -142,6 +142,29 @@ def table_files(run_dir: Path, name: str, *, missing_ok: bool = False) -> list[P
     raise RunNotFoundError(f"No table {name!r} in {run_dir} (looked for {single.name} and {name}/).")
 
 
+def duckdb_sources(run_dir: Path | str) -> dict[str, str]:
+    """A DuckDB ``SELECT`` for every table of the run in ``run_dir`` (``create view NAME as ...``):
+    the same rows as :func:`load`, a grown corpus's ``run_id`` and current ``canonical_id`` included."""
+    folder = Path(run_dir)
+    registry = sorted((folder / REGISTRY_ENTITIES).glob(f"run_id=*/*{PARQUET_SUFFIX}"))
+    sources = {}
+    for name in [*TABLES, *CORPUS_TABLES]:
+        files = [str(path) for path in table_files(folder, name, missing_ok=True)]
+        if not files:
+            continue
+        in_parts = files != [str(folder / f"{name}{PARQUET_SUFFIX}")]  # a grown corpus's run_id=<run>/ folders
+        read = f"read_parquet({files!r}, hive_partitioning = {str(in_parts).lower()})"
+        if name in ("entities", "mentions") and registry and (folder / REGISTRY_SUMMARIES).is_file():
+            sources[name] = (
+                f"select t.* replace (coalesce(s.canonical_id, t.canonical_id) as canonical_id) from {read} t "
+                f"left join read_parquet({[str(p) for p in registry]!r}, hive_partitioning = false) x using (entity_id) "
+                f"left join read_parquet('{folder / REGISTRY_SUMMARIES}') s using (summary_id)"
+            )
+        else:
+            sources[name] = f"select * from {read}"
+    return sources
+
+
 def _read_part(run_dir: Path, path: Path, columns: Sequence[str] | None) -> pa.Table:
     """One Parquet file of a table, with the values of its folders named ``key=value`` (a grown
     corpus's ``run_id``) as columns."""
