@@ -98,8 +98,11 @@ class Registry:
         documents'), resolve again the groups of summaries they touch (:meth:`_touched`: the
         clusters one run over every article would make) and keep the corpus's ids; the returned
         registry is the corpus's after ``run_id``."""
-        touched = self._touched(new, dropped)
+        # Block keys are computed for the run's summaries only; the registry's are stored.
+        blocks = {key: sorted(new.block_keys(key)) for key in [*_keys(new), *(_keys(dropped) if dropped is not None else [])]}
+        touched = self._touched(set().union(*blocks.values()))
         before = self.summaries.filter(touched)
+        blocks.update(zip(summary_keys(before), before.column(BLOCK_KEYS).to_pylist()))
         resolver = CorpusResolver.from_tables([before]).merge(new)
         if dropped is not None:
             resolver.remove(dropped)
@@ -115,7 +118,7 @@ class Registry:
         for key in keys:
             summary_ids.append(known[key][0] if key in known else next_id)
             next_id += key not in known
-        rows = _rows(resolver, summary_ids, [stable[i] for i in fresh_ids])
+        rows = _rows(resolver, summary_ids, [stable[i] for i in fresh_ids], blocks)
         given = set(self.canonical_ids.column("canonical_id").to_pylist())
         new_ids = sorted(set(stable.values()) - given)
         born = pa.concat_tables([self.canonical_ids, pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS)])
@@ -128,17 +131,15 @@ class Registry:
         changed = sorted(set(before.column("canonical_id").to_pylist()))
         return Update(resolution, registry, rows, changed, dict(zip(keys, summary_ids)), len(new_ids), len(redirects))
 
-    def _touched(self, new: CorpusResolver, dropped: CorpusResolver | None) -> pa.Array:
-        """Which registry rows to resolve again: those sharing a block key
-        (:meth:`CorpusResolver.block_keys`) with a summary of ``new`` or ``dropped``, and so on
-        through theirs, until no row is added. A mask; computed on the stored keys, so its cost
-        grows with the groups touched, not with the registry (beyond a vectorised scan)."""
+    def _touched(self, frontier: set[str]) -> pa.Array:
+        """Which registry rows to resolve again: those with a block key
+        (:meth:`CorpusResolver.block_keys`) in ``frontier`` (the keys of the run's summaries), and
+        so on through theirs, until no row is added. A mask; computed on the stored keys, so its
+        cost grows with the groups touched, not with the registry (beyond a vectorised scan)."""
         touched = np.zeros(self.summaries.num_rows, dtype=bool)
         lists = self.summaries.column(BLOCK_KEYS).combine_chunks()
         flat, parents = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy()
         seen: set[str] = set()
-        summaries = [*_keys(new), *(_keys(dropped) if dropped is not None else [])]
-        frontier: set[str] = set().union(*(new.block_keys(key) for key in summaries))
         while frontier:
             seen |= frontier
             rows = np.unique(parents[pc.is_in(flat, pa.array(sorted(frontier), pa.string())).to_numpy(zero_copy_only=False)])
@@ -188,11 +189,12 @@ def _keys(resolver: CorpusResolver) -> list[SummaryRowKey]:
     return summary_keys(resolver.summary_table().select(SUMMARY_KEY_COLUMNS))
 
 
-def _rows(resolver: CorpusResolver, summary_ids: list[int], canonical_ids: list[str]) -> pa.Table:
+def _rows(resolver: CorpusResolver, summary_ids: list[int], canonical_ids: list[str], known: Mapping | None = None) -> pa.Table:
     """Registry rows: the resolver's summary table with ``summary_id``, ``canonical_id`` and the
-    block keys (each list sorted)."""
+    block keys (each list sorted; taken from ``known`` where it has them)."""
     table = resolver.summary_table()
-    blocks = [sorted(resolver.block_keys(key)) for key in summary_keys(table)]
+    known = known or {}
+    blocks = [known[key] if key in known else sorted(resolver.block_keys(key)) for key in summary_keys(table)]
     table = table.add_column(0, "summary_id", pa.array(summary_ids, pa.int64()))
     table = table.append_column("canonical_id", pa.array(canonical_ids, pa.string()))
     return table.append_column(BLOCK_KEYS, pa.array(blocks, pa.list_(pa.string())))
