@@ -306,3 +306,16 @@ def test_replace_takes_the_earlier_document_out(setup, tmp_path, first):
 def test_replace_goes_with_append(setup, tmp_path):
     with pytest.raises(ValueError, match="--replace .* --append"):
         run(setup, [setup[2][0]], tmp_path / "out", replace=True)
+
+
+@pytest.mark.slow
+def test_every_engine_appends_the_same_corpus(setup, grown, tmp_path):
+    """Appends on a worker pool and on Dask give the corpus the in-process appends gave."""
+    _, config, days = setup
+    out = tmp_path / "corpus"
+    for day, engine, n_process in zip(days, ["local", "local", "dask"], [1, 2, 2]):
+        run_pipeline([day], out, config_path=config, overrides={**OVERRIDES, "engine.batch_size": 1}, n_process=n_process, engine=engine, append=True)
+    expected, got = pipeline.load(grown[0]), pipeline.load(out)
+    for name in expected:
+        drop = ["started", "finished", "seconds", "inputs"] if name == "runs" else []
+        pd.testing.assert_frame_equal(got[name].drop(columns=drop), expected[name].drop(columns=drop), obj=name)
