@@ -17,6 +17,8 @@ commits.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import shutil
@@ -226,9 +228,19 @@ class Staging:
         (self.path / name).write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf8")
 
     def commit(self) -> Path:
-        """Replace ``output`` with the finished tables in one rename (the old one is removed after)."""
+        """Replace ``output`` with the finished tables in one rename (the old one is removed after).
+
+        Where the system can swap two folders in one step (Linux ``renameat2``), ``output`` is never
+        missing, not even for an instant: a corpus that grows by appends is always there to read."""
         shutil.rmtree(self.path / PARTS, ignore_errors=True)
         shutil.rmtree(self.path / BATCHES, ignore_errors=True)
+        if self.output.exists():
+            # Renamed first, so that a staging folder is never left holding an old output.
+            finished = self.path.rename(self.output.with_name(f"{self.output.name}.new-{os.getpid()}"))
+            if _exchange(finished, self.output):
+                shutil.rmtree(finished, ignore_errors=True)  # it holds the old output now
+                return self.output
+            finished.rename(self.path)
         old = None
         if self.output.exists():
             old = self.output.with_name(f"{self.output.name}.old-{os.getpid()}")
@@ -237,3 +249,21 @@ class Staging:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return self.output
+
+
+#: renameat2's "the current folder" and its flag that swaps two paths (linux/fs.h).
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap ``a`` and ``b`` in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
+    C library, the kernel or the file system cannot (the caller then renames twice)."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
