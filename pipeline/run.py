@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
 from .corpus.geo import Gazetteer, add_places, cached_gazetteer
-from .corpus.registry import Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash
+from .corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash
 from .corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from .engines import Engine, ProgressCallback, check_engine, make_engine
 from .engines.batch import batches
@@ -269,8 +269,7 @@ class _Append:
     store: CorpusStore
     run_id: str
     registry: Registry
-    known: dict[str, tuple[str, str, int]]  # doc_id -> (text hash, run, doc_key), of every document in the corpus
-    next_doc_key: int
+    known: DocIndex  # every document of the corpus
     replace: bool = False
     #: Earlier runs' indexes this append writes anew (an output written without --append, runs with replaced documents).
     rewritten: dict[str, tuple[pa.Table, pa.Table]] = field(default_factory=dict)
@@ -288,21 +287,15 @@ class _Append:
         run_id = store.next_run_id()
         tables = store.registry_tables()
         if tables is not None:
-            known: dict[str, tuple[str, str, int]] = {}
-            for run, part in store.index("documents"):
-                known.update(
-                    zip(part.column("doc_id").to_pylist(), ((h, run, k) for h, k in zip(part["text_sha256"].to_pylist(), part["doc_key"].to_pylist())))
-                )
-            return cls(store, run_id, Registry(*tables), known, max((k for _, _, k in known.values()), default=-1) + 1, replace)
+            return cls(store, run_id, Registry(*tables), DocIndex.of(store.index("documents")), replace)
         if not store.plain:
-            return cls(store, run_id, Registry.empty(), {}, 0, replace)
+            return cls(store, run_id, Registry.empty(), DocIndex.of([]), replace)
         first = store.plain_tables()  # written without --append: its registry is made once, now
         registry = Registry.of_run(first["entities"], FIRST_RUN)
         index = RunIndex(dict(zip(summary_keys(registry.summaries), registry.summaries.column("summary_id").to_pylist())))
         index.add(first)
         documents, entities = index.tables()
-        known = {d: (h, FIRST_RUN, k) for d, h, k in zip(*(documents.column(c).to_pylist() for c in ("doc_id", "text_sha256", "doc_key")))}
-        return cls(store, run_id, registry, known, documents.num_rows, replace, {FIRST_RUN: (documents, entities)})
+        return cls(store, run_id, registry, DocIndex.of([(FIRST_RUN, documents)]), replace, {FIRST_RUN: (documents, entities)})
 
     def new_articles(self, articles: Iterable[Article]) -> Iterator[Article]:
         """``articles`` less those the corpus has with the same text (counted); one whose id the
@@ -330,7 +323,7 @@ class _Append:
         ``corpus_entities`` and registry, with the ids the corpus gave kept."""
         update = self.registry.update(resolver, self.run_id, self._drop_replaced(staging))
         self.new_ids, self.redirected, self.resolved = update.new_ids, update.redirected, update.resolved.num_rows
-        ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.next_doc_key)
+        ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.known.next_key())
         staging.compact((index.add(counts.add(ids.stamp(tables))) for tables in staging.batch_tables()), run_id=self.run_id)
         written = {**self.rewritten, self.run_id: index.tables()}
         for run_id, (documents, entities) in written.items():

@@ -48,6 +48,48 @@ def text_hash(text: str | None) -> str:
     return hashlib.sha256((text or "").encode("utf8")).hexdigest()
 
 
+def id_hash(doc_id: str) -> int:
+    """A document id as a signed 64-bit integer (BLAKE2b): what :class:`DocIndex` searches."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf8"), digest_size=8).digest(), "little", signed=True)
+
+
+@dataclass
+class DocIndex:
+    """Every document of a corpus, for an append to look its articles up: the ids' hashes sorted
+    in a NumPy array and the rest in Arrow arrays, so that a corpus of a million documents costs
+    some tens of megabytes, not a Python object per document."""
+
+    table: pa.Table  # DOCUMENT_INDEX columns and run_id
+    hashes: np.ndarray  # id_hash, sorted
+    order: np.ndarray  # row of each sorted hash
+
+    @classmethod
+    def of(cls, parts: Iterable[tuple[str, pa.Table]]) -> DocIndex:
+        """The index of ``(run_id, part)`` pairs (the registry's per-run document indexes)."""
+        tables = [part.cast(DOCUMENT_INDEX).append_column("run_id", pa.array([run] * part.num_rows, pa.string())) for run, part in parts]
+        table = pa.concat_tables(tables) if tables else DOCUMENT_INDEX.append(pa.field("run_id", pa.string())).empty_table()
+        table = table.combine_chunks()
+        hashes = table.column("id_hash").to_numpy()
+        order = np.argsort(hashes, kind="stable")
+        return cls(table, hashes[order], order)
+
+    def get(self, doc_id: str) -> tuple[str, str, int] | None:
+        """``(text hash, run, doc_key)`` of the corpus's document ``doc_id``, or None."""
+        wanted = id_hash(doc_id)
+        position = int(np.searchsorted(self.hashes, wanted))
+        while position < len(self.hashes) and self.hashes[position] == wanted:
+            row = int(self.order[position])
+            if self.table.column("doc_id")[row].as_py() == doc_id:
+                return tuple(self.table.column(name)[row].as_py() for name in ("text_sha256", "run_id", "doc_key"))
+            position += 1
+        return None
+
+    def next_key(self) -> int:
+        """The ``doc_key`` the next document gets."""
+        last = pc.max(self.table.column("doc_key")).as_py()
+        return 0 if last is None else last + 1
+
+
 def summary_keys(table: pa.Table) -> list[SummaryRowKey]:
     """The summary key of every row of ``table`` (``entities`` or the registry's ``summaries``):
     the values of :data:`~pipeline.corpus.resolve.SUMMARY_KEY_COLUMNS`, lists as tuples, as the
@@ -111,7 +153,7 @@ class Registry:
         known = dict(zip(summary_keys(before), zip(before.column("summary_id").to_pylist(), before.column("canonical_id").to_pylist())))
         fresh_ids = [fresh.by_summary[key] for key in keys]
         counts = resolver.summary_table().column("mention_count").to_pylist()
-        stable, redirects = self._keep_ids(fresh_ids, [known[key][1] if key in known else None for key in keys], counts)
+        stable, redirects, new_ids = self._keep_ids(fresh_ids, [known[key][1] if key in known else None for key in keys], counts)
         next_id = pc.max(self.summaries.column("summary_id")).as_py()
         next_id = 0 if next_id is None else next_id + 1
         summary_ids = []
@@ -119,8 +161,6 @@ class Registry:
             summary_ids.append(known[key][0] if key in known else next_id)
             next_id += key not in known
         rows = _rows(resolver, summary_ids, [stable[i] for i in fresh_ids], blocks)
-        given = set(self.canonical_ids.column("canonical_id").to_pylist())
-        new_ids = sorted(set(stable.values()) - given)
         born = pa.concat_tables([self.canonical_ids, pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS)])
         summaries = pa.concat_tables([self.summaries.filter(pc.invert(touched)), rows.cast(self.summaries.schema)])
         resolution = Resolution(
@@ -148,8 +188,8 @@ class Registry:
             frontier = set(flat.filter(pa.array(np.isin(parents, rows))).to_pylist()) - seen
         return pa.array(touched)
 
-    def _keep_ids(self, fresh_ids: list[str], old_ids: list[str | None], counts: list[int]) -> tuple[dict[str, str], dict[str, str]]:
-        """Fresh cluster id -> the id it keeps, and retired id -> surviving id (module docstring)."""
+    def _keep_ids(self, fresh_ids: list[str], old_ids: list[str | None], counts: list[int]) -> tuple[dict[str, str], dict[str, str], list[str]]:
+        """Fresh cluster id -> the id it keeps, retired id -> surviving id (module docstring), and the new ids."""
         weights: dict[str, Counter] = {}  # known id -> fresh cluster -> mentions
         for fresh, old, count in zip(fresh_ids, old_ids, counts):
             if old is not None:
@@ -157,8 +197,9 @@ class Registry:
         claims: dict[str, list[str]] = {}  # fresh cluster -> the known ids whose mentions are mostly in it
         for old, by_fresh in weights.items():
             claims.setdefault(max(sorted(by_fresh), key=by_fresh.__getitem__), []).append(old)
-        born = dict(zip(self.canonical_ids.column("canonical_id").to_pylist(), self.canonical_ids.column("run_id").to_pylist()))
-        taken = set(born) | set(self.redirects.column("old_id").to_pylist())
+        claimed = pa.array(sorted(weights), pa.string())
+        ids = self.canonical_ids.filter(pc.is_in(self.canonical_ids["canonical_id"], claimed))
+        born = dict(zip(ids.column("canonical_id").to_pylist(), ids.column("run_id").to_pylist()))
         stable: dict[str, str] = {}
         redirects: dict[str, str] = {}
         for fresh in sorted(set(fresh_ids)):
@@ -167,10 +208,23 @@ class Registry:
                 survivor = min(olds, key=lambda i: (born.get(i, ""), i))  # the oldest id
                 stable[fresh] = survivor
                 redirects.update((old, survivor) for old in olds if old != survivor)
-        for fresh in sorted(set(fresh_ids) - stable.keys()):
-            stable[fresh] = _unused(fresh, taken)
-            taken.add(stable[fresh])
-        return stable, redirects
+        unclaimed = sorted(set(fresh_ids) - stable.keys())
+        taken = self._given(unclaimed) | set(stable.values())
+        for fresh in unclaimed:  # new ids: the fresh one, unless the corpus gave it before
+            candidate, n = fresh, 1
+            while candidate in taken or (n > 1 and self._given([candidate])):
+                n += 1
+                candidate = f"{fresh}.{n}"
+            stable[fresh] = candidate
+            taken.add(candidate)
+        return stable, redirects, [stable[fresh] for fresh in unclaimed]
+
+    def _given(self, candidates: list[str]) -> set[str]:
+        """Those of ``candidates`` the corpus gave before (alive or redirected): an id once given
+        never names another entity. Vectorised: no set of every id is built."""
+        ever = pa.chunked_array([*self.canonical_ids["canonical_id"].chunks, *self.redirects["old_id"].chunks], pa.string())
+        found = pc.is_in(pa.array(candidates, pa.string()), value_set=ever.combine_chunks())
+        return {candidate for candidate, hit in zip(candidates, found.to_pylist()) if hit}
 
     def _redirected(self, redirects: Mapping[str, str], run_id: str) -> pa.Table:
         """The redirects after this run: earlier ones re-pointed to where their target went (so one
@@ -200,16 +254,6 @@ def _rows(resolver: CorpusResolver, summary_ids: list[int], canonical_ids: list[
     return table.append_column(BLOCK_KEYS, pa.array(blocks, pa.list_(pa.string())))
 
 
-def _unused(canonical_id: str, taken: set[str]) -> str:
-    """``canonical_id``, or ``canonical_id.2`` (``.3``, ...) when the corpus gave it before: an id
-    once given never names another entity."""
-    candidate, n = canonical_id, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{canonical_id}.{n}"
-    return candidate
-
-
 @dataclass
 class RunIndex:
     """The registry rows of one run's documents, gathered batch by batch on their way to the
@@ -229,6 +273,7 @@ class RunIndex:
             self.documents["doc_id"].append(doc_id)
             self.documents["text_sha256"].append(text_hash(text))
             self.documents["doc_key"].append(key)
+            self.documents["id_hash"].append(id_hash(doc_id))
         entities = tables["entities"]
         self.entities["entity_id"] += entities.column("entity_id").to_pylist()
         self.entities["doc_key"] += [self._keys[doc_id] for doc_id in entities.column("doc_id").to_pylist()]

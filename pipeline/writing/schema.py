@@ -126,6 +126,7 @@ DOCUMENT_INDEX = pa.schema(
         pa.field("doc_id", pa.string(), nullable=False),
         pa.field("text_sha256", pa.string(), nullable=False),  # of documents.text ("" for error rows)
         pa.field("doc_key", pa.int64(), nullable=False),
+        pa.field("id_hash", pa.int64(), nullable=False),  # 64 bits of a hash of doc_id: looked up without a Python object per document
     ]
 )
 #: The summary of every ``entities`` row: its current canonical id (pipeline.load) and doc_count.
