@@ -191,7 +191,7 @@ def main() -> None:
                 seed += 1
                 new = write_articles(base / "new.jsonl", 10**8 + size, args.new, seed)
                 figures = measure(corpus, new, config, "--append", "--n-process", "1")
-                rows.append({"corpus": size, "what": f"append {args.new:,}", **figures, **corpus_figures(corpus)})
+                rows.append({"corpus": size, "size": target, "what": f"append {args.new:,}", **figures, **corpus_figures(corpus)})
                 print(json.dumps(rows[-1]), file=sys.stderr)
                 size += args.new
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
@@ -202,10 +202,12 @@ def main() -> None:
     print("|" + "---|" * len(columns))
     for row in rows:
         print("| " + " | ".join(f"{row[c]:,}" if isinstance(row.get(c), int) else str(row.get(c, "")) for c in columns) + " |")
-    by_size: dict[int, list[float]] = {}
-    for row in rows[1:]:
-        by_size.setdefault(row["corpus"] // 1000 * 1000, []).append(row["wall_seconds"])
-    print("\nMedian wall seconds per append: " + ", ".join(f"N={n:,}: {statistics.median(v):.1f}" for n, v in by_size.items()))
+    for figure in ("wall_seconds", "processing_seconds", "rest_seconds", "load_seconds", "peak_rss_mb"):
+        by_size: dict[int, list[float]] = {}
+        for row in rows[1:]:
+            by_size.setdefault(row["size"], []).append(row[figure])
+        print(f"\nMedian {figure} per append: " + ", ".join(f"N={n:,}: {statistics.median(v):.1f}" for n, v in by_size.items()), end="")
+    print()
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n", encoding="utf8")
 
