@@ -10,9 +10,11 @@ tables what corpus resolution needs to go on (``DIR/registry/``, read and writte
 * ``canonical_ids``: every id given, with the run that gave it;
 * per run, a document index (id, text hash) and the summary of every ``entities`` row.
 
-An append resolves the registry's summaries together with the new ones (the same reduction as
-one run: the clusters are those one run over every article would make), then keeps the ids the
-corpus gave (:meth:`Registry.update`):
+An append resolves the new summaries together with the groups of registry summaries they touch
+(those sharing a block key, :meth:`~pipeline.corpus.resolve.CorpusResolver.block_keys`: a name, a
+surname, a ``kb_id``), so that its cost follows the new articles, not the corpus, and the
+clusters are those one run over every article would make; then it keeps the ids the corpus gave
+(:meth:`Registry.update`):
 
 * a cluster whose known summaries had one id keeps it (a fuller name changes ``name`` and
   ``aliases``, never the id); a cluster with no known summary gets a new id;
