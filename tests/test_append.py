@@ -319,3 +319,37 @@ def test_every_engine_appends_the_same_corpus(setup, grown, tmp_path):
     for name in expected:
         drop = ["started", "finished", "seconds", "inputs"] if name == "runs" else []
         pd.testing.assert_frame_equal(got[name].drop(columns=drop), expected[name].drop(columns=drop), obj=name)
+
+
+@pytest.mark.slow
+def test_a_killed_append_leaves_the_corpus_as_it_was_and_resumes(tmp_path):
+    """SIGKILL part-way through an append (the command, in a subprocess): the corpus is byte for
+    byte what it was, and ``--append --resume`` ends with what an uninterrupted append writes."""
+    import signal
+    import subprocess
+    import sys
+
+    from test_resume import BATCH_SIZE, TIMEOUT, interrupt, write_input
+
+    config = tmp_path / "rules.cfg"
+    config.write_text(CONFIG, encoding="utf8")
+    inputs = write_input(tmp_path / "in")
+    killed, whole = tmp_path / "killed", tmp_path / "whole"
+    for out in (killed, whole):
+        run_pipeline([write_day(tmp_path / "first.jsonl", DAYS[0])], out, config_path=config, n_process=1, append=True)
+
+    def command(out, *extra):
+        return [sys.executable, "-m", "pipeline", "run", str(inputs), "--output", str(out), "--config", str(config), "--engine.batch_size", str(BATCH_SIZE), "--append", *extra]  # fmt: skip
+
+    done = subprocess.run(command(whole, "--n-process", "1"), cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    before = {p.relative_to(killed): p.read_bytes() for p in killed.rglob("*") if p.is_file()}
+    returncode, _, _ = interrupt(command(killed, "--n-process", "1"), killed.with_name("killed.staging"), signal.SIGKILL)
+    assert returncode == -signal.SIGKILL
+    assert {p.relative_to(killed): p.read_bytes() for p in killed.rglob("*") if p.is_file()} == before
+    resumed = subprocess.run(command(killed, "--n-process", "1", "--resume"), cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    assert resumed.returncode == 0, resumed.stderr
+    expected, got = pipeline.load(whole), pipeline.load(killed)
+    for name in expected:
+        drop = ["started", "finished", "seconds"] if name == "runs" else []
+        pd.testing.assert_frame_equal(got[name].drop(columns=drop), expected[name].drop(columns=drop), obj=name)
