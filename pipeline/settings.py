@@ -23,6 +23,7 @@ from spacy.util import registry
 from .chunking import Chunker
 from .config_errors import ConfigError, explain
 from .corpus.geo import DEFAULT_MIN_POPULATION as DEFAULT_MIN_CITY_POPULATION
+from .corpus.vote import VoteSettings
 from .readers import ArticleReader, ReaderSettingError
 
 logger = logging.getLogger("pipeline")
@@ -34,6 +35,7 @@ SECTIONS: dict[str, str] = {
     "reader": "news.article_reader.v1",
     "export": "news.export.v1",
     "report": "news.report.v1",
+    "corpus_vote": "news.corpus_vote.v1",
 }
 #: Settings that moved: (old section, key) -> new section. Old configs keep working, with a warning.
 MOVED: dict[tuple[str, str], str] = {("export", "batch_size"): "engine"}
@@ -101,6 +103,7 @@ class Settings:
     reader: ArticleReader
     export: ExportSettings
     report: ReportSettings
+    corpus_vote: VoteSettings
 
 
 def _at_least(key: str, value: int, minimum: int) -> None:
