@@ -206,9 +206,7 @@ def _hashed_text(config) -> bytes:  # noqa: ANN001  (a confection Config)
     return Config({name: section for name, section in config.items() if name not in NOT_HASHED}).to_str().encode("utf8")
 
 
-def _finish(
-    staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None, relabelling: Relabelling | None = None
-) -> tuple[_Counts, pa.Table]:
+def _finish(staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None, relabelling: Relabelling | None = None) -> tuple[_Counts, pa.Table]:
     """Compute, then write: the corpus vote's labels (``relabelling``, if any) and canonical ids
     stamped on every batch as it is compacted, then ``corpus_entities`` (with places when there
     is a ``gazetteer``). Returns the summary's counts and ``corpus_entities``, so nothing written

@@ -32,7 +32,7 @@ from typing import Any
 import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import ensure_path, registry
+from spacy.util import registry
 
 from ..corpus.geo import CITY, DEFAULT_MIN_POPULATION, known_places
 from ..corpus.names import fold, name_key
@@ -110,7 +110,10 @@ def place_keys(min_population: int) -> set[str]:
 
 @registry.misc("news.name_lexicon.v1")
 def name_lexicon(
-    words: str, locales: list[str] = list(DEFAULT_LOCALES), nameparser_titles: bool = True, min_population: int = DEFAULT_MIN_POPULATION  # noqa: B006
+    words: str,
+    locales: list[str] = list(DEFAULT_LOCALES),  # noqa: B006  (copied: _lexicon takes a tuple)
+    nameparser_titles: bool = True,
+    min_population: int = DEFAULT_MIN_POPULATION,
 ) -> NameLexicon:
     """The lexicon: word lists from the folder ``words`` (``org_words.txt``, ``loc_words.txt``,
     ``titles.txt``), names from Faker's ``locales``, titles from nameparser (``nameparser_titles``)
@@ -211,12 +214,12 @@ class NameEvidenceComponent:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / LEXICON_FILE, self.evidence.lexicon.to_dict())
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(folder / LEXICON_FILE, self.evidence.lexicon.to_dict())
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> NameEvidenceComponent:
-        lexicon = NameLexicon.from_dict(srsly.read_json(ensure_path(path) / LEXICON_FILE))
+        lexicon = NameLexicon.from_dict(srsly.read_json(Path(path) / LEXICON_FILE))
         self.evidence = NameEvidence(lexicon, self.evidence.weights)
         return self
 

@@ -90,6 +90,4 @@ class LabelVote:
 def make_label_vote(
     nlp: Language, name: str, default_confidence: float, curated_weight: float, surnames: bool, person_label: str, labels: list[str]
 ) -> LabelVote:
-    return LabelVote(
-        name, default_confidence=default_confidence, curated_weight=curated_weight, surnames=surnames, person_label=person_label, labels=labels
-    )
+    return LabelVote(name, default_confidence=default_confidence, curated_weight=curated_weight, surnames=surnames, person_label=person_label, labels=labels)
