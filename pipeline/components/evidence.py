@@ -12,8 +12,9 @@ Knowledge about names, from data, never lists in code (:class:`NameLexicon`, rea
 
 :class:`NameEvidence` turns a name into features (``given_name``: its first word is a given
 name; ``org_word``: a word of it is an organisation word; ``place``: the whole name is a known
-place; ...) and the features into log-odds per label by the ``weights`` of the config (fitted
-on the training corpora by ``benchmarks/evidence_weights.py``). The component writes them on
+place, ``place_or_name`` when it is a person's name too; ...) and the features into log-odds
+per label by the ``weights`` of the config (fitted given the recogniser's label, on data it
+never saw, by ``benchmarks/evidence_weights.py``). The component writes them on
 every entity: ``Span._.name_evidence`` (what the name says; the same for every mention of it)
 and ``Span._.context_evidence`` (what the words before this mention say: a title). The label
 votes (:mod:`pipeline.components.vote`, :mod:`pipeline.corpus.vote`) add them to the mentions'
@@ -38,7 +39,7 @@ from ..corpus.geo import CITY, DEFAULT_MIN_POPULATION, known_places
 from ..corpus.names import fold, name_key
 
 #: Name features (see :meth:`NameEvidence.features`) and the context feature.
-NAME_FEATURES = ("given_name", "surname", "lone_surname", "org_word", "loc_word", "place")
+NAME_FEATURES = ("given_name", "surname", "lone_surname", "org_word", "loc_word", "place", "place_or_name")
 CONTEXT_FEATURES = ("title",)
 #: Word lists read from the ``words`` folder: ``<field>.txt``, one word a line, ``#`` comments.
 WORD_FILES = ("org_words", "loc_words", "titles")
@@ -152,21 +153,28 @@ class NameEvidence:
         self.weights = weights
 
     def features(self, key: tuple[str, ...]) -> list[str]:
-        """The name features of a name key (:func:`pipeline.corpus.names.name_key`)."""
+        """The name features of a name key (:func:`pipeline.corpus.names.name_key`).
+
+        A word that is both a place and a person's name (``Sydney``, ``Elizabeth``, ``Jordan``)
+        is evidence of neither: a one-word name of that kind is ``place_or_name``, and a longer
+        name starting or ending with one has no given-name or surname feature."""
         lex = self.lexicon
         found = []
-        if len(key) > 1 and key[0] in lex.given_names:
+        first, last = key[:1], key[-1:]
+        if len(key) > 1 and first[0] in lex.given_names and first[0] not in lex.places:
             found.append("given_name")
-        if len(key) > 1 and key[-1] in lex.surnames:
+        if len(key) > 1 and last[0] in lex.surnames and last[0] not in lex.places:
             found.append("surname")
-        if len(key) == 1 and key[0] in lex.surnames:
+        is_place = " ".join(key) in lex.places
+        person_word = len(key) == 1 and (key[0] in lex.surnames or key[0] in lex.given_names)
+        if person_word and not is_place and key[0] in lex.surnames:
             found.append("lone_surname")
         if any(word in lex.org_words for word in key):
             found.append("org_word")
-        if len(key) > 1 and (key[-1] in lex.loc_words or key[0] in lex.loc_words):
+        if len(key) > 1 and (last[0] in lex.loc_words or first[0] in lex.loc_words):
             found.append("loc_word")
-        if " ".join(key) in lex.places:
-            found.append("place")
+        if is_place:
+            found.append("place_or_name" if person_word else "place")
         return found
 
     def context_features(self, span: Span) -> list[str]:

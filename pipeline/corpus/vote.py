@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 
 #: The labels a vote chooses among; mentions with other labels are left alone.
 VOTE_LABELS = ("PERSON", "ORG", "LOC")
-#: A mention's own label, when nothing gives it a probability (no classifier, no score).
-DEFAULT_CONFIDENCE = 0.7
+#: A mention's own label, when nothing gives it a probability (no classifier, no score): the
+#: recogniser's accuracy given the evidence, fitted by benchmarks/evidence_weights.py.
+DEFAULT_CONFIDENCE = 0.82
 #: Probabilities are clipped to [MIN_PROB, 1 - MIN_PROB]: one mention never vetoes a label.
 MIN_PROB = 1e-3
 #: Log-probabilities are summed as integers in these units, so merges are exact in any order.
