@@ -61,12 +61,16 @@ SETUPS = {
 ABLATE = ["line_sentences", "entity_rules", "places", "span_cleanup", "common_words", "label_consistency"]
 ABLATION_CORPORA = ("UNER EWT test", "GUM news dev")
 ABLATION_SETUP = "retrained pipeline"
-#: Evidence and votes off (retrained pipeline): name -> (stages removed, corpus vote on, corpus vote's name evidence on).
-VOTE_ABLATIONS = {
-    "no name evidence": (["name_evidence"], True, False),
-    "no document vote": (["label_consistency"], True, True),
-    "no corpus vote": ([], False, True),
-    "none of the three": (["name_evidence", "label_consistency"], False, False),
+#: The document vote before the votes issue: a majority count of the labels (news_label_consistency).
+MAJORITY_COUNT = {"components.label_consistency": {"factory": "news_label_consistency", "curated_weight": 3, "surnames": True}}
+#: Evidence and votes off (retrained pipeline): name -> (stages removed, corpus vote on, corpus vote's
+#: name evidence on, config overrides).
+VOTE_ABLATIONS: dict[str, tuple[list[str], bool, bool, dict]] = {
+    "no name evidence": (["name_evidence"], True, False, {}),
+    "no document vote": (["label_consistency"], True, True, {}),
+    "no corpus vote": ([], False, True, {}),
+    "none of the three": (["name_evidence", "label_consistency"], False, False, {}),
+    "majority count (before)": (["name_evidence"], False, False, MAJORITY_COUNT),
 }
 VOTE_ABLATION_CORPORA = tuple(CORPORA)
 
@@ -107,9 +111,9 @@ def run_vote_ablations(config_file: str, overrides: dict, config) -> dict:  # no
     """The retrained pipeline with name evidence, document vote or corpus vote off (``VOTE_ABLATIONS``)."""
     runs = {}
     vote = resolve_section(config, "corpus_vote")
-    for name, (removed, corpus_vote, evidence) in VOTE_ABLATIONS.items():
+    for name, (removed, corpus_vote, evidence, changed) in VOTE_ABLATIONS.items():
         pipeline = [p for p in config["nlp"]["pipeline"] if p not in removed]
-        nlp = build_nlp(load_pipeline_config(ROOT / "configs" / config_file, {**overrides, "nlp.pipeline": pipeline}))
+        nlp = build_nlp(load_pipeline_config(ROOT / "configs" / config_file, {**overrides, **changed, "nlp.pipeline": pipeline}))
         settings = replace(vote, enabled=corpus_vote, evidence=vote.evidence if evidence else None)
         for corpus in VOTE_ABLATION_CORPORA:
             fmt, paths = CORPORA[corpus]
