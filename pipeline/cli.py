@@ -158,7 +158,7 @@ def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily
     console.print(f"[bold]Documents[/]: {docs}    [bold]Mentions[/]: {mentions}")
     if result.relabelled:
         console.print(
-            f"[bold]Corpus vote[/]: {result.relabelled:,} mention(s) relabelled by all the mentions of their name (model_label keeps the first label)"
+            f"[bold]Corpus vote[/]: {result.relabelled:,} mention(s) relabelled by all the mentions of their name (model_label keeps the recogniser's)"
         )
     console.print(f"{result.words:,} words in {result.seconds:.1f} s ({result.words_per_second:,.0f} words/s)")
     if result.top_entities:

@@ -2,9 +2,10 @@
 
 Every section that is not spaCy's names a registered, versioned function, as spaCy's own blocks
 do (``@misc = "news.engine.v1"``): ``[engine]`` (batches and processes), ``[chunking]`` (long
-documents), ``[reader]`` (input files), ``[export]`` (corpus tables and the run summary) and
-``[report]`` (the HTML page). A config without one of these sections gets the default function,
-so ``--engine.batch_size 32`` works on any config. :func:`resolve_settings` resolves them all
+documents), ``[reader]`` (input files), ``[export]`` (corpus tables and the run summary),
+``[report]`` (the HTML page) and ``[corpus_vote]`` (labels decided across the corpus,
+:mod:`pipeline.corpus.vote`; off in a config without it). A config without one of these sections
+gets the default function, so ``--engine.batch_size 32`` works on any config. :func:`resolve_settings` resolves them all
 through confection (which checks names and types against the functions' signatures) into one
 :class:`Settings`; every mistake, whether confection's or a range check of a function here, ends
 in one line that names the section, the key and the nearest valid name.
