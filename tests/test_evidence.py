@@ -67,3 +67,12 @@ def test_missing_word_list_and_unknown_feature_are_named(tmp_path, lexicon):
         list(read_words(tmp_path / "org_words.txt"))
     with pytest.raises(ValueError, match="given_nmae"):
         NameEvidence(lexicon, {"given_nmae": {"PERSON": 1.0}})
+
+
+def test_default_pipeline_reads_the_lexicon_at_initialize(nlp):
+    """The config route: configs/default.cfg's [initialize] lexicon, and the evidence on every entity."""
+    lexicon = nlp.get_pipe("name_evidence").evidence.lexicon
+    assert "john" in lexicon.given_names and "ltd" in lexicon.org_words and "baghdad" in lexicon.places
+    doc = nlp("Prime Minister John Wexley met the board of Acme Holdings Ltd in Baghdad.")
+    assert all(ent._.name_evidence is not None and ent._.context_evidence is not None for ent in doc.ents)
+    assert ("Acme Holdings Ltd", "ORG") in [(e.text, e.label_) for e in doc.ents]
