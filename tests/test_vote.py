@@ -31,7 +31,9 @@ def test_document_vote_weighs_probabilities_not_counts(blank):
 
 
 def test_document_vote_without_classifier_counts_default_confidence(blank):
-    doc = make_doc(blank, "Shaibani spoke. Shaibani left. Then Shaibani returned.", [("Shaibani", "PERSON", 0), ("Shaibani", "ORG", 1), ("Shaibani", "PERSON", 2)])
+    doc = make_doc(
+        blank, "Shaibani spoke. Shaibani left. Then Shaibani returned.", [("Shaibani", "PERSON", 0), ("Shaibani", "ORG", 1), ("Shaibani", "PERSON", 2)]
+    )
     assert ent_tuples(vote(blank)(doc)) == [("Shaibani", "PERSON")] * 3
     doc = make_doc(blank, "Jordan won. Jordan lost.", [("Jordan", "PERSON", 0), ("Jordan", "LOC", 1)])
     assert ent_tuples(vote(blank)(doc)) == [("Jordan", "PERSON"), ("Jordan", "LOC")]  # a tie changes nothing
