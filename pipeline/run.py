@@ -19,8 +19,11 @@ import pyarrow.compute as pc
 from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
 from .corpus.geo import Gazetteer, add_places, cached_gazetteer
-from .corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash
+from .corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash, vote_table, votes_of
 from .corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
+from .corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
+from .corpus.vote import MENTION_COLUMNS as VOTE_MENTION_COLUMNS
+from .corpus.vote import CorpusVote, Relabelling
 from .engines import Engine, ProgressCallback, check_engine, make_engine
 from .engines.batch import batches
 from .manifest import record_or_check, start_manifest
@@ -29,7 +32,7 @@ from .readers.article import failed
 from .settings import ExportSettings, resolve_settings
 from .writing.lock import holding_output_lock
 from .writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, RUNS, TABLES
-from .writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, CorpusStore, index_path
+from .writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, VOTES, CorpusStore, index_path
 from .writing.writer import BATCH_TABLES, Staging, check_can_start, check_writable, partition_path, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
@@ -60,6 +63,7 @@ class RunResult:
     errors: list[str] = field(default_factory=list)  # the first few document errors
     warnings: list[str] = field(default_factory=list)  # doubtful encoding guesses, one per file (--strict fails on them)
     skipped: list[str] = field(default_factory=list)  # hidden entries and broken links in input folders
+    relabelled: int = 0  # mentions whose label the corpus vote changed ([corpus_vote])
     run_id: str | None = None  # an append's run (--append)
     already_there: int = 0  # an append's documents already in the corpus with the same text, not added again
     conflicts: int = 0  # an append's documents whose id the corpus has with another text (error rows)
@@ -124,15 +128,16 @@ def run_pipeline(
     # Recorded before any document, so that --resume refuses input that changed since.
     record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
-    resolver = CorpusResolver.from_tables(staging.read("entities", SUMMARY_COLUMNS)) if resume else CorpusResolver()
+    resolver, votes = _reductions(staging, resume, growing)
     processing = time.perf_counter()
     load_seconds = processing - clock  # config, model and staging: what a run costs before any document
     skip = staging.done_doc_ids() if resume else frozenset()
     articles = growing.new_articles(reader.read(inputs)) if growing else reader.read(inputs)
     with runner:
-        n_docs, n_words = process(runner, articles, staging, resolver, batch_size=settings.engine.batch_size, skip=skip, on_batch=on_progress)
+        n_docs, n_words = process(runner, articles, staging, resolver, batch_size=settings.engine.batch_size, skip=skip, on_batch=on_progress, votes=votes)
     processing = time.perf_counter() - processing
-    counts, corpus = (growing.finish if growing else _finish)(staging, resolver, _gazetteer(settings.export))
+    relabelling = votes.decide(settings.corpus_vote) if settings.corpus_vote.enabled else None
+    counts, corpus = (growing.finish if growing else _finish)(staging, resolver, _gazetteer(settings.export), relabelling)
     result = counts.result(staging.path, corpus, n_words, processing, settings.export.top_entities)
     times = {"started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(), "seconds": round(time.perf_counter() - clock, 3),
              "processing_seconds": round(processing, 3), "load_seconds": round(load_seconds, 3)}  # fmt: skip
@@ -140,7 +145,7 @@ def run_pipeline(
         "pipeline_version": __version__, **times, "inputs": manifest["inputs"], "config_hash": config_hash, "config": config.to_str(),
         "overrides": overrides or {}, "model": model_description(runner.nlp, config), "packages": package_versions(RECORDED_PACKAGES),
         "n_process": processes, "engine": engine, "scheduler": scheduler, "resumed": resume,
-        "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words}, **_reading_notes(reader),
+        "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words, "relabelled": result.relabelled}, **_reading_notes(reader),
     }  # fmt: skip
     if growing:
         growing.record(staging, record, result)
@@ -162,15 +167,19 @@ def process(
     batch_size: int,
     skip: AbstractSet[str] = frozenset(),
     on_batch: ProgressCallback | None = None,
+    votes: CorpusVote | None = None,
 ) -> tuple[int, int]:
     """Run ``articles`` through ``engine`` in batches of ``batch_size`` into ``staging``; returns
-    (documents, words). Articles whose id is in ``skip`` (done by an interrupted run being
-    resumed) are not processed again; batches are numbered on from the staging folder's last."""
+    (documents, words). Each batch's entity summaries are merged into ``resolver``, and its
+    label votes into ``votes`` (if given). Articles whose id is in ``skip`` (done by an interrupted
+    run being resumed) are not processed again; batches are numbered on from the staging folder's last."""
     docs_done = words_done = 0
     for result in engine.map(batches(articles, batch_size, skip, staging.next_batch_number())):
         if result.tables is not None:
             staging.write(result.key, result.tables)
         resolver.merge(result.resolver)
+        if votes is not None:
+            votes.merge(result.votes)
         docs_done += result.n_docs
         words_done += result.n_words
         if on_batch is not None:
@@ -194,6 +203,18 @@ def _not_appending(replace: bool) -> _Append | None:
     return None
 
 
+def _reductions(staging: Staging, resume: bool, growing: _Append | None = None) -> tuple[CorpusResolver, CorpusVote]:
+    """The corpus reductions the batches are merged into: empty, or holding the batches a
+    resumed run has written already. An append's votes start from the corpus's (its label votes
+    are decided over every article); its resolver holds only the run's summaries (the registry
+    resolves them with those of the corpus they touch)."""
+    votes = growing.votes if growing is not None else CorpusVote()
+    if not resume:
+        return CorpusResolver(), votes
+    votes.merge(CorpusVote.from_tables(staging.read("mentions", VOTE_MENTION_COLUMNS), staging.read("entities", VOTE_ENTITY_COLUMNS)))
+    return CorpusResolver.from_tables(staging.read("entities", SUMMARY_COLUMNS)), votes
+
+
 def _gazetteer(export: ExportSettings) -> Gazetteer | None:
     """The places that ``corpus_entities`` is linked to (None: ``link_places`` is off)."""
     return cached_gazetteer(export.aliases, export.min_city_population) if export.link_places else None
@@ -215,13 +236,18 @@ def _hashed_text(config) -> bytes:  # noqa: ANN001  (a confection Config)
     return Config({name: section for name, section in config.items() if name not in NOT_HASHED}).to_str().encode("utf8")
 
 
-def _finish(staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None) -> tuple[_Counts, pa.Table]:
-    """Compute, then write: canonical ids stamped on every batch as it is compacted, then
-    ``corpus_entities`` (with places when there is a ``gazetteer``). Returns the summary's
-    counts and ``corpus_entities``, so nothing written is read back."""
+def _finish(staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None, relabelling: Relabelling | None = None) -> tuple[_Counts, pa.Table]:
+    """Compute, then write: the corpus vote's labels (``relabelling``, if any) and canonical ids
+    stamped on every batch as it is compacted, then ``corpus_entities`` (with places when there
+    is a ``gazetteer``). Returns the summary's counts and ``corpus_entities``, so nothing written
+    is read back."""
+    if relabelling is not None:  # resolution clusters the labels the tables will have
+        resolver = relabelling.resolver(resolver)
     ids = CorpusIds(resolver.resolve())
     counts = _Counts()
-    staging.compact(counts.add(ids.stamp(tables)) for tables in staging.batch_tables())
+    relabel = relabelling.apply if relabelling is not None else dict
+    staging.compact(counts.add(ids.stamp(relabel(tables))) for tables in staging.batch_tables())
+    counts.relabelled = relabelling.relabelled if relabelling is not None else 0
     corpus = ids.corpus_table()
     if gazetteer is not None:
         corpus = add_places(corpus, gazetteer)
@@ -236,6 +262,7 @@ class _Counts:
     documents: Counter = field(default_factory=Counter)  # status -> count
     mentions: Counter = field(default_factory=Counter)  # label -> count
     errors: list[str] = field(default_factory=list)  # the first few document errors
+    relabelled: int = 0  # mentions the corpus vote relabelled
 
     def add(self, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
         """Count one batch's tables; returns them unchanged."""
@@ -258,6 +285,7 @@ class _Counts:
             words=words,
             seconds=seconds,
             errors=list(self.errors),
+            relabelled=self.relabelled,
         )
 
 
@@ -270,6 +298,7 @@ class _Append:
     run_id: str
     registry: Registry
     known: DocIndex  # every document of the corpus
+    votes: CorpusVote  # the corpus's label votes ([corpus_vote])
     replace: bool = False
     #: Earlier runs' indexes this append writes anew (an output written without --append, runs with replaced documents).
     rewritten: dict[str, tuple[pa.Table, pa.Table]] = field(default_factory=dict)
@@ -287,15 +316,16 @@ class _Append:
         run_id = store.next_run_id()
         tables = store.registry_tables()
         if tables is not None:
-            return cls(store, run_id, Registry(*tables), DocIndex.of(store.index("documents")), replace)
+            return cls(store, run_id, Registry(*tables), DocIndex.of(store.index("documents")), votes_of(store.read(VOTES)), replace)
         if not store.plain:
-            return cls(store, run_id, Registry.empty(), DocIndex.of([]), replace)
+            return cls(store, run_id, Registry.empty(), DocIndex.of([]), CorpusVote(), replace)
         first = store.plain_tables()  # written without --append: its registry is made once, now
         registry = Registry.of_run(first["entities"], FIRST_RUN)
         index = RunIndex(dict(zip(summary_keys(registry.summaries), registry.summaries.column("summary_id").to_pylist())))
         index.add(first)
         documents, entities = index.tables()
-        return cls(store, run_id, registry, DocIndex.of([(FIRST_RUN, documents)]), replace, {FIRST_RUN: (documents, entities)})
+        votes = CorpusVote.from_tables([store.read_part("mentions", FIRST_RUN)], [first["entities"]])  # as labelled: the labels before are not kept
+        return cls(store, run_id, registry, DocIndex.of([(FIRST_RUN, documents)]), votes, replace, {FIRST_RUN: (documents, entities)})
 
     def new_articles(self, articles: Iterable[Article]) -> Iterator[Article]:
         """``articles`` less those the corpus has with the same text (counted); one whose id the
@@ -318,13 +348,21 @@ class _Append:
                     f"give this one an id of its own, or pass --replace to replace the earlier one", article.line,
                 )  # fmt: skip
 
-    def finish(self, staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None) -> tuple[_Counts, pa.Table]:
+    def finish(
+        self, staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None, relabelling: Relabelling | None = None
+    ) -> tuple[_Counts, pa.Table]:
         """Like :func:`_finish` for an append: this run's parts and index, then the whole corpus's
-        ``corpus_entities`` and registry, with the ids the corpus gave kept."""
+        ``corpus_entities`` and registry, with the ids the corpus gave kept. The corpus vote's
+        labels (decided over every article) go on this run's rows; earlier runs' rows keep theirs."""
+        if relabelling is not None:
+            resolver = relabelling.resolver(resolver)
         update = self.registry.update(resolver, self.run_id, self._drop_replaced(staging))
         self.new_ids, self.redirected, self.resolved = update.new_ids, update.redirected, update.resolved.num_rows
         ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.known.next_key())
-        staging.compact((index.add(counts.add(ids.stamp(tables))) for tables in staging.batch_tables()), run_id=self.run_id)
+        relabel = relabelling.apply if relabelling is not None else dict
+        staging.compact((index.add(counts.add(ids.stamp(relabel(tables)))) for tables in staging.batch_tables()), run_id=self.run_id)
+        counts.relabelled = relabelling.relabelled if relabelling is not None else 0
+        staging.write_file(VOTES, vote_table(self.votes))
         written = {**self.rewritten, self.run_id: index.tables()}
         for run_id, (documents, entities) in written.items():
             staging.write_file(index_path(Path(), "documents", run_id), documents)

@@ -98,9 +98,26 @@ def id_mapping(expected: pd.DataFrame, got: pd.DataFrame) -> dict:
 
 
 def test_three_appends_give_the_tables_of_one_run(grown, whole):
-    out, _ = grown
-    appended = pipeline.load(out)
+    appended = pipeline.load(grown[0])
     assert list(appended.documents.run_id.unique()) == ["r0001", "r0002", "r0003"]
+    assert_same_corpus(whole, appended)
+
+
+def test_with_the_corpus_vote_too(setup, tmp_path):
+    """The label vote across the corpus ([corpus_vote]) is decided over every article an append adds to."""
+    base, config, days = setup
+    voting = tmp_path / "vote.cfg"
+    voting.write_text(CONFIG + '\n[corpus_vote]\n@misc = "news.corpus_vote.v1"\nenabled = true\n', encoding="utf8")
+    kwargs = {"config_path": voting, "overrides": OVERRIDES, "n_process": 1}
+    for day in days:
+        run_pipeline([day], tmp_path / "grown", append=True, **kwargs)
+    run_pipeline(days, tmp_path / "whole", **kwargs)
+    assert (tmp_path / "grown" / "registry" / "votes.parquet").is_file()
+    assert_same_corpus(pipeline.load(tmp_path / "whole"), pipeline.load(tmp_path / "grown"))
+
+
+def assert_same_corpus(whole, appended) -> None:
+    """The tables of ``whole`` (one run) and ``appended`` are the same, but for run ids and canonical ids mapped one to one."""
     mapping = id_mapping(whole.entities, appended.entities)
     for name in TABLES:
         expected, got = whole[name], appended[name].drop(columns="run_id", errors="ignore")

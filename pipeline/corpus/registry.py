@@ -39,6 +39,11 @@ import pyarrow.compute as pc
 
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, DOCUMENT_INDEX, ENTITY_SUMMARIES
 from .resolve import SUMMARY_KEY_COLUMNS, CorpusResolver, Resolution
+from .vote import CorpusVote
+
+#: How the registry keeps a :class:`~pipeline.corpus.vote.CorpusVote`: one row per name key, kind and label.
+VOTES = pa.schema([pa.field("key", pa.string()), pa.field("kind", pa.string()), pa.field("label", pa.string()), pa.field("value", pa.int64())])
+VOTE_KINDS = ("scored", "unscored", "curated")
 
 SummaryRowKey = tuple[Any, ...]
 #: The registry column of each summary's block keys (:meth:`CorpusResolver.block_keys`).
@@ -312,3 +317,17 @@ def merge_corpus(before: pa.Table, rows: pa.Table, changed: Iterable[str]) -> pa
     kept = before.filter(pc.invert(pc.is_in(before["canonical_id"], pa.array(sorted(changed), pa.string()))))
     whole = pa.concat_tables([kept.cast(CORPUS_ENTITIES), rows.cast(CORPUS_ENTITIES)])
     return whole.sort_by([("mention_count", "descending"), ("canonical_id", "ascending")])
+
+
+def vote_table(votes: CorpusVote) -> pa.Table:
+    """``votes`` as a table (:data:`VOTES`), for the registry: the label votes go on with the corpus."""
+    rows = [(key, kind, label, value) for kind in VOTE_KINDS for key, counts in getattr(votes, kind).items() for label, value in counts.items()]
+    return pa.table([list(column) for column in zip(*rows)] if rows else [[], [], [], []], schema=VOTES)
+
+
+def votes_of(table: pa.Table | None) -> CorpusVote:
+    """The :class:`~pipeline.corpus.vote.CorpusVote` of a :func:`vote_table` (an empty vote for None)."""
+    votes = CorpusVote()
+    for key, kind, label, value in zip(*(table.column(name).to_pylist() for name in VOTES.names)) if table is not None else ():
+        getattr(votes, kind)[key][label] += value
+    return votes

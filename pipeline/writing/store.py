@@ -8,7 +8,7 @@ Layout of ``DIR`` once a run was appended (``python -m pipeline run NEW --output
     runs.parquet                            one row per run: inputs, counts, config hash
     run.json                                the last run's record
     registry/summaries.parquet              what corpus resolution needs (pipeline/corpus/registry.py)
-    registry/canonical_ids.parquet
+    registry/canonical_ids.parquet, registry/votes.parquet (the corpus's label votes)
     registry/documents/run_id=<run>/part-0.parquet, registry/entities/run_id=<run>/part-0.parquet
 
 An append writes its parts and the whole files it replaces into the staging folder, hard-links
@@ -36,10 +36,11 @@ from .writer import BATCH_TABLES, partition_path, table_path
 REGISTRY = "registry"
 SUMMARIES = REGISTRY_SUMMARIES
 CANONICAL_ID_FILE = f"{REGISTRY}/canonical_ids.parquet"
+VOTES = f"{REGISTRY}/votes.parquet"
 #: The registry's per-run tables (under ``registry/``), and their schemas.
 INDEXES = {"documents": DOCUMENT_INDEX, "entities": ENTITY_SUMMARIES}
 #: What each run replaces as a whole (the rest of the corpus is adopted by hard links).
-REPLACED = ("corpus_entities.parquet", "canonical_redirects.parquet", "runs.parquet", RUN_METADATA, SUMMARIES, CANONICAL_ID_FILE)
+REPLACED = ("corpus_entities.parquet", "canonical_redirects.parquet", "runs.parquet", RUN_METADATA, SUMMARIES, CANONICAL_ID_FILE, VOTES)
 #: The run id of an output written without --append, when it is appended to.
 FIRST_RUN = "r0000"
 
@@ -104,6 +105,11 @@ class CorpusStore:
             pq.read_table(self.path / CANONICAL_ID_FILE).cast(CANONICAL_IDS),
             pq.read_table(redirects).cast(CANONICAL_REDIRECTS) if redirects.exists() else CANONICAL_REDIRECTS.empty_table(),
         )
+
+    def read(self, relative: str) -> pa.Table | None:
+        """The table at ``relative`` in the corpus (None when it has none)."""
+        path = self.path / relative
+        return pq.read_table(path) if path.is_file() else None
 
     def corpus_entities(self) -> pa.Table:
         """The corpus's ``corpus_entities`` as the last run left it (empty for a new corpus)."""
