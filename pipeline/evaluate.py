@@ -13,6 +13,13 @@ gold mention, one to one, largest overlap first):
   (ECB+ sub-topics, whose gold ids hold only within one), pairs are counted within groups;
 
 each as pairwise precision/recall/F1 and B³, plus ``found``: the share of gold mentions found.
+
+Errors and scores (``mentions``): every predicted mention is ``correct`` (exact span and label),
+a ``label`` error (exact span, other label), a ``boundary`` error (overlaps a gold mention) or
+``spurious`` (overlaps none); gold mentions nothing overlaps are ``missed``. Over the predicted
+mentions' ``Span._.score``: expected calibration error (``ece``, 10 equal-width bins: the
+mentions-weighted gap between mean score and share correct) and precision/recall when only
+mentions scoring at least a threshold are kept (``thresholds``).
 """
 
 from __future__ import annotations
@@ -49,9 +56,10 @@ class Evaluation:
     linking: dict[str, Any]
     gold: dict[str, Any]
     settings: dict[str, Any] = field(default_factory=dict)
+    mentions: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ner": self.ner, "linking": self.linking, "gold": self.gold, "settings": self.settings}
+        return {"ner": self.ner, "linking": self.linking, "mentions": self.mentions, "gold": self.gold, "settings": self.settings}
 
     def rows(self) -> list[dict[str, Any]]:
         """Flat ``{"task", "label", "metric", "value"}`` rows, for a DataFrame or Parquet."""
@@ -109,7 +117,13 @@ def evaluate(
         prediction._.doc_id = reference._.doc_id
     words = sum(len(doc) for doc in predictions)
     settings.update(documents=len(references), words=words, seconds=round(seconds, 2), words_per_second=round(words / seconds) if seconds else None)
-    return Evaluation(ner=score_ner(predictions, references), linking=score_linking(predictions, references), gold=report.summary(), settings=settings)
+    return Evaluation(
+        ner=score_ner(predictions, references),
+        linking=score_linking(predictions, references),
+        gold=report.summary(),
+        settings=settings,
+        mentions=score_mentions(predictions, references),
+    )
 
 
 def score_ner(predictions: list[Doc], references: list[Doc]) -> dict[str, Any]:
@@ -124,6 +138,69 @@ def score_ner(predictions: list[Doc], references: list[Doc]) -> dict[str, Any]:
         values["gold"] = gold_counts.get(label, 0)
         values["predicted"] = pred_counts.get(label, 0)
     return {"p": scores["ents_p"] or 0.0, "r": scores["ents_r"] or 0.0, "f": scores["ents_f"] or 0.0, "per_label": per_label}
+
+
+#: Score thresholds for the precision/recall table, and the calibration bins.
+THRESHOLDS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+CALIBRATION_BINS = 10
+
+
+def mention_outcomes(prediction: Doc, reference: Doc) -> tuple[list[tuple[str, float | None]], int]:
+    """(outcome, score) for every predicted mention (see the module docstring), and how many
+    gold mentions no prediction overlaps."""
+    gold = {(e.start_char, e.end_char): e.label_ for e in reference.ents}
+    outcomes = []
+    for ent in prediction.ents:
+        label = gold.get((ent.start_char, ent.end_char))
+        if label is not None:
+            outcome = "correct" if label == ent.label_ else "label"
+        elif any(min(end, ent.end_char) > max(start, ent.start_char) for start, end in gold):
+            outcome = "boundary"
+        else:
+            outcome = "spurious"
+        outcomes.append((outcome, ent._.score))
+    missed = sum(1 for e in reference.ents if not any(min(e.end_char, p.end_char) > max(e.start_char, p.start_char) for p in prediction.ents))
+    return outcomes, missed
+
+
+def score_mentions(predictions: list[Doc], references: list[Doc]) -> dict[str, Any]:
+    """Error counts, calibration and precision/recall at score thresholds (module docstring)."""
+    outcomes: list[tuple[str, float | None]] = []
+    missed = 0
+    for prediction, reference in zip(predictions, references):
+        found, not_found = mention_outcomes(prediction, reference)
+        outcomes += found
+        missed += not_found
+    counts = Counter(outcome for outcome, _ in outcomes)
+    n_gold = sum(len(doc.ents) for doc in references)
+    result: dict[str, Any] = {key: counts.get(key, 0) for key in ("correct", "label", "boundary", "spurious")}
+    result.update(missed=missed, gold=n_gold, predicted=len(outcomes))
+    scored = [(1.0 if outcome == "correct" else 0.0, score) for outcome, score in outcomes if score is not None]
+    result["scored"] = len(scored)
+    if not scored:
+        return {**result, "ece": None, "thresholds": []}
+    result["ece"] = round(calibration_error([s for _, s in scored], [c for c, _ in scored]), 4)
+    result["thresholds"] = []
+    for threshold in THRESHOLDS:
+        kept = [correct for correct, score in scored if score >= threshold]
+        p = sum(kept) / len(kept) if kept else 1.0
+        r = sum(kept) / n_gold if n_gold else 0.0
+        result["thresholds"].append({"threshold": threshold, "kept": len(kept), "p": round(p, 4), "r": round(r, 4), "f": round(_f1(p, r), 4)})
+    return result
+
+
+def calibration_error(scores: list[float], correct: list[float], bins: int = CALIBRATION_BINS) -> float:
+    """Expected calibration error: sum over equal-width score bins of (share of mentions) x
+    |mean score - share correct|."""
+    totals: dict[int, list[float]] = {}
+    for score, right in zip(scores, correct):
+        b = min(int(score * bins), bins - 1)
+        cell = totals.setdefault(b, [0.0, 0.0, 0.0])
+        cell[0] += 1
+        cell[1] += score
+        cell[2] += right
+    n = len(scores)
+    return sum(count / n * abs(total_score / count - total_right / count) for count, total_score, total_right in totals.values()) if n else 0.0
 
 
 def match_mentions(prediction: Doc, reference: Doc) -> dict[int, int]:
