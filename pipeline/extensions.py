@@ -20,6 +20,8 @@ SPAN_EXTENSIONS: dict[str, object] = {
     # it knows plus "NONE" (not an entity); the values sum to 1. Set on every entity the
     # classifier saw; mentions added after it (alias linker) take their entity's mean.
     "label_probs": None,
+    "name_evidence": None,  # {label: log-odds} of what the name says (news_name_evidence)
+    "context_evidence": None,  # {label: log-odds} of what the words before the mention say (a title)
 }
 #: Doc attributes.
 DOC_EXTENSIONS: dict[str, object] = {

@@ -122,4 +122,4 @@ def test_with_another_recogniser_the_classifier_is_off(caplog):
     assert not nlp.get_pipe("span_classifier").enabled and "trained on the features of another recogniser" in caplog.text
     doc = nlp("Asaad al-Shaibani visited Baghdad.")
     assert ent_tuples(doc) == [("Asaad al-Shaibani", "PERSON"), ("Baghdad", "LOC")]
-    assert all(ent._.label_probs is None and ent._.score == 0.95 for ent in doc.ents)  # rule_score
+    assert all(ent._.label_probs is None and ent._.score == 0.82 for ent in doc.ents)  # unscored_score

@@ -12,7 +12,7 @@ TEXT = "Trump met Merkel in Berlin. Trump left."
 
 
 def scores(nlp, **overrides):
-    config = {"rule_score": 0.95, "min_score": 0.0, **overrides}
+    config = {"rule_score": 0.95, "unscored_score": 0.82, "min_score": 0.0, **overrides}
     return make_mention_scores(nlp, "mention_scores", **config)
 
 
@@ -30,9 +30,9 @@ def test_score_is_the_probability_of_the_label(blank):
     doc = scores(blank)(scored_doc(blank))
     trump, merkel, berlin, trump_again = doc.ents
     assert trump._.score == pytest.approx(0.9) and merkel._.score == pytest.approx(0.4)
-    # Added after the classifier (no probabilities): its entity's mean; nothing to go by: rule_score.
+    # Added after the classifier (no probabilities): its entity's mean; nothing to go by: unscored_score.
     assert trump_again._.label_probs == trump._.label_probs and trump_again._.score == pytest.approx(0.9)
-    assert berlin._.score == 0.95
+    assert berlin._.score == 0.82
     assert all(0.0 <= ent._.score <= 1.0 for ent in doc.ents)
 
 
@@ -45,7 +45,7 @@ def test_curated_matches_get_rule_score(blank):
 
 def test_min_score_drops_mentions_below_it(blank):
     doc = scores(blank, min_score=0.5)(scored_doc(blank))
-    assert ent_tuples(doc) == [("Trump", "PERSON"), ("Berlin", "LOC"), ("Trump", "PERSON")]
+    assert ent_tuples(doc) == [("Trump", "PERSON"), ("Berlin", "LOC"), ("Trump", "PERSON")]  # Merkel: 0.4
     assert len(scores(blank, min_score=1.0)(scored_doc(blank)).ents) == 0
 
 
@@ -73,7 +73,7 @@ min_score = 0.5
     from thinc.api import Config
 
     nlp = spacy.util.load_model_from_config(Config().from_str(config), auto_fill=True)
-    assert nlp.get_pipe("mention_scores").rule_score == 0.95  # the factory's default
+    assert nlp.get_pipe("mention_scores").rule_score == 0.95 and nlp.get_pipe("mention_scores").unscored_score == 0.82  # the defaults
     doc = make_doc(nlp, "Trump left.", [("Trump", "PERSON")])
     doc.ents[0]._.label_probs = {"PERSON": 0.4, "NONE": 0.6}
     assert nlp.get_pipe("mention_scores")(doc).ents == ()

@@ -252,7 +252,7 @@ class SpanClassifier(SpanCategorizer):
             # vectors mean nothing to these weights. Say so, and leave the entities as they are.
             logger.warning(
                 "The span classifier (%s) was trained on the features of another recogniser than this pipeline's %r: it is off, "
-                "entities keep the recogniser's labels and mentions get rule_score. Retrain it for this recogniser "
+                "entities keep the recogniser's labels and mentions get unscored_score. Retrain it for this recogniser "
                 "(project.yml, workflow classifier) or remove %r from [nlp] pipeline to silence this.",
                 folder,
                 self.features_from,
