@@ -6,7 +6,6 @@ import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,9 +18,10 @@ from .config import build_nlp, load_pipeline_config, model_description, package_
 from .corpus.geo import Gazetteer, add_places, cached_gazetteer
 from .corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from .engines import Engine, ProgressCallback, check_engine, make_engine
-from .engines.batch import batches
+from .engines.batch import Batch, range_batches
 from .manifest import record_or_check, start_manifest
-from .readers import SUFFIXES, Article, ArticleReader
+from .readers import SUFFIXES, ArticleReader
+from .readers.ranges import plan_ranges
 from .settings import ExportSettings, resolve_settings
 from .writing.lock import holding_output_lock
 from .writing.schema import TABLES
@@ -118,10 +118,10 @@ def run_pipeline(
     processing = time.perf_counter()
     load_seconds = processing - clock  # config, model and staging: what a run costs before any document
     skip = staging.done_doc_ids() if resume else frozenset()
+    # Batches name record ranges; each is read where it runs (the client reads ids and positions only).
+    planned = range_batches(plan_ranges(reader, inputs, settings.engine.batch_size, skip), staging.next_batch_number())
     with runner:
-        n_docs, n_words = process(
-            runner, reader.read(inputs), staging, resolver, batch_size=settings.engine.batch_size, skip=skip, on_batch=on_progress
-        )  # fmt: skip
+        n_docs, n_words = process(runner, planned, staging, resolver, on_batch=on_progress, warnings=reader.warnings)
     processing = time.perf_counter() - processing
     counts, corpus = _finish(staging, resolver, _gazetteer(settings.export))
     result = counts.result(staging.path, corpus, n_words, processing, settings.export.top_entities)
@@ -144,24 +144,25 @@ def run_pipeline(
 
 def process(
     engine: Engine,
-    articles: Iterable[Article],
+    batches: Iterable[Batch],
     staging: Staging,
     resolver: CorpusResolver,
     *,
-    batch_size: int,
-    skip: AbstractSet[str] = frozenset(),
     on_batch: ProgressCallback | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[int, int]:
-    """Run ``articles`` through ``engine`` in batches of ``batch_size`` into ``staging``; returns
-    (documents, words). Articles whose id is in ``skip`` (done by an interrupted run being
-    resumed) are not processed again; batches are numbered on from the staging folder's last."""
+    """Run ``batches`` through ``engine`` into ``staging``, merging their entity summaries into
+    ``resolver``; returns (documents, words). The reader's warnings about each batch's input are
+    added to ``warnings``, each once (ranges of one file may each report it), in input order."""
     docs_done = words_done = 0
-    for result in engine.map(batches(articles, batch_size, skip, staging.next_batch_number())):
+    for result in engine.map(batches):
         if result.tables is not None:
             staging.write(result.key, result.tables)
         resolver.merge(result.resolver)
         docs_done += result.n_docs
         words_done += result.n_words
+        if warnings is not None:
+            warnings += [warning for warning in dict.fromkeys(result.warnings) if warning not in warnings]
         if on_batch is not None:
             on_batch(docs_done, words_done)
     return docs_done, words_done
