@@ -115,12 +115,12 @@ def run_pipeline(
     record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
     resolver = CorpusResolver.from_tables(staging.read("entities", SUMMARY_COLUMNS)) if resume else CorpusResolver()
-    processing = time.perf_counter()
-    load_seconds = processing - clock  # config, model and staging: what a run costs before any document
-    skip = staging.done_doc_ids() if resume else frozenset()
-    # Batches name record ranges; each is read where it runs (the client reads ids and positions only).
-    planned = range_batches(plan_ranges(reader, inputs, settings.engine.batch_size, skip), staging.next_batch_number())
-    with runner:
+    with runner:  # a Dask cluster starts here, its workers each loading the model (local engines loaded it above)
+        processing = time.perf_counter()
+        load_seconds = processing - clock  # config, model(s), staging: what a run costs before any document
+        skip = staging.done_doc_ids() if resume else frozenset()
+        # Batches name record ranges; each is read where it runs (the client reads ids and positions only).
+        planned = range_batches(plan_ranges(reader, inputs, settings.engine.batch_size, skip), staging.next_batch_number())
         n_docs, n_words = process(runner, planned, staging, resolver, on_batch=on_progress, warnings=reader.warnings)
     processing = time.perf_counter() - processing
     counts, corpus = _finish(staging, resolver, _gazetteer(settings.export))

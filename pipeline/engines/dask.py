@@ -75,7 +75,18 @@ class DaskEngine(Engine):
                     f"No Dask worker joined the scheduler at {self.scheduler} within {WORKER_WAIT_SECONDS} s: "
                     f"start workers with `dask worker {self.scheduler}`."
                 ) from err
+        self._load_models()
         return self
+
+    def _load_models(self) -> None:
+        """Each worker builds its pipeline now, all at once (a task pinned to each), so that a run
+        counts model loading before its first document, as the local engines do; a worker that
+        joins later builds its pipeline with its first batch."""
+        token = uuid.uuid4().hex[:8]
+        workers = list(self.client.scheduler_info()["workers"])
+        self.client.gather(
+            [self.client.submit(load_model, self.pipeline_config, key=f"news-model-{token}-{i}", workers=[w], pure=False) for i, w in enumerate(workers)]
+        )
 
     def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
         if self.client is None:
@@ -114,6 +125,11 @@ def _quiet(names: tuple[str, ...]) -> Iterator[None]:
     finally:
         for logger, level in zip(loggers, levels):
             logger.setLevel(level)
+
+
+def load_model(pipeline_config: str) -> None:
+    """A Dask task: build this worker's pipeline (see :meth:`DaskEngine._load_models`)."""
+    pipeline_for(pipeline_config)
 
 
 def process_partition(pipeline_config: str, staging_path: str, batch: Batch, chunker: Chunker | None = None) -> BatchResult:
