@@ -82,7 +82,7 @@ UNKNOWN_FACTORY = "[E002]"
 def build_nlp(config: Config) -> Language:
     """The spaCy pipeline the config's ``[nlp]``/``[components]``/``[initialize]`` describe."""
     try:
-        with only_named_factories(config), vectors_read_from_disk():
+        with only_named_factories(config), vectors_read_from_disk(_sources(config)):
             return _build(config)
     except ValueError as err:
         if UNKNOWN_FACTORY not in str(err):
@@ -116,7 +116,7 @@ def only_named_factories(config: Config) -> Iterator[None]:
 
 
 @contextmanager
-def vectors_read_from_disk() -> Iterator[None]:
+def vectors_read_from_disk(sourced: frozenset[str] = frozenset()) -> Iterator[None]:
     """While a pipeline is built, ``[initialize] vectors`` naming a pipeline folder read that
     folder's vocab, as spaCy's loader does, without loading the whole pipeline a second time.
 
@@ -124,8 +124,9 @@ def vectors_read_from_disk() -> Iterator[None]:
     and every component's weights) into the shared vocab, then keeps only what the vocab took:
     strings, vectors and their name (lexeme ranks follow the vectors' rows as lexemes are made).
     For the default model (already loaded once to source ``ner``) that second load cost about
-    3 s of CPU per process. Anything else (a package name, a vectors-less model, whose warning
-    spaCy gives) goes through spaCy's own loader.
+    3 s of CPU per process. The strings of a folder in ``sourced`` are in the vocab already
+    (sourcing loaded them, and spaCy keeps them). Anything else (a package name, a vectors-less
+    model, whose warning spaCy gives) goes through spaCy's own loader.
     """
     import spacy.training.initialize as initialize
 
@@ -137,7 +138,7 @@ def vectors_read_from_disk() -> Iterator[None]:
         if not (add_strings and (folder / "vocab").is_dir() and meta.is_file()):
             return spacy_loader(nlp, name, add_strings=add_strings)
         nlp.vocab.vectors.name = spacy.util.load_meta(meta).get("vectors", {}).get("name")
-        nlp.vocab.from_disk(folder / "vocab", exclude=["lookups"])
+        nlp.vocab.from_disk(folder / "vocab", exclude=["lookups", "strings"] if str(name) in sourced else ["lookups"])
         if not len(nlp.vocab.vectors.keys()):
             return spacy_loader(nlp, name, add_strings=add_strings)
         return None
@@ -147,6 +148,12 @@ def vectors_read_from_disk() -> Iterator[None]:
         yield
     finally:
         initialize.load_vectors_into_model = spacy_loader
+
+
+def _sources(config: Config) -> frozenset[str]:
+    """The pipelines the config's components are sourced from."""
+    components = config.interpolate().get("components", {})
+    return frozenset(str(section["source"]) for section in components.values() if isinstance(section, dict) and "source" in section)
 
 
 def _build(config: Config) -> Language:

@@ -37,6 +37,9 @@ THREADS_PER_WORKER = 1
 WORKER_WAIT_SECONDS = 60
 #: Loggers that report connections closing while a finished cluster shuts down (CommClosedError).
 SHUTDOWN_LOGGERS = ("distributed", "tornado")
+#: Settings of the workers a run starts itself: no statistical profiler (it samples the task
+#: thread's stack every 10 ms, holding the GIL the pipeline needs; nothing here reads its profiles).
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 class NoWorkersError(RuntimeError):
@@ -58,12 +61,14 @@ class DaskEngine(Engine):
         self.client: Any = None
 
     def __enter__(self) -> DaskEngine:
+        import dask
         from distributed import Client, LocalCluster
 
         if self.scheduler is None:
-            self.cluster = LocalCluster(
-                n_workers=self.n_workers, threads_per_worker=THREADS_PER_WORKER, processes=True, dashboard_address=None
-            )  # fmt: skip
+            with dask.config.set(LOCAL_WORKER_CONFIG):  # the nannies pass it on to their workers
+                self.cluster = LocalCluster(
+                    n_workers=self.n_workers, threads_per_worker=THREADS_PER_WORKER, processes=True, dashboard_address=None
+                )  # fmt: skip
             self.client = Client(self.cluster)
         else:
             self.client = Client(self.scheduler)
