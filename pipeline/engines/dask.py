@@ -1,18 +1,22 @@
 """The Dask engine: the same batches as the local engines, processed and written by Dask workers.
 
-The client reads the input lazily and cuts it into the same numbered batches as the local
-engines (``[engine] batch_size`` articles each). Each batch is one task: the worker takes its
-pipeline from a per-process cache (:func:`~pipeline.engines.batch.pipeline_for`, built from the
-config string the first time, never pickled from the client, which never loads the model), runs
+The client plans the same numbered batches as the local engines (``[engine] batch_size``
+articles each), as record ranges of the input (:mod:`pipeline.readers.ranges`): it never reads an
+article's text. When the engine starts, every worker builds its pipeline (a task pinned to each),
+so a run counts model loading before its first document, as the local engines do. Each batch is
+one task: the worker takes its pipeline from a per-process cache
+(:func:`~pipeline.engines.batch.pipeline_for`, built from the config string, never pickled from
+the client, which never loads the model), reads the batch's ranges, runs
 :func:`~pipeline.engines.batch.process_batch` and writes the batch's tables with
 :func:`~pipeline.writing.writer.write_batch` into the run's staging folder. It returns only its entity
 summaries and counts, which :func:`~pipeline.engines.process` merges in input order; compaction
 and the commit by rename are the same as for the local engines, so the tables are the same.
 
 A failed task fails the run and leaves the staging folder for ``--resume``; a retried task
-rewrites its own batch atomically, so nothing is duplicated. With ``--scheduler`` the staging
-folder (beside ``--output``) must be on storage every worker can write (a shared file system),
-and the workers need the model and the config's data files (``configs/``) at the same paths.
+rewrites its own batch atomically, so nothing is duplicated. With ``--scheduler`` the input and
+the staging folder (beside ``--output``) must be on storage every worker can read and write (a
+shared file system), and the workers need the model and the config's data files (``configs/``)
+at the same paths.
 """
 
 from __future__ import annotations
