@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from ..chunking import Chunker
 from ..corpus.resolve import CorpusResolver
+from ..corpus.vote import CorpusVote
 from ..readers import Article
 from ..readers.ranges import InputRanges
 from ..writing.rows import Rows
@@ -45,7 +46,7 @@ class Batch:
 @dataclass
 class BatchResult:
     """What one batch produced, as plain data: its tables (None once written where the batch ran,
-    as Dask workers do), its entity summaries, its counts, and its documents' processing errors."""
+    as Dask workers do), its entity summaries and label votes, its counts, and its documents' processing errors."""
 
     key: str
     tables: dict[str, pa.Table] | None
@@ -53,6 +54,7 @@ class BatchResult:
     n_docs: int = 0
     n_words: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # doc_id -> error, for documents a stage failed on
+    votes: CorpusVote = field(default_factory=CorpusVote)  # the batch's names, their mentions' labels and scores
     warnings: list[str] = field(default_factory=list)  # the reader's, about this batch's input (doubtful encodings)
 
 
@@ -100,7 +102,9 @@ def process_batch(nlp: Language, batch: Batch, chunker: Chunker | None = None) -
                 n_words += _one(nlp, article, chunker, rows, errors)
     resolver = CorpusResolver()
     resolver.add_columns(rows.entities)
-    return BatchResult(batch.key, rows.to_tables(), resolver, rows.n_docs, n_words, errors, warnings)
+    votes = CorpusVote()
+    votes.add_columns(rows.mentions, rows.entities)
+    return BatchResult(batch.key, rows.to_tables(), resolver, rows.n_docs, n_words, errors, votes, warnings)
 
 
 def _pipe(nlp: Language, articles: list[Article], chunker: Chunker) -> tuple[Rows, int, dict[str, str]]:
