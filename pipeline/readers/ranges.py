@@ -74,11 +74,13 @@ def plan_ranges(reader: ArticleReader, inputs: Iterable[Path | str], size: int, 
     """Batches of ``size`` records of every file under ``inputs`` (a batch runs on where a CSV
     record cannot start a range), leaving out ids in ``skip``; see the module docstring.
 
-    Sets ``reader.renamed_ids`` and ``reader.skipped`` as :meth:`ArticleReader.read` does
-    (``reader.warnings`` is emptied: warnings come from where the batches are read).
+    Sets ``reader.renamed_ids`` and ``reader.skipped`` as :meth:`ArticleReader.read` does, once
+    planning starts; ``reader.warnings`` is emptied in place (a list the caller may already hold
+    to collect them: warnings come from where the batches are read).
     """
     unique = UniqueIds()
-    reader.renamed_ids, reader.warnings = unique.renamed, []
+    reader.renamed_ids = unique.renamed
+    reader.warnings.clear()
     listing = list_inputs(inputs)
     reader.skipped = listing.warnings()
     planner = _Planner(reader.fresh(), size)
