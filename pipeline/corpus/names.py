@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+#: How an entity's ``context`` (entities table) says its document is a sports page: ``sport:cricket``.
+SPORT_PREFIX = "sport:"
 #: Lower-cased name particles that are not a name on their own (``al-Shaibani`` = ``Shaibani``).
 PARTICLES = frozenset("al el ul bin ibn bint ben abu abd abdel abdul bou van von der den de da di du la le del dos".split())
 #: Words that may open a possessive or a leading article in a span.

@@ -1,16 +1,26 @@
 """Corpus resolution: one ``canonical_id`` for the same entity in every document.
 
 A reduction over compact per-entity summaries, never over Docs: engines feed each
-document entity's ``(label, name, aliases, kb_id)`` to :meth:`CorpusResolver.add`, resolvers
-built on different partitions combine with :meth:`CorpusResolver.merge`, and
-:meth:`CorpusResolver.resolve` clusters the distinct summaries:
+document entity's ``(label, name, aliases, kb_id, context)`` to :meth:`CorpusResolver.add`,
+resolvers built on different partitions combine with :meth:`CorpusResolver.merge`, and
+:meth:`CorpusResolver.resolve` clusters the distinct summaries. A summary keeps only the
+context its decisions read (:func:`summary_key`): a person's (the name keys of the other
+entities of its document, and its sport), an organisation's sport (a team), nothing for places;
+so the same place in many documents is still one summary.
 
-* summaries sharing a *strong* key merge: a name's key (:func:`names.name_key`) with its label,
-  or a curated ``kb_id``; a person's lone surname is strong only where it is all a document
-  had (``Hussein`` alone), never as an alias of a full name (so ``Fuad Hussein`` and
-  ``Saddam Hussein`` stay apart);
-* a surname-only cluster joins the single full-name cluster with that surname, and stays
-  apart when there are several (ambiguous) or none.
+Candidates are blocked by name key, then decided within the block:
+
+* summaries sharing a *strong* key merge: a name's key (:func:`names.name_key`) with its label
+  (and, for an organisation, its sport: ``Australia`` the cricket team, the rugby team and an
+  ``Australia`` that is no team stay three), or a curated ``kb_id``; a person's lone surname is
+  never strong as an alias of a full name (so ``Fuad Hussein`` and ``Saddam Hussein`` stay apart);
+* a person known by a surname alone (``Johnson``) is the ambiguous short form: it joins the
+  cluster (a full name with that surname, or another lone ``Johnson``) whose documents share the
+  most context with its own, at least ``min_shared_context`` entity keys (``Bush`` beside
+  ``Saints`` and ``NFL`` is Reggie Bush), and stays apart when none does or two clusters tie;
+* a lone surname without any context (an entity alone in its document, or a summary added
+  without context) keeps the rule that needs none: it joins the single full-name cluster with
+  that surname, and stays apart when there are several or none.
 
 Ids are a hash of label and representative name, so the same input gives the same ids.
 :class:`CorpusIds` then computes what the tables need from the :class:`Resolution`: the
@@ -28,13 +38,29 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from ..writing.schema import CORPUS_ENTITIES, replace_column
-from .names import UnionFind, fullest_form, name_key
+from .names import SPORT_PREFIX, UnionFind, fullest_form, name_key
 
-SummaryKey = tuple[str, str, tuple[str, ...], str | None]  # label, name, aliases, kb_id
+SummaryKey = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]  # label, name, aliases, kb_id, context
 #: Length of the hexadecimal hash in a canonical id.
 ID_HEX_CHARS = 12
 #: The ``entities`` columns a summary is made of (:meth:`CorpusResolver.add_columns`).
-SUMMARY_COLUMNS = ["label", "name", "aliases", "kb_id", "mention_count"]
+SUMMARY_COLUMNS = ["label", "name", "aliases", "kb_id", "mention_count", "context"]
+PERSON_LABELS = frozenset({"PERSON", "PER"})
+#: Labels whose summaries keep their sport: a place's name on a sports page names a team.
+TEAM_LABELS = frozenset({"ORG"})
+#: Entity keys a lone surname's documents must share with a cluster's to join it.
+MIN_SHARED_CONTEXT = 1
+
+
+def summary_key(label: str, name: str, aliases: Iterable[str], kb_id: str | None, context: Iterable[str] | None = ()) -> SummaryKey:
+    """The summary of one document entity: ``context`` cut to what resolution reads (module docstring)."""
+    if label in PERSON_LABELS:
+        kept = tuple(context or ())
+    elif label in TEAM_LABELS:
+        kept = tuple(c for c in context or () if c.startswith(SPORT_PREFIX))
+    else:
+        kept = ()
+    return (label, name, tuple(aliases), kb_id, kept)
 
 
 def canonical_id_for(label: str, name: str) -> str:
@@ -60,38 +86,49 @@ class Resolution:
     by_summary: dict[SummaryKey, str]
     clusters: dict[str, Cluster]
 
-    def canonical_id(self, label: str, name: str, aliases: Iterable[str], kb_id: str | None) -> str | None:
-        return self.by_summary.get((label, name, tuple(aliases), kb_id))
+    def canonical_id(
+        self, label: str, name: str, aliases: Iterable[str], kb_id: str | None, context: Iterable[str] | None = ()
+    ) -> str | None:
+        return self.by_summary.get(summary_key(label, name, aliases, kb_id, context))
 
     def canonical_ids(self, entities: Mapping[str, Sequence]) -> list[str | None]:
         """The canonical id of every row of an ``entities`` column dict (see :mod:`pipeline.writing.rows`)."""
-        return [
-            self.canonical_id(label, name, aliases, kb_id)
-            for label, name, aliases, kb_id in zip(entities["label"], entities["name"], entities["aliases"], entities["kb_id"])
-        ]
+        return [self.by_summary.get(key) for key in summary_keys(entities)]
+
+
+def summary_keys(entities: Mapping[str, Sequence]) -> list[SummaryKey]:
+    """The summary of every row of an ``entities`` column dict (no ``context`` column: none)."""
+    contexts = entities.get("context") or [()] * len(entities["label"])
+    return [
+        summary_key(label, name, aliases, kb_id, context)
+        for label, name, aliases, kb_id, context in zip(entities["label"], entities["name"], entities["aliases"], entities["kb_id"], contexts)
+    ]
 
 
 @dataclass
 class CorpusResolver:
     """Accumulates entity summaries; mergeable, so it works as a reduction (see module doc)."""
 
-    person_labels: frozenset[str] = frozenset({"PERSON", "PER"})
+    person_labels: frozenset[str] = PERSON_LABELS
+    min_shared_context: int = MIN_SHARED_CONTEXT
     mentions: Counter = field(default_factory=Counter)  # SummaryKey -> mention count
 
-    def add(self, label: str, name: str, aliases: Iterable[str], kb_id: str | None, mention_count: int) -> None:
-        self.mentions[(label, name, tuple(aliases), kb_id)] += mention_count
+    def add(
+        self, label: str, name: str, aliases: Iterable[str], kb_id: str | None, mention_count: int, context: Iterable[str] | None = ()
+    ) -> None:
+        self.mentions[summary_key(label, name, aliases, kb_id, context)] += mention_count
 
     def add_columns(self, entities: Mapping[str, Sequence]) -> None:
         """Add every row of an ``entities`` column dict (see :mod:`pipeline.writing.rows`)."""
-        for row in zip(*(entities[column] for column in SUMMARY_COLUMNS)):
-            self.add(*row)
+        for key, count in zip(summary_keys(entities), entities["mention_count"]):
+            self.mentions[key] += count
 
     @classmethod
     def from_tables(cls, entities: Iterable[pa.Table]) -> CorpusResolver:
         """A resolver holding the summaries of ``entities`` tables (a resumed run's written batches)."""
         resolver = cls()
         for table in entities:
-            resolver.add_columns(table.select(SUMMARY_COLUMNS).to_pydict())
+            resolver.add_columns(table.select([c for c in SUMMARY_COLUMNS if c in table.column_names]).to_pydict())
         return resolver
 
     def merge(self, other: CorpusResolver) -> CorpusResolver:
@@ -100,7 +137,7 @@ class CorpusResolver:
 
     def resolve(self) -> Resolution:
         # Sorted (a missing kb_id as ""): the same clusters and ids on every run.
-        summaries = sorted(self.mentions, key=lambda k: (k[0], k[1], k[2], k[3] or ""))
+        summaries = sorted(self.mentions, key=lambda k: (k[0], k[1], k[2], k[3] or "", k[4]))
         uf = self._link(summaries)
         members: dict[int, list[int]] = {}
         for i in range(len(summaries)):
@@ -118,35 +155,65 @@ class CorpusResolver:
         """Union the summaries that name one entity (see the module docstring)."""
         uf = UnionFind(len(summaries))
         owner: dict[tuple, int] = {}
-        surname_only: list[int] = []
-        for i, (label, name, aliases, kb_id) in enumerate(summaries):
+        lone_surnames: list[int] = []
+        for i, (label, name, aliases, kb_id, context) in enumerate(summaries):
             keys = {name_key(a) for a in (name, *aliases)}
             keys.discard(())
             is_person = label in self.person_labels
             longest = max((len(k) for k in keys), default=0)
-            strong: set[tuple] = {(label, k) for k in keys if not (is_person and len(k) == 1 and longest > 1)}
+            sport = next((c for c in context if c.startswith(SPORT_PREFIX)), None) if label in TEAM_LABELS else None
+            strong: set[tuple] = {(label, sport, k) for k in keys if not (is_person and len(k) == 1 and longest > 1)}
+            if is_person and longest == 1:
+                lone_surnames.append(i)
+                if _entity_context(context):
+                    strong = set()  # decided by context below
             if kb_id:
                 strong.add(("kb", kb_id))
-            if is_person and longest == 1:
-                surname_only.append(i)
             for key in strong:
                 if key in owner:
                     uf.union(owner[key], i)
                 else:
                     owner[key] = i
-        # Surname-only clusters join the one full-name cluster ending in that surname.
         by_surname: dict[tuple[str, str], set[int]] = {}
-        for i, (label, name, _aliases, _kb) in enumerate(summaries):
+        for i, (label, name, *_rest) in enumerate(summaries):
             key = name_key(name)
             if label in self.person_labels and len(key) > 1:
                 by_surname.setdefault((label, key[-1]), set()).add(i)
-        for i in surname_only:
-            label, name = summaries[i][0], summaries[i][1]
-            key = name_key(name)
-            candidates = {uf.find(j) for j in by_surname.get((label, key[-1] if key else ""), ())}
-            if len(candidates) == 1:
-                uf.union(candidates.pop(), i)
+        self._join_lone_surnames(summaries, uf, lone_surnames, by_surname)
         return uf
+
+    def _join_lone_surnames(
+        self, summaries: list[SummaryKey], uf: UnionFind, lone: list[int], by_surname: dict[tuple[str, str], set[int]]
+    ) -> None:
+        """A lone surname joins the full-name or lone-surname cluster its context points to (module docstring)."""
+        contexts: dict[int, set[str]] = {}  # cluster root -> the context of its documents
+        for i, summary in enumerate(summaries):
+            if summary[0] in self.person_labels:
+                contexts.setdefault(uf.find(i), set()).update(_entity_context(summary[4]))
+        seen: dict[tuple[str, str], list[int]] = {}  # lone surnames with context, decided so far
+        for i in lone:
+            label, name, _aliases, _kb, context = summaries[i]
+            key = name_key(name)
+            block = (label, key[-1] if key else "")
+            own = _entity_context(context)
+            candidates = {uf.find(j) for j in by_surname.get(block, ())}
+            if not own:  # nothing to weigh: the one full name, or none
+                if len(candidates) == 1:
+                    self._union(uf, contexts, candidates.pop(), i)
+                continue
+            candidates |= {uf.find(j) for j in seen.get(block, ())}
+            candidates.discard(uf.find(i))
+            shared = sorted(((len(own & contexts[root]), root) for root in candidates), reverse=True)
+            seen.setdefault(block, []).append(i)
+            if not shared or shared[0][0] < self.min_shared_context or len(shared) > 1 and shared[1][0] == shared[0][0]:
+                continue  # no cluster shares enough context, or two share as much: ambiguous
+            self._union(uf, contexts, shared[0][1], i)
+
+    @staticmethod
+    def _union(uf: UnionFind, contexts: dict[int, set[str]], a: int, b: int) -> None:
+        merged = contexts.pop(uf.find(a), set()) | contexts.pop(uf.find(b), set())
+        uf.union(a, b)
+        contexts[uf.find(a)] = merged
 
     def _cluster(self, group: list[SummaryKey]) -> Cluster:
         labels: Counter = Counter()
@@ -154,7 +221,7 @@ class CorpusResolver:
         names: Counter = Counter()
         aliases: set[str] = set()
         for key in group:
-            label, name, alias_list, kb_id = key
+            label, name, alias_list, kb_id, _context = key
             count = self.mentions[key]
             labels[label] += count
             names[name] += count
@@ -190,7 +257,7 @@ class CorpusIds:
     def stamp(self, tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
         """``tables`` (one batch) with ``canonical_id`` filled in ``entities`` and ``mentions``."""
         entities = tables["entities"]
-        columns = entities.select(["doc_id", "entity_id", "label", "name", "aliases", "kb_id"]).to_pydict()
+        columns = entities.select(["doc_id", "entity_id", "label", "name", "aliases", "kb_id", "context"]).to_pydict()
         ids = self.resolution.canonical_ids(columns)
         for _doc, canonical in set(zip(columns["doc_id"], ids)):
             self.doc_counts[canonical] += 1
@@ -220,3 +287,8 @@ class CorpusIds:
             ],
             schema=CORPUS_ENTITIES,
         )
+
+
+def _entity_context(context: Iterable[str]) -> set[str]:
+    """The entity keys of a summary's context, without its sport (every page of a sport has it)."""
+    return {c for c in context if not c.startswith(SPORT_PREFIX)}
