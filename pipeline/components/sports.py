@@ -26,6 +26,8 @@ from .spans import copy_span, set_entities
 #: A final score written as one token: ``2-1``, ``3–0``.
 SCORE_PAIR = re.compile(r"^\d{1,3}[-–:]\d{1,3}$")
 SCORE_DASHES = frozenset({"-", "–", ":"})
+#: A dateline's date (``LONDON 1996-08-30``, ``AL-AIN , United Arab Emirates 1996-12-06``).
+DATELINE_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 class SportsTeams:
@@ -36,6 +38,7 @@ class SportsTeams:
         team_label: str,
         place_labels: Iterable[str],
         result_words: Iterable[str],
+        place_words: Iterable[str],
         max_score_digits: int,
         sports: dict[str, list[str]],
         min_sport_words: int,
@@ -44,13 +47,14 @@ class SportsTeams:
         self.team_label = team_label
         self.place_labels = frozenset(place_labels)
         self.result_words = frozenset(w.lower() for w in result_words)
+        self.place_words = frozenset(w.lower() for w in place_words)
         self.max_score_digits = max_score_digits
         self.sport_words = {word.lower(): sport for sport, words in sports.items() for word in words}
         self.min_sport_words = min_sport_words
 
     def __call__(self, doc: Doc) -> Doc:
-        teams = self.teams(doc)
         doc._.sport = self.sport(doc)
+        teams = self.teams(doc) | (self.unplaced(doc) if doc._.sport else set())
         if not teams:
             return doc
         spans, relabelled = [], []
@@ -82,6 +86,24 @@ class SportsTeams:
         found.discard(())
         return found
 
+    def unplaced(self, doc: Doc) -> set[tuple[str, ...]]:
+        """Name keys of the places a sports page never writes as a place: no mention after a
+        ``place_words`` word (``in Russia``) nor in a dateline (``LONDON 1996-08-30``)."""
+        placed: set[tuple[str, ...]] = set()
+        names: set[tuple[str, ...]] = set()
+        for ent in doc.ents:
+            if ent.label_ not in self.place_labels:
+                continue
+            key = name_key(ent.text)
+            names.add(key)
+            line_start = doc.text.rfind("\n", 0, ent.start_char) + 1
+            line_end = doc.text.find("\n", ent.end_char)
+            line = doc.text[line_start : line_end if line_end >= 0 else len(doc.text)]
+            before = doc[ent.start - 1].lower_ if ent.start else ""
+            if before in self.place_words or DATELINE_DATE.search(line):
+                placed.add(key)
+        return names - placed - {()}
+
     def sport(self, doc: Doc) -> str | None:
         """The sport whose words the document uses most (at least ``min_sport_words``), else None."""
         counts = Counter(self.sport_words[t.lower_] for t in doc if t.lower_ in self.sport_words)
@@ -105,6 +127,7 @@ class SportsTeams:
         "team_label": "ORG",
         "place_labels": ["LOC"],
         "result_words": ["beat", "beats", "v", "vs", "vs.", "drew", "defeated"],
+        "place_words": ["in", "at", "near", "from", "outside", "across"],
         "max_score_digits": 3,
         "sports": {},
         "min_sport_words": 3,
@@ -116,6 +139,7 @@ def make_sports_teams(
     team_label: str,
     place_labels: list[str],
     result_words: list[str],
+    place_words: list[str],
     max_score_digits: int,
     sports: dict[str, list[str]],
     min_sport_words: int,
@@ -125,6 +149,7 @@ def make_sports_teams(
         team_label=team_label,
         place_labels=place_labels,
         result_words=result_words,
+        place_words=place_words,
         max_score_digits=max_score_digits,
         sports=sports,
         min_sport_words=min_sport_words,

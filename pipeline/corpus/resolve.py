@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from ..writing.schema import CORPUS_ENTITIES, replace_column
-from .names import SPORT_PREFIX, UnionFind, fullest_form, name_key
+from .names import SPORT_PREFIX, UnionFind, fullest_form, is_short_form, name_key
 
 SummaryKey = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]  # label, name, aliases, kb_id, context
 #: Length of the hexadecimal hash in a canonical id.
@@ -174,37 +174,42 @@ class CorpusResolver:
                     uf.union(owner[key], i)
                 else:
                     owner[key] = i
-        by_surname: dict[tuple[str, str], set[int]] = {}
+        # (label, surname) -> full name key -> its summaries: compared by distinct names, not per document.
+        by_surname: dict[tuple[str, str], dict[tuple[str, ...], list[int]]] = {}
         for i, (label, name, *_rest) in enumerate(summaries):
             key = name_key(name)
             if label in self.person_labels and len(key) > 1:
-                by_surname.setdefault((label, key[-1]), set()).add(i)
-        self._join_lone_surnames(summaries, uf, lone_surnames, by_surname)
+                by_surname.setdefault((label, key[-1]), {}).setdefault(key, []).append(i)
+        # Shortened full names (``Richard Nixon`` of ``Richard M. Nixon``) first, lone surnames last:
+        # a surname then sees the full names already joined.
+        shortened = [i for block in by_surname.values() for key, found in block.items() if _fuller(key, block) for i in found]
+        self._join_short_forms(summaries, uf, sorted(shortened) + lone_surnames, by_surname)
         return uf
 
-    def _join_lone_surnames(
-        self, summaries: list[SummaryKey], uf: UnionFind, lone: list[int], by_surname: dict[tuple[str, str], set[int]]
+    def _join_short_forms(
+        self, summaries: list[SummaryKey], uf: UnionFind, short: list[int], by_surname: dict[tuple[str, str], dict[tuple[str, ...], list[int]]]
     ) -> None:
-        """A lone surname joins the full-name or lone-surname cluster its context points to (module docstring)."""
+        """A short form joins the fuller or lone-surname cluster its context points to (module docstring)."""
         contexts: dict[int, set[str]] = {}  # cluster root -> the context of its documents
         for i, summary in enumerate(summaries):
             if summary[0] in self.person_labels:
                 contexts.setdefault(uf.find(i), set()).update(_entity_context(summary[4]))
         seen: dict[tuple[str, str], list[int]] = {}  # lone surnames with context, decided so far
-        for i in lone:
+        for i in short:
             label, name, _aliases, _kb, context = summaries[i]
             key = name_key(name)
             block = (label, key[-1] if key else "")
             own = _entity_context(context)
-            candidates = {uf.find(j) for j in by_surname.get(block, ())}
-            if not own:  # nothing to weigh: the one full name, or none
-                if len(candidates) == 1:
+            candidates = {uf.find(j) for j in _fuller(key, by_surname.get(block, {}))}
+            if not own:  # nothing to weigh: a surname joins the one full name, or none
+                if len(key) == 1 and len(candidates) == 1:
                     self._union(uf, contexts, candidates.pop(), i)
                 continue
-            candidates |= {uf.find(j) for j in seen.get(block, ())}
+            if len(key) == 1:
+                candidates |= {uf.find(j) for j in seen.get(block, ())}
+                seen.setdefault(block, []).append(i)
             candidates.discard(uf.find(i))
             shared = sorted(((len(own & contexts[root]), root) for root in candidates), reverse=True)
-            seen.setdefault(block, []).append(i)
             if not shared or shared[0][0] < self.min_shared_context or len(shared) > 1 and shared[1][0] == shared[0][0]:
                 continue  # no cluster shares enough context, or two share as much: ambiguous
             self._union(uf, contexts, shared[0][1], i)
@@ -292,3 +297,8 @@ class CorpusIds:
 def _entity_context(context: Iterable[str]) -> set[str]:
     """The entity keys of a summary's context, without its sport (every page of a sport has it)."""
     return {c for c in context if not c.startswith(SPORT_PREFIX)}
+
+
+def _fuller(short: tuple[str, ...], block: Mapping[tuple[str, ...], list[int]]) -> list[int]:
+    """The summaries of ``block`` (name key -> summaries) whose name ``short`` is a short form of."""
+    return [i for key, found in block.items() if is_short_form(short, key) for i in found]
