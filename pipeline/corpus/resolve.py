@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from ..writing.schema import CORPUS_ENTITIES, replace_column
-from .names import SPORT_PREFIX, UnionFind, fullest_form, is_short_form, name_key
+from .names import SPORT_PREFIX, UnionFind, fold, fullest_form, is_short_form, is_shouted, name_key
 
 SummaryKey = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]  # label, name, aliases, kb_id, context
 #: Length of the hexadecimal hash in a canonical id.
@@ -63,9 +63,13 @@ def summary_key(label: str, name: str, aliases: Iterable[str], kb_id: str | None
     return (label, name, tuple(aliases), kb_id, kept)
 
 
-def canonical_id_for(label: str, name: str) -> str:
-    """``LABEL:<hash>``: the id of the cluster that ``name`` represents (stable across runs)."""
-    digest = hashlib.sha1(f"{label}\t{name}".encode()).hexdigest()[:ID_HEX_CHARS]
+def canonical_id_for(label: str, name: str, context: Sequence[str] = ()) -> str:
+    """``LABEL:<hash>``: the id of the cluster that ``name`` represents (stable across runs).
+
+    Two entities of one name and label (two ``Johnson``\ s) are told apart by ``context``, the
+    context of the second one's first summary; the most mentioned keeps the plain name's id.
+    """
+    digest = hashlib.sha1("\t".join([label, name, *context]).encode()).hexdigest()[:ID_HEX_CHARS]
     return f"{label}:{digest}"
 
 
@@ -142,13 +146,15 @@ class CorpusResolver:
         members: dict[int, list[int]] = {}
         for i in range(len(summaries)):
             members.setdefault(uf.find(i), []).append(i)
-        by_summary: dict[SummaryKey, str] = {}
-        clusters: dict[str, Cluster] = {}
-        for group in members.values():
-            cluster = self._cluster([summaries[i] for i in group])
-            clusters[cluster.canonical_id] = cluster
-            for i in group:
-                by_summary[summaries[i]] = cluster.canonical_id
+        built = [(self._cluster([summaries[i] for i in group]), group) for group in members.values()]
+        # The most mentioned cluster of a name gets the name's id; a namesake, one with its context.
+        taken: set[str] = set()
+        for cluster, group in sorted(built, key=lambda b: (-b[0].mention_count, b[1][0])):
+            if cluster.canonical_id in taken:
+                cluster.canonical_id = canonical_id_for(cluster.label, cluster.name, ("", *summaries[group[0]][4], str(group[0])))
+            taken.add(cluster.canonical_id)
+        clusters = {cluster.canonical_id: cluster for cluster, _group in built}
+        by_summary = {summaries[i]: cluster.canonical_id for cluster, group in built for i in group}
         return Resolution(by_summary, clusters)
 
     def _link(self, summaries: list[SummaryKey]) -> UnionFind:
@@ -237,6 +243,8 @@ class CorpusResolver:
         # The fullest name; among equally full names the most mentioned, then alphabetical.
         ordered = sorted(names, key=lambda n: (-names[n], n))
         name = fullest_form(ordered)
+        if is_shouted(name, aliases):  # a dateline's LONDON: the running text's London
+            name = min(a for a in aliases if fold(a) == fold(name) and not a.isupper())
         return Cluster(
             canonical_id=canonical_id_for(label, name),
             label=label,
