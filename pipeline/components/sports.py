@@ -154,4 +154,3 @@ def make_sports_teams(
         sports=sports,
         min_sport_words=min_sport_words,
     )
-

@@ -109,11 +109,7 @@ def country_subdivisions() -> dict[tuple[str, ...], str]:
         words.update(set(key))
         if subdivision.parent_code is None and key:
             codes.setdefault(key, set()).add(subdivision.country_code)
-    return {
-        key: next(iter(found))
-        for key, found in codes.items()
-        if len(found) == 1 and not (len(key) == 1 and words[key[0]] > GENERIC_SUBDIVISION_WORD)
-    }
+    return {key: next(iter(found)) for key, found in codes.items() if len(found) == 1 and not (len(key) == 1 and words[key[0]] > GENERIC_SUBDIVISION_WORD)}
 
 
 class Gazetteer:

@@ -66,7 +66,7 @@ def summary_key(label: str, name: str, aliases: Iterable[str], kb_id: str | None
 def canonical_id_for(label: str, name: str, context: Sequence[str] = ()) -> str:
     """``LABEL:<hash>``: the id of the cluster that ``name`` represents (stable across runs).
 
-    Two entities of one name and label (two ``Johnson``\ s) are told apart by ``context``, the
+    Two entities of one name and label (two people called ``Johnson``) are told apart by ``context``, the
     context of the second one's first summary; the most mentioned keeps the plain name's id.
     """
     digest = hashlib.sha1("\t".join([label, name, *context]).encode()).hexdigest()[:ID_HEX_CHARS]
@@ -90,9 +90,7 @@ class Resolution:
     by_summary: dict[SummaryKey, str]
     clusters: dict[str, Cluster]
 
-    def canonical_id(
-        self, label: str, name: str, aliases: Iterable[str], kb_id: str | None, context: Iterable[str] | None = ()
-    ) -> str | None:
+    def canonical_id(self, label: str, name: str, aliases: Iterable[str], kb_id: str | None, context: Iterable[str] | None = ()) -> str | None:
         return self.by_summary.get(summary_key(label, name, aliases, kb_id, context))
 
     def canonical_ids(self, entities: Mapping[str, Sequence]) -> list[str | None]:
@@ -117,9 +115,7 @@ class CorpusResolver:
     min_shared_context: int = MIN_SHARED_CONTEXT
     mentions: Counter = field(default_factory=Counter)  # SummaryKey -> mention count
 
-    def add(
-        self, label: str, name: str, aliases: Iterable[str], kb_id: str | None, mention_count: int, context: Iterable[str] | None = ()
-    ) -> None:
+    def add(self, label: str, name: str, aliases: Iterable[str], kb_id: str | None, mention_count: int, context: Iterable[str] | None = ()) -> None:
         self.mentions[summary_key(label, name, aliases, kb_id, context)] += mention_count
 
     def add_columns(self, entities: Mapping[str, Sequence]) -> None:
