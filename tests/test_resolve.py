@@ -202,7 +202,7 @@ def test_australia_the_country_and_its_teams_stay_apart():
     assert ids[0] == ids[1]  # the country: one entity, whatever the page
     assert ids[2] == ids[3]  # the cricket team
     assert len({ids[0], ids[2], ids[4]}) == 3  # country, cricket team, rugby team
-    assert len(resolver.mentions) == 3  # summaries keep only their sport: one per name and sport, not per document
+    assert sum(key[0] == "LOC" for key in resolver.mentions) == 1  # a place keeps no context: one summary, not one per document
 
 
 def test_display_name_prefers_running_text_case():
@@ -221,3 +221,19 @@ def test_resume_reads_entities_written_without_context():
     table = pa.table({"label": ["LOC"], "name": ["Baghdad"], "aliases": [["Baghdad"]], "kb_id": [None], "mention_count": [2]})
     resolution = CorpusResolver.from_tables([table]).resolve()
     assert resolution.canonical_id("LOC", "Baghdad", ["Baghdad"], None) == "LOC:a3d1ca3418b3"
+
+
+def test_one_word_organisation_joins_the_longer_name_its_context_shares():
+    ids = resolve_in_context(
+        ("ORG", "Church of Scientology", ["Church of Scientology"], ["tom cruise", "clearwater"]),
+        ("ORG", "Scientology", ["Scientology"], ["clearwater"]),
+        ("ORG", "Chicago Bulls", ["Chicago Bulls"], ["michael jordan", "sport:basketball"]),
+        ("ORG", "Chicago", ["Chicago"], ["michael jordan", "new york", "sport:basketball"]),  # the team on a results page
+        ("ORG", "Chicago", ["Chicago"], ["michael jordan"]),  # no sport: not the team's block
+        ("LOC", "Chicago", ["Chicago"], ["illinois"]),
+        ("ORG", "Apple", ["Apple"], ["iphone"]),
+        ("ORG", "Apple Records", ["Apple Records"], ["beatles"]),  # shares nothing with Apple
+    )
+    assert ids[0] == ids[1] and ids[2] == ids[3]
+    assert len({ids[2], ids[4], ids[5]}) == 3
+    assert ids[6] != ids[7]

@@ -3,26 +3,34 @@
 A reduction over compact per-entity summaries, never over Docs: engines feed each
 document entity's ``(label, name, aliases, kb_id, context)`` to :meth:`CorpusResolver.add`,
 resolvers built on different partitions combine with :meth:`CorpusResolver.merge`, and
-:meth:`CorpusResolver.resolve` clusters the distinct summaries. A summary keeps only the
-context its decisions read (:func:`summary_key`): a person's (the name keys of the other
-entities of its document, and its sport), an organisation's sport (a team), nothing for places;
-so the same place in many documents is still one summary.
+:meth:`CorpusResolver.resolve` clusters the distinct summaries. ``context`` (the ``entities``
+column, :mod:`pipeline.writing.rows`) is the name keys of the other entities of the document and,
+on a sports page, its sport. A summary keeps it only where a decision reads it
+(:func:`summary_key`): persons and organisations; a place keeps none, so the same place in many
+documents is still one summary.
 
-Candidates are blocked by name key, then decided within the block:
+Candidates are blocked by name key (a person's short forms by surname, an organisation's one-word
+name by that word), then decided within the block, in the manner of record-linkage tools
+(Splink): exact keys first, then the context of the uncertain ones.
 
-* summaries sharing a *strong* key merge: a name's key (:func:`names.name_key`) with its label
+* Summaries sharing a *strong* key merge: a name's key (:func:`names.name_key`) with its label
   (and, for an organisation, its sport: ``Australia`` the cricket team, the rugby team and an
-  ``Australia`` that is no team stay three), or a curated ``kb_id``; a person's lone surname is
-  never strong as an alias of a full name (so ``Fuad Hussein`` and ``Saddam Hussein`` stay apart);
-* a person known by a surname alone (``Johnson``) is the ambiguous short form: it joins the
-  cluster (a full name with that surname, or another lone ``Johnson``) whose documents share the
-  most context with its own, at least ``min_shared_context`` entity keys (``Bush`` beside
-  ``Saints`` and ``NFL`` is Reggie Bush), and stays apart when none does or two clusters tie;
-* a lone surname without any context (an entity alone in its document, or a summary added
-  without context) keeps the rule that needs none: it joins the single full-name cluster with
-  that surname, and stays apart when there are several or none.
+  ``Australia`` that is no team stay three; the country is a LOC), or a curated ``kb_id``. A
+  person's lone surname is never strong as an alias of a full name (so ``Fuad Hussein`` and
+  ``Saddam Hussein`` stay apart), nor on its own when it has context.
+* A short form joins the fuller name whose documents share the most context with its own, at
+  least ``min_shared_context`` entity keys, when no other cluster shares as much: a shortened
+  name (``Richard Nixon``: ``Richard M. Nixon``; ``Promises Treatment Center``: ``Malibu Promises
+  Treatment Center``), a one-word organisation (``Scientology``:
+  ``Church of Scientology``; ``Chicago`` on a basketball page: ``Chicago Bulls``), a person's lone
+  surname (``Bush`` beside ``Saints`` is Reggie Bush), which may also join another lone surname
+  it shares context with (never two ``Johnson`` s of unrelated pages).
+* Otherwise a lone surname joins the single full name with that surname whose documents are of
+  its kind (both without a sport, or of its sport), and stays apart when there are several or
+  none: an ambiguous short form stays apart rather than merging wrongly.
 
-Ids are a hash of label and representative name, so the same input gives the same ids.
+Ids are a hash of label and representative name, so the same input gives the same ids; of two
+clusters with one name and label, the less mentioned one's id also hashes its context.
 :class:`CorpusIds` then computes what the tables need from the :class:`Resolution`: the
 ``canonical_id`` column of each batch's ``entities`` and ``mentions``, and the
 ``corpus_entities`` table. This module computes; the writer (:mod:`pipeline.writing.writer`) writes.
@@ -48,18 +56,15 @@ SUMMARY_COLUMNS = ["label", "name", "aliases", "kb_id", "mention_count", "contex
 PERSON_LABELS = frozenset({"PERSON", "PER"})
 #: Labels whose summaries keep their sport: a place's name on a sports page names a team.
 TEAM_LABELS = frozenset({"ORG"})
-#: Entity keys a lone surname's documents must share with a cluster's to join it.
+#: Labels whose one-word names may stand for a longer name (``Scientology``, ``Church of Scientology``).
+PART_NAME_LABELS = frozenset({"ORG"})
+#: Entity keys a short form's documents must share with a cluster's to join it.
 MIN_SHARED_CONTEXT = 1
 
 
 def summary_key(label: str, name: str, aliases: Iterable[str], kb_id: str | None, context: Iterable[str] | None = ()) -> SummaryKey:
-    """The summary of one document entity: ``context`` cut to what resolution reads (module docstring)."""
-    if label in PERSON_LABELS:
-        kept = tuple(context or ())
-    elif label in TEAM_LABELS:
-        kept = tuple(c for c in context or () if c.startswith(SPORT_PREFIX))
-    else:
-        kept = ()
+    """The summary of one document entity: ``context`` kept where resolution reads it (module docstring)."""
+    kept = tuple(context or ()) if label in PERSON_LABELS or label in PART_NAME_LABELS or label in TEAM_LABELS else ()
     return (label, name, tuple(aliases), kb_id, kept)
 
 
@@ -163,7 +168,7 @@ class CorpusResolver:
             keys.discard(())
             is_person = label in self.person_labels
             longest = max((len(k) for k in keys), default=0)
-            sport = next((c for c in context if c.startswith(SPORT_PREFIX)), None) if label in TEAM_LABELS else None
+            sport = _sport(context) if label in TEAM_LABELS else None
             strong: set[tuple] = {(label, sport, k) for k in keys if not (is_person and len(k) == 1 and longest > 1)}
             if is_person and longest == 1:
                 lone_surnames.append(i)
@@ -176,51 +181,67 @@ class CorpusResolver:
                     uf.union(owner[key], i)
                 else:
                     owner[key] = i
-        # (label, surname) -> full name key -> its summaries: compared by distinct names, not per document.
-        by_surname: dict[tuple[str, str], dict[tuple[str, ...], list[int]]] = {}
-        for i, (label, name, *_rest) in enumerate(summaries):
-            key = name_key(name)
-            if label in self.person_labels and len(key) > 1:
-                by_surname.setdefault((label, key[-1]), {}).setdefault(key, []).append(i)
-        # Shortened full names (``Richard Nixon`` of ``Richard M. Nixon``) first, lone surnames last:
-        # a surname then sees the full names already joined.
-        shortened = [i for block in by_surname.values() for key, found in block.items() if _fuller(key, block) for i in found]
-        self._join_short_forms(summaries, uf, sorted(shortened) + lone_surnames, by_surname)
+        blocks = self._blocks(summaries)
+        # Shortened names (``Richard Nixon`` of ``Richard M. Nixon``) first, then one-word
+        # organisations, lone surnames last: a surname then sees the full names already joined.
+        shortened = [i for block in blocks.values() for key, found in block.items() if len(key) > 1 and _fuller(key, block) for i in found]
+        one_word = [i for i, s in enumerate(summaries) if s[0] in PART_NAME_LABELS and len(name_key(s[1])) == 1]
+        self._join_short_forms(summaries, uf, sorted(shortened) + one_word + lone_surnames, blocks)
         return uf
 
-    def _join_short_forms(
-        self, summaries: list[SummaryKey], uf: UnionFind, short: list[int], by_surname: dict[tuple[str, str], dict[tuple[str, ...], list[int]]]
-    ) -> None:
-        """A short form joins the fuller or lone-surname cluster its context points to (module docstring)."""
-        contexts: dict[int, set[str]] = {}  # cluster root -> the context of its documents
+    def _block(self, label: str, key: tuple[str, ...], context: Iterable[str]) -> tuple:
+        """Where a short form looks for the fuller names it may stand for: a person's by surname,
+        an organisation's by the word (``Scientology``, ``Colts``) and its sport."""
+        if label in self.person_labels:
+            return (label, key[-1])
+        return (label, _sport(context), key[0])
+
+    def _blocks(self, summaries: list[SummaryKey]) -> dict[tuple, dict[tuple[str, ...], list[int]]]:
+        """Block -> fuller name key -> its summaries: compared by distinct names, not per document."""
+        blocks: dict[tuple, dict[tuple[str, ...], list[int]]] = {}
+        for i, (label, name, _aliases, _kb, context) in enumerate(summaries):
+            key = name_key(name)
+            if len(key) < 2 or not (label in self.person_labels or label in PART_NAME_LABELS):
+                continue
+            words = [key[-1]] if label in self.person_labels else sorted(set(key))
+            for word in words:
+                blocks.setdefault(self._block(label, (word,), context), {}).setdefault(key, []).append(i)
+        return blocks
+
+    def _join_short_forms(self, summaries: list[SummaryKey], uf: UnionFind, short: list[int], blocks: dict[tuple, dict]) -> None:
+        """A short form joins the fuller (or, a surname, lone-surname) cluster its context points to.
+
+        The cluster sharing the most context, at least ``min_shared_context`` entity keys, and
+        alone in that; else a lone surname joins the one full name with that surname whose
+        documents are of its kind (no sport, or its sport); else it stays apart (module docstring).
+        """
+        contexts: dict[int, set[str]] = {}  # cluster root -> the entity keys of its documents
+        sports: dict[int, set[str | None]] = {}  # cluster root -> the sports of its documents
         for i, summary in enumerate(summaries):
-            if summary[0] in self.person_labels:
-                contexts.setdefault(uf.find(i), set()).update(_entity_context(summary[4]))
-        seen: dict[tuple[str, str], list[int]] = {}  # lone surnames with context, decided so far
+            contexts.setdefault(uf.find(i), set()).update(_entity_context(summary[4]))
+            sports.setdefault(uf.find(i), set()).add(_sport(summary[4]))
+        seen: dict[tuple, list[int]] = {}  # lone surnames decided so far
         for i in short:
             label, name, _aliases, _kb, context = summaries[i]
             key = name_key(name)
-            block = (label, key[-1] if key else "")
-            own = _entity_context(context)
-            candidates = {uf.find(j) for j in _fuller(key, by_surname.get(block, {}))}
-            if not own:  # nothing to weigh: a surname joins the one full name, or none
-                if len(key) == 1 and len(candidates) == 1:
-                    self._union(uf, contexts, candidates.pop(), i)
-                continue
-            if len(key) == 1:
-                candidates |= {uf.find(j) for j in seen.get(block, ())}
+            block = self._block(label, key, context)
+            full = {uf.find(j) for j in _fuller(key, blocks.get(block, {}))} - {uf.find(i)}
+            lone = label in self.person_labels and len(key) == 1
+            candidates = full | ({uf.find(j) for j in seen.get(block, ())} - {uf.find(i)} if lone else set())
+            if lone:
                 seen.setdefault(block, []).append(i)
-            candidates.discard(uf.find(i))
+            own = _entity_context(context)
             shared = sorted(((len(own & contexts[root]), root) for root in candidates), reverse=True)
-            if not shared or shared[0][0] < self.min_shared_context or len(shared) > 1 and shared[1][0] == shared[0][0]:
-                continue  # no cluster shares enough context, or two share as much: ambiguous
-            self._union(uf, contexts, shared[0][1], i)
-
-    @staticmethod
-    def _union(uf: UnionFind, contexts: dict[int, set[str]], a: int, b: int) -> None:
-        merged = contexts.pop(uf.find(a), set()) | contexts.pop(uf.find(b), set())
-        uf.union(a, b)
-        contexts[uf.find(a)] = merged
+            if shared and shared[0][0] >= self.min_shared_context and (len(shared) == 1 or shared[1][0] < shared[0][0]):
+                target: int | None = shared[0][1]
+            elif lone and len(full) == 1 and _sport(context) in sports[next(iter(full))]:
+                target = next(iter(full))  # the one full name, on pages of its kind
+            else:
+                target = None  # nothing shares enough context, or two clusters share as much: ambiguous
+            if target is not None:
+                merged_context, merged_sports = contexts.pop(target) | contexts.pop(uf.find(i)), sports.pop(target) | sports.pop(uf.find(i))
+                uf.union(target, i)
+                contexts[uf.find(i)], sports[uf.find(i)] = merged_context, merged_sports
 
     def _cluster(self, group: list[SummaryKey]) -> Cluster:
         labels: Counter = Counter()
@@ -304,5 +325,11 @@ def _entity_context(context: Iterable[str]) -> set[str]:
 
 
 def _fuller(short: tuple[str, ...], block: Mapping[tuple[str, ...], list[int]]) -> list[int]:
-    """The summaries of ``block`` (name key -> summaries) whose name ``short`` is a short form of."""
-    return [i for key, found in block.items() if is_short_form(short, key) for i in found]
+    """The summaries of ``block`` (name key -> summaries) whose name ``short`` stands for: a shorter
+    form of a person's name (:func:`names.is_short_form`), or one word of a longer name."""
+    return [i for key, found in block.items() if len(key) > len(short) and (len(short) == 1 and short[0] in key or is_short_form(short, key)) for i in found]
+
+
+def _sport(context: Iterable[str]) -> str | None:
+    """The sport of a summary's document (``sport:cricket``), or None."""
+    return next((c for c in context if c.startswith(SPORT_PREFIX)), None)
