@@ -91,14 +91,15 @@ class SportsTeams:
         ``place_words`` word (``in Russia``) nor in a dateline (``LONDON 1996-08-30``)."""
         placed: set[tuple[str, ...]] = set()
         names: set[tuple[str, ...]] = set()
+        text = doc.text  # Doc.text joins every token: built once, not once per entity
         for ent in doc.ents:
             if ent.label_ not in self.place_labels:
                 continue
             key = name_key(ent.text)
             names.add(key)
-            line_start = doc.text.rfind("\n", 0, ent.start_char) + 1
-            line_end = doc.text.find("\n", ent.end_char)
-            line = doc.text[line_start : line_end if line_end >= 0 else len(doc.text)]
+            line_start = text.rfind("\n", 0, ent.start_char) + 1
+            line_end = text.find("\n", ent.end_char)
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
             before = doc[ent.start - 1].lower_ if ent.start else ""
             if before in self.place_words or DATELINE_DATE.search(line):
                 placed.add(key)

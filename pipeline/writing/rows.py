@@ -78,7 +78,8 @@ class Rows:
             m["canonical_id"].append(None)
         e = self.entities
         max_mentions = max((len(spans) for spans in by_entity.values()), default=0)
-        headline = headline_end(doc.text)
+        text = doc.text  # Doc.text joins every token: built once, not once per entity
+        headline = headline_end(text)
         contexts = entity_contexts(by_entity, doc._.sport)
         for entity_id, spans in by_entity.items():
             texts = [s.text for s in spans]
@@ -92,7 +93,7 @@ class Rows:
             e["kb_id"].append(kb_ids.most_common(1)[0][0] if kb_ids else None)
             e["mention_count"].append(len(spans))
             e["first_char"].append(spans[0].start_char)
-            e["salience"].append(salience(spans, max_mentions, len(doc.text), headline))
+            e["salience"].append(salience(spans, max_mentions, len(text), headline))
             e["context"].append(contexts[entity_id])
 
     def _add_document(self, article: Article, doc: Doc | None, status: str, error: str | None) -> None:
