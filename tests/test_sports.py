@@ -49,3 +49,9 @@ def test_on_a_sports_page_a_place_never_written_as_a_place_is_a_team(blank, team
     doc = teams(make_doc(blank, text, [("LONDON", "LOC"), ("England", "LOC"), ("Lord's", "LOC"), ("London", "LOC")]))
     assert doc._.sport == "cricket"
     assert ent_tuples(doc) == [("LONDON", "LOC"), ("England", "ORG"), ("Lord's", "LOC"), ("London", "LOC")]
+
+
+def test_a_dateline_place_stays_a_place(blank, teams):
+    text = "MELBOURNE (Reuters) - Australia took eight wickets in the second innings."
+    doc = teams(make_doc(blank, text, [("MELBOURNE", "LOC"), ("Australia", "LOC")]))
+    assert ent_tuples(doc) == [("MELBOURNE", "LOC"), ("Australia", "ORG")]

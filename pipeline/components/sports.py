@@ -28,6 +28,8 @@ SCORE_PAIR = re.compile(r"^\d{1,3}[-–:]\d{1,3}$")
 SCORE_DASHES = frozenset({"-", "–", ":"})
 #: A dateline's date (``LONDON 1996-08-30``, ``AL-AIN , United Arab Emirates 1996-12-06``).
 DATELINE_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+#: What follows the place that opens a dateline (``LONDON (Reuters) -``, ``WASHINGTON, Jan 5``).
+DATELINE_OPENERS = frozenset({",", "("})
 
 
 class SportsTeams:
@@ -88,7 +90,8 @@ class SportsTeams:
 
     def unplaced(self, doc: Doc) -> set[tuple[str, ...]]:
         """Name keys of the places a sports page never writes as a place: no mention after a
-        ``place_words`` word (``in Russia``) nor in a dateline (``LONDON 1996-08-30``)."""
+        ``place_words`` word (``in Russia``) nor in a dateline (a line with a date,
+        ``LONDON 1996-08-30``, or opened by the place and a comma or bracket: ``LONDON (Reuters) -``)."""
         placed: set[tuple[str, ...]] = set()
         names: set[tuple[str, ...]] = set()
         text = doc.text  # Doc.text joins every token: built once, not once per entity
@@ -101,7 +104,9 @@ class SportsTeams:
             line_end = text.find("\n", ent.end_char)
             line = text[line_start : line_end if line_end >= 0 else len(text)]
             before = doc[ent.start - 1].lower_ if ent.start else ""
-            if before in self.place_words or DATELINE_DATE.search(line):
+            after = doc[ent.end].text if ent.end < len(doc) else ""
+            opens_dateline = not text[line_start : ent.start_char].strip() and after in DATELINE_OPENERS
+            if before in self.place_words or DATELINE_DATE.search(line) or opens_dateline:
                 placed.add(key)
         return names - placed - {()}
 
