@@ -3,7 +3,9 @@
 ``Australia 2 Japan 1`` (a name, a score, a name, a score) or ``Japan beat Syria 2-1`` (a name,
 a result word, a name, a score) is a result line: its names are teams. Every mention of such a
 name in the document that carries a place label (``place_labels``) becomes ``team_label``
-(ORG), and loses the place's curated id: the team is not the country. The document's sport is
+(ORG), and loses the place's curated id: the team is not the country. On a page of a sport, so
+does a place the page never writes as a place (never after ``place_words``: ``in Russia``, nor
+in a dateline): ``England`` on a World Cup page is the team. The document's sport is
 the one whose words (``sports``: sport -> words, from the config) it uses most, at least
 ``min_sport_words`` times; it is ``doc._.sport``, which the ``entities`` table's ``context``
 carries to corpus resolution, so that the cricket team *Australia*, the rugby team *Australia*
