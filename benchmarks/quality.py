@@ -9,8 +9,10 @@ is its own), by ``evaluate`` (the function behind ``python -m pipeline evaluate`
 in ``CORPORA``: held-out data only (UNER EWT test; GUM's dev documents, news apart from the other
 genres; ECB+ topics 26-35: the retrained model saw UNER dev, GUM train and ECB+ 1-25). Writes
 ``quality.json`` (every metric) and ``quality-tables.md`` (the tables quoted in
-benchmarks/quality.md). ``--ablation`` also scores the default pipeline with one stage removed.
-Needs ../shared/data (see its README).
+benchmarks/quality.md). ``--ablation`` also scores the default pipeline with one stage removed,
+and with the name evidence, the document vote and the corpus vote each off (``VOTE_ABLATIONS``).
+Each gold set is one corpus for the corpus vote (``evaluate``: the vote runs over all its
+documents, as ``run`` does over its input). Needs ../shared/data (see its README).
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.config import build_nlp, load_pipeline_config
 from pipeline.evaluate import LABELS, evaluate
+from pipeline.settings import resolve_section
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -57,6 +61,18 @@ SETUPS = {
 ABLATE = ["line_sentences", "entity_rules", "places", "span_cleanup", "common_words", "label_consistency"]
 ABLATION_CORPORA = ("UNER EWT test", "GUM news dev")
 ABLATION_SETUP = "retrained pipeline"
+#: The document vote before the votes issue: a majority count of the labels (news_label_consistency).
+MAJORITY_COUNT = {"components.label_consistency": {"factory": "news_label_consistency", "curated_weight": 3, "surnames": True}}
+#: Evidence and votes off (retrained pipeline): name -> (stages removed, corpus vote on, corpus vote's
+#: name evidence on, config overrides).
+VOTE_ABLATIONS: dict[str, tuple[list[str], bool, bool, dict]] = {
+    "no name evidence": (["name_evidence"], True, False, {}),
+    "no document vote": (["label_consistency"], True, True, {}),
+    "no corpus vote": ([], False, True, {}),
+    "none of the three": (["name_evidence", "label_consistency"], False, False, {}),
+    "majority count (before)": (["name_evidence"], False, False, MAJORITY_COUNT),
+}
+VOTE_ABLATION_CORPORA = tuple(CORPORA)
 
 
 def _overrides(model: str) -> dict:
@@ -69,10 +85,11 @@ def run_setup(name: str, ablation: bool) -> dict:
     overrides = _overrides(model) if config_file == "default.cfg" else {"paths.model": model}
     config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
     nlp = build_nlp(config)
+    vote = resolve_section(config, "corpus_vote")
     runs = {}
     for corpus, (fmt, paths) in CORPORA.items():
         started = time.perf_counter()
-        result = evaluate(paths, fmt, nlp=nlp)
+        result = evaluate(paths, fmt, nlp=nlp, corpus_vote=vote)
         runs[f"{name} | {corpus}"] = {**result.to_dict(), "seconds_total": round(time.perf_counter() - started, 1)}
         print(f"{name:20} {corpus:22} F1 {result.ner['f']:.3f}", flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
@@ -84,8 +101,24 @@ def run_setup(name: str, ablation: bool) -> dict:
             ablated = build_nlp(load_pipeline_config(ROOT / "configs" / config_file, {**overrides, "nlp.pipeline": pipeline}))
             for corpus in ABLATION_CORPORA:
                 fmt, paths = CORPORA[corpus]
-                runs[f"without {stage} | {corpus}"] = evaluate(paths, fmt, nlp=ablated).to_dict()
+                runs[f"without {stage} | {corpus}"] = evaluate(paths, fmt, nlp=ablated, corpus_vote=vote).to_dict()
                 print(f"without {stage:18} {corpus:22} F1 {runs[f'without {stage} | {corpus}']['ner']['f']:.3f}", flush=True)
+        runs.update(run_vote_ablations(config_file, overrides, config))
+    return runs
+
+
+def run_vote_ablations(config_file: str, overrides: dict, config) -> dict:  # noqa: ANN001  (a confection Config)
+    """The retrained pipeline with name evidence, document vote or corpus vote off (``VOTE_ABLATIONS``)."""
+    runs = {}
+    vote = resolve_section(config, "corpus_vote")
+    for name, (removed, corpus_vote, evidence, changed) in VOTE_ABLATIONS.items():
+        pipeline = [p for p in config["nlp"]["pipeline"] if p not in removed]
+        nlp = build_nlp(load_pipeline_config(ROOT / "configs" / config_file, {**overrides, **changed, "nlp.pipeline": pipeline}))
+        settings = replace(vote, enabled=corpus_vote, evidence=vote.evidence if evidence else None)
+        for corpus in VOTE_ABLATION_CORPORA:
+            fmt, paths = CORPORA[corpus]
+            runs[f"{name} | {corpus}"] = evaluate(paths, fmt, nlp=nlp, corpus_vote=settings).to_dict()
+            print(f"{name:26} {corpus:22} F1 {runs[f'{name} | {corpus}']['ner']['f']:.3f}", flush=True)
     return runs
 
 
@@ -146,7 +179,23 @@ def tables(results: dict) -> str:
                 + " | ".join(f"{r[c]['ner']['f']:.3f}" for c in ABLATION_CORPORA)
                 + f" | {r['GUM news dev']['linking']['within']['pairwise_f']:.3f} |"
             )
+    if any(f"{name} | " in key for name in VOTE_ABLATIONS for key in runs):
+        lines += vote_table(runs)
     return "\n".join(lines) + "\n"
+
+
+def vote_table(runs: dict) -> list[str]:
+    """F1, label errors and spurious mentions with evidence and votes on and off."""
+    lines = ["", "### Name evidence and label votes on and off (F1; label errors: gold span found with another label; spurious: no overlap with gold)", ""]
+    lines.append("| setup | " + " | ".join(f"{c} F1 / label errors / spurious" for c in VOTE_ABLATION_CORPORA) + " |")
+    lines.append("|---|" + "---|" * len(VOTE_ABLATION_CORPORA))
+    for name in [ABLATION_SETUP, *VOTE_ABLATIONS]:
+        cells = []
+        for corpus in VOTE_ABLATION_CORPORA:
+            ner = runs[f"{name} | {corpus}"]["ner"]
+            cells.append(f"**{ner['f']:.3f}** / {ner['label_errors']} / {ner['spurious']}")
+        lines.append(f"| {'all on (default)' if name == ABLATION_SETUP else name} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def main() -> None:

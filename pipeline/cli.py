@@ -156,6 +156,10 @@ def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily
     docs = ", ".join(f"{n:,} {status}" for status, n in sorted(result.documents.items())) or "none"
     mentions = ", ".join(f"{label} {n:,}" for label, n in sorted(result.mentions.items())) or "none"
     console.print(f"[bold]Documents[/]: {docs}    [bold]Mentions[/]: {mentions}")
+    if result.relabelled:
+        console.print(
+            f"[bold]Corpus vote[/]: {result.relabelled:,} mention(s) relabelled by all the mentions of their name (model_label keeps the recogniser's)"
+        )
     console.print(f"{result.words:,} words in {result.seconds:.1f} s ({result.words_per_second:,.0f} words/s)")
     if result.top_entities:
         table = Table(title="Most mentioned entities", title_justify="left")

@@ -13,6 +13,10 @@ gold mention, one to one, largest overlap first):
   (ECB+ sub-topics, whose gold ids hold only within one), pairs are counted within groups;
 
 each as pairwise precision/recall/F1 and B³, plus ``found``: the share of gold mentions found.
+
+Every gold file's documents are one corpus: the corpus vote (``[corpus_vote]``,
+:mod:`pipeline.corpus.vote`) relabels the predictions over all of them, as ``run`` does over its
+input, before anything is scored; ``settings.relabelled`` counts the mentions it changed.
 """
 
 from __future__ import annotations
@@ -30,11 +34,14 @@ from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc
 from spacy.training import Example
 
+from .components.spans import copy_span, set_entities
 from .config import build_nlp, load_pipeline_config, model_description
 from .corpora import GoldReport, read_gold
 from .corpora.gold import GROUP_KEY
 from .corpus.resolve import CorpusResolver
+from .corpus.vote import CorpusVote, VoteSettings
 from .readers import Article
+from .settings import resolve_section
 from .writing.rows import Rows
 
 #: Labels scored (and always reported, even when absent from the gold data).
@@ -92,11 +99,16 @@ def evaluate(
     nlp: Language | None = None,
     label_map: Mapping[str, str | None] | None = None,
     reader_options: dict[str, Any] | None = None,
+    corpus_vote: VoteSettings | None = None,
 ) -> Evaluation:
-    """Score the pipeline of ``config_path`` (or a ready ``nlp``) on the gold files ``gold`` in ``format``."""
+    """Score the pipeline of ``config_path`` (or a ready ``nlp``) on the gold files ``gold`` in ``format``.
+
+    ``corpus_vote`` relabels the predictions by the corpus vote (default: the config's
+    ``[corpus_vote]`` when the pipeline is built here; none with a ready ``nlp``)."""
     settings: dict[str, Any] = {"gold": [str(p) for p in gold], "format": format}
     if nlp is None:
         config = load_pipeline_config(config_path, overrides)
+        corpus_vote = corpus_vote or resolve_section(config, "corpus_vote", str(config_path or "the config"))
         nlp = build_nlp(config)
         settings.update(config=str(config_path) if config_path else "configs/default.cfg", overrides=overrides or {})
         settings["model"] = model_description(nlp, config)
@@ -107,6 +119,8 @@ def evaluate(
     seconds = time.perf_counter() - started
     for prediction, reference in zip(predictions, references):
         prediction._.doc_id = reference._.doc_id
+    if corpus_vote is not None and corpus_vote.enabled:
+        settings["relabelled"] = vote_over_corpus(predictions, corpus_vote)
     words = sum(len(doc) for doc in predictions)
     settings.update(documents=len(references), words=words, seconds=round(seconds, 2), words_per_second=round(words / seconds) if seconds else None)
     return Evaluation(ner=score_ner(predictions, references), linking=score_linking(predictions, references), gold=report.summary(), settings=settings)
@@ -123,7 +137,22 @@ def score_ner(predictions: list[Doc], references: list[Doc]) -> dict[str, Any]:
     for label, values in per_label.items():
         values["gold"] = gold_counts.get(label, 0)
         values["predicted"] = pred_counts.get(label, 0)
-    return {"p": scores["ents_p"] or 0.0, "r": scores["ents_r"] or 0.0, "f": scores["ents_f"] or 0.0, "per_label": per_label}
+    errors = label_errors(predictions, references)
+    return {"p": scores["ents_p"] or 0.0, "r": scores["ents_r"] or 0.0, "f": scores["ents_f"] or 0.0, "per_label": per_label, **errors}
+
+
+def label_errors(predictions: list[Doc], references: list[Doc]) -> dict[str, int]:
+    """``label_errors``: gold spans predicted exactly but with another label; ``spurious``:
+    predicted spans that overlap no gold span."""
+    wrong = spurious = 0
+    for prediction, reference in zip(predictions, references):
+        gold = {(e.start_char, e.end_char): e.label_ for e in reference.ents}
+        covered = [(e.start_char, e.end_char) for e in reference.ents]
+        for ent in prediction.ents:
+            label = gold.get((ent.start_char, ent.end_char))
+            wrong += label is not None and label != ent.label_
+            spurious += not any(start < ent.end_char and ent.start_char < end for start, end in covered)
+    return {"label_errors": wrong, "spurious": spurious}
 
 
 def match_mentions(prediction: Doc, reference: Doc) -> dict[int, int]:
@@ -143,12 +172,40 @@ def match_mentions(prediction: Doc, reference: Doc) -> dict[int, int]:
     return matched
 
 
-def canonical_ids(predictions: list[Doc]) -> dict[str, str | None]:
-    """``<doc_id>:<entity_id>`` -> ``canonical_id``, by the same rows and resolver as ``run``."""
+def _rows(predictions: list[Doc]) -> Rows:
+    """The table rows ``run`` would write for ``predictions``."""
     rows = Rows()
     for doc in predictions:
         doc_id = doc._.doc_id
         rows.add_doc(doc, Article(doc_id=doc_id, path="", location=doc_id, text=doc.text))
+    return rows
+
+
+def vote_over_corpus(predictions: list[Doc], settings: VoteSettings) -> int:
+    """Relabel the entities of ``predictions`` by the corpus vote over all of them, with the same
+    rows and :class:`~pipeline.corpus.vote.CorpusVote` as ``run``; returns the mentions relabelled."""
+    rows = _rows(predictions)
+    votes = CorpusVote()
+    votes.add_columns(rows.mentions, rows.entities)
+    relabelling = votes.decide(settings)
+    entities = dict(zip(rows.entities["entity_id"], zip(rows.entities["name"], rows.entities["kb_id"])))
+    changed = 0
+    for doc in predictions:
+        spans = []
+        for index, ent in enumerate(doc.ents):
+            name, kb_id = entities[f"{doc._.doc_id}:{ent._.entity_id or f'M{index}'}"]
+            label = relabelling.label_for(ent.label_, name, ent.id_ or kb_id)
+            if label != ent.label_:
+                ent = copy_span(ent, label=label)
+                changed += 1
+            spans.append(ent)
+        set_entities(doc, spans)
+    return changed
+
+
+def canonical_ids(predictions: list[Doc]) -> dict[str, str | None]:
+    """``<doc_id>:<entity_id>`` -> ``canonical_id``, by the same rows and resolver as ``run``."""
+    rows = _rows(predictions)
     resolver = CorpusResolver()
     resolver.add_columns(rows.entities)
     return dict(zip(rows.entities["entity_id"], resolver.resolve().canonical_ids(rows.entities)))

@@ -14,6 +14,9 @@ SPAN_EXTENSIONS: dict[str, object] = {
     "entity_id": None,  # document-level entity (alias_linker)
     "canonical_id": None,  # corpus-level entity (resolve, after all documents)
     "score": None,  # confidence where the stage has one
+    "label_probs": None,  # {PERSON, ORG, LOC, NONE: probability} from the span classifier, where it ran
+    "name_evidence": None,  # {label: log-odds} of what the name says (news_name_evidence)
+    "context_evidence": None,  # {label: log-odds} of what the words before the mention say (a title)
 }
 #: Doc attributes.
 DOC_EXTENSIONS: dict[str, object] = {

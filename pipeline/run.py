@@ -18,6 +18,9 @@ from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
 from .corpus.geo import Gazetteer, add_places, cached_gazetteer
 from .corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
+from .corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
+from .corpus.vote import MENTION_COLUMNS as VOTE_MENTION_COLUMNS
+from .corpus.vote import CorpusVote, Relabelling
 from .engines import Engine, ProgressCallback, check_engine, make_engine
 from .engines.batch import batches
 from .manifest import record_or_check, start_manifest
@@ -55,6 +58,7 @@ class RunResult:
     errors: list[str] = field(default_factory=list)  # the first few document errors
     warnings: list[str] = field(default_factory=list)  # doubtful encoding guesses, one per file (--strict fails on them)
     skipped: list[str] = field(default_factory=list)  # hidden entries and broken links in input folders
+    relabelled: int = 0  # mentions whose label the corpus vote changed ([corpus_vote])
 
     @property
     def words_per_second(self) -> float:
@@ -114,16 +118,17 @@ def run_pipeline(
     # Recorded before any document, so that --resume refuses input that changed since.
     record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
-    resolver = CorpusResolver.from_tables(staging.read("entities", SUMMARY_COLUMNS)) if resume else CorpusResolver()
+    resolver, votes = _reductions(staging, resume)
     processing = time.perf_counter()
     load_seconds = processing - clock  # config, model and staging: what a run costs before any document
     skip = staging.done_doc_ids() if resume else frozenset()
     with runner:
         n_docs, n_words = process(
-            runner, reader.read(inputs), staging, resolver, batch_size=settings.engine.batch_size, skip=skip, on_batch=on_progress
+            runner, reader.read(inputs), staging, resolver, batch_size=settings.engine.batch_size, skip=skip, on_batch=on_progress, votes=votes
         )  # fmt: skip
     processing = time.perf_counter() - processing
-    counts, corpus = _finish(staging, resolver, _gazetteer(settings.export))
+    relabelling = votes.decide(settings.corpus_vote) if settings.corpus_vote.enabled else None
+    counts, corpus = _finish(staging, resolver, _gazetteer(settings.export), relabelling)
     result = counts.result(staging.path, corpus, n_words, processing, settings.export.top_entities)
     times = {"started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(), "seconds": round(time.perf_counter() - clock, 3),
              "processing_seconds": round(processing, 3), "load_seconds": round(load_seconds, 3)}  # fmt: skip
@@ -131,7 +136,7 @@ def run_pipeline(
         "pipeline_version": __version__, **times, "inputs": manifest["inputs"], "config_hash": config_hash, "config": config.to_str(),
         "overrides": overrides or {}, "model": model_description(runner.nlp, config), "packages": package_versions(RECORDED_PACKAGES),
         "n_process": processes, "engine": engine, "scheduler": scheduler, "resumed": resume,
-        "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words}, **_reading_notes(reader),
+        "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words, "relabelled": result.relabelled}, **_reading_notes(reader),
     }  # fmt: skip
     staging.write_json("run.json", record)
     out = staging.commit()
@@ -151,20 +156,33 @@ def process(
     batch_size: int,
     skip: AbstractSet[str] = frozenset(),
     on_batch: ProgressCallback | None = None,
+    votes: CorpusVote | None = None,
 ) -> tuple[int, int]:
     """Run ``articles`` through ``engine`` in batches of ``batch_size`` into ``staging``; returns
-    (documents, words). Articles whose id is in ``skip`` (done by an interrupted run being
-    resumed) are not processed again; batches are numbered on from the staging folder's last."""
+    (documents, words). Each batch's entity summaries are merged into ``resolver``, and its
+    label votes into ``votes`` (if given). Articles whose id is in ``skip`` (done by an interrupted
+    run being resumed) are not processed again; batches are numbered on from the staging folder's last."""
     docs_done = words_done = 0
     for result in engine.map(batches(articles, batch_size, skip, staging.next_batch_number())):
         if result.tables is not None:
             staging.write(result.key, result.tables)
         resolver.merge(result.resolver)
+        if votes is not None:
+            votes.merge(result.votes)
         docs_done += result.n_docs
         words_done += result.n_words
         if on_batch is not None:
             on_batch(docs_done, words_done)
     return docs_done, words_done
+
+
+def _reductions(staging: Staging, resume: bool) -> tuple[CorpusResolver, CorpusVote]:
+    """The corpus reductions the batches are merged into: empty, or holding the batches a
+    resumed run has written already."""
+    if not resume:
+        return CorpusResolver(), CorpusVote()
+    votes = CorpusVote.from_tables(staging.read("mentions", VOTE_MENTION_COLUMNS), staging.read("entities", VOTE_ENTITY_COLUMNS))
+    return CorpusResolver.from_tables(staging.read("entities", SUMMARY_COLUMNS)), votes
 
 
 def _gazetteer(export: ExportSettings) -> Gazetteer | None:
@@ -188,13 +206,18 @@ def _hashed_text(config) -> bytes:  # noqa: ANN001  (a confection Config)
     return Config({name: section for name, section in config.items() if name not in NOT_HASHED}).to_str().encode("utf8")
 
 
-def _finish(staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None) -> tuple[_Counts, pa.Table]:
-    """Compute, then write: canonical ids stamped on every batch as it is compacted, then
-    ``corpus_entities`` (with places when there is a ``gazetteer``). Returns the summary's
-    counts and ``corpus_entities``, so nothing written is read back."""
+def _finish(staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None, relabelling: Relabelling | None = None) -> tuple[_Counts, pa.Table]:
+    """Compute, then write: the corpus vote's labels (``relabelling``, if any) and canonical ids
+    stamped on every batch as it is compacted, then ``corpus_entities`` (with places when there
+    is a ``gazetteer``). Returns the summary's counts and ``corpus_entities``, so nothing written
+    is read back."""
+    if relabelling is not None:  # resolution clusters the labels the tables will have
+        resolver = relabelling.resolver(resolver)
     ids = CorpusIds(resolver.resolve())
     counts = _Counts()
-    staging.compact(counts.add(ids.stamp(tables)) for tables in staging.batch_tables())
+    relabel = relabelling.apply if relabelling is not None else dict
+    staging.compact(counts.add(ids.stamp(relabel(tables))) for tables in staging.batch_tables())
+    counts.relabelled = relabelling.relabelled if relabelling is not None else 0
     corpus = ids.corpus_table()
     if gazetteer is not None:
         corpus = add_places(corpus, gazetteer)
@@ -209,6 +232,7 @@ class _Counts:
     documents: Counter = field(default_factory=Counter)  # status -> count
     mentions: Counter = field(default_factory=Counter)  # label -> count
     errors: list[str] = field(default_factory=list)  # the first few document errors
+    relabelled: int = 0  # mentions the corpus vote relabelled
 
     def add(self, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
         """Count one batch's tables; returns them unchanged."""
@@ -231,4 +255,5 @@ class _Counts:
             words=words,
             seconds=seconds,
             errors=list(self.errors),
+            relabelled=self.relabelled,
         )

@@ -2,9 +2,10 @@
 
 Every section that is not spaCy's names a registered, versioned function, as spaCy's own blocks
 do (``@misc = "news.engine.v1"``): ``[engine]`` (batches and processes), ``[chunking]`` (long
-documents), ``[reader]`` (input files), ``[export]`` (corpus tables and the run summary) and
-``[report]`` (the HTML page). A config without one of these sections gets the default function,
-so ``--engine.batch_size 32`` works on any config. :func:`resolve_settings` resolves them all
+documents), ``[reader]`` (input files), ``[export]`` (corpus tables and the run summary),
+``[report]`` (the HTML page) and ``[corpus_vote]`` (labels decided across the corpus,
+:mod:`pipeline.corpus.vote`; off in a config without it). A config without one of these sections
+gets the default function, so ``--engine.batch_size 32`` works on any config. :func:`resolve_settings` resolves them all
 through confection (which checks names and types against the functions' signatures) into one
 :class:`Settings`; every mistake, whether confection's or a range check of a function here, ends
 in one line that names the section, the key and the nearest valid name.
@@ -23,6 +24,7 @@ from spacy.util import registry
 from .chunking import Chunker
 from .config_errors import ConfigError, explain
 from .corpus.geo import DEFAULT_MIN_POPULATION as DEFAULT_MIN_CITY_POPULATION
+from .corpus.vote import VoteSettings
 from .readers import ArticleReader, ReaderSettingError
 
 logger = logging.getLogger("pipeline")
@@ -34,6 +36,7 @@ SECTIONS: dict[str, str] = {
     "reader": "news.article_reader.v1",
     "export": "news.export.v1",
     "report": "news.report.v1",
+    "corpus_vote": "news.corpus_vote.v1",
 }
 #: Settings that moved: (old section, key) -> new section. Old configs keep working, with a warning.
 MOVED: dict[tuple[str, str], str] = {("export", "batch_size"): "engine"}
@@ -101,6 +104,7 @@ class Settings:
     reader: ArticleReader
     export: ExportSettings
     report: ReportSettings
+    corpus_vote: VoteSettings
 
 
 def _at_least(key: str, value: int, minimum: int) -> None:

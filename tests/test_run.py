@@ -54,6 +54,34 @@ def test_summary_counts_what_was_written(engine_corpus, tmp_path):
     top = corpus.sort_values(["mention_count", "name"], ascending=[False, True]).head(len(result.top_entities))
     assert result.top_entities == top[["name", "label", "doc_count", "mention_count"]].to_dict("records")
     assert len(result.top_entities) == 10
+    run = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf8"))
+    assert run["counts"]["relabelled"] == result.relabelled  # the corpus vote's relabelled mentions
+
+
+def test_corpus_vote_relabels_at_compaction_and_counts(tmp_path):
+    """Two batches, one name: the vote over both relabels the minority as the tables are compacted."""
+    import pyarrow as pa
+    from test_vote import TRUMP, batch
+
+    from pipeline.corpus.resolve import CorpusResolver
+    from pipeline.corpus.vote import CorpusVote, VoteSettings
+    from pipeline.run import _finish
+    from pipeline.writing.schema import DOCUMENTS, SENTENCES
+    from pipeline.writing.writer import Staging
+
+    staging = Staging(tmp_path / "out")
+    votes, resolver = CorpusVote(), CorpusResolver()
+    for number, docs in enumerate((TRUMP[:21], TRUMP[21:])):
+        tables = batch(docs, first=number * 21)
+        tables |= {"documents": pa.Table.from_pylist([], schema=DOCUMENTS), "sentences": pa.Table.from_pylist([], schema=SENTENCES)}
+        staging.write(f"{number:08d}", tables)
+        votes.add_columns(tables["mentions"].to_pydict(), tables["entities"].to_pydict())
+        resolver.add_columns(tables["entities"].to_pydict())
+    counts, corpus = _finish(staging, resolver, None, votes.decide(VoteSettings(enabled=True)))
+    mentions = pd.read_parquet(staging.path / "mentions.parquet")
+    assert set(mentions.label) == {"PERSON"} and list(mentions.model_label).count("ORG") == 2  # model_label kept
+    assert counts.relabelled == 2 and counts.mentions == {"PERSON": 42}
+    assert corpus.num_rows == 1 and mentions.canonical_id.nunique() == 1  # one entity, resolved after the vote
 
 
 def test_other_languages_and_scripts_are_processed_without_garbage(tmp_path):

@@ -12,12 +12,22 @@ becomes a PERSON (``Valeska Paris`` ... ``Paris`` said).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..corpus.names import name_key
 from .spans import copy_span, set_entities
+
+
+def surname_owners(names: Iterable[tuple[tuple[str, ...], str]], person_label: str) -> dict[str, set[tuple[str, ...]]]:
+    """Surname -> the full names (keys of two words or more) labelled ``person_label`` that end in it."""
+    owners: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for key, label in names:
+        if label == person_label and len(key) > 1:
+            owners[key[-1]].add(key)
+    return owners
 
 
 class LabelConsistency:
@@ -31,12 +41,7 @@ class LabelConsistency:
         votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
         for ent in doc.ents:
             votes[name_key(ent.text)][ent.label_] += self.curated_weight if ent.id_ else 1
-        surnames: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-        if self.surnames:
-            for ent in doc.ents:
-                key = name_key(ent.text)
-                if ent.label_ == self.person_label and len(key) > 1:
-                    surnames[key[-1]].add(key)
+        surnames = surname_owners(((name_key(ent.text), ent.label_) for ent in doc.ents), self.person_label) if self.surnames else {}
         changed = False
         spans = []
         for ent in doc.ents:

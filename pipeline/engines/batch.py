@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from ..chunking import Chunker
 from ..corpus.resolve import CorpusResolver
+from ..corpus.vote import CorpusVote
 from ..readers import Article
 from ..writing.rows import Rows
 
@@ -37,7 +38,7 @@ class Batch:
 @dataclass
 class BatchResult:
     """What one batch produced, as plain data: its tables (None once written where the batch ran,
-    as Dask workers do), its entity summaries, its counts, and its documents' processing errors."""
+    as Dask workers do), its entity summaries and label votes, its counts, and its documents' processing errors."""
 
     key: str
     tables: dict[str, pa.Table] | None
@@ -45,6 +46,7 @@ class BatchResult:
     n_docs: int = 0
     n_words: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # doc_id -> error, for documents a stage failed on
+    votes: CorpusVote = field(default_factory=CorpusVote)  # the batch's names, their mentions' labels and scores
 
 
 def batches(articles: Iterable[Article], size: int, skip: AbstractSet[str] = frozenset(), first: int = 0) -> Iterator[Batch]:
@@ -84,7 +86,9 @@ def process_batch(nlp: Language, batch: Batch, chunker: Chunker | None = None) -
                 n_words += _one(nlp, article, chunker, rows, errors)
     resolver = CorpusResolver()
     resolver.add_columns(rows.entities)
-    return BatchResult(batch.key, rows.to_tables(), resolver, rows.n_docs, n_words, errors)
+    votes = CorpusVote()
+    votes.add_columns(rows.mentions, rows.entities)
+    return BatchResult(batch.key, rows.to_tables(), resolver, rows.n_docs, n_words, errors, votes)
 
 
 def _pipe(nlp: Language, articles: list[Article], chunker: Chunker) -> tuple[Rows, int, dict[str, str]]:

