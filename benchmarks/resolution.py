@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/resolution.py [--model models/news-md] [--cache /tmp/resolution] [--json out.json]
 
-Runs the default pipeline (``configs/default.cfg``) once over each corpus in ``CORPORA`` and scores
-the corpus resolver (:mod:`pipeline.corpus.resolve`, the code path of ``run``) against the gold
+Runs the default pipeline (``configs/default.cfg``, its corpus vote included) once over each corpus
+in ``CORPORA`` and scores the corpus resolver (:mod:`pipeline.corpus.resolve`, the code path of ``run``) against the gold
 identities, over the gold mentions the pipeline found (:func:`pipeline.evaluate.score_linking`):
 
 * ``corpus``: every pair of mentions, as ``evaluate`` reports it (ECB+: pairs within a sub-topic);
@@ -30,7 +30,8 @@ from spacy.tokens import DocBin
 from pipeline.config import build_nlp, load_pipeline_config
 from pipeline.corpora import read_gold
 from pipeline.corpora.gold import GROUP_KEY
-from pipeline.evaluate import canonical_ids, match_mentions, score_linking
+from pipeline.evaluate import canonical_ids, match_mentions, score_linking, vote_over_corpus
+from pipeline.settings import resolve_section
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -95,12 +96,16 @@ def main() -> None:
     args = parser.parse_args()
     overrides = {"paths.model": args.model} if args.model else {}
     overrides.update({"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")})
-    nlp = build_nlp(load_pipeline_config(ROOT / "configs" / "default.cfg", overrides))
+    config = load_pipeline_config(ROOT / "configs" / "default.cfg", overrides)
+    nlp = build_nlp(config)
+    vote = resolve_section(config, "corpus_vote", "configs/default.cfg")
     results: dict = {"machine": f"{platform.node()} {platform.machine()} Python {platform.python_version()}", "corpora": {}}
     print("| corpus | scope | pairwise P | R | F1 | predicted pairs |\n|---|---|---|---|---|---|")
     for name, (fmt, paths) in CORPORA.items():
         started = time.perf_counter()
         references, predictions = predict(nlp, fmt, paths, args.cache, name)
+        if vote.enabled:  # as run and evaluate do: the corpus vote's labels, then resolution
+            vote_over_corpus(predictions, vote)
         scores = {"corpus": score_linking(predictions, references)["corpus"], "cross-document": cross_document(predictions, references)}
         results["corpora"][name] = {**scores, "seconds": round(time.perf_counter() - started, 1)}
         for scope, s in scores.items():

@@ -202,7 +202,7 @@ def test_australia_the_country_and_its_teams_stay_apart():
     assert ids[0] == ids[1]  # the country: one entity, whatever the page
     assert ids[2] == ids[3]  # the cricket team
     assert len({ids[0], ids[2], ids[4]}) == 3  # country, cricket team, rugby team
-    assert sum(key[0] == "LOC" for key in resolver.mentions) == 1  # a place keeps no context: one summary, not one per document
+    assert sum(key[0] == "LOC" for key in resolver.mentions) == 2  # a place keeps only its sport: one summary per sport, not per document
 
 
 def test_display_name_prefers_running_text_case():
@@ -237,3 +237,14 @@ def test_one_word_organisation_joins_the_longer_name_its_context_shares():
     assert ids[0] == ids[1] and ids[2] == ids[3]
     assert len({ids[2], ids[4], ids[5]}) == 3
     assert ids[6] != ids[7]
+
+
+def test_a_place_the_corpus_vote_made_a_team_is_found_by_its_sport():
+    from pipeline.corpus.vote import Relabelling
+
+    resolver = CorpusResolver()
+    resolver.add("LOC", "Australia", ["Australia"], None, 1, ["sri lanka", "sport:cricket"])
+    relabelled = Relabelling({"australia\tsport:cricket": "ORG"}).resolver(resolver)
+    row = {"label": ["ORG"], "name": ["Australia"], "aliases": [["Australia"]], "kb_id": [None], "context": [["sri lanka", "sport:cricket"]]}
+    resolution = relabelled.resolve()
+    assert resolution.canonical_ids(row) == [next(iter(resolution.clusters))]

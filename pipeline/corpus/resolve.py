@@ -64,7 +64,10 @@ MIN_SHARED_CONTEXT = 1
 
 def summary_key(label: str, name: str, aliases: Iterable[str], kb_id: str | None, context: Iterable[str] | None = ()) -> SummaryKey:
     """The summary of one document entity: ``context`` kept where resolution reads it (module docstring)."""
-    kept = tuple(context or ()) if label in PERSON_LABELS or label in PART_NAME_LABELS or label in TEAM_LABELS else ()
+    if label in PERSON_LABELS or label in PART_NAME_LABELS or label in TEAM_LABELS:
+        kept = tuple(context or ())
+    else:  # a place keeps its page's sport only, for the corpus vote (pipeline/corpus/vote.py)
+        kept = tuple(c for c in context or () if c.startswith(SPORT_PREFIX))
     return (label, name, tuple(aliases), kb_id, kept)
 
 
@@ -99,8 +102,18 @@ class Resolution:
         return self.by_summary.get(summary_key(label, name, aliases, kb_id, context))
 
     def canonical_ids(self, entities: Mapping[str, Sequence]) -> list[str | None]:
-        """The canonical id of every row of an ``entities`` column dict (see :mod:`pipeline.writing.rows`)."""
-        return [self.by_summary.get(key) for key in summary_keys(entities)]
+        """The canonical id of every row of an ``entities`` column dict (see :mod:`pipeline.writing.rows`).
+
+        A row the corpus vote relabelled from a place (whose summary kept only its sport) to a
+        label that keeps context is found by its sport alone.
+        """
+        found = []
+        for label, name, aliases, kb_id, context in summary_keys(entities):
+            canonical = self.by_summary.get((label, name, aliases, kb_id, context))
+            if canonical is None:
+                canonical = self.by_summary.get((label, name, aliases, kb_id, tuple(c for c in context if c.startswith(SPORT_PREFIX))))
+            found.append(canonical)
+        return found
 
 
 def summary_keys(entities: Mapping[str, Sequence]) -> list[SummaryKey]:
