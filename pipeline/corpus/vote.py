@@ -1,6 +1,7 @@
 """The label vote: a name's label decided by all its mentions, weighed, not counted.
 
-For one name (its key, :func:`names.name_key` of the entity's fullest name) the score of a label
+For one name (its key, :func:`names.name_key` of the entity's fullest name, with the sport of its
+page where ``entities.context`` has one: a team votes apart from its country) the score of a label
 is the sum of the mentions' log-probabilities of that label plus the name's evidence log-odds
 (:mod:`pipeline.components.evidence`), counted once; the best label wins, and a tie changes
 nothing. A mention's probabilities are the span classifier's (``Span._.label_probs``) where it
