@@ -9,7 +9,7 @@ CONFIG ?= configs/default.cfg
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run lint test test-fast bench lock clean model
+.PHONY: install run lint test test-fast bench lock clean model classifier
 
 install: $(STAMP)
 
@@ -44,6 +44,11 @@ test-fast: $(STAMP)
 # workflow `model`: convert, train about 20 minutes on 2 CPU cores, ship). `make run` never needs it.
 model: $(STAMP)
 	$(BIN)/python -m weasel run model
+
+# Rebuild the span classifier models/span-classifier (project.yml, workflow `classifier`: candidates,
+# training about 10 minutes on 2 CPU cores, temperature fitted on dev). `make run` never needs it.
+classifier: $(STAMP)
+	$(BIN)/python -m weasel run classifier
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock: $(STAMP)

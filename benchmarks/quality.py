@@ -2,17 +2,21 @@
 
     .venv/bin/python benchmarks/quality.py [--ablation] [--only NAME ...] [--output benchmarks/results]
 
-Five configurations (``SETUPS``): the bare sm and md models (``configs/base.cfg``: senter + ner,
+Six configurations (``SETUPS``): the bare sm and md models (``configs/base.cfg``: senter + ner,
 GPE/LOC/FAC -> LOC), the default pipeline (``configs/default.cfg``) on sm, on md, and on the shipped
-retrained recogniser (``models/news-md``). Each is scored, in a process of its own (so its peak RSS
+retrained recogniser (``models/news-md``), with and without its span classifier (the classifier
+reads news-md's features, so the sm and md pipelines run without it, as ``configs/fast.cfg`` does). Each is scored, in a process of its own (so its peak RSS
 is its own), by ``evaluate`` (the function behind ``python -m pipeline evaluate``) on every corpus
 in ``CORPORA``: held-out data only (UNER EWT test; GUM's dev documents, news apart from the other
 genres; ECB+ topics 26-35: the retrained model saw UNER dev, GUM train and ECB+ 1-25). Writes
 ``quality.json`` (every metric) and ``quality-tables.md`` (the tables quoted in
-benchmarks/quality.md). ``--ablation`` also scores the default pipeline with one stage removed,
-and with the name evidence, the document vote and the corpus vote each off (``VOTE_ABLATIONS``).
-Each gold set is one corpus for the corpus vote (``evaluate``: the vote runs over all its
-documents, as ``run`` does over its input). Needs ../shared/data (see its README).
+benchmarks/quality.md): recognition, linking, speed, and the errors and score reliability of
+the pipeline with and without the classifier (label errors, spurious mentions, expected
+calibration error, precision and recall at score thresholds). ``--ablation`` also scores the
+default pipeline with one stage removed, and with the name evidence, the document vote and the
+corpus vote each off (``VOTE_ABLATIONS``). Each gold set is one corpus for the corpus vote
+(``evaluate``: the vote runs over all its documents, as ``run`` does over its input). Needs
+../shared/data (see its README).
 """
 
 from __future__ import annotations
@@ -55,10 +59,16 @@ SETUPS = {
     "md bare": ("base.cfg", MD),
     "sm pipeline": ("default.cfg", SM),
     "md pipeline": ("default.cfg", MD),
+    "retrained, no classifier": ("default.cfg", SHIPPED),
     "retrained pipeline": ("default.cfg", SHIPPED),
 }
+CLASSIFIER = "span_classifier"
+#: Setups run without the span classifier (it reads the shipped recogniser's features only).
+WITHOUT_CLASSIFIER = ("sm pipeline", "md pipeline", "retrained, no classifier")
+#: The two setups whose errors and scores are compared (the classifier off and on).
+SCORED_SETUPS = ("retrained, no classifier", "retrained pipeline")
 #: Stages removed one at a time for --ablation (retrained pipeline).
-ABLATE = ["line_sentences", "entity_rules", "places", "span_cleanup", "common_words", "label_consistency"]
+ABLATE = ["line_sentences", "entity_rules", "places", "span_cleanup", CLASSIFIER, "common_words", "label_consistency"]
 ABLATION_CORPORA = ("UNER EWT test", "GUM news dev")
 ABLATION_SETUP = "retrained pipeline"
 #: The document vote before the votes issue: a majority count of the labels (news_label_consistency).
@@ -84,6 +94,9 @@ def run_setup(name: str, ablation: bool) -> dict:
     config_file, model = SETUPS[name]
     overrides = _overrides(model) if config_file == "default.cfg" else {"paths.model": model}
     config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
+    if name in WITHOUT_CLASSIFIER:
+        overrides["nlp.pipeline"] = [p for p in config["nlp"]["pipeline"] if p != CLASSIFIER]
+        config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
     nlp = build_nlp(config)
     vote = resolve_section(config, "corpus_vote")
     runs = {}
@@ -161,6 +174,7 @@ def tables(results: dict) -> str:
         lines.append(f"| {corpus} | " + " | ".join(f"{runs[f'{c} | {corpus}']['settings']['words_per_second']:,}" for c in setups) + " |")
     first = next(iter(CORPORA))
     lines.append("| peak RSS (MB) | " + " | ".join(f"{runs[f'{c} | {first}']['peak_rss_mb']:,}" for c in setups) + " |")
+    lines += scores_tables(runs)
     ablations = [k for k in runs if k.startswith("without ")]
     if ablations:
         lines += ["", "### Ablation: the default pipeline with one stage removed (F1, all labels; linking within documents)", ""]
@@ -182,6 +196,30 @@ def tables(results: dict) -> str:
     if any(f"{name} | " in key for name in VOTE_ABLATIONS for key in runs):
         lines += vote_table(runs)
     return "\n".join(lines) + "\n"
+
+
+def scores_tables(runs: dict) -> list[str]:
+    """Errors by kind and score reliability, classifier off and on (``evaluate``'s ``mentions``)."""
+    setups = [name for name in SCORED_SETUPS if any(key.startswith(f"{name} | ") for key in runs)]
+    if not setups:
+        return []
+    lines = ["", "### Errors by kind and score reliability (predicted mentions; ECE over their scores)", ""]
+    lines.append("| corpus | setup | correct | label errors | boundary errors | spurious | missed (of gold) | ECE |")
+    lines.append("|---|---|---|---|---|---|---|---|")
+    for corpus in CORPORA:
+        for setup in setups:
+            m = runs[f"{setup} | {corpus}"]["mentions"]
+            ece = "-" if m["ece"] is None else f"{m['ece']:.3f}"
+            lines.append(f"| {corpus} | {setup} | {m['correct']} | {m['label']} | {m['boundary']} | {m['spurious']} | {m['missed']} (of {m['gold']}) | {ece} |")
+    last = setups[-1]
+    thresholds = [t["threshold"] for t in runs[f"{last} | {next(iter(CORPORA))}"]["mentions"]["thresholds"]]
+    lines += ["", f"### Precision / recall of the mentions scoring at least a threshold ({last})", ""]
+    lines.append("| corpus | " + " | ".join(f"≥ {t:g}" for t in thresholds) + " |")
+    lines.append("|---|" + "---|" * len(thresholds))
+    for corpus in CORPORA:
+        cells = runs[f"{last} | {corpus}"]["mentions"]["thresholds"]
+        lines.append(f"| {corpus} | " + " | ".join(f"{c['p']:.2f} / {c['r']:.2f}" for c in cells) + " |")
+    return lines
 
 
 def vote_table(runs: dict) -> list[str]:

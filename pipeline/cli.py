@@ -23,6 +23,8 @@ app = typer.Typer(
 OVERRIDES = {"allow_extra_args": True, "ignore_unknown_options": True}
 #: Reading warnings quoted in the summary (all of them are in run.json).
 LISTED_WARNINGS = 5
+#: The config value ``run --min-score`` sets.
+MIN_SCORE_SETTING = "components.mention_scores.min_score"
 
 
 @app.callback()
@@ -66,6 +68,9 @@ def run(
     output: Path = typer.Option(..., "--output", "-o", help="Folder for the tables."),
     config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Pipeline config."),
     model: str | None = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: a package or a folder."),
+    min_score: float | None = typer.Option(
+        None, "--min-score", help="Drop mentions scoring below this (0-1); shortcut for --components.mention_scores.min_score (default 0: keep all)."
+    ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --output."),
     n_process: int | None = typer.Option(
@@ -92,6 +97,8 @@ def run(
         _fail(err, verbose)
     if model:
         overrides["paths.model"] = model
+    if min_score is not None:
+        overrides[MIN_SCORE_SETTING] = min_score
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -250,6 +257,55 @@ def ship(
         _fail(err, verbose)
     size = sum(f.stat().st_size for f in shipped.rglob("*") if f.is_file())
     console.print(f"Shipped [bold]{shipped}[/] ({size / 1e6:.1f} MB): use it with --model {shipped}")
+
+
+@app.command(context_settings=OVERRIDES)
+def candidates(
+    ctx: typer.Context,
+    gold: str = typer.Argument(..., help="Gold DocBins: a .spacy file, a folder or a glob (data/processed/corpus/news/*-train.spacy)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder for NAME.candidates.spacy, one per gold file."),
+    config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Pipeline config whose stages before the classifier make the candidates."),
+    model: str | None = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: the recogniser that proposes them."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
+) -> None:
+    """The span classifier's training candidates: the pipeline up to the classifier over gold texts."""
+    from .classifier_training import build_candidates
+
+    setup_logging(verbose)
+    overrides = _overrides(ctx)
+    if model:
+        overrides["paths.model"] = model
+    try:
+        written = build_candidates(gold, output, config_path=config, overrides=overrides)
+    except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
+        _fail(err, verbose)
+    for path in written:
+        console.print(f"Wrote [bold]{path}[/]")
+
+
+@app.command("train-classifier", context_settings=OVERRIDES)
+def train_classifier(
+    ctx: typer.Context,
+    config: Path = typer.Argument(Path("configs/train/span-classifier.cfg"), help="Training config of the span classifier."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder for model-best and model-last."),
+    ship_to: Path | None = typer.Option(None, "--ship-to", help="Also copy model-best's classifier here (e.g. models/span-classifier)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
+) -> None:
+    """Train the span classifier on candidates (`candidates`), as `spacy train` does; with
+    --ship-to, fit its temperature on the dev candidates and copy it there."""
+    from .classifier_training import ship_trained
+    from .classifier_training import train_classifier as train
+
+    setup_logging(verbose)
+    overrides = _overrides(ctx)
+    try:
+        best = train(config, output, overrides=overrides)
+        console.print(f"Trained: [bold]{best}[/]")
+        if ship_to is not None:
+            shipped, temperature, fit = ship_trained(config, best, ship_to, overrides=overrides)
+            console.print(f"Shipped [bold]{shipped}[/] (temperature {temperature}, dev log loss {fit['log_loss_before']} -> {fit['log_loss_after']})")
+    except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
+        _fail(err, verbose)
 
 
 def _id_list(value: str | None) -> list[str]:

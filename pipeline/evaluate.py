@@ -17,6 +17,13 @@ each as pairwise precision/recall/F1 and B³, plus ``found``: the share of gold 
 Every gold file's documents are one corpus: the corpus vote (``[corpus_vote]``,
 :mod:`pipeline.corpus.vote`) relabels the predictions over all of them, as ``run`` does over its
 input, before anything is scored; ``settings.relabelled`` counts the mentions it changed.
+
+Errors and scores (``mentions``): every predicted mention is ``correct`` (exact span and label),
+a ``label`` error (exact span, other label), a ``boundary`` error (overlaps a gold mention) or
+``spurious`` (overlaps none); gold mentions nothing overlaps are ``missed``. Over the predicted
+mentions' ``Span._.score``: expected calibration error (``ece``, 10 equal-width bins: the
+mentions-weighted gap between mean score and share correct) and precision/recall when only
+mentions scoring at least a threshold are kept (``thresholds``).
 """
 
 from __future__ import annotations
@@ -56,9 +63,10 @@ class Evaluation:
     linking: dict[str, Any]
     gold: dict[str, Any]
     settings: dict[str, Any] = field(default_factory=dict)
+    mentions: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ner": self.ner, "linking": self.linking, "gold": self.gold, "settings": self.settings}
+        return {"ner": self.ner, "linking": self.linking, "mentions": self.mentions, "gold": self.gold, "settings": self.settings}
 
     def rows(self) -> list[dict[str, Any]]:
         """Flat ``{"task", "label", "metric", "value"}`` rows, for a DataFrame or Parquet."""
@@ -123,7 +131,13 @@ def evaluate(
         settings["relabelled"] = vote_over_corpus(predictions, corpus_vote)
     words = sum(len(doc) for doc in predictions)
     settings.update(documents=len(references), words=words, seconds=round(seconds, 2), words_per_second=round(words / seconds) if seconds else None)
-    return Evaluation(ner=score_ner(predictions, references), linking=score_linking(predictions, references), gold=report.summary(), settings=settings)
+    return Evaluation(
+        ner=score_ner(predictions, references),
+        linking=score_linking(predictions, references),
+        gold=report.summary(),
+        settings=settings,
+        mentions=score_mentions(predictions, references),
+    )
 
 
 def score_ner(predictions: list[Doc], references: list[Doc]) -> dict[str, Any]:
@@ -143,16 +157,74 @@ def score_ner(predictions: list[Doc], references: list[Doc]) -> dict[str, Any]:
 
 def label_errors(predictions: list[Doc], references: list[Doc]) -> dict[str, int]:
     """``label_errors``: gold spans predicted exactly but with another label; ``spurious``:
-    predicted spans that overlap no gold span."""
-    wrong = spurious = 0
+    predicted spans that overlap no gold span (:func:`mention_outcomes`)."""
+    counts: Counter = Counter()
     for prediction, reference in zip(predictions, references):
-        gold = {(e.start_char, e.end_char): e.label_ for e in reference.ents}
-        covered = [(e.start_char, e.end_char) for e in reference.ents]
-        for ent in prediction.ents:
-            label = gold.get((ent.start_char, ent.end_char))
-            wrong += label is not None and label != ent.label_
-            spurious += not any(start < ent.end_char and ent.start_char < end for start, end in covered)
-    return {"label_errors": wrong, "spurious": spurious}
+        counts.update(outcome for outcome, _ in mention_outcomes(prediction, reference)[0])
+    return {"label_errors": counts["label"], "spurious": counts["spurious"]}
+
+
+#: Score thresholds for the precision/recall table, and the calibration bins.
+THRESHOLDS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+CALIBRATION_BINS = 10
+
+
+def mention_outcomes(prediction: Doc, reference: Doc) -> tuple[list[tuple[str, float | None]], int]:
+    """(outcome, score) for every predicted mention (see the module docstring), and how many
+    gold mentions no prediction overlaps."""
+    gold = {(e.start_char, e.end_char): e.label_ for e in reference.ents}
+    outcomes = []
+    for ent in prediction.ents:
+        label = gold.get((ent.start_char, ent.end_char))
+        if label is not None:
+            outcome = "correct" if label == ent.label_ else "label"
+        elif any(min(end, ent.end_char) > max(start, ent.start_char) for start, end in gold):
+            outcome = "boundary"
+        else:
+            outcome = "spurious"
+        outcomes.append((outcome, ent._.score))
+    missed = sum(1 for e in reference.ents if not any(min(e.end_char, p.end_char) > max(e.start_char, p.start_char) for p in prediction.ents))
+    return outcomes, missed
+
+
+def score_mentions(predictions: list[Doc], references: list[Doc]) -> dict[str, Any]:
+    """Error counts, calibration and precision/recall at score thresholds (module docstring)."""
+    outcomes: list[tuple[str, float | None]] = []
+    missed = 0
+    for prediction, reference in zip(predictions, references):
+        found, not_found = mention_outcomes(prediction, reference)
+        outcomes += found
+        missed += not_found
+    counts = Counter(outcome for outcome, _ in outcomes)
+    n_gold = sum(len(doc.ents) for doc in references)
+    result: dict[str, Any] = {key: counts.get(key, 0) for key in ("correct", "label", "boundary", "spurious")}
+    result.update(missed=missed, gold=n_gold, predicted=len(outcomes))
+    scored = [(1.0 if outcome == "correct" else 0.0, score) for outcome, score in outcomes if score is not None]
+    result["scored"] = len(scored)
+    if not scored:
+        return {**result, "ece": None, "thresholds": []}
+    result["ece"] = round(calibration_error([s for _, s in scored], [c for c, _ in scored]), 4)
+    result["thresholds"] = []
+    for threshold in THRESHOLDS:
+        kept = [correct for correct, score in scored if score >= threshold]
+        p = sum(kept) / len(kept) if kept else 1.0
+        r = sum(kept) / n_gold if n_gold else 0.0
+        result["thresholds"].append({"threshold": threshold, "kept": len(kept), "p": round(p, 4), "r": round(r, 4), "f": round(_f1(p, r), 4)})
+    return result
+
+
+def calibration_error(scores: list[float], correct: list[float], bins: int = CALIBRATION_BINS) -> float:
+    """Expected calibration error: sum over equal-width score bins of (share of mentions) x
+    |mean score - share correct|."""
+    totals: dict[int, list[float]] = {}
+    for score, right in zip(scores, correct):
+        b = min(int(score * bins), bins - 1)
+        cell = totals.setdefault(b, [0.0, 0.0, 0.0])
+        cell[0] += 1
+        cell[1] += score
+        cell[2] += right
+    n = len(scores)
+    return sum(count / n * abs(total_score / count - total_right / count) for count, total_score, total_right in totals.values()) if n else 0.0
 
 
 def match_mentions(prediction: Doc, reference: Doc) -> dict[int, int]:

@@ -13,8 +13,13 @@ SPAN_EXTENSIONS: dict[str, object] = {
     "component": None,  # which stage produced the span
     "entity_id": None,  # document-level entity (alias_linker)
     "canonical_id": None,  # corpus-level entity (resolve, after all documents)
-    "score": None,  # confidence where the stage has one
-    "label_probs": None,  # {PERSON, ORG, LOC, NONE: probability} from the span classifier, where it ran
+    # The probability of the mention's final label, in [0, 1] (news_mention_scores; curated rule
+    # matches get its documented ``rule_score``).
+    "score": None,
+    # {label: probability} from the span classifier (news_span_classifier), one entry per label
+    # it knows plus "NONE" (not an entity); the values sum to 1. Set on every entity the
+    # classifier saw; mentions added after it (alias linker) take their entity's mean.
+    "label_probs": None,
     "name_evidence": None,  # {label: log-odds} of what the name says (news_name_evidence)
     "context_evidence": None,  # {label: log-odds} of what the words before the mention say (a title)
 }

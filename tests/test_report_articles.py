@@ -1,6 +1,6 @@
 """Highlighted articles: displaCy in manual mode, one colour and tooltip per entity."""
 
-from pipeline.report.articles import EntityInfo, entity_colour, render_article
+from pipeline.report.articles import EntityInfo, entity_colour, mention_opacity, render_article
 
 TEXT = "Asaad al-Shaibani met IS.\nShaibani left."
 
@@ -27,3 +27,11 @@ def test_overlapping_and_out_of_range_mentions_are_skipped():
 def test_colour_is_stable_and_differs_between_entities():
     assert entity_colour("PERSON:336364990ce2") == entity_colour("PERSON:336364990ce2")
     assert len({entity_colour(f"ORG:{i}") for i in range(20)}) > 10
+
+
+def test_low_confidence_mentions_are_fainter():
+    scored = [{**mention(0, 17, "PERSON", "a"), "score": 1.0}, {**mention(22, 24, "ORG", "b"), "score": 0.2}, mention(26, 34, "PERSON", "c")]
+    html = render_article(TEXT, scored, {})
+    assert html.count("opacity: 1.00") == 2  # scored 1, and unscored
+    assert f"opacity: {mention_opacity(0.2):.2f}" in html and mention_opacity(0.2) < 1.0
+    assert 'title="IS (ORG) · score 0.20"' in html

@@ -55,3 +55,11 @@ def test_a_dateline_place_stays_a_place(blank, teams):
     text = "MELBOURNE (Reuters) - Australia took eight wickets in the second innings."
     doc = teams(make_doc(blank, text, [("MELBOURNE", "LOC"), ("Australia", "LOC")]))
     assert ent_tuples(doc) == [("MELBOURNE", "LOC"), ("Australia", "ORG")]
+
+
+def test_the_classifiers_place_probability_moves_to_the_team(blank, teams):
+    doc = make_doc(blank, "Australia 2 Japan 1", [("Australia", "LOC"), ("Japan", "LOC")])
+    for ent in doc.ents:
+        ent._.label_probs = {"PERSON": 0.05, "ORG": 0.15, "LOC": 0.7, "NONE": 0.1}
+    doc = teams(doc)
+    assert [e._.label_probs for e in doc.ents] == [{"PERSON": 0.05, "ORG": 0.85, "LOC": 0.0, "NONE": 0.1}] * 2

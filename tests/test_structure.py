@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("stages", ["components", "writing", "corpus", "manifest", "settings"]),
     ("assembly", ["", "config"]),  # "" is the package itself (pipeline.load)
     ("engines", ["engines"]),
-    ("orchestration", ["run", "evaluate", "train", "convert", "report"]),
+    ("orchestration", ["run", "evaluate", "train", "classifier_training", "convert", "report"]),
     ("commands", ["cli", "__main__"]),
 ]
 #: The one module that may import both the resolver and the writer: it runs one into the other.

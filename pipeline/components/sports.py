@@ -3,7 +3,9 @@
 ``Australia 2 Japan 1`` (a name, a score, a name, a score) or ``Japan beat Syria 2-1`` (a name,
 a result word, a name, a score) is a result line: its names are teams. Every mention of such a
 name in the document that carries a place label (``place_labels``) becomes ``team_label``
-(ORG), and loses the place's curated id: the team is not the country. On a page of a sport, so
+(ORG), and loses the place's curated id: the team is not the country; where the span classifier
+scored it (``Span._.label_probs``), the place's probability moves to the team, so that its score
+and the corpus vote follow the rule. On a page of a sport, so
 does a place the page never writes as a place (never after ``place_words``: ``in Russia``, nor
 in a dateline): ``England`` on a World Cup page is the team. The document's sport is
 the one whose words (``sports``: sport -> words, from the config) it uses most, at least
@@ -64,8 +66,13 @@ class SportsTeams:
         spans, relabelled = [], []
         for ent in doc.ents:
             if ent.label_ in self.place_labels and name_key(ent.text) in teams:
+                place_label = ent.label_
                 ent = copy_span(ent, label=self.team_label)  # every mention: one label for one name
                 ent._.component = self.name
+                if ent._.label_probs:  # the classifier's place is the rule's team: its mass moves over
+                    probs = dict(ent._.label_probs)
+                    probs[self.team_label] = round(probs.get(self.team_label, 0.0) + probs.pop(place_label, 0.0), 4)
+                    ent._.label_probs = {**probs, place_label: 0.0}
                 relabelled.append(ent)
             spans.append(ent)
         set_entities(doc, spans)

@@ -27,9 +27,11 @@ ENTITY_LIGHTNESS = 82  # percent: light enough for black text
 # (displaCy fills `params` of each manual span into the template); the rest of displaCy's
 # inline style is in the report's stylesheet (`mark.entity`).
 TPL_ENTITY = (
-    '<mark class="entity" data-entity="{key}" title="{tooltip}" style="background: {bg}; '
+    '<mark class="entity" data-entity="{key}" title="{tooltip}" style="background: {bg}; opacity: {opacity}; '
     'box-shadow: inset 0 -3px 0 {label_bg}">{text}<span class="entity-label">{label}</span></mark>'
 )
+#: A mention scored 0 is drawn at this opacity, one scored 1 fully; unscored ones fully.
+FAINTEST = 0.35
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,11 @@ def entity_colour(key: str) -> str:
     return f"hsl({hue}, {ENTITY_SATURATION}%, {ENTITY_LIGHTNESS}%)"
 
 
+def mention_opacity(score: float) -> float:
+    """How opaque a mention's highlight is: low-confidence mentions are drawn fainter."""
+    return FAINTEST + (1.0 - FAINTEST) * min(1.0, max(0.0, score))
+
+
 def render_article(
     text: str,
     mentions: Iterable[dict[str, Any]],
@@ -65,7 +72,8 @@ def render_article(
     """``text`` as HTML with each mention highlighted (displaCy escapes the text).
 
     ``mentions`` are dicts with ``start_char``, ``end_char``, ``label`` and ``key`` (the entity's
-    ``canonical_id``, or its ``entity_id`` when it has none); ``entities`` maps keys to what the
+    ``canonical_id``, or its ``entity_id`` when it has none) and optionally ``score`` (drawn
+    fainter the lower it is, :func:`mention_opacity`); ``entities`` maps keys to what the
     tooltip says. Overlapping mentions (which a run does not write) keep the first.
     """
     spans = []
@@ -77,6 +85,9 @@ def render_article(
         key = str(mention["key"])
         label = str(mention["label"])
         info = entities.get(key) or EntityInfo(name=text[start:end], label=label)
+        raw = mention.get("score")
+        score = None if raw is None or raw != raw else float(raw)  # NaN: a missing score in a pandas row
+        tooltip = info.tooltip() + (f" · score {score:.2f}" if score is not None else "")
         spans.append(
             {
                 "start": start,
@@ -84,8 +95,9 @@ def render_article(
                 "label": label,
                 "params": {
                     "key": escape(key, quote=True),
-                    "tooltip": escape(info.tooltip(), quote=True),
+                    "tooltip": escape(tooltip, quote=True),
                     "bg": entity_colour(key),
+                    "opacity": f"{mention_opacity(score) if score is not None else 1.0:.2f}",
                     "label_bg": label_colour(label),
                 },
             }

@@ -94,6 +94,7 @@ class Rows:
             e["mention_count"].append(len(spans))
             e["first_char"].append(spans[0].start_char)
             e["salience"].append(salience(spans, max_mentions, len(text), headline))
+            e["score"].append(max((s._.score for s in spans if s._.score is not None), default=None))
             e["context"].append(contexts[entity_id])
 
     def _add_document(self, article: Article, doc: Doc | None, status: str, error: str | None) -> None:

@@ -47,7 +47,7 @@ MENTIONS = pa.schema(
         pa.field("label", pa.string()),  # PERSON / ORG / LOC
         pa.field("model_label", pa.string()),  # the recogniser's or rule's label before mapping
         pa.field("component", pa.string()),  # the stage that produced the mention
-        pa.field("score", pa.float32()),  # null where the stage gives none
+        pa.field("score", pa.float32()),  # 0-1: probability of the label (news_mention_scores); null without that stage
         pa.field("kb_id", pa.string()),  # id from a curated pattern or alias table, if any
         pa.field("entity_id", pa.string()),  # "<doc_id>:E<n>", shared by aliases in a document
         pa.field("canonical_id", pa.string()),  # shared by the same entity across the corpus
@@ -66,6 +66,7 @@ ENTITIES = pa.schema(
         pa.field("mention_count", pa.int32()),
         pa.field("first_char", pa.int64()),
         pa.field("salience", pa.float32()),  # 0-1: mentions, position, headline (pipeline/salience.py)
+        pa.field("score", pa.float32()),  # 0-1: its best mention's score; null where no mention has one
         # What corpus resolution weighs beside the name: the name keys of the document's other
         # entities (most mentioned first) and, on a sports page, "sport:<name>" (pipeline/writing/rows.py).
         pa.field("context", pa.list_(pa.string())),
