@@ -25,10 +25,11 @@ from .corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
 from .corpus.vote import MENTION_COLUMNS as VOTE_MENTION_COLUMNS
 from .corpus.vote import CorpusVote, Relabelling
 from .engines import Engine, ProgressCallback, check_engine, make_engine
-from .engines.batch import batches
+from .engines.batch import Batch, batches, range_batches
 from .manifest import record_or_check, start_manifest
 from .readers import SUFFIXES, Article, ArticleReader
 from .readers.article import failed
+from .readers.ranges import plan_ranges
 from .settings import ExportSettings, resolve_settings
 from .writing.lock import holding_output_lock
 from .writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, RUNS, TABLES
@@ -129,12 +130,12 @@ def run_pipeline(
     record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
     resolver, votes = _reductions(staging, resume, growing)
-    processing = time.perf_counter()
-    load_seconds = processing - clock  # config, model and staging: what a run costs before any document
-    skip = staging.done_doc_ids() if resume else frozenset()
-    articles = growing.new_articles(reader.read(inputs)) if growing else reader.read(inputs)
-    with runner:
-        n_docs, n_words = process(runner, articles, staging, resolver, batch_size=settings.engine.batch_size, skip=skip, on_batch=on_progress, votes=votes)
+    with runner:  # a Dask cluster starts here, its workers each loading the model (local engines loaded it above)
+        processing = time.perf_counter()
+        load_seconds = processing - clock  # config, model(s), staging: what a run costs before any document
+        skip = staging.done_doc_ids() if resume else frozenset()
+        planned = _planned(reader, inputs, settings.engine.batch_size, skip, staging.next_batch_number(), growing)
+        n_docs, n_words = process(runner, planned, staging, resolver, on_batch=on_progress, votes=votes, warnings=reader.warnings)
     processing = time.perf_counter() - processing
     relabelling = votes.decide(settings.corpus_vote) if settings.corpus_vote.enabled else None
     counts, corpus = (growing.finish if growing else _finish)(staging, resolver, _gazetteer(settings.export), relabelling)
@@ -160,21 +161,20 @@ def run_pipeline(
 
 def process(
     engine: Engine,
-    articles: Iterable[Article],
+    batches: Iterable[Batch],
     staging: Staging,
     resolver: CorpusResolver,
     *,
-    batch_size: int,
-    skip: AbstractSet[str] = frozenset(),
     on_batch: ProgressCallback | None = None,
     votes: CorpusVote | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[int, int]:
-    """Run ``articles`` through ``engine`` in batches of ``batch_size`` into ``staging``; returns
-    (documents, words). Each batch's entity summaries are merged into ``resolver``, and its
-    label votes into ``votes`` (if given). Articles whose id is in ``skip`` (done by an interrupted
-    run being resumed) are not processed again; batches are numbered on from the staging folder's last."""
+    """Run ``batches`` through ``engine`` into ``staging``; returns (documents, words). Each
+    batch's entity summaries are merged into ``resolver``, and its label votes into ``votes`` (if
+    given). The reader's warnings about each batch's input are added to ``warnings``, each once
+    (ranges of one file may each report it), in input order."""
     docs_done = words_done = 0
-    for result in engine.map(batches(articles, batch_size, skip, staging.next_batch_number())):
+    for result in engine.map(batches):
         if result.tables is not None:
             staging.write(result.key, result.tables)
         resolver.merge(result.resolver)
@@ -182,9 +182,19 @@ def process(
             votes.merge(result.votes)
         docs_done += result.n_docs
         words_done += result.n_words
+        if warnings is not None:
+            warnings += [warning for warning in dict.fromkeys(result.warnings) if warning not in warnings]
         if on_batch is not None:
             on_batch(docs_done, words_done)
     return docs_done, words_done
+
+
+def _planned(reader: ArticleReader, inputs: Sequence[Path | str], size: int, skip: AbstractSet[str], first: int, growing: _Append | None) -> Iterator[Batch]:
+    """The run's batches: record ranges, each read where it runs (the client reads ids and
+    positions only); an append reads its articles here, to compare them with the corpus's."""
+    if growing is not None:
+        return batches(growing.new_articles(reader.read(inputs)), size, skip, first)
+    return range_batches(plan_ranges(reader, inputs, size, skip), first)
 
 
 def _check_inputs(inputs: Sequence[Path | str], manifest: dict[str, Any]) -> dict[str, Any]:

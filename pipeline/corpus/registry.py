@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, DOCUMENT_INDEX, ENTITY_SUMMARIES
 from .resolve import SUMMARY_KEY_COLUMNS, CorpusResolver, Resolution
+from .resolve import summary_keys as resolver_keys
 from .vote import CorpusVote
 
 #: How the registry keeps a :class:`~pipeline.corpus.vote.CorpusVote`: one row per name key, kind and label.
@@ -98,12 +99,9 @@ class DocIndex:
 
 
 def summary_keys(table: pa.Table) -> list[SummaryRowKey]:
-    """The summary key of every row of ``table`` (``entities`` or the registry's ``summaries``):
-    the values of :data:`~pipeline.corpus.resolve.SUMMARY_KEY_COLUMNS`, lists as tuples, as the
-    resolver keys its summaries (:attr:`Resolution.by_summary`)."""
-    columns = table.select(SUMMARY_KEY_COLUMNS).to_pydict()
-    values = [[tuple(v) if isinstance(v, list) else v for v in columns[name]] for name in SUMMARY_KEY_COLUMNS]
-    return list(zip(*values))
+    """The summary key of every row of ``table`` (``entities`` or the registry's ``summaries``),
+    as the resolver keys its summaries (:func:`pipeline.corpus.resolve.summary_keys`)."""
+    return resolver_keys(table.select(SUMMARY_KEY_COLUMNS).to_pydict())
 
 
 @dataclass
