@@ -12,7 +12,7 @@ tables what corpus resolution needs to go on (``DIR/registry/``, read and writte
 
 An append resolves the new summaries together with the groups of registry summaries they touch
 (those sharing a block key, :meth:`~pipeline.corpus.resolve.CorpusResolver.block_keys`: a name, a
-surname, a ``kb_id``), so that its cost follows the new articles, not the corpus, and the
+word of a name, initials, a surname, a ``kb_id``), so that its cost follows the new articles, not the corpus, and the
 clusters are those one run over every article would make; then it keeps the ids the corpus gave
 (:meth:`Registry.update`):
 
