@@ -73,6 +73,10 @@ def run(
     ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --output."),
+    append: bool = typer.Option(False, "--append", help="Add the articles to the corpus in --output (those it has are skipped; entity ids stay)."),  # fmt: skip
+    replace: bool = typer.Option(
+        False, "--replace", help="With --append: a document whose id the corpus has with another text replaces it (else: an error row)."
+    ),
     n_process: int | None = typer.Option(
         None,
         "--n-process",
@@ -122,7 +126,8 @@ def run(
 
             result = run_pipeline(
                 paths, output, config_path=config, overrides=overrides, overwrite=overwrite,
-                resume=resume, n_process=n_process, engine=engine, scheduler=scheduler, on_progress=on_progress,
+                resume=resume, n_process=n_process, engine=engine, scheduler=scheduler, on_progress=on_progress, append=append,
+                replace=replace,
             )  # fmt: skip
     except KeyboardInterrupt:
         console.print("[bold red]Interrupted[/]: the output folder was not changed. Finished batches are kept; run the same command with --resume to continue.")
@@ -168,6 +173,11 @@ def _print_summary(result) -> None:  # noqa: ANN001  (RunResult, imported lazily
             f"[bold]Corpus vote[/]: {result.relabelled:,} mention(s) relabelled by all the mentions of their name (model_label keeps the recogniser's)"
         )
     console.print(f"{result.words:,} words in {result.seconds:.1f} s ({result.words_per_second:,.0f} words/s)")
+    if result.run_id:
+        console.print(
+            f"Appended as run [bold]{result.run_id}[/]: {result.already_there:,} document(s) already in the corpus skipped, "
+            f"{result.conflicts:,} with an id the corpus has for another text (error rows), {result.replaced:,} replaced."
+        )
     if result.top_entities:
         table = Table(title="Most mentioned entities", title_justify="left")
         for column in ("name", "label", "articles", "mentions"):

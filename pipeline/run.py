@@ -3,32 +3,38 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import __version__
 from .config import build_nlp, load_pipeline_config, model_description, package_versions
 from .corpus.geo import Gazetteer, add_places, cached_gazetteer
+from .corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash, vote_table, votes_of
 from .corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from .corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
 from .corpus.vote import MENTION_COLUMNS as VOTE_MENTION_COLUMNS
 from .corpus.vote import CorpusVote, Relabelling
 from .engines import Engine, ProgressCallback, check_engine, make_engine
-from .engines.batch import Batch, range_batches
+from .engines.batch import Batch, batches, range_batches
 from .manifest import record_or_check, start_manifest
-from .readers import SUFFIXES, ArticleReader
+from .readers import SUFFIXES, Article, ArticleReader
+from .readers.article import failed
 from .readers.ranges import plan_ranges
 from .settings import ExportSettings, resolve_settings
 from .writing.lock import holding_output_lock
-from .writing.schema import TABLES
-from .writing.writer import Staging, check_can_start, check_writable, staging_path, table_path
+from .writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, RUNS, TABLES
+from .writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, VOTES, CorpusStore, index_path
+from .writing.writer import BATCH_TABLES, Staging, check_can_start, check_writable, partition_path, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
 LISTED_ERRORS = 5
@@ -59,6 +65,10 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)  # doubtful encoding guesses, one per file (--strict fails on them)
     skipped: list[str] = field(default_factory=list)  # hidden entries and broken links in input folders
     relabelled: int = 0  # mentions whose label the corpus vote changed ([corpus_vote])
+    run_id: str | None = None  # an append's run (--append)
+    already_there: int = 0  # an append's documents already in the corpus with the same text, not added again
+    conflicts: int = 0  # an append's documents whose id the corpus has with another text (error rows)
+    replaced: int = 0  # an append's documents that replaced the corpus's (--replace)
 
     @property
     def words_per_second(self) -> float:
@@ -82,6 +92,8 @@ def run_pipeline(
     engine: str = "local",
     scheduler: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    append: bool = False,
+    replace: bool = False,
 ) -> RunResult:
     """Run the configured pipeline over ``inputs`` (files and folders) into ``output``.
 
@@ -92,43 +104,41 @@ def run_pipeline(
     ``engine`` is ``local`` (this process, or ``n_process`` worker processes) or ``dask``
     (a ``LocalCluster`` of ``n_process`` workers, or the cluster at ``scheduler``); every engine
     writes the same tables. ``n_process`` sets ``[engine] n_process`` (default -1: one per core).
+    ``append`` adds the articles to the corpus in ``output``; ``replace`` lets them replace documents
+    of the same id (README: "Appending a day's news").
     """
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     # Engine, output and settings problems are reported before the model loads, at once.
     check_engine(engine, scheduler)
     check_writable(Path(output))  # ".", "/" and the current folder included
-    check_can_start(Path(output), overwrite=overwrite, resume=resume)
+    check_can_start(Path(output), overwrite=overwrite, resume=resume, append=append)
+    growing = _Append.open(Path(output), replace) if append else _not_appending(replace)
     n_process_override = {"engine.n_process": n_process} if n_process is not None else {}
     config = load_pipeline_config(config_path, {**(overrides or {}), **n_process_override})
     settings = resolve_settings(config, str(config_path or "the config"))
     config_hash = hashlib.sha256(_hashed_text(config)).hexdigest()
-    manifest = start_manifest(inputs, config_hash)
-    if not manifest["inputs"]:
-        raise NoInputError(
-            f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: expected files or folders with {' '.join(sorted(SUFFIXES))} files."
-        )
+    manifest = _check_inputs(inputs, start_manifest(inputs, config_hash))
     processes = settings.engine.processes() if scheduler is None else settings.engine.n_process  # a cluster has its own
     runner = make_engine(
         engine, pipeline_config=config.to_str(), chunker=settings.chunking, staging=staging_path(Path(output)),
         n_process=processes, scheduler=scheduler, nlp_loader=lambda: build_nlp(config),
     )  # fmt: skip
     reader = settings.reader
-    staging = Staging(Path(output), overwrite=overwrite, resume=resume)
+    staging = Staging(Path(output), overwrite=overwrite, resume=resume, append=append)
     # Recorded before any document, so that --resume refuses input that changed since.
     record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
-    resolver, votes = _reductions(staging, resume)
+    resolver, votes = _reductions(staging, resume, growing)
     with runner:  # a Dask cluster starts here, its workers each loading the model (local engines loaded it above)
         processing = time.perf_counter()
         load_seconds = processing - clock  # config, model(s), staging: what a run costs before any document
         skip = staging.done_doc_ids() if resume else frozenset()
-        # Batches name record ranges; each is read where it runs (the client reads ids and positions only).
-        planned = range_batches(plan_ranges(reader, inputs, settings.engine.batch_size, skip), staging.next_batch_number())
+        planned = _planned(reader, inputs, settings.engine.batch_size, skip, staging.next_batch_number(), growing)
         n_docs, n_words = process(runner, planned, staging, resolver, on_batch=on_progress, votes=votes, warnings=reader.warnings)
     processing = time.perf_counter() - processing
     relabelling = votes.decide(settings.corpus_vote) if settings.corpus_vote.enabled else None
-    counts, corpus = _finish(staging, resolver, _gazetteer(settings.export), relabelling)
+    counts, corpus = (growing.finish if growing else _finish)(staging, resolver, _gazetteer(settings.export), relabelling)
     result = counts.result(staging.path, corpus, n_words, processing, settings.export.top_entities)
     times = {"started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(), "seconds": round(time.perf_counter() - clock, 3),
              "processing_seconds": round(processing, 3), "load_seconds": round(load_seconds, 3)}  # fmt: skip
@@ -138,12 +148,14 @@ def run_pipeline(
         "n_process": processes, "engine": engine, "scheduler": scheduler, "resumed": resume,
         "counts": {"documents": result.documents, "mentions": result.mentions, "words": n_words, "relabelled": result.relabelled}, **_reading_notes(reader),
     }  # fmt: skip
+    if growing:
+        growing.record(staging, record, result)
     staging.write_json("run.json", record)
     out = staging.commit()
     result.output = out
     result.renamed_ids = list(reader.renamed_ids)
     result.warnings, result.skipped = list(reader.warnings), list(reader.skipped)
-    result.tables = {name: table_path(out, name) for name in TABLES}
+    result.tables = {name: table_path(out, name) if table_path(out, name).exists() else out / name for name in TABLES}
     return result
 
 
@@ -177,12 +189,39 @@ def process(
     return docs_done, words_done
 
 
-def _reductions(staging: Staging, resume: bool) -> tuple[CorpusResolver, CorpusVote]:
+def _planned(reader: ArticleReader, inputs: Sequence[Path | str], size: int, skip: AbstractSet[str], first: int, growing: _Append | None) -> Iterator[Batch]:
+    """The run's batches: record ranges, each read where it runs (the client reads ids and
+    positions only); an append reads its articles here, to compare them with the corpus's."""
+    if growing is not None:
+        return batches(growing.new_articles(reader.read(inputs)), size, skip, first)
+    return range_batches(plan_ranges(reader, inputs, size, skip), first)
+
+
+def _check_inputs(inputs: Sequence[Path | str], manifest: dict[str, Any]) -> dict[str, Any]:
+    """``manifest``, unless it lists no input file (raises NoInputError)."""
+    if not manifest["inputs"]:
+        raise NoInputError(
+            f"No input files in {', '.join(map(str, inputs)) or 'the arguments'}: expected files or folders with {' '.join(sorted(SUFFIXES))} files."
+        )
+    return manifest
+
+
+def _not_appending(replace: bool) -> _Append | None:
+    """No append (a plain run): there is nothing ``--replace`` could replace."""
+    if replace:
+        raise ValueError("--replace replaces documents of a corpus an append adds to: it goes with --append.")
+    return None
+
+
+def _reductions(staging: Staging, resume: bool, growing: _Append | None = None) -> tuple[CorpusResolver, CorpusVote]:
     """The corpus reductions the batches are merged into: empty, or holding the batches a
-    resumed run has written already."""
+    resumed run has written already. An append's votes start from the corpus's (its label votes
+    are decided over every article); its resolver holds only the run's summaries (the registry
+    resolves them with those of the corpus they touch)."""
+    votes = growing.votes if growing is not None else CorpusVote()
     if not resume:
-        return CorpusResolver(), CorpusVote()
-    votes = CorpusVote.from_tables(staging.read("mentions", VOTE_MENTION_COLUMNS), staging.read("entities", VOTE_ENTITY_COLUMNS))
+        return CorpusResolver(), votes
+    votes.merge(CorpusVote.from_tables(staging.read("mentions", VOTE_MENTION_COLUMNS), staging.read("entities", VOTE_ENTITY_COLUMNS)))
     return CorpusResolver.from_tables(staging.read("entities", SUMMARY_COLUMNS)), votes
 
 
@@ -258,3 +297,130 @@ class _Counts:
             errors=list(self.errors),
             relabelled=self.relabelled,
         )
+
+
+@dataclass
+class _Append:
+    """A run appended to the corpus in an output folder (``--append``; see
+    :mod:`pipeline.writing.store` for the layout, :mod:`pipeline.corpus.registry` for the ids)."""
+
+    store: CorpusStore
+    run_id: str
+    registry: Registry
+    known: DocIndex  # every document of the corpus
+    votes: CorpusVote  # the corpus's label votes ([corpus_vote])
+    replace: bool = False
+    #: Earlier runs' indexes this append writes anew (an output written without --append, runs with replaced documents).
+    rewritten: dict[str, tuple[pa.Table, pa.Table]] = field(default_factory=dict)
+    replacing: dict[str, tuple[str, int]] = field(default_factory=dict)  # doc_id -> (run, doc_key), with --replace
+    already_there: int = 0
+    conflicts: int = 0
+    new_ids: int = 0
+    redirected: int = 0
+    resolved: int = 0  # registry summaries resolved again (the groups the run touched)
+
+    @classmethod
+    def open(cls, output: Path, replace: bool = False) -> _Append:
+        """Read what the append needs from the corpus in ``output`` (none yet: an empty corpus)."""
+        store = CorpusStore(output)
+        run_id = store.next_run_id()
+        tables = store.registry_tables()
+        if tables is not None:
+            return cls(store, run_id, Registry(*tables), DocIndex.of(store.index("documents")), votes_of(store.read(VOTES)), replace)
+        if not store.plain:
+            return cls(store, run_id, Registry.empty(), DocIndex.of([]), CorpusVote(), replace)
+        first = store.plain_tables()  # written without --append: its registry is made once, now
+        registry = Registry.of_run(first["entities"], FIRST_RUN)
+        index = RunIndex(dict(zip(summary_keys(registry.summaries), registry.summaries.column("summary_id").to_pylist())))
+        index.add(first)
+        documents, entities = index.tables()
+        votes = CorpusVote.from_tables([store.read_part("mentions", FIRST_RUN)], [first["entities"]])  # as labelled: the labels before are not kept
+        return cls(store, run_id, registry, DocIndex.of([(FIRST_RUN, documents)]), votes, replace, {FIRST_RUN: (documents, entities)})
+
+    def new_articles(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """``articles`` less those the corpus has with the same text (counted); one whose id the
+        corpus has with another text replaces it with ``replace``, else becomes an error row
+        (with the id ``<id>~<run>``)."""
+        for article in articles:
+            known = self.known.get(article.doc_id)
+            if known is None:
+                yield article
+            elif known[0] == text_hash(article.text if article.ok else None):
+                self.already_there += 1
+            elif self.replace:
+                self.replacing[article.doc_id] = known[1:]
+                yield article
+            else:
+                self.conflicts += 1
+                yield failed(
+                    f"{article.doc_id}~{self.run_id}", article.path, article.location,
+                    f"document id {article.doc_id!r} is already in the corpus (run {known[1]}) with another text; "
+                    f"give this one an id of its own, or pass --replace to replace the earlier one", article.line,
+                )  # fmt: skip
+
+    def finish(
+        self, staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None, relabelling: Relabelling | None = None
+    ) -> tuple[_Counts, pa.Table]:
+        """Like :func:`_finish` for an append: this run's parts and index, then the whole corpus's
+        ``corpus_entities`` and registry, with the ids the corpus gave kept. The corpus vote's
+        labels (decided over every article) go on this run's rows; earlier runs' rows keep theirs."""
+        if relabelling is not None:
+            resolver = relabelling.resolver(resolver)
+        update = self.registry.update(resolver, self.run_id, self._drop_replaced(staging))
+        self.new_ids, self.redirected, self.resolved = update.new_ids, update.redirected, update.resolved.num_rows
+        ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.known.next_key())
+        relabel = relabelling.apply if relabelling is not None else dict
+        staging.compact((index.add(counts.add(ids.stamp(relabel(tables)))) for tables in staging.batch_tables()), run_id=self.run_id)
+        counts.relabelled = relabelling.relabelled if relabelling is not None else 0
+        staging.write_file(VOTES, vote_table(self.votes))
+        written = {**self.rewritten, self.run_id: index.tables()}
+        for run_id, (documents, entities) in written.items():
+            staging.write_file(index_path(Path(), "documents", run_id), documents)
+            staging.write_file(index_path(Path(), "entities", run_id), entities)
+        earlier = (part for run, part in self.store.index("entities", ["doc_key", "summary_id"]) if run not in written)
+        ids.doc_counts = doc_counts([*earlier, *(entities for _, entities in written.values())], update.resolved)
+        rows = ids.corpus_table()  # the clusters resolved again; the others' rows are kept
+        corpus = merge_corpus(self.store.corpus_entities(), add_places(rows, gazetteer) if gazetteer else rows, update.changed)
+        staging.write_table("corpus_entities", corpus)
+        staging.write_file("canonical_redirects.parquet", update.registry.redirects, CANONICAL_REDIRECTS)
+        staging.write_file(SUMMARIES, update.registry.summaries)
+        staging.write_file(CANONICAL_ID_FILE, update.registry.canonical_ids, CANONICAL_IDS)
+        return counts, corpus
+
+    def _drop_replaced(self, staging: Staging) -> CorpusResolver:
+        """Write the earlier runs' parts that hold documents being replaced without them (their
+        other parts are adopted as they are); returns the summaries of the entities dropped."""
+        dropped = CorpusResolver()
+        gone = pa.array(sorted(self.replacing), pa.string())
+        keys = pa.array(sorted(key for _, key in self.replacing.values()), pa.int64())
+        for run in sorted({run for run, _ in self.replacing.values()}):
+            for name in BATCH_TABLES:
+                table = self.store.read_part(name, run)
+                kept = pc.invert(pc.is_in(table["doc_id"], gone))
+                if name == "entities":
+                    dropped.merge(CorpusResolver.from_tables([table.filter(pc.invert(kept))]))
+                staging.write_file(partition_path(Path(), name, run), table.filter(kept), TABLES[name])
+            documents, entities = self.rewritten.get(run) or self.store.run_index(run)
+            self.rewritten[run] = (
+                documents.filter(pc.invert(pc.is_in(documents["doc_id"], gone))),
+                entities.filter(pc.invert(pc.is_in(entities["doc_key"], keys))),
+            )
+        return dropped
+
+    def record(self, staging: Staging, record: dict[str, Any], result: RunResult) -> None:
+        """Add the run to ``record`` (run.json), ``result`` and the ``runs`` table, and adopt the
+        corpus's earlier files into the staging folder (the last step before the commit; parts
+        this run wrote anew are kept)."""
+        replaced = len(self.replacing)
+        record.update(
+            run_id=self.run_id, appended=True, already_there=self.already_there, conflicts=self.conflicts, replaced=replaced, resolved_summaries=self.resolved
+        )  # fmt: skip
+        result.run_id, result.already_there, result.conflicts, result.replaced = self.run_id, self.already_there, self.conflicts, replaced
+        row = {
+            "run_id": self.run_id, "started": record["started"], "finished": record["finished"], "seconds": record["seconds"],
+            "config_hash": record["config_hash"], "inputs": json.dumps(record["inputs"]), "documents": sum(result.documents.values()),
+            "errors": result.n_errors, "skipped": self.already_there, "conflicts": self.conflicts, "replaced": replaced,
+            "mentions": sum(result.mentions.values()), "words": result.words, "new_entities": self.new_ids, "redirected": self.redirected,
+        }  # fmt: skip
+        staging.write_file("runs.parquet", pa.concat_tables([self.store.runs(), pa.Table.from_pylist([row], schema=RUNS)]), RUNS)
+        staging.adopt(self.store.carried())

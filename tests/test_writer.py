@@ -61,3 +61,31 @@ def test_compact_writes_the_tables_it_is_given(tmp_path):
     staging.compact({**t, "documents": t["documents"].slice(0, 1)} for t in staging.batch_tables())
     documents = pq.read_table(table_path(staging.path, "documents"))
     assert documents.column("doc_id").to_pylist() == ["a", "c"] and documents.schema == TABLES["documents"]
+
+
+def test_commit_over_an_output_swaps_it_in_one_step(tmp_path, monkeypatch):
+    """The output is never missing during a commit: the folders are swapped, not renamed twice."""
+    from pathlib import Path
+
+    import pipeline.writing.writer as writer
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("old", encoding="utf8")
+    staging = writer.Staging(out, overwrite=True)
+    (staging.path / "new.txt").write_text("new", encoding="utf8")
+    swapped = []
+    original = writer._exchange
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: swapped.append(b) or original(a, b))
+    monkeypatch.setattr(Path, "rename", _no_rename_of(out, Path.rename))
+    staging.commit()
+    assert swapped == [out] and [p.name for p in out.iterdir()] == ["new.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def _no_rename_of(output, rename):
+    def checked(self, target):
+        assert self != output, "the output was renamed away (a moment without it)"
+        return rename(self, target)
+
+    return checked

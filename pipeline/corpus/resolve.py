@@ -46,13 +46,15 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from ..writing.schema import CORPUS_ENTITIES, replace_column
-from .names import SPORT_PREFIX, UnionFind, fold, fullest_form, is_short_form, is_shouted, name_key
+from .names import SPORT_PREFIX, UnionFind, acronym_key, fold, fullest_form, initials, is_acronym, is_short_form, is_shouted, name_key
 
 SummaryKey = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]  # label, name, aliases, kb_id, context
 #: Length of the hexadecimal hash in a canonical id.
 ID_HEX_CHARS = 12
 #: The ``entities`` columns a summary is made of (:meth:`CorpusResolver.add_columns`).
 SUMMARY_COLUMNS = ["label", "name", "aliases", "kb_id", "mention_count", "context"]
+#: The ``entities`` columns that identify a summary (a :data:`SummaryKey`; see :func:`summary_key`).
+SUMMARY_KEY_COLUMNS = ["label", "name", "aliases", "kb_id", "context"]
 PERSON_LABELS = frozenset({"PERSON", "PER"})
 #: Labels whose summaries keep their sport: a place's name on a sports page names a team.
 TEAM_LABELS = frozenset({"ORG"})
@@ -152,6 +154,43 @@ class CorpusResolver:
     def merge(self, other: CorpusResolver) -> CorpusResolver:
         self.mentions.update(other.mentions)
         return self
+
+    def block_keys(self, key: SummaryKey) -> set[str]:
+        """Keys that ``key`` shares with every summary :meth:`_link` may join it with (directly or
+        through others): the keys of its names (whatever the label), its ``kb_id`` and, for a person,
+        the surname. Resolution is local to the groups of summaries these keys connect, which lets a
+        grown corpus resolve again only the groups a new run touches (pipeline/corpus/registry.py);
+        a change to :meth:`_link` that joins summaries on anything else must add it here."""
+        label, name, aliases, kb_id, _context = key
+        forms = (name, *aliases)
+        name_keys = [name_key(form) for form in forms]
+        keys = {"name:" + " ".join(k) for k in name_keys if k}
+        # Every word of every form, and initials: a short form shares one with the fuller names it may join.
+        keys |= {"word:" + word for k in name_keys for word in k}
+        keys |= {"initials:" + (acronym_key(form) if is_acronym(form) else initials(form)).lower() for form in forms} - {"initials:"}
+        if kb_id:
+            keys.add("kb:" + kb_id)
+        if label in PERSON_LABELS and name_keys[0]:
+            keys.add("surname:" + name_keys[0][-1])
+        return keys
+
+    def remove(self, other: CorpusResolver) -> CorpusResolver:
+        """Take ``other``'s summaries out again (the documents an append replaces): undoes :meth:`merge`."""
+        self.mentions.subtract(other.mentions)
+        for key in [key for key, count in self.mentions.items() if count <= 0]:
+            del self.mentions[key]
+        return self
+
+    def summary_table(self) -> pa.Table:
+        """The summaries as a table of :data:`SUMMARY_COLUMNS` (what :meth:`from_tables` reads back),
+        sorted as :meth:`resolve` sorts them: how a grown corpus keeps them (pipeline/corpus/registry.py)."""
+        keys = sorted(self.mentions, key=lambda k: (k[0], k[1], k[2], k[3] or "", k[4]))
+        columns: dict[str, list] = {name: [key[i] for key in keys] for i, name in enumerate(SUMMARY_KEY_COLUMNS)}
+        columns["aliases"] = [list(aliases) for aliases in columns["aliases"]]
+        columns["context"] = [list(context) for context in columns["context"]]
+        columns["mention_count"] = [self.mentions[key] for key in keys]
+        types = {"aliases": pa.list_(pa.string()), "context": pa.list_(pa.string()), "mention_count": pa.int64()}
+        return pa.table({name: pa.array(values, types.get(name, pa.string())) for name, values in columns.items()})
 
     def resolve(self) -> Resolution:
         # Sorted (a missing kb_id as ""): the same clusters and ids on every run.

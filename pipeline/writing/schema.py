@@ -90,6 +90,60 @@ CORPUS_ENTITIES = pa.schema(
     ]
 )
 
+#: A grown corpus (``run --append``): where an entity id given earlier now points. Ids of entities
+#: that new evidence merged into an older one (pipeline/corpus/registry.py), one row per retired id.
+CANONICAL_REDIRECTS = pa.schema(
+    [
+        pa.field("old_id", pa.string(), nullable=False),
+        pa.field("canonical_id", pa.string(), nullable=False),  # the surviving id, in corpus_entities
+        pa.field("run_id", pa.string(), nullable=False),  # the append that merged them
+    ]
+)
+
+#: A grown corpus: one row per run that added documents, in order.
+RUNS = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("started", pa.string()),
+        pa.field("finished", pa.string()),
+        pa.field("seconds", pa.float64()),
+        pa.field("config_hash", pa.string()),
+        pa.field("inputs", pa.string()),  # JSON: [{"path", "bytes", "sha256"}, ...]
+        pa.field("documents", pa.int64()),  # documents added (with error rows)
+        pa.field("errors", pa.int64()),  # of which error rows
+        pa.field("skipped", pa.int64()),  # already in the corpus with the same text
+        pa.field("conflicts", pa.int64()),  # an id already in the corpus with another text (error rows)
+        pa.field("replaced", pa.int64()),  # documents of earlier runs replaced (--replace)
+        pa.field("mentions", pa.int64()),
+        pa.field("words", pa.int64()),
+        pa.field("new_entities", pa.int64()),  # canonical ids given by this run
+        pa.field("redirected", pa.int64()),  # canonical ids this run merged into older ones
+    ]
+)
+
+# The registry of a grown corpus (DIR/registry/, pipeline/corpus/registry.py): what the next append
+# needs, kept beside the tables. Its summaries table has no fixed schema: it holds whatever
+# columns corpus resolution summarises an entity by, plus summary_id and canonical_id.
+#: Every document of the corpus: its id, a hash of its text (what an append compares), a number.
+DOCUMENT_INDEX = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("text_sha256", pa.string(), nullable=False),  # of documents.text ("" for error rows)
+        pa.field("doc_key", pa.int64(), nullable=False),
+        pa.field("id_hash", pa.int64(), nullable=False),  # 64 bits of a hash of doc_id: looked up without a Python object per document
+    ]
+)
+#: The summary of every ``entities`` row: its current canonical id (pipeline.load) and doc_count.
+ENTITY_SUMMARIES = pa.schema(
+    [
+        pa.field("entity_id", pa.string(), nullable=False),
+        pa.field("doc_key", pa.int64(), nullable=False),
+        pa.field("summary_id", pa.int64(), nullable=False),
+    ]
+)
+#: Every canonical id given, with the run that gave it (the older one survives a merge).
+CANONICAL_IDS = pa.schema([pa.field("canonical_id", pa.string(), nullable=False), pa.field("run_id", pa.string(), nullable=False)])
+
 #: Table name -> schema, in the order the tables are described in the README.
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
@@ -98,6 +152,8 @@ TABLES: dict[str, pa.Schema] = {
     "entities": ENTITIES,
     "corpus_entities": CORPUS_ENTITIES,
 }
+#: Tables only a grown corpus has (``run --append``); :func:`pipeline.load` reads them when present.
+CORPUS_TABLES: dict[str, pa.Schema] = {"canonical_redirects": CANONICAL_REDIRECTS, "runs": RUNS}
 
 
 def empty_columns(schema: pa.Schema) -> dict[str, list]:

@@ -11,6 +11,12 @@ comes back as one pandas DataFrame with dtypes a notebook can use as they are:
 
 Tables the schema does not know are not loaded; columns it does not know (``latitude``) are,
 with the same dtype rules.
+
+A corpus grown by appends (``run --append``, :mod:`pipeline.writing.store`) keeps one part per run
+(``DIR/documents/run_id=r0002/part-0.parquet``): its tables come back whole, with a ``run_id``
+column, its ``canonical_redirects`` and ``runs`` tables too, and every ``canonical_id`` of
+``entities`` and ``mentions`` as it is now (parts written by earlier runs keep the ids of their
+day; the registry says where each entity is now).
 """
 
 from __future__ import annotations
@@ -26,10 +32,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..console import logger
-from .schema import TABLES
+from .schema import CORPUS_TABLES, TABLES
 
 PARQUET_SUFFIX = ".parquet"
 RUN_METADATA = "run.json"
+#: A grown corpus's registry: every summary's current canonical id, every entity row's summary.
+REGISTRY_SUMMARIES = "registry/summaries.parquet"
+REGISTRY_ENTITIES = "registry/entities"
 
 
 class RunNotFoundError(FileNotFoundError):
@@ -86,6 +95,8 @@ def load(run_dir: Path | str) -> RunTables:
         if name not in present:
             logger.warning("%s: no %s table; it is loaded empty.", folder, name)
         tables[name] = load_table(folder, name)
+    tables.update({name: load_table(folder, name) for name in CORPUS_TABLES if table_files(folder, name, missing_ok=True)})
+    _current_ids(folder, tables)
     metadata_path = folder / RUN_METADATA
     metadata = json.loads(metadata_path.read_text(encoding="utf8")) if metadata_path.exists() else {}
     return RunTables(folder, tables, metadata)
@@ -100,7 +111,7 @@ def load_table(run_dir: Path | str, name: str, columns: Sequence[str] | None = N
             raise RunNotFoundError(f"No table {name!r} in {run_dir} (looked for {name}{PARQUET_SUFFIX} and {name}/).")
         empty = schema.empty_table()
         return to_pandas(empty.select(list(columns)) if columns else empty)
-    parts = [pq.read_table(path, columns=list(columns) if columns else None) for path in files]
+    parts = [_read_part(Path(run_dir), path, columns) for path in files]
     # Parts written by different workers may differ in string width or nullability.
     table = pa.concat_tables(parts, promote_options="permissive") if len(parts) > 1 else parts[0]
     return to_pandas(table)
@@ -129,6 +140,56 @@ def table_files(run_dir: Path, name: str, *, missing_ok: bool = False) -> list[P
     if missing_ok:
         return []
     raise RunNotFoundError(f"No table {name!r} in {run_dir} (looked for {single.name} and {name}/).")
+
+
+def duckdb_sources(run_dir: Path | str) -> dict[str, str]:
+    """A DuckDB ``SELECT`` for every table of the run in ``run_dir`` (``create view NAME as ...``):
+    the same rows as :func:`load`, a grown corpus's ``run_id`` and current ``canonical_id`` included."""
+    folder = Path(run_dir)
+    registry = sorted((folder / REGISTRY_ENTITIES).glob(f"run_id=*/*{PARQUET_SUFFIX}"))
+    sources = {}
+    for name in [*TABLES, *CORPUS_TABLES]:
+        files = [str(path) for path in table_files(folder, name, missing_ok=True)]
+        if not files:
+            continue
+        in_parts = files != [str(folder / f"{name}{PARQUET_SUFFIX}")]  # a grown corpus's run_id=<run>/ folders
+        read = f"read_parquet({files!r}, hive_partitioning = {str(in_parts).lower()})"
+        if name in ("entities", "mentions") and registry and (folder / REGISTRY_SUMMARIES).is_file():
+            sources[name] = (
+                f"select t.* replace (coalesce(s.canonical_id, t.canonical_id) as canonical_id) from {read} t "
+                f"left join read_parquet({[str(p) for p in registry]!r}, hive_partitioning = false) x using (entity_id) "
+                f"left join read_parquet('{folder / REGISTRY_SUMMARIES}') s using (summary_id)"
+            )
+        else:
+            sources[name] = f"select * from {read}"
+    return sources
+
+
+def _read_part(run_dir: Path, path: Path, columns: Sequence[str] | None) -> pa.Table:
+    """One Parquet file of a table, with the values of its folders named ``key=value`` (a grown
+    corpus's ``run_id``) as columns."""
+    inside = path.relative_to(run_dir).parent.parts[1:]
+    keys = dict(part.split("=", 1) for part in inside if "=" in part)
+    table = pq.read_table(path, columns=[c for c in columns if c not in keys] if columns else None)
+    for key, value in keys.items():
+        if key not in table.column_names and (not columns or key in columns):
+            table = table.append_column(key, pa.array([value] * table.num_rows, pa.string()))
+    return table
+
+
+def _current_ids(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Set ``canonical_id`` in ``entities`` and ``mentions`` of a grown corpus to each entity's
+    id now (from the registry), whatever the run that wrote the row gave it."""
+    summaries = folder / REGISTRY_SUMMARIES
+    parts = sorted((folder / REGISTRY_ENTITIES).glob(f"run_id=*/*{PARQUET_SUFFIX}"))
+    if not summaries.is_file() or not parts:
+        return
+    ids = pq.read_table(summaries, columns=["summary_id", "canonical_id"]).to_pandas()
+    rows = pa.concat_tables([pq.read_table(part, columns=["entity_id", "summary_id"]) for part in parts]).to_pandas()
+    now = rows.merge(ids, on="summary_id").set_index("entity_id").canonical_id
+    for name in ("entities", "mentions"):
+        frame = tables[name]
+        frame["canonical_id"] = frame.entity_id.map(now).fillna(frame.canonical_id).astype(frame.canonical_id.dtype)
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:

@@ -17,6 +17,8 @@ commits.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import shutil
@@ -103,27 +105,40 @@ def staging_path(output: Path) -> Path:
     return Path(output).with_name(f"{Path(output).name}.staging")
 
 
-def check_can_start(output: Path, *, overwrite: bool = False, resume: bool = False) -> None:
+def partition_path(root: Path, table: str, run_id: str) -> Path:
+    """Where a grown corpus keeps run ``run_id``'s part of ``table``: ``table/run_id=<run>/part-0.parquet``
+    (Hive-style, so DuckDB and pyarrow read the run id as a column)."""
+    return Path(root) / table / f"run_id={run_id}" / "part-0.parquet"
+
+
+def check_can_start(output: Path, *, overwrite: bool = False, resume: bool = False, append: bool = False) -> None:
     """Raise what :class:`Staging` would, without touching anything (so a run can check before
-    it loads its model): an existing output needs --overwrite, an interrupted one --resume."""
+    it loads its model): an existing output needs --overwrite (or --append), an interrupted one --resume."""
     output = Path(output)
     staging = staging_path(output)
+    if append and overwrite:
+        raise ValueError("--append adds to the output and --overwrite replaces it: pass one of them.")
+    if append and staging.exists() and not resume:
+        raise InterruptedRunError(
+            f"An interrupted run left {staging}: pass --resume to continue it (the same inputs and config), or delete {staging} to drop it; "
+            f"{output} is as the last finished run left it."
+        )
     if resume:
         if not staging.exists():
             raise InterruptedRunError(f"Nothing to resume: no interrupted run at {staging}. Run without --resume.")
     elif staging.exists() and not overwrite:
         raise InterruptedRunError(f"An interrupted run left {staging}: pass --resume to continue it, or --overwrite to start again.")
-    if output.exists() and not (overwrite or resume):
+    if output.exists() and not (overwrite or resume or append):
         raise OutputExistsError(f"Output folder {output} exists; pass --overwrite to replace it or choose another --output.")
 
 
 class Staging:
     """The staging folder of one run (see the module docstring)."""
 
-    def __init__(self, output: Path, *, overwrite: bool = False, resume: bool = False) -> None:
+    def __init__(self, output: Path, *, overwrite: bool = False, resume: bool = False, append: bool = False) -> None:
         self.output = Path(output)
         self.path = staging_path(self.output)
-        check_can_start(self.output, overwrite=overwrite, resume=resume)
+        check_can_start(self.output, overwrite=overwrite, resume=resume, append=append)
         if self.path.exists() and not resume:
             shutil.rmtree(self.path)
         self.output.parent.mkdir(parents=True, exist_ok=True)
@@ -167,10 +182,14 @@ class Staging:
                 part.unlink()
 
     # -- the end of a run -------------------------------------------------------------------
-    def compact(self, batches: Iterable[Mapping[str, pa.Table]]) -> None:
+    def compact(self, batches: Iterable[Mapping[str, pa.Table]], run_id: str | None = None) -> None:
         """Write ``batches`` (one dict of tables each, as :meth:`batch_tables` gives them, with
-        the columns the run computed filled in) as one file per table, in the order given."""
-        writers = {name: pq.ParquetWriter(table_path(self.path, name), TABLES[name]) for name in BATCH_TABLES}
+        the columns the run computed filled in) as one file per table, in the order given; with
+        ``run_id`` (an append), as that run's partition of each table (:func:`partition_path`)."""
+        paths = {name: partition_path(self.path, name, run_id) if run_id else table_path(self.path, name) for name in BATCH_TABLES}
+        for path in paths.values():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        writers = {name: pq.ParquetWriter(paths[name], TABLES[name]) for name in BATCH_TABLES}
         try:
             for tables in batches:
                 for name in BATCH_TABLES:
@@ -184,13 +203,44 @@ class Staging:
         """Write a table made whole at the end of a run (``corpus_entities``)."""
         pq.write_table(table.cast(TABLES[name]), table_path(self.path, name))
 
+    def write_file(self, relative: str | Path, table: pa.Table, schema: pa.Schema | None = None) -> None:
+        """Write ``table`` (cast to ``schema``, when given) at ``relative`` inside the staging folder
+        (a grown corpus's registry and its other tables)."""
+        path = self.path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table.cast(schema) if schema is not None else table, path)
+
+    def adopt(self, files: Iterable[tuple[Path, str | Path]]) -> None:
+        """Make each ``(file, relative)`` part of the output to be committed, at ``relative``: the
+        earlier runs' files of a grown corpus. Hard links (no data copied, the original untouched);
+        a copy where the file system has none."""
+        for source, relative in files:
+            target = self.path / relative
+            if target.exists():  # adopted by an attempt that failed before its commit
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+
     def write_json(self, name: str, data: dict[str, Any]) -> None:
         (self.path / name).write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf8")
 
     def commit(self) -> Path:
-        """Replace ``output`` with the finished tables in one rename (the old one is removed after)."""
+        """Replace ``output`` with the finished tables in one rename (the old one is removed after).
+
+        Where the system can swap two folders in one step (Linux ``renameat2``), ``output`` is never
+        missing, not even for an instant: a corpus that grows by appends is always there to read."""
         shutil.rmtree(self.path / PARTS, ignore_errors=True)
         shutil.rmtree(self.path / BATCHES, ignore_errors=True)
+        if self.output.exists():
+            # Renamed first, so that a staging folder is never left holding an old output.
+            finished = self.path.rename(self.output.with_name(f"{self.output.name}.new-{os.getpid()}"))
+            if _exchange(finished, self.output):
+                shutil.rmtree(finished, ignore_errors=True)  # it holds the old output now
+                return self.output
+            finished.rename(self.path)
         old = None
         if self.output.exists():
             old = self.output.with_name(f"{self.output.name}.old-{os.getpid()}")
@@ -199,3 +249,21 @@ class Staging:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return self.output
+
+
+#: renameat2's "the current folder" and its flag that swaps two paths (linux/fs.h).
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap ``a`` and ``b`` in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
+    C library, the kernel or the file system cannot (the caller then renames twice)."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))

@@ -1,0 +1,151 @@
+"""A corpus that grows by appends, on disk: its layout, and what the next append reads from it.
+
+Layout of ``DIR`` once a run was appended (``python -m pipeline run NEW --output DIR --append``)::
+
+    documents/run_id=<run>/part-0.parquet   (sentences, mentions, entities alike): one part per run
+    corpus_entities.parquet                 the current view of every entity, replaced by each run
+    canonical_redirects.parquet             ids retired by a merge -> the surviving id
+    runs.parquet                            one row per run: inputs, counts, config hash
+    run.json                                the last run's record
+    registry/summaries.parquet              what corpus resolution needs (pipeline/corpus/registry.py)
+    registry/canonical_ids.parquet, registry/votes.parquet (the corpus's label votes)
+    registry/documents/run_id=<run>/part-0.parquet, registry/entities/run_id=<run>/part-0.parquet
+
+An append writes its parts and the whole files it replaces into the staging folder, hard-links
+every other file of ``DIR`` into it (:meth:`~pipeline.writing.writer.Staging.adopt`: no data is
+copied, nothing in ``DIR`` changes) and commits by rename like any run: a reader sees the corpus
+before or after the append, never between, and a failed append leaves ``DIR`` as it was. An
+output written without ``--append`` (one file per table) is read as run :data:`FIRST_RUN`, and its
+files move into that run's parts on its first append.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, DOCUMENT_INDEX, ENTITY_SUMMARIES, RUNS
+from .tables import REGISTRY_SUMMARIES, RUN_METADATA
+from .writer import BATCH_TABLES, partition_path, table_path
+
+REGISTRY = "registry"
+SUMMARIES = REGISTRY_SUMMARIES
+CANONICAL_ID_FILE = f"{REGISTRY}/canonical_ids.parquet"
+VOTES = f"{REGISTRY}/votes.parquet"
+#: The registry's per-run tables (under ``registry/``), and their schemas.
+INDEXES = {"documents": DOCUMENT_INDEX, "entities": ENTITY_SUMMARIES}
+#: What each run replaces as a whole (the rest of the corpus is adopted by hard links).
+REPLACED = ("corpus_entities.parquet", "canonical_redirects.parquet", "runs.parquet", RUN_METADATA, SUMMARIES, CANONICAL_ID_FILE, VOTES)
+#: The run id of an output written without --append, when it is appended to.
+FIRST_RUN = "r0000"
+
+
+class NotACorpusError(FileExistsError):
+    """--append to a folder that is neither a run's output nor empty."""
+
+
+def run_id_for(number: int) -> str:
+    """``r0001``, ``r0002``, ...: sortable, and the same when an interrupted append is resumed."""
+    return f"r{number:04d}"
+
+
+def index_path(root: Path, table: str, run_id: str) -> Path:
+    """Where the registry keeps run ``run_id``'s index ``table`` (see :data:`INDEXES`)."""
+    return partition_path(Path(root) / REGISTRY, table, run_id)
+
+
+class CorpusStore:
+    """The corpus in ``output`` as the next append finds it (nothing when it does not exist yet)."""
+
+    def __init__(self, output: Path) -> None:
+        self.path = Path(output)
+        self.plain = table_path(self.path, "documents").is_file()  # written without --append
+        self.grown = (self.path / SUMMARIES).is_file()
+        if self.path.exists() and any(self.path.iterdir()) and not (self.plain or self.grown):
+            raise NotACorpusError(
+                f"--append to {self.path}, which holds no corpus (no documents.parquet, no {SUMMARIES}): name the --output of an earlier run, or a new folder."
+            )
+
+    def runs(self) -> pa.Table:
+        """One row per run so far (an output written without --append is one run, from its run.json)."""
+        if self.grown:
+            return pq.read_table(self.path / "runs.parquet").cast(RUNS)
+        if not self.plain:
+            return RUNS.empty_table()
+        record = self.record()
+        counts = record.get("counts", {})
+        documents = counts.get("documents", {})
+        row = {
+            "run_id": FIRST_RUN, "started": record.get("started"), "finished": record.get("finished"), "seconds": record.get("seconds"),
+            "config_hash": record.get("config_hash"), "inputs": json.dumps(record.get("inputs", [])), "documents": sum(documents.values()),
+            "errors": documents.get("error", 0), "skipped": 0, "conflicts": 0, "replaced": 0,
+            "mentions": sum(counts.get("mentions", {}).values()), "words": counts.get("words"), "new_entities": None, "redirected": 0,
+        }  # fmt: skip
+        return pa.Table.from_pylist([row], schema=RUNS)
+
+    def next_run_id(self) -> str:
+        return run_id_for(max((int(run[1:]) for run in self.runs().column("run_id").to_pylist()), default=0) + 1)
+
+    def record(self) -> dict[str, Any]:
+        path = self.path / RUN_METADATA
+        return json.loads(path.read_text(encoding="utf8")) if path.exists() else {}
+
+    def registry_tables(self) -> tuple[pa.Table, pa.Table, pa.Table] | None:
+        """The registry's summaries, canonical ids and redirects (None when the corpus has none)."""
+        if not self.grown:
+            return None
+        redirects = self.path / "canonical_redirects.parquet"
+        return (
+            pq.read_table(self.path / SUMMARIES),
+            pq.read_table(self.path / CANONICAL_ID_FILE).cast(CANONICAL_IDS),
+            pq.read_table(redirects).cast(CANONICAL_REDIRECTS) if redirects.exists() else CANONICAL_REDIRECTS.empty_table(),
+        )
+
+    def read(self, relative: str) -> pa.Table | None:
+        """The table at ``relative`` in the corpus (None when it has none)."""
+        path = self.path / relative
+        return pq.read_table(path) if path.is_file() else None
+
+    def corpus_entities(self) -> pa.Table:
+        """The corpus's ``corpus_entities`` as the last run left it (empty for a new corpus)."""
+        path = table_path(self.path, "corpus_entities")
+        return pq.read_table(path) if path.is_file() else CORPUS_ENTITIES.empty_table()
+
+    def plain_tables(self) -> dict[str, pa.Table]:
+        """The documents (ids and texts) and entities of an output written without --append."""
+        return {
+            "documents": pq.read_table(table_path(self.path, "documents"), columns=["doc_id", "text"]),
+            "entities": pq.read_table(table_path(self.path, "entities")),
+        }
+
+    def index(self, table: str, columns: list[str] | None = None) -> Iterator[tuple[str, pa.Table]]:
+        """``(run_id, part)`` for every run's part of the registry's index ``table`` (see :data:`INDEXES`)."""
+        for path in sorted((self.path / REGISTRY / table).glob("run_id=*/*.parquet")):
+            yield path.parent.name.split("=", 1)[1], pq.read_table(path, columns=columns)
+
+    def run_index(self, run_id: str) -> tuple[pa.Table, pa.Table]:
+        """Run ``run_id``'s document index and entity summaries."""
+        return pq.read_table(index_path(self.path, "documents", run_id)), pq.read_table(index_path(self.path, "entities", run_id))
+
+    def read_part(self, table: str, run_id: str) -> pa.Table:
+        """Run ``run_id``'s part of ``table`` (one of the per-document tables)."""
+        path = table_path(self.path, table) if self.plain and run_id == FIRST_RUN else partition_path(self.path, table, run_id)
+        return pq.read_table(path)
+
+    def carried(self) -> list[tuple[Path, str]]:
+        """Every file of the corpus that an append keeps as it is, with where it goes: an output
+        written without --append has its tables moved into run :data:`FIRST_RUN`'s parts."""
+        if not self.path.exists():
+            return []
+        moved = {table_path(self.path, name): partition_path(Path(), name, FIRST_RUN) for name in BATCH_TABLES} if self.plain else {}
+        files = []
+        for path in sorted(p for p in self.path.rglob("*") if p.is_file()):
+            relative = path.relative_to(self.path)
+            if relative.as_posix() not in REPLACED:
+                files.append((path, str(moved.get(path, relative))))
+        return files
