@@ -14,8 +14,12 @@ label (L2-regularised, full-batch gradient descent), where ``p`` is the span cla
 ``Span._.label_probs`` and, for a mention without them (no classifier in the pipeline), the
 recogniser's label is scored ``a * [label = its own]``. ``b`` is the votes'
 ``probability_weight``, ``a`` gives ``default_confidence`` (``r / (r + 2)``, ``r = e^(a / b)``:
-the probability of an unscored mention's own label), the weights the
-``[corpus_vote.evidence.weights]`` block, which this prints. Needs ../shared/data.
+the probability of an unscored mention's own label; not fitted when every mention has the
+classifier's probabilities), the weights the ``[corpus_vote.evidence.weights]`` block, which this
+prints. By default ``p`` is what the corpus vote sees, the mention's ``score`` (the probability of
+its label) with the rest shared by the other labels; ``--full-probabilities`` fits on the
+classifier's whole distribution, which the document vote sees (measured on topics 1-25, the
+first fits slightly better: benchmarks/quality.md). Needs ../shared/data.
 """
 
 from __future__ import annotations
@@ -66,6 +70,17 @@ def examples(config_path: Path, evidence: NameEvidence) -> list[Example]:
     return found
 
 
+def as_scores(data: list[Example]) -> list[Example]:
+    """``data`` as the corpus vote sees it: the probability of the mention's label, the rest shared."""
+    shared = []
+    for predicted, gold, features, probs in data:
+        if probs:
+            own = min(max(probs.get(predicted, 0.0), MIN_PROB), 1 - MIN_PROB)
+            probs = {label: own if label == predicted else (1 - own) / (len(VOTE_LABELS) - 1) for label in VOTE_LABELS}
+        shared.append((predicted, gold, features, probs))
+    return shared
+
+
 def fit(data: list[Example], evidence: bool = True) -> tuple[float, float, dict[str, dict[str, float]]]:
     """(a, b, weights): see the module docstring; without ``evidence``, the weights stay 0."""
     index = {label: i for i, label in enumerate(VOTE_LABELS)}
@@ -111,6 +126,7 @@ def log_loss(data: list[Example], a: float, b: float, weights: dict[str, dict[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.cfg")
+    parser.add_argument("--full-probabilities", action="store_true", help="fit on the classifier's whole distribution (see above)")
     parser.add_argument("--examples", type=Path, help="a JSON file of the examples: read if it exists, else written (to refit without rerunning the pipeline)")
     args = parser.parse_args()
     evidence = resolve_section(load_pipeline_config(args.config), "corpus_vote").evidence
@@ -122,6 +138,8 @@ def main() -> None:
         data = examples(args.config, evidence)
         if args.examples:
             args.examples.write_text(json.dumps(data))
+    if not args.full_probabilities:
+        data = as_scores(data)
     wrong = sum(predicted != gold for predicted, gold, _, _ in data)
     scored = sum(probs is not None for *_, probs in data)
     counts = {feature: sum(feature in features for _, _, features, _ in data) for feature in FEATURES}
@@ -131,8 +149,12 @@ def main() -> None:
     print(f"# without evidence: a = {a0:.3f}, b = {b0:.3f}, log loss {log_loss(data, a0, b0, none):.4f}")
     a, b, weights = fit(data)
     print(f"# with evidence: a = {a:.3f}, b = {b:.3f}, log loss {log_loss(data, a, b, weights):.4f}")
-    ratio = math.exp(a / b) if b > 0 else math.exp(a)
-    print(f"# probability_weight = {b:.2f}, default_confidence = {ratio / (ratio + len(VOTE_LABELS) - 1):.3f}")
+    print(f"# probability_weight = {b:.2f}")
+    if scored < len(data):
+        ratio = math.exp(a / b)
+        print(f"# default_confidence = {ratio / (ratio + len(VOTE_LABELS) - 1):.3f}")
+    else:
+        print("# default_confidence: not fitted (every mention has the classifier's probabilities)")
     print("[corpus_vote.evidence.weights]")
     for feature, by_label in weights.items():
         print(f"{feature} = {json.dumps(by_label, separators=(',', ':'))}")
