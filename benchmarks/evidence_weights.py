@@ -18,8 +18,8 @@ the probability of an unscored mention's own label; not fitted when every mentio
 classifier's probabilities), the weights the ``[corpus_vote.evidence.weights]`` block, which this
 prints. By default ``p`` is what the corpus vote sees, the mention's ``score`` (the probability of
 its label) with the rest shared by the other labels; ``--full-probabilities`` fits on the
-classifier's whole distribution, which the document vote sees (measured on topics 1-25, the
-first fits slightly better: benchmarks/quality.md). Needs ../shared/data.
+classifier's whole distribution, which the document vote sees (the pipeline's F1 on topics 1-25
+is slightly higher with the first: benchmarks/quality.md). Needs ../shared/data.
 """
 
 from __future__ import annotations
