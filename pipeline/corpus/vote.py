@@ -95,7 +95,9 @@ class VoteSettings:
 
 
 @registry.misc("news.corpus_vote.v1")
-def make_vote_settings(enabled: bool = False, default_confidence: float = DEFAULT_CONFIDENCE, evidence: Any = None, probability_weight: float = 1.0) -> VoteSettings:
+def make_vote_settings(
+    enabled: bool = False, default_confidence: float = DEFAULT_CONFIDENCE, evidence: Any = None, probability_weight: float = 1.0
+) -> VoteSettings:
     """``[corpus_vote]``: ``evidence`` is a ``news.name_evidence.v1`` block (or null: probabilities only)."""
     from ..settings import SettingError
 
