@@ -7,7 +7,9 @@ The same route as ``spacy assemble``: components with ``source`` come from a tra
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import spacy
 from confection import Config
 from spacy.language import Language
-from spacy.util import get_sourced_components, load_config, load_model_from_config
+from spacy.util import get_sourced_components, load_config, load_model_from_config, registry
 
 from . import components as _components  # noqa: F401  (registers the factories)
 from . import kb as _kb  # noqa: F401  (registers news.read_patterns.v2)
@@ -73,8 +75,88 @@ def _check_nlp(config: Config, path: Path) -> None:
             )
 
 
+#: spaCy's error for a factory it cannot find (a sourced pipeline's own, from a package's entry point).
+UNKNOWN_FACTORY = "[E002]"
+
+
 def build_nlp(config: Config) -> Language:
     """The spaCy pipeline the config's ``[nlp]``/``[components]``/``[initialize]`` describe."""
+    try:
+        with only_named_factories(config), vectors_read_from_disk(_sources(config)):
+            return _build(config)
+    except ValueError as err:
+        if UNKNOWN_FACTORY not in str(err):
+            raise
+    return _build(config)  # a sourced pipeline needs a factory the config does not name: load them all
+
+
+@contextmanager
+def only_named_factories(config: Config) -> Iterator[None]:
+    """While a pipeline is built, load only the factory entry points that ``config`` names (or
+    whose module is imported already).
+
+    ``spacy.Language()`` imports every installed package's factory entry points to register them
+    all; spacy-transformers' import pulls in transformers and torch's compiler, about 2 s of CPU
+    per process (the run, each pool or Dask worker), for a pipeline that has no transformer. A
+    factory the config does not name but a sourced pipeline needs fails the build with E002, and
+    :func:`build_nlp` builds again with every entry point.
+    """
+    factories = registry._entry_point_factories
+    named = {str(section.get("factory")) for section in config.get("components", {}).values() if isinstance(section, dict)}
+    every = factories._get_entry_points
+
+    def wanted() -> list[Any]:
+        return [point for point in every() if point.name in named or point.module.split(".")[0] in sys.modules]
+
+    factories._get_entry_points = wanted
+    try:
+        yield
+    finally:
+        del factories._get_entry_points
+
+
+@contextmanager
+def vectors_read_from_disk(sourced: frozenset[str] = frozenset()) -> Iterator[None]:
+    """While a pipeline is built, ``[initialize] vectors`` naming a pipeline folder read that
+    folder's vocab, as spaCy's loader does, without loading the whole pipeline a second time.
+
+    spaCy loads the vectors of ``[initialize] vectors`` by loading that pipeline (its tokenizer
+    and every component's weights) into the shared vocab, then keeps only what the vocab took:
+    strings, vectors and their name (lexeme ranks follow the vectors' rows as lexemes are made).
+    For the default model (already loaded once to source ``ner``) that second load cost about
+    3 s of CPU per process. The strings of a folder in ``sourced`` are in the vocab already
+    (sourcing loaded them, and spaCy keeps them). Anything else (a package name, a vectors-less
+    model, whose warning spaCy gives) goes through spaCy's own loader.
+    """
+    import spacy.training.initialize as initialize
+
+    spacy_loader = initialize.load_vectors_into_model
+
+    def load(nlp: Language, name: str | Path, *, add_strings: bool = True) -> None:
+        folder = Path(name)
+        meta = folder / "meta.json"
+        if not (add_strings and (folder / "vocab").is_dir() and meta.is_file()):
+            return spacy_loader(nlp, name, add_strings=add_strings)
+        nlp.vocab.vectors.name = spacy.util.load_meta(meta).get("vectors", {}).get("name")
+        nlp.vocab.from_disk(folder / "vocab", exclude=["lookups", "strings"] if str(name) in sourced else ["lookups"])
+        if not len(nlp.vocab.vectors.keys()):
+            return spacy_loader(nlp, name, add_strings=add_strings)
+        return None
+
+    initialize.load_vectors_into_model = load
+    try:
+        yield
+    finally:
+        initialize.load_vectors_into_model = spacy_loader
+
+
+def _sources(config: Config) -> frozenset[str]:
+    """The pipelines the config's components are sourced from."""
+    components = config.interpolate().get("components", {})
+    return frozenset(str(section["source"]) for section in components.values() if isinstance(section, dict) and "source" in section)
+
+
+def _build(config: Config) -> Language:
     try:
         nlp = load_model_from_config(config, auto_fill=True)
         sourced = get_sourced_components(config.interpolate())

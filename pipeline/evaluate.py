@@ -260,13 +260,13 @@ def vote_over_corpus(predictions: list[Doc], settings: VoteSettings) -> int:
     votes = CorpusVote()
     votes.add_columns(rows.mentions, rows.entities)
     relabelling = votes.decide(settings)
-    entities = dict(zip(rows.entities["entity_id"], zip(rows.entities["name"], rows.entities["kb_id"])))
+    entities = dict(zip(rows.entities["entity_id"], zip(rows.entities["name"], rows.entities["kb_id"], rows.entities["context"])))
     changed = 0
     for doc in predictions:
         spans = []
         for index, ent in enumerate(doc.ents):
-            name, kb_id = entities[f"{doc._.doc_id}:{ent._.entity_id or f'M{index}'}"]
-            label = relabelling.label_for(ent.label_, name, ent.id_ or kb_id)
+            name, kb_id, context = entities[f"{doc._.doc_id}:{ent._.entity_id or f'M{index}'}"]
+            label = relabelling.label_for(ent.label_, name, ent.id_ or kb_id, context)
             if label != ent.label_:
                 ent = copy_span(ent, label=label)
                 changed += 1

@@ -27,6 +27,7 @@ SPAN_EXTENSIONS: dict[str, object] = {
 DOC_EXTENSIONS: dict[str, object] = {
     "doc_id": None,
     "acronyms": None,  # {acronym: long form} defined in the text, e.g. {"IS": "Islamic State"}
+    "sport": None,  # the sport a sports page reports (news_sports_teams), else None
 }
 
 

@@ -6,7 +6,6 @@ import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,9 +21,10 @@ from .corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
 from .corpus.vote import MENTION_COLUMNS as VOTE_MENTION_COLUMNS
 from .corpus.vote import CorpusVote, Relabelling
 from .engines import Engine, ProgressCallback, check_engine, make_engine
-from .engines.batch import batches
+from .engines.batch import Batch, range_batches
 from .manifest import record_or_check, start_manifest
-from .readers import SUFFIXES, Article, ArticleReader
+from .readers import SUFFIXES, ArticleReader
+from .readers.ranges import plan_ranges
 from .settings import ExportSettings, resolve_settings
 from .writing.lock import holding_output_lock
 from .writing.schema import TABLES
@@ -119,13 +119,13 @@ def run_pipeline(
     record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
     resolver, votes = _reductions(staging, resume)
-    processing = time.perf_counter()
-    load_seconds = processing - clock  # config, model and staging: what a run costs before any document
-    skip = staging.done_doc_ids() if resume else frozenset()
-    with runner:
-        n_docs, n_words = process(
-            runner, reader.read(inputs), staging, resolver, batch_size=settings.engine.batch_size, skip=skip, on_batch=on_progress, votes=votes
-        )  # fmt: skip
+    with runner:  # a Dask cluster starts here, its workers each loading the model (local engines loaded it above)
+        processing = time.perf_counter()
+        load_seconds = processing - clock  # config, model(s), staging: what a run costs before any document
+        skip = staging.done_doc_ids() if resume else frozenset()
+        # Batches name record ranges; each is read where it runs (the client reads ids and positions only).
+        planned = range_batches(plan_ranges(reader, inputs, settings.engine.batch_size, skip), staging.next_batch_number())
+        n_docs, n_words = process(runner, planned, staging, resolver, on_batch=on_progress, votes=votes, warnings=reader.warnings)
     processing = time.perf_counter() - processing
     relabelling = votes.decide(settings.corpus_vote) if settings.corpus_vote.enabled else None
     counts, corpus = _finish(staging, resolver, _gazetteer(settings.export), relabelling)
@@ -149,21 +149,20 @@ def run_pipeline(
 
 def process(
     engine: Engine,
-    articles: Iterable[Article],
+    batches: Iterable[Batch],
     staging: Staging,
     resolver: CorpusResolver,
     *,
-    batch_size: int,
-    skip: AbstractSet[str] = frozenset(),
     on_batch: ProgressCallback | None = None,
     votes: CorpusVote | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[int, int]:
-    """Run ``articles`` through ``engine`` in batches of ``batch_size`` into ``staging``; returns
-    (documents, words). Each batch's entity summaries are merged into ``resolver``, and its
-    label votes into ``votes`` (if given). Articles whose id is in ``skip`` (done by an interrupted
-    run being resumed) are not processed again; batches are numbered on from the staging folder's last."""
+    """Run ``batches`` through ``engine`` into ``staging``; returns (documents, words). Each
+    batch's entity summaries are merged into ``resolver``, and its label votes into ``votes`` (if
+    given). The reader's warnings about each batch's input are added to ``warnings``, each once
+    (ranges of one file may each report it), in input order."""
     docs_done = words_done = 0
-    for result in engine.map(batches(articles, batch_size, skip, staging.next_batch_number())):
+    for result in engine.map(batches):
         if result.tables is not None:
             staging.write(result.key, result.tables)
         resolver.merge(result.resolver)
@@ -171,6 +170,8 @@ def process(
             votes.merge(result.votes)
         docs_done += result.n_docs
         words_done += result.n_words
+        if warnings is not None:
+            warnings += [warning for warning in dict.fromkeys(result.warnings) if warning not in warnings]
         if on_batch is not None:
             on_batch(docs_done, words_done)
     return docs_done, words_done

@@ -9,6 +9,7 @@ from test_config import CONFIG
 from pipeline.chunking import Chunker, ChunkingError, chunk_bounds
 from pipeline.config import build_nlp, load_pipeline_config
 from pipeline.corpus.resolve import CorpusResolver
+from pipeline.engines.batch import batches
 from pipeline.engines.local import InProcessEngine
 from pipeline.readers import Article
 from pipeline.run import process
@@ -85,7 +86,7 @@ def test_document_longer_than_max_length_is_processed_not_truncated(nlp, tmp_pat
     try:
         with pytest.raises(ValueError, match="E088"):
             nlp(text)
-        n_docs, _ = process(InProcessEngine(nlp), articles, staging, CorpusResolver(), batch_size=10)
+        n_docs, _ = process(InProcessEngine(nlp), batches(articles, 10), staging, CorpusResolver())
     finally:
         nlp.max_length = previous
     staging.compact(staging.batch_tables())

@@ -20,18 +20,28 @@ RUN_SECONDS = 600
 
 
 @pytest.mark.slow
-def test_dask_local_cluster_equals_local_engine_and_the_client_never_loads_the_model(engine_corpus, single_process_tables, tmp_path, monkeypatch):
+def test_dask_local_cluster_equals_local_engine_and_the_client_neither_loads_the_model_nor_reads_articles(
+    engine_corpus, single_process_tables, tmp_path, monkeypatch
+):
     import spacy
 
     import pipeline.config
     import pipeline.engines.batch
+    import pipeline.readers
+    import pipeline.readers.ranges
 
     def no_model(*args, **kwargs):
         raise AssertionError("the Dask client loaded the model")
 
-    # LocalCluster workers are fresh processes: these patches reach only the client.
+    def no_text(*args, **kwargs):
+        raise AssertionError("the Dask client read article text")
+
+    # LocalCluster workers are fresh processes: these patches reach only the client, which
+    # plans record ranges (ids and positions) and never reads a batch or cleans a text.
     for module, name in ((spacy, "load"), (pipeline.config, "build_nlp"), (pipeline.engines.batch, "pipeline_for")):
         monkeypatch.setattr(module, name, no_model)
+    monkeypatch.setattr(pipeline.readers.ranges.InputRanges, "read", no_text)
+    monkeypatch.setattr(pipeline.readers, "clean_text", no_text)
     result = run_pipeline([engine_corpus], tmp_path / "out", overrides=ENGINE_OVERRIDES, n_process=-1, engine="dask")
     assert result.documents == {"ok": 14, "error": 1}
     run = json.loads((tmp_path / "out" / "run.json").read_text())

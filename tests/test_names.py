@@ -66,3 +66,12 @@ def test_union_find_keeps_the_smallest_member_as_root():
     uf.union(4, 3)
     uf.union(2, 0)
     assert [uf.find(i) for i in range(5)] == [0, 1, 0, 1, 1]
+
+
+def test_fullest_form_prefers_running_text_case_to_capitals():
+    from pipeline.corpus.names import is_shouted
+
+    assert fullest_form(["LONDON", "London"]) == "London"
+    assert fullest_form(["NEW YORK", "New York"]) == "New York"
+    assert fullest_form(["NATO"]) == "NATO"  # no other form: capitals are the name
+    assert is_shouted("LONDON", ["London"]) and not is_shouted("US", ["US", "U.S."])

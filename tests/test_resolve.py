@@ -129,3 +129,122 @@ def test_corpus_ids_stamp_batches_and_count_documents():
         {"canonical_id": shaibani, "doc_count": 2, "mention_count": 3},
         {"canonical_id": baghdad, "doc_count": 1, "mention_count": 1},
     ]
+
+
+def resolve_in_context(*entities):
+    """Like ``resolve``, with each entity's context (the other entity keys of its document)."""
+    resolver = CorpusResolver()
+    for label, name, aliases, context in entities:
+        resolver.add(label, name, aliases, None, 1, context)
+    resolution = resolver.resolve()
+    return [resolution.canonical_id(label, name, aliases, None, context) for label, name, aliases, context in entities]
+
+
+def test_two_johnsons_in_unrelated_contexts_stay_apart():
+    ids = resolve_in_context(
+        ("PERSON", "Johnson", ["Johnson"], ["downing street", "conservative party"]),
+        ("PERSON", "Johnson", ["Johnson"], ["lakers", "nba", "sport:basketball"]),
+    )
+    assert ids[0] != ids[1]
+
+
+def test_a_lone_surname_joins_the_full_name_its_context_shares():
+    ids = resolve_in_context(
+        ("PERSON", "Boris Johnson", ["Boris Johnson", "Johnson"], ["downing street", "london"]),
+        ("PERSON", "Magic Johnson", ["Magic Johnson"], ["lakers", "los angeles"]),
+        ("PERSON", "Johnson", ["Johnson"], ["downing street"]),
+        ("PERSON", "Johnson", ["Johnson"], ["lakers", "nba"]),
+        ("PERSON", "Johnson", ["Johnson"], ["tokyo"]),  # shares nothing: apart
+    )
+    assert ids[2] == ids[0] and ids[3] == ids[1]
+    assert ids[4] not in ids[:4]
+
+
+def test_a_lone_surname_between_two_equally_close_full_names_stays_apart():
+    ids = resolve_in_context(
+        ("PERSON", "Fuad Hussein", ["Fuad Hussein"], ["baghdad"]),
+        ("PERSON", "Saddam Hussein", ["Saddam Hussein"], ["baghdad"]),
+        ("PERSON", "Hussein", ["Hussein"], ["baghdad"]),
+    )
+    assert len(set(ids)) == 3
+
+
+def test_shaibani_joins_asaad_al_shaibani_in_a_shared_context():
+    ids = resolve_in_context(
+        ("PERSON", "Asaad al-Shaibani", ["Asaad al-Shaibani"], ["syria", "damascus"]),
+        ("PERSON", "Shaibani", ["Shaibani"], ["damascus", "un"]),
+    )
+    assert ids[0] == ids[1]
+
+
+def test_a_shortened_full_name_joins_the_fuller_one_by_context():
+    ids = resolve_in_context(
+        ("PERSON", "Richard M. Nixon", ["Richard M. Nixon"], ["watergate"]),
+        ("PERSON", "Richard Nixon", ["Richard Nixon"], ["watergate", "white house"]),
+        ("PERSON", "Richard K. Nixon", ["Richard K. Nixon"], ["yankees"]),  # another Richard Nixon
+    )
+    assert ids[0] == ids[1] != ids[2]
+
+
+def test_australia_the_country_and_its_teams_stay_apart():
+    resolver = CorpusResolver()
+    entities = [
+        ("LOC", "Australia", ["Australia"], ["canberra"]),
+        ("LOC", "Australia", ["Australia"], ["japan", "sport:cricket"]),  # a place on a sports page: the country
+        ("ORG", "Australia", ["Australia"], ["sri lanka", "sport:cricket"]),
+        ("ORG", "Australia", ["Australia"], ["pakistan", "sport:cricket"]),
+        ("ORG", "Australia", ["Australia"], ["new zealand", "sport:rugby"]),
+    ]
+    for label, name, aliases, context in entities:
+        resolver.add(label, name, aliases, None, 1, context)
+    resolution = resolver.resolve()
+    ids = [resolution.canonical_id(label, name, aliases, None, context) for label, name, aliases, context in entities]
+    assert ids[0] == ids[1]  # the country: one entity, whatever the page
+    assert ids[2] == ids[3]  # the cricket team
+    assert len({ids[0], ids[2], ids[4]}) == 3  # country, cricket team, rugby team
+    assert sum(key[0] == "LOC" for key in resolver.mentions) == 2  # a place keeps only its sport: one summary per sport, not per document
+
+
+def test_display_name_prefers_running_text_case():
+    _, resolution = resolve(
+        ("LOC", "LONDON", ["LONDON"], None),
+        ("LOC", "LONDON", ["LONDON"], None),
+        ("LOC", "London", ["London"], None),
+        ("LOC", "NEW YORK", ["NEW YORK", "New York"], None),
+    )
+    assert sorted(c.name for c in resolution.clusters.values()) == ["London", "New York"]
+
+
+def test_resume_reads_entities_written_without_context():
+    import pyarrow as pa
+
+    table = pa.table({"label": ["LOC"], "name": ["Baghdad"], "aliases": [["Baghdad"]], "kb_id": [None], "mention_count": [2]})
+    resolution = CorpusResolver.from_tables([table]).resolve()
+    assert resolution.canonical_id("LOC", "Baghdad", ["Baghdad"], None) == "LOC:a3d1ca3418b3"
+
+
+def test_one_word_organisation_joins_the_longer_name_its_context_shares():
+    ids = resolve_in_context(
+        ("ORG", "Church of Scientology", ["Church of Scientology"], ["tom cruise", "clearwater"]),
+        ("ORG", "Scientology", ["Scientology"], ["clearwater"]),
+        ("ORG", "Chicago Bulls", ["Chicago Bulls"], ["michael jordan", "sport:basketball"]),
+        ("ORG", "Chicago", ["Chicago"], ["michael jordan", "new york", "sport:basketball"]),  # the team on a results page
+        ("ORG", "Chicago", ["Chicago"], ["michael jordan"]),  # no sport: not the team's block
+        ("LOC", "Chicago", ["Chicago"], ["illinois"]),
+        ("ORG", "Apple", ["Apple"], ["iphone"]),
+        ("ORG", "Apple Records", ["Apple Records"], ["beatles"]),  # shares nothing with Apple
+    )
+    assert ids[0] == ids[1] and ids[2] == ids[3]
+    assert len({ids[2], ids[4], ids[5]}) == 3
+    assert ids[6] != ids[7]
+
+
+def test_a_place_the_corpus_vote_made_a_team_is_found_by_its_sport():
+    from pipeline.corpus.vote import Relabelling
+
+    resolver = CorpusResolver()
+    resolver.add("LOC", "Australia", ["Australia"], None, 1, ["sri lanka", "sport:cricket"])
+    relabelled = Relabelling({"australia\tsport:cricket": "ORG"}).resolver(resolver)
+    row = {"label": ["ORG"], "name": ["Australia"], "aliases": [["Australia"]], "kb_id": [None], "context": [["sri lanka", "sport:cricket"]]}
+    resolution = relabelled.resolve()
+    assert resolution.canonical_ids(row) == [next(iter(resolution.clusters))]

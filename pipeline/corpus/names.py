@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
+#: How an entity's ``context`` (entities table) says its document is a sports page: ``sport:cricket``.
+SPORT_PREFIX = "sport:"
 #: Lower-cased name particles that are not a name on their own (``al-Shaibani`` = ``Shaibani``).
 PARTICLES = frozenset("al el ul bin ibn bint ben abu abd abdel abdul bou van von der den de da di du la le del dos".split())
 #: Words that may open a possessive or a leading article in a span.
@@ -104,9 +107,22 @@ def name_key(text: str) -> tuple[str, ...]:
     return core_tokens(name_tokens(text))
 
 
+def is_shouted(text: str, forms: Iterable[str]) -> bool:
+    """Whether ``text`` is an all-capitals form (a dateline's ``LONDON``, a headline's ``NEW YORK``)
+    of a name that ``forms`` also write in running-text case (``London``)."""
+    if not text.isupper():
+        return False
+    folded = fold(text)
+    return any(fold(form) == folded and not form.isupper() for form in forms)
+
+
 def fullest_form(texts: list[str]) -> str:
-    """The most complete of an entity's forms: most name words, then longest, then first."""
-    return max(enumerate(texts), key=lambda it: (len(core_tokens(name_tokens(it[1]))), len(it[1]), -it[0]))[1]
+    """The most complete of an entity's forms: most name words, then the running-text case
+    (``London`` over ``LONDON``: :func:`is_shouted`), then longest, then first."""
+    return max(
+        enumerate(texts),
+        key=lambda it: (len(core_tokens(name_tokens(it[1]))), not is_shouted(it[1], texts), len(it[1]), -it[0]),
+    )[1]
 
 
 class UnionFind:

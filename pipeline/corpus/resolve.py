@@ -1,18 +1,36 @@
 """Corpus resolution: one ``canonical_id`` for the same entity in every document.
 
 A reduction over compact per-entity summaries, never over Docs: engines feed each
-document entity's ``(label, name, aliases, kb_id)`` to :meth:`CorpusResolver.add`, resolvers
-built on different partitions combine with :meth:`CorpusResolver.merge`, and
-:meth:`CorpusResolver.resolve` clusters the distinct summaries:
+document entity's ``(label, name, aliases, kb_id, context)`` to :meth:`CorpusResolver.add`,
+resolvers built on different partitions combine with :meth:`CorpusResolver.merge`, and
+:meth:`CorpusResolver.resolve` clusters the distinct summaries. ``context`` (the ``entities``
+column, :mod:`pipeline.writing.rows`) is the name keys of the other entities of the document and,
+on a sports page, its sport. A summary keeps it only where a decision reads it
+(:func:`summary_key`): persons and organisations; a place keeps none, so the same place in many
+documents is still one summary.
 
-* summaries sharing a *strong* key merge: a name's key (:func:`names.name_key`) with its label,
-  or a curated ``kb_id``; a person's lone surname is strong only where it is all a document
-  had (``Hussein`` alone), never as an alias of a full name (so ``Fuad Hussein`` and
-  ``Saddam Hussein`` stay apart);
-* a surname-only cluster joins the single full-name cluster with that surname, and stays
-  apart when there are several (ambiguous) or none.
+Candidates are blocked by name key (a person's short forms by surname, an organisation's one-word
+name by that word), then decided within the block, in the manner of record-linkage tools
+(Splink): exact keys first, then the context of the uncertain ones.
 
-Ids are a hash of label and representative name, so the same input gives the same ids.
+* Summaries sharing a *strong* key merge: a name's key (:func:`names.name_key`) with its label
+  (and, for an organisation, its sport: ``Australia`` the cricket team, the rugby team and an
+  ``Australia`` that is no team stay three; the country is a LOC), or a curated ``kb_id``. A
+  person's lone surname is never strong as an alias of a full name (so ``Fuad Hussein`` and
+  ``Saddam Hussein`` stay apart), nor on its own when it has context.
+* A short form joins the fuller name whose documents share the most context with its own, at
+  least ``min_shared_context`` entity keys, when no other cluster shares as much: a shortened
+  name (``Richard Nixon``: ``Richard M. Nixon``; ``Promises Treatment Center``: ``Malibu Promises
+  Treatment Center``), a one-word organisation (``Scientology``:
+  ``Church of Scientology``; ``Chicago`` on a basketball page: ``Chicago Bulls``), a person's lone
+  surname (``Bush`` beside ``Saints`` is Reggie Bush), which may also join another lone surname
+  it shares context with (never two ``Johnson`` s of unrelated pages).
+* Otherwise a lone surname joins the single full name with that surname whose documents are of
+  its kind (both without a sport, or of its sport), and stays apart when there are several or
+  none: an ambiguous short form stays apart rather than merging wrongly.
+
+Ids are a hash of label and representative name, so the same input gives the same ids; of two
+clusters with one name and label, the less mentioned one's id also hashes its context.
 :class:`CorpusIds` then computes what the tables need from the :class:`Resolution`: the
 ``canonical_id`` column of each batch's ``entities`` and ``mentions``, and the
 ``corpus_entities`` table. This module computes; the writer (:mod:`pipeline.writing.writer`) writes.
@@ -28,18 +46,38 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from ..writing.schema import CORPUS_ENTITIES, replace_column
-from .names import UnionFind, fullest_form, name_key
+from .names import SPORT_PREFIX, UnionFind, fold, fullest_form, is_short_form, is_shouted, name_key
 
-SummaryKey = tuple[str, str, tuple[str, ...], str | None]  # label, name, aliases, kb_id
+SummaryKey = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]  # label, name, aliases, kb_id, context
 #: Length of the hexadecimal hash in a canonical id.
 ID_HEX_CHARS = 12
 #: The ``entities`` columns a summary is made of (:meth:`CorpusResolver.add_columns`).
-SUMMARY_COLUMNS = ["label", "name", "aliases", "kb_id", "mention_count"]
+SUMMARY_COLUMNS = ["label", "name", "aliases", "kb_id", "mention_count", "context"]
+PERSON_LABELS = frozenset({"PERSON", "PER"})
+#: Labels whose summaries keep their sport: a place's name on a sports page names a team.
+TEAM_LABELS = frozenset({"ORG"})
+#: Labels whose one-word names may stand for a longer name (``Scientology``, ``Church of Scientology``).
+PART_NAME_LABELS = frozenset({"ORG"})
+#: Entity keys a short form's documents must share with a cluster's to join it.
+MIN_SHARED_CONTEXT = 1
 
 
-def canonical_id_for(label: str, name: str) -> str:
-    """``LABEL:<hash>``: the id of the cluster that ``name`` represents (stable across runs)."""
-    digest = hashlib.sha1(f"{label}\t{name}".encode()).hexdigest()[:ID_HEX_CHARS]
+def summary_key(label: str, name: str, aliases: Iterable[str], kb_id: str | None, context: Iterable[str] | None = ()) -> SummaryKey:
+    """The summary of one document entity: ``context`` kept where resolution reads it (module docstring)."""
+    if label in PERSON_LABELS or label in PART_NAME_LABELS or label in TEAM_LABELS:
+        kept = tuple(context or ())
+    else:  # a place keeps its page's sport only, for the corpus vote (pipeline/corpus/vote.py)
+        kept = tuple(c for c in context or () if c.startswith(SPORT_PREFIX))
+    return (label, name, tuple(aliases), kb_id, kept)
+
+
+def canonical_id_for(label: str, name: str, context: Sequence[str] = ()) -> str:
+    """``LABEL:<hash>``: the id of the cluster that ``name`` represents (stable across runs).
+
+    Two entities of one name and label (two people called ``Johnson``) are told apart by ``context``, the
+    context of the second one's first summary; the most mentioned keeps the plain name's id.
+    """
+    digest = hashlib.sha1("\t".join([label, name, *context]).encode()).hexdigest()[:ID_HEX_CHARS]
     return f"{label}:{digest}"
 
 
@@ -60,38 +98,55 @@ class Resolution:
     by_summary: dict[SummaryKey, str]
     clusters: dict[str, Cluster]
 
-    def canonical_id(self, label: str, name: str, aliases: Iterable[str], kb_id: str | None) -> str | None:
-        return self.by_summary.get((label, name, tuple(aliases), kb_id))
+    def canonical_id(self, label: str, name: str, aliases: Iterable[str], kb_id: str | None, context: Iterable[str] | None = ()) -> str | None:
+        return self.by_summary.get(summary_key(label, name, aliases, kb_id, context))
 
     def canonical_ids(self, entities: Mapping[str, Sequence]) -> list[str | None]:
-        """The canonical id of every row of an ``entities`` column dict (see :mod:`pipeline.writing.rows`)."""
-        return [
-            self.canonical_id(label, name, aliases, kb_id)
-            for label, name, aliases, kb_id in zip(entities["label"], entities["name"], entities["aliases"], entities["kb_id"])
-        ]
+        """The canonical id of every row of an ``entities`` column dict (see :mod:`pipeline.writing.rows`).
+
+        A row the corpus vote relabelled from a place (whose summary kept only its sport) to a
+        label that keeps context is found by its sport alone.
+        """
+        found = []
+        for label, name, aliases, kb_id, context in summary_keys(entities):
+            canonical = self.by_summary.get((label, name, aliases, kb_id, context))
+            if canonical is None:
+                canonical = self.by_summary.get((label, name, aliases, kb_id, tuple(c for c in context if c.startswith(SPORT_PREFIX))))
+            found.append(canonical)
+        return found
+
+
+def summary_keys(entities: Mapping[str, Sequence]) -> list[SummaryKey]:
+    """The summary of every row of an ``entities`` column dict (no ``context`` column: none)."""
+    contexts = entities.get("context") or [()] * len(entities["label"])
+    return [
+        summary_key(label, name, aliases, kb_id, context)
+        for label, name, aliases, kb_id, context in zip(entities["label"], entities["name"], entities["aliases"], entities["kb_id"], contexts)
+    ]
 
 
 @dataclass
 class CorpusResolver:
     """Accumulates entity summaries; mergeable, so it works as a reduction (see module doc)."""
 
-    person_labels: frozenset[str] = frozenset({"PERSON", "PER"})
+    person_labels: frozenset[str] = PERSON_LABELS
+    min_shared_context: int = MIN_SHARED_CONTEXT
     mentions: Counter = field(default_factory=Counter)  # SummaryKey -> mention count
 
-    def add(self, label: str, name: str, aliases: Iterable[str], kb_id: str | None, mention_count: int) -> None:
-        self.mentions[(label, name, tuple(aliases), kb_id)] += mention_count
+    def add(self, label: str, name: str, aliases: Iterable[str], kb_id: str | None, mention_count: int, context: Iterable[str] | None = ()) -> None:
+        self.mentions[summary_key(label, name, aliases, kb_id, context)] += mention_count
 
     def add_columns(self, entities: Mapping[str, Sequence]) -> None:
         """Add every row of an ``entities`` column dict (see :mod:`pipeline.writing.rows`)."""
-        for row in zip(*(entities[column] for column in SUMMARY_COLUMNS)):
-            self.add(*row)
+        for key, count in zip(summary_keys(entities), entities["mention_count"]):
+            self.mentions[key] += count
 
     @classmethod
     def from_tables(cls, entities: Iterable[pa.Table]) -> CorpusResolver:
         """A resolver holding the summaries of ``entities`` tables (a resumed run's written batches)."""
         resolver = cls()
         for table in entities:
-            resolver.add_columns(table.select(SUMMARY_COLUMNS).to_pydict())
+            resolver.add_columns(table.select([c for c in SUMMARY_COLUMNS if c in table.column_names]).to_pydict())
         return resolver
 
     def merge(self, other: CorpusResolver) -> CorpusResolver:
@@ -100,53 +155,106 @@ class CorpusResolver:
 
     def resolve(self) -> Resolution:
         # Sorted (a missing kb_id as ""): the same clusters and ids on every run.
-        summaries = sorted(self.mentions, key=lambda k: (k[0], k[1], k[2], k[3] or ""))
+        summaries = sorted(self.mentions, key=lambda k: (k[0], k[1], k[2], k[3] or "", k[4]))
         uf = self._link(summaries)
         members: dict[int, list[int]] = {}
         for i in range(len(summaries)):
             members.setdefault(uf.find(i), []).append(i)
-        by_summary: dict[SummaryKey, str] = {}
-        clusters: dict[str, Cluster] = {}
-        for group in members.values():
-            cluster = self._cluster([summaries[i] for i in group])
-            clusters[cluster.canonical_id] = cluster
-            for i in group:
-                by_summary[summaries[i]] = cluster.canonical_id
+        built = [(self._cluster([summaries[i] for i in group]), group) for group in members.values()]
+        # The most mentioned cluster of a name gets the name's id; a namesake, one with its context.
+        taken: set[str] = set()
+        for cluster, group in sorted(built, key=lambda b: (-b[0].mention_count, b[1][0])):
+            if cluster.canonical_id in taken:
+                cluster.canonical_id = canonical_id_for(cluster.label, cluster.name, ("", *summaries[group[0]][4], str(group[0])))
+            taken.add(cluster.canonical_id)
+        clusters = {cluster.canonical_id: cluster for cluster, _group in built}
+        by_summary = {summaries[i]: cluster.canonical_id for cluster, group in built for i in group}
         return Resolution(by_summary, clusters)
 
     def _link(self, summaries: list[SummaryKey]) -> UnionFind:
         """Union the summaries that name one entity (see the module docstring)."""
         uf = UnionFind(len(summaries))
         owner: dict[tuple, int] = {}
-        surname_only: list[int] = []
-        for i, (label, name, aliases, kb_id) in enumerate(summaries):
+        lone_surnames: list[int] = []
+        for i, (label, name, aliases, kb_id, context) in enumerate(summaries):
             keys = {name_key(a) for a in (name, *aliases)}
             keys.discard(())
             is_person = label in self.person_labels
             longest = max((len(k) for k in keys), default=0)
-            strong: set[tuple] = {(label, k) for k in keys if not (is_person and len(k) == 1 and longest > 1)}
+            sport = _sport(context) if label in TEAM_LABELS else None
+            strong: set[tuple] = {(label, sport, k) for k in keys if not (is_person and len(k) == 1 and longest > 1)}
+            if is_person and longest == 1:
+                lone_surnames.append(i)
+                if _entity_context(context):
+                    strong = set()  # decided by context below
             if kb_id:
                 strong.add(("kb", kb_id))
-            if is_person and longest == 1:
-                surname_only.append(i)
             for key in strong:
                 if key in owner:
                     uf.union(owner[key], i)
                 else:
                     owner[key] = i
-        # Surname-only clusters join the one full-name cluster ending in that surname.
-        by_surname: dict[tuple[str, str], set[int]] = {}
-        for i, (label, name, _aliases, _kb) in enumerate(summaries):
-            key = name_key(name)
-            if label in self.person_labels and len(key) > 1:
-                by_surname.setdefault((label, key[-1]), set()).add(i)
-        for i in surname_only:
-            label, name = summaries[i][0], summaries[i][1]
-            key = name_key(name)
-            candidates = {uf.find(j) for j in by_surname.get((label, key[-1] if key else ""), ())}
-            if len(candidates) == 1:
-                uf.union(candidates.pop(), i)
+        blocks = self._blocks(summaries)
+        # Shortened names (``Richard Nixon`` of ``Richard M. Nixon``) first, then one-word
+        # organisations, lone surnames last: a surname then sees the full names already joined.
+        shortened = [i for block in blocks.values() for key, found in block.items() if len(key) > 1 and _fuller(key, block) for i in found]
+        one_word = [i for i, s in enumerate(summaries) if s[0] in PART_NAME_LABELS and len(name_key(s[1])) == 1]
+        self._join_short_forms(summaries, uf, sorted(shortened) + one_word + lone_surnames, blocks)
         return uf
+
+    def _block(self, label: str, key: tuple[str, ...], context: Iterable[str]) -> tuple:
+        """Where a short form looks for the fuller names it may stand for: a person's by surname,
+        an organisation's by the word (``Scientology``, ``Colts``) and its sport."""
+        if label in self.person_labels:
+            return (label, key[-1])
+        return (label, _sport(context), key[0])
+
+    def _blocks(self, summaries: list[SummaryKey]) -> dict[tuple, dict[tuple[str, ...], list[int]]]:
+        """Block -> fuller name key -> its summaries: compared by distinct names, not per document."""
+        blocks: dict[tuple, dict[tuple[str, ...], list[int]]] = {}
+        for i, (label, name, _aliases, _kb, context) in enumerate(summaries):
+            key = name_key(name)
+            if len(key) < 2 or not (label in self.person_labels or label in PART_NAME_LABELS):
+                continue
+            words = [key[-1]] if label in self.person_labels else sorted(set(key))
+            for word in words:
+                blocks.setdefault(self._block(label, (word,), context), {}).setdefault(key, []).append(i)
+        return blocks
+
+    def _join_short_forms(self, summaries: list[SummaryKey], uf: UnionFind, short: list[int], blocks: dict[tuple, dict]) -> None:
+        """A short form joins the fuller (or, a surname, lone-surname) cluster its context points to.
+
+        The cluster sharing the most context, at least ``min_shared_context`` entity keys, and
+        alone in that; else a lone surname joins the one full name with that surname whose
+        documents are of its kind (no sport, or its sport); else it stays apart (module docstring).
+        """
+        contexts: dict[int, set[str]] = {}  # cluster root -> the entity keys of its documents
+        sports: dict[int, set[str | None]] = {}  # cluster root -> the sports of its documents
+        for i, summary in enumerate(summaries):
+            contexts.setdefault(uf.find(i), set()).update(_entity_context(summary[4]))
+            sports.setdefault(uf.find(i), set()).add(_sport(summary[4]))
+        seen: dict[tuple, list[int]] = {}  # lone surnames decided so far
+        for i in short:
+            label, name, _aliases, _kb, context = summaries[i]
+            key = name_key(name)
+            block = self._block(label, key, context)
+            full = {uf.find(j) for j in _fuller(key, blocks.get(block, {}))} - {uf.find(i)}
+            lone = label in self.person_labels and len(key) == 1
+            candidates = full | ({uf.find(j) for j in seen.get(block, ())} - {uf.find(i)} if lone else set())
+            if lone:
+                seen.setdefault(block, []).append(i)
+            own = _entity_context(context)
+            shared = sorted(((len(own & contexts[root]), root) for root in candidates), reverse=True)
+            if shared and shared[0][0] >= self.min_shared_context and (len(shared) == 1 or shared[1][0] < shared[0][0]):
+                target: int | None = shared[0][1]
+            elif lone and len(full) == 1 and _sport(context) in sports[next(iter(full))]:
+                target = next(iter(full))  # the one full name, on pages of its kind
+            else:
+                target = None  # nothing shares enough context, or two clusters share as much: ambiguous
+            if target is not None:
+                merged_context, merged_sports = contexts.pop(target) | contexts.pop(uf.find(i)), sports.pop(target) | sports.pop(uf.find(i))
+                uf.union(target, i)
+                contexts[uf.find(i)], sports[uf.find(i)] = merged_context, merged_sports
 
     def _cluster(self, group: list[SummaryKey]) -> Cluster:
         labels: Counter = Counter()
@@ -154,7 +262,7 @@ class CorpusResolver:
         names: Counter = Counter()
         aliases: set[str] = set()
         for key in group:
-            label, name, alias_list, kb_id = key
+            label, name, alias_list, kb_id, _context = key
             count = self.mentions[key]
             labels[label] += count
             names[name] += count
@@ -165,6 +273,8 @@ class CorpusResolver:
         # The fullest name; among equally full names the most mentioned, then alphabetical.
         ordered = sorted(names, key=lambda n: (-names[n], n))
         name = fullest_form(ordered)
+        if is_shouted(name, aliases):  # a dateline's LONDON: the running text's London
+            name = min(a for a in aliases if fold(a) == fold(name) and not a.isupper())
         return Cluster(
             canonical_id=canonical_id_for(label, name),
             label=label,
@@ -190,7 +300,7 @@ class CorpusIds:
     def stamp(self, tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
         """``tables`` (one batch) with ``canonical_id`` filled in ``entities`` and ``mentions``."""
         entities = tables["entities"]
-        columns = entities.select(["doc_id", "entity_id", "label", "name", "aliases", "kb_id"]).to_pydict()
+        columns = entities.select(["doc_id", "entity_id", "label", "name", "aliases", "kb_id", "context"]).to_pydict()
         ids = self.resolution.canonical_ids(columns)
         for _doc, canonical in set(zip(columns["doc_id"], ids)):
             self.doc_counts[canonical] += 1
@@ -220,3 +330,19 @@ class CorpusIds:
             ],
             schema=CORPUS_ENTITIES,
         )
+
+
+def _entity_context(context: Iterable[str]) -> set[str]:
+    """The entity keys of a summary's context, without its sport (every page of a sport has it)."""
+    return {c for c in context if not c.startswith(SPORT_PREFIX)}
+
+
+def _fuller(short: tuple[str, ...], block: Mapping[tuple[str, ...], list[int]]) -> list[int]:
+    """The summaries of ``block`` (name key -> summaries) whose name ``short`` stands for: a shorter
+    form of a person's name (:func:`names.is_short_form`), or one word of a longer name."""
+    return [i for key, found in block.items() if len(key) > len(short) and (len(short) == 1 and short[0] in key or is_short_form(short, key)) for i in found]
+
+
+def _sport(context: Iterable[str]) -> str | None:
+    """The sport of a summary's document (``sport:cricket``), or None."""
+    return next((c for c in context if c.startswith(SPORT_PREFIX)), None)

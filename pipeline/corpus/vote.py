@@ -1,6 +1,7 @@
 """The label vote: a name's label decided by all its mentions, weighed, not counted.
 
-For one name (its key, :func:`names.name_key` of the entity's fullest name) the score of a label
+For one name (its key, :func:`names.name_key` of the entity's fullest name, with the sport of its
+page where ``entities.context`` has one: a team votes apart from its country) the score of a label
 is the sum of the mentions' log-probabilities of that label, times ``probability_weight``
 (fitted with the evidence by benchmarks/evidence_weights.py), plus the name's evidence log-odds
 (:mod:`pipeline.components.evidence`), counted once; the best label wins, and a tie changes
@@ -31,7 +32,7 @@ import pyarrow as pa
 from spacy.util import registry
 
 from ..writing.schema import replace_column
-from .names import name_key
+from .names import SPORT_PREFIX, name_key
 
 if TYPE_CHECKING:
     from ..components.evidence import NameEvidence
@@ -48,7 +49,9 @@ MIN_PROB = 1e-3
 FIXED_POINT = 1_000_000
 #: The columns a vote reads: from ``mentions`` and from ``entities`` (see :meth:`CorpusVote.add_columns`).
 MENTION_COLUMNS = ["label", "score", "kb_id", "entity_id"]
-ENTITY_COLUMNS = ["entity_id", "name", "kb_id"]
+ENTITY_COLUMNS = ["entity_id", "name", "kb_id", "context"]
+#: Between a name and its page's sport in a vote key: ``australia\tsport:cricket``.
+SPORT_SEPARATOR = "\t"
 
 
 def mention_log_probs(
@@ -71,9 +74,19 @@ def best_label(scores: Mapping[str, float]) -> str | None:
     return ranked[0][0]
 
 
-def vote_key(name: str) -> str:
-    """The key a name votes under: its name key, words joined by spaces."""
-    return " ".join(name_key(name))
+def vote_key(name: str, context: Iterable[str] | None = ()) -> str:
+    """The key a name votes under: its name key, words joined by spaces, and the sport of its
+    page where its ``context`` has one (``entities.context``): the cricket team *Australia* does
+    not vote with the country."""
+    key = " ".join(name_key(name))
+    sport = next((c for c in context or () if c.startswith(SPORT_PREFIX)), None)
+    return f"{key}{SPORT_SEPARATOR}{sport}" if sport else key
+
+
+def _contexts(entities: Mapping[str, Sequence] | pa.Table) -> Sequence:
+    """The ``context`` column of ``entities``, or none for each row where it has no such column."""
+    columns = entities.column_names if isinstance(entities, pa.Table) else entities
+    return entities["context"] if "context" in columns else [()] * len(entities["entity_id"])
 
 
 def add_scores(total: dict[str, float], scores: Mapping[str, float] | None) -> None:
@@ -119,12 +132,12 @@ class CorpusVote:
 
     def add_columns(self, mentions: Mapping[str, Sequence], entities: Mapping[str, Sequence]) -> None:
         """Add one batch: ``mentions`` and ``entities`` column dicts (or tables) of the same documents."""
-        names = dict(zip(entities["entity_id"], zip(entities["name"], entities["kb_id"])))
+        names = dict(zip(entities["entity_id"], zip(entities["name"], entities["kb_id"], _contexts(entities))))
         for label, score, kb_id, entity_id in zip(*(mentions[column] for column in MENTION_COLUMNS)):
-            name, entity_kb_id = names.get(entity_id, (None, None))
+            name, entity_kb_id, context = names.get(entity_id, (None, None, ()))
             if name is None or label not in self.labels:
                 continue
-            key = vote_key(name)
+            key = vote_key(name, context)
             if kb_id or entity_kb_id:
                 self.curated[key][label] += 1
             elif score is None:
@@ -155,7 +168,7 @@ class CorpusVote:
             for other, log_p in mention_log_probs(label, None, None, settings.default_confidence, self.labels).items():
                 total[other] += weight * count * log_p
         if settings.evidence is not None:
-            add_scores(total, settings.evidence.scores(settings.evidence.features(tuple(key.split()))))
+            add_scores(total, settings.evidence.scores(settings.evidence.features(tuple(key.split(SPORT_SEPARATOR)[0].split()))))
         return total
 
     def decide(self, settings: VoteSettings) -> Relabelling:
@@ -180,25 +193,25 @@ class Relabelling:
     labels: tuple[str, ...] = VOTE_LABELS
     relabelled: int = 0
 
-    def label_for(self, label: str | None, name: str | None, kb_id: str | None) -> str | None:
+    def label_for(self, label: str | None, name: str | None, kb_id: str | None, context: Iterable[str] | None = ()) -> str | None:
         """The decided label of an entity (or mention) named ``name``; curated ones keep theirs."""
         if kb_id or label not in self.labels or name is None:
             return label
-        return self.labels_by_key.get(vote_key(name), label)
+        return self.labels_by_key.get(vote_key(name, context), label)
 
     def apply(self, tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
         """One batch's ``tables`` with ``label`` decided in ``mentions`` and ``entities``."""
         entities = tables["entities"]
         columns = entities.select(ENTITY_COLUMNS + ["label"]).to_pydict()
-        names = dict(zip(columns["entity_id"], zip(columns["name"], columns["kb_id"])))
+        names = dict(zip(columns["entity_id"], zip(columns["name"], columns["kb_id"], columns["context"])))
         mentions = tables["mentions"].select(MENTION_COLUMNS).to_pydict()
         labels = []
         for label, kb_id, entity_id in zip(mentions["label"], mentions["kb_id"], mentions["entity_id"]):
-            name, entity_kb_id = names.get(entity_id, (None, None))
-            new = self.label_for(label, name, kb_id or entity_kb_id)
+            name, entity_kb_id, context = names.get(entity_id, (None, None, ()))
+            new = self.label_for(label, name, kb_id or entity_kb_id, context)
             self.relabelled += new != label
             labels.append(new)
-        entity_labels = [self.label_for(*row) for row in zip(columns["label"], columns["name"], columns["kb_id"])]
+        entity_labels = [self.label_for(*row) for row in zip(columns["label"], columns["name"], columns["kb_id"], columns["context"])]
         return {
             **tables,
             "mentions": replace_column(tables["mentions"], "label", labels),
@@ -207,7 +220,9 @@ class Relabelling:
 
     def resolver(self, resolver: CorpusResolver) -> CorpusResolver:
         """``resolver`` with its summaries relabelled as :meth:`apply` relabels the entities."""
+        from .resolve import summary_key
+
         mentions: Counter = Counter()
-        for (label, name, aliases, kb_id), count in resolver.mentions.items():
-            mentions[(self.label_for(label, name, kb_id), name, aliases, kb_id)] += count
+        for (label, name, aliases, kb_id, context), count in resolver.mentions.items():
+            mentions[summary_key(self.label_for(label, name, kb_id, context) or label, name, aliases, kb_id, context)] += count
         return replace(resolver, mentions=mentions)

@@ -1,6 +1,7 @@
 """One batch of articles in, table rows out: the unit of work every engine runs, in any process.
 
-:func:`process_batch` runs ``nlp.pipe`` over a :class:`Batch` of articles inside spaCy's
+A run's batches carry record ranges, not text (:mod:`pipeline.readers.ranges`): the process that
+runs a batch reads its articles itself. :func:`process_batch` runs ``nlp.pipe`` over a :class:`Batch` of articles inside spaCy's
 ``nlp.memory_zone()``, so the strings a batch adds to the vocabulary are freed when it ends, and
 turns the Docs into Arrow tables *inside* the zone: a Doc never outlives its batch and never
 leaves the process that made it. :func:`pipeline_for` is the per-process pipeline cache that
@@ -24,15 +25,22 @@ from ..chunking import Chunker
 from ..corpus.resolve import CorpusResolver
 from ..corpus.vote import CorpusVote
 from ..readers import Article
+from ..readers.ranges import InputRanges
 from ..writing.rows import Rows
 
 
 @dataclass
 class Batch:
-    """A numbered batch of articles: ``key`` orders its part of the staging folder."""
+    """A numbered batch: ``key`` orders its part of the staging folder. Its articles are the
+    ``ranges`` of the input, read where the batch runs, or given as ``articles``."""
 
     key: str
-    articles: list[Article]
+    articles: list[Article] = field(default_factory=list)
+    ranges: InputRanges | None = None
+
+    def read(self) -> tuple[list[Article], list[str]]:
+        """The batch's articles and the reader's warnings about them (none for given articles)."""
+        return self.ranges.read() if self.ranges is not None else (self.articles, [])
 
 
 @dataclass
@@ -47,11 +55,18 @@ class BatchResult:
     n_words: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # doc_id -> error, for documents a stage failed on
     votes: CorpusVote = field(default_factory=CorpusVote)  # the batch's names, their mentions' labels and scores
+    warnings: list[str] = field(default_factory=list)  # the reader's, about this batch's input (doubtful encodings)
+
+
+def range_batches(ranges: Iterable[InputRanges], first: int = 0) -> Iterator[Batch]:
+    """Planned input ranges (:func:`pipeline.readers.ranges.plan_ranges`) as batches numbered from ``first``."""
+    for number, planned in enumerate(ranges, start=first):
+        yield Batch(f"{number:08d}", ranges=planned)
 
 
 def batches(articles: Iterable[Article], size: int, skip: AbstractSet[str] = frozenset(), first: int = 0) -> Iterator[Batch]:
-    """``articles`` in batches of ``size`` numbered from ``first``, leaving out ids in ``skip``
-    (done by a resumed run)."""
+    """``articles`` (read already) in batches of ``size`` numbered from ``first``, leaving out
+    ids in ``skip`` (done by a resumed run)."""
     number = first
     batch: list[Article] = []
     for article in articles:
@@ -77,18 +92,19 @@ def process_batch(nlp: Language, batch: Batch, chunker: Chunker | None = None) -
     in chunks and joined (see ``pipeline/chunking.py``).
     """
     chunker = chunker or Chunker()
+    articles, warnings = batch.read()
     with nlp.memory_zone():
         try:
-            rows, n_words, errors = _pipe(nlp, batch.articles, chunker)
+            rows, n_words, errors = _pipe(nlp, articles, chunker)
         except Exception:  # noqa: BLE001  (a stage raised on some document: find which, one by one)
             rows, n_words, errors = Rows(), 0, {}
-            for article in batch.articles:
+            for article in articles:
                 n_words += _one(nlp, article, chunker, rows, errors)
     resolver = CorpusResolver()
     resolver.add_columns(rows.entities)
     votes = CorpusVote()
     votes.add_columns(rows.mentions, rows.entities)
-    return BatchResult(batch.key, rows.to_tables(), resolver, rows.n_docs, n_words, errors, votes)
+    return BatchResult(batch.key, rows.to_tables(), resolver, rows.n_docs, n_words, errors, votes, warnings)
 
 
 def _pipe(nlp: Language, articles: list[Article], chunker: Chunker) -> tuple[Rows, int, dict[str, str]]:

@@ -1,18 +1,22 @@
 """The Dask engine: the same batches as the local engines, processed and written by Dask workers.
 
-The client reads the input lazily and cuts it into the same numbered batches as the local
-engines (``[engine] batch_size`` articles each). Each batch is one task: the worker takes its
-pipeline from a per-process cache (:func:`~pipeline.engines.batch.pipeline_for`, built from the
-config string the first time, never pickled from the client, which never loads the model), runs
+The client plans the same numbered batches as the local engines (``[engine] batch_size``
+articles each), as record ranges of the input (:mod:`pipeline.readers.ranges`): it never reads an
+article's text. When the engine starts, every worker builds its pipeline (a task pinned to each),
+so a run counts model loading before its first document, as the local engines do. Each batch is
+one task: the worker takes its pipeline from a per-process cache
+(:func:`~pipeline.engines.batch.pipeline_for`, built from the config string, never pickled from
+the client, which never loads the model), reads the batch's ranges, runs
 :func:`~pipeline.engines.batch.process_batch` and writes the batch's tables with
 :func:`~pipeline.writing.writer.write_batch` into the run's staging folder. It returns only its entity
 summaries and counts, which :func:`~pipeline.engines.process` merges in input order; compaction
 and the commit by rename are the same as for the local engines, so the tables are the same.
 
 A failed task fails the run and leaves the staging folder for ``--resume``; a retried task
-rewrites its own batch atomically, so nothing is duplicated. With ``--scheduler`` the staging
-folder (beside ``--output``) must be on storage every worker can write (a shared file system),
-and the workers need the model and the config's data files (``configs/``) at the same paths.
+rewrites its own batch atomically, so nothing is duplicated. With ``--scheduler`` the input and
+the staging folder (beside ``--output``) must be on storage every worker can read and write (a
+shared file system), and the workers need the model and the config's data files (``configs/``)
+at the same paths.
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ THREADS_PER_WORKER = 1
 WORKER_WAIT_SECONDS = 60
 #: Loggers that report connections closing while a finished cluster shuts down (CommClosedError).
 SHUTDOWN_LOGGERS = ("distributed", "tornado")
+#: Settings of the workers a run starts itself: no statistical profiler (it samples the task
+#: thread's stack every 10 ms, holding the GIL the pipeline needs; nothing here reads its profiles).
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 class NoWorkersError(RuntimeError):
@@ -58,12 +65,14 @@ class DaskEngine(Engine):
         self.client: Any = None
 
     def __enter__(self) -> DaskEngine:
+        import dask
         from distributed import Client, LocalCluster
 
         if self.scheduler is None:
-            self.cluster = LocalCluster(
-                n_workers=self.n_workers, threads_per_worker=THREADS_PER_WORKER, processes=True, dashboard_address=None
-            )  # fmt: skip
+            with dask.config.set(LOCAL_WORKER_CONFIG):  # the nannies pass it on to their workers
+                self.cluster = LocalCluster(
+                    n_workers=self.n_workers, threads_per_worker=THREADS_PER_WORKER, processes=True, dashboard_address=None
+                )  # fmt: skip
             self.client = Client(self.cluster)
         else:
             self.client = Client(self.scheduler)
@@ -75,7 +84,18 @@ class DaskEngine(Engine):
                     f"No Dask worker joined the scheduler at {self.scheduler} within {WORKER_WAIT_SECONDS} s: "
                     f"start workers with `dask worker {self.scheduler}`."
                 ) from err
+        self._load_models()
         return self
+
+    def _load_models(self) -> None:
+        """Each worker builds its pipeline now, all at once (a task pinned to each), so that a run
+        counts model loading before its first document, as the local engines do; a worker that
+        joins later builds its pipeline with its first batch."""
+        token = uuid.uuid4().hex[:8]
+        workers = list(self.client.scheduler_info()["workers"])
+        self.client.gather(
+            [self.client.submit(load_model, self.pipeline_config, key=f"news-model-{token}-{i}", workers=[w], pure=False) for i, w in enumerate(workers)]
+        )
 
     def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
         if self.client is None:
@@ -114,6 +134,11 @@ def _quiet(names: tuple[str, ...]) -> Iterator[None]:
     finally:
         for logger, level in zip(loggers, levels):
             logger.setLevel(level)
+
+
+def load_model(pipeline_config: str) -> None:
+    """A Dask task: build this worker's pipeline (see :meth:`DaskEngine._load_models`)."""
+    pipeline_for(pipeline_config)
 
 
 def process_partition(pipeline_config: str, staging_path: str, batch: Batch, chunker: Chunker | None = None) -> BatchResult:

@@ -1,7 +1,7 @@
 """The local engines: batches processed in this process, or by a pool of worker processes.
 
-Each batch is processed by :func:`~pipeline.engines.batch.process_batch` (``nlp.pipe`` inside a
-memory zone, Docs turned into rows in the same process); :func:`~pipeline.engines.process`
+Each batch is processed by :func:`~pipeline.engines.batch.process_batch` (its record ranges read,
+``nlp.pipe`` inside a memory zone, Docs turned into rows in the same process); :func:`~pipeline.engines.process`
 writes it. With a pool, each worker process builds the pipeline once from the config (or
 inherits it, forked) and returns Arrow tables, not Docs; results come back in input order, so
 the output is identical to one process. At most ``IN_FLIGHT_PER_PROCESS`` batches per worker are

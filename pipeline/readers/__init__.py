@@ -21,7 +21,9 @@ import csv
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing
+from copy import copy
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -46,7 +48,53 @@ CSV_FIELD_LIMIT = 2**31 - 1
 #: Hidden entries and broken links named in a warning (all are counted).
 LISTED_SKIPPED = 5
 
-__all__ = ["Article", "ArticleReader", "InputListing", "ReaderSettingError", "SUFFIXES", "find_input_files", "list_inputs", "make_article_reader"]
+__all__ = [
+    "Article", "ArticleReader", "InputListing", "Position", "ReaderSettingError", "SUFFIXES", "UniqueIds",
+    "find_input_files", "list_inputs", "make_article_reader",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a record starts in its file, so that reading can start there (a range of the file).
+
+    Line files (JSONL, CSV): the byte ``offset`` of the record's first line and the ``lines``
+    before it; CSV and Parquet: the ``rows`` (records) before it. ``Position()`` is the start of
+    any file. Records that start where reading cannot (a CSV record after a lone CR, in the
+    middle of a line of bytes) have no position.
+    """
+
+    offset: int = 0
+    lines: int = 0
+    rows: int = 0
+
+
+#: The start of a file.
+FILE_START = Position()
+
+
+class UniqueIds:
+    """Document ids made unique in input order: a repeated id gets ``~2``, ``~3``, so re-runs
+    give the same ids; ``renamed`` lists ``(id given, id used)`` for the run summary."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+        self.renamed: list[tuple[str, str]] = []
+
+    def __call__(self, doc_id: str) -> str:
+        """The id the next record with ``doc_id`` gets."""
+        count = self.seen.get(doc_id, 0) + 1
+        self.seen[doc_id] = count
+        if count == 1:
+            return doc_id
+        # Keep duplicates apart, deterministically: the second "a" becomes "a~2".
+        unique = f"{doc_id}~{count}"
+        while unique in self.seen:
+            count += 1
+            unique = f"{doc_id}~{count}"
+        self.seen[unique] = 1
+        self.renamed.append((doc_id, unique))
+        return unique
 
 
 @dataclass
@@ -150,6 +198,21 @@ class ArticleReader:
         self.warnings: list[str] = []
         #: What the last :meth:`read` skipped in input folders (hidden entries, broken links).
         self.skipped: list[str] = []
+        #: Set on a copy made by :meth:`for_planning`: records are read for their ids and positions only.
+        self.planning = False
+
+    def for_planning(self) -> ArticleReader:
+        """A copy of this reader that reads ids and positions only (see :meth:`records`), with
+        notes of its own."""
+        planner = self.fresh()
+        planner.planning = True
+        return planner
+
+    def fresh(self) -> ArticleReader:
+        """A copy of this reader (the same settings) with empty notes."""
+        reader = copy(self)
+        reader.renamed_ids, reader.warnings, reader.skipped = [], [], []
+        return reader
 
     def read(self, inputs: Iterable[Path | str]) -> Iterator[Article]:
         """Articles from every file under ``inputs``; document ids are made unique.
@@ -158,52 +221,52 @@ class ArticleReader:
         renames are listed in :attr:`renamed_ids` for the run summary, doubtful encodings in
         :attr:`warnings` and skipped hidden entries and broken links in :attr:`skipped`.
         """
-        seen: dict[str, int] = {}
-        self.renamed_ids = []
+        unique = UniqueIds()
+        self.renamed_ids = unique.renamed
         self.warnings = []
         listing = list_inputs(inputs)
         self.skipped = listing.warnings()
         for path, root in listing.files:
             for article in self.read_file(path, root):
-                original = article.doc_id
-                count = seen.get(article.doc_id, 0) + 1
-                seen[article.doc_id] = count
-                if count > 1:
-                    # Keep duplicates apart, deterministically: the second "a" becomes "a~2".
-                    article.doc_id = f"{article.doc_id}~{count}"
-                    while article.doc_id in seen:
-                        count += 1
-                        article.doc_id = f"{article.doc_id.rsplit('~', 1)[0]}~{count}"
-                    seen[article.doc_id] = 1
-                    self.renamed_ids.append((original, article.doc_id))
+                article.doc_id = unique(article.doc_id)
                 yield article
 
-    def read_file(self, path: Path, root: Path | None = None) -> Iterator[Article]:
-        """Articles from one file (an error record when the file cannot be read at all)."""
+    def read_file(self, path: Path, root: Path | None = None, start: Position = FILE_START) -> Generator[Article, None, None]:
+        """Articles from one file (an error record when the file cannot be read at all), from
+        the record at ``start`` (a position :meth:`records` gave) to the end."""
+        for _position, article in self.records(path, root, start):
+            yield article
+
+    def records(self, path: Path, root: Path | None = None, start: Position = FILE_START) -> Iterator[tuple[Position | None, Article]]:
+        """:meth:`read_file`'s articles, each with the position it starts at (None where reading
+        cannot start). A reader made by :meth:`for_planning` does no work on the text: ``.txt``
+        and ``.html`` files are not opened (a file is one article whose id is its name) and
+        record texts are not repaired or cleaned, so ids and positions come cheap."""
         root = root or path.parent
         stem_id = _relative_id(path, root)
         suffix = path.suffix.lower()
         if not path.exists():
             problem = f"broken symbolic link (its target {os.readlink(path)!r} does not exist or loops)" if path.is_symlink() else "no such file or folder"
-            yield failed(stem_id, str(path), str(path), problem)
+            yield start, failed(stem_id, str(path), str(path), problem)
             return
         if suffix not in SUFFIXES:
-            yield failed(stem_id, str(path), str(path), f"unknown file type {suffix!r}; expected one of {sorted(SUFFIXES)}")
+            yield start, failed(stem_id, str(path), str(path), f"unknown file type {suffix!r}; expected one of {sorted(SUFFIXES)}")
             return
+        position: Position | None = start  # of the next record, for a whole-file error
         try:
-            if suffix in TEXT_SUFFIXES:
-                yield self._read_txt(path, stem_id)
-            elif suffix in HTML_SUFFIXES:
-                yield self._read_html(path, stem_id)
-            elif suffix == ".jsonl":
-                yield from self._read_jsonl(path, stem_id)
-            elif suffix == ".csv":
-                yield from self._read_csv(path, stem_id)
-            else:
-                yield from self._read_parquet(path, stem_id)
+            if suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
+                if self.planning:
+                    yield start, Article(doc_id=stem_id, path=str(path), location=str(path))
+                else:
+                    yield start, self._read_txt(path, stem_id) if suffix in TEXT_SUFFIXES else self._read_html(path, stem_id)
+                return
+            read = self._read_jsonl if suffix == ".jsonl" else self._read_csv if suffix == ".csv" else self._read_parquet
+            for position, article in read(path, stem_id, start):
+                yield position, article
+                position = None
         except (OSError, ValueError, csv.Error, RecursionError) as err:
             # Whole-file problems only: every reader below catches what one record can get wrong.
-            yield failed(stem_id, str(path), str(path), _describe(err))
+            yield position, failed(stem_id, str(path), str(path), _describe(err))
 
     # -- one article per file ---------------------------------------------------------------
     def _read_bytes_as_text(self, path: Path) -> tuple[str, str | None]:
@@ -250,13 +313,13 @@ class ArticleReader:
         )  # fmt: skip
 
     # -- one article per record -------------------------------------------------------------
-    def _read_jsonl(self, path: Path, stem_id: str) -> Iterator[Article]:
-        lines = LineFile(path, self.encoding)
-        for line in lines:
+    def _read_jsonl(self, path: Path, stem_id: str, start: Position) -> Iterator[tuple[Position, Article]]:
+        for line in LineFile(path, self.encoding, start=start.offset, lines_before=start.lines, warnings=self.warnings):
             number, location = line.number, f"{path}:{line.number}"
+            position = Position(line.offset or 0, number - 1)
             fail = partial(_record_error, stem_id, path, number, location)
             if line.error:
-                yield fail(line.error)
+                yield position, fail(line.error)
                 continue
             text = line.text.removeprefix("\ufeff") if number == 1 else line.text
             if not text.strip():
@@ -264,42 +327,46 @@ class ArticleReader:
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as err:
-                yield fail(f"malformed JSON ({err.msg} at column {err.colno})")
+                yield position, fail(f"malformed JSON ({err.msg} at column {err.colno})")
                 continue
             except RecursionError:
-                yield fail("JSON nested too deeply to read (more levels than Python's recursion limit)")
+                yield position, fail("JSON nested too deeply to read (more levels than Python's recursion limit)")
                 continue
             except ValueError as err:  # a number of more than sys.get_int_max_str_digits() digits
-                yield fail(f"unreadable JSON value ({_first_clause(err)})")
+                yield position, fail(f"unreadable JSON value ({_first_clause(err)})")
                 continue
             if not isinstance(record, dict):
-                yield fail(f"expected a JSON object, got {type(record).__name__}")
+                yield position, fail(f"expected a JSON object, got {type(record).__name__}")
                 continue
-            yield self._guarded(lambda: self._from_record(record, path, stem_id, number, location, line.encoding.label), fail)
-        self.warnings += lines.warnings
+            yield position, self._guarded(lambda: self._from_record(record, path, stem_id, number, location, line.encoding.label), fail)
 
-    def _read_csv(self, path: Path, stem_id: str) -> Iterator[Article]:
+    def _read_csv(self, path: Path, stem_id: str, start: Position) -> Iterator[tuple[Position | None, Article]]:
         _allow_long_csv_fields()
-        lines = LineFile(path, self.encoding, split_cr=True)
+        lines = LineFile(path, self.encoding, split_cr=True, start=start.offset, lines_before=start.lines, warnings=self.warnings)
         records = csv_records(lines)
-        header = next(records, None)
+        if start.lines:  # a range of the file: its header is read from the file's start
+            with closing(csv_records(LineFile(path, self.encoding, split_cr=True, warnings=self.warnings))) as from_start:
+                header = next(from_start, None)
+        else:
+            header = next(records, None)
         if header is not None and header.problem:
             raise DecodeError(f"header line {header.lines[0].number}: {header.problem}")
         columns = header.fields if header is not None else []
         self._check_columns(path, columns)
-        for number, record in enumerate(records, start=1):
-            location = f"{path}: row {number} (line {record.lines[0].number})"
+        for number, record in enumerate(records, start=start.rows + 1):
+            first = record.lines[0]
+            position = Position(first.offset, first.number - 1, number - 1) if first.offset is not None else None
+            location = f"{path}: row {number} (line {first.number})"
             fail = partial(_record_error, stem_id, path, number, location)
             problem = record.problem or _csv_problem(record.fields, len(columns))
             if problem:
-                yield fail(problem)
+                yield position, fail(problem)
                 continue
             encoding = next((line.encoding for line in record.lines if line.encoding is not lines.encoding), lines.encoding)
             fields = dict(zip(columns, record.fields))
-            yield self._guarded(lambda: self._from_record(fields, path, stem_id, number, location, encoding.label), fail)
-        self.warnings += lines.warnings
+            yield position, self._guarded(lambda: self._from_record(fields, path, stem_id, number, location, encoding.label), fail)
 
-    def _read_parquet(self, path: Path, stem_id: str) -> Iterator[Article]:
+    def _read_parquet(self, path: Path, stem_id: str, start: Position) -> Iterator[tuple[Position, Article]]:
         import pyarrow.parquet as pq
 
         file = pq.ParquetFile(path)
@@ -310,17 +377,24 @@ class ArticleReader:
         for group in range(file.num_row_groups):
             # Row group by row group: a damaged one is error rows for its rows, and reading goes on.
             end = number + file.metadata.row_group(group).num_rows
+            if end <= start.rows:  # before the range
+                number = end
+                continue
             try:
                 for batch in file.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group], columns=list(dict.fromkeys(wanted))):
-                    for record in batch.to_pylist():
+                    before = max(0, min(batch.num_rows, start.rows - number))  # rows of this batch before the range
+                    number += before
+                    for record in batch.slice(before).to_pylist():
                         number += 1
                         location = f"{path}: row {number}"
                         fail = partial(_record_error, stem_id, path, number, location)
-                        yield self._guarded(lambda: self._from_record(record, path, stem_id, number, location, None), fail)
+                        yield Position(rows=number - 1), self._guarded(lambda: self._from_record(record, path, stem_id, number, location, None), fail)
             except (OSError, ValueError) as err:  # pyarrow's errors derive from these
+                number = max(number, start.rows)
                 while number < end:
                     number += 1
-                    yield _record_error(stem_id, path, number, f"{path}: row {number}", f"row group {group + 1} unreadable: {_describe(err)}")
+                    problem = f"row group {group + 1} unreadable: {_describe(err)}"
+                    yield Position(rows=number - 1), _record_error(stem_id, path, number, f"{path}: row {number}", problem)
 
     @staticmethod
     def _guarded(make: Callable[[], Article], fail: Callable[[str], Article]) -> Article:
@@ -333,7 +407,10 @@ class ArticleReader:
             return fail(f"unreadable value ({_first_clause(err)})")
 
     def _safe_text(self, text: str, encoding: str | None) -> tuple[str, str | None]:
-        """``text`` repaired (mojibake) and cleaned (controls, surrogates), and the encoding to record."""
+        """``text`` repaired (mojibake) and cleaned (controls, surrogates), and the encoding to
+        record (``text`` as it is, when planning: ids and positions do not depend on it)."""
+        if self.planning:
+            return text, encoding
         if self.fix_mojibake:
             fixed = fix_mojibake(text)
             if fixed is not None:

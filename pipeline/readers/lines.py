@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -39,22 +39,32 @@ _LONE_CR = re.compile(r"(?<=\r)(?!\n)")
 @dataclass
 class Line:
     """One decoded line: its 1-based ``number``, ``text`` (with U+FFFD where decoding failed),
-    the encoding it was read in, and ``error`` when it could not be decoded."""
+    the encoding it was read in, ``error`` when it could not be decoded, and ``offset``, the
+    byte where it starts in the file (None for a line that a lone CR split off the one before:
+    reading cannot start there)."""
 
     number: int
     text: str
     encoding: Encoding
     error: str | None = None
+    offset: int | None = None
 
 
 @dataclass
 class LineFile:
     """The lines of ``path`` (iterate over it); ``encoding`` is the file's, ``warnings`` gathers
-    doubtful guesses (one per file) for the run summary."""
+    doubtful guesses (one per file) for the run summary.
+
+    Iteration starts at byte ``start`` (a line's ``offset``; 0 is the file's start) with
+    ``lines_before`` lines already counted, so a range of a file reads the lines, numbers and
+    encodings a read of the whole file gives there: the encoding is always decided from the
+    file's head."""
 
     path: Path
     encoding_name: str | None = None
     split_cr: bool = False
+    start: int = 0
+    lines_before: int = 0
     encoding: Encoding = field(init=False)
     warnings: list[str] = field(default_factory=list)
     _legacy: Encoding | None = field(default=None, init=False)
@@ -70,14 +80,17 @@ class LineFile:
         self._check_not_binary()
 
     def __iter__(self) -> Iterator[Line]:
-        number = 0
+        number = self.lines_before
+        offset = max(self.start, self.encoding.bom)
         with self.path.open("rb") as handle:
-            handle.seek(self.encoding.bom)
+            handle.seek(offset)
             for raw in _raw_lines(handle, self.encoding.newline):
-                for line in self._decode(raw):
+                for piece, line in enumerate(self._decode(raw)):
                     number += 1
                     line.number = number
+                    line.offset = offset if piece == 0 else None
                     yield line
+                offset += len(raw)
 
     def _decode(self, raw: bytes) -> list[Line]:
         encoding, error = self.encoding, None
@@ -171,7 +184,7 @@ class CsvRecord:
     problem: str | None = None
 
 
-def csv_records(lines: Iterable[Line]) -> Iterator[CsvRecord]:
+def csv_records(lines: Iterable[Line]) -> Generator[CsvRecord, None, None]:
     """The records of a CSV file's ``lines`` (blank lines are none); the header is the first.
 
     A record whose quoted field is never closed would swallow the rest of the file: it is

@@ -13,13 +13,29 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 from spacy.tokens import Doc, Span
 
-from ..corpus.names import fullest_form
+from ..corpus.names import SPORT_PREFIX, fullest_form, name_key
 from ..readers import Article
 from ..salience import headline_end, salience
 from .schema import DOCUMENTS, ENTITIES, MENTIONS, SENTENCES, empty_columns
 
 STATUS_OK = "ok"
 STATUS_ERROR = "error"
+#: Other entities of its document an entity's ``context`` names (what corpus resolution compares).
+MAX_CONTEXT_ENTITIES = 8
+
+
+def entity_contexts(by_entity: dict[str, list[Span]], sport: str | None) -> dict[str, list[str]]:
+    """Entity id -> its ``context`` column: the name keys (space-joined) of at most
+    ``MAX_CONTEXT_ENTITIES`` other entities of the document, most mentioned first, then
+    ``sport:<name>`` on a sports page (:mod:`pipeline.components.sports`)."""
+    keys = {entity_id: " ".join(name_key(fullest_form([s.text for s in spans]))) for entity_id, spans in by_entity.items()}
+    ranked = sorted(by_entity, key=lambda entity_id: -len(by_entity[entity_id]))  # stable: first mentioned first
+    tail = [f"{SPORT_PREFIX}{sport}"] if sport else []
+    contexts = {}
+    for entity_id in by_entity:
+        others = [keys[other] for other in ranked if keys[other] and keys[other] != keys[entity_id]]
+        contexts[entity_id] = list(dict.fromkeys(others))[:MAX_CONTEXT_ENTITIES] + tail
+    return contexts
 
 
 @dataclass
@@ -64,6 +80,7 @@ class Rows:
         max_mentions = max((len(spans) for spans in by_entity.values()), default=0)
         text = doc.text  # Doc.text joins every token: built once, not once per entity
         headline = headline_end(text)
+        contexts = entity_contexts(by_entity, doc._.sport)
         for entity_id, spans in by_entity.items():
             texts = [s.text for s in spans]
             kb_ids = Counter(s.id_ for s in spans if s.id_)
@@ -78,6 +95,7 @@ class Rows:
             e["first_char"].append(spans[0].start_char)
             e["salience"].append(salience(spans, max_mentions, len(text), headline))
             e["score"].append(max((s._.score for s in spans if s._.score is not None), default=None))
+            e["context"].append(contexts[entity_id])
 
     def _add_document(self, article: Article, doc: Doc | None, status: str, error: str | None) -> None:
         d = self.documents

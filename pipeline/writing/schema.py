@@ -67,6 +67,9 @@ ENTITIES = pa.schema(
         pa.field("first_char", pa.int64()),
         pa.field("salience", pa.float32()),  # 0-1: mentions, position, headline (pipeline/salience.py)
         pa.field("score", pa.float32()),  # 0-1: its best mention's score; null where no mention has one
+        # What corpus resolution weighs beside the name: the name keys of the document's other
+        # entities (most mentioned first) and, on a sports page, "sport:<name>" (pipeline/writing/rows.py).
+        pa.field("context", pa.list_(pa.string())),
     ]
 )
 

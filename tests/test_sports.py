@@ -1,0 +1,65 @@
+"""news_sports_teams: places in result lines are teams; the page's sport."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.components.sports import SportsTeams
+from tests.conftest import ent_tuples, make_doc
+
+SPORTS = {"soccer": ["soccer", "striker", "halftime"], "cricket": ["cricket", "wickets", "innings"]}
+
+
+@pytest.fixture
+def teams() -> SportsTeams:
+    return SportsTeams(
+        "sports_teams",
+        team_label="ORG",
+        place_labels=["LOC"],
+        result_words=["beat", "v"],
+        place_words=["in", "at"],
+        max_score_digits=3,
+        sports=SPORTS,
+        min_sport_words=2,
+    )
+
+
+def test_a_result_line_names_teams_and_drops_the_place_id(blank, teams):
+    doc = make_doc(blank, "Australia 2 Japan 1\nJapan played well.", [("Australia", "LOC"), ("Japan", "LOC"), ("Japan", "LOC", 1)])
+    doc.ents = [doc.ents[0], doc.ents[1].char_span(0, 5, label="LOC", span_id="japan"), doc.ents[2]]  # a curated id
+    doc = teams(doc)
+    assert ent_tuples(doc) == [("Australia", "ORG"), ("Japan", "ORG"), ("Japan", "ORG")]  # every mention of the team
+    assert all(not e.id_ for e in doc.ents)
+    assert doc._.sport is None  # no sport's words
+
+
+def test_beat_with_a_final_score(blank, teams):
+    doc = teams(make_doc(blank, "Australia beat Sri Lanka 3-1 on Sunday.", [("Australia", "LOC"), ("Sri Lanka", "LOC")]))
+    assert ent_tuples(doc) == [("Australia", "ORG"), ("Sri Lanka", "ORG")]
+
+
+def test_places_outside_results_stay_places(blank, teams):
+    doc = teams(make_doc(blank, "The government of Australia met Japan in 1996 and 2 others.", [("Australia", "LOC"), ("Japan", "LOC")]))
+    assert ent_tuples(doc) == [("Australia", "LOC"), ("Japan", "LOC")]
+    assert doc._.sport is None
+
+
+def test_on_a_sports_page_a_place_never_written_as_a_place_is_a_team(blank, teams):
+    text = "LONDON 1996-08-30\nEngland took eight wickets in the second innings at Lord's in London."
+    doc = teams(make_doc(blank, text, [("LONDON", "LOC"), ("England", "LOC"), ("Lord's", "LOC"), ("London", "LOC")]))
+    assert doc._.sport == "cricket"
+    assert ent_tuples(doc) == [("LONDON", "LOC"), ("England", "ORG"), ("Lord's", "LOC"), ("London", "LOC")]
+
+
+def test_a_dateline_place_stays_a_place(blank, teams):
+    text = "MELBOURNE (Reuters) - Australia took eight wickets in the second innings."
+    doc = teams(make_doc(blank, text, [("MELBOURNE", "LOC"), ("Australia", "LOC")]))
+    assert ent_tuples(doc) == [("MELBOURNE", "LOC"), ("Australia", "ORG")]
+
+
+def test_the_classifiers_place_probability_moves_to_the_team(blank, teams):
+    doc = make_doc(blank, "Australia 2 Japan 1", [("Australia", "LOC"), ("Japan", "LOC")])
+    for ent in doc.ents:
+        ent._.label_probs = {"PERSON": 0.05, "ORG": 0.15, "LOC": 0.7, "NONE": 0.1}
+    doc = teams(doc)
+    assert [e._.label_probs for e in doc.ents] == [{"PERSON": 0.05, "ORG": 0.85, "LOC": 0.0, "NONE": 0.1}] * 2
