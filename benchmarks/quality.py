@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/quality.py [--ablation] [--only NAME ...] [--output benchmarks/results]
 
-Six configurations (``SETUPS``): the bare sm and md models (``configs/base.cfg``: senter + ner,
+Seven configurations (``SETUPS``): the bare sm and md models (``configs/base.cfg``: senter + ner,
 GPE/LOC/FAC -> LOC), the default pipeline (``configs/default.cfg``) on sm, on md, and on the shipped
-retrained recogniser (``models/news-md``), with and without its span classifier (the classifier
+retrained recogniser (``models/news-md``), with and without its span classifier, and with it but
+without the name evidence and both votes (the classifier
 reads news-md's features, so the sm and md pipelines run without it, as ``configs/fast.cfg`` does). Each is scored, in a process of its own (so its peak RSS
 is its own), by ``evaluate`` (the function behind ``python -m pipeline evaluate``) on every corpus
 in ``CORPORA``: held-out data only (UNER EWT test; GUM's dev documents, news apart from the other
@@ -60,13 +61,17 @@ SETUPS = {
     "sm pipeline": ("default.cfg", SM),
     "md pipeline": ("default.cfg", MD),
     "retrained, no classifier": ("default.cfg", SHIPPED),
+    "retrained, no votes": ("default.cfg", SHIPPED),
     "retrained pipeline": ("default.cfg", SHIPPED),
 }
 CLASSIFIER = "span_classifier"
 #: Setups run without the span classifier (it reads the shipped recogniser's features only).
 WITHOUT_CLASSIFIER = ("sm pipeline", "md pipeline", "retrained, no classifier")
-#: The two setups whose errors and scores are compared (the classifier off and on).
-SCORED_SETUPS = ("retrained, no classifier", "retrained pipeline")
+#: Setups run without the name evidence, the document vote and the corpus vote.
+WITHOUT_VOTES = ("retrained, no votes",)
+VOTE_STAGES = ("name_evidence", "label_consistency")
+#: The setups whose errors and scores are compared (the classifier off; on without the votes; both on).
+SCORED_SETUPS = ("retrained, no classifier", "retrained, no votes", "retrained pipeline")
 #: Stages removed one at a time for --ablation (retrained pipeline).
 ABLATE = ["line_sentences", "entity_rules", "places", "span_cleanup", CLASSIFIER, "common_words", "label_consistency"]
 ABLATION_CORPORA = ("UNER EWT test", "GUM news dev")
@@ -97,8 +102,13 @@ def run_setup(name: str, ablation: bool) -> dict:
     if name in WITHOUT_CLASSIFIER:
         overrides["nlp.pipeline"] = [p for p in config["nlp"]["pipeline"] if p != CLASSIFIER]
         config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
+    if name in WITHOUT_VOTES:
+        overrides["nlp.pipeline"] = [p for p in config["nlp"]["pipeline"] if p not in VOTE_STAGES]
+        config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
     nlp = build_nlp(config)
     vote = resolve_section(config, "corpus_vote")
+    if name in WITHOUT_VOTES:
+        vote = replace(vote, enabled=False)
     runs = {}
     for corpus, (fmt, paths) in CORPORA.items():
         started = time.perf_counter()

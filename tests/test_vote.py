@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pyarrow as pa
 import pytest
 from conftest import ent_tuples, make_doc
@@ -15,7 +17,7 @@ SETTINGS = VoteSettings(enabled=True, default_confidence=0.7)
 
 
 def vote(nlp, **overrides):
-    config = dict(default_confidence=0.7, curated_weight=5.0, surnames=True, person_label="PERSON", labels=["PERSON", "ORG", "LOC"])
+    config = dict(default_confidence=0.7, probability_weight=1.0, curated_weight=5.0, surnames=True, person_label="PERSON", labels=["PERSON", "ORG", "LOC"])
     config.update(overrides)
     return make_label_vote(nlp, "label_vote", **config)
 
@@ -47,6 +49,10 @@ def test_document_vote_adds_name_evidence_once_and_keeps_model_label(blank):
     doc = vote(blank)(doc)
     # two LOC mentions (2 x log(0.7/0.15) = 3.08) beat the evidence (3.0) counted once
     assert ent_tuples(doc) == [("Acme Ltd", "LOC")] * 2
+    doc = make_doc(blank, "Acme Ltd grew. Acme Ltd hired.", [("Acme Ltd", "LOC", 0), ("Acme Ltd", "LOC", 1)])
+    for ent in doc.ents:
+        ent._.name_evidence = {"ORG": 2.0, "LOC": -1.0}
+    assert ent_tuples(vote(blank, probability_weight=0.9)(doc)) == [("Acme Ltd", "ORG")] * 2  # 0.9 x 3.08 < 3.0
     doc = make_doc(blank, "Acme Ltd grew.", [("Acme Ltd", "LOC")])
     doc.ents[0]._.model_label = "GPE"
     doc.ents[0]._.name_evidence = {"ORG": 2.0, "LOC": -1.0}
@@ -105,6 +111,14 @@ def test_corpus_vote_weighs_scores():
     sure = [[("Jordan", "LOC", 0.99, None)]] * 2
     unsure = [[("Jordan", "PERSON", 0.4, None)]] * 3
     assert votes_of(batch(sure + unsure)).decide(SETTINGS).labels_by_key == {"jordan": "LOC"}
+
+
+def test_probability_weight_weighs_the_mentions_against_the_evidence(lexicon_free_evidence):
+    docs = [[("Acme Ltd", "LOC", 0.8, None)]]
+    settings = VoteSettings(enabled=True, evidence=lexicon_free_evidence)
+    assert votes_of(batch(docs)).decide(settings).labels_by_key == {"acme ltd": "LOC"}
+    # log(0.8 / 0.1) x 0.01: the evidence outweighs the mention
+    assert votes_of(batch(docs)).decide(replace(settings, probability_weight=0.01)).labels_by_key == {"acme ltd": "ORG"}
 
 
 def test_two_merged_partial_votes_equal_the_vote_over_the_whole():

@@ -4,7 +4,8 @@ The successor of ``news_label_consistency`` (which counts labels; measured, a co
 little because the recogniser is wrong the same way in every mention). Mentions with the same
 name (:func:`pipeline.corpus.names.name_key`) take the label with the highest score: the sum
 of the mentions' log-probabilities (the span classifier's ``Span._.label_probs`` where it ran;
-else ``Span._.score``, else ``default_confidence``, for the mention's own label), each
+else ``Span._.score``, else ``default_confidence``, for the mention's own label) times
+``probability_weight``, each
 mention's context evidence (a title before it) and, once, the name's evidence
 (``Span._.name_evidence``; both from ``news_name_evidence``, when it runs before this stage).
 The arithmetic is :mod:`pipeline.corpus.vote`'s, which makes the same decision across the corpus.
@@ -26,11 +27,22 @@ from .spans import copy_span, set_entities
 
 
 class LabelVote:
-    def __init__(self, name: str, *, default_confidence: float, curated_weight: float, surnames: bool, person_label: str, labels: list[str]) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        default_confidence: float,
+        probability_weight: float = 1.0,
+        curated_weight: float,
+        surnames: bool,
+        person_label: str,
+        labels: list[str],
+    ) -> None:
         if not 0.0 < default_confidence < 1.0:
             raise ValueError(f"[components.{name}] default_confidence must be between 0 and 1 (exclusive), not {default_confidence}.")
         self.name = name
         self.default_confidence = default_confidence
+        self.probability_weight = probability_weight
         self.curated_weight = curated_weight
         self.surnames = surnames
         self.person_label = person_label
@@ -47,7 +59,8 @@ class LabelVote:
                 totals[key] = dict.fromkeys(self.labels, 0.0)
                 add_scores(totals[key], ent._.name_evidence)  # once per name
             total = totals[key]
-            add_scores(total, mention_log_probs(ent.label_, ent._.label_probs, ent._.score, self.default_confidence, self.labels))
+            log_probs = mention_log_probs(ent.label_, ent._.label_probs, ent._.score, self.default_confidence, self.labels)
+            add_scores(total, {label: self.probability_weight * log_p for label, log_p in log_probs.items()})
             add_scores(total, ent._.context_evidence)
             if ent.id_:
                 total[ent.label_] += self.curated_weight
@@ -81,6 +94,7 @@ class LabelVote:
     "news_label_vote",
     default_config={
         "default_confidence": DEFAULT_CONFIDENCE,
+        "probability_weight": 1.0,
         "curated_weight": 5.0,
         "surnames": True,
         "person_label": "PERSON",
@@ -88,6 +102,21 @@ class LabelVote:
     },
 )
 def make_label_vote(
-    nlp: Language, name: str, default_confidence: float, curated_weight: float, surnames: bool, person_label: str, labels: list[str]
+    nlp: Language,
+    name: str,
+    default_confidence: float,
+    probability_weight: float,
+    curated_weight: float,
+    surnames: bool,
+    person_label: str,
+    labels: list[str],
 ) -> LabelVote:
-    return LabelVote(name, default_confidence=default_confidence, curated_weight=curated_weight, surnames=surnames, person_label=person_label, labels=labels)
+    return LabelVote(
+        name,
+        default_confidence=default_confidence,
+        probability_weight=probability_weight,
+        curated_weight=curated_weight,
+        surnames=surnames,
+        person_label=person_label,
+        labels=labels,
+    )

@@ -2,7 +2,8 @@
 
 For one name (its key, :func:`names.name_key` of the entity's fullest name, with the sport of its
 page where ``entities.context`` has one: a team votes apart from its country) the score of a label
-is the sum of the mentions' log-probabilities of that label plus the name's evidence log-odds
+is the sum of the mentions' log-probabilities of that label, times ``probability_weight``
+(fitted with the evidence by benchmarks/evidence_weights.py), plus the name's evidence log-odds
 (:mod:`pipeline.components.evidence`), counted once; the best label wins, and a tie changes
 nothing. A mention's probabilities are the span classifier's (``Span._.label_probs``) where it
 ran; otherwise its ``score`` for its own label and the rest shared by the other labels; without
@@ -97,21 +98,27 @@ def add_scores(total: dict[str, float], scores: Mapping[str, float] | None) -> N
 
 @dataclass(frozen=True)
 class VoteSettings:
-    """``[corpus_vote]``: whether the corpus vote runs, the confidence of an unscored mention, and the name evidence."""
+    """``[corpus_vote]``: whether the corpus vote runs, the confidence of an unscored mention, the
+    weight of the mentions' log-probabilities against the evidence, and the name evidence."""
 
     enabled: bool = False
     default_confidence: float = DEFAULT_CONFIDENCE
     evidence: NameEvidence | None = None
+    probability_weight: float = 1.0
 
 
 @registry.misc("news.corpus_vote.v1")
-def make_vote_settings(enabled: bool = False, default_confidence: float = DEFAULT_CONFIDENCE, evidence: Any = None) -> VoteSettings:
+def make_vote_settings(
+    enabled: bool = False, default_confidence: float = DEFAULT_CONFIDENCE, evidence: Any = None, probability_weight: float = 1.0
+) -> VoteSettings:
     """``[corpus_vote]``: ``evidence`` is a ``news.name_evidence.v1`` block (or null: probabilities only)."""
-    if not 0.0 < default_confidence < 1.0:
-        from ..settings import SettingError
+    from ..settings import SettingError
 
+    if not 0.0 < default_confidence < 1.0:
         raise SettingError("default_confidence", f"must be between 0 and 1 (exclusive), not {default_confidence}")
-    return VoteSettings(enabled, default_confidence, evidence)
+    if probability_weight <= 0.0:
+        raise SettingError("probability_weight", f"must be above 0, not {probability_weight}")
+    return VoteSettings(enabled, default_confidence, evidence, probability_weight)
 
 
 @dataclass
@@ -155,10 +162,11 @@ class CorpusVote:
 
     def scores(self, key: str, settings: VoteSettings) -> dict[str, float]:
         """Each label's score for the name ``key``: mentions' log-probabilities plus the name's evidence."""
-        total = {label: self.scored[key][label] / FIXED_POINT if key in self.scored else 0.0 for label in self.labels}
+        weight = settings.probability_weight
+        total = {label: weight * self.scored[key][label] / FIXED_POINT if key in self.scored else 0.0 for label in self.labels}
         for label, count in self.unscored.get(key, Counter()).items():
             for other, log_p in mention_log_probs(label, None, None, settings.default_confidence, self.labels).items():
-                total[other] += count * log_p
+                total[other] += weight * count * log_p
         if settings.evidence is not None:
             add_scores(total, settings.evidence.scores(settings.evidence.features(tuple(key.split(SPORT_SEPARATOR)[0].split()))))
         return total
