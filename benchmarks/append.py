@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from processes import whole_process
+
 ROOT = Path(__file__).resolve().parent.parent
 SYLLABLES = ["ka", "lo", "mi", "ra", "ten", "vo", "sa", "dre", "nu", "bel", "cor", "fi", "ga", "hal", "jo", "per", "qui", "ros", "tam", "wen"]
 #: Names drawn from pools of these sizes; ``random() ** SKEW`` favours the first ones. A surname
@@ -135,14 +137,8 @@ def command(inputs: Path, output: Path, config: Path, *extra: str) -> list[str]:
 
 def timed(cmd: list[str]) -> dict:
     """Run ``cmd``; its wall seconds and peak RSS (MB)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed: {stderr[-2000:]}")
-    return {"wall_seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    measured = whole_process(cmd)
+    return {"wall_seconds": round(measured["wall_seconds"], 2), "peak_rss_mb": round(measured["max_rss_mb"], 1)}
 
 
 def measure(output: Path, new: Path, config: Path, *extra: str) -> dict:

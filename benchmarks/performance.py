@@ -30,12 +30,12 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from processes import whole_process
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -148,22 +148,15 @@ def timed(command: list[str], output: Path | None = None) -> dict:
     every configuration): for a run, run.json's ``seconds - load_seconds`` (reading, the
     pipeline, writing, resolution, compaction); for the bare loop, the ``nlp.pipe`` loop.
     """
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    _pid, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    stdout, stderr = process.stdout.read().decode(), process.stderr.read().decode()
-    if status != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
+    measured = whole_process(command, capture_stdout=output is None)
     if output is not None:
         run = json.loads((output / "run.json").read_text(encoding="utf8"))
         working = run["seconds"] - run["load_seconds"]
     else:
-        working = json.loads(stdout.strip().splitlines()[-1])["seconds"]
+        working = json.loads(measured["stdout"].strip().splitlines()[-1])["seconds"]
     # CPU time of the command and the processes it waited for (a pool's workers): on a shared
     # machine, words per CPU-second shows what wall-clock ratios cannot.
-    cpu = usage.ru_utime + usage.ru_stime
-    return {"wall_seconds": seconds, "seconds": working, "cpu_seconds": cpu, "max_rss_mb": usage.ru_maxrss / 1024}
+    return {"wall_seconds": measured["wall_seconds"], "seconds": working, "cpu_seconds": measured["cpu_seconds"], "max_rss_mb": measured["max_rss_mb"]}
 
 
 def run_command(corpus: Path, out: Path, *extra: str) -> list[str]:

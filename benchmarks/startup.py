@@ -22,27 +22,15 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from processes import whole_process
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "data" / "raw" / "seed-article.txt"
 GOAL = 1.2
-
-
-def whole_process(command: list[str]) -> dict[str, float]:
-    """Wall and CPU seconds of ``command`` as a whole process (raises if it fails)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    _pid, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    stderr = process.stderr.read().decode() if process.stderr else ""
-    if status != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime}
 
 
 def main() -> None:
@@ -59,7 +47,8 @@ def main() -> None:
         figures: dict[str, dict[str, list[float]]] = {name: {"wall": [], "cpu": []} for name in commands}
         for repeat in range(args.repeats + 1):
             for name, command in commands.items():
-                measured = whole_process(command)
+                figure = whole_process(command)
+                measured = {"wall": figure["wall_seconds"], "cpu": figure["cpu_seconds"]}
                 if repeat:  # the first round warms the page cache
                     for key, value in measured.items():
                         figures[name][key].append(value)
