@@ -1,7 +1,7 @@
 """Recognition errors by kind and label, with examples: where a recogniser's F1 goes.
 
     PYTHONPATH=. .venv/bin/python benchmarks/errors.py [--model models/news-md] [--config default.cfg]
-        [--no-classifier] [--corpus "UNER EWT test" "ECB+ topics 26-35" ...] [--examples 8]
+        [--no-classifier] [--set KEY=JSON ...] [--corpus "UNER EWT test" "ECB+ topics 26-35" ...] [--examples 8]
         [--save data/processed/errors/NAME.json] [--load data/processed/errors/NAME.json]
         [--compare data/processed/errors/A.json data/processed/errors/B.json ...]
 
@@ -51,7 +51,7 @@ CONTEXT = 60
 Mention = tuple[int, int, str]  # start_char, end_char, label
 
 
-def predict(corpus: str, model: str, config: str, classifier: bool) -> list[dict]:
+def predict(corpus: str, model: str, config: str, classifier: bool, settings: dict | None = None) -> list[dict]:
     """[{doc_id, text, gold: [Mention], pred: [Mention]}] for every document of ``corpus``."""
     from spacy.tokens import DocBin
 
@@ -63,6 +63,7 @@ def predict(corpus: str, model: str, config: str, classifier: bool) -> list[dict
     overrides = {"paths.model": model, "paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
     if config != "default.cfg":
         overrides = {"paths.model": model}
+    overrides.update(settings or {})
     loaded = load_pipeline_config(ROOT / "configs" / config, overrides)
     if not classifier and CLASSIFIER in loaded["nlp"]["pipeline"]:
         overrides["nlp.pipeline"] = [p for p in loaded["nlp"]["pipeline"] if p != CLASSIFIER]
@@ -221,6 +222,7 @@ def main() -> None:
     parser.add_argument("--no-classifier", action="store_true", help="without the span classifier")
     parser.add_argument("--corpus", nargs="+", default=["UNER EWT test", "ECB+ topics 26-35"], choices=list(ALL_CORPORA))
     parser.add_argument("--examples", type=int, default=8)
+    parser.add_argument("--set", nargs="+", default=[], metavar="KEY=JSON", help="config overrides: components.span_cleanup.merge_labels=[]")
     parser.add_argument("--save", type=Path, help="keep the predictions here (JSON)")
     parser.add_argument("--load", type=Path, help="analyse saved predictions instead of running the pipeline")
     parser.add_argument("--compare", type=Path, nargs="+", help="saved predictions: F1 per label side by side, no examples")
@@ -231,7 +233,8 @@ def main() -> None:
     if args.load:
         saved = json.loads(args.load.read_text(encoding="utf8"))
     else:
-        saved = {corpus: predict(corpus, args.model, args.config, not args.no_classifier) for corpus in args.corpus}
+        settings = {key: json.loads(value) for key, value in (item.split("=", 1) for item in args.set)}
+        saved = {corpus: predict(corpus, args.model, args.config, not args.no_classifier, settings) for corpus in args.corpus}
         if args.save:
             args.save.parent.mkdir(parents=True, exist_ok=True)
             args.save.write_text(json.dumps(saved), encoding="utf8")

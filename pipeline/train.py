@@ -27,6 +27,7 @@ from spacy.training import Corpus, Example
 from spacy.util import load_config, registry
 
 from . import __version__
+from . import augment  # noqa: F401  (registers news.case_variants.v1 for training configs)
 from .backbone import PACKAGE_SEPARATOR, model_folder, package_folder, package_spec, resolve_package_paths
 from .config import ConfigError, package_versions
 
