@@ -22,7 +22,7 @@ from confection import Config
 from spacy.util import registry
 
 from .chunking import Chunker
-from .config_errors import ConfigError, explain
+from .config_errors import ConfigError, SettingError, explain
 from .corpus.geo import DEFAULT_MIN_POPULATION as DEFAULT_MIN_CITY_POPULATION
 from .corpus.vote import VoteSettings
 from .readers import ArticleReader, ReaderSettingError
@@ -44,15 +44,6 @@ MOVED: dict[tuple[str, str], str] = {("export", "batch_size"): "engine"}
 ALL_CORES = -1
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_TOP_ENTITIES = 10
-
-
-class SettingError(ValueError):
-    """A value a settings function refuses; :func:`resolve_settings` adds the section and the fix."""
-
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"{key}: {problem}")
-        self.key = key
-        self.problem = problem
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def make_vote_settings(
     enabled: bool = False, default_confidence: float = DEFAULT_CONFIDENCE, evidence: Any = None, probability_weight: float = 1.0
 ) -> VoteSettings:
     """``[corpus_vote]``: ``evidence`` is a ``news.name_evidence.v1`` block (or null: probabilities only)."""
-    from ..settings import SettingError
+    from ..config_errors import SettingError
 
     if not 0.0 < default_confidence < 1.0:
         raise SettingError("default_confidence", f"must be between 0 and 1 (exclusive), not {default_confidence}")
