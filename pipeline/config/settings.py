@@ -21,11 +21,11 @@ from typing import Any
 from confection import Config
 from spacy.util import registry
 
-from .chunking import Chunker
-from .config_errors import ConfigError, SettingError, explain
-from .corpus.geo import DEFAULT_MIN_POPULATION as DEFAULT_MIN_CITY_POPULATION
-from .corpus.vote import VoteSettings
-from .readers import ArticleReader, ReaderSettingError
+from ..base.chunking import Chunker
+from ..base.config_errors import ConfigError, SettingError, explain
+from ..corpus.vote import VoteSettings
+from ..knowledge.geo import DEFAULT_MIN_POPULATION as DEFAULT_MIN_CITY_POPULATION
+from ..readers import ArticleReader, ReaderSettingError
 
 logger = logging.getLogger("pipeline")
 
