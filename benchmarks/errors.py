@@ -35,7 +35,7 @@ from pathlib import Path
 from quality import CORPORA, DATA, ROOT
 
 from pipeline.components.cleanup import DEFAULT_TITLES
-from pipeline.corpus.names import POSSESSIVE_SUFFIXES
+from pipeline.knowledge.names import POSSESSIVE_SUFFIXES
 
 EXTRA_CORPORA = {
     "ECB+ topics 1-25": ("ecbplus", [DATA / "ecbplus" / "ECB+" / str(t) for t in range(1, 26) if (DATA / "ecbplus" / "ECB+" / str(t)).exists()]),
@@ -55,10 +55,10 @@ def predict(corpus: str, model: str, config: str, classifier: bool, settings: di
     """[{doc_id, text, gold: [Mention], pred: [Mention]}] for every document of ``corpus``."""
     from spacy.tokens import DocBin
 
-    from pipeline.config import build_nlp, load_pipeline_config
+    from pipeline.config.build import build_nlp, load_pipeline_config
     from pipeline.corpora import read_gold
-    from pipeline.evaluate import vote_over_corpus
-    from pipeline.settings import resolve_section
+    from pipeline.commands.evaluate import vote_over_corpus
+    from pipeline.config.settings import resolve_section
 
     overrides = {"paths.model": model, "paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
     if config != "default.cfg":
