@@ -32,7 +32,7 @@ def test_a_result_line_names_teams_and_drops_the_place_id(blank, teams):
     doc = teams(doc)
     assert ent_tuples(doc) == [("Australia", "ORG"), ("Japan", "ORG"), ("Japan", "ORG")]  # every mention of the team
     assert all(not e.id_ for e in doc.ents)
-    assert doc._.sport is None  # no sport's words
+    assert doc._.sport == "unknown"  # a result, but no sport's words
 
 
 def test_beat_with_a_final_score(blank, teams):
@@ -92,3 +92,12 @@ def test_place_plurals_and_headline_words_are_not_teams(blank, teams):
     assert ent_tuples(doc) == [("Texas", "LOC"), ("Houston", "LOC")]
     doc = teams(make_doc(blank, "The cable was cut in Egypt Reports on Tuesday said so. Love Hop City This place is great.", [("Egypt", "LOC"), ("Hop City", "LOC")]))
     assert ent_tuples(doc) == [("Egypt", "LOC"), ("Hop City", "LOC")]
+
+
+def test_a_short_page_with_a_result_is_a_sports_page(blank, teams):
+    doc = teams(make_doc(blank, "The Colts secured a 31-24 victory over Jacksonville.", [("Jacksonville", "LOC")]))
+    assert doc._.sport == "unknown"
+    doc = teams(make_doc(blank, "Japan beat Syria 2-1 with a late striker goal.", [("Japan", "LOC"), ("Syria", "LOC")]))
+    assert doc._.sport == "soccer"
+    doc = teams(make_doc(blank, "The New Orleans Saints placed Bush on injured reserve.", [("New Orleans", "LOC")]))
+    assert doc._.sport is None  # a team's name alone is not a result

@@ -22,7 +22,9 @@ often stops at the place) is a team named after it, whatever the page: the place
 become one ``team_label`` mention, and the plural alone (``the Saints``, ``COLTS``) names the same
 team wherever the document writes it, as an entity of any label or as words the recogniser left
 out. Plurals that are places themselves (``Beverly Hills``, ``Cayman Islands``: ``place_plurals``)
-are not teams.
+are not teams. A page with a result (a result line, a place before a final score or after a
+scored victory) is a sports page however short it is: its sport is the one whose words it uses
+most, or ``unknown_sport``, so that its teams vote and resolve apart from the places.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class SportsTeams:
         min_sport_words: int,
         victory_words: Iterable[str] = (),
         place_plurals: Iterable[str] = (),
+        unknown_sport: str = "unknown",
     ) -> None:
         self.name = name
         self.team_label = team_label
@@ -93,11 +96,17 @@ class SportsTeams:
         self.min_sport_words = min_sport_words
         self.victory_words = frozenset(w.lower() for w in victory_words)
         self.place_plurals = frozenset(w.lower() for w in place_plurals)
+        self.unknown_sport = unknown_sport
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.sport = self.sport(doc)
         nicknames = self.nicknamed(doc)
-        teams = self.teams(doc) | self.scored(doc) | (self.unplaced(doc) if doc._.sport else set())
+        results = self.teams(doc) | self.scored(doc)
+        teams = results | (self.unplaced(doc) if doc._.sport else set())
+        if results and doc._.sport is None:
+            # A page that reports a result is a sports page, even in a few lines: its teams then
+            # vote and resolve apart from the places they are named after (``sport:<name>``).
+            doc._.sport = self.sport(doc, min_words=1) or self.unknown_sport
         if not teams and not nicknames:
             return doc
         spans, relabelled = [], []
@@ -236,11 +245,12 @@ class SportsTeams:
                 placed.add(key)
         return names - placed - {()}
 
-    def sport(self, doc: Doc) -> str | None:
-        """The sport whose words the document uses most (at least ``min_sport_words``), else None."""
+    def sport(self, doc: Doc, min_words: int | None = None) -> str | None:
+        """The sport whose words the document uses most (at least ``min_words``, by default
+        ``min_sport_words``), else None."""
         counts = Counter(self.sport_words[t.lower_] for t in doc if t.lower_ in self.sport_words)
         ranked = counts.most_common(1)
-        return ranked[0][0] if ranked and ranked[0][1] >= self.min_sport_words else None
+        return ranked[0][0] if ranked and ranked[0][1] >= (self.min_sport_words if min_words is None else min_words) else None
 
     def _is_score(self, token: Token) -> bool:
         return token.text.isdigit() and len(token.text) <= self.max_score_digits
@@ -268,6 +278,7 @@ class SportsTeams:
             "heights", "springs", "falls", "islands", "isles", "hills", "gardens", "mountains", "lakes",
             "keys", "plains", "highlands", "woods", "fields", "sands", "downs", "narrows", "straits", "rapids", "towers",
         ],
+        "unknown_sport": "unknown",
     },
 )
 def make_sports_teams(
@@ -282,6 +293,7 @@ def make_sports_teams(
     min_sport_words: int,
     victory_words: list[str],
     place_plurals: list[str],
+    unknown_sport: str,
 ) -> SportsTeams:
     return SportsTeams(
         name,
@@ -294,4 +306,5 @@ def make_sports_teams(
         min_sport_words=min_sport_words,
         victory_words=victory_words,
         place_plurals=place_plurals,
+        unknown_sport=unknown_sport,
     )
