@@ -4,13 +4,13 @@
 
 Runs the default pipeline (``configs/default.cfg``, its corpus vote included) once over each corpus
 in ``CORPORA`` and scores the corpus resolver (:mod:`pipeline.corpus.resolve`, the code path of ``run``) against the gold
-identities, over the gold mentions the pipeline found (:func:`pipeline.evaluate.score_linking`):
+identities, over the gold mentions the pipeline found (:func:`pipeline.commands.evaluate.score_linking`):
 
 * ``corpus``: every pair of mentions, as ``evaluate`` reports it (ECB+: pairs within a sub-topic);
 * ``cross-document``: only pairs whose mentions lie in different documents, what the resolver
   alone decides (within a document the alias linker has decided already);
 * ``cross-document, exact spans``: the same over the gold mentions whose found mention has the
-  gold mention's name (:func:`~pipeline.corpus.names.name_key`): a found ``Wellington`` matched by
+  gold mention's name (:func:`~pipeline.knowledge.names.name_key`): a found ``Wellington`` matched by
   overlap to the gold ``Waitrose supermarket in Wellington`` (the shop) is left out, so what
   remains is the resolver's doing, not the recogniser's boundaries.
 
@@ -35,12 +35,12 @@ from pathlib import Path
 
 from spacy.tokens import DocBin
 
-from pipeline.config import build_nlp, load_pipeline_config
+from pipeline.commands.evaluate import canonical_ids, match_mentions, score_linking, vote_over_corpus
+from pipeline.config.build import build_nlp, load_pipeline_config
+from pipeline.config.settings import resolve_section
 from pipeline.corpora import read_gold
 from pipeline.corpora.gold import GROUP_KEY
-from pipeline.corpus.names import name_key
-from pipeline.evaluate import canonical_ids, match_mentions, score_linking, vote_over_corpus
-from pipeline.settings import resolve_section
+from pipeline.knowledge.names import name_key
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
