@@ -197,11 +197,11 @@ def summary_keys(table: pa.Table) -> list[SummaryRowKey]:
 class Update:
     """What :meth:`Registry.update` computed for one run."""
 
-    resolution: Resolution  # the clusters of the summaries resolved again, with the corpus's ids
+    resolution: Resolution  # the clusters of the summaries resolved again, with the corpus's ids (by_summary: the run's summaries)
     registry: Registry  # the registry after the run
     resolved: pa.Table  # the registry rows resolved again (summary_id, ..., canonical_id)
     changed: list[str]  # the ids those rows had before: their corpus_entities rows are replaced
-    summary_ids: dict[SummaryRowKey, int]  # summary key -> summary_id, of the rows resolved again
+    summary_ids: dict[SummaryRowKey, int]  # summary key -> summary_id, of the run's summaries
     new_ids: int  # canonical ids given by this run
     redirected: int  # ids retired into an older one by this run
 
@@ -282,12 +282,14 @@ class Registry:
         rows = _rows(resolver, summary_ids, [stable[i] for i in fresh_ids], block_column)
         born = self.canonical_ids.plus(pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS))
         summaries = self.summaries.without("summary_id", touched_ids).plus(rows)
+        # The run's summaries only: what its tables are stamped with (the others' keys are let go).
         resolution = Resolution(
-            by_summary={key: stable[cid] for key, cid in fresh.by_summary.items()},
+            by_summary={key: stable[cid] for key, cid in fresh.by_summary.items() if key in new.mentions},
             clusters={stable[cid]: replace(cluster, canonical_id=stable[cid]) for cid, cluster in fresh.clusters.items()},
         )
         registry = Registry(summaries, born, self._redirected(redirects, run_id))
-        return Update(resolution, registry, rows, changed, dict(zip(keys, summary_ids)), len(new_ids), len(redirects))
+        summary_ids_of_run = {key: summary_id for key, summary_id in zip(keys, summary_ids) if key in new.mentions}
+        return Update(resolution, registry, rows, changed, summary_ids_of_run, len(new_ids), len(redirects))
 
     def _touched(self, keys: set[str]) -> pa.Table:
         """The registry rows to resolve again: those with a block key that ``keys`` (the run's
