@@ -138,8 +138,7 @@ def run_pipeline(
         planned = _planned(reader, inputs, settings.engine.batch_size, skip, staging.next_batch_number(), growing)
         n_docs, n_words = process(runner, planned, staging, resolver, on_batch=on_progress, votes=votes, warnings=reader.warnings)
     processing = time.perf_counter() - processing
-    if growing:  # the corpus's votes for the names the run met: its label votes are decided over every article
-        votes = growing.with_corpus_votes(votes)
+    votes = growing.with_corpus_votes(votes) if growing else votes  # an append's names are voted on over every article
     relabelling = votes.decide(settings.corpus_vote) if settings.corpus_vote.enabled else None
     finish = partial(growing.finish, top=settings.export.top_entities) if growing else _finish
     counts, corpus = finish(staging, resolver, _gazetteer(settings.export), relabelling)
