@@ -125,13 +125,16 @@ def create_candidate_corpus(
     spans_key: str = "classified",
     candidates_key: str = "candidates",
     gold_spans: bool = False,
+    fold_features: list[str] = [],  # noqa: B006  (config default)
 ) -> Callable[[Language], Iterator[Example]]:
     """Examples of (candidates, gold) for every gold DocBin ``gold`` names and each of its
     ``FOLDER/NAME.candidates.spacy`` in ``candidates`` (one folder per recogniser that made
     them: one example per document and folder). The gold entities go to ``spans_key`` (what
     the span categorizer learns from) and, with ``gold_spans``, into the candidates too.
     ``doc.tensor`` holds the token vectors of the ``features_component`` of the pipeline
-    ``features_from`` (the recogniser the classifier will sit behind), computed once."""
+    ``features_from`` (the recogniser the classifier will sit behind), computed once; with
+    ``fold_features`` (cross-fitting: the recognisers of :func:`write_folds`, the ``k``-th trained
+    without fold ``k``), document ``i``'s come from ``fold_features[i % k]``, which never saw it."""
     files = corpus_files(gold)
     if not files:
         raise TrainingError(f"No .spacy files match {gold!r}; create them with `python -m pipeline convert`.")
@@ -147,14 +150,14 @@ def create_candidate_corpus(
 
     def read(nlp: Language) -> Iterator[Example]:
         if not tok2vec:
-            tok2vec.append(recogniser_tok2vec(spacy.load(features_from).get_pipe(features_component)))
+            tok2vec.extend(recogniser_tok2vec(spacy.load(model).get_pipe(features_component)) for model in fold_features or [features_from])
         for gold_file, candidate_file in pairs:
             references = DocBin().from_disk(gold_file).get_docs(nlp.vocab)
             predictions = DocBin().from_disk(candidate_file).get_docs(nlp.vocab)
             for i, (reference, predicted) in enumerate(zip(references, predictions, strict=True)):
                 key = (candidate_file, i)
                 if key not in tensors:
-                    tensors[key] = tok2vec[0].predict([predicted])[0]
+                    tensors[key] = tok2vec[i % len(tok2vec)].predict([predicted])[0]
                 predicted.tensor = tensors[key]
                 yield candidate_example(predicted, reference, spans_key=spans_key, candidates_key=candidates_key, gold_spans=gold_spans)
 
