@@ -39,10 +39,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from pipeline.components.scores import shifted
-from pipeline.config import build_nlp, load_pipeline_config
+from pipeline.config.build import build_nlp, load_pipeline_config
 from pipeline.corpora import read_gold
-from pipeline.evaluate import CALIBRATION_BINS, calibration_error, mention_outcomes, vote_over_corpus
-from pipeline.settings import resolve_section
+from pipeline.commands.evaluate import CALIBRATION_BINS, calibration_error, mention_outcomes, vote_over_corpus
+from pipeline.config.settings import resolve_section
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..chunking import Chunker
+from ..base.chunking import Chunker
 from ..writing.writer import write_batch
 from . import Engine, in_order
 from .batch import Batch, BatchResult, pipeline_for, process_batch
