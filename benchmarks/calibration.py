@@ -19,14 +19,16 @@ A mention is right when its span and label are exactly a gold mention's (``evalu
 ``calibration-tables.md`` (per set and source: mentions, mean score, share right, ECE; the
 reliability table of each set). Needs ../shared/data and the dev DocBins.
 
-``--fit`` also measures the values of ``[components.mention_scores]``
-(``pipeline/components/scores.py``), on the dev sets: ``place_log_odds`` and
-``inherited_log_odds`` (the shift of the log-odds of the gazetteer's and the inherited mentions'
-probabilities that fits them best: maximum likelihood, a unit Gaussian prior) and
-``unscored_score`` (the share right of the mentions of the pipeline without its classifier, where
-every mention gets it); and ``rule_score``, the share of curated matches that are right, on the
-dev sets *and the training texts* (``*-train.spacy``: nothing in a curated match is fitted to
-them, and the dev sets hold only 16); then prints the tables again with them.
+``--fit`` also measures the fixed values of ``[components.mention_scores]``
+(``pipeline/components/scores.py``): ``rule_score``, the share of curated matches that are right,
+on the dev sets *and the training texts* (``*-train.spacy``: nothing in a curated match is fitted
+to them, and the dev sets hold only 16), and ``unscored_score``, the share right of the mentions
+of the pipeline without its classifier on the dev sets (where every mention gets it). And, as a
+diagnosis, the shift of the log-odds of the gazetteer's and the inherited mentions'
+probabilities that would fit them best on the dev sets (``place_log_odds``,
+``inherited_log_odds``: maximum likelihood, a unit Gaussian prior); the pipeline does not apply
+them (the corpus vote reads the scores: benchmarks/quality.md). Then prints the tables again
+with all of these in place.
 """
 
 from __future__ import annotations
@@ -40,7 +42,6 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
-from pipeline.components.scores import shifted
 from pipeline.config.build import build_nlp, load_pipeline_config
 from pipeline.corpora import read_gold
 from pipeline.commands.evaluate import CALIBRATION_BINS, calibration_error, mention_outcomes, vote_over_corpus
@@ -132,6 +133,12 @@ def reliability(rows: list[dict], bins: int = CALIBRATION_BINS) -> list[tuple[st
         if cell:
             table.append((f"{b / bins:.1f}–{(b + 1) / bins:.1f}", len(cell), sum(r["score"] for r in cell) / len(cell), sum(r["right"] for r in cell) / len(cell)))
     return table
+
+
+def shifted(p: float, log_odds: float) -> float:
+    """``p`` with ``log_odds`` added to its log-odds."""
+    p = min(1 - 1e-4, max(1e-4, p))
+    return 1.0 / (1.0 + math.exp(-(math.log(p / (1 - p)) + log_odds)))
 
 
 def fit_shift(rows: list[dict], prior: float = 1.0, steps: int = 50) -> float:

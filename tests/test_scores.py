@@ -6,13 +6,13 @@ import pytest
 import spacy
 from conftest import ent_tuples, make_doc
 
-from pipeline.components.scores import make_mention_scores, mean_probs, shifted
+from pipeline.components.scores import make_mention_scores, mean_probs
 
 TEXT = "Trump met Merkel in Berlin. Trump left."
 
 
 def scores(nlp, **overrides):
-    config = {"rule_score": 0.95, "unscored_score": 0.82, "min_score": 0.0, "places_key": None, "place_log_odds": 0.0, "inherited_log_odds": 0.0, **overrides}
+    config = {"rule_score": 0.95, "unscored_score": 0.82, "min_score": 0.0, **overrides}
     return make_mention_scores(nlp, "mention_scores", **config)
 
 
@@ -41,17 +41,6 @@ def test_curated_matches_get_rule_score(blank):
     doc.ents = [doc.char_span(0, 5, label="PERSON", span_id="trump")]
     doc.ents[0]._.label_probs = {"PERSON": 0.3, "ORG": 0.6, "LOC": 0.0, "NONE": 0.1}
     assert scores(blank, rule_score=0.9)(doc).ents[0]._.score == 0.9
-
-
-def test_places_and_inherited_scores_are_shifted_in_log_odds(blank):
-    doc = scored_doc(blank)
-    doc.spans["places"] = [doc.ents[0]]  # as if the gazetteer had found Trump
-    doc = scores(blank, places_key="places", place_log_odds=1.0, inherited_log_odds=-1.0)(doc)
-    trump, merkel, berlin, trump_again = doc.ents
-    assert trump._.score == pytest.approx(shifted(0.9, 1.0)) and trump._.score > 0.9
-    assert trump_again._.score == pytest.approx(shifted(0.9, -1.0)) and trump_again._.score < 0.9
-    assert merkel._.score == pytest.approx(0.4) and berlin._.score == 0.82  # neither a place match nor inherited
-    assert shifted(0.5, 0.0) == 0.5 and shifted(1.0, -1.0) < 1.0 and 0.0 < shifted(0.0, 1.0)
 
 
 def test_min_score_drops_mentions_below_it(blank):
