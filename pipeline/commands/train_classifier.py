@@ -74,22 +74,19 @@ def build_candidates(
     With ``fold_models`` (cross-fitting: one recogniser per fold of :func:`write_folds`, the
     ``k``-th trained without fold ``k``), document ``i`` of each file is proposed by
     ``fold_models[i % len(fold_models)]``, the recogniser that never saw it."""
-    models = fold_models or [None]
+    models: list[str | None] = list(fold_models) if fold_models else [None]
     pipelines = [build_nlp(load_pipeline_config(config_path, {**(overrides or {}), **({"paths.model": m} if m else {})})) for m in models]
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
     written = []
     for path in corpus_files(gold):
         references = list(DocBin().from_disk(path).get_docs(pipelines[0].vocab))
-        docs: list[Doc | None] = [None] * len(references)
+        docs: dict[int, Doc] = {}
         for fold, nlp in enumerate(pipelines):
             chosen = range(fold, len(references), len(pipelines))
             with nlp.select_pipes(enable=candidate_stages(nlp)):
-                for i, doc in zip(chosen, nlp.pipe(references[i].text for i in chosen)):
-                    docs[i] = doc
-        predicted = DocBin(store_user_data=True)
-        for doc in docs:
-            predicted.add(doc)
+                docs.update(zip(chosen, nlp.pipe(references[j].text for j in chosen)))
+        predicted = DocBin(store_user_data=True, docs=[docs[i] for i in range(len(references))])
         target = output / (path.name.removesuffix(".spacy") + CANDIDATE_SUFFIX)
         predicted.to_disk(target)
         written.append(target)
