@@ -150,7 +150,11 @@ class DocIndex:
         """The index of ``(run_id, part)`` pairs (the registry's per-run document indexes: their
         ``id_hash`` and ``doc_key`` columns are enough when ``read`` gives a run's whole index;
         without ``read``, the parts are kept)."""
-        hashes, runs, rows, run_ids, kept = [], [], [], [], {}
+        hashes: list[np.ndarray] = []
+        runs: list[np.ndarray] = []
+        rows: list[np.ndarray] = []
+        run_ids: list[str] = []
+        kept: dict[str, pa.Table] = {}
         last: int | None = None
         for run, part in parts:
             run_hashes = part.column("id_hash").to_numpy()
@@ -268,7 +272,9 @@ class Registry:
         stable, redirects, new_ids = self._keep_ids(fresh_ids, [known[key][1] if key in known else None for key in keys], counts)
         next_id = self.summaries.max("summary_id")
         next_id = 0 if next_id is None else next_id + 1
-        summary_ids, rows_of_blocks, unknown = [], [], []
+        summary_ids: list[int] = []
+        rows_of_blocks: list[int] = []
+        unknown: list[list[str]] = []
         for key in keys:
             if key in known:
                 summary_ids.append(known[key][0])
