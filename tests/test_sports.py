@@ -21,6 +21,8 @@ def teams() -> SportsTeams:
         max_score_digits=3,
         sports=SPORTS,
         min_sport_words=2,
+        victory_words=["victory", "win"],
+        place_plurals=["hills"],
     )
 
 
@@ -30,7 +32,7 @@ def test_a_result_line_names_teams_and_drops_the_place_id(blank, teams):
     doc = teams(doc)
     assert ent_tuples(doc) == [("Australia", "ORG"), ("Japan", "ORG"), ("Japan", "ORG")]  # every mention of the team
     assert all(not e.id_ for e in doc.ents)
-    assert doc._.sport is None  # no sport's words
+    assert doc._.sport == "unknown"  # a result, but no sport's words
 
 
 def test_beat_with_a_final_score(blank, teams):
@@ -63,3 +65,39 @@ def test_the_classifiers_place_probability_moves_to_the_team(blank, teams):
         ent._.label_probs = {"PERSON": 0.05, "ORG": 0.15, "LOC": 0.7, "NONE": 0.1}
     doc = teams(doc)
     assert [e._.label_probs for e in doc.ents] == [{"PERSON": 0.05, "ORG": 0.85, "LOC": 0.0, "NONE": 0.1}] * 2
+
+
+def test_a_place_before_a_final_score_is_a_team(blank, teams):
+    doc = teams(make_doc(blank, "Hansbrough and the Heels put away Evansville 91-73 on Thursday in Chapel Hill.", [("Evansville", "LOC"), ("Chapel Hill", "LOC")]))
+    assert ent_tuples(doc) == [("Evansville", "ORG"), ("Chapel Hill", "LOC")]
+
+
+def test_a_place_after_a_scored_victory_is_a_team(blank, teams):
+    doc = teams(make_doc(blank, "The Colts secured a 31-24 victory over Jacksonville on Thursday.", [("Jacksonville", "LOC")]))
+    assert ent_tuples(doc) == [("Jacksonville", "ORG")]
+
+
+def test_a_place_and_a_capitalised_plural_are_a_team_and_the_plural_names_it(blank, teams):
+    text = "The New Orleans Saints placed Bush on injured reserve. The Saints lost, and SAINTS fans left."
+    doc = teams(make_doc(blank, text, [("New Orleans", "LOC"), ("Bush", "PERSON")]))
+    assert ent_tuples(doc) == [("New Orleans Saints", "ORG"), ("Bush", "PERSON"), ("Saints", "ORG"), ("SAINTS", "ORG")]
+    doc = teams(make_doc(blank, "Philadelphia 76ers fired their coach.", [("Philadelphia", "LOC")]))
+    assert ent_tuples(doc) == [("Philadelphia 76ers", "ORG")]
+
+
+def test_place_plurals_and_headline_words_are_not_teams(blank, teams):
+    doc = teams(make_doc(blank, "She moved to Beverly Hills in May.", [("Beverly", "LOC")]))
+    assert ent_tuples(doc) == [("Beverly", "LOC")]
+    doc = teams(make_doc(blank, "Texas Lifer Escapes Prison Van Near Houston", [("Texas", "LOC"), ("Houston", "LOC")]))
+    assert ent_tuples(doc) == [("Texas", "LOC"), ("Houston", "LOC")]
+    doc = teams(make_doc(blank, "The cable was cut in Egypt Reports on Tuesday said so. Love Hop City This place is great.", [("Egypt", "LOC"), ("Hop City", "LOC")]))
+    assert ent_tuples(doc) == [("Egypt", "LOC"), ("Hop City", "LOC")]
+
+
+def test_a_short_page_with_a_result_is_a_sports_page(blank, teams):
+    doc = teams(make_doc(blank, "The Colts secured a 31-24 victory over Jacksonville.", [("Jacksonville", "LOC")]))
+    assert doc._.sport == "unknown"
+    doc = teams(make_doc(blank, "Japan beat Syria 2-1 with a late striker goal.", [("Japan", "LOC"), ("Syria", "LOC")]))
+    assert doc._.sport == "soccer"
+    doc = teams(make_doc(blank, "The New Orleans Saints placed Bush on injured reserve.", [("New Orleans", "LOC")]))
+    assert doc._.sport is None  # a team's name alone is not a result

@@ -29,6 +29,7 @@ from spacy.util import load_config, registry
 from .. import __version__
 from ..base.backbone import PACKAGE_SEPARATOR, model_folder, package_folder, package_spec, resolve_package_paths
 from ..config.build import ConfigError, package_versions
+from . import augment  # noqa: F401  (registers news.case_variants.v1 for training configs)
 
 MODEL_BEST = "model-best"
 METRICS_FILE = "metrics.json"

@@ -13,6 +13,18 @@ the one whose words (``sports``: sport -> words, from the config) it uses most, 
 carries to corpus resolution, so that the cricket team *Australia*, the rugby team *Australia*
 and the country stay three entities. Every list (result words, sports and their words) is
 config data; the rule itself is the shape of a result.
+
+A report does not always print a result line: a place directly before a final score
+(``the Heels putting away Evansville 91-73``) or after a score's victory (``a 31-24 victory over
+Jacksonville``: ``victory_words``, then ``over`` or ``against``) is a team too. And a place
+followed by a capitalised plural (``New Orleans Saints``, ``Philadelphia 76ers``: the recogniser
+often stops at the place) is a team named after it, whatever the page: the place and its plural
+become one ``team_label`` mention, and the plural alone (``the Saints``, ``COLTS``) names the same
+team wherever the document writes it, as an entity of any label or as words the recogniser left
+out. Plurals that are places themselves (``Beverly Hills``, ``Cayman Islands``: ``place_plurals``)
+are not teams. A page with a result (a result line, a place before a final score or after a
+scored victory) is a sports page however short it is: its sport is the one whose words it uses
+most, or ``unknown_sport``, so that its teams vote and resolve apart from the places.
 """
 
 from __future__ import annotations
@@ -22,7 +34,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.names import name_key
 from .spans import copy_span, set_entities
@@ -34,6 +46,28 @@ SCORE_DASHES = frozenset({"-", "–", ":"})
 DATELINE_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 #: What follows the place that opens a dateline (``LONDON (Reuters) -``, ``WASHINGTON, Jan 5``).
 DATELINE_OPENERS = frozenset({",", "("})
+#: ``a 31-24 victory over``/``against`` a team.
+VICTORY_PREPOSITIONS = frozenset({"over", "against"})
+#: How many words before the victory word its score may be (``a 20 - 13 road victory over``).
+MAX_SCORE_GAP = 4
+#: A line is in Title Case when this share of its words longer than 3 letters (at least 3 words) is capitalised.
+TITLE_CASE_SHARE, TITLE_CASE_MIN_CHARS, TITLE_CASE_MIN_WORDS = 0.75, 3, 3
+
+
+def _title_case_line(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is on a headline in Title Case (``U.S. Officials Say Talks Failed``), where
+    every word is capitalised and a capitalised plural says nothing."""
+    text = doc.text
+    start = text.rfind("\n", 0, doc[i].idx) + 1
+    end = text.find("\n", doc[i].idx)
+    words = [w for w in text[start : end if end >= 0 else len(text)].split() if w.isalpha() and len(w) > TITLE_CASE_MIN_CHARS]
+    return len(words) >= TITLE_CASE_MIN_WORDS and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _capitalised(token: Token) -> bool:
+    """A word of a name: ``Saints``, ``COLTS``, ``76ers`` (digits first, then letters)."""
+    text = token.text
+    return (text[:1].isupper() and text.isalpha()) or (text[:1].isdigit() and text[-1:].isalpha() and text.isalnum())
 
 
 class SportsTeams:
@@ -48,6 +82,9 @@ class SportsTeams:
         max_score_digits: int,
         sports: dict[str, list[str]],
         min_sport_words: int,
+        victory_words: Iterable[str] = (),
+        place_plurals: Iterable[str] = (),
+        unknown_sport: str = "unknown",
     ) -> None:
         self.name = name
         self.team_label = team_label
@@ -57,15 +94,25 @@ class SportsTeams:
         self.max_score_digits = max_score_digits
         self.sport_words = {word.lower(): sport for sport, words in sports.items() for word in words}
         self.min_sport_words = min_sport_words
+        self.victory_words = frozenset(w.lower() for w in victory_words)
+        self.place_plurals = frozenset(w.lower() for w in place_plurals)
+        self.unknown_sport = unknown_sport
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.sport = self.sport(doc)
-        teams = self.teams(doc) | (self.unplaced(doc) if doc._.sport else set())
-        if not teams:
+        nicknames = self.nicknamed(doc)
+        results = self.teams(doc) | self.scored(doc)
+        teams = results | (self.unplaced(doc) if doc._.sport else set())
+        if results and doc._.sport is None:
+            # A page that reports a result is a sports page, even in a few lines: its teams then
+            # vote and resolve apart from the places they are named after (``sport:<name>``).
+            doc._.sport = self.sport(doc, min_words=1) or self.unknown_sport
+        if not teams and not nicknames:
             return doc
         spans, relabelled = [], []
         for ent in doc.ents:
-            if ent.label_ in self.place_labels and name_key(ent.text) in teams:
+            key = name_key(ent.text)
+            if ent.label_ != self.team_label and (key in nicknames or (ent.label_ in self.place_labels and key in teams)):
                 place_label = ent.label_
                 ent = copy_span(ent, label=self.team_label)  # every mention: one label for one name
                 ent._.component = self.name
@@ -75,6 +122,7 @@ class SportsTeams:
                     ent._.label_probs = {**probs, place_label: 0.0}
                 relabelled.append(ent)
             spans.append(ent)
+        spans += self._unrecognised(doc, nicknames)
         set_entities(doc, spans)
         for ent in relabelled:  # the country's curated id is not the team's (set_ents keeps token ids)
             for token in ent:
@@ -96,6 +144,84 @@ class SportsTeams:
                 found |= {name_key(first.text), name_key(second.text)}
         found.discard(())
         return found
+
+    def scored(self, doc: Doc) -> set[tuple[str, ...]]:
+        """Name keys of places right before a final score (``Evansville 91-73``), not after a place
+        word (``in Evansville``), or after a scored victory (``a 31-24 victory over Jacksonville``)."""
+        found: set[tuple[str, ...]] = set()
+        for ent in doc.ents:
+            if ent.label_ not in self.place_labels:
+                continue
+            before = doc[ent.start - 1].lower_ if ent.start else ""
+            start = ent.start - 1 if before == "the" else ent.start
+            victory = start >= 2 and doc[start - 1].lower_ in VICTORY_PREPOSITIONS and doc[start - 2].lower_ in self.victory_words
+            if victory and any(self._is_final_score(doc, i) for i in range(max(0, start - 2 - MAX_SCORE_GAP), start - 2)):
+                found.add(name_key(ent.text))
+            elif ent.end < len(doc) and before not in self.place_words and self._is_final_score(doc, ent.end) and "\n" not in ent.text:
+                found.add(name_key(ent.text))
+        found.discard(())
+        return found
+
+    def nicknamed(self, doc: Doc) -> set[tuple[str, ...]]:
+        """Extend every place followed by a capitalised plural into one team mention (``New Orleans
+        Saints``); returns the name keys of the teams and of their plurals (``("saints",)``)."""
+        found: set[tuple[str, ...]] = set()
+        spans = []
+        ents = list(doc.ents)
+        for index, ent in enumerate(ents):
+            end = self._nickname_end(doc, ent, ents[index + 1] if index + 1 < len(ents) else None)
+            if end is None:
+                spans.append(ent)
+                continue
+            team = copy_span(ent, end=end, label=self.team_label)
+            team._.component = self.name
+            spans.append(team)
+            found |= {name_key(team.text), name_key(doc[ent.end : end].text)}
+        if found:
+            set_entities(doc, spans)
+            for ent in doc.ents:
+                if ent._.component == self.name:
+                    for token in ent:
+                        token.ent_id = 0
+        found.discard(())
+        return found
+
+    def _nickname_end(self, doc: Doc, ent: Span, following: Span | None) -> int | None:
+        """The end of the capitalised plural after place ``ent`` (one or two words on its line and in
+        its sentence, not function words, the last ending in ``s``, not followed by a capitalised
+        word; a one-word entity of its own there counts), else None; never after a place word."""
+        if ent.label_ not in self.place_labels or ent.end >= len(doc) or ent[-1].whitespace_ != " " or _title_case_line(doc, ent.start):
+            return None
+        if ent.start and doc[ent.start - 1].lower_ in self.place_words:
+            return None  # ``cut in Egypt Reports on Tuesday``: a place, then another sentence
+        for length in (1, 2):
+            words = doc[ent.end : ent.end + length]
+            if len(words) < length or not all(_capitalised(t) and not t.is_stop and not t.is_sent_start for t in words):
+                return None
+            if any(t.whitespace_ not in (" ", "") for t in words[:-1]):
+                return None
+            last = words[-1]
+            covered = following is not None and following.start < words.end
+            if covered and not (following.start == ent.end and following.end == words.end and len(following) == 1):
+                return None
+            after = doc[words.end] if words.end < len(doc) else None
+            if after is not None and after.text[:1].isupper():
+                return None  # a headline's next word (``Texas Lifer Escapes From``): the plural may be a verb
+            if len(last.text) > 2 and last.lower_.endswith("s") and not last.lower_.endswith("ss") and last.lower_ not in self.place_plurals:
+                return words.end
+        return None
+
+    def _unrecognised(self, doc: Doc, nicknames: set[tuple[str, ...]]) -> list[Span]:
+        """``team_label`` spans for the plurals of ``nicknames`` the recogniser left out (``the Saints``)."""
+        plurals = {key for key in nicknames if len(key) == 1}
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        spans = []
+        for token in doc:
+            if token.i not in taken and _capitalised(token) and (token.lower_,) in plurals:
+                span = Span(doc, token.i, token.i + 1, label=self.team_label)
+                span._.component = self.name
+                spans.append(span)
+        return spans
 
     def unplaced(self, doc: Doc) -> set[tuple[str, ...]]:
         """Name keys of the places a sports page never writes as a place: no mention after a
@@ -119,11 +245,12 @@ class SportsTeams:
                 placed.add(key)
         return names - placed - {()}
 
-    def sport(self, doc: Doc) -> str | None:
-        """The sport whose words the document uses most (at least ``min_sport_words``), else None."""
+    def sport(self, doc: Doc, min_words: int | None = None) -> str | None:
+        """The sport whose words the document uses most (at least ``min_words``, by default
+        ``min_sport_words``), else None."""
         counts = Counter(self.sport_words[t.lower_] for t in doc if t.lower_ in self.sport_words)
         ranked = counts.most_common(1)
-        return ranked[0][0] if ranked and ranked[0][1] >= self.min_sport_words else None
+        return ranked[0][0] if ranked and ranked[0][1] >= (self.min_sport_words if min_words is None else min_words) else None
 
     def _is_score(self, token: Token) -> bool:
         return token.text.isdigit() and len(token.text) <= self.max_score_digits
@@ -146,6 +273,12 @@ class SportsTeams:
         "max_score_digits": 3,
         "sports": {},
         "min_sport_words": 3,
+        "victory_words": ["victory", "win", "triumph", "rout"],
+        "place_plurals": [
+            "heights", "springs", "falls", "islands", "isles", "hills", "gardens", "mountains", "lakes",
+            "keys", "plains", "highlands", "woods", "fields", "sands", "downs", "narrows", "straits", "rapids", "towers",
+        ],
+        "unknown_sport": "unknown",
     },
 )
 def make_sports_teams(
@@ -158,6 +291,9 @@ def make_sports_teams(
     max_score_digits: int,
     sports: dict[str, list[str]],
     min_sport_words: int,
+    victory_words: list[str],
+    place_plurals: list[str],
+    unknown_sport: str,
 ) -> SportsTeams:
     return SportsTeams(
         name,
@@ -168,4 +304,7 @@ def make_sports_teams(
         max_score_digits=max_score_digits,
         sports=sports,
         min_sport_words=min_sport_words,
+        victory_words=victory_words,
+        place_plurals=place_plurals,
+        unknown_sport=unknown_sport,
     )
