@@ -55,10 +55,10 @@ def predict(corpus: str, model: str, config: str, classifier: bool, settings: di
     """[{doc_id, text, gold: [Mention], pred: [Mention]}] for every document of ``corpus``."""
     from spacy.tokens import DocBin
 
-    from pipeline.config.build import build_nlp, load_pipeline_config
-    from pipeline.corpora import read_gold
     from pipeline.commands.evaluate import vote_over_corpus
+    from pipeline.config.build import build_nlp, load_pipeline_config
     from pipeline.config.settings import resolve_section
+    from pipeline.corpora import read_gold
 
     overrides = {"paths.model": model, "paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
     if config != "default.cfg":
@@ -208,7 +208,7 @@ def report(corpus: str, docs: list[dict], examples: int) -> str:
         lines.append("most frequent: " + "; ".join(f"{s!r} {n}" for s, n in surfaces.most_common(12)))
         for doc, g, p in items[:examples]:
             if g is not None and p is not None and (g[0], g[1]) != (p[0], p[1]):
-                lines.append(f"- gold {doc['text'][g[0]:g[1]]!r} pred {doc['text'][p[0]:p[1]]!r}: {_show(doc, g)}")
+                lines.append(f"- gold {doc['text'][g[0] : g[1]]!r} pred {doc['text'][p[0] : p[1]]!r}: {_show(doc, g)}")
             else:
                 lines.append(f"- {_show(doc, p if p is not None else g)}")
         lines.append("")

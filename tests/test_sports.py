@@ -68,7 +68,9 @@ def test_the_classifiers_place_probability_moves_to_the_team(blank, teams):
 
 
 def test_a_place_before_a_final_score_is_a_team(blank, teams):
-    doc = teams(make_doc(blank, "Hansbrough and the Heels put away Evansville 91-73 on Thursday in Chapel Hill.", [("Evansville", "LOC"), ("Chapel Hill", "LOC")]))
+    doc = teams(
+        make_doc(blank, "Hansbrough and the Heels put away Evansville 91-73 on Thursday in Chapel Hill.", [("Evansville", "LOC"), ("Chapel Hill", "LOC")])
+    )
     assert ent_tuples(doc) == [("Evansville", "ORG"), ("Chapel Hill", "LOC")]
 
 
@@ -90,7 +92,9 @@ def test_place_plurals_and_headline_words_are_not_teams(blank, teams):
     assert ent_tuples(doc) == [("Beverly", "LOC")]
     doc = teams(make_doc(blank, "Texas Lifer Escapes Prison Van Near Houston", [("Texas", "LOC"), ("Houston", "LOC")]))
     assert ent_tuples(doc) == [("Texas", "LOC"), ("Houston", "LOC")]
-    doc = teams(make_doc(blank, "The cable was cut in Egypt Reports on Tuesday said so. Love Hop City This place is great.", [("Egypt", "LOC"), ("Hop City", "LOC")]))
+    doc = teams(
+        make_doc(blank, "The cable was cut in Egypt Reports on Tuesday said so. Love Hop City This place is great.", [("Egypt", "LOC"), ("Hop City", "LOC")])
+    )
     assert ent_tuples(doc) == [("Egypt", "LOC"), ("Hop City", "LOC")]
 
 
