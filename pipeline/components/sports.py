@@ -201,9 +201,9 @@ class SportsTeams:
             if any(t.whitespace_ not in (" ", "") for t in words[:-1]):
                 return None
             last = words[-1]
-            covered = following is not None and following.start < words.end
-            if covered and not (following.start == ent.end and following.end == words.end and len(following) == 1):
-                return None
+            if following is not None and following.start < words.end:
+                if not (following.start == ent.end and following.end == words.end and len(following) == 1):
+                    return None
             after = doc[words.end] if words.end < len(doc) else None
             if after is not None and after.text[:1].isupper():
                 return None  # a headline's next word (``Texas Lifer Escapes From``): the plural may be a verb
