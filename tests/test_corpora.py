@@ -116,3 +116,15 @@ def test_unknown_format_and_missing_path():
     with pytest.raises(ValueError, match="does not exist"):
         list(read_gold(FIXTURES / "nope.iob2", "uner"))
     assert find_gold_files([FIXTURES], "gum") == [FIXTURES / "tiny.conllu"]
+
+
+def test_ecbplus_descriptions_with_a_name_are_not_names():
+    from pipeline.corpora.ecbplus import _is_name, _trim_to_name
+
+    def named(text: str) -> bool:
+        words = text.split()
+        return _is_name(words, 0, len(words), *_trim_to_name(words, 0, len(words)))
+
+    assert named("in the Gulf of Aden") and named("actress Tara Reid") and named("Obama 's")
+    assert not named("Mafia boss") and not named("the Obama administration")
+    assert not named("Pagliarelli prison cell in Palermo")

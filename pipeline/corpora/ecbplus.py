@@ -12,6 +12,9 @@ by default a document holds just those sentences. Instance ids hold within a sub
 (:func:`subtopic`), which is the document's ``group``. A named mention has a capitalised token
 that does not start its sentence (``named_only``); ``name_spans`` trims a mention to the
 capitalised words in it (``in the Gulf of Aden`` -> ``Gulf of Aden``), as NER spans are.
+A mention whose words outside or inside that name are a noun phrase's own (``Mafia boss``, ``the
+Obama administration``, ``Pagliarelli prison cell in Palermo``) names a thing with a description,
+not a name: with ``name_spans`` it is left out, as NER annotations leave it out.
 ``HUMAN_PART_GPE`` (a country acting: ``Turkmenistan said``) is not mapped by default: ECB+
 gives it another instance than the same place as a location.
 """
@@ -116,7 +119,10 @@ def read_ecbplus(
         if named_only and not any(words[i][:1].isupper() and not starts[i] for i in range(start, end)):
             continue
         if name_spans:
-            start, end = _trim_to_name(words, start, end)
+            trimmed = _trim_to_name(words, start, end)
+            if not _is_name(words, start, end, *trimmed):
+                continue
+            start, end = trimmed
         mentions.append(GoldMention(start, end, element.tag, identity.get(m_id)))
     yield GoldDocument(doc_id, words, spaces, starts, mentions, str(path), group=subtopic(doc_id))
 
@@ -135,3 +141,20 @@ def _trim_to_name(words: list[str], start: int, end: int) -> tuple[int, int]:
     if not capitalised:
         return start, end
     return capitalised[0], capitalised[-1] + 1
+
+
+#: Lower-case words a name may hold inside it, or leave after it (``Gulf of Aden``, ``Obama 's``).
+NAME_FUNCTION_WORDS = frozenset(
+    {"of", "and", "the", "for", "on", "in", "at", "de", "del", "la", "le", "du", "da", "von", "van", "der", "bin", "al", "'s", "'", "&", "-", "--", "."}
+)
+
+
+def _is_name(words: list[str], start: int, end: int, name_start: int, name_end: int) -> bool:
+    """Whether mention ``start:end`` is the name ``name_start:name_end`` and function words around
+    it, not a description with a name in it: no lower-case word other than a function word after
+    the name or inside it (``Mafia boss``, ``prison cell in Palermo`` are descriptions)."""
+    for i in [*range(name_start, name_end), *range(name_end, end)]:
+        word = words[i]
+        if word[:1].islower() and word.lower() not in NAME_FUNCTION_WORDS:
+            return False
+    return True
