@@ -26,7 +26,8 @@ import logging
 import os
 import sys
 import uuid
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from distributed.core import Status
 
 from ..chunking import Chunker
 from ..writing.writer import write_batch
-from . import Engine, in_order
+from . import Engine
 from .batch import Batch, BatchResult, pipeline_for, process_batch
 
 #: Batches queued per worker: keeps workers busy while bounding what the client holds.
@@ -47,8 +48,9 @@ THREADS_PER_WORKER = 1
 WORKER_WAIT_SECONDS = 60
 #: Loggers that report connections closing while a finished cluster shuts down (CommClosedError).
 SHUTDOWN_LOGGERS = ("distributed", "tornado")
-#: Settings of the workers a run starts itself (their nannies pass them on).
-LOCAL_WORKER_CONFIG = {
+#: Settings of the cluster a run starts itself: its scheduler runs in this process, and the
+#: nannies pass them on to their workers.
+LOCAL_CLUSTER_CONFIG = {
     # No statistical profiler: it samples the task thread's stack every 10 ms, holding the GIL
     # the pipeline needs; nothing here reads its profiles.
     "distributed.worker.profile.enabled": False,
@@ -58,6 +60,10 @@ LOCAL_WORKER_CONFIG = {
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
     # The event loop's health check wakes every 20 ms and waits for the GIL the pipeline holds.
     "distributed.admin.tick.interval": "1s",
+    # A batch queued behind a long one moves to a worker that went idle when the scheduler next
+    # balances its workers, every second by default: at the end of a run that idle time is the
+    # run's. Every 100 ms, balancing two workers costs the scheduler next to nothing.
+    "distributed.scheduler.work-stealing-interval": "100ms",
 }
 
 
@@ -84,7 +90,7 @@ class DaskEngine(Engine):
         from distributed import Client, LocalCluster
 
         if self.scheduler is None:
-            with dask.config.set(LOCAL_WORKER_CONFIG):  # the nannies pass it on to their workers
+            with dask.config.set(LOCAL_CLUSTER_CONFIG):
                 self.cluster = LocalCluster(
                     n_workers=self.n_workers, threads_per_worker=THREADS_PER_WORKER, processes=True, dashboard_address=None
                 )  # fmt: skip
@@ -108,14 +114,16 @@ class DaskEngine(Engine):
         joins later builds its pipeline with its first batch."""
         token = uuid.uuid4().hex[:8]
         workers = list(self.client.scheduler_info()["workers"])
+        ours = self.scheduler is None  # a LocalCluster's workers, started by this run
         self.client.gather(
-            [self.client.submit(load_model, self.pipeline_config, self.scheduler is None, key=f"news-model-{token}-{i}", workers=[w], pure=False) for i, w in enumerate(workers)]
+            [self.client.submit(load_model, self.pipeline_config, ours, key=f"news-model-{token}-{i}", workers=[w], pure=False) for i, w in enumerate(workers)]
         )
 
     def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
         if self.client is None:
             raise RuntimeError("the Dask engine runs batches inside its `with` block")
-        limit = max(len(self.client.scheduler_info()["workers"]), 1) * IN_FLIGHT_PER_WORKER
+        workers = self.client.scheduler_info()["workers"]
+        threads = max(sum(worker.get("nthreads", THREADS_PER_WORKER) for worker in workers.values()), 1)
         run_token = uuid.uuid4().hex[:8]  # task keys unique to this run on a shared cluster
 
         def submit(batch: Batch) -> Any:
@@ -124,7 +132,7 @@ class DaskEngine(Engine):
                 pure=False, key=f"news-partition-{run_token}-{batch.key}",
             )  # fmt: skip
 
-        yield from in_order(submit, batches, limit)
+        yield from in_order_as_freed(submit, batches, threads, max(len(workers), 1) * IN_FLIGHT_PER_WORKER)
 
     def close(self) -> None:
         # Client first, then the cluster: workers then close connections nobody waits on, which
@@ -136,6 +144,40 @@ class DaskEngine(Engine):
             if self.cluster is not None:
                 self.cluster.close()
                 self.cluster = None
+
+
+def in_order_as_freed(submit: Callable[[Batch], Any], batches: Iterable[Batch], threads: int, limit: int) -> Iterator[BatchResult]:
+    """The results of ``submit(batch)`` Dask futures in input order, like :func:`~pipeline.engines.in_order`,
+    but each batch is submitted only when one of the cluster's ``threads`` is free (at most
+    ``limit`` batches submitted and not yet yielded).
+
+    Dask gives a task to a worker as soon as it is submitted, so batches queued at once are dealt
+    out in turn: with batches of uneven size, one worker is left with the long ones while the
+    other idles (work stealing moves a queued task only when a worker is idle before the other
+    starts it). Held back until a thread is free, the next batch goes to the worker that freed it,
+    as in the local pool."""
+    from distributed import wait
+
+    stream = iter(batches)
+    queued: deque = deque()
+    planned = True
+    try:
+        while True:
+            while planned and len(queued) < limit and sum(not future.done() for future in queued) < threads:
+                batch = next(stream, None)
+                if batch is None:
+                    planned = False
+                else:
+                    queued.append(submit(batch))
+            if not queued:
+                return
+            if queued[0].done():
+                yield queued.popleft().result()
+            else:
+                wait([future for future in queued if not future.done()], return_when="FIRST_COMPLETED")
+    finally:
+        for future in queued:
+            future.cancel()
 
 
 @contextmanager
