@@ -48,8 +48,7 @@ THREADS_PER_WORKER = 1
 WORKER_WAIT_SECONDS = 60
 #: Loggers that report connections closing while a finished cluster shuts down (CommClosedError).
 SHUTDOWN_LOGGERS = ("distributed", "tornado")
-#: Settings of the cluster a run starts itself: its scheduler runs in this process, and the
-#: nannies pass them on to their workers.
+#: Settings of the workers a run starts itself (their nannies pass them on).
 LOCAL_CLUSTER_CONFIG = {
     # No statistical profiler: it samples the task thread's stack every 10 ms, holding the GIL
     # the pipeline needs; nothing here reads its profiles.
@@ -58,12 +57,12 @@ LOCAL_CLUSTER_CONFIG = {
     # at once; the pipeline's many short-lived arrays then cost page faults (2.5x as many, about
     # 10% more CPU per batch). Unset, the workers allocate as the local pool's do.
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-    # The event loop's health check wakes every 20 ms and waits for the GIL the pipeline holds.
+    # A worker's event loop takes the GIL from the batch each time it wakes, and on a busy machine
+    # the batch then waits for the loop's thread to be scheduled: its health check (every 20 ms),
+    # memory check (100 ms) and system monitor (500 ms) wake it less often.
     "distributed.admin.tick.interval": "1s",
-    # A batch queued behind a long one moves to a worker that went idle when the scheduler next
-    # balances its workers, every second by default: at the end of a run that idle time is the
-    # run's. Every 100 ms, balancing two workers costs the scheduler next to nothing.
-    "distributed.scheduler.work-stealing-interval": "100ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
 }
 
 
