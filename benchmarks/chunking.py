@@ -1,4 +1,4 @@
-"""Long documents: one text processed whole vs in chunks (pipeline/chunking.py), side by side.
+"""Long documents: one text processed whole vs in chunks (pipeline/base/chunking.py), side by side.
 
 Each configuration runs in its own process (so peak memory is its own), on one long document
 made of the demo article's paragraphs repeated. Prints time (median of --repeats), peak RSS,
@@ -36,8 +36,8 @@ def long_text(chars: int) -> str:
 
 
 def one(name: str, chars: int, repeats: int) -> dict:
-    from pipeline.chunking import Chunker
-    from pipeline.config import load_pipeline
+    from pipeline.base.chunking import Chunker
+    from pipeline.config.build import load_pipeline
 
     nlp, _ = load_pipeline()
     text = long_text(chars)

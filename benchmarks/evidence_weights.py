@@ -32,11 +32,11 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.components.evidence import CONTEXT_FEATURES, NAME_FEATURES, NameEvidence
-from pipeline.config import build_nlp, load_pipeline_config
+from pipeline.config.build import build_nlp, load_pipeline_config
+from pipeline.config.settings import resolve_section
 from pipeline.corpora import read_gold
-from pipeline.corpus.names import name_key
 from pipeline.corpus.vote import MIN_PROB, VOTE_LABELS
-from pipeline.settings import resolve_section
+from pipeline.knowledge.names import name_key
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"

@@ -110,7 +110,7 @@ def write_corpus(path: Path, target_words: int, *, sentences_as_documents: bool 
 # -- measuring ----------------------------------------------------------------------------------
 BARE = """
 import json, sys, time
-from pipeline.config import load_pipeline
+from pipeline.config.build import load_pipeline
 nlp, _ = load_pipeline(sys.argv[1])
 texts = (json.loads(line)["text"] for line in open(sys.argv[2], encoding="utf8"))
 n_ents = n_tokens = 0
@@ -126,7 +126,7 @@ print(json.dumps({"entities": n_ents, "tokens": n_tokens, "seconds": time.perf_c
 BARE_NER = """
 import json, sys, time
 import spacy
-from pipeline.backbone import resolve_package_paths
+from pipeline.base.backbone import resolve_package_paths
 from confection import Config
 model = resolve_package_paths(Config({"paths": {"model": sys.argv[1]}}))["paths"]["model"]
 nlp = spacy.load(model)

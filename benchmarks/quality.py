@@ -32,9 +32,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.config import build_nlp, load_pipeline_config
-from pipeline.evaluate import LABELS, evaluate
-from pipeline.settings import resolve_section
+from pipeline.commands.evaluate import LABELS, evaluate
+from pipeline.config.build import build_nlp, load_pipeline_config
+from pipeline.config.settings import resolve_section
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"

@@ -31,8 +31,8 @@ SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
 import pipeline  # noqa: E402
+from pipeline.commands.run import run_pipeline  # noqa: E402
 from pipeline.report import ReportSettings, write_report  # noqa: E402
-from pipeline.run import run_pipeline  # noqa: E402
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -4,7 +4,7 @@
 
 Runs the default pipeline (``configs/default.cfg``, its corpus vote included) once over each corpus
 in ``CORPORA`` and scores the corpus resolver (:mod:`pipeline.corpus.resolve`, the code path of ``run``) against the gold
-identities, over the gold mentions the pipeline found (:func:`pipeline.evaluate.score_linking`):
+identities, over the gold mentions the pipeline found (:func:`pipeline.commands.evaluate.score_linking`):
 
 * ``corpus``: every pair of mentions, as ``evaluate`` reports it (ECB+: pairs within a sub-topic);
 * ``cross-document``: only pairs whose mentions lie in different documents, what the resolver
@@ -27,11 +27,11 @@ from pathlib import Path
 
 from spacy.tokens import DocBin
 
-from pipeline.config import build_nlp, load_pipeline_config
+from pipeline.commands.evaluate import canonical_ids, match_mentions, score_linking, vote_over_corpus
+from pipeline.config.build import build_nlp, load_pipeline_config
+from pipeline.config.settings import resolve_section
 from pipeline.corpora import read_gold
 from pipeline.corpora.gold import GROUP_KEY
-from pipeline.evaluate import canonical_ids, match_mentions, score_linking, vote_over_corpus
-from pipeline.settings import resolve_section
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"

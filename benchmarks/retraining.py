@@ -31,9 +31,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import spacy  # noqa: E402
 from spacy.util import load_config, load_model_from_config  # noqa: E402
 
-from pipeline.console import setup_logging  # noqa: E402
-from pipeline.convert import convert_corpus  # noqa: E402
-from pipeline.train import evaluate_corpus, train_model  # noqa: E402
+from pipeline.base.console import setup_logging  # noqa: E402
+from pipeline.commands.convert import convert_corpus  # noqa: E402
+from pipeline.commands.train import evaluate_corpus, train_model  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 UNER = DATA / "uner_en_ewt"

@@ -13,7 +13,7 @@ import argparse
 import time
 from pathlib import Path
 
-from pipeline.config import load_pipeline
+from pipeline.config.build import load_pipeline
 from pipeline.corpora import read_gold
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .extensions import register_extensions
+from .base.extensions import register_extensions
 
 register_extensions()
 

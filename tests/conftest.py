@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 import pipeline  # noqa: F401  (registers extensions)
-from pipeline.config import build_nlp, load_pipeline_config
+from pipeline.config.build import build_nlp, load_pipeline_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -69,7 +69,7 @@ def seed_text() -> str:
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory) -> Path:
     """The pipeline's output folder for ``data/raw`` (one run, shared by the tests that read tables)."""
-    from pipeline.run import run_pipeline
+    from pipeline.commands.run import run_pipeline
 
     out = tmp_path_factory.mktemp("demo-run") / "demo"
     run_pipeline([ROOT / "data" / "raw"], out, config_path=ROOT / "configs" / "default.cfg")
@@ -118,7 +118,7 @@ def engine_corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def single_process_tables(engine_corpus, tmp_path_factory) -> dict:
-    from pipeline.run import run_pipeline
+    from pipeline.commands.run import run_pipeline
 
     out = tmp_path_factory.mktemp("engine-one") / "out"
     run_pipeline([engine_corpus], out, overrides=ENGINE_OVERRIDES, n_process=1)

@@ -17,7 +17,7 @@ from conftest import ROOT
 from test_config import CONFIG
 
 import pipeline
-from pipeline.run import run_pipeline
+from pipeline.commands.run import run_pipeline
 from pipeline.writing.lock import OutputLock, OutputLockedError
 from pipeline.writing.schema import TABLES
 

@@ -7,7 +7,7 @@ import importlib.util
 import pytest
 from spacy.util import registry
 
-from pipeline.backbone import model_folder, package_folder
+from pipeline.base.backbone import model_folder, package_folder
 
 
 def test_folder_is_returned_absolute(tmp_path, monkeypatch):

@@ -6,14 +6,14 @@ from conftest import ROOT
 from spacy.util import load_config_from_str
 from test_config import CONFIG
 
-from pipeline.chunking import Chunker, ChunkingError, chunk_bounds
-from pipeline.config import build_nlp, load_pipeline_config
+from pipeline.base.chunking import Chunker, ChunkingError, chunk_bounds
+from pipeline.commands.run import process
+from pipeline.config.build import build_nlp, load_pipeline_config
+from pipeline.config.settings import resolve_settings
 from pipeline.corpus.resolve import CorpusResolver
 from pipeline.engines.batch import batches
 from pipeline.engines.local import InProcessEngine
 from pipeline.readers import Article
-from pipeline.run import process
-from pipeline.settings import resolve_settings
 from pipeline.writing.writer import Staging, table_path
 
 PARAGRAPH = "Syria's Foreign Minister Asaad al-Shaibani met officials of the Islamic State (IS) in Baghdad. Talks went on."

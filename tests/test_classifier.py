@@ -8,7 +8,7 @@ from conftest import ROOT, ent_tuples, make_doc
 from spacy.training import Example
 
 from pipeline.components.classifier import NONE_LABEL, make_entity_candidates, tempered
-from pipeline.config import build_nlp, load_pipeline_config
+from pipeline.config.build import build_nlp, load_pipeline_config
 
 LABELS = ["PERSON", "ORG", "LOC"]
 TEXT = "Trump met Merkel in Berlin. Brexit came up."

@@ -6,10 +6,10 @@ import pytest
 import srsly
 from conftest import ROOT
 
-from pipeline.classifier_training import build_candidates, candidate_stages, create_candidate_corpus, ship_trained, train_classifier
+from pipeline.commands.convert import convert_corpus
+from pipeline.commands.train_classifier import build_candidates, candidate_stages, create_candidate_corpus, ship_trained, train_classifier
 from pipeline.components.classifier import FINGERPRINT_KEY, TEMPERATURE_KEY
-from pipeline.config import build_nlp, load_pipeline_config
-from pipeline.convert import convert_corpus
+from pipeline.config.build import build_nlp, load_pipeline_config
 
 FIXTURE = ROOT / "tests" / "fixtures" / "gold" / "tiny.iob2"
 PATHS = {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}

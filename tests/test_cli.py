@@ -83,7 +83,7 @@ def test_existing_output_is_refused_without_overwrite(demo_output):
 from test_config import CONFIG  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from pipeline.cli import app  # noqa: E402
+from pipeline.commands.cli import app  # noqa: E402
 
 
 @pytest.fixture
@@ -224,7 +224,7 @@ def test_doubtful_encodings_and_skipped_entries_are_in_the_summary(tmp_path, rul
 
 
 def test_deeply_nested_line_is_an_error_row_and_resume_goes_past_it(tmp_path, rules_config):
-    from pipeline.run import run_pipeline
+    from pipeline.commands.run import run_pipeline
 
     path = tmp_path / "deep.jsonl"
     deep = '{"id": "deep", "text": "x", "meta": ' + "[" * 2000 + "]" * 2000 + "}"

@@ -4,8 +4,8 @@ import pytest
 from conftest import ROOT, ent_tuples
 from spacy.util import load_config_from_str
 
-from pipeline.config import ConfigError, build_nlp, load_pipeline, load_pipeline_config
-from pipeline.settings import resolve_settings
+from pipeline.config.build import ConfigError, build_nlp, load_pipeline, load_pipeline_config
+from pipeline.config.settings import resolve_settings
 
 CONFIG = """
 [paths]

@@ -10,10 +10,10 @@ from conftest import ROOT, SHARED_DATA
 from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.config import ConfigError
-from pipeline.convert import ConvertError, convert_corpus, load_label_map, split_documents
-from pipeline.train import provenance_path
+from pipeline.commands.cli import app
+from pipeline.commands.convert import ConvertError, convert_corpus, load_label_map, split_documents
+from pipeline.commands.train import provenance_path
+from pipeline.config.build import ConfigError
 
 CONVERT_CONFIG = ROOT / "configs" / "convert.cfg"
 IOB = """-DOCSTART- -X- O O

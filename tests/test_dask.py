@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ENGINE_OVERRIDES, ROOT, assert_same_tables, read_tables
 
-from pipeline.run import run_pipeline
+from pipeline.commands.run import run_pipeline
 
 #: Seconds a cluster process gets to start, and a run on it to finish.
 START_SECONDS = 60
@@ -25,7 +25,7 @@ def test_dask_local_cluster_equals_local_engine_and_the_client_neither_loads_the
 ):
     import spacy
 
-    import pipeline.config
+    import pipeline.config.build
     import pipeline.engines.batch
     import pipeline.readers
     import pipeline.readers.ranges
@@ -38,7 +38,7 @@ def test_dask_local_cluster_equals_local_engine_and_the_client_neither_loads_the
 
     # LocalCluster workers are fresh processes: these patches reach only the client, which
     # plans record ranges (ids and positions) and never reads a batch or cleans a text.
-    for module, name in ((spacy, "load"), (pipeline.config, "build_nlp"), (pipeline.engines.batch, "pipeline_for")):
+    for module, name in ((spacy, "load"), (pipeline.config.build, "build_nlp"), (pipeline.engines.batch, "pipeline_for")):
         monkeypatch.setattr(module, name, no_model)
     monkeypatch.setattr(pipeline.readers.ranges.InputRanges, "read", no_text)
     monkeypatch.setattr(pipeline.readers, "clean_text", no_text)

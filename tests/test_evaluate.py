@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from pipeline.evaluate import cluster_scores, evaluate, match_mentions
+from pipeline.commands.evaluate import cluster_scores, evaluate, match_mentions
 from tests.conftest import make_doc
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gold"

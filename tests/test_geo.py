@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from pipeline.corpus.geo import Gazetteer, add_places
+from pipeline.knowledge.geo import Gazetteer, add_places
 from pipeline.writing.schema import CORPUS_ENTITIES
 from tests.conftest import ROOT
 

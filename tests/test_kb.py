@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from pipeline.kb import PatternFileError, read_alias_table, read_patterns_v2
+from pipeline.knowledge.curated import PatternFileError, read_alias_table, read_patterns_v2
 from tests.conftest import ROOT
 
 ALIASES = ROOT / "configs" / "aliases"

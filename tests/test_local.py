@@ -5,7 +5,7 @@ import json
 import pytest
 from conftest import ENGINE_OVERRIDES, assert_same_tables, read_tables
 
-from pipeline.run import run_pipeline
+from pipeline.commands.run import run_pipeline
 
 
 @pytest.mark.slow

@@ -31,7 +31,7 @@ HOLD = "import sys, time; from pipeline.writing.lock import OutputLock; OutputLo
 GATED_RUN = """
 import sys, time
 from pathlib import Path
-from pipeline.run import run_pipeline
+from pipeline.commands.run import run_pipeline
 
 inputs, output, waiting, go, config = sys.argv[1:6]
 

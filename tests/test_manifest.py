@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from pipeline.manifest import RUN_FILE, InputChangedError, describe_inputs, record_or_check, start_manifest
-from pipeline.run import run_pipeline
+from pipeline.commands.run import run_pipeline
+from pipeline.writing.manifest import RUN_FILE, InputChangedError, describe_inputs, record_or_check, start_manifest
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_resume_refuses_another_config(inputs, tmp_path):
 
 def test_interrupted_run_keeps_the_manifest_for_resume(inputs, tmp_path, monkeypatch):
     """run_pipeline writes the manifest before processing; a crash leaves it in the staging folder."""
-    import pipeline.run as run_module
+    import pipeline.commands.run as run_module
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt

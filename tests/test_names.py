@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.corpus.names import UnionFind, acronym_key, core_tokens, fullest_form, initials, is_acronym, is_short_form, name_key, name_tokens
+from pipeline.knowledge.names import UnionFind, acronym_key, core_tokens, fullest_form, initials, is_acronym, is_short_form, name_key, name_tokens
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_union_find_keeps_the_smallest_member_as_root():
 
 
 def test_fullest_form_prefers_running_text_case_to_capitals():
-    from pipeline.corpus.names import is_shouted
+    from pipeline.knowledge.names import is_shouted
 
     assert fullest_form(["LONDON", "London"]) == "London"
     assert fullest_form(["NEW YORK", "New York"]) == "New York"

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.chunking import Chunker
+from pipeline.base.chunking import Chunker
 from pipeline.readers import Article, ArticleReader
 from pipeline.writing.rows import Rows
 

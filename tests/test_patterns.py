@@ -1,7 +1,7 @@
 import pytest
 from conftest import ROOT
 
-from pipeline.kb import PatternFileError, read_patterns
+from pipeline.knowledge.curated import PatternFileError, read_patterns
 
 
 def test_reads_project_patterns():

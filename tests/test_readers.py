@@ -7,9 +7,9 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
 
-from pipeline.config import load_pipeline_config
+from pipeline.config.build import load_pipeline_config
+from pipeline.config.settings import resolve_settings
 from pipeline.readers import ArticleReader
-from pipeline.settings import resolve_settings
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def test_run_report_renders(demo_run, tmp_path):
     page = write_report(demo_run, tmp_path / "report.html")
     dom = open_in_chromium(page, tmp_path, "--dump-dom").stdout
     check_dom(dom)
-    assert "Asaad al-Shaibani" in dom and "No map" not in dom  # places have coordinates (pipeline/corpus/geo.py)
+    assert "Asaad al-Shaibani" in dom and "No map" not in dom  # places have coordinates (pipeline/knowledge/geo.py)
     shot = tmp_path / "report.png"
     open_in_chromium(page, tmp_path, f"--screenshot={shot}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000

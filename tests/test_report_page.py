@@ -8,10 +8,10 @@ from conftest import ROOT
 from report_fixtures import small_tables
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.config import ConfigError, load_pipeline_config
+from pipeline.commands.cli import app
+from pipeline.config.build import ConfigError, load_pipeline_config
+from pipeline.config.settings import resolve_section
 from pipeline.report import ReportSettings, build_report, write_report
-from pipeline.settings import resolve_section
 
 MARK = re.compile(r'<mark class="entity" data-entity="([^"]+)" title="([^"]+)" style="background: ([^;]+);[^>]*>(.*?)<span')
 
@@ -91,7 +91,7 @@ def test_write_report_on_a_run(demo_run, tmp_path):
     page = path.read_text(encoding="utf8")
     texts = {text: key for key, _, _, text in marks(page)}
     assert texts["Shaibani"] == texts["Asaad al-Shaibani"] and texts["IS"] == texts["Islamic State"]
-    assert "No map" not in page and external_references(page) == []  # places have coordinates (pipeline/corpus/geo.py)
+    assert "No map" not in page and external_references(page) == []  # places have coordinates (pipeline/knowledge/geo.py)
 
 
 def test_report_command(demo_run, tmp_path):

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 from conftest import ENGINE_OVERRIDES, ROOT
 
-from pipeline.run import run_pipeline
+from pipeline.commands.run import run_pipeline
 
 
 def test_mixed_inputs_every_document_has_a_status(tmp_path):
@@ -63,9 +63,9 @@ def test_corpus_vote_relabels_at_compaction_and_counts(tmp_path):
     import pyarrow as pa
     from test_vote import TRUMP, batch
 
+    from pipeline.commands.run import _finish
     from pipeline.corpus.resolve import CorpusResolver
     from pipeline.corpus.vote import CorpusVote, VoteSettings
-    from pipeline.run import _finish
     from pipeline.writing.schema import DOCUMENTS, SENTENCES
     from pipeline.writing.writer import Staging
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.salience import headline_end, salience
+from pipeline.base.salience import headline_end, salience
 from tests.conftest import make_doc
 
 

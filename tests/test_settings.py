@@ -6,9 +6,9 @@ import pytest
 from conftest import ROOT
 from spacy.util import load_config_from_str
 
-from pipeline.chunking import Chunker
-from pipeline.config import ConfigError, load_pipeline_config
-from pipeline.settings import SECTIONS, EngineSettings, ExportSettings, ReportSettings, resolve_settings
+from pipeline.base.chunking import Chunker
+from pipeline.config.build import ConfigError, load_pipeline_config
+from pipeline.config.settings import SECTIONS, EngineSettings, ExportSettings, ReportSettings, resolve_settings
 
 DEFAULT = ROOT / "configs" / "default.cfg"
 
@@ -71,8 +71,8 @@ def test_n_process_minus_one_is_every_core_and_more_than_the_cores_is_capped(cap
 def test_run_pipeline_and_the_cli_default_n_process_the_same_way():
     import inspect
 
-    from pipeline.cli import run
-    from pipeline.run import run_pipeline
+    from pipeline.commands.cli import run
+    from pipeline.commands.run import run_pipeline
 
     # Both leave it to [engine] n_process (-1: one per core), so a notebook and the CLI agree.
     assert inspect.signature(run_pipeline).parameters["n_process"].default is None

@@ -1,5 +1,5 @@
 """The structure the README promises, checked on the source: data flows down the layers, only
-``pipeline/run.py`` wires the resolver to the writer, and no function is too long to read."""
+``pipeline/commands/run.py`` wires the resolver to the writer, and no function is too long to read."""
 
 from __future__ import annotations
 
@@ -10,19 +10,20 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 
-#: Lowest first. A module may import from its own layer and the ones before it, never after.
+#: Lowest first; the folders under pipeline/ name them (a few modules are listed apart where they sit
+#: lower than their folder). A module may import from its own layer and the ones before it, never after.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("base", ["extensions", "console", "config_errors", "writing.schema", "salience", "chunking", "backbone", "tokenizer", "writing.tables"]),
-    ("knowledge", ["corpus.names", "kb", "corpus.geo"]),
+    ("base", ["base", "writing.schema", "writing.tables"]),
+    ("knowledge", ["knowledge"]),
     ("reading", ["readers", "corpora"]),
-    ("stages", ["components", "writing", "corpus", "manifest", "settings"]),
+    ("stages", ["components", "corpus", "writing"]),
     ("assembly", ["", "config"]),  # "" is the package itself (pipeline.load)
     ("engines", ["engines"]),
-    ("orchestration", ["run", "evaluate", "train", "classifier_training", "convert", "report"]),
-    ("commands", ["cli", "__main__"]),
+    ("orchestration", ["commands", "report"]),
+    ("commands", ["commands.cli", "__main__"]),
 ]
 #: The one module that may import both the resolver and the writer: it runs one into the other.
-ORCHESTRATION = "run"
+ORCHESTRATION = "commands.run"
 MAX_FUNCTION_LINES = 80
 
 

@@ -20,9 +20,9 @@ from conftest import ROOT, make_doc
 from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.config import ConfigError
-from pipeline.train import METRICS_FILE, MODEL_CARD_FILE, SHIPPED_LICENCE, TrainingError, create_corpora, evaluate_corpus, ship_model, train_model
+from pipeline.commands.cli import app
+from pipeline.commands.train import METRICS_FILE, MODEL_CARD_FILE, SHIPPED_LICENCE, TrainingError, create_corpora, evaluate_corpus, ship_model, train_model
+from pipeline.config.build import ConfigError
 
 TRAIN_CONFIGS = ROOT / "configs" / "train"
 PEOPLE = ["Maria Lopez", "John Smith", "Asaad al-Shaibani", "Angela Merkel", "Ahmed Hassan", "Li Wei"]
@@ -101,7 +101,7 @@ def test_cnn_fine_tune_keeps_base_labels_and_senter(cnn_model):
 def test_evaluate_corpus_scores_base_pipeline(corpus):
     from spacy.util import load_config
 
-    from pipeline.config import build_nlp
+    from pipeline.config.build import build_nlp
 
     config = load_config(TRAIN_CONFIGS / "cnn.cfg", interpolate=False)
     base = build_nlp(config)  # sourced senter + ner with the base's vectors ([initialize]), label mapper

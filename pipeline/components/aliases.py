@@ -25,7 +25,7 @@ from typing import cast
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..corpus.names import (
+from ..knowledge.names import (
     PARTICLES,
     UnionFind,
     acronym_key,

@@ -41,7 +41,7 @@ from spacy.util import registry
 from thinc.api import Config, Model, Ops, concatenate, get_current_ops
 from thinc.types import Floats2d, Ragged
 
-from ..console import logger
+from ..base.console import logger
 from .spans import copy_span, set_entities
 
 #: The name of the negative label in ``Span._.label_probs``.

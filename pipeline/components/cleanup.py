@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..corpus.names import PARTICLES, POSSESSIVE_SUFFIXES
+from ..knowledge.names import PARTICLES, POSSESSIVE_SUFFIXES
 from .spans import copy_span, set_entities
 
 DEFAULT_TITLES = [

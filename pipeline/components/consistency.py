@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..corpus.names import name_key
+from ..knowledge.names import name_key
 from .spans import copy_span, set_entities
 
 

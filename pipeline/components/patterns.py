@@ -1,7 +1,7 @@
 """The rule stage's ``ents_filter``: curated matches win over the model's entities.
 
 The rules themselves are data, read at ``initialize`` by ``news.read_patterns.v1``/``v2``
-(:mod:`pipeline.kb`: the pattern files and the alias table); ``span_ruler`` saves them with
+(:mod:`pipeline.knowledge.curated`: the pattern files and the alias table); ``span_ruler`` saves them with
 the pipeline, so a packaged model does not need the files.
 """
 
@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from spacy.tokens import Span
 from spacy.util import filter_spans, registry
 
-# Importable from here too: installs made before the readers moved to pipeline.kb name
+# Importable from here too: installs made before the readers moved to pipeline.knowledge.curated name
 # ``pipeline.components.patterns:read_patterns`` as the news.read_patterns.v1 entry point.
-from ..kb import read_patterns  # noqa: F401
+from ..knowledge.curated import read_patterns  # noqa: F401
 
 
 @registry.misc("news.prefer_rules_filter.v1")

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..extensions import SPAN_EXTENSIONS
+from ..base.extensions import SPAN_EXTENSIONS
 
 
 def copy_span(span: Span, start: int | None = None, end: int | None = None, label: str | None = None) -> Span:

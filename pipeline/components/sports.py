@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ..corpus.names import name_key
+from ..knowledge.names import name_key
 from .spans import copy_span, set_entities
 
 #: A final score written as one token: ``2-1``, ``3–0``.

@@ -2,7 +2,7 @@
 
 The successor of ``news_label_consistency`` (which counts labels; measured, a count changes
 little because the recogniser is wrong the same way in every mention). Mentions with the same
-name (:func:`pipeline.corpus.names.name_key`) take the label with the highest score: the sum
+name (:func:`pipeline.knowledge.names.name_key`) take the label with the highest score: the sum
 of the mentions' log-probabilities (the span classifier's ``Span._.label_probs`` where it ran;
 else ``Span._.score``, else ``default_confidence``, for the mention's own label) times
 ``probability_weight``, each
@@ -20,8 +20,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..corpus.names import name_key
 from ..corpus.vote import DEFAULT_CONFIDENCE, VOTE_LABELS, add_scores, best_label, mention_log_probs
+from ..knowledge.names import name_key
 from .consistency import surname_owners
 from .spans import copy_span, set_entities
 

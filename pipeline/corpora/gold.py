@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from ..extensions import register_extensions
+from ..base.extensions import register_extensions
 
 logger = logging.getLogger("pipeline")
 

@@ -1,1 +1,1 @@
-"""Names and places across a corpus: name keys and union-find, corpus resolution, the gazetteer."""
+"""Names across a corpus: resolution, the corpus vote, the entity registry of a growing corpus."""

@@ -2,7 +2,7 @@
 
 A corpus that grows (``python -m pipeline run NEW --output DIR --append``) keeps beside its
 tables what corpus resolution needs to go on (``DIR/registry/``, read and written by
-:mod:`pipeline.run`):
+:mod:`pipeline.commands.run`):
 
 * ``summaries``: the :class:`~pipeline.corpus.resolve.CorpusResolver`'s summaries as
   :meth:`~pipeline.corpus.resolve.CorpusResolver.summary_table` gives them (whatever columns a

@@ -45,8 +45,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from ..knowledge.names import SPORT_PREFIX, UnionFind, acronym_key, fold, fullest_form, initials, is_acronym, is_short_form, is_shouted, name_key
 from ..writing.schema import CORPUS_ENTITIES, replace_column
-from .names import SPORT_PREFIX, UnionFind, acronym_key, fold, fullest_form, initials, is_acronym, is_short_form, is_shouted, name_key
 
 SummaryKey = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]  # label, name, aliases, kb_id, context
 #: Length of the hexadecimal hash in a canonical id.
@@ -352,7 +352,7 @@ class CorpusIds:
         }
 
     def corpus_table(self) -> pa.Table:
-        """``corpus_entities`` rows (places not yet filled: :func:`pipeline.corpus.geo.add_places`)."""
+        """``corpus_entities`` rows (places not yet filled: :func:`pipeline.knowledge.geo.add_places`)."""
         clusters = sorted(self.resolution.clusters.values(), key=lambda c: (-c.mention_count, c.canonical_id))
         return pa.Table.from_pylist(
             [

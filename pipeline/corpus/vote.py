@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 from spacy.util import registry
 
+from ..knowledge.names import SPORT_PREFIX, name_key
 from ..writing.schema import replace_column
-from .names import SPORT_PREFIX, name_key
 
 if TYPE_CHECKING:
     from ..components.evidence import NameEvidence
@@ -112,7 +112,7 @@ def make_vote_settings(
     enabled: bool = False, default_confidence: float = DEFAULT_CONFIDENCE, evidence: Any = None, probability_weight: float = 1.0
 ) -> VoteSettings:
     """``[corpus_vote]``: ``evidence`` is a ``news.name_evidence.v1`` block (or null: probabilities only)."""
-    from ..settings import SettingError
+    from ..base.config_errors import SettingError
 
     if not 0.0 < default_confidence < 1.0:
         raise SettingError("default_confidence", f"must be between 0 and 1 (exclusive), not {default_confidence}")

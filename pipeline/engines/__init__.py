@@ -4,7 +4,7 @@ Every engine is an :class:`Engine`: ``map(batches)`` yields one
 :class:`~pipeline.engines.batch.BatchResult` per :class:`~pipeline.engines.batch.Batch`, in
 input order, and its ``with`` block holds whatever it started (a process pool, a Dask cluster).
 The engines are: in this process and a pool of worker processes (``local.py``), and a Dask
-cluster (``dask.py``). The one loop over the results is :func:`pipeline.run.process`: it writes
+cluster (``dask.py``). The one loop over the results is :func:`pipeline.commands.run.process`: it writes
 each batch into the staging folder (unless it was written where it ran), merges its entity
 summaries for corpus resolution, and reports progress; engines never see the writer or the
 resolver of the run.
@@ -19,7 +19,7 @@ from typing import Any
 
 from spacy.language import Language
 
-from ..chunking import Chunker
+from ..base.chunking import Chunker
 from .batch import Batch, BatchResult
 
 #: Where the batches run, by ``--engine``.

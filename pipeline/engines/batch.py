@@ -21,7 +21,7 @@ from confection import Config
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..chunking import Chunker
+from ..base.chunking import Chunker
 from ..corpus.resolve import CorpusResolver
 from ..corpus.vote import CorpusVote
 from ..readers import Article
@@ -89,7 +89,7 @@ def process_batch(nlp: Language, batch: Batch, chunker: Chunker | None = None) -
     articles themselves are not changed). When a stage raises out of ``nlp.pipe`` (spaCy's
     compiled components do), the batch is processed again one document at a time, so that only
     the document it fails on is lost. Documents longer than the ``chunker``'s limit are processed
-    in chunks and joined (see ``pipeline/chunking.py``).
+    in chunks and joined (see ``pipeline/base/chunking.py``).
     """
     chunker = chunker or Chunker()
     articles, warnings = batch.read()
@@ -208,7 +208,7 @@ def pipeline_for(config_text: str) -> Language:
     """The pipeline a config (as ``Config.to_str()``) describes, built once per process."""
     nlp = _PIPELINES.get(config_text)
     if nlp is None:
-        from ..config import build_nlp
+        from ..config.build import build_nlp
 
         nlp = build_nlp(Config().from_str(config_text, interpolate=False))
         _PIPELINES[config_text] = nlp

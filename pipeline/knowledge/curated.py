@@ -15,7 +15,7 @@ The alias table is ``configs/aliases/*.jsonl``, one entity a line:
   pattern whose ``id`` (the entity's ``id``) becomes ``kb_id``; the patterns are read at
   ``initialize`` and saved with the pipeline;
 * linking: mentions with one ``kb_id`` are one entity in a document (``news_alias_linker``)
-  and in the corpus (``resolve``), and :mod:`pipeline.corpus.geo` gives places their coordinates.
+  and in the corpus (``resolve``), and :mod:`pipeline.knowledge.geo` gives places their coordinates.
 """
 
 from __future__ import annotations

@@ -35,6 +35,15 @@ class ModelNotInstalledError(OSError):
     """The config names a trained pipeline that is neither an installed package nor a folder."""
 
 
+class SettingError(ValueError):
+    """A value a settings function refuses; :func:`resolve_settings` adds the section and the fix."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
 def explain(err: Exception, config: Config | dict[str, Any] | None, where: str, error_type: type[Exception]) -> Exception:
     """A one-line ``error_type`` (or ModelNotInstalledError) for ``err``, or ``err`` itself.
 

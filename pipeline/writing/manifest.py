@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .console import logger
-from .readers import find_input_files
+from ..base.console import logger
+from ..readers import find_input_files
 
 RUN_FILE = "run.json"
 #: Bytes read at a time while hashing a file.

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .console import console, setup_logging
+from ..base.console import console, setup_logging
 
 app = typer.Typer(
     add_completion=False,
@@ -151,9 +151,9 @@ def report(
 
     Settings come from \\[report] in the config: --report.max_articles 20, --report.top_entities 10.
     """
-    from .config import load_pipeline_config
-    from .report import write_report
-    from .settings import resolve_section
+    from ..config.build import load_pipeline_config
+    from ..config.settings import resolve_section
+    from ..report import write_report
 
     setup_logging(verbose)
     try:
@@ -279,7 +279,7 @@ def candidates(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
     """The span classifier's training candidates: the pipeline up to the classifier over gold texts."""
-    from .classifier_training import build_candidates
+    from .train_classifier import build_candidates
 
     setup_logging(verbose)
     overrides = _overrides(ctx)
@@ -303,8 +303,8 @@ def train_classifier(
 ) -> None:
     """Train the span classifier on candidates (`candidates`), as `spacy train` does; with
     --ship-to, fit its temperature on the dev candidates and copy it there."""
-    from .classifier_training import ship_trained
-    from .classifier_training import train_classifier as train
+    from .train_classifier import ship_trained
+    from .train_classifier import train_classifier as train
 
     setup_logging(verbose)
     overrides = _overrides(ctx)

@@ -25,11 +25,11 @@ from spacy.tokens import Doc, DocBin, Span
 from spacy.util import filter_spans, load_config
 from spacy.vocab import Vocab
 
-from .config import ConfigError
-from .console import logger
+from ..base.console import logger
+from ..config.build import ConfigError
 from .train import provenance_path
 
-DEFAULT_CONVERT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "convert.cfg"
+DEFAULT_CONVERT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "convert.cfg"
 #: Command-line format -> reader format (the names in ``pipeline.corpora.FORMATS``, and ``jsonl``).
 FORMATS: dict[str, str] = {
     "iob": "iob",
@@ -236,7 +236,7 @@ def read_jsonl(sources: Iterable[Path | str], label_map: Mapping[str, str], prob
     stretched; an overlapping one is reported and the longer kept.
     """
     nlp = spacy.blank("en")
-    from .corpora import GoldFormatError, find_files
+    from ..corpora import GoldFormatError, find_files
 
     try:
         files = find_files(sources, JSONL_SUFFIXES)
@@ -287,7 +287,7 @@ def read_jsonl(sources: Iterable[Path | str], label_map: Mapping[str, str], prob
 def _read_gold(
     sources: Sequence[Path | str], format: str, label_map: Mapping[str, str], vocab: Vocab, problems: list[str], counts: Counter[str]
 ) -> Iterator[Doc]:
-    from .corpora import GoldReport, read_gold  # the gold-corpus readers
+    from ..corpora import GoldReport, read_gold  # the gold-corpus readers
 
     report = GoldReport()
     yield from read_gold(list(sources), format, label_map=label_map, vocab=vocab, report=report)

@@ -19,20 +19,20 @@ from confection import Config
 from spacy.language import Language
 from spacy.util import get_sourced_components, load_config, load_model_from_config, registry
 
-from . import components as _components  # noqa: F401  (registers the factories)
-from . import kb as _kb  # noqa: F401  (registers news.read_patterns.v2)
-from .backbone import resolve_package_paths
-from .config_errors import ConfigError, explain
+from .. import components as _components  # noqa: F401  (registers the factories)
+from ..base.backbone import resolve_package_paths
+from ..base.config_errors import ConfigError, explain
+from ..knowledge import curated as _kb  # noqa: F401  (registers news.read_patterns.v2)
 from .settings import SECTIONS, moved_overrides, with_settings_sections
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.cfg"
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "default.cfg"
 KNOWN_SECTIONS = ("paths", "system", "nlp", "components", "corpora", "training", "pretraining", "initialize", *SECTIONS)
 
 
 def load_pipeline_config(path: Path | str | None = None, overrides: dict[str, Any] | None = None) -> Config:
     """The config at ``path`` (default ``configs/default.cfg``) with dotted ``overrides`` applied.
 
-    The pipeline's own sections are filled in first (see :mod:`pipeline.settings`), so an
+    The pipeline's own sections are filled in first (see :mod:`pipeline.config.settings`), so an
     override can set any of their settings; settings that moved are renamed with a warning.
     """
     path = Path(path) if path is not None else DEFAULT_CONFIG

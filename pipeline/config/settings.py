@@ -21,11 +21,11 @@ from typing import Any
 from confection import Config
 from spacy.util import registry
 
-from .chunking import Chunker
-from .config_errors import ConfigError, explain
-from .corpus.geo import DEFAULT_MIN_POPULATION as DEFAULT_MIN_CITY_POPULATION
-from .corpus.vote import VoteSettings
-from .readers import ArticleReader, ReaderSettingError
+from ..base.chunking import Chunker
+from ..base.config_errors import ConfigError, SettingError, explain
+from ..corpus.vote import VoteSettings
+from ..knowledge.geo import DEFAULT_MIN_POPULATION as DEFAULT_MIN_CITY_POPULATION
+from ..readers import ArticleReader, ReaderSettingError
 
 logger = logging.getLogger("pipeline")
 
@@ -44,15 +44,6 @@ MOVED: dict[tuple[str, str], str] = {("export", "batch_size"): "engine"}
 ALL_CORES = -1
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_TOP_ENTITIES = 10
-
-
-class SettingError(ValueError):
-    """A value a settings function refuses; :func:`resolve_settings` adds the section and the fix."""
-
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"{key}: {problem}")
-        self.key = key
-        self.problem = problem
 
 
 @dataclass(frozen=True)

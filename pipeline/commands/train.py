@@ -26,9 +26,9 @@ from spacy.tokens import DocBin
 from spacy.training import Corpus, Example
 from spacy.util import load_config, registry
 
-from . import __version__
-from .backbone import PACKAGE_SEPARATOR, model_folder, package_folder, package_spec, resolve_package_paths
-from .config import ConfigError, package_versions
+from .. import __version__
+from ..base.backbone import PACKAGE_SEPARATOR, model_folder, package_folder, package_spec, resolve_package_paths
+from ..config.build import ConfigError, package_versions
 
 MODEL_BEST = "model-best"
 METRICS_FILE = "metrics.json"

@@ -41,15 +41,15 @@ from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from .components.spans import copy_span, set_entities
-from .config import build_nlp, load_pipeline_config, model_description
-from .corpora import GoldReport, read_gold
-from .corpora.gold import GROUP_KEY
-from .corpus.resolve import CorpusResolver
-from .corpus.vote import CorpusVote, VoteSettings
-from .readers import Article
-from .settings import resolve_section
-from .writing.rows import Rows
+from ..components.spans import copy_span, set_entities
+from ..config.build import build_nlp, load_pipeline_config, model_description
+from ..config.settings import resolve_section
+from ..corpora import GoldReport, read_gold
+from ..corpora.gold import GROUP_KEY
+from ..corpus.resolve import CorpusResolver
+from ..corpus.vote import CorpusVote, VoteSettings
+from ..readers import Article
+from ..writing.rows import Rows
 
 #: Labels scored (and always reported, even when absent from the gold data).
 LABELS = ("PERSON", "ORG", "LOC")

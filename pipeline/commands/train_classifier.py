@@ -27,10 +27,10 @@ from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 from spacy.util import load_config, registry
 
-from .backbone import resolve_package_paths
-from .components.classifier import FINGERPRINT_KEY, TEMPERATURE_KEY, SpanClassifier, fingerprint, recogniser_tok2vec, tempered
-from .config import build_nlp, load_pipeline_config
-from .config_errors import ConfigError
+from ..base.backbone import resolve_package_paths
+from ..base.config_errors import ConfigError
+from ..components.classifier import FINGERPRINT_KEY, TEMPERATURE_KEY, SpanClassifier, fingerprint, recogniser_tok2vec, tempered
+from ..config.build import build_nlp, load_pipeline_config
 from .train import MODEL_BEST, TrainingError, corpus_files
 
 #: The stage the candidates are taken after, when the config has no classifier to stop before.

@@ -16,25 +16,25 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import __version__
-from .config import build_nlp, load_pipeline_config, model_description, package_versions
-from .corpus.geo import Gazetteer, add_places, cached_gazetteer
-from .corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash, vote_table, votes_of
-from .corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
-from .corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
-from .corpus.vote import MENTION_COLUMNS as VOTE_MENTION_COLUMNS
-from .corpus.vote import CorpusVote, Relabelling
-from .engines import Engine, ProgressCallback, check_engine, make_engine
-from .engines.batch import Batch, batches, range_batches
-from .manifest import record_or_check, start_manifest
-from .readers import SUFFIXES, Article, ArticleReader
-from .readers.article import failed
-from .readers.ranges import plan_ranges
-from .settings import ExportSettings, resolve_settings
-from .writing.lock import holding_output_lock
-from .writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, RUNS, TABLES
-from .writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, VOTES, CorpusStore, index_path
-from .writing.writer import BATCH_TABLES, Staging, check_can_start, check_writable, partition_path, staging_path, table_path
+from .. import __version__
+from ..config.build import build_nlp, load_pipeline_config, model_description, package_versions
+from ..config.settings import ExportSettings, resolve_settings
+from ..corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash, vote_table, votes_of
+from ..corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
+from ..corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
+from ..corpus.vote import MENTION_COLUMNS as VOTE_MENTION_COLUMNS
+from ..corpus.vote import CorpusVote, Relabelling
+from ..engines import Engine, ProgressCallback, check_engine, make_engine
+from ..engines.batch import Batch, batches, range_batches
+from ..knowledge.geo import Gazetteer, add_places, cached_gazetteer
+from ..readers import SUFFIXES, Article, ArticleReader
+from ..readers.article import failed
+from ..readers.ranges import plan_ranges
+from ..writing.lock import holding_output_lock
+from ..writing.manifest import record_or_check, start_manifest
+from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, RUNS, TABLES
+from ..writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, VOTES, CorpusStore, index_path
+from ..writing.writer import BATCH_TABLES, Staging, check_can_start, check_writable, partition_path, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
 LISTED_ERRORS = 5
