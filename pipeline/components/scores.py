@@ -6,7 +6,8 @@ probability of its final label:
 * ``Span._.label_probs[label]`` where the span classifier scored it (``news_span_classifier``);
 * a mention added after the classifier (the alias linker's acronyms and recurring names) takes
   the mean ``label_probs`` of the scored mentions of its entity (``Span._.entity_id``);
-* curated matches (a ``kb_id`` from the alias table) get ``rule_score``, a documented constant;
+* curated matches (a ``kb_id`` from the alias table) get ``rule_score``: the share of them that
+  are right on dev and training data (``benchmarks/calibration.py --fit``);
 * mentions nothing scored (no classifier in the pipeline, as with ``configs/fast.cfg``) get
   ``unscored_score``: the recogniser's measured confidence in its own label (the votes'
   ``default_confidence``, so that the corpus vote weighs them as it would unscored ones).
@@ -23,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from .spans import set_entities
 
-#: The score of a curated match (a documented constant).
+#: The score of a curated match (``configs/default.cfg`` sets the measured share right).
 DEFAULT_RULE_SCORE = 0.95
 #: The recogniser's confidence in its own label (``corpus_vote.default_confidence``).
 DEFAULT_UNSCORED_SCORE = 0.82

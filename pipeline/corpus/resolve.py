@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from ..knowledge.names import SPORT_PREFIX, UnionFind, acronym_key, fold, fullest_form, initials, is_acronym, is_short_form, is_shouted, name_key
+from ..knowledge.names import SPORT_PREFIX, UnionFind, fold, fullest_form, is_short_form, is_shouted, name_key
 from ..writing.schema import CORPUS_ENTITIES, replace_column
 
 SummaryKey = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]  # label, name, aliases, kb_id, context
@@ -62,6 +62,20 @@ TEAM_LABELS = frozenset({"ORG"})
 PART_NAME_LABELS = frozenset({"ORG"})
 #: Entity keys a short form's documents must share with a cluster's to join it.
 MIN_SHARED_CONTEXT = 1
+#: Block keys (:meth:`CorpusResolver.block_keys`) of an organisation looking for its fuller name,
+#: and of a fuller name found there; each meets the other's, every other key meets itself.
+SHORT_BLOCK, FULL_BLOCK = "short:", "full:"
+BLOCK_KEY_PARTNERS = {SHORT_BLOCK: FULL_BLOCK, FULL_BLOCK: SHORT_BLOCK}
+
+
+def block_partners(keys: Iterable[str]) -> set[str]:
+    """The block keys that summaries with ``keys`` meet (see :meth:`CorpusResolver.block_keys`)."""
+    found = set()
+    for key in keys:
+        prefix = key[: key.index(":") + 1]
+        partner = BLOCK_KEY_PARTNERS.get(prefix)
+        found.add(partner + key[len(prefix) :] if partner else key)
+    return found
 
 
 def summary_key(label: str, name: str, aliases: Iterable[str], kb_id: str | None, context: Iterable[str] | None = ()) -> SummaryKey:
@@ -156,22 +170,31 @@ class CorpusResolver:
         return self
 
     def block_keys(self, key: SummaryKey) -> set[str]:
-        """Keys that ``key`` shares with every summary :meth:`_link` may join it with (directly or
-        through others): the keys of its names (whatever the label), its ``kb_id`` and, for a person,
-        the surname. Resolution is local to the groups of summaries these keys connect, which lets a
-        grown corpus resolve again only the groups a new run touches (pipeline/corpus/registry.py);
-        a change to :meth:`_link` that joins summaries on anything else must add it here."""
-        label, name, aliases, kb_id, _context = key
-        forms = (name, *aliases)
-        name_keys = [name_key(form) for form in forms]
+        """Keys that ``key`` shares with every summary :meth:`_link` may join it with, or whose
+        decision may read its cluster (directly or through others). Resolution is local to the
+        groups of summaries these keys connect, which lets a grown corpus resolve again only the
+        groups a new run touches (pipeline/corpus/registry.py); a change to :meth:`_link` that
+        joins summaries on anything else must add it here.
+
+        The keys of its names (whatever the label) and its ``kb_id`` (strong keys); a person's
+        block (:meth:`_block`: the surname); an organisation's block as a short form (its first
+        word, ``short:``) and, for a name of several words, the blocks it is found in as a fuller
+        name (each word, ``full:``). A ``short:`` key meets the ``full:`` keys of the same block
+        (:data:`BLOCK_KEY_PARTNERS`), not other ``short:`` keys: ``Kakaka Group`` and ``Lokaka
+        Group`` share the block ``group`` as fuller names only, so they are not one group unless
+        a short form looks there."""
+        label, name, aliases, kb_id, context = key
+        name_keys = [name_key(form) for form in (name, *aliases)]
         keys = {"name:" + " ".join(k) for k in name_keys if k}
-        # Every word of every form, and initials: a short form shares one with the fuller names it may join.
-        keys |= {"word:" + word for k in name_keys for word in k}
-        keys |= {"initials:" + (acronym_key(form) if is_acronym(form) else initials(form)).lower() for form in forms} - {"initials:"}
         if kb_id:
             keys.add("kb:" + kb_id)
-        if label in PERSON_LABELS and name_keys[0]:
-            keys.add("surname:" + name_keys[0][-1])
+        own = name_keys[0]
+        if own and label in self.person_labels:
+            keys.add("surname:" + "\t".join(self._block(label, own, context)))
+        elif own and label in PART_NAME_LABELS:
+            keys.add(SHORT_BLOCK + "\t".join(map(str, self._block(label, own, context))))
+            if len(own) > 1:
+                keys |= {FULL_BLOCK + "\t".join(map(str, self._block(label, (word,), context))) for word in set(own)}
         return keys
 
     def remove(self, other: CorpusResolver) -> CorpusResolver:
@@ -181,10 +204,14 @@ class CorpusResolver:
             del self.mentions[key]
         return self
 
+    def summaries(self) -> list[SummaryKey]:
+        """The summaries in the order :meth:`resolve` and :meth:`summary_table` take them (a missing kb_id as "")."""
+        return sorted(self.mentions, key=lambda k: (k[0], k[1], k[2], k[3] or "", k[4]))
+
     def summary_table(self) -> pa.Table:
         """The summaries as a table of :data:`SUMMARY_COLUMNS` (what :meth:`from_tables` reads back),
         sorted as :meth:`resolve` sorts them: how a grown corpus keeps them (pipeline/corpus/registry.py)."""
-        keys = sorted(self.mentions, key=lambda k: (k[0], k[1], k[2], k[3] or "", k[4]))
+        keys = self.summaries()
         columns: dict[str, list] = {name: [key[i] for key in keys] for i, name in enumerate(SUMMARY_KEY_COLUMNS)}
         columns["aliases"] = [list(aliases) for aliases in columns["aliases"]]
         columns["context"] = [list(context) for context in columns["context"]]
@@ -193,8 +220,7 @@ class CorpusResolver:
         return pa.table({name: pa.array(values, types.get(name, pa.string())) for name, values in columns.items()})
 
     def resolve(self) -> Resolution:
-        # Sorted (a missing kb_id as ""): the same clusters and ids on every run.
-        summaries = sorted(self.mentions, key=lambda k: (k[0], k[1], k[2], k[3] or "", k[4]))
+        summaries = self.summaries()  # sorted: the same clusters and ids on every run
         uf = self._link(summaries)
         members: dict[int, list[int]] = {}
         for i in range(len(summaries)):

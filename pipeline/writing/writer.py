@@ -34,6 +34,9 @@ from .schema import TABLES
 PARTS, BATCHES = "parts", "batches"
 #: Tables written per batch (corpus_entities is made at the end).
 BATCH_TABLES = ("documents", "sentences", "mentions", "entities")
+#: Rows per Parquet row group of a table written a batch at a time (a grown corpus's
+#: corpus_entities and registry): what reading it again a batch at a time holds at once.
+ROW_GROUP_ROWS = 16_384
 
 
 class OutputExistsError(FileExistsError):
@@ -209,6 +212,17 @@ class Staging:
         path = self.path / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table.cast(schema) if schema is not None else table, path)
+
+    def write_batches(self, relative: str | Path, batches: Iterable[pa.Table | pa.RecordBatch], schema: pa.Schema) -> None:
+        """Write ``batches`` (each cast to ``schema``) as one file at ``relative`` inside the staging
+        folder, a batch at a time (a grown corpus's tables that are never held whole)."""
+        path = self.path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with pq.ParquetWriter(path, schema) as writer:
+            for batch in batches:
+                table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
+                if table.num_rows:
+                    writer.write_table(table.cast(schema), row_group_size=ROW_GROUP_ROWS)
 
     def adopt(self, files: Iterable[tuple[Path, str | Path]]) -> None:
         """Make each ``(file, relative)`` part of the output to be committed, at ``relative``: the

@@ -1,0 +1,248 @@
+"""Reliability of the mention scores, by where each score comes from, on dev and held-out data.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/calibration.py [--output benchmarks/results]
+
+Runs the default pipeline (``configs/default.cfg``, corpus vote included, as ``evaluate`` does) on
+the span classifier's selection data (UNER English-EWT dev 20% and GUM's 12 dev documents:
+``data/processed/corpus/news/*-dev.spacy``, made by ``make classifier``) and on UNER EWT test (held
+out), and sorts every predicted mention by the source of its score:
+
+* ``classifier, recogniser`` / ``classifier, rule`` / ``classifier, gazetteer``: scored by the span
+  classifier (``Span._.label_probs``), the span found by the ner, a pattern (``doc.spans["rules"]``)
+  or the place gazetteer (``doc.spans["places"]``);
+* ``inherited``: added after the classifier (alias linker), its entity's mean probabilities;
+* ``curated``: a curated match (``kb_id``), ``rule_score``;
+* ``unscored``: nothing scored it, ``unscored_score``.
+
+A mention is right when its span and label are exactly a gold mention's (``evaluate``'s
+``correct``). Writes ``calibration.json`` (every mention: set, source, score, right) and
+``calibration-tables.md`` (per set and source: mentions, mean score, share right, ECE; the
+reliability table of each set). Needs ../shared/data and the dev DocBins.
+
+``--fit`` also measures the fixed values of ``[components.mention_scores]``
+(``pipeline/components/scores.py``): ``rule_score``, the share of curated matches that are right,
+on the dev sets *and the training texts* (``*-train.spacy``: nothing in a curated match is fitted
+to them, and the dev sets hold only 16), and ``unscored_score``, the share right of the mentions
+of the pipeline without its classifier on the dev sets (where every mention gets it). And, as a
+diagnosis, the shift of the log-odds of the gazetteer's and the inherited mentions'
+probabilities that would fit them best on the dev sets (``place_log_odds``,
+``inherited_log_odds``: maximum likelihood, a unit Gaussian prior); the pipeline does not apply
+them (the corpus vote reads the scores: benchmarks/quality.md). Then prints the tables again
+with all of these in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+
+from pipeline.commands.evaluate import CALIBRATION_BINS, calibration_error, mention_outcomes, vote_over_corpus
+from pipeline.config.build import build_nlp, load_pipeline_config
+from pipeline.config.settings import resolve_section
+from pipeline.corpora import read_gold
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+DEV = ROOT / "data" / "processed" / "corpus" / "news"
+CLASSIFIER = "span_classifier"
+GUM_DEV = [
+    "academic/GUM_academic_exposure", "academic/GUM_academic_librarians", "bio/GUM_bio_byron", "bio/GUM_bio_emperor",
+    "court/GUM_court_loan", "court/GUM_court_negligence", "voyage/GUM_voyage_athens", "voyage/GUM_voyage_coron",
+    "news/GUM_news_homeopathic", "news/GUM_news_iodine", "interview/GUM_interview_cyclone", "interview/GUM_interview_gaming",
+]  # fmt: skip
+SOURCES = ("classifier, recogniser", "classifier, rule", "classifier, gazetteer", "inherited", "curated", "unscored")
+DEV_SETS = ("uner-dev (selection)", "gum-dev (selection)")
+#: The set of the pipeline without its classifier, where every mention is unscored (``--fit``).
+UNSCORED_SET = "dev, classifier off"
+#: The training texts, where only the curated matches are measured (``--fit``).
+TRAIN_SET = "training texts"
+#: Sets measured for ``--fit`` only, not reported.
+FIT_ONLY = (UNSCORED_SET, TRAIN_SET)
+
+
+def gold_sets(nlp: Language) -> dict[str, list[Doc]]:
+    """Each set's gold Docs: the dev DocBins (selection data), UNER EWT test and GUM dev (held out / selection)."""
+    sets = {}
+    for name in ("uner-dev", "gum-dev"):
+        docs = list(DocBin().from_disk(DEV / f"{name}.spacy").get_docs(nlp.vocab))
+        for i, doc in enumerate(docs):
+            doc._.doc_id = doc._.doc_id or f"{name}-{i}"
+        sets[f"{name} (selection)"] = docs
+    sets["UNER EWT test (held out)"] = list(read_gold([DATA / "uner_en_ewt" / "en_ewt-ud-test.iob2"], "uner", vocab=nlp.vocab))
+    return sets
+
+
+def run_marking(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
+    """``nlp.pipe`` that marks, right after the classifier, which entities it scored and where they came from."""
+    docs: Iterable[Doc] = (nlp.make_doc(text) for text in texts)
+    for name, proc in nlp.pipeline:
+        docs = proc.pipe(docs, batch_size=nlp.batch_size) if hasattr(proc, "pipe") else map(proc, docs)
+        if name == CLASSIFIER:
+            docs = map(_mark, docs)
+    return iter(docs)
+
+
+def _mark(doc: Doc) -> Doc:
+    rules = {(s.start, s.end) for s in doc.spans.get("rules", [])}
+    places = {(s.start, s.end) for s in doc.spans.get("places", [])}
+    doc.user_data["scored_by_classifier"] = {
+        (e.start, e.end): "rule" if (e.start, e.end) in rules else "gazetteer" if (e.start, e.end) in places else "recogniser"
+        for e in doc.ents
+        if e._.label_probs is not None
+    }
+    return doc
+
+
+def source(doc: Doc, ent) -> str:  # noqa: ANN001  (a Span)
+    if ent.id_:
+        return "curated"
+    origin = doc.user_data.get("scored_by_classifier", {}).get((ent.start, ent.end))
+    if origin and ent._.label_probs is not None:
+        return f"classifier, {origin}"
+    return "inherited" if ent._.label_probs is not None else "unscored"
+
+
+def mentions(nlp: Language, references: list[Doc], settings) -> list[dict]:  # noqa: ANN001  (VoteSettings)
+    """Every predicted mention: source, label, score, label_probs, right (exact span and label)."""
+    predictions = list(run_marking(nlp, (doc.text for doc in references)))
+    for prediction, reference in zip(predictions, references):
+        prediction._.doc_id = reference._.doc_id
+    vote_over_corpus(predictions, settings)
+    rows = []
+    for prediction, reference in zip(predictions, references):
+        outcomes, _ = mention_outcomes(prediction, reference)
+        for ent, (outcome, score) in zip(prediction.ents, outcomes):
+            rows.append(
+                {"source": source(prediction, ent), "label": ent.label_, "model_label": ent._.model_label, "score": score,
+                 "probs": ent._.label_probs, "outcome": outcome, "right": outcome == "correct", "text": ent.text}
+            )  # fmt: skip
+    return rows
+
+
+def reliability(rows: list[dict], bins: int = CALIBRATION_BINS) -> list[tuple[str, int, float, float]]:
+    """(bin, mentions, mean score, share right) of every non-empty score bin."""
+    table = []
+    for b in range(bins):
+        cell = [r for r in rows if min(int(r["score"] * bins), bins - 1) == b]
+        if cell:
+            table.append(
+                (f"{b / bins:.1f}–{(b + 1) / bins:.1f}", len(cell), sum(r["score"] for r in cell) / len(cell), sum(r["right"] for r in cell) / len(cell))
+            )
+    return table
+
+
+def shifted(p: float, log_odds: float) -> float:
+    """``p`` with ``log_odds`` added to its log-odds."""
+    p = min(1 - 1e-4, max(1e-4, p))
+    return 1.0 / (1.0 + math.exp(-(math.log(p / (1 - p)) + log_odds)))
+
+
+def fit_shift(rows: list[dict], prior: float = 1.0, steps: int = 50) -> float:
+    """The log-odds shift ``b`` maximising the likelihood of ``rows``' rightness under
+    ``sigmoid(logit(score) + b)``, with a Gaussian prior of variance ``1 / prior`` (Newton steps)."""
+    logits = [math.log(min(max(r["score"], 1e-4), 1 - 1e-4) / (1 - min(max(r["score"], 1e-4), 1 - 1e-4))) for r in rows]
+    b = 0.0
+    for _ in range(steps):
+        probs = [1 / (1 + math.exp(-(z + b))) for z in logits]
+        gradient = sum(p - r["right"] for p, r in zip(probs, rows)) + prior * b
+        b -= gradient / (sum(p * (1 - p) for p in probs) + prior)
+    return round(b, 2)
+
+
+def fit(results: dict[str, list[dict]]) -> dict[str, float]:
+    """The values of ``[components.mention_scores]`` measured on the dev sets (module docstring)."""
+    dev = [r for name in DEV_SETS for r in results[name]]
+    curated = [r["right"] for r in dev + results.get(TRAIN_SET, []) if r["source"] == "curated"]
+    unscored = [r["right"] for r in results.get(UNSCORED_SET, [])]
+    return {
+        "rule_score": round(sum(curated) / len(curated), 2),
+        "unscored_score": round(sum(unscored) / len(unscored), 2) if unscored else None,
+        "place_log_odds": fit_shift([r for r in dev if r["source"] == "classifier, gazetteer"]),
+        "inherited_log_odds": fit_shift([r for r in dev if r["source"] == "inherited"]),
+    }
+
+
+def rescorer(values: dict[str, float]) -> Callable[[dict], float]:
+    """A mention's score with ``values`` in place of the configured ones (what ``news_mention_scores`` would give)."""
+
+    def score(row: dict) -> float:
+        if row["source"] == "curated":
+            return values["rule_score"]
+        if row["source"] == "unscored":
+            return values["unscored_score"] if values["unscored_score"] is not None else row["score"]
+        if row["source"] == "classifier, gazetteer":
+            return shifted(row["score"], values["place_log_odds"])
+        if row["source"] == "inherited":
+            return shifted(row["score"], values["inherited_log_odds"])
+        return row["score"]
+
+    return score
+
+
+def rescored(results: dict[str, list[dict]], values: dict[str, float]) -> dict[str, list[dict]]:
+    score = rescorer(values)
+    return {name: [{**r, "score": score(r)} for r in rows] for name, rows in results.items()}
+
+
+def tables(results: dict[str, list[dict]]) -> str:
+    lines = ["### Score sources (mentions, mean score, share right, ECE)", ""]
+    lines.append("| set | source | mentions | mean score | share right | ECE |")
+    lines.append("|---|---|---|---|---|---|")
+    for name, rows in results.items():
+        for src in (*SOURCES, "all"):
+            cell = rows if src == "all" else [r for r in rows if r["source"] == src]
+            if cell:
+                ece = calibration_error([r["score"] for r in cell], [float(r["right"]) for r in cell])
+                mean, right = sum(r["score"] for r in cell) / len(cell), sum(r["right"] for r in cell) / len(cell)
+                lines.append(f"| {name} | {src} | {len(cell)} | {mean:.3f} | {right:.3f} | {ece:.3f} |")
+    for name, rows in results.items():
+        lines += ["", f"### Reliability: {name}", "", "| score | mentions | mean score | share right |", "|---|---|---|---|"]
+        lines += [f"| {b} | {n} | {s:.3f} | {r:.3f} |" for b, n, s, r in reliability(rows)]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.cfg")
+    parser.add_argument("--classifier", help="the span classifier's weights (default: the config's paths.classifier)")
+    parser.add_argument("--fit", action="store_true", help="measure the mention_scores values on the dev sets")
+    parser.add_argument("--from-json", type=Path, help="the mentions of an earlier run (its calibration.json), not run again")
+    args = parser.parse_args()
+    overrides = {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
+    if args.classifier:
+        overrides["paths.classifier"] = args.classifier
+    if args.from_json:
+        results = json.loads(args.from_json.read_text(encoding="utf8"))
+    else:
+        config = load_pipeline_config(args.config, overrides)
+        nlp = build_nlp(config)
+        settings = resolve_section(config, "corpus_vote")
+        results = {name: mentions(nlp, docs, settings) for name, docs in gold_sets(nlp).items()}
+        if args.fit:
+            pipeline = [name for name in config["nlp"]["pipeline"] if name != CLASSIFIER]
+            off = build_nlp(load_pipeline_config(args.config, {**overrides, "nlp.pipeline": pipeline}))
+            sets = gold_sets(off)
+            results[UNSCORED_SET] = [r for name in DEV_SETS for r in mentions(off, sets[name], settings)]
+            train = [doc for path in sorted(DEV.glob("*-train.spacy")) for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
+            for i, doc in enumerate(train):
+                doc._.doc_id = doc._.doc_id or f"train-{i}"
+            results[TRAIN_SET] = [r for r in mentions(nlp, train, settings) if r["source"] == "curated"]
+    text = tables({name: rows for name, rows in results.items() if name not in FIT_ONLY})
+    if args.fit:
+        values = fit(results)
+        text += f"\n### Refitted on the dev sets: {json.dumps(values)}\n\n" + tables({n: r for n, r in rescored(results, values).items() if n not in FIT_ONLY})
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "calibration.json").write_text(json.dumps(results) + "\n", encoding="utf8")
+    (args.output / "calibration-tables.md").write_text(text, encoding="utf8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
