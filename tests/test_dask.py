@@ -103,6 +103,30 @@ def test_a_scheduler_and_two_workers_as_separate_processes(engine_corpus, single
     assert_same_tables(single_process_tables, read_tables(tmp_path / "out"))
 
 
+def _held_until_released(index: int) -> str:
+    from distributed import Event, get_worker
+
+    release = Event("release-first")
+    if index == 0:
+        release.wait()
+    elif index == 3:
+        release.set()  # the last batch lets the first one finish
+    return get_worker().name
+
+
+def test_batches_go_to_the_worker_that_freed_up_and_come_back_in_input_order():
+    """The first batch holds one worker until the last has run: the others all run on the other
+    worker, in turn, instead of being dealt out to both at once (one queued behind the first)."""
+    from distributed import Client, LocalCluster
+
+    from pipeline.engines.dask import in_order_as_freed
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+        submit = lambda index: client.submit(_held_until_released, index, pure=False)  # noqa: E731
+        workers = list(in_order_as_freed(submit, range(4), threads=2, limit=4))
+    assert workers[1] == workers[2] == workers[3] != workers[0]
+
+
 def test_unknown_engine_is_refused(tmp_path):
     with pytest.raises(ValueError, match="Unknown engine 'spark'"):
         run_pipeline([tmp_path], tmp_path / "out", engine="spark")
