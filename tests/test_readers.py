@@ -552,3 +552,12 @@ def test_binary_file_with_a_record_suffix_is_one_file_error(tmp_path, reader):
     articles = list(reader.read([tmp_path]))
     assert [(a.doc_id, a.ok) for a in articles] == [("small:1", False), ("ok", True), ("zip", False)]
     assert articles[2].error == f"{tmp_path / 'zip.csv'}: binary file (mostly control characters), not text"
+
+
+def test_a_short_legacy_record_is_not_read_in_a_codec_that_changes_ascii(tmp_path, reader):
+    """Found by the fuzzer: charset-normalizer rated shift_jis_2004 the cleanest reading of
+    ``"ßññ`` in cp1252, and shift_jis_2004 reads the JSON escape's backslash as a yen sign."""
+    lines = [json.dumps({"id": f"g{n}", "text": text}, ensure_ascii=False) + "\n" for n, text in enumerate([":", ":", '"ßññ'])]
+    (tmp_path / "f.jsonl").write_bytes(lines[0].encode() + lines[1].encode() + lines[2].encode("cp1252"))
+    articles = list(reader.read([tmp_path / "f.jsonl"]))
+    assert [(a.ok, a.doc_id, a.text) for a in articles] == [(True, "g0", ":"), (True, "g1", ":"), (True, "g2", '"ßññ')]

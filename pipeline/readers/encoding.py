@@ -15,6 +15,7 @@ warning for the run summary.
 from __future__ import annotations
 
 import codecs
+import functools
 from dataclasses import dataclass
 
 #: Byte-order marks, longest first (the UTF-32-LE mark starts with the UTF-16-LE one).
@@ -169,6 +170,9 @@ def guess(data: bytes) -> Encoding:
     for match in from_bytes(data):
         text = str(match)
         names = [codecs.lookup(name).name for name in match.could_be_from_charset or [match.encoding]]
+        names = [name for name in names if _keeps_ascii(name)]
+        if not names:
+            continue  # shift_jis_2004 reads a backslash as a yen sign: JSON and CSV would break
         name = WESTERN if text == western else next((n for n in names if n in PLAUSIBLE and n != WESTERN), None)
         if any(text == seen.text for seen in plausible + others):
             continue
@@ -193,6 +197,16 @@ def guess(data: bytes) -> Encoding:
         why = f"as plausible: {', '.join(r.name for r in ties[:3])}" if ties else "the text still looks garbled"
         warning = f"decoded as {chosen.name} with low confidence {confidence:.2f} ({why}); if names look wrong, set --reader.encoding"
     return Encoding(chosen.name, label, 0, confidence, warning)
+
+
+_PRINTABLE_ASCII = bytes(range(32, 127))
+
+
+@functools.cache
+def _keeps_ascii(codec: str) -> bool:
+    """Whether ``codec`` reads every printable ASCII byte as itself (the quotes, backslashes and
+    commas that JSONL and CSV records are built of); UTF-16 and UTF-32 are wider, not different."""
+    return codec.startswith("utf") or _PRINTABLE_ASCII.decode(codec, "replace") == _PRINTABLE_ASCII.decode("ascii")
 
 
 @dataclass(frozen=True)
