@@ -190,7 +190,7 @@ class SportsTeams:
         """The end of the capitalised plural after place ``ent`` (one or two words on its line and in
         its sentence, not function words, the last ending in ``s``, not followed by a capitalised
         word; a one-word entity of its own there counts), else None; never after a place word."""
-        if ent.label_ not in self.place_labels or ent.end >= len(doc) or ent[-1].whitespace_ != " " or _title_case_line(doc, ent.start):
+        if ent.label_ not in self.place_labels or ent.end >= len(doc) or ent[-1].whitespace_ != " ":
             return None
         if ent.start and doc[ent.start - 1].lower_ in self.place_words:
             return None  # ``cut in Egypt Reports on Tuesday``: a place, then another sentence
@@ -208,12 +208,15 @@ class SportsTeams:
             if after is not None and after.text[:1].isupper():
                 return None  # a headline's next word (``Texas Lifer Escapes From``): the plural may be a verb
             if len(last.text) > 2 and last.lower_.endswith("s") and not last.lower_.endswith("ss") and last.lower_ not in self.place_plurals:
-                return words.end
+                # Last, because it reads the line's text (Doc.text joins every token each time).
+                return None if _title_case_line(doc, ent.start) else words.end
         return None
 
     def _unrecognised(self, doc: Doc, nicknames: set[tuple[str, ...]]) -> list[Span]:
         """``team_label`` spans for the plurals of ``nicknames`` the recogniser left out (``the Saints``)."""
         plurals = {key for key in nicknames if len(key) == 1}
+        if not plurals:
+            return []
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         spans = []
         for token in doc:
