@@ -32,7 +32,7 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from quality import CORPORA, DATA, ROOT
+from quality import CORPORA, DATA, GUM_DEV_NEWS, GUM_DEV_OTHER, ROOT
 
 from pipeline.components.cleanup import DEFAULT_TITLES
 from pipeline.knowledge.names import POSSESSIVE_SUFFIXES
@@ -40,7 +40,22 @@ from pipeline.knowledge.names import POSSESSIVE_SUFFIXES
 EXTRA_CORPORA = {
     "ECB+ topics 1-25": ("ecbplus", [DATA / "ecbplus" / "ECB+" / str(t) for t in range(1, 26) if (DATA / "ecbplus" / "ECB+" / str(t)).exists()]),
     "dev": ("docbin", sorted((ROOT / "data" / "processed" / "corpus" / "news").glob("*-dev.spacy"))),
+    # Trained on (models/news-md): for looking at errors, not for held-out figures.
+    "GUM news+interview train": (
+        "gum",
+        [
+            p
+            for genre in ("news", "interview")
+            for p in sorted((DATA / "gum" / genre).glob("*.conllu"))
+            if f"{genre}/{p.stem}" not in GUM_DEV_NEWS + GUM_DEV_OTHER
+        ],
+    ),
+    "WikiGold": ("iob", [DATA / "wikigold" / "wikigold.conll.txt"]),
+    # Each sentence on a line of its own, as a saved article has its headline (the reader joins them with spaces).
+    "ECB+ topics 1-25, lines": ("ecbplus-lines", [DATA / "ecbplus" / "ECB+" / str(t) for t in range(1, 26) if (DATA / "ecbplus" / "ECB+" / str(t)).exists()]),
 }
+#: The suffix of a format read with a line break between sentences.
+LINES = "-lines"
 ALL_CORPORA = {**CORPORA, **EXTRA_CORPORA}
 CLASSIFIER = "span_classifier"
 ARTICLES = {"the", "a", "an"}
@@ -58,7 +73,7 @@ def predict(corpus: str, model: str, config: str, classifier: bool, settings: di
     from pipeline.commands.evaluate import vote_over_corpus
     from pipeline.config.build import build_nlp, load_pipeline_config
     from pipeline.config.settings import resolve_section
-    from pipeline.corpora import read_gold
+    from pipeline.corpora import FORMATS, GoldReport, read_gold, read_gold_documents, to_doc
 
     overrides = {"paths.model": model, "paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
     if config != "default.cfg":
@@ -72,6 +87,9 @@ def predict(corpus: str, model: str, config: str, classifier: bool, settings: di
     fmt, paths = ALL_CORPORA[corpus]
     if fmt == "docbin":
         references = [doc for path in paths for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
+    elif fmt.endswith(LINES):
+        fmt = fmt.removesuffix(LINES)
+        references = [to_doc(line_breaks(gold), nlp.vocab, FORMATS[fmt][1], GoldReport()) for gold in read_gold_documents(paths, fmt)]
     else:
         references = list(read_gold(paths, fmt, vocab=nlp.vocab))
     predictions = list(nlp.pipe(doc.text for doc in references))
@@ -86,9 +104,30 @@ def predict(corpus: str, model: str, config: str, classifier: bool, settings: di
             "text": r.text,
             "gold": [(e.start_char, e.end_char, e.label_) for e in r.ents],
             "pred": [(e.start_char, e.end_char, e.label_) for e in p.ents],
+            "sents": [(s.start_char, s.end_char) for s in r.sents] if r.has_annotation("SENT_START") else [],
         }
         for p, r in zip(predictions, references)
     ]
+
+
+def line_breaks(gold):
+    """``gold`` (a ``GoldDocument``) with a line-break token before each sentence but the first."""
+    from dataclasses import replace
+
+    words, spaces, starts, index = [], [], [], []
+    for i, (word, space, start) in enumerate(zip(gold.words, gold.spaces, gold.sent_starts)):
+        if start and words:
+            spaces[-1] = False
+            words.append("\n")
+            spaces.append(False)
+            starts.append(False)
+        index.append(len(words))
+        words.append(word)
+        spaces.append(space)
+        starts.append(start)
+    index.append(len(words))
+    mentions = [replace(m, start=index[m.start], end=index[m.end - 1] + 1) for m in gold.mentions]
+    return replace(gold, words=words, spaces=spaces, sent_starts=starts, mentions=mentions)
 
 
 def boundary_kind(text: str, gold: Mention, pred: Mention) -> str:

@@ -4,26 +4,76 @@ The statistical model reads ``BAGHDAD (Reuters) - SYRIA'S FM VISITS IRAQ`` as sh
 ``Lindsay Lohan Checks Into Rehab`` as one long name. For each line (or sentence, with
 ``title_case``) whose letters are (almost) all capitals, or whose words are (almost) all
 capitalised, this stage builds a copy of its tokens truecased: a word is written in lower case
-when it is a stop word or when the document also uses it in lower case (``checks``, ``rehab``),
+when it is a stop word or when the document also uses it in lower case (``checks``, ``rehab``;
+with ``stem_suffixes``, also in another form: ``Discusses`` when the text says ``discuss``),
 in title case otherwise; it runs the recogniser on the copy and puts its entities on the
 original tokens in place of the model's there. Runs right after ``ner``; tokens and text are
 never changed.
+
+With ``headline_only`` it judges only the headline: the document's first line, or, where that
+line runs on into the body (text without line breaks, as gold corpora are read), the
+capitalised run it opens with, up to the first lower-case word that is not a stop word. The
+headline is re-read only when the truecasing lowered at least ``min_lowered`` of its words
+(evidence that it is headline case and not a run of names), and, with ``keep_supported``, an
+entity of the model's that the copy does not overlap stays when the body writes the same name
+(``Obama``), since the body is ordinary text; the others go (``FM Discusses``).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .spans import set_entities
 
 #: A line needs this many letters to be judged; shorter ones stay as they are.
 DEFAULT_MIN_LETTERS = 8
+#: A stripped suffix must leave this many letters (``is`` is not ``i`` + ``s``).
+MIN_STEM_CHARS = 3
+
+
+def headline_case(words: Sequence[str], stop_words: Iterable[str], *, min_letters: int, upper_share: float, title_case: bool, min_words: int) -> bool:
+    """Whether ``words`` are (almost) all capitals, or, with ``title_case``, their words but stop
+    words (almost) all capitalised: ``Syria's FM Discusses Security With Iraq``."""
+    letters = [ch for word in words for ch in word if ch.isalpha()]
+    if len(letters) >= min_letters and sum(ch.isupper() for ch in letters) >= upper_share * len(letters):
+        return True
+    if not title_case:
+        return False
+    stop = set(stop_words)
+    content = [w for w in words if w.isalpha() and w.lower() not in stop]
+    return len(content) >= min_words and sum(w[:1].isupper() for w in content) >= upper_share * len(content)
+
+
+def stems(word: str, suffixes: Iterable[str]) -> set[str]:
+    """``word`` and ``word`` without each of ``suffixes`` that leaves a stem (``checked`` -> ``check``)."""
+    return {word} | {word[: -len(s)] for s in suffixes if word.endswith(s) and len(word) - len(s) >= MIN_STEM_CHARS}
+
+
+def _writes(text: str, name: str) -> bool:
+    """Whether ``text`` has ``name`` as whole words (``Iran`` is not in ``Iranian``)."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 class Truecaser:
     def __init__(
-        self, nlp: Language, name: str, *, ner_component: str, min_letters: int, upper_share: float, title_case: bool = False, min_words: int = 4
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        ner_component: str,
+        min_letters: int,
+        upper_share: float,
+        title_case: bool = False,
+        min_words: int = 4,
+        headline_only: bool = False,
+        stem_suffixes: Sequence[str] = (),
+        min_lowered: int = 0,
+        keep_supported: bool = False,
+        label_component: str | None = None,
     ) -> None:
         self.nlp = nlp
         self.title_case = title_case
@@ -32,47 +82,126 @@ class Truecaser:
         self.ner_component = ner_component
         self.min_letters = min_letters
         self.upper_share = upper_share
+        self.headline_only = headline_only
+        self.stem_suffixes = list(stem_suffixes)
+        self.min_lowered = min_lowered
+        self.keep_supported = keep_supported
+        self.label_component = label_component
 
-    def _shouting(self, tokens: list) -> bool:
-        letters = [ch for t in tokens for ch in t.text if ch.isalpha()]
-        if len(letters) >= self.min_letters and sum(ch.isupper() for ch in letters) >= self.upper_share * len(letters):
-            return True
-        if not self.title_case:
-            return False
-        words = [t for t in tokens if t.is_alpha and not t.is_stop]
-        return len(words) >= self.min_words and sum(t.text[:1].isupper() for t in words) >= self.upper_share * len(words)
+    def _shouting(self, tokens: Sequence[Token]) -> bool:
+        stop = {t.lower_ for t in tokens if t.is_stop}
+        return headline_case(
+            [t.text for t in tokens], stop, min_letters=self.min_letters, upper_share=self.upper_share, title_case=self.title_case, min_words=self.min_words
+        )
 
-    def __call__(self, doc: Doc) -> Doc:
-        lines: list[list] = [[]]
+    def _lines(self, doc: Doc) -> list[list[Token]]:
+        lines: list[list[Token]] = [[]]
         for token in doc:
             if token.is_space and "\n" in token.text:
                 lines.append([])
                 continue
-            if self.title_case and token.is_sent_start and lines[-1]:
+            if self.title_case and not self.headline_only and token.is_sent_start and lines[-1]:
                 lines.append([])
             lines[-1].append(token)
             if "\n" in token.whitespace_:
                 lines.append([])
-        shouting = [line for line in lines if line and self._shouting(line)]
-        if not shouting:
-            return doc
+        if self.headline_only:
+            first = next((line for line in lines if line), [])
+            if first and not self._shouting(first):  # a headline run on into the body: its capitalised opening
+                end = next((i for i, t in enumerate(first) if t.is_alpha and t.is_lower and not t.is_stop), len(first))
+                first = first[:end]
+            lines = [first]
+        return [line for line in lines if line and self._shouting(line)]
+
+    def _copy(self, doc: Doc, line: list[Token], lowercase: set[str]) -> Doc | None:
+        """The truecased copy of ``line``, or None when it lowers fewer than ``min_lowered`` words
+        that are neither stop words nor inside one of the model's entities (which may be names:
+        ``Amateur Hockey Association``). A Title Case line keeps the words it does not lower as
+        they are (``FM``); an ALL-CAPS line has them in title case."""
+        caps = headline_case([t.text for t in line], (), min_letters=self.min_letters, upper_share=self.upper_share, title_case=False, min_words=0)
+        entity_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        words, lowered = [], 0
+        for i, t in enumerate(line):
+            known = i > 0 and (t.is_stop or bool(stems(t.lower_, self.stem_suffixes) & lowercase))
+            if known and t.text[:1].isalpha():
+                words.append(t.text.lower())
+            else:
+                words.append(self._truecase(t.text, capitalise=True) if caps or not self.headline_only else t.text)
+            lowered += known and not t.is_stop and t.is_alpha and not t.is_lower and t.i not in entity_tokens
+        if lowered < self.min_lowered:
+            return None
+        return Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in line])
+
+    def _lowercase(self, doc: Doc, lines: list[list[Token]]) -> set[str]:
+        """Lower-case words of the text outside ``lines`` (all of it without ``headline_only``), with their stems."""
+        skip = {t.i for line in lines for t in line} if self.headline_only else set()
+        words: set[str] = set()
+        for t in doc:
+            if t.is_lower and t.is_alpha and t.i not in skip:
+                words |= stems(t.text, self.stem_suffixes)
+        return words
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """Re-reads the headline-cased lines of each document; the copies of a batch go through the recogniser together."""
         ner = self.nlp.get_pipe(self.ner_component)
-        lowercase = {t.text for t in doc if t.is_lower and t.is_alpha}
-        replaced: set[int] = set()
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._process(batch, ner)
+                batch = []
+        if batch:
+            yield from self._process(batch, ner)
+
+    def _process(self, docs: list[Doc], ner) -> list[Doc]:
+        jobs: list[tuple[Doc, list[Token], Doc]] = []
+        for doc in docs:
+            lines = self._lines(doc)
+            lowercase = self._lowercase(doc, lines) if lines else set()
+            for line in lines:
+                copy = self._copy(doc, line, lowercase)
+                if copy is not None:
+                    jobs.append((doc, line, copy))
+        copies = list(ner.pipe([copy for _, _, copy in jobs])) if jobs else []
+        if self.label_component is not None:
+            labels = self.nlp.get_pipe(self.label_component)
+            copies = [labels(copy) for copy in copies]
+        for (doc, line, _), copy in zip(jobs, copies):
+            self._replace(doc, line, copy)
+        return docs
+
+    def _replace(self, doc: Doc, line: list[Token], copy: Doc) -> None:
+        """Puts ``copy``'s entities on ``line`` in place of the model's. With ``keep_supported``, a
+        model entity the body writes stays, unless a copy entity over it is written there too."""
+        start, end = line[0].i, line[-1].i + 1
+        body = doc.text[: line[0].idx] + " " + doc.text[line[-1].idx + len(line[-1]) :]
         added: list[Span] = []
-        for line in shouting:
-            words = [self._truecase(t.text, capitalise=not (t.is_stop or t.lower_ in lowercase) or i == 0) for i, t in enumerate(line)]
-            copy = Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in line])
-            copy = ner(copy)
-            start = line[0].i
-            replaced.update(range(start, line[-1].i + 1))
-            for ent in copy.ents:
-                span = Span(doc, start + ent.start, start + ent.end, label=ent.label_)
-                span._.component = self.name
-                added.append(span)
-        kept = [ent for ent in doc.ents if not replaced.intersection(range(ent.start, ent.end))]
+        for ent in copy.ents:
+            # A name neither starts nor ends with a word the copy lowered (``fatal Queens hit``).
+            first, last = ent.start, ent.end
+            while first < last and copy[first].is_lower and self.headline_only:
+                first += 1
+            while last > first and copy[last - 1].is_lower and self.headline_only:
+                last -= 1
+            if first == last:
+                continue
+            span = Span(doc, start + first, start + last, label=ent.label_)
+            span._.component = self.name
+            added.append(span)
+        kept = []
+        for ent in doc.ents:
+            if ent.end <= start or ent.start >= end:
+                kept.append(ent)
+                continue
+            rivals = [span for span in added if span.start < ent.end and span.end > ent.start]
+            supported = self.keep_supported and _writes(body, ent.text) and not any(_writes(body, span.text) for span in rivals)
+            if ent.id_ or supported:  # a curated match (rules, gazetteer) stays as it is
+                kept.append(ent)
+                added = [span for span in added if span not in rivals]
         set_entities(doc, kept + added)
-        return doc
 
     @staticmethod
     def _truecase(word: str, capitalise: bool) -> str:
@@ -83,9 +212,44 @@ class Truecaser:
 
 @Language.factory(
     "news_truecase",
-    default_config={"ner_component": "ner", "min_letters": DEFAULT_MIN_LETTERS, "upper_share": 0.9, "title_case": False, "min_words": 4},
+    default_config={
+        "ner_component": "ner",
+        "min_letters": DEFAULT_MIN_LETTERS,
+        "upper_share": 0.9,
+        "title_case": False,
+        "min_words": 4,
+        "headline_only": False,
+        "stem_suffixes": [],
+        "min_lowered": 0,
+        "keep_supported": False,
+        "label_component": None,
+    },
 )
 def make_truecase(
-    nlp: Language, name: str, ner_component: str, min_letters: int, upper_share: float, title_case: bool = False, min_words: int = 4
+    nlp: Language,
+    name: str,
+    ner_component: str,
+    min_letters: int,
+    upper_share: float,
+    title_case: bool = False,
+    min_words: int = 4,
+    headline_only: bool = False,
+    stem_suffixes: Sequence[str] = (),
+    min_lowered: int = 0,
+    keep_supported: bool = False,
+    label_component: str | None = None,
 ) -> Truecaser:
-    return Truecaser(nlp, name, ner_component=ner_component, min_letters=min_letters, upper_share=upper_share, title_case=title_case, min_words=min_words)
+    return Truecaser(
+        nlp,
+        name,
+        ner_component=ner_component,
+        min_letters=min_letters,
+        upper_share=upper_share,
+        title_case=title_case,
+        min_words=min_words,
+        headline_only=headline_only,
+        stem_suffixes=stem_suffixes,
+        min_lowered=min_lowered,
+        keep_supported=keep_supported,
+        label_component=label_component,
+    )
