@@ -115,7 +115,7 @@ def line_breaks(gold):
     from dataclasses import replace
 
     words, spaces, starts, index = [], [], [], []
-    for i, (word, space, start) in enumerate(zip(gold.words, gold.spaces, gold.sent_starts)):
+    for word, space, start in zip(gold.words, gold.spaces, gold.sent_starts):
         if start and words:
             spaces[-1] = False
             words.append("\n")

@@ -21,16 +21,20 @@ entity of the model's that the copy does not overlap stays when the body writes 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from .spans import set_entities
 
 #: A line needs this many letters to be judged; shorter ones stay as they are.
 DEFAULT_MIN_LETTERS = 8
+#: A headline is judged on its first tokens at most (a longer first line is a paragraph).
+MAX_HEADLINE_TOKENS = 40
 #: A stripped suffix must leave this many letters (``is`` is not ``i`` + ``s``).
 MIN_STEM_CHARS = 3
 
@@ -38,14 +42,15 @@ MIN_STEM_CHARS = 3
 def headline_case(words: Sequence[str], stop_words: Iterable[str], *, min_letters: int, upper_share: float, title_case: bool, min_words: int) -> bool:
     """Whether ``words`` are (almost) all capitals, or, with ``title_case``, their words but stop
     words (almost) all capitalised: ``Syria's FM Discusses Security With Iraq``."""
-    letters = [ch for word in words for ch in word if ch.isalpha()]
-    if len(letters) >= min_letters and sum(ch.isupper() for ch in letters) >= upper_share * len(letters):
+    cased = [w for w in words if w.upper() != w.lower()]  # str methods: this runs on every document's first line
+    letters = sum(len(w) for w in cased)
+    if letters >= min_letters and sum(len(w) for w in cased if w.isupper()) >= upper_share * letters:
         return True
     if not title_case:
         return False
-    stop = set(stop_words)
-    content = [w for w in words if w.isalpha() and w.lower() not in stop]
-    return len(content) >= min_words and sum(w[:1].isupper() for w in content) >= upper_share * len(content)
+    stop = stop_words if isinstance(stop_words, (set, frozenset)) else set(stop_words)
+    content = [w for w in cased if w.isalpha() and w.lower() not in stop]
+    return len(content) >= min_words and sum(w[0].isupper() for w in content) >= upper_share * len(content)
 
 
 def stems(word: str, suffixes: Iterable[str]) -> set[str]:
@@ -53,9 +58,18 @@ def stems(word: str, suffixes: Iterable[str]) -> set[str]:
     return {word} | {word[: -len(s)] for s in suffixes if word.endswith(s) and len(word) - len(s) >= MIN_STEM_CHARS}
 
 
-def _writes(text: str, name: str) -> bool:
-    """Whether ``text`` has ``name`` as whole words (``Iran`` is not in ``Iranian``)."""
-    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+def _writes(orths: numpy.ndarray, words: Sequence[int]) -> bool:
+    """Whether the token ids ``orths`` hold the sequence ``words`` (``Iran`` is not ``Iranian``)."""
+    if not len(words):
+        return False
+    for i in numpy.flatnonzero(orths == words[0]):
+        if tuple(orths[i : i + len(words)].tolist()) == tuple(words):
+            return True
+    return False
+
+
+def _ids(span: Span) -> list[int]:
+    return [t.orth for t in span]
 
 
 class Truecaser:
@@ -74,6 +88,8 @@ class Truecaser:
         min_lowered: int = 0,
         keep_supported: bool = False,
         label_component: str | None = None,
+        supported_only: bool = False,
+        only_doubtful: bool = False,
     ) -> None:
         self.nlp = nlp
         self.title_case = title_case
@@ -87,6 +103,8 @@ class Truecaser:
         self.min_lowered = min_lowered
         self.keep_supported = keep_supported
         self.label_component = label_component
+        self.supported_only = supported_only
+        self.only_doubtful = only_doubtful
 
     def _shouting(self, tokens: Sequence[Token]) -> bool:
         stop = {t.lower_ for t in tokens if t.is_stop}
@@ -95,51 +113,71 @@ class Truecaser:
         )
 
     def _lines(self, doc: Doc) -> list[list[Token]]:
+        if self.headline_only:
+            return self._headline(doc)
         lines: list[list[Token]] = [[]]
         for token in doc:
             if token.is_space and "\n" in token.text:
                 lines.append([])
                 continue
-            if self.title_case and not self.headline_only and token.is_sent_start and lines[-1]:
+            if self.title_case and token.is_sent_start and lines[-1]:
                 lines.append([])
             lines[-1].append(token)
             if "\n" in token.whitespace_:
                 lines.append([])
-        if self.headline_only:
-            first = next((line for line in lines if line), [])
-            if first and not self._shouting(first):  # a headline run on into the body: its capitalised opening
-                end = next((i for i, t in enumerate(first) if t.is_alpha and t.is_lower and not t.is_stop), len(first))
-                first = first[:end]
-            lines = [first]
         return [line for line in lines if line and self._shouting(line)]
 
-    def _copy(self, doc: Doc, line: list[Token], lowercase: set[str]) -> Doc | None:
+    def _headline(self, doc: Doc) -> list[list[Token]]:
+        """The first line, if headline-cased; else, if its capitalised opening (up to the first
+        lower-case word that is not a stop word) is, that opening: a headline run on into the body."""
+        line: list[Token] = []
+        for token in doc[:MAX_HEADLINE_TOKENS]:
+            if token.is_space:
+                if line and "\n" in token.text:
+                    break
+                continue
+            line.append(token)
+            if "\n" in token.whitespace_:
+                break
+        if line and not self._shouting(line):
+            end = next((i for i, t in enumerate(line) if t.is_alpha and t.is_lower and not t.is_stop), len(line))
+            line = line[:end]
+        return [line] if line and self._shouting(line) else []
+
+    def _copy(self, doc: Doc, line: list[Token], outside: numpy.ndarray) -> Doc | None:
         """The truecased copy of ``line``, or None when it lowers fewer than ``min_lowered`` words
         that are neither stop words nor inside one of the model's entities (which may be names:
         ``Amateur Hockey Association``). A Title Case line keeps the words it does not lower as
         they are (``FM``); an ALL-CAPS line has them in title case."""
         caps = headline_case([t.text for t in line], (), min_letters=self.min_letters, upper_share=self.upper_share, title_case=False, min_words=0)
         entity_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-        words, lowered = [], 0
+        words, lowered, doubted = [], 0, 0
         for i, t in enumerate(line):
-            known = i > 0 and (t.is_stop or bool(stems(t.lower_, self.stem_suffixes) & lowercase))
+            known = i > 0 and (t.is_stop or (t.is_alpha and self._written_lower(t.lower_, outside)))
             if known and t.text[:1].isalpha():
                 words.append(t.text.lower())
             else:
                 words.append(self._truecase(t.text, capitalise=True) if caps or not self.headline_only else t.text)
-            lowered += known and not t.is_stop and t.is_alpha and not t.is_lower and t.i not in entity_tokens
-        if lowered < self.min_lowered:
+            content = known and not t.is_stop and t.is_alpha and not t.is_lower
+            lowered += content and t.i not in entity_tokens
+            doubted += content and t.i in entity_tokens
+        if lowered < self.min_lowered or (self.only_doubtful and not caps and not doubted):
             return None
         return Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in line])
 
-    def _lowercase(self, doc: Doc, lines: list[list[Token]]) -> set[str]:
-        """Lower-case words of the text outside ``lines`` (all of it without ``headline_only``), with their stems."""
-        skip = {t.i for line in lines for t in line} if self.headline_only else set()
-        words: set[str] = set()
-        for t in doc:
-            if t.is_lower and t.is_alpha and t.i not in skip:
-                words |= stems(t.text, self.stem_suffixes)
-        return words
+    def _outside(self, doc: Doc, lines: list[list[Token]]) -> numpy.ndarray:
+        """The token ids (``ORTH``) outside the headline (all of them without ``headline_only``),
+        where words are looked up: an array, since ``Doc.text`` and token loops cost a pass in Python."""
+        orths = doc.to_array(ORTH)
+        if not self.headline_only or not lines:
+            return orths
+        start, end = lines[0][0].i, lines[0][-1].i + 1
+        return numpy.concatenate([orths[:start], numpy.zeros(1, dtype=orths.dtype), orths[end:]])
+
+    def _written_lower(self, word: str, outside: numpy.ndarray) -> bool:
+        """Whether the text writes ``word`` in lower case, in any form ``stem_suffixes`` make of its stems."""
+        forms = {get_string_id(stem + suffix) for stem in stems(word, self.stem_suffixes) for suffix in ("", *self.stem_suffixes)}
+        return bool(numpy.isin(outside, list(forms)).any())
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -160,9 +198,8 @@ class Truecaser:
         jobs: list[tuple[Doc, list[Token], Doc]] = []
         for doc in docs:
             lines = self._lines(doc)
-            lowercase = self._lowercase(doc, lines) if lines else set()
             for line in lines:
-                copy = self._copy(doc, line, lowercase)
+                copy = self._copy(doc, line, self._outside(doc, lines))
                 if copy is not None:
                     jobs.append((doc, line, copy))
         copies = list(ner.pipe([copy for _, _, copy in jobs])) if jobs else []
@@ -173,31 +210,39 @@ class Truecaser:
             self._replace(doc, line, copy)
         return docs
 
-    def _replace(self, doc: Doc, line: list[Token], copy: Doc) -> None:
-        """Puts ``copy``'s entities on ``line`` in place of the model's. With ``keep_supported``, a
-        model entity the body writes stays, unless a copy entity over it is written there too."""
-        start, end = line[0].i, line[-1].i + 1
-        body = doc.text[: line[0].idx] + " " + doc.text[line[-1].idx + len(line[-1]) :]
-        added: list[Span] = []
+    def _copy_spans(self, doc: Doc, start: int, copy: Doc) -> list[Span]:
+        """``copy``'s entities on ``doc``'s tokens from ``start``; in headline mode without the words
+        the copy lowered at their edges (a name neither starts nor ends with one: ``fatal Queens hit``)."""
+        spans: list[Span] = []
         for ent in copy.ents:
-            # A name neither starts nor ends with a word the copy lowered (``fatal Queens hit``).
             first, last = ent.start, ent.end
             while first < last and copy[first].is_lower and self.headline_only:
                 first += 1
             while last > first and copy[last - 1].is_lower and self.headline_only:
                 last -= 1
-            if first == last:
-                continue
-            span = Span(doc, start + first, start + last, label=ent.label_)
-            span._.component = self.name
-            added.append(span)
-        kept = []
-        for ent in doc.ents:
-            if ent.end <= start or ent.start >= end:
-                kept.append(ent)
-                continue
+            if first < last:
+                span = Span(doc, start + first, start + last, label=ent.label_)
+                span._.component = self.name
+                spans.append(span)
+        return spans
+
+    def _replace(self, doc: Doc, line: list[Token], copy: Doc) -> None:
+        """Puts ``copy``'s entities on ``line`` in place of the model's. With ``keep_supported``, a
+        model entity the body writes stays, unless a copy entity over it is written there too;
+        with ``supported_only``, a copy entity is taken only where the body writes it or where it
+        lies inside an entity of the model's (``Iran`` in ``Iran Kills 10``): no new names."""
+        start, end = line[0].i, line[-1].i + 1
+        body = self._outside(doc, [line])
+        inside = [ent for ent in doc.ents if ent.start < end and ent.end > start]
+        added = [
+            span
+            for span in self._copy_spans(doc, start, copy)
+            if not self.supported_only or _writes(body, _ids(span)) or any(e.start <= span.start and span.end <= e.end for e in inside)
+        ]
+        kept = [ent for ent in doc.ents if ent.end <= start or ent.start >= end]
+        for ent in inside:
             rivals = [span for span in added if span.start < ent.end and span.end > ent.start]
-            supported = self.keep_supported and _writes(body, ent.text) and not any(_writes(body, span.text) for span in rivals)
+            supported = self.keep_supported and _writes(body, _ids(ent)) and not any(_writes(body, _ids(span)) for span in rivals)
             if ent.id_ or supported:  # a curated match (rules, gazetteer) stays as it is
                 kept.append(ent)
                 added = [span for span in added if span not in rivals]
@@ -223,6 +268,8 @@ class Truecaser:
         "min_lowered": 0,
         "keep_supported": False,
         "label_component": None,
+        "supported_only": False,
+        "only_doubtful": False,
     },
 )
 def make_truecase(
@@ -238,6 +285,8 @@ def make_truecase(
     min_lowered: int = 0,
     keep_supported: bool = False,
     label_component: str | None = None,
+    supported_only: bool = False,
+    only_doubtful: bool = False,
 ) -> Truecaser:
     return Truecaser(
         nlp,
@@ -252,4 +301,6 @@ def make_truecase(
         min_lowered=min_lowered,
         keep_supported=keep_supported,
         label_component=label_component,
+        supported_only=supported_only,
+        only_doubtful=only_doubtful,
     )
