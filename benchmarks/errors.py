@@ -54,8 +54,13 @@ EXTRA_CORPORA = {
     # Each sentence on a line of its own, as a saved article has its headline (the reader joins them with spaces).
     "ECB+ topics 1-25, lines": ("ecbplus-lines", [DATA / "ecbplus" / "ECB+" / str(t) for t in range(1, 26) if (DATA / "ecbplus" / "ECB+" / str(t)).exists()]),
 }
+# GUM's headlines (the first sentence) in Title Case, as many news sites write them.
+EXTRA_CORPORA["GUM news+interview train, Title Case headlines"] = ("gum-titled", EXTRA_CORPORA["GUM news+interview train"][1])
+EXTRA_CORPORA["GUM dev, Title Case headlines"] = ("gum-titled", CORPORA["GUM news dev"][1] + CORPORA["GUM dev, other genres"][1])
 #: The suffix of a format read with a line break between sentences.
 LINES = "-lines"
+#: The suffix of a format read with its first sentence in Title Case.
+TITLED = "-titled"
 ALL_CORPORA = {**CORPORA, **EXTRA_CORPORA}
 CLASSIFIER = "span_classifier"
 ARTICLES = {"the", "a", "an"}
@@ -87,9 +92,10 @@ def predict(corpus: str, model: str, config: str, classifier: bool, settings: di
     fmt, paths = ALL_CORPORA[corpus]
     if fmt == "docbin":
         references = [doc for path in paths for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
-    elif fmt.endswith(LINES):
-        fmt = fmt.removesuffix(LINES)
-        references = [to_doc(line_breaks(gold), nlp.vocab, FORMATS[fmt][1], GoldReport()) for gold in read_gold_documents(paths, fmt)]
+    elif fmt.endswith((LINES, TITLED)):
+        change = line_breaks if fmt.endswith(LINES) else title_case_headline
+        fmt = fmt.removesuffix(LINES).removesuffix(TITLED)
+        references = [to_doc(change(gold), nlp.vocab, FORMATS[fmt][1], GoldReport()) for gold in read_gold_documents(paths, fmt)]
     else:
         references = list(read_gold(paths, fmt, vocab=nlp.vocab))
     predictions = list(nlp.pipe(doc.text for doc in references))
@@ -128,6 +134,17 @@ def line_breaks(gold):
     index.append(len(words))
     mentions = [replace(m, start=index[m.start], end=index[m.end - 1] + 1) for m in gold.mentions]
     return replace(gold, words=words, spaces=spaces, sent_starts=starts, mentions=mentions)
+
+
+def title_case_headline(gold):
+    """``gold`` (a ``GoldDocument``) with the words of its first sentence capitalised, stop words apart."""
+    from dataclasses import replace
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    end = next((i for i, start in enumerate(gold.sent_starts) if start and i > 0), len(gold.words))
+    words = [w[:1].upper() + w[1:] if i == 0 or w.lower() not in STOP_WORDS else w for i, w in enumerate(gold.words[:end])]
+    return replace(gold, words=words + gold.words[end:])
 
 
 def boundary_kind(text: str, gold: Mention, pred: Mention) -> str:
