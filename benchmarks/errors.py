@@ -71,14 +71,27 @@ CONTEXT = 60
 Mention = tuple[int, int, str]  # start_char, end_char, label
 
 
-def predict(corpus: str, model: str, config: str, classifier: bool, settings: dict | None = None) -> list[dict]:
-    """[{doc_id, text, gold: [Mention], pred: [Mention]}] for every document of ``corpus``."""
+def read_references(corpus: str, vocab) -> list:
+    """The gold Docs of ``corpus`` (a name in ``ALL_CORPORA``), read into ``vocab``."""
     from spacy.tokens import DocBin
 
+    from pipeline.corpora import FORMATS, GoldReport, read_gold, read_gold_documents, to_doc
+
+    fmt, paths = ALL_CORPORA[corpus]
+    if fmt == "docbin":
+        return [doc for path in paths for doc in DocBin().from_disk(path).get_docs(vocab)]
+    if fmt.endswith((LINES, TITLED)):
+        change = line_breaks if fmt.endswith(LINES) else title_case_headline
+        fmt = fmt.removesuffix(LINES).removesuffix(TITLED)
+        return [to_doc(change(gold), vocab, FORMATS[fmt][1], GoldReport()) for gold in read_gold_documents(paths, fmt)]
+    return list(read_gold(paths, fmt, vocab=vocab))
+
+
+def predict(corpus: str, model: str, config: str, classifier: bool, settings: dict | None = None) -> list[dict]:
+    """[{doc_id, text, gold: [Mention], pred: [Mention]}] for every document of ``corpus``."""
     from pipeline.commands.evaluate import vote_over_corpus
     from pipeline.config.build import build_nlp, load_pipeline_config
     from pipeline.config.settings import resolve_section
-    from pipeline.corpora import FORMATS, GoldReport, read_gold, read_gold_documents, to_doc
 
     overrides = {"paths.model": model, "paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
     if config != "default.cfg":
@@ -89,15 +102,7 @@ def predict(corpus: str, model: str, config: str, classifier: bool, settings: di
         overrides["nlp.pipeline"] = [p for p in loaded["nlp"]["pipeline"] if p != CLASSIFIER]
         loaded = load_pipeline_config(ROOT / "configs" / config, overrides)
     nlp = build_nlp(loaded)
-    fmt, paths = ALL_CORPORA[corpus]
-    if fmt == "docbin":
-        references = [doc for path in paths for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
-    elif fmt.endswith((LINES, TITLED)):
-        change = line_breaks if fmt.endswith(LINES) else title_case_headline
-        fmt = fmt.removesuffix(LINES).removesuffix(TITLED)
-        references = [to_doc(change(gold), nlp.vocab, FORMATS[fmt][1], GoldReport()) for gold in read_gold_documents(paths, fmt)]
-    else:
-        references = list(read_gold(paths, fmt, vocab=nlp.vocab))
+    references = read_references(corpus, nlp.vocab)
     predictions = list(nlp.pipe(doc.text for doc in references))
     for index, (prediction, reference) in enumerate(zip(predictions, references)):
         prediction._.doc_id = reference._.doc_id if reference.has_extension("doc_id") and reference._.doc_id else f"doc{index}"
