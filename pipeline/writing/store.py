@@ -61,7 +61,8 @@ def use_returning_allocator() -> None:
     append streams the corpus's registry past several times, and Arrow's default allocator,
     mimalloc, keeps much of what each batch freed (four passes over a 14 MB registry file: +140 MB
     resident with mimalloc, +45 MB with jemalloc, measured), so its peak memory would follow the
-    corpus after all. Process-wide, as Arrow's allocator is."""
+    corpus after all. Process-wide, as Arrow's allocator is. (This is the pool pyarrow allocates
+    from; the pool of Arrow's C++ code, the Parquet reader's buffers, is chosen in ``pipeline/__init__.py``.)"""
     try:
         pa.set_memory_pool(pa.jemalloc_memory_pool())
     except NotImplementedError:  # a build without jemalloc (Windows wheels)
