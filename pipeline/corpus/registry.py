@@ -377,6 +377,8 @@ class Registry:
         return pa.table(rows, schema=CANONICAL_REDIRECTS)
 
 
+#: What tells which summaries are decided alone (:meth:`CorpusResolver.always_alone`).
+RESOLVER = CorpusResolver()
 #: The registry columns an update reads of the rows it resolves again (:class:`_Resolved`).
 RESOLVED_COLUMNS = ["summary_id", *SUMMARY_KEY_COLUMNS, "mention_count", "canonical_id"]
 
@@ -417,7 +419,7 @@ class _Groups:
             if group is None:
                 group = self.keys[(settled_key(key), canonical_id)] = len(self.counts)
                 self.counts.append(0)
-                self.alone.append(bool(CorpusResolver().decided_alone([settled_key(key)])))
+                self.alone.append(RESOLVER.always_alone(settled_key(key)))
             self.counts[group] += count
             found.append(group)
             if key in new and key not in self.matched:
@@ -652,21 +654,19 @@ class RunIndex:
 
 def doc_counts(entity_summaries: Iterable[pa.Table], summaries: pa.Table) -> Counter:
     """Canonical id -> documents it is mentioned in, for the clusters of ``summaries`` (registry
-    rows), over every run's entity summaries (only ``doc_key`` and ``summary_id`` are read and
-    filtered, vectorised: whole numbers, however large the corpus)."""
-    wanted = summaries.column("summary_id")
+    rows: ``summary_id`` and ``canonical_id``), over every run's entity summaries (only
+    ``doc_key`` and ``summary_id`` are read and filtered, vectorised: no Python object per row)."""
+    wanted = summaries.column("summary_id").combine_chunks()
     parts = [table.select(["doc_key", "summary_id"]).filter(pc.is_in(table["summary_id"], wanted)) for table in entity_summaries]
     if not parts or not summaries.num_rows:
         return Counter()
     pairs = pa.concat_tables(parts)
-    cluster = dict(zip(wanted.to_pylist(), summaries.column("canonical_id").to_pylist()))
-    ids = sorted(set(cluster.values()))
-    index = {canonical_id: i for i, canonical_id in enumerate(ids)}
-    lookup = {summary_id: index[canonical_id] for summary_id, canonical_id in cluster.items()}
-    clusters = np.array([lookup[s] for s in pairs.column("summary_id").to_pylist()], dtype=np.int64)
-    distinct = pa.table({"doc_key": pairs.column("doc_key"), "cluster": clusters}).group_by(["doc_key", "cluster"]).aggregate([])
+    ids = pc.unique(summaries.column("canonical_id").combine_chunks())
+    clusters = pc.index_in(summaries.column("canonical_id"), value_set=ids).combine_chunks()  # per summary row
+    cluster = clusters.take(pc.index_in(pairs.column("summary_id"), value_set=wanted))
+    distinct = pa.table({"doc_key": pairs.column("doc_key"), "cluster": cluster}).group_by(["doc_key", "cluster"]).aggregate([])
     counted = distinct.group_by("cluster").aggregate([("doc_key", "count")]).to_pydict()
-    return Counter({ids[c]: n for c, n in zip(counted["cluster"], counted["doc_key_count"])})
+    return Counter({ids[c].as_py(): n for c, n in zip(counted["cluster"], counted["doc_key_count"])})
 
 
 #: How ``corpus_entities`` is ordered: most mentioned first, then by id (as one run writes it).

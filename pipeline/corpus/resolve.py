@@ -288,12 +288,13 @@ class CorpusResolver:
         short form's; so such summaries may be resolved as one, with their contexts' union
         (:func:`settled_key`; pipeline/corpus/registry.py does). Whether a name is shortened
         depends on its label, name and sport only: it may be asked of such a merged summary."""
-        alone = set(_shortened(self._blocks(summaries)))
-        for i, summary in enumerate(summaries):
-            strong, lone = self._strong(summary)
-            if lone or not strong or _one_word(summary):
-                alone.add(i)
-        return alone
+        return set(_shortened(self._blocks(summaries))) | {i for i, summary in enumerate(summaries) if self.always_alone(summary)}
+
+    def always_alone(self, summary: SummaryKey) -> bool:
+        """Whether ``summary`` is decided alone whatever else is resolved with it (a one-word
+        organisation, a lone surname, no strong key: :meth:`decided_alone`)."""
+        strong, lone = self._strong(summary)
+        return lone or not strong or _one_word(summary)
 
     def _block(self, label: str, key: tuple[str, ...], context: Iterable[str]) -> tuple:
         """Where a short form looks for the fuller names it may stand for: a person's by surname,
