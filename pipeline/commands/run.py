@@ -11,6 +11,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -413,8 +414,8 @@ class _Append:
         for run_id, (documents, entities) in written.items():
             staging.write_file(index_path(Path(), "documents", run_id), documents)
             staging.write_file(index_path(Path(), "entities", run_id), entities)
-        earlier = (part for run, part in self.store.index("entities", ["doc_key", "summary_id"]) if run not in written)
-        ids.doc_counts = doc_counts([*earlier, *(entities for _, entities in written.values())], update.resolved)
+        earlier = self.store.index_batches("entities", ["doc_key", "summary_id"], left_out=written)
+        ids.doc_counts = doc_counts(chain(earlier, (entities for _, entities in written.values())), update.resolved)
         rows = ids.corpus_table()  # the clusters resolved again; the others' rows are kept
         merged = merge_corpus(self.store.corpus_entities(), add_places(rows, gazetteer) if gazetteer else rows, update.changed)
         most = _MostMentioned(top)  # for the run's summary: corpus_entities is not read back whole

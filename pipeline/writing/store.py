@@ -22,7 +22,7 @@ files move into that run's parts on its first append.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,6 +161,13 @@ class CorpusStore:
         """``(run_id, part)`` for every run's part of the registry's index ``table`` (see :data:`INDEXES`)."""
         for path in sorted((self.path / REGISTRY / table).glob("run_id=*/*.parquet")):
             yield path.parent.name.split("=", 1)[1], pq.read_table(path, columns=columns)
+
+    def index_batches(self, table: str, columns: list[str], left_out: Collection[str] = ()) -> Iterator[pa.Table]:
+        """Every run's part of the registry's index ``table`` but those of the runs ``left_out``,
+        a batch at a time (the largest run's part is never held whole)."""
+        for path in sorted((self.path / REGISTRY / table).glob("run_id=*/*.parquet")):
+            if path.parent.name.split("=", 1)[1] not in left_out:
+                yield from stream(path, columns)
 
     def documents_index(self, run_id: str) -> pa.Table:
         """Run ``run_id``'s document index (read when an appended article's id hash is found in it)."""
