@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.corpus.registry import BLOCK_KEYS, Registry, Rows, doc_counts, merge_corpus, summary_keys, text_hash
+from pipeline.corpus.registry import BLOCK_KEYS, Registry, Rows, doc_counts, encoded, encoded_rows, merge_corpus, summary_keys, text_hash
 from pipeline.corpus.resolve import CorpusResolver
 from pipeline.writing.schema import CORPUS_ENTITIES
 
@@ -165,3 +165,17 @@ def test_a_name_resolved_as_one_summary_gives_the_clusters_of_its_documents():
         ids = dict(zip(summary_keys(stored), stored.column("canonical_id").to_pylist()))
         assert partition(ids) == partition(CorpusResolver().merge(seen).resolve().by_summary)
     assert update.summaries_resolved < update.resolved.num_rows  # ``Church of Scientology``'s rows were one summary
+
+
+def test_a_summary_is_encoded_alike_in_python_and_in_arrow():
+    keys = [
+        ("ORG", "Australia", ("Australia",), None, ("sport:cricket", "japan")),
+        ("PERSON", "Bush", (), "Q207", ()),
+        ("LOC", "Chicago", ("Chicago", "CHICAGO"), "", ("sport:basketball",)),
+    ]
+    resolver = CorpusResolver()
+    for key in keys:
+        resolver.mentions[key] += 1
+    table = resolver.summary_table()
+    assert encoded_rows(table).to_pylist() == [encoded(key) for key in summary_keys(table)]
+    assert len(set(encoded_rows(table).to_pylist())) == len(keys)

@@ -391,13 +391,58 @@ def _picked(rows: Rows, ids: pa.Array, columns: list[str]) -> Iterator[pa.Table]
             yield found
 
 
+#: Separators of the strings that stand for a summary in Arrow (:func:`encoded`): between its
+#: fields, and between the items of a list field.
+FIELD_SEPARATOR, ITEM_SEPARATOR = "\x1e", "\x1f"
+NO_KB_ID = "\x00"
+
+
+def encoded(key: SummaryRowKey) -> str:
+    """A summary as one string, as :func:`encoded_rows` writes a row's (to find a run's summaries
+    among the registry's rows without a Python object per row)."""
+    label, name, aliases, kb_id, context = key
+    fields = [
+        label,
+        name,
+        ITEM_SEPARATOR.join(aliases),
+        str(len(aliases)),
+        NO_KB_ID if kb_id is None else kb_id,
+        ITEM_SEPARATOR.join(context),
+        str(len(context)),
+    ]
+    return FIELD_SEPARATOR.join(fields)
+
+
+def encoded_rows(table: pa.Table, context: pa.Array | None = None) -> pa.Array:
+    """Each row of ``table`` (registry rows) as :func:`encoded` writes its summary, vectorised;
+    with ``context``, that list column stands for the rows' context."""
+    column = {name: table.column(name).combine_chunks() for name in ("label", "name", "aliases", "kb_id")}
+    context = table.column("context").combine_chunks() if context is None else context
+    fields = [
+        column["label"], column["name"], pc.binary_join(column["aliases"], ITEM_SEPARATOR), pc.cast(pc.list_value_length(column["aliases"]), pa.string()),
+        pc.fill_null(column["kb_id"], NO_KB_ID), pc.binary_join(context, ITEM_SEPARATOR), pc.cast(pc.list_value_length(context), pa.string()),
+    ]  # fmt: skip
+    return pc.binary_join_element_wise(*[pc.fill_null(f, "") for f in fields], FIELD_SEPARATOR)
+
+
+def _sports(context: pa.ListArray) -> pa.ListArray:
+    """Each row's context less all but its sport (:func:`~pipeline.corpus.resolve.settled_key`), vectorised."""
+    flat = pc.list_flatten(context)
+    kept = pc.starts_with(flat, SPORT_PREFIX).to_numpy(zero_copy_only=False)
+    counts = np.bincount(pc.list_parent_indices(context).to_numpy()[kept], minlength=len(context))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), flat.filter(pa.array(kept)))
+
+
 @dataclass
 class _Groups:
     """The registry rows an update resolves again, grouped by name (:func:`settled_key`) and
-    canonical id as they stream past: each group's mentions, its rows' ids (NumPy), and the rows
-    of groups decided alone (:meth:`CorpusResolver.decided_alone`) as Python objects."""
+    canonical id as they stream past, vectorised: each group's mentions, its rows' ids and groups
+    (NumPy), the rows that hold a run's summary, and, as Python objects, only the rows of groups
+    decided alone (:meth:`CorpusResolver.always_alone`) and of those read again (``keep``)."""
 
-    keys: dict[tuple[SummaryRowKey, str], int] = field(default_factory=dict)  # (settled key, canonical id) -> group
+    index: dict[str, int] = field(default_factory=dict)  # a group's settled key and canonical id (encoded) -> group
+    settled: list[tuple[SummaryRowKey, str]] = field(default_factory=list)  # per group: settled key, canonical id
     counts: list[int] = field(default_factory=list)
     alone: list[bool] = field(default_factory=list)  # decided alone whatever else the update holds
     rows: list[tuple[SummaryRowKey, int, str, int]] = field(default_factory=list)  # key, summary_id, canonical_id, mentions
@@ -405,30 +450,46 @@ class _Groups:
     groups: list[np.ndarray] = field(default_factory=list)
     matched: dict[SummaryRowKey, tuple[int, int, int]] = field(default_factory=dict)  # a run's summary -> its row: summary_id, mentions, group
 
-    def add(self, batch: pa.Table, new: Mapping[SummaryRowKey, int], keep: set[int] | None = None) -> None:
-        """Group one batch's rows, noting those that hold a summary of ``new`` (a run's); with
-        ``keep``, only keep the rows of those groups (a second read)."""
-        ids, cids, counts = (batch.column(name).to_pylist() for name in ("summary_id", "canonical_id", "mention_count"))
-        found = []
-        for key, summary_id, canonical_id, count in zip(summary_keys(batch), ids, cids, counts):
-            group = self.keys.get((settled_key(key), canonical_id))
-            if keep is not None:
-                if group in keep:
-                    self.rows.append((key, summary_id, canonical_id, count))
-                continue
-            if group is None:
-                group = self.keys[(settled_key(key), canonical_id)] = len(self.counts)
+    def add(self, batch: pa.Table, new: Mapping[SummaryRowKey, int], wanted: pa.Array, keep: set[int] | None = None) -> None:
+        """Group one batch's rows, noting those that hold a summary of ``new`` (a run's; ``wanted``:
+        them :func:`encoded`); with ``keep``, only keep the rows of those groups (a second read)."""
+        settled = pc.binary_join_element_wise(
+            encoded_rows(batch, _sports(batch.column("context").combine_chunks())), batch.column("canonical_id").combine_chunks(), FIELD_SEPARATOR
+        )
+        codes = settled.dictionary_encode()
+        first = np.unique(codes.indices.to_numpy(), return_index=True)[1]
+        firsts = batch.take(pa.array(first))
+        cids = firsts.column("canonical_id").to_pylist()
+        dictionary = codes.dictionary.to_pylist()
+        for code, key, canonical_id in zip(dictionary, summary_keys(firsts), cids):
+            if code not in self.index and keep is None:
+                self.index[code] = len(self.settled)
+                self.settled.append((settled_key(key), canonical_id))
                 self.counts.append(0)
                 self.alone.append(RESOLVER.always_alone(settled_key(key)))
-            self.counts[group] += count
-            found.append(group)
+        row_groups = np.array([self.index.get(code, -1) for code in dictionary], np.int64)[codes.indices.to_numpy()]
+        if keep is not None:
+            self._keep(batch, np.isin(row_groups, np.fromiter(keep, np.int64, len(keep))))
+            return
+        totals = np.bincount(row_groups, weights=batch.column("mention_count").to_numpy(), minlength=len(self.counts))
+        self.counts = [count + int(total) for count, total in zip(self.counts, totals)]
+        self.ids.append(batch.column("summary_id").to_numpy())
+        self.groups.append(row_groups)
+        held = np.flatnonzero(pc.is_in(encoded_rows(batch), value_set=wanted).to_numpy(zero_copy_only=False))
+        found = batch.take(pa.array(held, pa.int64()))
+        columns = (found.column(name).to_pylist() for name in ("summary_id", "mention_count"))
+        for key, summary_id, count, group in zip(summary_keys(found), *columns, row_groups[held].tolist()):
             if key in new and key not in self.matched:
                 self.matched[key] = (summary_id, count, group)
-            if self.alone[group]:
-                self.rows.append((key, summary_id, canonical_id, count))
-        if keep is None:
-            self.ids.append(np.asarray(ids, np.int64))
-            self.groups.append(np.asarray(found, np.int64))
+        self._keep(batch, np.array(self.alone, bool)[row_groups])
+
+    def _keep(self, batch: pa.Table, rows: np.ndarray) -> None:
+        """Hold ``rows`` (a mask) of ``batch`` as Python objects."""
+        if not rows.any():
+            return
+        kept = batch.filter(pa.array(rows))
+        columns = (kept.column(name).to_pylist() for name in ("summary_id", "canonical_id", "mention_count"))
+        self.rows += [(key, summary_id, canonical_id, count) for key, summary_id, canonical_id, count in zip(summary_keys(kept), *columns)]
 
 
 @dataclass
@@ -459,17 +520,17 @@ class _Resolved:
     @classmethod
     def read(cls, rows: Rows, ids: pa.Array, new: CorpusResolver, dropped: CorpusResolver | None) -> _Resolved:
         """The touched registry rows (``ids``) with ``new`` added and ``dropped`` taken out."""
-        groups = _Groups()
+        groups, wanted = _Groups(), pa.array([encoded(key) for key in new.mentions], pa.string())
         for batch in _picked(rows, ids, RESOLVED_COLUMNS):
-            groups.add(batch, new.mentions)
-        settled = list(groups.keys)
+            groups.add(batch, new.mentions, wanted)
+        settled = groups.settled
         run = new.summaries()
         alone = CorpusResolver().decided_alone([key for key, _ in settled] + run)
         gone = {settled_key(key) for key in dropped.mentions} if dropped is not None else set()
         # A name that is shortened here (or loses a document) is read again a row per document.
         again = {g for g, (key, _) in enumerate(settled) if not groups.alone[g] and (g in alone or key in gone)}
         for batch in _picked(rows, ids, RESOLVED_COLUMNS) if again else ():
-            groups.add(batch, new.mentions, keep=again)
+            groups.add(batch, new.mentions, wanted, keep=again)
         single = {g for g in range(len(settled)) if groups.alone[g] or g in again}
         short = set().union(*(_entity_keys(key[4]) for key, *_ in groups.rows), *(_entity_keys(run[i - len(settled)][4]) for i in alone if i >= len(settled)))
         member_ids = np.concatenate(groups.ids) if groups.ids else np.empty(0, np.int64)
