@@ -114,6 +114,8 @@ class Rows:
     def patched(self, column: str, patch: pa.Table) -> Rows:
         """These rows with the values of ``patch``'s other columns where their ``column`` is one
         of ``patch``'s (a null in ``patch`` keeps the row's value)."""
+        if not patch.num_rows:
+            return self
         keys = patch[column].combine_chunks()
 
         def source(columns: list[str] | None) -> Iterator[pa.Table]:

@@ -62,9 +62,12 @@ def use_returning_allocator() -> None:
     mimalloc, keeps much of what each batch freed (four passes over a 14 MB registry file: +140 MB
     resident with mimalloc, +45 MB with jemalloc, measured), so its peak memory would follow the
     corpus after all. Process-wide, as Arrow's allocator is. (This is the pool pyarrow allocates
-    from; the pool of Arrow's C++ code, the Parquet reader's buffers, is chosen in ``pipeline/__init__.py``.)"""
+    from; the pool of Arrow's C++ code, the Parquet reader's buffers, is chosen in ``pipeline/__init__.py``.)
+    jemalloc gives freed pages back at once rather than after a second (its decay time): the
+    batches of one pass come faster than that (an append to 100,000: 500 MB peak, 467 MB at once)."""
     try:
         pa.set_memory_pool(pa.jemalloc_memory_pool())
+        pa.jemalloc_set_decay_ms(0)
     except NotImplementedError:  # a build without jemalloc (Windows wheels)
         pa.set_memory_pool(pa.system_memory_pool())
 
