@@ -459,16 +459,14 @@ class _Groups:
             encoded_rows(batch, _sports(batch.column("context").combine_chunks())), batch.column("canonical_id").combine_chunks(), FIELD_SEPARATOR
         )
         codes = settled.dictionary_encode()
-        first = np.unique(codes.indices.to_numpy(), return_index=True)[1]
-        firsts = batch.take(pa.array(first))
-        cids = firsts.column("canonical_id").to_pylist()
         dictionary = codes.dictionary.to_pylist()
-        for code, key, canonical_id in zip(dictionary, summary_keys(firsts), cids):
-            if code not in self.index and keep is None:
-                self.index[code] = len(self.settled)
-                self.settled.append((settled_key(key), canonical_id))
-                self.counts.append(0)
-                self.alone.append(RESOLVER.always_alone(settled_key(key)))
+        unseen = [i for i, code in enumerate(dictionary) if code not in self.index] if keep is None else []
+        firsts = batch.take(pa.array(np.unique(codes.indices.to_numpy(), return_index=True)[1][unseen], pa.int64()))  # a new group's first row
+        for i, key, canonical_id in zip(unseen, summary_keys(firsts), firsts.column("canonical_id").to_pylist()):
+            self.index[dictionary[i]] = len(self.settled)
+            self.settled.append((settled_key(key), canonical_id))
+            self.counts.append(0)
+            self.alone.append(RESOLVER.always_alone(settled_key(key)))
         row_groups = np.array([self.index.get(code, -1) for code in dictionary], np.int64)[codes.indices.to_numpy()]
         if keep is not None:
             self._keep(batch, np.isin(row_groups, np.fromiter(keep, np.int64, len(keep))))
