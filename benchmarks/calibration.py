@@ -19,7 +19,9 @@ out), and sorts every predicted mention by the source of its score:
 A mention is right when its span and label are exactly a gold mention's (``evaluate``'s
 ``correct``). Writes ``calibration.json`` (every mention: set, source, score, right) and
 ``calibration-tables.md`` (per set and source: mentions, mean score, share right, ECE; the
-reliability table of each set). Needs ../shared/data and the dev DocBins.
+reliability table of each set; and the ECE that perfectly calibrated scores would show on each set
+by chance, simulated: on a few hundred mentions it is about 0.05). Needs ../shared/data and the
+dev DocBins.
 
 ``--fit`` also measures the scores of curated matches on the training texts only
 (``*-train.spacy``: nothing in a curated entry is fitted to them, and the dev sets hold only 16):
@@ -41,6 +43,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,6 +67,8 @@ GUM_DEV = [
     "news/GUM_news_homeopathic", "news/GUM_news_iodine", "interview/GUM_interview_cyclone", "interview/GUM_interview_gaming",
 ]  # fmt: skip
 SOURCES = ("classifier, recogniser", "classifier, rule", "classifier, gazetteer", "inherited", "curated", "gazetteer place", "unscored")
+#: Simulated outcomes per set for the ECE that perfectly calibrated scores would show by chance.
+FLOOR_DRAWS = 200
 #: The prior strengths (in mentions) the leave-one-out fit of the curated entries' scores chooses among.
 PRIOR_GRID = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 DEV_SETS = ("uner-dev (selection)", "gum-dev (selection)")
@@ -130,7 +135,8 @@ def mentions(nlp: Language, references: list[Doc], settings) -> list[dict]:  # n
             rows.append(
                 {"source": source(prediction, ent), "label": ent.label_, "model_label": ent._.model_label, "score": score,
                  "probs": ent._.label_probs, "outcome": outcome, "right": outcome == "correct", "text": ent.text,
-                 "kb_id": ent.id_ or None}
+                 "kb_id": ent.id_ or None,
+                 "evidence": {k: (ent._.name_evidence or {}).get(k, 0.0) + (ent._.context_evidence or {}).get(k, 0.0) for k in ("PERSON", "ORG", "LOC")}}
             )  # fmt: skip
     return rows
 
@@ -254,8 +260,19 @@ def rescored(results: dict[str, list[dict]], values: dict[str, Any]) -> dict[str
     return {name: [{**r, "score": score(r)} for r in rows] for name, rows in results.items()}
 
 
+def chance_ece(scores: list[float], draws: int = FLOOR_DRAWS, seed: int = 0) -> tuple[float, float]:
+    """The ECE that perfectly calibrated ``scores`` would show by chance (each mention right with
+    probability its score): the mean and the 90th percentile over ``draws`` simulated outcomes.
+    The floor under which a set this small cannot tell calibration from luck."""
+    rng = random.Random(seed)
+    values = sorted(calibration_error(scores, [float(rng.random() < p) for p in scores]) for _ in range(draws))
+    return sum(values) / draws, values[int(0.9 * draws)]
+
+
 def tables(results: dict[str, list[dict]]) -> str:
-    lines = ["### Score sources (mentions, mean score, share right, ECE)", ""]
+    lines = ["### ECE by chance (perfectly calibrated scores, simulated: mean / 90th percentile)", ""]
+    lines += [f"* {name}: {len(rows)} mentions, %.3f / %.3f" % chance_ece([r["score"] for r in rows]) for name, rows in results.items() if rows]
+    lines += ["", "### Score sources (mentions, mean score, share right, ECE)", ""]
     lines.append("| set | source | mentions | mean score | share right | ECE |")
     lines.append("|---|---|---|---|---|---|")
     for name, rows in results.items():
