@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 import spacy
@@ -37,6 +38,13 @@ def test_score_is_the_probability_of_the_label(blank):
     assert trump_again._.label_probs == trump._.label_probs and trump_again._.score == pytest.approx(0.9)
     assert berlin._.score == 0.82
     assert all(0.0 <= ent._.score <= 1.0 for ent in doc.ents)
+
+
+def test_inherited_log_odds_shifts_only_the_mentions_that_take_their_entitys_mean(blank):
+    doc = scores(blank, inherited_log_odds=math.log(1 / 9))(scored_doc(blank))
+    trump, merkel, _berlin, trump_again = doc.ents
+    assert trump._.score == pytest.approx(0.9) and merkel._.score == pytest.approx(0.4)  # scored by the classifier: as they were
+    assert trump_again._.score == pytest.approx(0.5)  # 0.9 inherited: odds 9 times 1/9
 
 
 def test_curated_matches_get_rule_score(blank):

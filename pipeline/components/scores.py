@@ -21,10 +21,14 @@ probability of its final label:
   ``default_confidence``, so that the corpus vote weighs them as it would unscored ones).
 
 Mentions scoring below ``min_score`` are dropped (``run --min-score``; 0 keeps all).
+``inherited_log_odds`` shifts the log-odds of the mentions that take their entity's mean (they are
+over-confident: measured, benchmarks/quality.md); 0 in the shipped configs, because the corpus vote
+reads the scores and the shift fitted on dev moves its labels.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -108,7 +112,7 @@ def read_curated_scores(path: Path | str) -> CuratedScores:
 class MentionScores:
     """Sets ``Span._.score`` on every entity and drops those below ``min_score``."""
 
-    def __init__(self, name: str, *, rule_score: float, unscored_score: float, min_score: float) -> None:
+    def __init__(self, name: str, *, rule_score: float, unscored_score: float, min_score: float, inherited_log_odds: float = 0.0) -> None:
         for setting, value in (("rule_score", rule_score), ("unscored_score", unscored_score), ("min_score", min_score)):
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name}: {setting} must be between 0 and 1, not {value!r} ([components.{name}] {setting}).")
@@ -116,6 +120,7 @@ class MentionScores:
         self.rule_score = rule_score
         self.unscored_score = unscored_score
         self.min_score = min_score
+        self.inherited_log_odds = inherited_log_odds
         self.curated: CuratedScores | None = None
 
     # ``Any``: spaCy checks initialize settings with pydantic, which cannot see this module's types.
@@ -132,26 +137,30 @@ class MentionScores:
                 by_entity[ent._.entity_id].append(ent._.label_probs)
         kept: list[Span] = []
         for ent in doc.ents:
-            if ent._.label_probs is None and by_entity.get(ent._.entity_id):
+            inherited = ent._.label_probs is None and bool(by_entity.get(ent._.entity_id))
+            if inherited:
                 ent._.label_probs = mean_probs(by_entity[ent._.entity_id])
-            ent._.score = self.score(ent)
+            ent._.score = self.score(ent, inherited=inherited)
             if ent._.score >= self.min_score:
                 kept.append(ent)
         if len(kept) < len(doc.ents):
             set_entities(doc, kept)
         return doc
 
-    def score(self, span: Span) -> float:
+    def score(self, span: Span, *, inherited: bool = False) -> float:
         """The probability of ``span``'s label: a curated entry's measured score (``rule_score``
-        without a table), a gazetteer place's as any other mention's, ``unscored_score`` if nothing scored it."""
+        without a table), a gazetteer place's as any other mention's, ``unscored_score`` if nothing
+        scored it; an inherited mention's log-odds shifted by ``inherited_log_odds``."""
         probs = span._.label_probs
-        scored = probs is not None and span.label_ in probs
-        if span.id_ and not (scored and curated_kind(span.id_) != ALIAS):
-            measured = self.curated.score(span.id_) if self.curated is not None else None
-            return measured if measured is not None else self.rule_score
-        if not scored:
-            return self.unscored_score
-        return min(1.0, max(0.0, float(probs[span.label_])))
+        if probs is None or span.label_ not in probs:
+            return self.curated_score(span.id_) if span.id_ else self.unscored_score
+        if span.id_ and curated_kind(span.id_) == ALIAS:
+            return self.curated_score(span.id_)
+        return shifted(float(probs[span.label_]), self.inherited_log_odds if inherited else 0.0)
+
+    def curated_score(self, kb_id: str) -> float:
+        measured = self.curated.score(kb_id) if self.curated is not None else None
+        return measured if measured is not None else self.rule_score
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         folder = Path(path)
@@ -164,6 +173,14 @@ class MentionScores:
         return self
 
 
+def shifted(p: float, log_odds: float) -> float:
+    """``p`` (clipped to [0, 1]) with ``log_odds`` added to its log-odds."""
+    p = min(1.0, max(0.0, p))
+    if not log_odds or p in (0.0, 1.0):
+        return p
+    return 1.0 / (1.0 + math.exp(-(math.log(p / (1 - p)) + log_odds)))
+
+
 def mean_probs(rows: list[dict[str, float]]) -> dict[str, float]:
     """The label-wise mean of ``label_probs`` dicts (labels missing from a row count as 0)."""
     labels = sorted({label for row in rows for label in row})
@@ -173,7 +190,18 @@ def mean_probs(rows: list[dict[str, float]]) -> dict[str, float]:
 @Language.factory(
     "news_mention_scores",
     assigns=["span._.score", "span._.label_probs"],
-    default_config={"rule_score": DEFAULT_RULE_SCORE, "unscored_score": DEFAULT_UNSCORED_SCORE, "min_score": 0.0},
+    default_config={
+        "rule_score": DEFAULT_RULE_SCORE,
+        "unscored_score": DEFAULT_UNSCORED_SCORE,
+        "min_score": 0.0,
+        "inherited_log_odds": 0.0,
+    },
 )
-def make_mention_scores(nlp: Language, name: str, rule_score: float, unscored_score: float, min_score: float) -> MentionScores:
-    return MentionScores(name, rule_score=rule_score, unscored_score=unscored_score, min_score=min_score)
+def make_mention_scores(nlp: Language, name: str, rule_score: float, unscored_score: float, min_score: float, inherited_log_odds: float = 0.0) -> MentionScores:
+    return MentionScores(
+        name,
+        rule_score=rule_score,
+        unscored_score=unscored_score,
+        min_score=min_score,
+        inherited_log_odds=inherited_log_odds,
+    )
