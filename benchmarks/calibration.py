@@ -30,12 +30,13 @@ region, gazetteer city) by a prior worth ``prior_mentions`` mentions, chosen by 
 likelihood (``--write-scores configs/scores/curated.jsonl`` writes them: what
 ``news.curated_scores.v1`` reads); ``rule_score``, the share of all curated matches right there
 (the fallback without a table); ``unscored_score``, the share right of the mentions
-of the pipeline without its classifier on the dev sets (where every mention gets it). And, as a
-diagnosis, the shift of the log-odds of the gazetteer's and the inherited mentions'
-probabilities that would fit them best on the dev sets (``place_log_odds``,
-``inherited_log_odds``: maximum likelihood, a unit Gaussian prior); the pipeline does not apply
-them (the corpus vote reads the scores: benchmarks/quality.md). Then prints the tables again
-with all of these in place.
+of the pipeline without its classifier on the dev sets (where every mention gets it). And the
+shifts of the log-odds that fit the dev sets best (maximum likelihood, a unit Gaussian prior) of
+the inherited mentions (``inherited_log_odds``) and of the places the gazetteer added
+(``added_place_log_odds``), both ``[components.mention_scores]`` settings (measured with both at
+0: a refit reports what to add), and, as a diagnosis not applied, of the recogniser's spans that
+are gazetteer places (``place_log_odds``: the corpus vote reads their scores). Then prints the
+tables again with all of these in place.
 """
 
 from __future__ import annotations
@@ -233,6 +234,7 @@ def fit(results: dict[str, list[dict]]) -> dict[str, Any]:
         "unscored_score": round(sum(unscored) / len(unscored), 2) if unscored else None,
         "place_log_odds": fit_shift([r for r in dev if r["source"] == "classifier, gazetteer"]),
         "inherited_log_odds": fit_shift([r for r in dev if r["source"] == "inherited"]),
+        "added_place_log_odds": fit_shift([r for r in dev if r["source"] == "gazetteer place"]),
     }
 
 
@@ -250,6 +252,8 @@ def rescorer(values: dict[str, Any]) -> Callable[[dict], float]:
             return shifted(row["score"], values["place_log_odds"])
         if row["source"] == "inherited":
             return shifted(row["score"], values["inherited_log_odds"])
+        if row["source"] == "gazetteer place":
+            return shifted(row["score"], values["added_place_log_odds"])
         return row["score"]
 
     return score

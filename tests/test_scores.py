@@ -87,6 +87,10 @@ def test_curated_matches_get_their_entry_score(blank, table_path):
     assert (syria, hamas, nice, beijing) == pytest.approx((0.95, 0.9, 0.01, 0.6))
     assert [ent._.score for ent in scores(blank, rule_score=0.69)(curated_doc(blank)).ents][:3] == [0.69, 0.69, 0.69]
     assert [curated_kind(k) for k in ("syria", "geonames:1", "geonames-region:2")] == ["alias", "city", "region"]
+    shifting = scores(blank, added_place_log_odds=math.log(4))
+    shifting.initialize(scores=read_curated_scores(table_path))
+    # Only the place the gazetteer added and the classifier scored: odds 1.5 times 4; Syria, Nice as they were.
+    assert [ent._.score for ent in shifting(curated_doc(blank)).ents] == pytest.approx([0.95, 0.9, 0.01, 6 / 7])
 
 
 def test_curated_scores_are_saved_with_the_pipeline(blank, table_path, tmp_path):

@@ -21,9 +21,12 @@ probability of its final label:
   ``default_confidence``, so that the corpus vote weighs them as it would unscored ones).
 
 Mentions scoring below ``min_score`` are dropped (``run --min-score``; 0 keeps all).
-``inherited_log_odds`` shifts the log-odds of the mentions that take their entity's mean (they are
-over-confident: measured, benchmarks/quality.md); 0 in the shipped configs, because the corpus vote
-reads the scores and the shift fitted on dev moves its labels.
+Two shifts of the log-odds, fitted on the dev sets (``benchmarks/calibration.py --fit``):
+``inherited_log_odds`` for the mentions that take their entity's mean (over-confident: they are
+often a recurring name found where it is none), ``added_place_log_odds`` for the places the
+gazetteer added, scored by the classifier (under-confident: it does not see that the name is a
+place). Neither moves a label: curated mentions do not vote by score, and the corpus vote leaves
+out the mentions that copy their entity's score (:mod:`pipeline.corpus.vote`).
 """
 
 from __future__ import annotations
@@ -112,7 +115,16 @@ def read_curated_scores(path: Path | str) -> CuratedScores:
 class MentionScores:
     """Sets ``Span._.score`` on every entity and drops those below ``min_score``."""
 
-    def __init__(self, name: str, *, rule_score: float, unscored_score: float, min_score: float, inherited_log_odds: float = 0.0) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        rule_score: float,
+        unscored_score: float,
+        min_score: float,
+        inherited_log_odds: float = 0.0,
+        added_place_log_odds: float = 0.0,
+    ) -> None:
         for setting, value in (("rule_score", rule_score), ("unscored_score", unscored_score), ("min_score", min_score)):
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name}: {setting} must be between 0 and 1, not {value!r} ([components.{name}] {setting}).")
@@ -121,6 +133,7 @@ class MentionScores:
         self.unscored_score = unscored_score
         self.min_score = min_score
         self.inherited_log_odds = inherited_log_odds
+        self.added_place_log_odds = added_place_log_odds
         self.curated: CuratedScores | None = None
 
     # ``Any``: spaCy checks initialize settings with pydantic, which cannot see this module's types.
@@ -150,13 +163,14 @@ class MentionScores:
     def score(self, span: Span, *, inherited: bool = False) -> float:
         """The probability of ``span``'s label: a curated entry's measured score (``rule_score``
         without a table), a gazetteer place's as any other mention's, ``unscored_score`` if nothing
-        scored it; an inherited mention's log-odds shifted by ``inherited_log_odds``."""
+        scored it; the log-odds of an inherited mention's and an added place's shifted by their settings."""
         probs = span._.label_probs
         if probs is None or span.label_ not in probs:
             return self.curated_score(span.id_) if span.id_ else self.unscored_score
         if span.id_ and curated_kind(span.id_) == ALIAS:
             return self.curated_score(span.id_)
-        return shifted(float(probs[span.label_]), self.inherited_log_odds if inherited else 0.0)
+        shift = self.added_place_log_odds if span.id_ else self.inherited_log_odds if inherited else 0.0
+        return shifted(float(probs[span.label_]), shift)
 
     def curated_score(self, kb_id: str) -> float:
         measured = self.curated.score(kb_id) if self.curated is not None else None
@@ -195,13 +209,23 @@ def mean_probs(rows: list[dict[str, float]]) -> dict[str, float]:
         "unscored_score": DEFAULT_UNSCORED_SCORE,
         "min_score": 0.0,
         "inherited_log_odds": 0.0,
+        "added_place_log_odds": 0.0,
     },
 )
-def make_mention_scores(nlp: Language, name: str, rule_score: float, unscored_score: float, min_score: float, inherited_log_odds: float = 0.0) -> MentionScores:
+def make_mention_scores(
+    nlp: Language,
+    name: str,
+    rule_score: float,
+    unscored_score: float,
+    min_score: float,
+    inherited_log_odds: float = 0.0,
+    added_place_log_odds: float = 0.0,
+) -> MentionScores:
     return MentionScores(
         name,
         rule_score=rule_score,
         unscored_score=unscored_score,
         min_score=min_score,
         inherited_log_odds=inherited_log_odds,
+        added_place_log_odds=added_place_log_odds,
     )
