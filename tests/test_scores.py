@@ -151,3 +151,14 @@ min_score = 0.5
     doc = make_doc(nlp, "Trump left.", [("Trump", "PERSON")])
     doc.ents[0]._.label_probs = {"PERSON": 0.4, "NONE": 0.6}
     assert nlp.get_pipe("mention_scores")(doc).ents == ()
+
+
+def test_demo_article_curated_names_are_not_doubtful(demo_run):
+    """data/raw's article: every mention of Syria, Iraq and Islamic State (IS) scores above 0.9,
+    so the report draws them full and ``--min-score 0.7`` keeps them."""
+    import pyarrow.parquet as pq
+
+    mentions = pq.read_table(demo_run / "mentions.parquet", columns=["text", "kb_id", "score"]).to_pylist()
+    curated = [m for m in mentions if m["kb_id"] in {"syria", "iraq", "islamic-state"}]
+    assert {m["text"] for m in curated} >= {"Syria", "Iraq", "IS"}
+    assert min(m["score"] for m in curated) > 0.9
