@@ -53,7 +53,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from pipeline.commands.evaluate import CALIBRATION_BINS, calibration_error, mention_outcomes, vote_over_corpus
-from pipeline.components.scores import ALIAS, curated_kind
+from pipeline.components.scores import ALIAS, curated_kind, shifted
 from pipeline.config.build import build_nlp, load_pipeline_config
 from pipeline.config.settings import resolve_section
 from pipeline.corpora import read_gold
@@ -152,12 +152,6 @@ def reliability(rows: list[dict], bins: int = CALIBRATION_BINS) -> list[tuple[st
                 (f"{b / bins:.1f}–{(b + 1) / bins:.1f}", len(cell), sum(r["score"] for r in cell) / len(cell), sum(r["right"] for r in cell) / len(cell))
             )
     return table
-
-
-def shifted(p: float, log_odds: float) -> float:
-    """``p`` with ``log_odds`` added to its log-odds."""
-    p = min(1 - 1e-4, max(1e-4, p))
-    return 1.0 / (1.0 + math.exp(-(math.log(p / (1 - p)) + log_odds)))
 
 
 def fit_shift(rows: list[dict], prior: float = 1.0, steps: int = 50) -> float:
