@@ -22,10 +22,21 @@ clusters are those one run over every article would make; then it keeps the ids 
   into ``canonical_redirects`` (old id -> surviving id, with the run that merged them);
 * when new evidence splits a cluster, its id stays with the part holding most of its mentions.
 
+A registry row is a summary per document (a person's or organisation's keeps its document's
+context), so a popular name's group holds a row per document that names it. An append does not
+resolve those rows one by one: the rows of one name (label, name, aliases, ``kb_id``, sport) that
+resolution joins by strong keys alone are one cluster with one id, and are resolved as one
+summary whose context is the union of theirs less what no short form of the append can read
+(:class:`_Resolved`); only short forms (a lone surname, a one-word organisation, a name that a
+fuller one makes short: :meth:`~pipeline.corpus.resolve.CorpusResolver.decided_alone`) are
+resolved a row per document, as one run over every article resolves them. So an append holds
+the distinct names it touches, not their documents, and gives the clusters one run would.
+
 The registry's tables grow with the corpus, so an append never holds them whole: they are
 :class:`Rows`, read batch by batch from where the store keeps them (the rows a run touches are
-picked out as they stream past), and written again the same way, less the rows replaced, plus
-the new ones. This module computes on tables and batches; it reads and writes no file.
+picked out as they stream past, grouped in Arrow), and written again the same way, less the rows
+replaced, with the new ids and counts of the rows resolved again patched in (:meth:`Rows.patched`),
+plus the new ones. This module computes on tables and batches; it reads and writes no file.
 """
 
 from __future__ import annotations
