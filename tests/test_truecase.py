@@ -81,8 +81,10 @@ def test_curated_match_and_sentence_case_headline_stay(nlp):
     text = "Islamic State Fighters Attack Baghdad Checkpoints\nFighters of the Islamic State attacked checkpoints near Baghdad."
     doc = make_doc(nlp, text, [("Islamic State Fighters", "ORG"), ("Baghdad", "LOC"), ("Islamic State", "ORG", 1), ("Baghdad", "LOC", 1)])
     doc.ents = [Span(doc, e.start, e.end, label=e.label_, span_id="islamic-state" if e.start == 0 else "") for e in doc.ents]
+    doc.ents[0]._.component = "entity_rules"
     doc = nlp.get_pipe("headline")(doc)
     assert doc.ents[0].text == "Islamic State Fighters" and doc.ents[0].id_ == "islamic-state"  # curated: never re-decided
+    assert doc.ents[0]._.component == "entity_rules"  # not the re-read's, even where it found the same span
     plain = "Australian children suffering from iodine deficiency\nAlmost half of Australian children are iodine deficient."
     doc = make_doc(nlp, plain, [("Australian children", "ORG")])
     assert ent_tuples(nlp.get_pipe("headline")(doc)) == [("Australian children", "ORG")]

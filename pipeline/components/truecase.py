@@ -228,9 +228,7 @@ class Truecaser:
             while last > first and copy[last - 1].is_lower and self.headline_only:
                 last -= 1
             if first < last:
-                span = Span(doc, start + first, start + last, label=ent.label_)
-                span._.component = self.name
-                spans.append(span)
+                spans.append(Span(doc, start + first, start + last, label=ent.label_))
         return spans
 
     def _replace(self, doc: Doc, line: list[Token], copy: Doc) -> None:
@@ -253,6 +251,8 @@ class Truecaser:
             if ent.id_ or supported:  # a curated match (rules, gazetteer) stays as it is
                 kept.append(ent)
                 added = [span for span in added if span not in rivals]
+        for span in added:  # only now: ``Span._`` values are keyed by offsets and label, a rival kept would take it
+            span._.component = self.name
         set_entities(doc, kept + added)
 
     @staticmethod
