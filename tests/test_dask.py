@@ -135,3 +135,14 @@ def test_unknown_engine_is_refused(tmp_path):
 def test_scheduler_needs_the_dask_engine(tmp_path):
     with pytest.raises(ValueError, match="--engine dask"):
         run_pipeline([tmp_path], tmp_path / "out", scheduler="tcp://127.0.0.1:8786")
+
+
+def test_the_local_cluster_leaves_port_8787_alone():
+    """With the dashboard off, the scheduler still serves its HTTP routes: on a free port, not on
+    Dask's default 8787, so that two runs (or a run beside a user's cluster) do not collide."""
+    from distributed import LocalCluster
+
+    from pipeline.engines.dask import LOCAL_CLUSTER_OPTIONS
+
+    with LocalCluster(n_workers=1, **{**LOCAL_CLUSTER_OPTIONS, "processes": False}) as cluster:
+        assert cluster.scheduler.http_server.port != 8787

@@ -49,6 +49,15 @@ WORKER_WAIT_SECONDS = 60
 #: Loggers that report connections closing while a finished cluster shuts down (CommClosedError).
 SHUTDOWN_LOGGERS = ("distributed", "tornado")
 #: Settings of the workers a run starts itself (their nannies pass them on).
+#: The LocalCluster's options: one thread per worker process, no dashboard, and the scheduler's
+#: own HTTP routes (health, metrics) on a free port rather than on 8787, where another run or a
+#: user's cluster may already listen (Dask would then warn that the port is in use).
+LOCAL_CLUSTER_OPTIONS: dict[str, Any] = {
+    "threads_per_worker": THREADS_PER_WORKER,
+    "processes": True,
+    "dashboard_address": None,
+    "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"},
+}
 LOCAL_CLUSTER_CONFIG = {
     # No statistical profiler: it samples the task thread's stack every 10 ms, holding the GIL
     # the pipeline needs; nothing here reads its profiles.
@@ -90,9 +99,7 @@ class DaskEngine(Engine):
 
         if self.scheduler is None:
             with dask.config.set(LOCAL_CLUSTER_CONFIG):
-                self.cluster = LocalCluster(
-                    n_workers=self.n_workers, threads_per_worker=THREADS_PER_WORKER, processes=True, dashboard_address=None
-                )  # fmt: skip
+                self.cluster = LocalCluster(n_workers=self.n_workers, **LOCAL_CLUSTER_OPTIONS)
             self.client = Client(self.cluster)
         else:
             self.client = Client(self.scheduler)
