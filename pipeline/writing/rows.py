@@ -39,6 +39,11 @@ def entity_contexts(names: dict[str, str], counts: dict[str, int], sport: str | 
     return contexts
 
 
+def _text_length(doc: Doc) -> int:
+    """The length of ``doc.text``, from its last token's offset (without joining the tokens)."""
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+
+
 @dataclass
 class Rows:
     """Column buffers for the per-document tables (documents, sentences, mentions, entities)."""
@@ -57,9 +62,11 @@ class Rows:
         """All rows for one processed document."""
         doc_id = article.doc_id
         self._add_document(article, doc, STATUS_OK, None)
-        # Doc.text joins every token (as Span.text joins its own): built once, and sliced for the
-        # text of each sentence and mention (a Span's text is the Doc's from start_char to end_char).
-        text = doc.text
+        # The text of each sentence and mention is sliced from the Doc's text (a Span's text is the
+        # Doc's from start_char to end_char), which is the article's: spaCy's tokenizer keeps every
+        # character, and long texts are rejoined exactly (pipeline/base/chunking.py). Doc.text
+        # would join every token again.
+        text = article.text if article.text is not None and _text_length(doc) == len(article.text) else doc.text
         sent_starts = self._add_sentences(doc, doc_id, text)
         by_entity: dict[str, list[Span]] = {}
         m = self.mentions
