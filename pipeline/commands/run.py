@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import __version__
+from ..base.collector import long_lived
 from ..config.build import build_nlp, load_pipeline_config, model_description, package_versions
 from ..config.settings import ExportSettings, resolve_settings
 from ..corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash, vote_keys, vote_table, votes_of
@@ -115,16 +116,16 @@ def run_pipeline(
     check_writable(Path(output))  # ".", "/" and the current folder included
     check_can_start(Path(output), overwrite=overwrite, resume=resume, append=append)
     growing = _Append.open(Path(output), replace) if append else _not_appending(replace)
-    n_process_override = {"engine.n_process": n_process} if n_process is not None else {}
-    config = load_pipeline_config(config_path, {**(overrides or {}), **n_process_override})
-    settings = resolve_settings(config, str(config_path or "the config"))
-    config_hash = hashlib.sha256(_hashed_text(config)).hexdigest()
-    manifest = _check_inputs(inputs, start_manifest(inputs, config_hash))
-    processes = settings.engine.processes() if scheduler is None else settings.engine.n_process  # a cluster has its own
-    runner = make_engine(
-        engine, pipeline_config=config.to_str(), chunker=settings.chunking, staging=staging_path(Path(output)),
-        n_process=processes, scheduler=scheduler, nlp_loader=lambda: build_nlp(config),
-    )  # fmt: skip
+    with long_lived():  # the config, its settings (the name lexicon) and the pipeline stay to the end
+        config = load_pipeline_config(config_path, {**(overrides or {}), **({"engine.n_process": n_process} if n_process is not None else {})})
+        settings = resolve_settings(config, str(config_path or "the config"))
+        config_hash = hashlib.sha256(_hashed_text(config)).hexdigest()
+        manifest = _check_inputs(inputs, start_manifest(inputs, config_hash))
+        processes = settings.engine.processes() if scheduler is None else settings.engine.n_process  # a cluster has its own
+        runner = make_engine(
+            engine, pipeline_config=config.to_str(), chunker=settings.chunking, staging=staging_path(Path(output)),
+            n_process=processes, scheduler=scheduler, nlp_loader=lambda: build_nlp(config),
+        )  # fmt: skip
     reader = settings.reader
     staging = Staging(Path(output), overwrite=overwrite, resume=resume, append=append)
     # Recorded before any document, so that --resume refuses input that changed since.
