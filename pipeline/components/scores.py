@@ -43,18 +43,21 @@ class MentionScores:
         self.min_score = min_score
 
     def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)  # doc.ents makes every Span anew each time it is read
         by_entity: dict[str, list[dict[str, float]]] = defaultdict(list)
-        for ent in doc.ents:
-            if ent._.label_probs is not None and ent._.entity_id is not None:
-                by_entity[ent._.entity_id].append(ent._.label_probs)
+        for ent in ents:
+            values = ent._
+            if values.label_probs is not None and values.entity_id is not None:
+                by_entity[values.entity_id].append(values.label_probs)
         kept: list[Span] = []
-        for ent in doc.ents:
-            if ent._.label_probs is None and by_entity.get(ent._.entity_id):
-                ent._.label_probs = mean_probs(by_entity[ent._.entity_id])
-            ent._.score = self.score(ent)
-            if ent._.score >= self.min_score:
+        for ent in ents:
+            values = ent._
+            if values.label_probs is None and by_entity.get(values.entity_id):
+                values.label_probs = mean_probs(by_entity[values.entity_id])
+            values.score = score = self.score(ent)
+            if score >= self.min_score:
                 kept.append(ent)
-        if len(kept) < len(doc.ents):
+        if len(kept) < len(ents):
             set_entities(doc, kept)
         return doc
 

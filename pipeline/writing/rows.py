@@ -71,7 +71,8 @@ class Rows:
         by_entity: dict[str, list[Span]] = {}
         m = self.mentions
         for mention_id, ent in enumerate(doc.ents):
-            local = ent._.entity_id or f"M{mention_id}"
+            values = ent._
+            local = values.entity_id or f"M{mention_id}"
             entity_id = f"{doc_id}:{local}"
             by_entity.setdefault(entity_id, []).append(ent)
             m["doc_id"].append(doc_id)
@@ -81,9 +82,9 @@ class Rows:
             m["end_char"].append(ent.end_char)
             m["text"].append(text[ent.start_char : ent.end_char])
             m["label"].append(ent.label_)
-            m["model_label"].append(ent._.model_label)
-            m["component"].append(ent._.component)
-            m["score"].append(ent._.score)
+            m["model_label"].append(values.model_label)
+            m["component"].append(values.component)
+            m["score"].append(values.score)
             m["kb_id"].append(ent.id_ or None)
             m["entity_id"].append(entity_id)
             m["canonical_id"].append(None)
