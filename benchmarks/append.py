@@ -8,7 +8,8 @@ articles, each a fresh command (``python -m pipeline run NEW --output CORPUS --a
 time of the command, peak RSS of its process (``wait4``), and from its ``run.json`` the seconds
 spent processing the new articles, the seconds before it (``load``: model loading and reading
 the corpus's document index) and after it (``rest``: resolving the summaries the new articles
-touch, writing, the commit), and how many registry summaries were resolved again. A plain run of ``new`` articles into a new folder is the
+touch, writing, the commit), how many registry summaries were resolved again and how many registry
+rows (a summary per document) they stand for. A plain run of ``new`` articles into a new folder is the
 reference: what the same articles cost without a corpus.
 
 The pipeline is cheap on purpose (a blank English pipeline with rule patterns for names, the
@@ -146,7 +147,7 @@ def measure(output: Path, new: Path, config: Path, *extra: str) -> dict:
     record = json.loads((output / "run.json").read_text(encoding="utf8"))
     processing, load = record["processing_seconds"], record["load_seconds"]
     figures.update(processing_seconds=processing, rest_seconds=round(record["seconds"] - processing - load, 2), load_seconds=load)
-    figures["resolved_summaries"] = record.get("resolved_summaries")
+    figures["resolved_summaries"], figures["resolved_rows"] = record.get("resolved_summaries"), record.get("resolved_rows")
     return figures
 
 
@@ -193,7 +194,7 @@ def main() -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     print(f"Machine: {machine}\n")
     columns = ["corpus", "what", "wall_seconds", "processing_seconds", "rest_seconds", "load_seconds", "peak_rss_mb"]
-    columns += ["resolved_summaries", "summaries", "corpus_entities", "corpus_mb"]
+    columns += ["resolved_summaries", "resolved_rows", "summaries", "corpus_entities", "corpus_mb"]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for row in rows:

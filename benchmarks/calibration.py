@@ -11,24 +11,32 @@ out), and sorts every predicted mention by the source of its score:
   classifier (``Span._.label_probs``), the span found by the ner, a pattern (``doc.spans["rules"]``)
   or the place gazetteer (``doc.spans["places"]``);
 * ``inherited``: added after the classifier (alias linker), its entity's mean probabilities;
-* ``curated``: a curated match (``kb_id``), ``rule_score``;
+* ``curated``: a match of the alias table or the pattern files (``kb_id``), its entry's measured score;
+* ``gazetteer place``: a place the gazetteer added (a ``geonames`` ``kb_id``), the classifier's
+  probability (its entry's score where the classifier did not score it);
 * ``unscored``: nothing scored it, ``unscored_score``.
 
 A mention is right when its span and label are exactly a gold mention's (``evaluate``'s
 ``correct``). Writes ``calibration.json`` (every mention: set, source, score, right) and
 ``calibration-tables.md`` (per set and source: mentions, mean score, share right, ECE; the
-reliability table of each set). Needs ../shared/data and the dev DocBins.
+reliability table of each set; and the ECE that perfectly calibrated scores would show on each set
+by chance, simulated: on a few hundred mentions it is about 0.05). Needs ../shared/data and the
+dev DocBins.
 
-``--fit`` also measures the fixed values of ``[components.mention_scores]``
-(``pipeline/components/scores.py``): ``rule_score``, the share of curated matches that are right,
-on the dev sets *and the training texts* (``*-train.spacy``: nothing in a curated match is fitted
-to them, and the dev sets hold only 16), and ``unscored_score``, the share right of the mentions
-of the pipeline without its classifier on the dev sets (where every mention gets it). And, as a
-diagnosis, the shift of the log-odds of the gazetteer's and the inherited mentions'
-probabilities that would fit them best on the dev sets (``place_log_odds``,
-``inherited_log_odds``: maximum likelihood, a unit Gaussian prior); the pipeline does not apply
-them (the corpus vote reads the scores: benchmarks/quality.md). Then prints the tables again
-with all of these in place.
+``--fit`` also measures the scores of curated matches on the training texts only
+(``*-train.spacy``: nothing in a curated entry is fitted to them, and the dev sets hold only 16):
+per entry (``kb_id``), the share right shrunk toward its kind's share (alias entry, gazetteer
+region, gazetteer city) by a prior worth ``prior_mentions`` mentions, chosen by leave-one-out
+likelihood (``--write-scores configs/scores/curated.jsonl`` writes them: what
+``news.curated_scores.v1`` reads); ``rule_score``, the share of all curated matches right there
+(the fallback without a table); ``unscored_score``, the share right of the mentions
+of the pipeline without its classifier on the dev sets (where every mention gets it). And the
+shifts of the log-odds that fit the dev sets best (maximum likelihood, a unit Gaussian prior) of
+the inherited mentions (``inherited_log_odds``) and of the places the gazetteer added
+(``added_place_log_odds``), both ``[components.mention_scores]`` settings (measured with both at
+0: a refit reports what to add), and, as a diagnosis not applied, of the recogniser's spans that
+are gazetteer places (``place_log_odds``: the corpus vote reads their scores). Then prints the
+tables again with all of these in place.
 """
 
 from __future__ import annotations
@@ -36,13 +44,16 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from pipeline.commands.evaluate import CALIBRATION_BINS, calibration_error, mention_outcomes, vote_over_corpus
+from pipeline.components.scores import ALIAS, curated_kind, shifted
 from pipeline.config.build import build_nlp, load_pipeline_config
 from pipeline.config.settings import resolve_section
 from pipeline.corpora import read_gold
@@ -56,7 +67,11 @@ GUM_DEV = [
     "court/GUM_court_loan", "court/GUM_court_negligence", "voyage/GUM_voyage_athens", "voyage/GUM_voyage_coron",
     "news/GUM_news_homeopathic", "news/GUM_news_iodine", "interview/GUM_interview_cyclone", "interview/GUM_interview_gaming",
 ]  # fmt: skip
-SOURCES = ("classifier, recogniser", "classifier, rule", "classifier, gazetteer", "inherited", "curated", "unscored")
+SOURCES = ("classifier, recogniser", "classifier, rule", "classifier, gazetteer", "inherited", "curated", "gazetteer place", "unscored")
+#: Simulated outcomes per set for the ECE that perfectly calibrated scores would show by chance.
+FLOOR_DRAWS = 200
+#: The prior strengths (in mentions) the leave-one-out fit of the curated entries' scores chooses among.
+PRIOR_GRID = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 DEV_SETS = ("uner-dev (selection)", "gum-dev (selection)")
 #: The set of the pipeline without its classifier, where every mention is unscored (``--fit``).
 UNSCORED_SET = "dev, classifier off"
@@ -101,7 +116,7 @@ def _mark(doc: Doc) -> Doc:
 
 def source(doc: Doc, ent) -> str:  # noqa: ANN001  (a Span)
     if ent.id_:
-        return "curated"
+        return "curated" if curated_kind(ent.id_) == ALIAS or ent._.label_probs is None else "gazetteer place"
     origin = doc.user_data.get("scored_by_classifier", {}).get((ent.start, ent.end))
     if origin and ent._.label_probs is not None:
         return f"classifier, {origin}"
@@ -120,7 +135,9 @@ def mentions(nlp: Language, references: list[Doc], settings) -> list[dict]:  # n
         for ent, (outcome, score) in zip(prediction.ents, outcomes):
             rows.append(
                 {"source": source(prediction, ent), "label": ent.label_, "model_label": ent._.model_label, "score": score,
-                 "probs": ent._.label_probs, "outcome": outcome, "right": outcome == "correct", "text": ent.text}
+                 "probs": ent._.label_probs, "outcome": outcome, "right": outcome == "correct", "text": ent.text,
+                 "kb_id": ent.id_ or None,
+                 "evidence": {k: (ent._.name_evidence or {}).get(k, 0.0) + (ent._.context_evidence or {}).get(k, 0.0) for k in ("PERSON", "ORG", "LOC")}}
             )  # fmt: skip
     return rows
 
@@ -137,12 +154,6 @@ def reliability(rows: list[dict], bins: int = CALIBRATION_BINS) -> list[tuple[st
     return table
 
 
-def shifted(p: float, log_odds: float) -> float:
-    """``p`` with ``log_odds`` added to its log-odds."""
-    p = min(1 - 1e-4, max(1e-4, p))
-    return 1.0 / (1.0 + math.exp(-(math.log(p / (1 - p)) + log_odds)))
-
-
 def fit_shift(rows: list[dict], prior: float = 1.0, steps: int = 50) -> float:
     """The log-odds shift ``b`` maximising the likelihood of ``rows``' rightness under
     ``sigmoid(logit(score) + b)``, with a Gaussian prior of variance ``1 / prior`` (Newton steps)."""
@@ -155,43 +166,111 @@ def fit_shift(rows: list[dict], prior: float = 1.0, steps: int = 50) -> float:
     return round(b, 2)
 
 
-def fit(results: dict[str, list[dict]]) -> dict[str, float]:
-    """The values of ``[components.mention_scores]`` measured on the dev sets (module docstring)."""
+def shrunk(right: float, mentions: float, prior: float, prior_mentions: float) -> float:
+    """The share right of ``mentions``, shrunk toward ``prior`` as if ``prior_mentions`` more were seen at it."""
+    return (right + prior * prior_mentions) / (mentions + prior_mentions)
+
+
+def _tally(rows: list[dict], key: Callable[[dict], str]) -> dict[str, list[int]]:
+    counts: dict[str, list[int]] = {}
+    for r in rows:
+        cell = counts.setdefault(key(r), [0, 0])
+        cell[0] += r["right"]
+        cell[1] += 1
+    return counts
+
+
+def fit_prior_mentions(rows: list[dict], grid: Iterable[float] = PRIOR_GRID) -> float:
+    """The prior strength whose shrunk entry scores predict each curated match best with that
+    match left out (its kind's and its entry's counts without it): leave-one-out log-likelihood."""
+    kinds, entries = _tally(rows, lambda r: curated_kind(r["kb_id"])), _tally(rows, lambda r: r["kb_id"])
+
+    def loss(prior_mentions: float) -> float:
+        total = 0.0
+        for r in rows:
+            k_right, k_n = kinds[curated_kind(r["kb_id"])]
+            e_right, e_n = entries[r["kb_id"]]
+            kind_rate = (k_right - r["right"] + 1) / (k_n - 1 + 2)  # Laplace: a kind seen once still has a rate
+            p = min(max(shrunk(e_right - r["right"], e_n - 1, kind_rate, prior_mentions), 1e-3), 1 - 1e-3)
+            total -= math.log(p if r["right"] else 1 - p)
+        return total
+
+    return min(grid, key=loss)
+
+
+def entry_scores(rows: list[dict], prior_mentions: float) -> list[dict]:
+    """The lines of ``configs/scores/curated.jsonl`` from the curated matches ``rows`` of the
+    training texts: one per kind (its share right), one per entry (shrunk toward its kind's)."""
+    kinds, entries = _tally(rows, lambda r: curated_kind(r["kb_id"])), _tally(rows, lambda r: r["kb_id"])
+    forms = _tally(rows, lambda r: f"{r['kb_id']}\t{r['text']}")
+    names = {key.split("\t")[0]: key.split("\t")[1] for key, _ in sorted(forms.items(), key=lambda kv: kv[1][1])}  # the commonest form last
+    lines = [
+        {"kind": kind, "score": round((right + 1) / (n + 2), 3), "mentions": n, "right": right, "prior_mentions": prior_mentions}
+        for kind, (right, n) in sorted(kinds.items())
+    ]
+    for kb_id, (right, n) in sorted(entries.items()):
+        k_right, k_n = kinds[curated_kind(kb_id)]
+        score = shrunk(right, n, (k_right + 1) / (k_n + 2), prior_mentions)
+        lines.append({"id": kb_id, "kind": curated_kind(kb_id), "name": names[kb_id], "score": round(score, 3), "mentions": n, "right": right})
+    return lines
+
+
+def fit(results: dict[str, list[dict]]) -> dict[str, Any]:
+    """The values of ``[components.mention_scores]`` and the curated entries' scores (module docstring)."""
     dev = [r for name in DEV_SETS for r in results[name]]
-    curated = [r["right"] for r in dev + results.get(TRAIN_SET, []) if r["source"] == "curated"]
+    train = results.get(TRAIN_SET, [])
+    curated = [r["right"] for r in train]
     unscored = [r["right"] for r in results.get(UNSCORED_SET, [])]
+    prior_mentions = fit_prior_mentions(train)
     return {
+        "entries": entry_scores(train, prior_mentions),
         "rule_score": round(sum(curated) / len(curated), 2),
         "unscored_score": round(sum(unscored) / len(unscored), 2) if unscored else None,
         "place_log_odds": fit_shift([r for r in dev if r["source"] == "classifier, gazetteer"]),
         "inherited_log_odds": fit_shift([r for r in dev if r["source"] == "inherited"]),
+        "added_place_log_odds": fit_shift([r for r in dev if r["source"] == "gazetteer place"]),
     }
 
 
-def rescorer(values: dict[str, float]) -> Callable[[dict], float]:
+def rescorer(values: dict[str, Any]) -> Callable[[dict], float]:
     """A mention's score with ``values`` in place of the configured ones (what ``news_mention_scores`` would give)."""
+    by_kind = {line["kind"]: line["score"] for line in values["entries"] if "id" not in line}
+    by_id = {line["id"]: line["score"] for line in values["entries"] if "id" in line}
 
     def score(row: dict) -> float:
         if row["source"] == "curated":
-            return values["rule_score"]
+            return by_id.get(row["kb_id"], by_kind.get(curated_kind(row["kb_id"]), values["rule_score"]))
         if row["source"] == "unscored":
             return values["unscored_score"] if values["unscored_score"] is not None else row["score"]
         if row["source"] == "classifier, gazetteer":
             return shifted(row["score"], values["place_log_odds"])
         if row["source"] == "inherited":
             return shifted(row["score"], values["inherited_log_odds"])
+        if row["source"] == "gazetteer place":
+            return shifted(row["score"], values["added_place_log_odds"])
         return row["score"]
 
     return score
 
 
-def rescored(results: dict[str, list[dict]], values: dict[str, float]) -> dict[str, list[dict]]:
+def rescored(results: dict[str, list[dict]], values: dict[str, Any]) -> dict[str, list[dict]]:
     score = rescorer(values)
     return {name: [{**r, "score": score(r)} for r in rows] for name, rows in results.items()}
 
 
+def chance_ece(scores: list[float], draws: int = FLOOR_DRAWS, seed: int = 0) -> tuple[float, float]:
+    """The ECE that perfectly calibrated ``scores`` would show by chance (each mention right with
+    probability its score): the mean and the 90th percentile over ``draws`` simulated outcomes.
+    The floor under which a set this small cannot tell calibration from luck."""
+    rng = random.Random(seed)
+    values = sorted(calibration_error(scores, [float(rng.random() < p) for p in scores]) for _ in range(draws))
+    return sum(values) / draws, values[int(0.9 * draws)]
+
+
 def tables(results: dict[str, list[dict]]) -> str:
-    lines = ["### Score sources (mentions, mean score, share right, ECE)", ""]
+    lines = ["### ECE by chance (perfectly calibrated scores, simulated: mean / 90th percentile)", ""]
+    lines += [f"* {name}: {len(rows)} mentions, %.3f / %.3f" % chance_ece([r["score"] for r in rows]) for name, rows in results.items() if rows]
+    lines += ["", "### Score sources (mentions, mean score, share right, ECE)", ""]
     lines.append("| set | source | mentions | mean score | share right | ECE |")
     lines.append("|---|---|---|---|---|---|")
     for name, rows in results.items():
@@ -214,6 +293,7 @@ def main() -> None:
     parser.add_argument("--classifier", help="the span classifier's weights (default: the config's paths.classifier)")
     parser.add_argument("--fit", action="store_true", help="measure the mention_scores values on the dev sets")
     parser.add_argument("--from-json", type=Path, help="the mentions of an earlier run (its calibration.json), not run again")
+    parser.add_argument("--write-scores", type=Path, help="with --fit: write the curated entries' scores here (configs/scores/curated.jsonl)")
     args = parser.parse_args()
     overrides = {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
     if args.classifier:
@@ -233,11 +313,17 @@ def main() -> None:
             train = [doc for path in sorted(DEV.glob("*-train.spacy")) for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
             for i, doc in enumerate(train):
                 doc._.doc_id = doc._.doc_id or f"train-{i}"
-            results[TRAIN_SET] = [r for r in mentions(nlp, train, settings) if r["source"] == "curated"]
+            results[TRAIN_SET] = [r for r in mentions(nlp, train, settings) if r["kb_id"]]
     text = tables({name: rows for name, rows in results.items() if name not in FIT_ONLY})
     if args.fit:
         values = fit(results)
-        text += f"\n### Refitted on the dev sets: {json.dumps(values)}\n\n" + tables({n: r for n, r in rescored(results, values).items() if n not in FIT_ONLY})
+        if args.write_scores:
+            args.write_scores.parent.mkdir(parents=True, exist_ok=True)
+            args.write_scores.write_text("".join(json.dumps(line) + "\n" for line in values["entries"]), encoding="utf8")
+        shown = {k: v for k, v in values.items() if k != "entries"} | {"prior_mentions": values["entries"][0]["prior_mentions"]}
+        text += f"\n### Refitted (curated on the training texts, the rest on the dev sets): {json.dumps(shown)}\n\n" + tables(
+            {n: r for n, r in rescored(results, values).items() if n not in FIT_ONLY}
+        )
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "calibration.json").write_text(json.dumps(results) + "\n", encoding="utf8")
     (args.output / "calibration-tables.md").write_text(text, encoding="utf8")

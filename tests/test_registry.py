@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.corpus.registry import BLOCK_KEYS, Registry, Rows, doc_counts, merge_corpus, text_hash
+from pipeline.corpus.registry import BLOCK_KEYS, Registry, Rows, doc_counts, encoded, encoded_rows, merge_corpus, summary_keys, text_hash
 from pipeline.corpus.resolve import CorpusResolver
 from pipeline.writing.schema import CORPUS_ENTITIES
 
@@ -106,3 +106,76 @@ def test_corpus_entities_are_merged_in_order_a_batch_at_a_time():
     assert [(i, n) for i, n in zip(merged["canonical_id"].to_pylist(), merged["mention_count"].to_pylist())] == [
         ("a", 9), ("x", 8), ("b", 7), ("c", 6), ("d", 5), ("y", 5), ("e", 2), ("z", 1),
     ]  # fmt: skip
+
+
+def documents(*rows: tuple[str, str, list[str], list[str]]) -> CorpusResolver:
+    """A resolver holding one summary per document: label, name, aliases and context."""
+    resolver = CorpusResolver()
+    for label, name, aliases, context in rows:
+        resolver.add(label, name, aliases, None, 1, context)
+    return resolver
+
+
+def partition(ids: dict) -> set[frozenset]:
+    by_id: dict[str, set] = {}
+    for key, canonical_id in ids.items():
+        by_id.setdefault(canonical_id, set()).add(key)
+    return {frozenset(keys) for keys in by_id.values()}
+
+
+#: Four days of documents: ``Richard Nixon`` and ``Scientology`` are settled names (one summary
+#: when resolved again) until a fuller name makes them short forms; lone surnames and one-word
+#: organisations are decided by their own documents against the others' contexts.
+NEWS = [
+    [
+        ("PERSON", "Richard Nixon", ["Richard Nixon"], ["watergate"]),
+        ("PERSON", "Richard Nixon", ["Richard Nixon", "Nixon"], ["china", "mao"]),
+        ("PERSON", "Richard Nixon", ["Richard Nixon"], ["china"]),
+        ("ORG", "Church of Scientology", ["Church of Scientology"], ["tom cruise"]),
+        ("ORG", "Church of Scientology", ["Church of Scientology"], ["clearwater"]),
+    ],
+    [
+        ("PERSON", "Nixon", ["Nixon"], ["watergate"]),
+        ("ORG", "Scientology", ["Scientology"], ["clearwater"]),
+        ("ORG", "Church of Scientology", ["Church of Scientology"], ["hubbard"]),
+        ("PERSON", "Pat Nixon", ["Pat Nixon"], ["mao"]),
+    ],
+    [
+        ("PERSON", "Richard M. Nixon", ["Richard M. Nixon"], ["watergate"]),
+        ("PERSON", "Richard Q. Nixon", ["Richard Q. Nixon"], ["china"]),
+        ("PERSON", "Nixon", ["Nixon"], ["mao"]),
+        ("ORG", "Scientology", ["Scientology"], ["hubbard"]),
+    ],
+    [
+        ("PERSON", "Richard Nixon", ["Richard Nixon"], ["watergate"]),
+        ("ORG", "Church of Scientology", ["Church of Scientology"], ["clearwater"]),
+    ],
+]
+
+
+def test_a_name_resolved_as_one_summary_gives_the_clusters_of_its_documents():
+    """Each update resolves the rows of a settled name as one summary (its context the part the
+    short forms read), and a name a fuller one makes short a row per document: the clusters are
+    those of every document resolved at once, after every day."""
+    registry, seen = Registry.empty(), CorpusResolver()
+    for number, day in enumerate(NEWS, 1):
+        update = registry.update(documents(*day), f"r{number:04d}")
+        registry, seen = update.registry, seen.merge(documents(*day))
+        stored = registry.summaries.table()
+        ids = dict(zip(summary_keys(stored), stored.column("canonical_id").to_pylist()))
+        assert partition(ids) == partition(CorpusResolver().merge(seen).resolve().by_summary)
+    assert update.summaries_resolved < update.resolved.num_rows  # ``Church of Scientology``'s rows were one summary
+
+
+def test_a_summary_is_encoded_alike_in_python_and_in_arrow():
+    keys = [
+        ("ORG", "Australia", ("Australia",), None, ("sport:cricket", "japan")),
+        ("PERSON", "Bush", (), "Q207", ()),
+        ("LOC", "Chicago", ("Chicago", "CHICAGO"), "", ("sport:basketball",)),
+    ]
+    resolver = CorpusResolver()
+    for key in keys:
+        resolver.mentions[key] += 1
+    table = resolver.summary_table()
+    assert encoded_rows(table).to_pylist() == [encoded(key) for key in summary_keys(table)]
+    assert len(set(encoded_rows(table).to_pylist())) == len(keys)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 import pytest
 import spacy
-from conftest import ent_tuples, make_doc
+from conftest import ROOT, ent_tuples, make_doc
 
-from pipeline.components.scores import make_mention_scores, mean_probs
+from pipeline.components.scores import CuratedScores, curated_kind, make_mention_scores, mean_probs, read_curated_scores
+from pipeline.knowledge.curated import PatternFileError
 
 TEXT = "Trump met Merkel in Berlin. Trump left."
 
@@ -36,11 +40,81 @@ def test_score_is_the_probability_of_the_label(blank):
     assert all(0.0 <= ent._.score <= 1.0 for ent in doc.ents)
 
 
+def test_inherited_log_odds_shifts_only_the_mentions_that_take_their_entitys_mean(blank):
+    doc = scores(blank, inherited_log_odds=math.log(1 / 9))(scored_doc(blank))
+    trump, merkel, _berlin, trump_again = doc.ents
+    assert trump._.score == pytest.approx(0.9) and merkel._.score == pytest.approx(0.4)  # scored by the classifier: as they were
+    assert trump_again._.score == pytest.approx(0.5)  # 0.9 inherited: odds 9 times 1/9
+
+
 def test_curated_matches_get_rule_score(blank):
     doc = scored_doc(blank)
     doc.ents = [doc.char_span(0, 5, label="PERSON", span_id="trump")]
     doc.ents[0]._.label_probs = {"PERSON": 0.3, "ORG": 0.6, "LOC": 0.0, "NONE": 0.1}
     assert scores(blank, rule_score=0.9)(doc).ents[0]._.score == 0.9
+
+
+TABLE = [
+    {"kind": "alias", "score": 0.9, "mentions": 200, "right": 180},
+    {"kind": "city", "score": 0.05, "mentions": 50, "right": 2},
+    {"id": "syria", "kind": "alias", "name": "Syria", "score": 0.95, "mentions": 40, "right": 40},
+    {"id": "geonames:2990440", "kind": "city", "name": "Nice", "score": 0.01, "mentions": 5, "right": 0},
+]
+
+
+@pytest.fixture
+def table_path(tmp_path):
+    path = tmp_path / "curated.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in TABLE), encoding="utf8")
+    return path
+
+
+def curated_doc(nlp):
+    text = "Syria and Hamas met in Nice and Beijing."
+    doc = nlp.make_doc(text)
+    spans = [("Syria", "LOC", "syria"), ("Hamas", "ORG", "hamas"), ("Nice", "LOC", "geonames:2990440"), ("Beijing", "LOC", "geonames:1816670")]
+    doc.ents = [doc.char_span(text.index(word), text.index(word) + len(word), label=label, span_id=kb_id) for word, label, kb_id in spans]
+    doc.ents[3]._.label_probs = {"PERSON": 0.05, "ORG": 0.05, "LOC": 0.6, "NONE": 0.3}  # the classifier scored Beijing
+    return doc
+
+
+def test_curated_matches_get_their_entry_score(blank, table_path):
+    """An entry's measured score; an entry the table does not list, its kind's; a gazetteer place
+    the classifier scored, the classifier's probability; without a table, rule_score."""
+    component = scores(blank, rule_score=0.69)
+    component.initialize(scores=read_curated_scores(table_path))
+    syria, hamas, nice, beijing = (ent._.score for ent in component(curated_doc(blank)).ents)
+    assert (syria, hamas, nice, beijing) == pytest.approx((0.95, 0.9, 0.01, 0.6))
+    assert [ent._.score for ent in scores(blank, rule_score=0.69)(curated_doc(blank)).ents][:3] == [0.69, 0.69, 0.69]
+    assert [curated_kind(k) for k in ("syria", "geonames:1", "geonames-region:2")] == ["alias", "city", "region"]
+    shifting = scores(blank, added_place_log_odds=math.log(4))
+    shifting.initialize(scores=read_curated_scores(table_path))
+    # Only the place the gazetteer added and the classifier scored: odds 1.5 times 4; Syria, Nice as they were.
+    assert [ent._.score for ent in shifting(curated_doc(blank)).ents] == pytest.approx([0.95, 0.9, 0.01, 6 / 7])
+
+
+def test_curated_scores_are_saved_with_the_pipeline(blank, table_path, tmp_path):
+    component = scores(blank)
+    component.initialize(scores=read_curated_scores(table_path).to_dict())  # as spaCy's settings check hands it over
+    component.to_disk(tmp_path / "saved")
+    loaded = scores(blank).from_disk(tmp_path / "saved")
+    assert loaded.curated == CuratedScores(by_id={"syria": 0.95, "geonames:2990440": 0.01}, by_kind={"alias": 0.9, "city": 0.05})
+
+
+def test_a_malformed_curated_score_names_its_line(tmp_path):
+    path = tmp_path / "curated.jsonl"
+    path.write_text('{"kind": "alias", "score": 0.9}\n{"id": "x", "kind": "alias", "score": 1.5}\n', encoding="utf8")
+    with pytest.raises(PatternFileError, match=r"curated.jsonl:2: a curated score needs"):
+        read_curated_scores(path)
+
+
+def test_the_shipped_table_trusts_the_alias_table_and_doubts_ambiguous_places():
+    """configs/scores/curated.jsonl, measured on the training texts: alias entries (Syria, Iraq,
+    Islamic State) score far above the gazetteer's ambiguous cities (Nice, Orange, Man)."""
+    table = read_curated_scores(ROOT / "configs" / "scores" / "curated.jsonl")
+    assert min(table.score(kb_id) for kb_id in ("syria", "iraq", "islamic-state", "hamas")) > 0.85
+    assert max(table.score(kb_id) for kb_id in ("geonames:2990440", "geonames:5379513", "geonames:2284647")) < 0.2
+    assert table.score("an-entry-never-seen") == table.by_kind["alias"]
 
 
 def test_min_score_drops_mentions_below_it(blank):
@@ -77,3 +151,14 @@ min_score = 0.5
     doc = make_doc(nlp, "Trump left.", [("Trump", "PERSON")])
     doc.ents[0]._.label_probs = {"PERSON": 0.4, "NONE": 0.6}
     assert nlp.get_pipe("mention_scores")(doc).ents == ()
+
+
+def test_demo_article_curated_names_are_not_doubtful(demo_run):
+    """data/raw's article: every mention of Syria, Iraq and Islamic State (IS) scores above 0.9,
+    so the report draws them full and ``--min-score 0.7`` keeps them."""
+    import pyarrow.parquet as pq
+
+    mentions = pq.read_table(demo_run / "mentions.parquet", columns=["text", "kb_id", "score"]).to_pylist()
+    curated = [m for m in mentions if m["kb_id"] in {"syria", "iraq", "islamic-state"}]
+    assert {m["text"] for m in curated} >= {"Syria", "Iraq", "IS"}
+    assert min(m["score"] for m in curated) > 0.9

@@ -107,6 +107,26 @@ def test_corpus_vote_relabels_the_minority_and_counts_it():
     assert relabelling.relabelled == 2
 
 
+def test_corpus_vote_ignores_mentions_that_copy_their_entitys_score():
+    """The alias linker's recovered mentions carry their entity's mean score: 3 ORG documents with
+    10 such copies each stay 3 votes against 5 PERSON ones (with the copies, ORG would win)."""
+    mentions, entities = [], []
+    for number, (label, copies) in enumerate([("PERSON", 0)] * 5 + [("ORG", 10)] * 3):
+        entity_id = f"d{number}:E1"
+        for index in range(1 + copies):
+            component = "ner" if index == 0 else "alias_linker"
+            mentions.append({"label": label, "score": 0.6, "kb_id": None, "entity_id": entity_id, "component": component})
+        entities.append({"entity_id": entity_id, "name": "Jordan", "kb_id": None, "context": []})
+    columns = {key: [row[key] for row in mentions] for key in mentions[0]}
+    votes = CorpusVote()
+    votes.add_columns(columns, {key: [row[key] for row in entities] for key in entities[0]})
+    assert votes.decide(replace(SETTINGS, evidence=None)).labels_by_key == {"jordan": "PERSON"}
+    copied = {**columns, "component": ["ner"] * len(mentions)}  # the same mentions, as if each were its own evidence
+    counted = CorpusVote()
+    counted.add_columns(copied, {key: [row[key] for row in entities] for key in entities[0]})
+    assert counted.decide(replace(SETTINGS, evidence=None)).labels_by_key == {"jordan": "ORG"}
+
+
 def test_corpus_vote_weighs_scores():
     sure = [[("Jordan", "LOC", 0.99, None)]] * 2
     unsure = [[("Jordan", "PERSON", 0.4, None)]] * 3

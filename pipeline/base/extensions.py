@@ -13,8 +13,8 @@ SPAN_EXTENSIONS: dict[str, object] = {
     "component": None,  # which stage produced the span
     "entity_id": None,  # document-level entity (alias_linker)
     "canonical_id": None,  # corpus-level entity (resolve, after all documents)
-    # The probability of the mention's final label, in [0, 1] (news_mention_scores; curated rule
-    # matches get its documented ``rule_score``).
+    # The probability of the mention's final label, in [0, 1] (news_mention_scores; curated matches
+    # get their entry's measured score, configs/scores/curated.jsonl).
     "score": None,
     # {label: probability} from the span classifier (news_span_classifier), one entry per label
     # it knows plus "NONE" (not an entity); the values sum to 1. Set on every entity the

@@ -11,6 +11,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -339,6 +340,7 @@ class _Append:
     new_ids: int = 0
     redirected: int = 0
     resolved: int = 0  # registry summaries resolved again (the groups the run touched)
+    resolved_rows: int = 0  # the registry rows (a summary per document) those stand for
 
     @classmethod
     def open(cls, output: Path, replace: bool = False) -> _Append:
@@ -402,7 +404,8 @@ class _Append:
         if relabelling is not None:
             resolver = relabelling.resolver(resolver)
         update = self.registry.update(resolver, self.run_id, self._drop_replaced(staging))
-        self.new_ids, self.redirected, self.resolved = update.new_ids, update.redirected, update.resolved.num_rows
+        self.new_ids, self.redirected = update.new_ids, update.redirected
+        self.resolved, self.resolved_rows = update.summaries_resolved, update.resolved.num_rows
         ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.known.next_key())
         relabel = relabelling.apply if relabelling is not None else dict
         staging.compact((index.add(counts.add(ids.stamp(relabel(tables)))) for tables in staging.batch_tables()), run_id=self.run_id)
@@ -412,8 +415,8 @@ class _Append:
         for run_id, (documents, entities) in written.items():
             staging.write_file(index_path(Path(), "documents", run_id), documents)
             staging.write_file(index_path(Path(), "entities", run_id), entities)
-        earlier = (part for run, part in self.store.index("entities", ["doc_key", "summary_id"]) if run not in written)
-        ids.doc_counts = doc_counts([*earlier, *(entities for _, entities in written.values())], update.resolved)
+        earlier = self.store.index_batches("entities", ["doc_key", "summary_id"], left_out=written)
+        ids.doc_counts = doc_counts(chain(earlier, (entities for _, entities in written.values())), update.resolved)
         rows = ids.corpus_table()  # the clusters resolved again; the others' rows are kept
         merged = merge_corpus(self.store.corpus_entities(), add_places(rows, gazetteer) if gazetteer else rows, update.changed)
         most = _MostMentioned(top)  # for the run's summary: corpus_entities is not read back whole
@@ -458,7 +461,8 @@ class _Append:
         this run wrote anew are kept)."""
         replaced = len(self.replacing)
         record.update(
-            run_id=self.run_id, appended=True, already_there=self.already_there, conflicts=self.conflicts, replaced=replaced, resolved_summaries=self.resolved
+            run_id=self.run_id, appended=True, already_there=self.already_there, conflicts=self.conflicts, replaced=replaced,
+            resolved_summaries=self.resolved, resolved_rows=self.resolved_rows,
         )  # fmt: skip
         result.run_id, result.already_there, result.conflicts, result.replaced = self.run_id, self.already_there, self.conflicts, replaced
         row = {

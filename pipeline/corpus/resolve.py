@@ -87,6 +87,13 @@ def summary_key(label: str, name: str, aliases: Iterable[str], kb_id: str | None
     return (label, name, tuple(aliases), kb_id, kept)
 
 
+def settled_key(summary: SummaryKey) -> SummaryKey:
+    """``summary`` without its context but its sport: what the summaries of one name decided by
+    strong keys alone have in common (:meth:`CorpusResolver.decided_alone`)."""
+    label, name, aliases, kb_id, context = summary
+    return (label, name, aliases, kb_id, tuple(c for c in context if c.startswith(SPORT_PREFIX)))
+
+
 def canonical_id_for(label: str, name: str, context: Sequence[str] = ()) -> str:
     """``LABEL:<hash>``: the id of the cluster that ``name`` represents (stable across runs).
 
@@ -241,19 +248,10 @@ class CorpusResolver:
         uf = UnionFind(len(summaries))
         owner: dict[tuple, int] = {}
         lone_surnames: list[int] = []
-        for i, (label, name, aliases, kb_id, context) in enumerate(summaries):
-            keys = {name_key(a) for a in (name, *aliases)}
-            keys.discard(())
-            is_person = label in self.person_labels
-            longest = max((len(k) for k in keys), default=0)
-            sport = _sport(context) if label in TEAM_LABELS else None
-            strong: set[tuple] = {(label, sport, k) for k in keys if not (is_person and len(k) == 1 and longest > 1)}
-            if is_person and longest == 1:
+        for i, summary in enumerate(summaries):
+            strong, lone = self._strong(summary)
+            if lone:
                 lone_surnames.append(i)
-                if _entity_context(context):
-                    strong = set()  # decided by context below
-            if kb_id:
-                strong.add(("kb", kb_id))
             for key in strong:
                 if key in owner:
                     uf.union(owner[key], i)
@@ -262,10 +260,41 @@ class CorpusResolver:
         blocks = self._blocks(summaries)
         # Shortened names (``Richard Nixon`` of ``Richard M. Nixon``) first, then one-word
         # organisations, lone surnames last: a surname then sees the full names already joined.
-        shortened = [i for block in blocks.values() for key, found in block.items() if len(key) > 1 and _fuller(key, block) for i in found]
-        one_word = [i for i, s in enumerate(summaries) if s[0] in PART_NAME_LABELS and len(name_key(s[1])) == 1]
-        self._join_short_forms(summaries, uf, sorted(shortened) + one_word + lone_surnames, blocks)
+        one_word = [i for i, s in enumerate(summaries) if _one_word(s)]
+        self._join_short_forms(summaries, uf, _shortened(blocks) + one_word + lone_surnames, blocks)
         return uf
+
+    def _strong(self, summary: SummaryKey) -> tuple[set[tuple], bool]:
+        """A summary's strong keys (module docstring), and whether it is a person's lone surname."""
+        label, name, aliases, kb_id, context = summary
+        keys = {name_key(a) for a in (name, *aliases)}
+        keys.discard(())
+        is_person = label in self.person_labels
+        longest = max((len(k) for k in keys), default=0)
+        sport = _sport(context) if label in TEAM_LABELS else None
+        strong: set[tuple] = {(label, sport, k) for k in keys if not (is_person and len(k) == 1 and longest > 1)}
+        lone = is_person and longest == 1
+        if lone and _entity_context(context):
+            strong = set()  # decided by context (:meth:`_join_short_forms`)
+        if kb_id:
+            strong.add(("kb", kb_id))
+        return strong, lone
+
+    def decided_alone(self, summaries: list[SummaryKey]) -> set[int]:
+        """The summaries whose own context may decide where they go: short forms (a shortened
+        name, a one-word organisation, a lone surname; :meth:`_join_short_forms`) and those with
+        no strong key. Every other summary joins the summaries of its name, label, aliases,
+        ``kb_id`` and sport by strong keys alone, and its context is read only where it meets a
+        short form's; so such summaries may be resolved as one, with their contexts' union
+        (:func:`settled_key`; pipeline/corpus/registry.py does). Whether a name is shortened
+        depends on its label, name and sport only: it may be asked of such a merged summary."""
+        return set(_shortened(self._blocks(summaries))) | {i for i, summary in enumerate(summaries) if self.always_alone(summary)}
+
+    def always_alone(self, summary: SummaryKey) -> bool:
+        """Whether ``summary`` is decided alone whatever else is resolved with it (a one-word
+        organisation, a lone surname, no strong key: :meth:`decided_alone`)."""
+        strong, lone = self._strong(summary)
+        return lone or not strong or _one_word(summary)
 
     def _block(self, label: str, key: tuple[str, ...], context: Iterable[str]) -> tuple:
         """Where a short form looks for the fuller names it may stand for: a person's by surname,
@@ -400,6 +429,16 @@ class CorpusIds:
 def _entity_context(context: Iterable[str]) -> set[str]:
     """The entity keys of a summary's context, without its sport (every page of a sport has it)."""
     return {c for c in context if not c.startswith(SPORT_PREFIX)}
+
+
+def _one_word(summary: SummaryKey) -> bool:
+    """Whether the summary is an organisation's one-word name (which may stand for a longer one)."""
+    return summary[0] in PART_NAME_LABELS and len(name_key(summary[1])) == 1
+
+
+def _shortened(blocks: Mapping[tuple, Mapping[tuple[str, ...], list[int]]]) -> list[int]:
+    """The summaries (sorted) whose name is a shorter form of another of its block (:func:`_fuller`)."""
+    return sorted(i for block in blocks.values() for key, found in block.items() if len(key) > 1 and _fuller(key, block) for i in found)
 
 
 def _fuller(short: tuple[str, ...], block: Mapping[tuple[str, ...], list[int]]) -> list[int]:

@@ -7,8 +7,10 @@ is the sum of the mentions' log-probabilities of that label, times ``probability
 (:mod:`pipeline.components.evidence`), counted once; the best label wins, and a tie changes
 nothing. A mention's probabilities are the span classifier's (``Span._.label_probs``) where it
 ran; otherwise its ``score`` for its own label and the rest shared by the other labels; without
-a score, ``default_confidence`` for its own label. Curated mentions (a ``kb_id``) are never
-relabelled, and where a name has any, their label is the name's.
+a score, ``default_confidence`` for its own label. Mentions the alias linker added after the
+classifier carry their entity's mean probabilities, a copy of other mentions' evidence: they do
+not vote (``COPYING_COMPONENTS``). Curated mentions (a ``kb_id``) are never relabelled, and where
+a name has any, their label is the name's.
 
 The same arithmetic decides within a document (``news_label_vote``,
 :mod:`pipeline.components.vote`) and across the corpus: :class:`CorpusVote` is a reduction like
@@ -48,7 +50,11 @@ MIN_PROB = 1e-3
 #: Log-probabilities are summed as integers in these units, so merges are exact in any order.
 FIXED_POINT = 1_000_000
 #: The columns a vote reads: from ``mentions`` and from ``entities`` (see :meth:`CorpusVote.add_columns`).
-MENTION_COLUMNS = ["label", "score", "kb_id", "entity_id"]
+MENTION_COLUMNS = ["label", "score", "kb_id", "entity_id", "component"]
+#: Stages whose mentions copy their entity's score (``news_mention_scores`` gives a mention added
+#: after the classifier its entity's mean): no evidence of their own, so they do not vote (each
+#: would count the same mentions' probabilities again).
+COPYING_COMPONENTS = frozenset({"alias_linker"})
 ENTITY_COLUMNS = ["entity_id", "name", "kb_id", "context"]
 #: Between a name and its page's sport in a vote key: ``australia\tsport:cricket``.
 SPORT_SEPARATOR = "\t"
@@ -133,13 +139,15 @@ class CorpusVote:
     def add_columns(self, mentions: Mapping[str, Sequence], entities: Mapping[str, Sequence]) -> None:
         """Add one batch: ``mentions`` and ``entities`` column dicts (or tables) of the same documents."""
         names = dict(zip(entities["entity_id"], zip(entities["name"], entities["kb_id"], _contexts(entities))))
-        for label, score, kb_id, entity_id in zip(*(mentions[column] for column in MENTION_COLUMNS)):
+        for label, score, kb_id, entity_id, component in zip(*(mentions[column] for column in MENTION_COLUMNS)):
             name, entity_kb_id, context = names.get(entity_id, (None, None, ()))
             if name is None or label not in self.labels:
                 continue
             key = vote_key(name, context)
             if kb_id or entity_kb_id:
                 self.curated[key][label] += 1
+            elif component in COPYING_COMPONENTS:
+                continue
             elif score is None:
                 self.unscored[key][label] += 1
             else:

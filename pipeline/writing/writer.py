@@ -204,14 +204,15 @@ class Staging:
 
     def write_table(self, name: str, table: pa.Table) -> None:
         """Write a table made whole at the end of a run (``corpus_entities``)."""
-        pq.write_table(table.cast(TABLES[name]), table_path(self.path, name))
+        pq.write_table(table.cast(TABLES[name]), table_path(self.path, name), row_group_size=ROW_GROUP_ROWS)
 
     def write_file(self, relative: str | Path, table: pa.Table, schema: pa.Schema | None = None) -> None:
         """Write ``table`` (cast to ``schema``, when given) at ``relative`` inside the staging folder
-        (a grown corpus's registry and its other tables)."""
+        (a grown corpus's registry and its other tables), in row groups of :data:`ROW_GROUP_ROWS`
+        rows, so that it can be read a batch at a time."""
         path = self.path / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table.cast(schema) if schema is not None else table, path)
+        pq.write_table(table.cast(schema) if schema is not None else table, path, row_group_size=ROW_GROUP_ROWS)
 
     def write_batches(self, relative: str | Path, batches: Iterable[pa.Table | pa.RecordBatch], schema: pa.Schema) -> None:
         """Write ``batches`` (each cast to ``schema``) as one file at ``relative`` inside the staging
