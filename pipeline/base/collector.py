@@ -8,13 +8,23 @@ lexicon) makes hundreds of thousands of objects that live as long as the process
 made, collects once (the build's own garbage), and moves what is left out of its reach
 (``gc.freeze``), so that later collections walk only what processing makes. It also leaves
 forked pool workers' copies of the pipeline untouched (Python's advice for ``fork``).
+
+Frozen objects are never collected: a call that may come again in the same process (a run from a
+notebook or a test) gives them back when it returns (:func:`released_after`), so that its
+pipeline can go; a command line process freezes once more before it exits (:func:`exiting`),
+where the collection Python runs at exit would walk every object for nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @contextmanager
@@ -33,3 +43,21 @@ def long_lived(*, collect: bool = True) -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def released_after(function: Callable[P, R]) -> Callable[P, R]:
+    """``function``, giving what it (or anything before it) froze back to the collector when it returns."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.unfreeze()
+
+    return wrapper
+
+
+def exiting() -> None:
+    """The process ends next: freeze what is left, so that the collection at exit skips it."""
+    gc.freeze()

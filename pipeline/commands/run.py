@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import __version__
-from ..base.collector import long_lived
+from ..base.collector import long_lived, released_after
 from ..config.build import build_nlp, load_pipeline_config, model_description, package_versions
 from ..config.settings import ExportSettings, resolve_settings
 from ..corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash, vote_keys, vote_table, votes_of
@@ -82,6 +82,7 @@ class RunResult:
         return self.documents.get("error", 0)
 
 
+@released_after  # the run's pipeline was frozen out of the collector's reach (long_lived): given back
 @holding_output_lock  # one run per output: a second fails at once, naming this one
 def run_pipeline(
     inputs: Sequence[Path | str],
@@ -158,8 +159,7 @@ def run_pipeline(
     staging.write_json("run.json", record)
     out = staging.commit()
     result.output = out
-    result.renamed_ids = list(reader.renamed_ids)
-    result.warnings, result.skipped = list(reader.warnings), list(reader.skipped)
+    result.renamed_ids, result.warnings, result.skipped = list(reader.renamed_ids), list(reader.warnings), list(reader.skipped)
     result.tables = {name: table_path(out, name) if table_path(out, name).exists() else out / name for name in TABLES}
     return result
 
