@@ -15,9 +15,9 @@ __version__ = "0.1.0"
 # Set here, before anything imports pyarrow; a value the user set wins. Windows wheels have no jemalloc.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system" if sys.platform == "win32" else "jemalloc")
 
-from .base.collector import long_lived  # noqa: E402
+from .base.collector import paused  # noqa: E402
 
-with long_lived(collect=False):  # spaCy, thinc and pyarrow: modules a process keeps (pipeline/base/collector.py)
+with paused():  # spaCy, thinc and pyarrow: many objects, little garbage (pipeline/base/collector.py)
     from .base.extensions import register_extensions
 
     register_extensions()

@@ -28,21 +28,30 @@ R = TypeVar("R")
 
 
 @contextmanager
-def long_lived(*, collect: bool = True) -> Iterator[None]:
-    """Pause the cyclic collector while the block builds objects the process keeps; then collect
-    once (unless ``collect`` is false: for imports, whose few thousand garbage objects are not
-    worth a walk of every module) and freeze what is left (see the module docstring). Restores
-    the collector as it was."""
+def paused() -> Iterator[None]:
+    """Pause the cyclic collector while the block runs (imports: their few thousand garbage
+    objects are not worth a walk of every module); restore it as it was. Nothing is frozen, so
+    importing the package leaves a notebook's objects where they were."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if collect:
-            gc.collect()
-        gc.freeze()
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """Pause the cyclic collector while the block builds objects the process keeps; then collect
+    once and freeze what is left, the modules imported before included (see the module
+    docstring). Restores the collector as it was."""
+    with paused():
+        try:
+            yield
+        finally:
+            gc.collect()
+            gc.freeze()
 
 
 def released_after(function: Callable[P, R]) -> Callable[P, R]:
