@@ -15,11 +15,14 @@ __version__ = "0.1.0"
 # Set here, before anything imports pyarrow; a value the user set wins. Windows wheels have no jemalloc.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system" if sys.platform == "win32" else "jemalloc")
 
-from .base.extensions import register_extensions  # noqa: E402
+from .base.collector import paused  # noqa: E402
 
-register_extensions()
+with paused():  # spaCy, thinc and pyarrow: many objects, little garbage (pipeline/base/collector.py)
+    from .base.extensions import register_extensions
 
-# After the extensions: a module named `load` would be shadowed by the function, so it is `tables`.
-from .writing.tables import RunTables, load, load_table  # noqa: E402
+    register_extensions()
+
+    # After the extensions: a module named `load` would be shadowed by the function, so it is `tables`.
+    from .writing.tables import RunTables, load, load_table
 
 __all__ = ["__version__", "register_extensions", "load", "load_table", "RunTables"]

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import __version__
+from ..base.collector import long_lived, released_after
 from ..config.build import build_nlp, load_pipeline_config, model_description, package_versions
 from ..config.settings import ExportSettings, resolve_settings
 from ..corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash, vote_keys, vote_table, votes_of
@@ -81,6 +82,7 @@ class RunResult:
         return self.documents.get("error", 0)
 
 
+@released_after  # the run's pipeline was frozen out of the collector's reach (long_lived): given back
 @holding_output_lock  # one run per output: a second fails at once, naming this one
 def run_pipeline(
     inputs: Sequence[Path | str],
@@ -116,16 +118,16 @@ def run_pipeline(
     check_writable(Path(output))  # ".", "/" and the current folder included
     check_can_start(Path(output), overwrite=overwrite, resume=resume, append=append)
     growing = _Append.open(Path(output), replace) if append else _not_appending(replace)
-    n_process_override = {"engine.n_process": n_process} if n_process is not None else {}
-    config = load_pipeline_config(config_path, {**(overrides or {}), **n_process_override})
-    settings = resolve_settings(config, str(config_path or "the config"))
-    config_hash = hashlib.sha256(_hashed_text(config)).hexdigest()
-    manifest = _check_inputs(inputs, start_manifest(inputs, config_hash))
-    processes = settings.engine.processes() if scheduler is None else settings.engine.n_process  # a cluster has its own
-    runner = make_engine(
-        engine, pipeline_config=config.to_str(), chunker=settings.chunking, staging=staging_path(Path(output)),
-        n_process=processes, scheduler=scheduler, nlp_loader=lambda: build_nlp(config),
-    )  # fmt: skip
+    with long_lived():  # the config, its settings (the name lexicon) and the pipeline stay to the end
+        config = load_pipeline_config(config_path, {**(overrides or {}), **({"engine.n_process": n_process} if n_process is not None else {})})
+        settings = resolve_settings(config, str(config_path or "the config"))
+        config_hash = hashlib.sha256(_hashed_text(config)).hexdigest()
+        manifest = _check_inputs(inputs, start_manifest(inputs, config_hash))
+        processes = settings.engine.processes() if scheduler is None else settings.engine.n_process  # a cluster has its own
+        runner = make_engine(
+            engine, pipeline_config=config.to_str(), chunker=settings.chunking, staging=staging_path(Path(output)),
+            n_process=processes, scheduler=scheduler, nlp_loader=lambda: build_nlp(config),
+        )  # fmt: skip
     reader = settings.reader
     staging = Staging(Path(output), overwrite=overwrite, resume=resume, append=append)
     # Recorded before any document, so that --resume refuses input that changed since.
@@ -157,8 +159,7 @@ def run_pipeline(
     staging.write_json("run.json", record)
     out = staging.commit()
     result.output = out
-    result.renamed_ids = list(reader.renamed_ids)
-    result.warnings, result.skipped = list(reader.warnings), list(reader.skipped)
+    result.renamed_ids, result.warnings, result.skipped = list(reader.renamed_ids), list(reader.warnings), list(reader.skipped)
     result.tables = {name: table_path(out, name) if table_path(out, name).exists() else out / name for name in TABLES}
     return result
 

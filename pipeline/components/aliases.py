@@ -19,10 +19,14 @@ prefix the document id (``<doc_id>:E<n>``) so that an id names one entity in the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from ..knowledge.names import (
@@ -39,6 +43,12 @@ from ..knowledge.names import (
 from .spans import set_entities
 
 _OPEN, _CLOSE = {"(", "["}, {")", "]"}
+
+
+def _positions_of(doc: Doc, words: Iterable[str]) -> numpy.ndarray:
+    """The indices of the tokens of ``doc`` whose text is one of ``words``, in order."""
+    wanted = numpy.fromiter((get_string_id(word) for word in words), dtype="uint64")
+    return numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), wanted))
 
 
 @dataclass
@@ -136,23 +146,22 @@ class AliasLinker:
         for ent in ents:
             covered[ent.start : ent.end] = b"\x01" * len(ent)
         added = []
-        i = 0
-        while i < len(doc):
-            candidates: list[tuple[str, ...]] | None = None if covered[i] else index.get(doc[i].text)
-            if candidates:
-                for words in candidates:
-                    end = i + len(words)
-                    if end <= len(doc) and not any(covered[i:end]) and tuple(t.text for t in doc[i:end]) == words:
-                        # A lone surname followed by another capitalised word is a different name.
-                        if len(words) == 1 and end < len(doc) and doc[end].is_title and not covered[end]:
-                            continue
-                        span = Span(doc, i, end, label=cast(str, forms[words]))  # indexed forms have a label
-                        span._.component = self.name
-                        added.append(span)
-                        covered[i:end] = b"\x01" * len(words)
-                        i = end - 1
-                        break
-            i += 1
+        # Only tokens that open an indexed form can start a recurrence: found in the Doc's token
+        # array at once, not by making a Token of every word.
+        for i in _positions_of(doc, index).tolist():
+            if covered[i]:  # inside an entity, or inside a recurrence found just before
+                continue
+            for words in index[doc[i].text]:
+                end = i + len(words)
+                if end <= len(doc) and not any(covered[i:end]) and tuple(t.text for t in doc[i:end]) == words:
+                    # A lone surname followed by another capitalised word is a different name.
+                    if len(words) == 1 and end < len(doc) and doc[end].is_title and not covered[end]:
+                        continue
+                    span = Span(doc, i, end, label=cast(str, forms[words]))  # indexed forms have a label
+                    span._.component = self.name
+                    added.append(span)
+                    covered[i:end] = b"\x01" * len(words)
+                    break
         return added
 
     # -- 3. linking -------------------------------------------------------------------------

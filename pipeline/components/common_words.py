@@ -9,8 +9,10 @@ All-caps words are kept: they are acronyms (``US`` beside ``us``) as often as sh
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_ALPHA, IS_LOWER, ORTH
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .spans import set_entities
 
@@ -21,19 +23,28 @@ class CommonWords:
         self.min_lowercase_uses = min_lowercase_uses
 
     def __call__(self, doc: Doc) -> Doc:
-        inside = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-        lowercase: dict[str, int] = {}
-        for token in doc:
-            if token.i not in inside and token.is_lower and token.is_alpha:
-                lowercase[token.text] = lowercase.get(token.text, 0) + 1
-        kept = [
-            ent
-            for ent in doc.ents
-            if ent.id_ or len(ent) > 1 or ent[0].is_upper or not (ent[0].is_stop or lowercase.get(ent[0].lower_, 0) >= self.min_lowercase_uses)
-        ]
-        if len(kept) != len(doc.ents):
-            set_entities(doc, kept)
+        ents = list(doc.ents)
+        # Only a lone word that is no acronym needs the document's lower-case words counted.
+        doubtful = [ent for ent in ents if not ent.id_ and len(ent) == 1 and not ent[0].is_upper]
+        if not doubtful:
+            return doc
+        lowercase = self._lowercase_counts(doc, ents) if any(not ent[0].is_stop for ent in doubtful) else {}
+        dropped = {(ent.start, ent.end) for ent in doubtful if ent[0].is_stop or lowercase.get(ent[0].lower, 0) >= self.min_lowercase_uses}
+        if dropped:
+            set_entities(doc, [ent for ent in ents if (ent.start, ent.end) not in dropped])
         return doc
+
+    @staticmethod
+    def _lowercase_counts(doc: Doc, ents: list[Span]) -> dict[int, int]:
+        """Uses of each lower-case word outside the entities, by its string id (a lower-case
+        word's ``ORTH`` is its ``LOWER``), from the Doc's token array."""
+        words = doc.to_array([ORTH, IS_LOWER, IS_ALPHA])
+        outside = numpy.ones(len(doc), dtype=bool)
+        for ent in ents:
+            outside[ent.start : ent.end] = False
+        chosen = words[outside & (words[:, 1] == 1) & (words[:, 2] == 1), 0]
+        found, counts = numpy.unique(chosen, return_counts=True)
+        return dict(zip(found.tolist(), counts.tolist()))
 
 
 @Language.factory("news_common_words", default_config={"min_lowercase_uses": 1})

@@ -6,6 +6,8 @@ break in news text is always a boundary. Runs after ``senter`` (which would over
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -15,10 +17,11 @@ class LineSentences:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        for i in range(1, len(doc)):
-            prev = doc[i - 1]
-            if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
-                doc[i].is_sent_start = True
+        # A token's trailing whitespace is one space at most: line breaks are whitespace tokens of
+        # their own, found in the Doc's token array (not by making a Token of every word).
+        for i in numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():
+            if "\n" in doc[i].text:
+                doc[i + 1].is_sent_start = True
         return doc
 
 

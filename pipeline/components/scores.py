@@ -144,19 +144,22 @@ class MentionScores:
         self.curated = scores
 
     def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)  # doc.ents makes every Span anew each time it is read
         by_entity: dict[str, list[dict[str, float]]] = defaultdict(list)
-        for ent in doc.ents:
-            if ent._.label_probs is not None and ent._.entity_id is not None:
-                by_entity[ent._.entity_id].append(ent._.label_probs)
+        for ent in ents:
+            values = ent._
+            if values.label_probs is not None and values.entity_id is not None:
+                by_entity[values.entity_id].append(values.label_probs)
         kept: list[Span] = []
-        for ent in doc.ents:
-            inherited = ent._.label_probs is None and bool(by_entity.get(ent._.entity_id))
+        for ent in ents:
+            values = ent._
+            inherited = values.label_probs is None and bool(by_entity.get(values.entity_id))
             if inherited:
-                ent._.label_probs = mean_probs(by_entity[ent._.entity_id])
-            ent._.score = self.score(ent, inherited=inherited)
-            if ent._.score >= self.min_score:
+                values.label_probs = mean_probs(by_entity[values.entity_id])
+            values.score = score = self.score(ent, inherited=inherited)
+            if score >= self.min_score:
                 kept.append(ent)
-        if len(kept) < len(doc.ents):
+        if len(kept) < len(ents):
             set_entities(doc, kept)
         return doc
 

@@ -24,10 +24,11 @@ def copy_span(span: Span, start: int | None = None, end: int | None = None, labe
         kb_id=span.kb_id_,
         span_id=span.id_,
     )
+    values, new_values = span._, new._  # each ``Span._`` read makes an object: one of each
     for name in SPAN_EXTENSIONS:
-        value = span._.get(name)
+        value = values.get(name)
         if value is not None:
-            new._.set(name, value)
+            new_values.set(name, value)
     return new
 
 

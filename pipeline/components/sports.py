@@ -33,7 +33,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.names import name_key
@@ -93,6 +96,8 @@ class SportsTeams:
         self.place_words = frozenset(w.lower() for w in place_words)
         self.max_score_digits = max_score_digits
         self.sport_words = {word.lower(): sport for sport, words in sports.items() for word in words}
+        self.sport_by_id = {get_string_id(word): sport for word, sport in self.sport_words.items()}
+        self.sport_ids = numpy.fromiter(self.sport_by_id, dtype="uint64")
         self.min_sport_words = min_sport_words
         self.victory_words = frozenset(w.lower() for w in victory_words)
         self.place_plurals = frozenset(w.lower() for w in place_plurals)
@@ -135,9 +140,10 @@ class SportsTeams:
         found: set[tuple[str, ...]] = set()
         for first, second in zip(ents, ents[1:]):
             between = doc[first.end : second.start]
-            after = doc[second.end] if second.end < len(doc) else None
-            if after is None or "\n" in between.text:
+            # A result has one or two words between its names (and the text of a longer gap is not built).
+            if not 0 < len(between) <= 2 or second.end >= len(doc) or "\n" in between.text:
                 continue
+            after = doc[second.end]
             scores = len(between) == 1 and self._is_score(between[0]) and self._is_score(after)
             result = 0 < len(between) <= 2 and all(t.lower_ in self.result_words for t in between) and self._is_final_score(doc, second.end)
             if scores or result:
@@ -251,7 +257,9 @@ class SportsTeams:
     def sport(self, doc: Doc, min_words: int | None = None) -> str | None:
         """The sport whose words the document uses most (at least ``min_words``, by default
         ``min_sport_words``), else None."""
-        counts = Counter(self.sport_words[t.lower_] for t in doc if t.lower_ in self.sport_words)
+        lower = doc.to_array(LOWER)  # the sport words in the Doc's token array, not a Token per word
+        found = lower[numpy.isin(lower, self.sport_ids)].tolist()
+        counts = Counter(self.sport_by_id[word] for word in found)
         ranked = counts.most_common(1)
         return ranked[0][0] if ranked and ranked[0][1] >= (self.min_sport_words if min_words is None else min_words) else None
 

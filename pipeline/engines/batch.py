@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..base.chunking import Chunker
+from ..base.collector import long_lived
 from ..corpus.resolve import CorpusResolver
 from ..corpus.vote import CorpusVote
 from ..readers import Article
@@ -210,7 +211,8 @@ def pipeline_for(config_text: str) -> Language:
     if nlp is None:
         from ..config.build import build_nlp
 
-        nlp = build_nlp(Config().from_str(config_text, interpolate=False))
+        with long_lived():  # the worker keeps its pipeline to the end
+            nlp = build_nlp(Config().from_str(config_text, interpolate=False))
         _PIPELINES[config_text] = nlp
     return nlp
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 #: How an entity's ``context`` (entities table) says its document is a sports page: ``sport:cricket``.
 SPORT_PREFIX = "sport:"
@@ -24,10 +25,15 @@ ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "in", "on", "&", "de",
 _SPLIT = re.compile(r"[\s\-‐‑–—_/]+")
 _STRIP = re.compile(r"^[^\w]+|[^\w]+$")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z0-9&]{1,7}$|^(?:[A-Z]\.)+[A-Z]\.?$")
+#: Names whose tokens and keys a process keeps (every stage, the gazetteer and resolution ask for
+#: the same names again and again: place names, the lexicon's, each entity's forms).
+NAME_CACHE_SIZE = 1 << 17
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of ``text`` (``Shaibani`` ~ ``shaibani``)."""
+    if text.isascii():  # no accents to take off (NFKD leaves ASCII as it is)
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -40,6 +46,7 @@ def strip_possessive(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def name_tokens(text: str) -> tuple[str, ...]:
     """Folded word tokens of a name, without a leading ``the`` or a trailing possessive.
 
@@ -96,6 +103,7 @@ def is_short_form(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     return all(word in it for word in short)
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def name_key(text: str) -> tuple[str, ...]:
     """The key two forms of one name share: core tokens, or the letters of an acronym.
 

@@ -24,18 +24,24 @@ STATUS_ERROR = "error"
 MAX_CONTEXT_ENTITIES = 8
 
 
-def entity_contexts(by_entity: dict[str, list[Span]], sport: str | None) -> dict[str, list[str]]:
+def entity_contexts(names: dict[str, str], counts: dict[str, int], sport: str | None) -> dict[str, list[str]]:
     """Entity id -> its ``context`` column: the name keys (space-joined) of at most
-    ``MAX_CONTEXT_ENTITIES`` other entities of the document, most mentioned first, then
+    ``MAX_CONTEXT_ENTITIES`` other entities of the document (``names``: entity id -> name, in
+    order of first mention; ``counts``: their mentions), most mentioned first, then
     ``sport:<name>`` on a sports page (:mod:`pipeline.components.sports`)."""
-    keys = {entity_id: " ".join(name_key(fullest_form([s.text for s in spans]))) for entity_id, spans in by_entity.items()}
-    ranked = sorted(by_entity, key=lambda entity_id: -len(by_entity[entity_id]))  # stable: first mentioned first
+    keys = {entity_id: " ".join(name_key(name)) for entity_id, name in names.items()}
+    ranked = sorted(names, key=lambda entity_id: -counts[entity_id])  # stable: first mentioned first
     tail = [f"{SPORT_PREFIX}{sport}"] if sport else []
     contexts = {}
-    for entity_id in by_entity:
+    for entity_id in names:
         others = [keys[other] for other in ranked if keys[other] and keys[other] != keys[entity_id]]
         contexts[entity_id] = list(dict.fromkeys(others))[:MAX_CONTEXT_ENTITIES] + tail
     return contexts
+
+
+def _text_length(doc: Doc) -> int:
+    """The length of ``doc.text``, from its last token's offset (without joining the tokens)."""
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
 
 
 @dataclass
@@ -56,11 +62,17 @@ class Rows:
         """All rows for one processed document."""
         doc_id = article.doc_id
         self._add_document(article, doc, STATUS_OK, None)
-        sent_starts = self._add_sentences(doc, doc_id)
+        # The text of each sentence and mention is sliced from the Doc's text (a Span's text is the
+        # Doc's from start_char to end_char), which is the article's: spaCy's tokenizer keeps every
+        # character, and long texts are rejoined exactly (pipeline/base/chunking.py). Doc.text
+        # would join every token again.
+        text = article.text if article.text is not None and _text_length(doc) == len(article.text) else doc.text
+        sent_starts = self._add_sentences(doc, doc_id, text)
         by_entity: dict[str, list[Span]] = {}
         m = self.mentions
         for mention_id, ent in enumerate(doc.ents):
-            local = ent._.entity_id or f"M{mention_id}"
+            values = ent._
+            local = values.entity_id or f"M{mention_id}"
             entity_id = f"{doc_id}:{local}"
             by_entity.setdefault(entity_id, []).append(ent)
             m["doc_id"].append(doc_id)
@@ -68,28 +80,28 @@ class Rows:
             m["sentence_id"].append(bisect_right(sent_starts, ent.start) - 1 if sent_starts else None)
             m["start_char"].append(ent.start_char)
             m["end_char"].append(ent.end_char)
-            m["text"].append(ent.text)
+            m["text"].append(text[ent.start_char : ent.end_char])
             m["label"].append(ent.label_)
-            m["model_label"].append(ent._.model_label)
-            m["component"].append(ent._.component)
-            m["score"].append(ent._.score)
+            m["model_label"].append(values.model_label)
+            m["component"].append(values.component)
+            m["score"].append(values.score)
             m["kb_id"].append(ent.id_ or None)
             m["entity_id"].append(entity_id)
             m["canonical_id"].append(None)
         e = self.entities
         max_mentions = max((len(spans) for spans in by_entity.values()), default=0)
-        text = doc.text  # Doc.text joins every token: built once, not once per entity
         headline = headline_end(text)
-        contexts = entity_contexts(by_entity, doc._.sport)
+        texts = {entity_id: [text[s.start_char : s.end_char] for s in spans] for entity_id, spans in by_entity.items()}
+        names = {entity_id: fullest_form(forms) for entity_id, forms in texts.items()}
+        contexts = entity_contexts(names, {entity_id: len(spans) for entity_id, spans in by_entity.items()}, doc._.sport)
         for entity_id, spans in by_entity.items():
-            texts = [s.text for s in spans]
             kb_ids = Counter(s.id_ for s in spans if s.id_)
             e["doc_id"].append(doc_id)
             e["entity_id"].append(entity_id)
             e["canonical_id"].append(None)
             e["label"].append(Counter(s.label_ for s in spans).most_common(1)[0][0])
-            e["name"].append(fullest_form(texts))
-            e["aliases"].append(sorted(set(texts)))
+            e["name"].append(names[entity_id])
+            e["aliases"].append(sorted(set(texts[entity_id])))
             e["kb_id"].append(kb_ids.most_common(1)[0][0] if kb_ids else None)
             e["mention_count"].append(len(spans))
             e["first_char"].append(spans[0].start_char)
@@ -114,7 +126,7 @@ class Rows:
         d["error"].append(error)
         self.n_docs += 1
 
-    def _add_sentences(self, doc: Doc, doc_id: str) -> list[int]:
+    def _add_sentences(self, doc: Doc, doc_id: str, text: str) -> list[int]:
         """Sentence rows; returns the sentences' first token indices, for mention lookup."""
         s = self.sentences
         if doc.has_annotation("SENT_START"):
@@ -126,7 +138,7 @@ class Rows:
             s["sentence_id"].append(sentence_id)
             s["start_char"].append(sent.start_char)
             s["end_char"].append(sent.end_char)
-            s["text"].append(sent.text)
+            s["text"].append(text[sent.start_char : sent.end_char])
         self.documents["n_sentences"][-1] = len(sents)
         return [sent.start for sent in sents]
 

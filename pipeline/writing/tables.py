@@ -25,14 +25,16 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..base.console import logger
 from .schema import CORPUS_TABLES, TABLES
+
+if TYPE_CHECKING:  # pandas is imported when a table is loaded: a run never needs it (0.4 s of start-up)
+    import pandas as pd
 
 PARQUET_SUFFIX = ".parquet"
 RUN_METADATA = "run.json"
@@ -45,7 +47,7 @@ class RunNotFoundError(FileNotFoundError):
     """A folder that holds none of a run's tables."""
 
 
-class RunTables(Mapping[str, pd.DataFrame]):
+class RunTables(Mapping[str, "pd.DataFrame"]):
     """A run's tables by name (``run["mentions"]`` or ``run.mentions``), its folder and ``run.json``."""
 
     def __init__(self, path: Path, tables: dict[str, pd.DataFrame], metadata: dict[str, Any]) -> None:
@@ -194,6 +196,8 @@ def _current_ids(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:
     """``table`` as a DataFrame with nullable dtypes and list columns as Python lists."""
+    import pandas as pd
+
     frame = table.to_pandas(types_mapper=_pandas_dtype)
     for field in table.schema:
         if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
@@ -202,6 +206,8 @@ def to_pandas(table: pa.Table) -> pd.DataFrame:
 
 
 def _pandas_dtype(arrow_type: pa.DataType) -> Any:
+    import pandas as pd
+
     if pa.types.is_integer(arrow_type):
         return pd.Int64Dtype()
     if pa.types.is_floating(arrow_type):
