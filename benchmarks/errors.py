@@ -32,7 +32,7 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from quality import CORPORA, DATA, ROOT
+from quality import CORPORA, DATA, GUM_DEV_NEWS, GUM_DEV_OTHER, ROOT
 
 from pipeline.components.cleanup import DEFAULT_TITLES
 from pipeline.knowledge.names import POSSESSIVE_SUFFIXES
@@ -40,7 +40,27 @@ from pipeline.knowledge.names import POSSESSIVE_SUFFIXES
 EXTRA_CORPORA = {
     "ECB+ topics 1-25": ("ecbplus", [DATA / "ecbplus" / "ECB+" / str(t) for t in range(1, 26) if (DATA / "ecbplus" / "ECB+" / str(t)).exists()]),
     "dev": ("docbin", sorted((ROOT / "data" / "processed" / "corpus" / "news").glob("*-dev.spacy"))),
+    # Trained on (models/news-md): for looking at errors, not for held-out figures.
+    "GUM news+interview train": (
+        "gum",
+        [
+            p
+            for genre in ("news", "interview")
+            for p in sorted((DATA / "gum" / genre).glob("*.conllu"))
+            if f"{genre}/{p.stem}" not in GUM_DEV_NEWS + GUM_DEV_OTHER
+        ],
+    ),
+    "WikiGold": ("iob", [DATA / "wikigold" / "wikigold.conll.txt"]),
+    # Each sentence on a line of its own, as a saved article has its headline (the reader joins them with spaces).
+    "ECB+ topics 1-25, lines": ("ecbplus-lines", [DATA / "ecbplus" / "ECB+" / str(t) for t in range(1, 26) if (DATA / "ecbplus" / "ECB+" / str(t)).exists()]),
 }
+# GUM's headlines (the first sentence) in Title Case, as many news sites write them.
+EXTRA_CORPORA["GUM news+interview train, Title Case headlines"] = ("gum-titled", EXTRA_CORPORA["GUM news+interview train"][1])
+EXTRA_CORPORA["GUM dev, Title Case headlines"] = ("gum-titled", CORPORA["GUM news dev"][1] + CORPORA["GUM dev, other genres"][1])
+#: The suffix of a format read with a line break between sentences.
+LINES = "-lines"
+#: The suffix of a format read with its first sentence in Title Case.
+TITLED = "-titled"
 ALL_CORPORA = {**CORPORA, **EXTRA_CORPORA}
 CLASSIFIER = "span_classifier"
 ARTICLES = {"the", "a", "an"}
@@ -51,14 +71,27 @@ CONTEXT = 60
 Mention = tuple[int, int, str]  # start_char, end_char, label
 
 
-def predict(corpus: str, model: str, config: str, classifier: bool, settings: dict | None = None) -> list[dict]:
-    """[{doc_id, text, gold: [Mention], pred: [Mention]}] for every document of ``corpus``."""
+def read_references(corpus: str, vocab) -> list:
+    """The gold Docs of ``corpus`` (a name in ``ALL_CORPORA``), read into ``vocab``."""
     from spacy.tokens import DocBin
 
+    from pipeline.corpora import FORMATS, GoldReport, read_gold, read_gold_documents, to_doc
+
+    fmt, paths = ALL_CORPORA[corpus]
+    if fmt == "docbin":
+        return [doc for path in paths for doc in DocBin().from_disk(path).get_docs(vocab)]
+    if fmt.endswith((LINES, TITLED)):
+        change = line_breaks if fmt.endswith(LINES) else title_case_headline
+        fmt = fmt.removesuffix(LINES).removesuffix(TITLED)
+        return [to_doc(change(gold), vocab, FORMATS[fmt][1], GoldReport()) for gold in read_gold_documents(paths, fmt)]
+    return list(read_gold(paths, fmt, vocab=vocab))
+
+
+def predict(corpus: str, model: str, config: str, classifier: bool, settings: dict | None = None) -> list[dict]:
+    """[{doc_id, text, gold: [Mention], pred: [Mention]}] for every document of ``corpus``."""
     from pipeline.commands.evaluate import vote_over_corpus
     from pipeline.config.build import build_nlp, load_pipeline_config
     from pipeline.config.settings import resolve_section
-    from pipeline.corpora import read_gold
 
     overrides = {"paths.model": model, "paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
     if config != "default.cfg":
@@ -69,11 +102,7 @@ def predict(corpus: str, model: str, config: str, classifier: bool, settings: di
         overrides["nlp.pipeline"] = [p for p in loaded["nlp"]["pipeline"] if p != CLASSIFIER]
         loaded = load_pipeline_config(ROOT / "configs" / config, overrides)
     nlp = build_nlp(loaded)
-    fmt, paths = ALL_CORPORA[corpus]
-    if fmt == "docbin":
-        references = [doc for path in paths for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
-    else:
-        references = list(read_gold(paths, fmt, vocab=nlp.vocab))
+    references = read_references(corpus, nlp.vocab)
     predictions = list(nlp.pipe(doc.text for doc in references))
     for index, (prediction, reference) in enumerate(zip(predictions, references)):
         prediction._.doc_id = reference._.doc_id if reference.has_extension("doc_id") and reference._.doc_id else f"doc{index}"
@@ -86,9 +115,41 @@ def predict(corpus: str, model: str, config: str, classifier: bool, settings: di
             "text": r.text,
             "gold": [(e.start_char, e.end_char, e.label_) for e in r.ents],
             "pred": [(e.start_char, e.end_char, e.label_) for e in p.ents],
+            "sents": [(s.start_char, s.end_char) for s in r.sents] if r.has_annotation("SENT_START") else [],
         }
         for p, r in zip(predictions, references)
     ]
+
+
+def line_breaks(gold):
+    """``gold`` (a ``GoldDocument``) with a line-break token before each sentence but the first."""
+    from dataclasses import replace
+
+    words, spaces, starts, index = [], [], [], []
+    for word, space, start in zip(gold.words, gold.spaces, gold.sent_starts):
+        if start and words:
+            spaces[-1] = False
+            words.append("\n")
+            spaces.append(False)
+            starts.append(False)
+        index.append(len(words))
+        words.append(word)
+        spaces.append(space)
+        starts.append(start)
+    index.append(len(words))
+    mentions = [replace(m, start=index[m.start], end=index[m.end - 1] + 1) for m in gold.mentions]
+    return replace(gold, words=words, spaces=spaces, sent_starts=starts, mentions=mentions)
+
+
+def title_case_headline(gold):
+    """``gold`` (a ``GoldDocument``) with the words of its first sentence capitalised, stop words apart."""
+    from dataclasses import replace
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    end = next((i for i, start in enumerate(gold.sent_starts) if start and i > 0), len(gold.words))
+    words = [w[:1].upper() + w[1:] if i == 0 or w.lower() not in STOP_WORDS else w for i, w in enumerate(gold.words[:end])]
+    return replace(gold, words=words + gold.words[end:])
 
 
 def boundary_kind(text: str, gold: Mention, pred: Mention) -> str:

@@ -103,7 +103,8 @@ def test_config_route_builds_the_classifier(blank):
     classifier = config["components"]["span_classifier"]
     assert classifier["factory"] == "news_span_classifier" and config["initialize"]["components"]["span_classifier"]["weights"] == "${paths.classifier}"
     nlp = build_nlp(config)
-    assert nlp.pipe_names.index("span_classifier") == nlp.pipe_names.index("label_mapper") + 1
+    # it scores the candidates once labels are mapped and the headline re-read
+    assert nlp.pipe_names.index("span_classifier") == nlp.pipe_names.index("headline") + 1 > nlp.pipe_names.index("label_mapper") + 1
     clf = nlp.get_pipe("span_classifier")
     assert clf.enabled and clf.labels == tuple(LABELS)
     doc = nlp("Donald Trump met Angela Merkel in Berlin.")

@@ -4,26 +4,98 @@ The statistical model reads ``BAGHDAD (Reuters) - SYRIA'S FM VISITS IRAQ`` as sh
 ``Lindsay Lohan Checks Into Rehab`` as one long name. For each line (or sentence, with
 ``title_case``) whose letters are (almost) all capitals, or whose words are (almost) all
 capitalised, this stage builds a copy of its tokens truecased: a word is written in lower case
-when it is a stop word or when the document also uses it in lower case (``checks``, ``rehab``),
-in title case otherwise; it runs the recogniser on the copy and puts its entities on the
-original tokens in place of the model's there. Runs right after ``ner``; tokens and text are
-never changed.
+when it is a stop word or when the document also uses it in lower case (``checks``, ``rehab``;
+with ``stem_suffixes``, also in another form: ``Discusses`` when the text says ``discuss``),
+in title case otherwise; it runs the recogniser on the copy (and ``label_component``, when it
+runs after the label mapper) and puts its entities on the original tokens in place of the
+model's there. Tokens and text are never changed.
+
+With ``headline_only`` (the default pipeline's ``headline`` stage) it judges only the headline:
+the document's first line, or, where that line runs on into the body (text without line
+breaks, as gold corpora are read), the capitalised run it opens with, up to the first
+lower-case word that is not a stop word or the next sentence. A Title Case headline keeps the words it does not
+lower as they are (``FM``). It is re-read only when the truecasing lowers at least
+``min_lowered`` of its words outside the model's entities (evidence of headline case, not a run
+of names: ``Amateur Hockey Association of Canada``) and, with ``only_doubtful``, one inside
+them (``FM Discusses``), or when it is in capitals. The body decides what stays: with
+``keep_supported`` a model entity the body writes (``Obama``) stays unless a copy entity over
+it is written there too; with ``supported_only`` a copy entity is taken only where the body
+writes it or inside an entity of the model's (``Iran`` in ``Iran Kills 10``), so the re-read
+adds no new names; curated matches (an id from the rules or the gazetteer) always stay.
+Measured in benchmarks/errors.md, "Headlines".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy
+from spacy.attrs import ORTH
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Span, Token
 
 from .spans import set_entities
 
 #: A line needs this many letters to be judged; shorter ones stay as they are.
 DEFAULT_MIN_LETTERS = 8
+#: A headline is judged on its first tokens at most (a longer first line is a paragraph).
+MAX_HEADLINE_TOKENS = 40
+#: A stripped suffix must leave this many letters (``is`` is not ``i`` + ``s``).
+MIN_STEM_CHARS = 3
+
+
+def headline_case(words: Sequence[str], stop_words: Iterable[str], *, min_letters: int, upper_share: float, title_case: bool, min_words: int) -> bool:
+    """Whether ``words`` are (almost) all capitals, or, with ``title_case``, their words but stop
+    words (almost) all capitalised: ``Syria's FM Discusses Security With Iraq``."""
+    cased = [w for w in words if w.upper() != w.lower()]  # str methods: this runs on every document's first line
+    letters = sum(len(w) for w in cased)
+    if letters >= min_letters and sum(len(w) for w in cased if w.isupper()) >= upper_share * letters:
+        return True
+    if not title_case:
+        return False
+    stop = stop_words if isinstance(stop_words, (set, frozenset)) else set(stop_words)
+    content = [w for w in cased if w.isalpha() and w.lower() not in stop]
+    return len(content) >= min_words and sum(w[0].isupper() for w in content) >= upper_share * len(content)
+
+
+def stems(word: str, suffixes: Iterable[str]) -> set[str]:
+    """``word`` and ``word`` without each of ``suffixes`` that leaves a stem (``checked`` -> ``check``)."""
+    return {word} | {word[: -len(s)] for s in suffixes if word.endswith(s) and len(word) - len(s) >= MIN_STEM_CHARS}
+
+
+def _writes(orths: numpy.ndarray, words: Sequence[int]) -> bool:
+    """Whether the token ids ``orths`` hold the sequence ``words`` (``Iran`` is not ``Iranian``)."""
+    if not len(words):
+        return False
+    for i in numpy.flatnonzero(orths == words[0]):
+        if tuple(orths[i : i + len(words)].tolist()) == tuple(words):
+            return True
+    return False
+
+
+def _ids(span: Span) -> list[int]:
+    return [t.orth for t in span]
 
 
 class Truecaser:
     def __init__(
-        self, nlp: Language, name: str, *, ner_component: str, min_letters: int, upper_share: float, title_case: bool = False, min_words: int = 4
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        ner_component: str,
+        min_letters: int,
+        upper_share: float,
+        title_case: bool = False,
+        min_words: int = 4,
+        headline_only: bool = False,
+        stem_suffixes: Sequence[str] = (),
+        min_lowered: int = 0,
+        keep_supported: bool = False,
+        label_component: str | None = None,
+        supported_only: bool = False,
+        only_doubtful: bool = False,
     ) -> None:
         self.nlp = nlp
         self.title_case = title_case
@@ -32,18 +104,24 @@ class Truecaser:
         self.ner_component = ner_component
         self.min_letters = min_letters
         self.upper_share = upper_share
+        self.headline_only = headline_only
+        self.stem_suffixes = list(stem_suffixes)
+        self.min_lowered = min_lowered
+        self.keep_supported = keep_supported
+        self.label_component = label_component
+        self.supported_only = supported_only
+        self.only_doubtful = only_doubtful
 
-    def _shouting(self, tokens: list) -> bool:
-        letters = [ch for t in tokens for ch in t.text if ch.isalpha()]
-        if len(letters) >= self.min_letters and sum(ch.isupper() for ch in letters) >= self.upper_share * len(letters):
-            return True
-        if not self.title_case:
-            return False
-        words = [t for t in tokens if t.is_alpha and not t.is_stop]
-        return len(words) >= self.min_words and sum(t.text[:1].isupper() for t in words) >= self.upper_share * len(words)
+    def _shouting(self, tokens: Sequence[Token]) -> bool:
+        stop = {t.lower_ for t in tokens if t.is_stop}
+        return headline_case(
+            [t.text for t in tokens], stop, min_letters=self.min_letters, upper_share=self.upper_share, title_case=self.title_case, min_words=self.min_words
+        )
 
-    def __call__(self, doc: Doc) -> Doc:
-        lines: list[list] = [[]]
+    def _lines(self, doc: Doc) -> list[list[Token]]:
+        if self.headline_only:
+            return self._headline(doc)
+        lines: list[list[Token]] = [[]]
         for token in doc:
             if token.is_space and "\n" in token.text:
                 lines.append([])
@@ -53,26 +131,129 @@ class Truecaser:
             lines[-1].append(token)
             if "\n" in token.whitespace_:
                 lines.append([])
-        shouting = [line for line in lines if line and self._shouting(line)]
-        if not shouting:
-            return doc
+        return [line for line in lines if line and self._shouting(line)]
+
+    def _headline(self, doc: Doc) -> list[list[Token]]:
+        """The first line, if headline-cased; else, if its capitalised opening (up to the first
+        lower-case word that is not a stop word, or the next sentence) is, that opening: a
+        headline run on into the body."""
+        line: list[Token] = []
+        for token in doc[:MAX_HEADLINE_TOKENS]:
+            if token.is_space:
+                if line and "\n" in token.text:
+                    break
+                continue
+            line.append(token)
+            if "\n" in token.whitespace_:
+                break
+        if line and not self._shouting(line):
+            end = next((i for i, t in enumerate(line) if (t.is_alpha and t.is_lower and not t.is_stop) or (i and t.is_sent_start)), len(line))
+            line = line[:end]
+        return [line] if line and self._shouting(line) else []
+
+    def _copy(self, doc: Doc, line: list[Token], outside: numpy.ndarray) -> Doc | None:
+        """The truecased copy of ``line``, or None when it lowers fewer than ``min_lowered`` words
+        that are neither stop words nor inside one of the model's entities (which may be names:
+        ``Amateur Hockey Association``). A Title Case line keeps the words it does not lower as
+        they are (``FM``); an ALL-CAPS line has them in title case."""
+        caps = headline_case([t.text for t in line], (), min_letters=self.min_letters, upper_share=self.upper_share, title_case=False, min_words=0)
+        entity_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        words, lowered, doubted = [], 0, 0
+        for i, t in enumerate(line):
+            known = i > 0 and (t.is_stop or (t.is_alpha and self._written_lower(t.lower_, outside)))
+            if known and t.text[:1].isalpha():
+                words.append(t.text.lower())
+            else:
+                words.append(self._truecase(t.text, capitalise=True) if caps or not self.headline_only else t.text)
+            content = known and not t.is_stop and t.is_alpha and not t.is_lower
+            lowered += content and t.i not in entity_tokens
+            doubted += content and t.i in entity_tokens
+        if lowered < self.min_lowered or (self.only_doubtful and not caps and not doubted):
+            return None
+        return Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in line])
+
+    def _outside(self, doc: Doc, lines: list[list[Token]]) -> numpy.ndarray:
+        """The token ids (``ORTH``) outside the headline (all of them without ``headline_only``),
+        where words are looked up: an array, since ``Doc.text`` and token loops cost a pass in Python."""
+        orths = doc.to_array(ORTH)
+        if not self.headline_only or not lines:
+            return orths
+        start, end = lines[0][0].i, lines[0][-1].i + 1
+        return numpy.concatenate([orths[:start], numpy.zeros(1, dtype=orths.dtype), orths[end:]])
+
+    def _written_lower(self, word: str, outside: numpy.ndarray) -> bool:
+        """Whether the text writes ``word`` in lower case, in any form ``stem_suffixes`` make of its stems."""
+        forms = {get_string_id(stem + suffix) for stem in stems(word, self.stem_suffixes) for suffix in ("", *self.stem_suffixes)}
+        return bool(numpy.isin(outside, list(forms)).any())
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """Re-reads the headline-cased lines of each document; the copies of a batch go through the recogniser together."""
         ner = self.nlp.get_pipe(self.ner_component)
-        lowercase = {t.text for t in doc if t.is_lower and t.is_alpha}
-        replaced: set[int] = set()
-        added: list[Span] = []
-        for line in shouting:
-            words = [self._truecase(t.text, capitalise=not (t.is_stop or t.lower_ in lowercase) or i == 0) for i, t in enumerate(line)]
-            copy = Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in line])
-            copy = ner(copy)
-            start = line[0].i
-            replaced.update(range(start, line[-1].i + 1))
-            for ent in copy.ents:
-                span = Span(doc, start + ent.start, start + ent.end, label=ent.label_)
-                span._.component = self.name
-                added.append(span)
-        kept = [ent for ent in doc.ents if not replaced.intersection(range(ent.start, ent.end))]
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._process(batch, ner)
+                batch = []
+        if batch:
+            yield from self._process(batch, ner)
+
+    def _process(self, docs: list[Doc], ner) -> list[Doc]:
+        jobs: list[tuple[Doc, list[Token], Doc]] = []
+        for doc in docs:
+            lines = self._lines(doc)
+            for line in lines:
+                copy = self._copy(doc, line, self._outside(doc, lines))
+                if copy is not None:
+                    jobs.append((doc, line, copy))
+        copies = list(ner.pipe([copy for _, _, copy in jobs])) if jobs else []
+        if self.label_component is not None:
+            labels = self.nlp.get_pipe(self.label_component)
+            copies = [labels(copy) for copy in copies]
+        for (doc, line, _), copy in zip(jobs, copies):
+            self._replace(doc, line, copy)
+        return docs
+
+    def _copy_spans(self, doc: Doc, start: int, copy: Doc) -> list[Span]:
+        """``copy``'s entities on ``doc``'s tokens from ``start``; in headline mode without the words
+        the copy lowered at their edges (a name neither starts nor ends with one: ``fatal Queens hit``)."""
+        spans: list[Span] = []
+        for ent in copy.ents:
+            first, last = ent.start, ent.end
+            while first < last and copy[first].is_lower and self.headline_only:
+                first += 1
+            while last > first and copy[last - 1].is_lower and self.headline_only:
+                last -= 1
+            if first < last:
+                spans.append(Span(doc, start + first, start + last, label=ent.label_))
+        return spans
+
+    def _replace(self, doc: Doc, line: list[Token], copy: Doc) -> None:
+        """Puts ``copy``'s entities on ``line`` in place of the model's. With ``keep_supported``, a
+        model entity the body writes stays, unless a copy entity over it is written there too;
+        with ``supported_only``, a copy entity is taken only where the body writes it or where it
+        lies inside an entity of the model's (``Iran`` in ``Iran Kills 10``): no new names."""
+        start, end = line[0].i, line[-1].i + 1
+        body = self._outside(doc, [line])
+        inside = [ent for ent in doc.ents if ent.start < end and ent.end > start]
+        added = [
+            span
+            for span in self._copy_spans(doc, start, copy)
+            if not self.supported_only or _writes(body, _ids(span)) or any(e.start <= span.start and span.end <= e.end for e in inside)
+        ]
+        kept = [ent for ent in doc.ents if ent.end <= start or ent.start >= end]
+        for ent in inside:
+            rivals = [span for span in added if span.start < ent.end and span.end > ent.start]
+            supported = self.keep_supported and _writes(body, _ids(ent)) and not any(_writes(body, _ids(span)) for span in rivals)
+            if ent.id_ or supported:  # a curated match (rules, gazetteer) stays as it is
+                kept.append(ent)
+                added = [span for span in added if span not in rivals]
+        for span in added:  # only now: ``Span._`` values are keyed by offsets and label, a rival kept would take it
+            span._.component = self.name
         set_entities(doc, kept + added)
-        return doc
 
     @staticmethod
     def _truecase(word: str, capitalise: bool) -> str:
@@ -83,9 +264,50 @@ class Truecaser:
 
 @Language.factory(
     "news_truecase",
-    default_config={"ner_component": "ner", "min_letters": DEFAULT_MIN_LETTERS, "upper_share": 0.9, "title_case": False, "min_words": 4},
+    default_config={
+        "ner_component": "ner",
+        "min_letters": DEFAULT_MIN_LETTERS,
+        "upper_share": 0.9,
+        "title_case": False,
+        "min_words": 4,
+        "headline_only": False,
+        "stem_suffixes": [],
+        "min_lowered": 0,
+        "keep_supported": False,
+        "label_component": None,
+        "supported_only": False,
+        "only_doubtful": False,
+    },
 )
 def make_truecase(
-    nlp: Language, name: str, ner_component: str, min_letters: int, upper_share: float, title_case: bool = False, min_words: int = 4
+    nlp: Language,
+    name: str,
+    ner_component: str,
+    min_letters: int,
+    upper_share: float,
+    title_case: bool = False,
+    min_words: int = 4,
+    headline_only: bool = False,
+    stem_suffixes: Sequence[str] = (),
+    min_lowered: int = 0,
+    keep_supported: bool = False,
+    label_component: str | None = None,
+    supported_only: bool = False,
+    only_doubtful: bool = False,
 ) -> Truecaser:
-    return Truecaser(nlp, name, ner_component=ner_component, min_letters=min_letters, upper_share=upper_share, title_case=title_case, min_words=min_words)
+    return Truecaser(
+        nlp,
+        name,
+        ner_component=ner_component,
+        min_letters=min_letters,
+        upper_share=upper_share,
+        title_case=title_case,
+        min_words=min_words,
+        headline_only=headline_only,
+        stem_suffixes=stem_suffixes,
+        min_lowered=min_lowered,
+        keep_supported=keep_supported,
+        label_component=label_component,
+        supported_only=supported_only,
+        only_doubtful=only_doubtful,
+    )
