@@ -69,6 +69,11 @@ def curated_kind(kb_id: str) -> str:
     return ALIAS
 
 
+def _as_written(value: float) -> float:
+    """A measured score with the digits written (srsly's JSON reader gives 0.9500000000000001 for 0.95)."""
+    return round(float(value), SCORE_DIGITS)
+
+
 @dataclass
 class CuratedScores:
     """The measured score of each curated entry (by ``kb_id``) and of each kind of entry."""
@@ -86,10 +91,9 @@ class CuratedScores:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CuratedScores:
-        # srsly's JSON reader gives 0.9500000000000001 for 0.95: keep the digits written
         return cls(
-            by_id={k: round(float(v), SCORE_DIGITS) for k, v in data.get("by_id", {}).items()},
-            by_kind={k: round(float(v), SCORE_DIGITS) for k, v in data.get("by_kind", {}).items()},
+            by_id={k: _as_written(v) for k, v in data.get("by_id", {}).items()},
+            by_kind={k: _as_written(v) for k, v in data.get("by_kind", {}).items()},
         )
 
 
@@ -104,7 +108,7 @@ def read_curated_scores(path: Path | str) -> CuratedScores:
         value = row.get("score") if isinstance(row, dict) else None
         if not isinstance(value, int | float) or not 0.0 <= value <= 1.0 or row.get("kind") not in (ALIAS, REGION, CITY):
             raise PatternFileError(f"{where}: a curated score needs 'kind' ({ALIAS}, {REGION} or {CITY}) and 'score' in [0, 1].")
-        value = round(float(value), SCORE_DIGITS)  # srsly's JSON reader gives 0.9500000000000001 for 0.95
+        value = _as_written(value)
         if row.get("id"):
             scores.by_id[row["id"]] = value
         else:

@@ -202,19 +202,22 @@ class Truecaser:
             yield from self._process(batch, ner)
 
     def _process(self, docs: list[Doc], ner) -> list[Doc]:
-        jobs: list[tuple[Doc, list[Token], Doc]] = []
+        jobs: list[tuple[Doc, list[Token], Doc, numpy.ndarray]] = []
         for doc in docs:
             lines = self._lines(doc)
+            if not lines:
+                continue
+            outside = self._outside(doc, lines)  # once per document, not per line
             for line in lines:
-                copy = self._copy(doc, line, self._outside(doc, lines))
+                copy = self._copy(doc, line, outside)
                 if copy is not None:
-                    jobs.append((doc, line, copy))
-        copies = list(ner.pipe([copy for _, _, copy in jobs])) if jobs else []
+                    jobs.append((doc, line, copy, outside))
+        copies = list(ner.pipe([job[2] for job in jobs])) if jobs else []
         if self.label_component is not None:
             labels = self.nlp.get_pipe(self.label_component)
             copies = [labels(copy) for copy in copies]
-        for (doc, line, _), copy in zip(jobs, copies):
-            self._replace(doc, line, copy)
+        for (doc, line, _, outside), copy in zip(jobs, copies):
+            self._replace(doc, line, copy, outside)
         return docs
 
     def _copy_spans(self, doc: Doc, start: int, copy: Doc) -> list[Span]:
@@ -231,13 +234,13 @@ class Truecaser:
                 spans.append(Span(doc, start + first, start + last, label=ent.label_))
         return spans
 
-    def _replace(self, doc: Doc, line: list[Token], copy: Doc) -> None:
+    def _replace(self, doc: Doc, line: list[Token], copy: Doc, body: numpy.ndarray) -> None:
         """Puts ``copy``'s entities on ``line`` in place of the model's. With ``keep_supported``, a
         model entity the body writes stays, unless a copy entity over it is written there too;
         with ``supported_only``, a copy entity is taken only where the body writes it or where it
-        lies inside an entity of the model's (``Iran`` in ``Iran Kills 10``): no new names."""
+        lies inside an entity of the model's (``Iran`` in ``Iran Kills 10``): no new names.
+        ``body``: the token ids outside the headline (:meth:`_outside`)."""
         start, end = line[0].i, line[-1].i + 1
-        body = self._outside(doc, [line])
         inside = [ent for ent in doc.ents if ent.start < end and ent.end > start]
         added = [
             span
