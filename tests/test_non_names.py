@@ -23,7 +23,9 @@ def non_names(blank):
 
 def test_a_storm_and_its_later_mentions_are_dropped(blank, non_names):
     text = "Hurricane Rita hit Texas. Rita packed winds as Cyclone Phailin neared Odisha; Phailin's eye"
-    doc = make_doc(blank, text, [("Rita", "PERSON"), ("Texas", "LOC"), ("Rita", "PERSON", 1), ("Cyclone Phailin", "PERSON"), ("Odisha", "LOC"), ("Phailin's", "PERSON")])
+    doc = make_doc(
+        blank, text, [("Rita", "PERSON"), ("Texas", "LOC"), ("Rita", "PERSON", 1), ("Cyclone Phailin", "PERSON"), ("Odisha", "LOC"), ("Phailin's", "PERSON")]
+    )
     assert ent_tuples(non_names(doc)) == [("Texas", "LOC"), ("Odisha", "LOC")]
 
 
@@ -44,7 +46,16 @@ def test_post_nominal_letters_after_a_person_are_dropped(blank, non_names):
     doc = make_doc(
         blank,
         text,
-        [("Mark Tedeschi", "PERSON"), ("QC", "ORG"), ("Harry Preuss", "PERSON"), ("MD", "ORG"), ("Baltimore", "LOC"), ("MD", "LOC", 1), ("John Brennan", "PERSON"), ("MD", "ORG", 2)],
+        [
+            ("Mark Tedeschi", "PERSON"),
+            ("QC", "ORG"),
+            ("Harry Preuss", "PERSON"),
+            ("MD", "ORG"),
+            ("Baltimore", "LOC"),
+            ("MD", "LOC", 1),
+            ("John Brennan", "PERSON"),
+            ("MD", "ORG", 2),
+        ],
     )
     assert ent_tuples(non_names(doc)) == [
         ("Mark Tedeschi", "PERSON"),

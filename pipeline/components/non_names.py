@@ -85,9 +85,9 @@ class NonNames:
 
     def _storm_names(self, doc: Doc, ents: list[Span]) -> set[tuple[str, ...]]:
         """The names the document writes after an event word: the capitalised words that follow it
-    (each leading part of them: ``Rita`` of ``Hurricane Rita Threatens Texas``)."""
+        (each leading part of them: ``Rita`` of ``Hurricane Rita Threatens Texas``)."""
         inside = {i: ent for ent in ents for i in range(ent.start, ent.end)}
-        names = set()
+        names: set[tuple[str, ...]] = set()
         for token in doc:
             end = self._event_at(doc, token.i)
             if end is None:
