@@ -22,7 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.names import POSSESSIVE_SUFFIXES
@@ -52,6 +55,8 @@ class NonNames:
         self.name = name
         # An event word may be several words ("tropical storm"): kept as tuples of folded words.
         self.event_words = {tuple(_folded(w) for w in phrase.split()) for phrase in event_words if phrase.strip()}
+        # The ids of their first words: where an event word can start, found in the Doc's token array at once.
+        self._first_ids = numpy.fromiter(sorted({get_string_id(phrase[0]) for phrase in self.event_words}), dtype="uint64")
         self.post_nominals = frozenset(_folded(w) for w in post_nominals)
         self.era_words = frozenset(_folded(w) for w in era_words)
         self.person_labels = frozenset(person_labels)
@@ -60,7 +65,8 @@ class NonNames:
         ents = list(doc.ents)
         if not ents:
             return doc
-        storms = self._storm_names(doc, ents) if self.event_words else set()
+        starts = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self._first_ids)).tolist() if self.event_words else []
+        storms = self._storm_names(doc, ents, starts) if starts else set()
         kept = [ent for ent in ents if ent.id_ or not self._is_non_name(ent, storms)]
         if len(kept) < len(ents):
             set_entities(doc, kept)
@@ -83,17 +89,18 @@ class NonNames:
                 return end
         return None
 
-    def _storm_names(self, doc: Doc, ents: list[Span]) -> set[tuple[str, ...]]:
-        """The names the document writes after an event word: the capitalised words that follow it
-        (each leading part of them: ``Rita`` of ``Hurricane Rita Threatens Texas``)."""
+    def _storm_names(self, doc: Doc, ents: list[Span], starts: list[int]) -> set[tuple[str, ...]]:
+        """The names the document writes after an event word (at one of the token indices ``starts``):
+        the capitalised words that follow it (each leading part of them: ``Rita`` of ``Hurricane Rita
+        Threatens Texas``)."""
         inside = {i: ent for ent in ents for i in range(ent.start, ent.end)}
         names: set[tuple[str, ...]] = set()
-        for token in doc:
-            end = self._event_at(doc, token.i)
+        for i in starts:
+            end = self._event_at(doc, i)
             if end is None:
                 continue
-            holder = inside.get(token.i)
-            if holder is not None and holder.start != token.i:  # "the National Hurricane Center"
+            holder = inside.get(i)
+            if holder is not None and holder.start != i:  # "the National Hurricane Center"
                 continue
             stop = end
             while stop < len(doc) and doc[stop].is_title and doc[stop].is_alpha:
