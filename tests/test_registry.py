@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.corpus.registry import BLOCK_KEYS, Registry, Rows, doc_counts, encoded, encoded_rows, merge_corpus, summary_keys, text_hash
+from pipeline.corpus.corpus_entities import doc_counts, merge_corpus
+from pipeline.corpus.index import text_hash
+from pipeline.corpus.registry import BLOCK_KEYS, Registry
 from pipeline.corpus.resolve import CorpusResolver
+from pipeline.corpus.rows import Rows, encoded, encoded_rows, summary_keys
 from pipeline.writing.schema import CORPUS_ENTITIES
 
 

@@ -22,11 +22,14 @@ from .. import __version__
 from ..base.collector import long_lived, released_after
 from ..config.build import build_nlp, load_pipeline_config, model_description, package_versions
 from ..config.settings import ExportSettings, resolve_settings
-from ..corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash, vote_keys, vote_table, votes_of
+from ..corpus.corpus_entities import doc_counts, merge_corpus
+from ..corpus.index import DocIndex, RunIndex, text_hash
+from ..corpus.registry import Registry
 from ..corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
+from ..corpus.rows import summary_keys
 from ..corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
 from ..corpus.vote import MENTION_COLUMNS as VOTE_MENTION_COLUMNS
-from ..corpus.vote import CorpusVote, Relabelling
+from ..corpus.vote import CorpusVote, Relabelling, vote_keys, vote_table, votes_of
 from ..engines import Engine, ProgressCallback, check_engine, make_engine
 from ..engines.batch import Batch, batches, range_batches
 from ..knowledge.geo import Gazetteer, add_places, cached_gazetteer

@@ -34,7 +34,7 @@ from .tables import REGISTRY_SUMMARIES, RUN_METADATA
 from .writer import BATCH_TABLES, ROW_GROUP_ROWS, partition_path, table_path
 
 if TYPE_CHECKING:
-    from ..corpus.registry import Rows
+    from ..corpus.rows import Rows
 
 REGISTRY = "registry"
 SUMMARIES = REGISTRY_SUMMARIES
@@ -135,9 +135,9 @@ class CorpusStore:
         )
 
     def rows(self, relative: str, schema: pa.Schema | None = None) -> Rows:
-        """The table at ``relative`` as :class:`~pipeline.corpus.registry.Rows`: read a batch
+        """The table at ``relative`` as :class:`~pipeline.corpus.rows.Rows`: read a batch
         (:data:`~pipeline.writing.writer.ROW_GROUP_ROWS` rows) at a time, each time it is used."""
-        from ..corpus.registry import Rows
+        from ..corpus.rows import Rows
 
         path = self.path / relative
         return Rows(schema or pq.read_schema(path), lambda columns: stream(path, columns))
