@@ -38,7 +38,7 @@ from ..readers.article import failed
 from ..readers.ranges import plan_ranges
 from ..writing.lock import holding_output_lock
 from ..writing.manifest import record_or_check, start_manifest
-from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, RUNS, TABLES
+from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, FOLDED_ROWS, RUNS, TABLES
 from ..writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, VOTES, CorpusStore, index_path, use_returning_allocator
 from ..writing.writer import BATCH_TABLES, Staging, check_can_start, check_writable, partition_path, staging_path, table_path
 
@@ -418,6 +418,7 @@ class _Append:
         for run_id, (documents, entities) in written.items():
             staging.write_file(index_path(Path(), "documents", run_id), documents)
             staging.write_file(index_path(Path(), "entities", run_id), entities)
+        staging.write_file(index_path(Path(), "folded", self.run_id), update.folded, FOLDED_ROWS)
         earlier = self.store.index_batches("entities", ["doc_key", "summary_id"], left_out=written)
         ids.doc_counts = doc_counts(chain(earlier, (entities for _, entities in written.values())), update.resolved)
         rows = ids.corpus_table()  # the clusters resolved again; the others' rows are kept

@@ -22,12 +22,14 @@ import pyarrow.compute as pc
 
 from ..knowledge.names import SPORT_PREFIX
 from .resolve import SUMMARY_KEY_COLUMNS, CorpusResolver, settled_key
-from .rows import FIELD_SEPARATOR, Rows, SummaryRowKey, encoded, encoded_rows, picked, sports, summary_keys
+from .rows import FIELD_SEPARATOR, FOLDED, NAME_ID, Rows, SummaryRowKey, encoded, encoded_rows, picked, sports, summary_keys
 
 #: What tells which summaries are decided alone (:meth:`CorpusResolver.always_alone`).
 RESOLVER = CorpusResolver()
 #: The registry columns an update reads of the rows it resolves again (:class:`Resolved`).
-RESOLVED_COLUMNS = ["summary_id", *SUMMARY_KEY_COLUMNS, "mention_count", "canonical_id"]
+RESOLVED_COLUMNS = ["summary_id", *SUMMARY_KEY_COLUMNS, "mention_count", "canonical_id", FOLDED]
+#: The columns of a name's document rows, kept in the run's own file (:data:`~pipeline.writing.schema.FOLDED_ROWS`).
+FOLDED_COLUMNS = ["summary_id", NAME_ID, *SUMMARY_KEY_COLUMNS, "mention_count"]
 
 
 @dataclass
@@ -45,6 +47,8 @@ class _Groups:
     ids: list[np.ndarray] = field(default_factory=list)
     groups: list[np.ndarray] = field(default_factory=list)
     matched: dict[SummaryRowKey, tuple[int, int, int]] = field(default_factory=dict)  # a run's summary -> its row: summary_id, mentions, group
+    named: dict[int, list[int]] = field(default_factory=dict)  # group -> its name rows (summary_id)
+    unfold: dict[int, str] = field(default_factory=dict)  # a name row held a row per document -> its canonical id
 
     def add(self, batch: pa.Table, new: Mapping[SummaryRowKey, int], wanted: pa.Array, keep: set[int] | None = None) -> None:
         """Group one batch's rows, noting those that hold a summary of ``new`` (a run's; ``wanted``:
@@ -62,28 +66,50 @@ class _Groups:
             self.counts.append(0)
             self.alone.append(RESOLVER.always_alone(settled_key(key)))
         row_groups = np.array([self.index.get(code, -1) for code in dictionary], np.int64)[codes.indices.to_numpy()]
+        named = batch.column(FOLDED).to_numpy(zero_copy_only=False) > 0
         if keep is not None:
-            self._keep(batch, np.isin(row_groups, np.fromiter(keep, np.int64, len(keep))))
+            self._keep(batch, np.isin(row_groups, np.fromiter(keep, np.int64, len(keep))), named)
             return
+        for summary_id, group in zip(batch.column("summary_id").to_numpy()[named].tolist(), row_groups[named].tolist()):
+            self.named.setdefault(group, []).append(summary_id)
         totals = np.bincount(row_groups, weights=batch.column("mention_count").to_numpy(), minlength=len(self.counts))
         self.counts = [count + int(total) for count, total in zip(self.counts, totals)]
         self.ids.append(batch.column("summary_id").to_numpy())
         self.groups.append(row_groups)
-        held = np.flatnonzero(pc.is_in(encoded_rows(batch), value_set=wanted).to_numpy(zero_copy_only=False))
+        held = np.flatnonzero(pc.is_in(encoded_rows(batch), value_set=wanted).to_numpy(zero_copy_only=False) & ~named)
         found = batch.take(pa.array(held, pa.int64()))
         columns = (found.column(name).to_pylist() for name in ("summary_id", "mention_count"))
         for key, summary_id, count, group in zip(summary_keys(found), *columns, row_groups[held].tolist()):
             if key in new and key not in self.matched:
                 self.matched[key] = (summary_id, count, group)
-        self._keep(batch, np.array(self.alone, bool)[row_groups])
+        self._keep(batch, np.array(self.alone, bool)[row_groups], named)
 
-    def _keep(self, batch: pa.Table, rows: np.ndarray) -> None:
-        """Hold ``rows`` (a mask) of ``batch`` as Python objects."""
+    def _keep(self, batch: pa.Table, rows: np.ndarray, named: np.ndarray) -> None:
+        """Hold ``rows`` (a mask) of ``batch`` as Python objects; of a name row (``named``), its
+        document rows, read from the runs' files (:meth:`unfolded`)."""
+        for summary_id, canonical_id in zip(batch.column("summary_id").to_numpy()[rows & named].tolist(), batch.column("canonical_id").filter(pa.array(rows & named)).to_pylist()):
+            self.unfold[summary_id] = canonical_id
+        rows = rows & ~named
         if not rows.any():
             return
         kept = batch.filter(pa.array(rows))
         columns = (kept.column(name).to_pylist() for name in ("summary_id", "canonical_id", "mention_count"))
         self.rows += [(key, summary_id, canonical_id, count) for key, summary_id, canonical_id, count in zip(summary_keys(kept), *columns)]
+
+    def unfolded(self, folded: Rows) -> list[int]:
+        """Hold the document rows of the name rows to unfold (``folded``: every run's), as rows;
+        returns their ``summary_id``."""
+        if not self.unfold:
+            return []
+        names = pa.array(sorted(self.unfold), pa.int64())
+        found: list[int] = []
+        for batch in folded.batches(FOLDED_COLUMNS):
+            kept = batch.filter(pc.is_in(batch[NAME_ID], value_set=names))
+            columns = (kept.column(name).to_pylist() for name in ("summary_id", NAME_ID, "mention_count"))
+            for key, summary_id, name_id, count in zip(summary_keys(kept), *columns):
+                self.rows.append((key, summary_id, self.unfold[name_id], count))
+                found.append(summary_id)
+        return found
 
 
 @dataclass
@@ -110,10 +136,15 @@ class Resolved:
     member_items: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     #: A run's summary held by a row of a group item -> that row's summary_id, mentions and item.
     matched: dict[SummaryRowKey, tuple[int, int, int]] = field(default_factory=dict)
+    name_rows: dict[int, list[int]] = field(default_factory=dict)  # group item -> its name rows (which stay)
+    unfolded: list[int] = field(default_factory=list)  # the document rows of the name rows held a row per document
+    dissolved: list[int] = field(default_factory=list)  # those name rows (they go)
+    decided_alone: set[SummaryRowKey] = field(default_factory=set)  # the run's summaries decided alone
 
     @classmethod
-    def read(cls, rows: Rows, ids: pa.Array, new: CorpusResolver, dropped: CorpusResolver | None) -> Resolved:
-        """The touched registry rows (``ids``) with ``new`` added and ``dropped`` taken out."""
+    def read(cls, rows: Rows, folded: Rows, ids: pa.Array, new: CorpusResolver, dropped: CorpusResolver | None) -> Resolved:
+        """The touched registry rows (``ids``) with ``new`` added and ``dropped`` taken out; the
+        document rows of a name row (``folded``: every run's) are read when it is held a row per document."""
         groups, wanted = _Groups(), pa.array([encoded(key) for key in new.mentions], pa.string())
         for batch in picked(rows, ids, RESOLVED_COLUMNS):
             groups.add(batch, new.mentions, wanted)
@@ -125,16 +156,21 @@ class Resolved:
         again = {g for g, (key, _) in enumerate(settled) if not groups.alone[g] and (g in alone or key in gone)}
         for batch in picked(rows, ids, RESOLVED_COLUMNS) if again else ():
             groups.add(batch, new.mentions, wanted, keep=again)
+        dissolved = sorted(groups.unfold)
+        unfolded = groups.unfolded(folded)
         single = {g for g in range(len(settled)) if groups.alone[g] or g in again}
         short = set().union(*(_entity_keys(key[4]) for key, *_ in groups.rows), *(_entity_keys(run[i - len(settled)][4]) for i in alone if i >= len(settled)))
         member_ids = np.concatenate(groups.ids) if groups.ids else np.empty(0, np.int64)
         member_groups = np.concatenate(groups.groups) if groups.groups else np.empty(0, np.int64)
         contexts = _group_contexts(rows, ids, member_ids, member_groups, single, short)
-        resolved = cls(CorpusResolver())
+        resolved = cls(CorpusResolver(), unfolded=unfolded, dissolved=dissolved)
+        resolved.decided_alone = {key for i, key in enumerate(run) if len(settled) + i in alone}
         item_of = np.full(len(settled), -1, np.int64)
         for g, (key, canonical_id) in enumerate(settled):
             if g not in single:
                 item_of[g] = resolved._add((*key[:4], key[4] + tuple(sorted(contexts.get(g, ())))), canonical_id, groups.counts[g], None)
+                if g in groups.named:
+                    resolved.name_rows[int(item_of[g])] = groups.named[g]
         for key, summary_id, canonical_id, count in groups.rows:
             resolved.row_of.setdefault(key, []).append(resolved._add(key, canonical_id, count, summary_id))
         kept = item_of[member_groups] >= 0

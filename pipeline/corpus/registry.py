@@ -43,16 +43,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS
+from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, FOLDED_ROWS
 from .grouping import Resolved
-from .resolve import SUMMARY_KEY_COLUMNS, CorpusResolver, Resolution, block_partners
-from .rows import Rows, SummaryRowKey, summary_keys
+from .resolve import SUMMARY_KEY_COLUMNS, CorpusResolver, Resolution, block_partners, settled_key
+from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, picked, summary_keys
 
 #: The registry column of each summary's block keys (:meth:`CorpusResolver.block_keys`), and
 #: which version of them the summaries file holds (its schema metadata): a registry written with
@@ -73,6 +73,7 @@ class Update:
     new_ids: int  # canonical ids given by this run
     redirected: int  # ids retired into an older one by this run
     summaries_resolved: int = 0  # registry summaries resolved again (the rows of a name decided by strong keys alone count once)
+    folded: pa.Table = field(default_factory=FOLDED_ROWS.empty_table)  # the run's document rows of name rows (its file)
 
 
 @dataclass
@@ -82,21 +83,26 @@ class Registry:
     ``summaries`` and ``canonical_ids`` grow with the corpus and are :class:`Rows`; the redirects
     (one row per merge of two known entities) are few and held whole."""
 
-    summaries: Rows  # summary_id, the summary's columns, canonical_id, block_keys
+    summaries: Rows  # summary_id, the summary's columns, canonical_id, block_keys, folded
     canonical_ids: Rows  # CANONICAL_IDS
     redirects: pa.Table  # CANONICAL_REDIRECTS
+    folded: Rows = field(default_factory=lambda: Rows.of(FOLDED_ROWS.empty_table()))  # every run's document rows of name rows
 
     @classmethod
     def empty(cls) -> Registry:
         return cls(Rows.of(_rows(CorpusResolver(), [], [])), Rows.of(CANONICAL_IDS.empty_table()), CANONICAL_REDIRECTS.empty_table())
 
     @classmethod
-    def stored(cls, summaries: Rows, canonical_ids: Rows, redirects: pa.Table) -> Registry:
+    def stored(cls, summaries: Rows, canonical_ids: Rows, redirects: pa.Table, folded: Rows | None = None) -> Registry:
         """The registry a corpus keeps (:meth:`~pipeline.writing.store.CorpusStore.registry_tables`);
-        summaries written with block keys of another version get today's, as they are read."""
+        summaries written with block keys of another version get today's, as they are read, and
+        a registry written before names were kept as one row (no ``folded`` column) is read as
+        document rows: they are resolved as before, and the names the next runs add are one row."""
         if (summaries.schema.metadata or {}).get(b"block_keys") != BLOCK_KEYS_VERSION[b"block_keys"]:
             summaries = _rekeyed(summaries)
-        return cls(summaries, canonical_ids, redirects)
+        if FOLDED not in summaries.schema.names:
+            summaries = _with_folded(summaries)
+        return cls(summaries, canonical_ids, redirects, folded if folded is not None else Rows.of(FOLDED_ROWS.empty_table()))
 
     @classmethod
     def of_run(cls, entities: pa.Table, run_id: str) -> Registry:
@@ -108,6 +114,18 @@ class Registry:
         unique = sorted(set(ids))
         born = pa.table({"canonical_id": unique, "run_id": [run_id] * len(unique)}, schema=CANONICAL_IDS)
         return cls(Rows.of(_rows(resolver, list(range(len(ids))), ids)), Rows.of(born), CANONICAL_REDIRECTS.empty_table())
+
+    def document_rows(self) -> pa.Table:
+        """Every document row (a summary per document: ``summary_id``, the summary's columns and
+        ``mention_count``) with its ``canonical_id`` now: the rows kept as they are and those of
+        the name rows, read from the runs' files (a test, a small corpus: held whole)."""
+        rows = self.summaries.table()
+        kept = rows.filter(pc.equal(rows[FOLDED], 0)).select(["summary_id", *SUMMARY_KEY_COLUMNS, "mention_count", "canonical_id"])
+        named = rows.filter(pc.greater(rows[FOLDED], 0))
+        folded = self.folded.table()
+        folded = folded.filter(pc.is_in(folded[NAME_ID], value_set=named["summary_id"].combine_chunks()))
+        ids = named["canonical_id"].take(pc.index_in(folded[NAME_ID], value_set=named["summary_id"].combine_chunks()))
+        return pa.concat_tables([kept, folded.drop_columns([NAME_ID]).append_column("canonical_id", ids).cast(kept.schema)])
 
     def update(self, new: CorpusResolver, run_id: str, dropped: CorpusResolver | None = None) -> Update:
         """Add the summaries of ``new`` (a run's) and take out those of ``dropped`` (replaced
@@ -121,32 +139,96 @@ class Registry:
         touched ones get their new ids and counts as the registry streams past (:meth:`Rows.patched`)."""
         # Block keys are computed for the run's summaries only; the registry's are stored.
         blocks = {key: sorted(new.block_keys(key)) for key in [*new.summaries(), *(dropped.summaries() if dropped is not None else [])]}
-        touched = Resolved.read(self.summaries, self._touched(set().union(*blocks.values())), new, dropped)
+        touched = Resolved.read(self.summaries, self.folded, self._touched(set().union(*blocks.values())), new, dropped)
         fresh = touched.resolver.resolve()
         alive = touched.alive()
         new_keys = [key for key in new.summaries() if touched.summary_id(key) is None]
         fresh_ids = [fresh.by_summary[touched.keys[i]] for i in alive] + [fresh.by_summary[key] for key in new_keys]
         old_ids = [touched.canonical_ids[i] for i in alive] + [None] * len(new_keys)
         stable, redirects, new_ids = self._keep_ids(fresh_ids, old_ids, [touched.counts[i] for i in alive] + [new.mentions[key] for key in new_keys])
-        next_id = self.summaries.max("summary_id")
-        next_id = 0 if next_id is None else next_id + 1
-        summary_ids = {key: next_id + i for i, key in enumerate(new_keys)}
+        item_ids = {i: stable[cid] for i, cid in zip(alive, fresh_ids)}
+        # A new summary decided alone (a short form) is a row of its own; any other is a document
+        # row of its name's row, found among those touched or made now (before its document rows,
+        # so that a name row's id is below theirs: an id is never given twice, see _next_id).
+        names = {(settled_key(touched.keys[i]), item_ids[i]): touched.name_rows[i][0] for i in alive if i in touched.name_rows}
+        own: list[SummaryRowKey] = []
+        folding: dict[tuple[SummaryRowKey, str], list[SummaryRowKey]] = {}
+        for key in new_keys:
+            if key in touched.decided_alone:
+                own.append(key)
+            else:
+                folding.setdefault((settled_key(key), stable[fresh.by_summary[key]]), []).append(key)
+        next_id = self._next_id()
+        made = {name: next_id + i for i, name in enumerate(name for name in folding if name not in names)}
+        names.update(made)
+        document_keys = own + [key for keys in folding.values() for key in keys]
+        summary_ids = {key: next_id + len(made) + i for i, key in enumerate(document_keys)}
         summary_ids.update((key, found) for key in new.mentions for found in [touched.summary_id(key)] if found is not None)
-        added = _rows(
-            CorpusResolver(mentions=Counter({key: new.mentions[key] for key in new_keys})), [summary_ids[key] for key in new_keys],
-            [stable[fresh.by_summary[key]] for key in new_keys], pa.array([blocks[key] for key in new_keys], pa.list_(pa.string())),
+        own_rows = _table(own, [new.mentions[k] for k in own], [summary_ids[k] for k in own], [stable[fresh.by_summary[k]] for k in own], [blocks[k] for k in own])
+        made_rows = _table(
+            [_name_key(name[0], folding[name]) for name in made], [sum(new.mentions[k] for k in folding[name]) for name in made], list(made.values()),
+            [cid for _, cid in made], [blocks[folding[name][0]] for name in made], [len(folding[name]) for name in made],
         )  # fmt: skip
-        patch, resolved = touched.patch({i: stable[cid] for i, cid in zip(alive, fresh_ids)}, new.mentions)
+        folded = _folded([(key, summary_ids[key], names[name], new.mentions[key]) for name, keys in folding.items() for key in keys])
+        unfolded = set(touched.unfolded)
+        again = {i: row for i in alive for row in [touched.row_ids[i]] if row is not None and row in unfolded}  # document rows of a name row that goes
+        unfolded_rows = _table(
+            [touched.keys[i] for i in again], [touched.counts[i] for i in again], list(again.values()),
+            [item_ids[i] for i in again], [sorted(new.block_keys(touched.keys[i])) for i in again],
+        )  # fmt: skip
+        patch, resolved = touched.patch(item_ids, new.mentions)
+        grown = {names[name]: (name[1], keys) for name, keys in folding.items() if name not in made}
+        patch = _with_grown(patch, self._grown(grown, new.mentions))
         born = self.canonical_ids.plus(pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS))
-        summaries = self.summaries.without("summary_id", touched.removed()).patched("summary_id", patch).plus(added)
+        gone = pa.concat_arrays([touched.removed(), pa.array(touched.dissolved, pa.int64())])
+        summaries = self.summaries.without("summary_id", gone).patched("summary_id", patch).plus(own_rows).plus(made_rows).plus(unfolded_rows)
         # The run's summaries only: what its tables are stamped with (the others' keys are let go).
         resolution = Resolution(
             by_summary={key: stable[fresh.by_summary[key]] for key in new.mentions},
             clusters={stable[cid]: replace(cluster, canonical_id=stable[cid]) for cid, cluster in fresh.clusters.items()},
         )
-        resolved = pa.concat_tables([resolved, added.select(resolved.column_names)])
-        registry = Registry(summaries, born, self._redirected(redirects, run_id))
-        return Update(resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys))
+        resolved = self._document_rows(resolved, touched, item_ids, own_rows, folded, {name_id: cid for (_, cid), name_id in names.items()})
+        registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded))
+        return Update(resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded)
+
+    def _next_id(self) -> int:
+        """The first ``summary_id`` not given yet: above every row's, and every document row's in
+        the runs' files (those of a name row that went included: its id is below theirs, so it
+        is never given again)."""
+        found = [top for top in (self.summaries.max("summary_id"), self.folded.max("summary_id")) if top is not None]
+        return max(found) + 1 if found else 0
+
+    def _grown(self, grown: Mapping[int, tuple[str, list[SummaryRowKey]]], mentions: Mapping[SummaryRowKey, int]) -> pa.Table:
+        """The id, mentions, context and count of document rows of the name rows (``summary_id``
+        -> its id and the run's summaries it gains), as a patch for :meth:`Rows.patched`."""
+        columns: dict[str, list] = {"summary_id": [], "canonical_id": [], "mention_count": [], "context": [], FOLDED: []}
+        ids = pa.array(sorted(grown), pa.int64())
+        for batch in picked(self.summaries, ids, ["summary_id", "context", "mention_count", FOLDED]) if grown else ():
+            for summary_id, context, count, folded in zip(*(batch.column(c).to_pylist() for c in ("summary_id", "context", "mention_count", FOLDED))):
+                canonical_id, keys = grown[summary_id]
+                columns["summary_id"].append(summary_id)
+                columns["canonical_id"].append(canonical_id)
+                columns["mention_count"].append(count + sum(mentions[key] for key in keys))
+                columns["context"].append(_name_key(settled_key(keys[0]), keys, tuple(context))[4])
+                columns[FOLDED].append(folded + len(keys))
+        return pa.table(columns, schema=GROWN)
+
+    def _document_rows(
+        self, resolved: pa.Table, touched: Resolved, item_ids: Mapping[int, str], own: pa.Table, folded: pa.Table, names: Mapping[int, str]
+    ) -> pa.Table:
+        """The document rows resolved again (``summary_id``, ``name``, ``canonical_id``): what the
+        runs' entity indexes point to, for the document counts. ``resolved`` (the touched rows')
+        less the name rows, with the document rows of the name rows touched (read from the runs'
+        files), the run's own rows and its document rows of name rows (``folded``; ``names``:
+        name row -> its id)."""
+        name_ids = {summary_id: item_ids[i] for i, rows in touched.name_rows.items() if i in item_ids for summary_id in rows}
+        touched_names = pa.array(sorted(name_ids), pa.int64())
+        parts = [resolved.filter(pc.invert(pc.is_in(resolved["summary_id"], value_set=touched_names))), own.select(resolved.column_names)]
+        documents = [*(picked(self.folded, touched_names, ["summary_id", NAME_ID, "name"], NAME_ID) if name_ids else ()), folded]
+        ids = {**names, **name_ids}
+        for rows in documents:
+            parts.append(rows.select(["summary_id", "name"]).append_column("canonical_id", pa.array([ids[n] for n in rows.column(NAME_ID).to_pylist()], pa.string())))
+        return pa.concat_tables([part.cast(parts[0].schema) for part in parts])
 
     def _touched(self, keys: set[str]) -> pa.Array:
         """The ``summary_id`` of the registry rows to resolve again: those with a block key that
@@ -224,15 +306,10 @@ class Registry:
         return pa.table(rows, schema=CANONICAL_REDIRECTS)
 
 
-def _rows(resolver: CorpusResolver, summary_ids: list[int], canonical_ids: list[str], blocks: pa.Array | None = None) -> pa.Table:
-    """Registry rows: the resolver's summary table with ``summary_id``, ``canonical_id`` and the
-    block keys (``blocks``, in the same order; computed when not given, each list sorted)."""
-    table = resolver.summary_table()
-    if blocks is None:
-        blocks = pa.array([sorted(resolver.block_keys(key)) for key in resolver.summaries()], pa.list_(pa.string()))
-    table = table.add_column(0, "summary_id", pa.array(summary_ids, pa.int64()))
-    table = table.append_column("canonical_id", pa.array(canonical_ids, pa.string()))
-    return table.append_column(BLOCK_KEYS, blocks).replace_schema_metadata(BLOCK_KEYS_VERSION)
+def _rows(resolver: CorpusResolver, summary_ids: list[int], canonical_ids: list[str]) -> pa.Table:
+    """Registry rows of the resolver's summaries (in :meth:`~CorpusResolver.summaries` order), each a document row."""
+    keys = resolver.summaries()
+    return _table(keys, [resolver.mentions[key] for key in keys], summary_ids, canonical_ids, [sorted(resolver.block_keys(key)) for key in keys])
 
 
 def _rekeyed(summaries: Rows) -> Rows:
@@ -245,6 +322,57 @@ def _rekeyed(summaries: Rows) -> Rows:
             if BLOCK_KEYS in batch.column_names:
                 blocks = [sorted(resolver.block_keys(key)) for key in summary_keys(batch)]
                 batch = batch.set_column(batch.schema.get_field_index(BLOCK_KEYS), schema.field(BLOCK_KEYS), pa.array(blocks, pa.list_(pa.string())))
+            yield batch if columns is None else batch.select(columns)
+
+    return Rows(schema, batches)
+
+
+def _table(
+    keys: list[SummaryRowKey], counts: list[int], summary_ids: list[int], canonical_ids: list[str], blocks: list[list[str]], folded: list[int] | None = None
+) -> pa.Table:
+    """Registry rows of ``keys`` in that order (``folded``: each one's document rows, 0 by default)."""
+    columns: dict[str, list] = {name: [key[i] for key in keys] for i, name in enumerate(SUMMARY_KEY_COLUMNS)}
+    types = {"aliases": pa.list_(pa.string()), "context": pa.list_(pa.string())}
+    table = pa.table({name: pa.array([list(v) for v in values] if name in types else values, types.get(name, pa.string())) for name, values in columns.items()})
+    table = table.append_column("mention_count", pa.array(counts, pa.int64())).add_column(0, "summary_id", pa.array(summary_ids, pa.int64()))
+    table = table.append_column("canonical_id", pa.array(canonical_ids, pa.string())).append_column(BLOCK_KEYS, pa.array(blocks, pa.list_(pa.string())))
+    return table.append_column(FOLDED, pa.array(folded if folded is not None else [0] * len(keys), pa.int64())).replace_schema_metadata(BLOCK_KEYS_VERSION)
+
+
+def _name_key(settled: SummaryRowKey, keys: list[SummaryRowKey], context: tuple[str, ...] = ()) -> SummaryRowKey:
+    """The summary of a name row: ``settled`` (its name, with its sport) with the context keys of
+    ``keys`` (its document rows) and of ``context`` (what it had), sorted after its sport."""
+    sport = settled[4]
+    found = {c for key in keys for c in key[4] if c not in sport} | {c for c in context if c not in sport}
+    return (*settled[:4], sport + tuple(sorted(found)))
+
+
+def _folded(rows: list[tuple[SummaryRowKey, int, int, int]]) -> pa.Table:
+    """The document rows ``(summary, summary_id, name_id, mentions)`` as a table (:data:`FOLDED_ROWS`)."""
+    columns: dict[str, list] = {"summary_id": [r[1] for r in rows], NAME_ID: [r[2] for r in rows]}
+    columns.update({name: [list(r[0][i]) if name in ("aliases", "context") else r[0][i] for r in rows] for i, name in enumerate(SUMMARY_KEY_COLUMNS)})
+    columns["mention_count"] = [r[3] for r in rows]
+    return pa.table(columns, schema=FOLDED_ROWS)
+
+
+#: A patch of name rows that gain document rows (:meth:`Registry._grown`).
+GROWN = pa.schema([("summary_id", pa.int64()), ("canonical_id", pa.string()), ("mention_count", pa.int64()), ("context", pa.list_(pa.string())), (FOLDED, pa.int64())])
+
+
+def _with_grown(patch: pa.Table, grown: pa.Table) -> pa.Table:
+    """``patch`` (ids and mentions) with ``grown``'s rows (:data:`GROWN`) in place of its own for the same rows."""
+    kept = patch.filter(pc.invert(pc.is_in(patch["summary_id"], value_set=grown["summary_id"].combine_chunks())))
+    kept = kept.append_column("context", pa.nulls(kept.num_rows, pa.list_(pa.string()))).append_column(FOLDED, pa.nulls(kept.num_rows, pa.int64()))
+    return pa.concat_tables([kept.select(GROWN.names).cast(GROWN), grown])
+
+
+def _with_folded(summaries: Rows) -> Rows:
+    """Summaries written before names were kept as one row: every row a document row (``folded`` 0)."""
+    schema = summaries.schema.append(pa.field(FOLDED, pa.int64()))
+
+    def batches(columns: list[str] | None) -> Iterator[pa.Table]:
+        for batch in summaries.batches(None if columns is None else [c for c in columns if c != FOLDED]):
+            batch = batch.append_column(FOLDED, pa.array(np.zeros(batch.num_rows, np.int64)))
             yield batch if columns is None else batch.select(columns)
 
     return Rows(schema, batches)

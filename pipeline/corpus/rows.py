@@ -23,6 +23,10 @@ from .resolve import summary_keys as resolver_keys
 SummaryRowKey = tuple[Any, ...]
 
 
+#: The registry column of a name row's count of document rows (0: a document row), and the
+#: column of a document row kept in its run's file that names its name row (:mod:`pipeline.corpus.registry`).
+FOLDED, NAME_ID = "folded", "name_id"
+
 #: Reads a registry table's batches, of the columns given (all: None), from where the store keeps it.
 BatchSource = Callable[[list[str] | None], Iterable[pa.RecordBatch | pa.Table]]
 
@@ -110,10 +114,10 @@ def summary_keys(table: pa.Table) -> list[SummaryRowKey]:
     return resolver_keys(table.select(SUMMARY_KEY_COLUMNS).to_pydict())
 
 
-def picked(rows: Rows, ids: pa.Array, columns: list[str]) -> Iterator[pa.Table]:
-    """The rows whose ``summary_id`` is one of ``ids``, a batch at a time."""
+def picked(rows: Rows, ids: pa.Array, columns: list[str], column: str = "summary_id") -> Iterator[pa.Table]:
+    """The rows whose ``column`` (``summary_id``) is one of ``ids``, a batch at a time."""
     for batch in rows.batches(columns):
-        found = batch.filter(pc.is_in(batch["summary_id"], value_set=ids))
+        found = batch.filter(pc.is_in(batch[column], value_set=ids))
         if found.num_rows:
             yield found
 

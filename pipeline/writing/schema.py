@@ -141,6 +141,21 @@ ENTITY_SUMMARIES = pa.schema(
         pa.field("summary_id", pa.int64(), nullable=False),
     ]
 )
+#: The document rows of a registry name row (a name decided by strong keys alone is one row in
+#: registry/summaries): a summary per document, kept in the run's own file, read only when the name
+#: becomes a short form that is resolved document by document (pipeline/corpus/registry.py).
+FOLDED_ROWS = pa.schema(
+    [
+        pa.field("summary_id", pa.int64(), nullable=False),
+        pa.field("name_id", pa.int64(), nullable=False),  # the summary_id of its name row
+        pa.field("label", pa.string()),
+        pa.field("name", pa.string()),
+        pa.field("aliases", pa.list_(pa.string())),
+        pa.field("kb_id", pa.string()),
+        pa.field("context", pa.list_(pa.string())),
+        pa.field("mention_count", pa.int64()),
+    ]
+)
 #: Every canonical id given, with the run that gave it (the older one survives a merge).
 CANONICAL_IDS = pa.schema([pa.field("canonical_id", pa.string(), nullable=False), pa.field("run_id", pa.string(), nullable=False)])
 

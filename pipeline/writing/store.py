@@ -10,6 +10,7 @@ Layout of ``DIR`` once a run was appended (``python -m pipeline run NEW --output
     registry/summaries.parquet              what corpus resolution needs (pipeline/corpus/registry.py)
     registry/canonical_ids.parquet, registry/votes.parquet (the corpus's label votes)
     registry/documents/run_id=<run>/part-0.parquet, registry/entities/run_id=<run>/part-0.parquet
+    registry/folded/run_id=<run>/part-0.parquet   the run's document rows of the registry's name rows
 
 An append writes its parts and the whole files it replaces into the staging folder, hard-links
 every other file of ``DIR`` into it (:meth:`~pipeline.writing.writer.Staging.adopt`: no data is
@@ -29,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import CANONICAL_IDS, CANONICAL_REDIRECTS, DOCUMENT_INDEX, ENTITY_SUMMARIES, RUNS
-from .tables import REGISTRY_SUMMARIES, RUN_METADATA
+from .schema import CANONICAL_IDS, CANONICAL_REDIRECTS, DOCUMENT_INDEX, ENTITY_SUMMARIES, FOLDED_ROWS, RUNS
+from .tables import REGISTRY_FOLDED, REGISTRY_SUMMARIES, RUN_METADATA
 from .writer import BATCH_TABLES, ROW_GROUP_ROWS, partition_path, table_path
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ SUMMARIES = REGISTRY_SUMMARIES
 CANONICAL_ID_FILE = f"{REGISTRY}/canonical_ids.parquet"
 VOTES = f"{REGISTRY}/votes.parquet"
 #: The registry's per-run tables (under ``registry/``), and their schemas.
-INDEXES = {"documents": DOCUMENT_INDEX, "entities": ENTITY_SUMMARIES}
+INDEXES = {"documents": DOCUMENT_INDEX, "entities": ENTITY_SUMMARIES, "folded": FOLDED_ROWS}
 #: What each run replaces as a whole (the rest of the corpus is adopted by hard links).
 REPLACED = ("corpus_entities.parquet", "canonical_redirects.parquet", "runs.parquet", RUN_METADATA, SUMMARIES, CANONICAL_ID_FILE, VOTES)
 #: The run id of an output written without --append, when it is appended to.
@@ -122,16 +123,20 @@ class CorpusStore:
         path = self.path / RUN_METADATA
         return json.loads(path.read_text(encoding="utf8")) if path.exists() else {}
 
-    def registry_tables(self) -> tuple[Rows, Rows, pa.Table] | None:
-        """The registry's summaries and canonical ids (read batch by batch when used, never whole)
-        and its redirects (None when the corpus has none)."""
+    def registry_tables(self) -> tuple[Rows, Rows, pa.Table, Rows] | None:
+        """The registry's summaries and canonical ids (read batch by batch when used, never whole),
+        its redirects, and every run's document rows of name rows (None when the corpus has none)."""
         if not self.grown:
             return None
+        from ..corpus.rows import Rows
+
         redirects = self.path / "canonical_redirects.parquet"
+        folded = sorted((self.path / REGISTRY_FOLDED).glob("run_id=*/*.parquet"))
         return (
             self.rows(SUMMARIES),
             self.rows(CANONICAL_ID_FILE, CANONICAL_IDS),
             pq.read_table(redirects).cast(CANONICAL_REDIRECTS) if redirects.exists() else CANONICAL_REDIRECTS.empty_table(),
+            Rows(FOLDED_ROWS, lambda columns: (batch for path in folded for batch in stream(path, columns))),
         )
 
     def rows(self, relative: str, schema: pa.Schema | None = None) -> Rows:

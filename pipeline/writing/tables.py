@@ -41,6 +41,8 @@ RUN_METADATA = "run.json"
 #: A grown corpus's registry: every summary's current canonical id, every entity row's summary.
 REGISTRY_SUMMARIES = "registry/summaries.parquet"
 REGISTRY_ENTITIES = "registry/entities"
+#: The document rows of the registry's name rows, per run: an entity row's summary may be one of them.
+REGISTRY_FOLDED = "registry/folded"
 
 
 class RunNotFoundError(FileNotFoundError):
@@ -149,6 +151,11 @@ def duckdb_sources(run_dir: Path | str) -> dict[str, str]:
     the same rows as :func:`load`, a grown corpus's ``run_id`` and current ``canonical_id`` included."""
     folder = Path(run_dir)
     registry = sorted((folder / REGISTRY_ENTITIES).glob(f"run_id=*/*{PARQUET_SUFFIX}"))
+    summaries = f"read_parquet('{folder / REGISTRY_SUMMARIES}')"
+    ids = f"select summary_id, canonical_id from {summaries}"
+    folded = [str(path) for path in sorted((folder / REGISTRY_FOLDED).glob(f"run_id=*/*{PARQUET_SUFFIX}"))]
+    if folded:  # a name row's document rows have its id (those of a name row that went are rows of their own)
+        ids += f" union all select f.summary_id, n.canonical_id from read_parquet({folded!r}, hive_partitioning = false) f join {summaries} n on f.name_id = n.summary_id"
     sources = {}
     for name in [*TABLES, *CORPUS_TABLES]:
         files = [str(path) for path in table_files(folder, name, missing_ok=True)]
@@ -160,7 +167,7 @@ def duckdb_sources(run_dir: Path | str) -> dict[str, str]:
             sources[name] = (
                 f"select t.* replace (coalesce(s.canonical_id, t.canonical_id) as canonical_id) from {read} t "
                 f"left join read_parquet({[str(p) for p in registry]!r}, hive_partitioning = false) x using (entity_id) "
-                f"left join read_parquet('{folder / REGISTRY_SUMMARIES}') s using (summary_id)"
+                f"left join ({ids}) s using (summary_id)"
             )
         else:
             sources[name] = f"select * from {read}"
@@ -187,6 +194,12 @@ def _current_ids(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     if not summaries.is_file() or not parts:
         return
     ids = pq.read_table(summaries, columns=["summary_id", "canonical_id"]).to_pandas()
+    folded = [pq.read_table(part, columns=["summary_id", "name_id"]) for part in sorted((folder / REGISTRY_FOLDED).glob(f"run_id=*/*{PARQUET_SUFFIX}"))]
+    if folded:  # a name row's document rows have its id (those of a name row that went are rows of their own)
+        import pandas as pd
+
+        named = pa.concat_tables(folded).to_pandas().merge(ids.rename(columns={"summary_id": "name_id"}), on="name_id")
+        ids = pd.concat([ids, named[["summary_id", "canonical_id"]]], ignore_index=True)
     rows = pa.concat_tables([pq.read_table(part, columns=["entity_id", "summary_id"]) for part in parts]).to_pandas()
     now = rows.merge(ids, on="summary_id").set_index("entity_id").canonical_id
     for name in ("entities", "mentions"):
