@@ -87,7 +87,9 @@ class _Groups:
     def _keep(self, batch: pa.Table, rows: np.ndarray, named: np.ndarray) -> None:
         """Hold ``rows`` (a mask) of ``batch`` as Python objects; of a name row (``named``), its
         document rows, read from the runs' files (:meth:`unfolded`)."""
-        for summary_id, canonical_id in zip(batch.column("summary_id").to_numpy()[rows & named].tolist(), batch.column("canonical_id").filter(pa.array(rows & named)).to_pylist()):
+        for summary_id, canonical_id in zip(
+            batch.column("summary_id").to_numpy()[rows & named].tolist(), batch.column("canonical_id").filter(pa.array(rows & named)).to_pylist()
+        ):
             self.unfold[summary_id] = canonical_id
         rows = rows & ~named
         if not rows.any():

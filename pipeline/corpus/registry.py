@@ -164,7 +164,9 @@ class Registry:
         document_keys = own + [key for keys in folding.values() for key in keys]
         summary_ids = {key: next_id + len(made) + i for i, key in enumerate(document_keys)}
         summary_ids.update((key, found) for key in new.mentions for found in [touched.summary_id(key)] if found is not None)
-        own_rows = _table(own, [new.mentions[k] for k in own], [summary_ids[k] for k in own], [stable[fresh.by_summary[k]] for k in own], [blocks[k] for k in own])
+        own_rows = _table(
+            own, [new.mentions[k] for k in own], [summary_ids[k] for k in own], [stable[fresh.by_summary[k]] for k in own], [blocks[k] for k in own]
+        )
         made_rows = _table(
             [_name_key(name[0], folding[name]) for name in made], [sum(new.mentions[k] for k in folding[name]) for name in made], list(made.values()),
             [cid for _, cid in made], [blocks[folding[name][0]] for name in made], [len(folding[name]) for name in made],
@@ -227,7 +229,9 @@ class Registry:
         documents = [*(picked(self.folded, touched_names, ["summary_id", NAME_ID, "name"], NAME_ID) if name_ids else ()), folded]
         ids = {**names, **name_ids}
         for rows in documents:
-            parts.append(rows.select(["summary_id", "name"]).append_column("canonical_id", pa.array([ids[n] for n in rows.column(NAME_ID).to_pylist()], pa.string())))
+            parts.append(
+                rows.select(["summary_id", "name"]).append_column("canonical_id", pa.array([ids[n] for n in rows.column(NAME_ID).to_pylist()], pa.string()))
+            )
         return pa.concat_tables([part.cast(parts[0].schema) for part in parts])
 
     def _touched(self, keys: set[str]) -> pa.Array:
@@ -356,7 +360,9 @@ def _folded(rows: list[tuple[SummaryRowKey, int, int, int]]) -> pa.Table:
 
 
 #: A patch of name rows that gain document rows (:meth:`Registry._grown`).
-GROWN = pa.schema([("summary_id", pa.int64()), ("canonical_id", pa.string()), ("mention_count", pa.int64()), ("context", pa.list_(pa.string())), (FOLDED, pa.int64())])
+GROWN = pa.schema(
+    [("summary_id", pa.int64()), ("canonical_id", pa.string()), ("mention_count", pa.int64()), ("context", pa.list_(pa.string())), (FOLDED, pa.int64())]
+)
 
 
 def _with_grown(patch: pa.Table, grown: pa.Table) -> pa.Table:
