@@ -182,3 +182,63 @@ def test_a_summary_is_encoded_alike_in_python_and_in_arrow():
     table = resolver.summary_table()
     assert encoded_rows(table).to_pylist() == [encoded(key) for key in summary_keys(table)]
     assert len(set(encoded_rows(table).to_pylist())) == len(keys)
+
+
+CHURCH = ("ORG", "Church of Scientology", ["Church of Scientology"])
+
+
+def rows_named(registry, name: str) -> list[dict]:
+    return [row for row in registry.summaries.table().to_pylist() if row["name"] == name]
+
+
+def test_a_settled_name_is_one_row_with_its_documents_in_the_runs_file():
+    """A name decided by strong keys alone is one registry row: its mentions, the union of its
+    documents' context keys and how many document rows it stands for; the document rows (what
+    the runs' entity indexes point to) are in the file of the run that brought them."""
+    first = Registry.empty().update(documents(*[(*CHURCH, [key]) for key in ("tom cruise", "clearwater", "hubbard")]), "r0001")
+    [row] = rows_named(first.registry, "Church of Scientology")
+    assert (row["mention_count"], row["folded"], row["context"]) == (3, 3, ["clearwater", "hubbard", "tom cruise"])
+    assert first.folded.num_rows == 3 and set(first.folded.column("name_id").to_pylist()) == {row["summary_id"]}
+    assert set(first.summary_ids.values()) == set(first.folded.column("summary_id").to_pylist())  # the entity index points to the document rows
+    second = first.registry.update(documents((*CHURCH, ["clearwater", "miscavige"])), "r0002")
+    [grown] = rows_named(second.registry, "Church of Scientology")
+    assert (grown["summary_id"], grown["canonical_id"]) == (row["summary_id"], row["canonical_id"])
+    assert (grown["mention_count"], grown["folded"], grown["context"]) == (4, 4, ["clearwater", "hubbard", "miscavige", "tom cruise"])
+    assert second.folded.num_rows == 1  # only the run's own document row is written
+    assert sorted(second.resolved.column("summary_id").to_pylist()) == sorted(second.registry.folded.table().column("summary_id").to_pylist())
+
+
+def test_a_name_made_short_is_read_again_a_row_per_document():
+    """``Richard Nixon`` (one row) becomes a short form when ``Richard M. Nixon`` arrives: its
+    document rows are read from the first run's file and become rows of their own, with the ids
+    the entity index knows them by, and the clusters are those of every document resolved at once."""
+    day = [("PERSON", "Richard Nixon", ["Richard Nixon"], context) for context in (["watergate"], ["china", "mao"], ["china"])]
+    first = Registry.empty().update(documents(*day), "r0001")
+    assert [row["folded"] for row in rows_named(first.registry, "Richard Nixon")] == [3]
+    later = [("PERSON", "Richard M. Nixon", ["Richard M. Nixon"], ["watergate"]), ("PERSON", "Richard Q. Nixon", ["Richard Q. Nixon"], ["mao"])]
+    second = first.registry.update(documents(*later), "r0002")
+    rows = rows_named(second.registry, "Richard Nixon")
+    assert [row["folded"] for row in rows] == [0, 0, 0]
+    assert {row["summary_id"] for row in rows} == set(first.folded.column("summary_id").to_pylist())
+    stored = second.registry.document_rows()
+    ids = dict(zip(summary_keys(stored), stored.column("canonical_id").to_pylist()))
+    assert partition(ids) == partition(CorpusResolver().merge(documents(*day, *later)).resolve().by_summary)
+    assert ids[("PERSON", "Richard Nixon", ("Richard Nixon",), None, ("watergate",))] == by_name(first)["Richard Nixon"]
+
+
+def test_a_registry_written_before_name_rows_is_read_as_document_rows():
+    """A registry of main's format (a row per document, no ``folded`` column) keeps working: its
+    rows are resolved as before, and what the next runs add is kept as name rows."""
+    first = Registry.empty().update(documents(*NEWS[0]), "r0001")
+    rows = first.registry.document_rows()
+    blocks = [sorted(CorpusResolver().block_keys(key)) for key in summary_keys(rows)]
+    old = rows.append_column(BLOCK_KEYS, pa.array(blocks, pa.list_(pa.string()))).replace_schema_metadata({b"block_keys": b"2"})
+    registry = Registry.stored(Rows.of(old), first.registry.canonical_ids, first.registry.redirects)
+    seen = documents(*NEWS[0])
+    for number, day in enumerate(NEWS[1:], 2):
+        update = registry.update(documents(*day), f"r{number:04d}")
+        registry, seen = update.registry, seen.merge(documents(*day))
+        stored = registry.document_rows()
+        ids = dict(zip(summary_keys(stored), stored.column("canonical_id").to_pylist()))
+        assert partition(ids) == partition(CorpusResolver().merge(seen).resolve().by_summary)
+    assert any(row["folded"] for row in registry.summaries.table().to_pylist())
