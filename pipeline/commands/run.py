@@ -409,7 +409,7 @@ class _Append:
         update = self.registry.update(resolver, self.run_id, self._drop_replaced(staging))
         self.new_ids, self.redirected = update.new_ids, update.redirected
         self.resolved, self.resolved_rows = update.summaries_resolved, update.resolved.num_rows
-        ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.known.next_key())
+        ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.known.next_key(), update.name_ids)
         relabel = relabelling.apply if relabelling is not None else dict
         staging.compact((index.add(counts.add(ids.stamp(relabel(tables)))) for tables in staging.batch_tables()), run_id=self.run_id)
         counts.relabelled = relabelling.relabelled if relabelling is not None else 0
@@ -419,7 +419,7 @@ class _Append:
             staging.write_file(index_path(Path(), "documents", run_id), documents)
             staging.write_file(index_path(Path(), "entities", run_id), entities)
         staging.write_file(index_path(Path(), "folded", self.run_id), update.folded, FOLDED_ROWS)
-        earlier = self.store.index_batches("entities", ["doc_key", "summary_id"], left_out=written)
+        earlier = self.store.index_batches("entities", ["doc_key", "summary_id", "name_id"], left_out=written)
         ids.doc_counts = doc_counts(chain(earlier, (entities for _, entities in written.values())), update.resolved)
         rows = ids.corpus_table()  # the clusters resolved again; the others' rows are kept
         merged = merge_corpus(self.store.corpus_entities(), add_places(rows, gazetteer) if gazetteer else rows, update.changed)

@@ -18,16 +18,29 @@ from ..writing.schema import CORPUS_ENTITIES
 
 def doc_counts(entity_summaries: Iterable[pa.Table], summaries: pa.Table) -> Counter:
     """Canonical id -> documents it is mentioned in, for the clusters of ``summaries`` (registry
-    rows: ``summary_id`` and ``canonical_id``), over every run's entity summaries (only
-    ``doc_key`` and ``summary_id`` are read and filtered, vectorised: no Python object per row)."""
-    wanted = summaries.column("summary_id").combine_chunks()
-    parts = [table.select(["doc_key", "summary_id"]).filter(pc.is_in(table["summary_id"], wanted)) for table in entity_summaries]
-    if not parts or not summaries.num_rows:
+    rows: ``summary_id``, ``canonical_id`` and ``name_row``, true for a name row, whose entity
+    rows point to it by ``name_id``), over every run's entity summaries (only ``doc_key``,
+    ``summary_id`` and ``name_id`` are read and filtered, vectorised: no Python object per row)."""
+    if not summaries.num_rows:
+        return Counter()
+    named = summaries["name_row"].combine_chunks()
+    rows, names = summaries.filter(pc.invert(named)), summaries.filter(named)
+    own, of_names = rows["summary_id"].combine_chunks(), names["summary_id"].combine_chunks()
+    ids = pc.unique(summaries.column("canonical_id").combine_chunks())
+    parts = []
+    for table in entity_summaries:
+        table = table.combine_chunks()
+        # A row of its own is found by its summary_id, a document row of a name row by the name's id.
+        found = pc.coalesce(
+            pc.index_in(rows["canonical_id"], value_set=ids).combine_chunks().take(pc.index_in(table["summary_id"], value_set=own)),
+            pc.index_in(names["canonical_id"], value_set=ids).combine_chunks().take(pc.index_in(table["name_id"], value_set=of_names)),
+        )
+        kept = pc.is_valid(found)
+        parts.append(pa.table({"doc_key": table["doc_key"].filter(kept), "cluster": found.filter(kept)}))
+    if not parts:
         return Counter()
     pairs = pa.concat_tables(parts)
-    ids = pc.unique(summaries.column("canonical_id").combine_chunks())
-    clusters = pc.index_in(summaries.column("canonical_id"), value_set=ids).combine_chunks()  # per summary row
-    cluster = clusters.take(pc.index_in(pairs.column("summary_id"), value_set=wanted))
+    cluster = pairs.column("cluster")
     distinct = pa.table({"doc_key": pairs.column("doc_key"), "cluster": cluster}).group_by(["doc_key", "cluster"]).aggregate([])
     counted = distinct.group_by("cluster").aggregate([("doc_key", "count")]).to_pydict()
     return Counter({ids[c].as_py(): n for c, n in zip(counted["cluster"], counted["doc_key_count"])})

@@ -1,14 +1,18 @@
 """What an append resolves again: the registry rows it touches, grouped by name, with the run's summaries.
 
-A registry row is a summary per document (:mod:`pipeline.corpus.registry`). An append does not
-resolve those rows one by one: the rows of one name (label, name, aliases, ``kb_id``, sport) that
+A summary is one per document (:mod:`pipeline.corpus.registry`). An append does not resolve
+them one by one: the summaries of one name (label, name, aliases, ``kb_id``, sport) that
 resolution joins by strong keys alone are one cluster with one id, and are resolved as one
 summary whose context is the union of theirs less what no short form of the append can read
 (:class:`Resolved`); only short forms (a lone surname, a one-word organisation, a name that a
 fuller one makes short: :meth:`~pipeline.corpus.resolve.CorpusResolver.decided_alone`) are
-resolved a row per document, as one run over every article resolves them. The rows are grouped
-as they stream past, in Arrow (:class:`_Groups`), so an append holds the distinct names it
-touches, not their documents, and gives the clusters one run would.
+resolved a row per document, as one run over every article resolves them. The registry keeps
+such a name as one row already (a name row, whose context is that union); rows of one name and
+id that are not (a registry written before name rows, the rows of a name made short once) are
+grouped as they stream past, in Arrow (:class:`_Groups`). A name row of a name that must be
+decided document by document now is read as its document rows, from the runs' files
+(:meth:`_Groups.unfolded`). So an append holds the distinct names it touches, not their
+documents, and gives the clusters one run would.
 """
 
 from __future__ import annotations

@@ -98,6 +98,7 @@ class RunIndex:
 
     summary_ids: Mapping[SummaryRowKey, int]
     first_key: int = 0
+    name_ids: Mapping[SummaryRowKey, int] = field(default_factory=dict)  # a summary kept as a document row of a name row -> that row
     documents: dict[str, list] = field(default_factory=lambda: {name: [] for name in DOCUMENT_INDEX.names})
     entities: dict[str, list] = field(default_factory=lambda: {name: [] for name in ENTITY_SUMMARIES.names})
     _keys: dict[str, int] = field(default_factory=dict)
@@ -114,7 +115,9 @@ class RunIndex:
         entities = tables["entities"]
         self.entities["entity_id"] += entities.column("entity_id").to_pylist()
         self.entities["doc_key"] += [self._keys[doc_id] for doc_id in entities.column("doc_id").to_pylist()]
-        self.entities["summary_id"] += [self.summary_ids[key] for key in summary_keys(entities)]
+        keys = summary_keys(entities)
+        self.entities["summary_id"] += [self.summary_ids[key] for key in keys]
+        self.entities["name_id"] += [self.name_ids.get(key) for key in keys]
         return tables
 
     def tables(self) -> tuple[pa.Table, pa.Table]:

@@ -6,9 +6,11 @@ tables what corpus resolution needs to go on (``DIR/registry/``, read and writte
 
 * ``summaries``: the :class:`~pipeline.corpus.resolve.CorpusResolver`'s summaries as
   :meth:`~pipeline.corpus.resolve.CorpusResolver.summary_table` gives them (whatever columns a
-  summary has), each with a ``summary_id`` and the ``canonical_id`` it has now;
+  summary has), each with a ``summary_id``, the ``canonical_id`` it has now, its block keys and
+  ``folded`` (below);
 * ``canonical_ids``: every id given, with the run that gave it;
-* per run, a document index (id, text hash) and the summary of every ``entities`` row.
+* per run, a document index (id, text hash), the summary of every ``entities`` row, and the
+  document rows of name rows that the run brought (``folded``, :data:`~pipeline.writing.schema.FOLDED_ROWS`).
 
 An append resolves the new summaries together with the groups of registry summaries they touch
 (those sharing a block key, :meth:`~pipeline.corpus.resolve.CorpusResolver.block_keys`: a name, a
@@ -22,15 +24,24 @@ clusters are those one run over every article would make; then it keeps the ids 
   into ``canonical_redirects`` (old id -> surviving id, with the run that merged them);
 * when new evidence splits a cluster, its id stays with the part holding most of its mentions.
 
-A registry row is a summary per document (a person's or organisation's keeps its document's
-context), so a popular name's group holds a row per document that names it. An append does not
-resolve those rows one by one: the rows of one name (label, name, aliases, ``kb_id``, sport) that
-resolution joins by strong keys alone are one cluster with one id, and are resolved as one
-summary whose context is the union of theirs less what no short form of the append can read
-(:class:`Resolved`); only short forms (a lone surname, a one-word organisation, a name that a
-fuller one makes short: :meth:`~pipeline.corpus.resolve.CorpusResolver.decided_alone`) are
-resolved a row per document, as one run over every article resolves them. So an append holds
-the distinct names it touches, not their documents, and gives the clusters one run would.
+A summary is one per document (a person's or organisation's keeps its document's context). The
+summaries of one name (label, name, aliases, ``kb_id``, sport) that resolution joins by strong
+keys alone are one cluster with one id, and resolution reads their contexts only as a union
+(:mod:`pipeline.corpus.grouping`), so the registry keeps such a name as **one row** (a *name
+row*: its mentions, the union of its documents' context keys, and in ``folded`` how many
+document rows it stands for); the document rows are kept in the file of the run that brought
+them, and each run's entity index names, beside an entity row's summary, the name row it is a
+document row of (``name_id``). Only short forms (a lone surname, a one-word
+organisation, a name that a fuller one makes short:
+:meth:`~pipeline.corpus.resolve.CorpusResolver.decided_alone`) are kept a row per document
+(``folded`` 0): resolution decides them one by one. When a fuller name arrives and makes a
+name row's name short, its document rows are read from the runs' files and become rows of
+their own (with their ids); the name row goes. An entity's id is its summary's row's, else
+its name row's (``pipeline.load``, DuckDB, the document counts); ``summary_id`` is never given
+twice, so a name row that went is found by no entity whose summary is a row of its own now. So
+an append reads, holds and rewrites the distinct names it touches, not their documents (the
+runs' files of document rows are read only to unfold a name), and gives the clusters one run
+would. A registry written before name rows (no ``folded`` column) is read as document rows.
 
 The registry's tables grow with the corpus, so an append never holds them whole: they are
 :class:`Rows`, read batch by batch from where the store keeps them (the rows a run touches are
@@ -59,6 +70,8 @@ from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, picked, summary_keys
 #: other keys has them computed again as it is read (:meth:`Registry.stored`).
 BLOCK_KEYS = "block_keys"
 BLOCK_KEYS_VERSION = {b"block_keys": b"2"}
+#: The summaries' metadata key of the next ``summary_id`` to give (:meth:`Registry._next_id`).
+NEXT_ID = b"next_summary_id"
 
 
 @dataclass
@@ -67,13 +80,14 @@ class Update:
 
     resolution: Resolution  # the clusters of the summaries resolved again, with the corpus's ids (by_summary: the run's summaries)
     registry: Registry  # the registry after the run
-    resolved: pa.Table  # the registry rows resolved again (summary_id, ..., canonical_id)
+    resolved: pa.Table  # the registry rows resolved again or added (summary_id, name, canonical_id, name_row)
     changed: list[str]  # the ids those rows had before: their corpus_entities rows are replaced
     summary_ids: dict[SummaryRowKey, int]  # summary key -> summary_id, of the run's summaries
     new_ids: int  # canonical ids given by this run
     redirected: int  # ids retired into an older one by this run
     summaries_resolved: int = 0  # registry summaries resolved again (the rows of a name decided by strong keys alone count once)
     folded: pa.Table = field(default_factory=FOLDED_ROWS.empty_table)  # the run's document rows of name rows (its file)
+    name_ids: dict[SummaryRowKey, int] = field(default_factory=dict)  # the run's summaries kept as document rows -> their name row
 
 
 @dataclass
@@ -133,10 +147,12 @@ class Registry:
         clusters one run over every article would make) and keep the corpus's ids; the returned
         registry is the corpus's after ``run_id``.
 
-        The registry keeps a summary per document; the rows of one name decided by strong keys
-        alone are resolved as one summary (:class:`Resolved`), so that what is held follows the
-        distinct names a run touches, not their documents. Rows are not written again: the
-        touched ones get their new ids and counts as the registry streams past (:meth:`Rows.patched`)."""
+        A name decided by strong keys alone is one row and one summary resolved (:class:`Resolved`),
+        so that what is read and held follows the distinct names a run touches, not their
+        documents. Rows are not written again: the touched ones get their new ids and counts (a
+        name row that gains document rows, its context too) as the registry streams past
+        (:meth:`Rows.patched`); the run's summaries are rows of their own (short forms) or
+        document rows of their name's row (:attr:`Update.folded`, for the run's file)."""
         # Block keys are computed for the run's summaries only; the registry's are stored.
         blocks = {key: sorted(new.block_keys(key)) for key in [*new.summaries(), *(dropped.summaries() if dropped is not None else [])]}
         touched = Resolved.read(self.summaries, self.folded, self._touched(set().union(*blocks.values())), new, dropped)
@@ -189,14 +205,23 @@ class Registry:
             by_summary={key: stable[fresh.by_summary[key]] for key in new.mentions},
             clusters={stable[cid]: replace(cluster, canonical_id=stable[cid]) for cid, cluster in fresh.clusters.items()},
         )
-        resolved = self._document_rows(resolved, touched, item_ids, own_rows, folded, {name_id: cid for (_, cid), name_id in names.items()})
+        name_rows = pa.array(sorted({*made.values(), *(row for rows in touched.name_rows.values() for row in rows)}), pa.int64())
+        resolved = pa.concat_tables([part.select(["summary_id", "name", "canonical_id"]).cast(resolved.schema) for part in (resolved, own_rows, made_rows)])
+        resolved = resolved.append_column("name_row", pc.is_in(resolved["summary_id"], value_set=name_rows))
+        summaries = replace(
+            summaries, schema=summaries.schema.with_metadata({**(summaries.schema.metadata or {}), NEXT_ID: str(next_id + len(made) + len(document_keys))})
+        )
         registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded))
-        return Update(resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded)
+        name_ids = {key: names[name] for name, keys in folding.items() for key in keys}
+        return Update(resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids)
 
     def _next_id(self) -> int:
-        """The first ``summary_id`` not given yet: above every row's, and every document row's in
-        the runs' files (those of a name row that went included: its id is below theirs, so it
-        is never given again)."""
+        """The first ``summary_id`` not given yet (kept in the summaries' metadata; else above every
+        row's and every document row's in the runs' files): a name row's id is below its
+        document rows', so the id of a name row that went is never given again."""
+        kept = (self.summaries.schema.metadata or {}).get(NEXT_ID)
+        if kept is not None:
+            return int(kept)
         found = [top for top in (self.summaries.max("summary_id"), self.folded.max("summary_id")) if top is not None]
         return max(found) + 1 if found else 0
 
@@ -214,25 +239,6 @@ class Registry:
                 columns["context"].append(_name_key(settled_key(keys[0]), keys, tuple(context))[4])
                 columns[FOLDED].append(folded + len(keys))
         return pa.table(columns, schema=GROWN)
-
-    def _document_rows(
-        self, resolved: pa.Table, touched: Resolved, item_ids: Mapping[int, str], own: pa.Table, folded: pa.Table, names: Mapping[int, str]
-    ) -> pa.Table:
-        """The document rows resolved again (``summary_id``, ``name``, ``canonical_id``): what the
-        runs' entity indexes point to, for the document counts. ``resolved`` (the touched rows')
-        less the name rows, with the document rows of the name rows touched (read from the runs'
-        files), the run's own rows and its document rows of name rows (``folded``; ``names``:
-        name row -> its id)."""
-        name_ids = {summary_id: item_ids[i] for i, rows in touched.name_rows.items() if i in item_ids for summary_id in rows}
-        touched_names = pa.array(sorted(name_ids), pa.int64())
-        parts = [resolved.filter(pc.invert(pc.is_in(resolved["summary_id"], value_set=touched_names))), own.select(resolved.column_names)]
-        documents = [*(picked(self.folded, touched_names, ["summary_id", NAME_ID, "name"], NAME_ID) if name_ids else ()), folded]
-        ids = {**names, **name_ids}
-        for rows in documents:
-            parts.append(
-                rows.select(["summary_id", "name"]).append_column("canonical_id", pa.array([ids[n] for n in rows.column(NAME_ID).to_pylist()], pa.string()))
-            )
-        return pa.concat_tables([part.cast(parts[0].schema) for part in parts])
 
     def _touched(self, keys: set[str]) -> pa.Array:
         """The ``summary_id`` of the registry rows to resolve again: those with a block key that
@@ -319,7 +325,7 @@ def _rows(resolver: CorpusResolver, summary_ids: list[int], canonical_ids: list[
 def _rekeyed(summaries: Rows) -> Rows:
     """``summaries`` with their block keys computed again, batch by batch as they are read."""
     resolver = CorpusResolver()
-    schema = summaries.schema.with_metadata(BLOCK_KEYS_VERSION)
+    schema = summaries.schema.with_metadata({**(summaries.schema.metadata or {}), **BLOCK_KEYS_VERSION})
 
     def batches(columns: list[str] | None) -> Iterator[pa.Table]:
         for batch in summaries.batches(None if columns is None or BLOCK_KEYS not in columns else list({*columns, *SUMMARY_KEY_COLUMNS})):

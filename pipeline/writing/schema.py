@@ -139,6 +139,11 @@ ENTITY_SUMMARIES = pa.schema(
         pa.field("entity_id", pa.string(), nullable=False),
         pa.field("doc_key", pa.int64(), nullable=False),
         pa.field("summary_id", pa.int64(), nullable=False),
+        # The registry's name row that its summary (a document row kept in the run's file) belongs
+        # to, if any: its id now is the name row's, until the name is made short and its document
+        # rows become rows of their own (found by summary_id first). Null in a corpus of main's
+        # registry format and for a row of its own.
+        pa.field("name_id", pa.int64()),
     ]
 )
 #: The document rows of a registry name row (a name decided by strong keys alone is one row in

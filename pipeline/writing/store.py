@@ -173,9 +173,12 @@ class CorpusStore:
     def index_batches(self, table: str, columns: list[str], left_out: Collection[str] = ()) -> Iterator[pa.Table]:
         """Every run's part of the registry's index ``table`` but those of the runs ``left_out``,
         a batch at a time (the largest run's part is never held whole)."""
+        schema = INDEXES[table]
         for path in sorted((self.path / REGISTRY / table).glob("run_id=*/*.parquet")):
             if path.parent.name.split("=", 1)[1] not in left_out:
-                yield from stream(path, columns)
+                there = pq.read_schema(path).names  # a column added since the file was written is read as nulls
+                for batch in stream(path, [c for c in columns if c in there]):
+                    yield pa.table({c: batch[c] if c in there else pa.nulls(batch.num_rows, schema.field(c).type) for c in columns})
 
     def documents_index(self, run_id: str) -> pa.Table:
         """Run ``run_id``'s document index (read when an appended article's id hash is found in it)."""
