@@ -39,7 +39,7 @@ from ..readers.ranges import plan_ranges
 from ..writing.lock import holding_output_lock
 from ..writing.manifest import record_or_check, start_manifest
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, FOLDED_ROWS, RUNS, TABLES
-from ..writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, VOTES, CorpusStore, index_path, use_returning_allocator
+from ..writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, SUMMARY_ROWS, VOTES, CorpusStore, index_path, use_returning_allocator
 from ..writing.writer import BATCH_TABLES, Staging, check_can_start, check_writable, partition_path, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
@@ -426,7 +426,7 @@ class _Append:
         most = _MostMentioned(top)  # for the run's summary: corpus_entities is not read back whole
         staging.write_batches(table_path(Path(), "corpus_entities"), map(most.add, merged), CORPUS_ENTITIES)
         staging.write_file("canonical_redirects.parquet", update.registry.redirects, CANONICAL_REDIRECTS)
-        staging.write_batches(SUMMARIES, update.registry.summaries.batches(), update.registry.summaries.schema)
+        staging.write_batches(SUMMARIES, update.registry.summaries.batches(), update.registry.summaries.schema, SUMMARY_ROWS)
         staging.write_batches(CANONICAL_ID_FILE, update.registry.canonical_ids.batches(), CANONICAL_IDS)
         return counts, most.best
 

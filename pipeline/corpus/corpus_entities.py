@@ -27,13 +27,13 @@ def doc_counts(entity_summaries: Iterable[pa.Table], summaries: pa.Table) -> Cou
     rows, names = summaries.filter(pc.invert(named)), summaries.filter(named)
     own, of_names = rows["summary_id"].combine_chunks(), names["summary_id"].combine_chunks()
     ids = pc.unique(summaries.column("canonical_id").combine_chunks())
+    row_clusters, name_clusters = (pc.index_in(part["canonical_id"], value_set=ids).combine_chunks() for part in (rows, names))
     parts = []
     for table in entity_summaries:
         table = table.combine_chunks()
         # A row of its own is found by its summary_id, a document row of a name row by the name's id.
         found = pc.coalesce(
-            pc.index_in(rows["canonical_id"], value_set=ids).combine_chunks().take(pc.index_in(table["summary_id"], value_set=own)),
-            pc.index_in(names["canonical_id"], value_set=ids).combine_chunks().take(pc.index_in(table["name_id"], value_set=of_names)),
+            row_clusters.take(pc.index_in(table["summary_id"], value_set=own)), name_clusters.take(pc.index_in(table["name_id"], value_set=of_names))
         )
         kept = pc.is_valid(found)
         parts.append(pa.table({"doc_key": table["doc_key"].filter(kept), "cluster": found.filter(kept)}))

@@ -80,7 +80,8 @@ class _Groups:
         self.counts = [count + int(total) for count, total in zip(self.counts, totals)]
         self.ids.append(batch.column("summary_id").to_numpy())
         self.groups.append(row_groups)
-        held = np.flatnonzero(pc.is_in(encoded_rows(batch), value_set=wanted).to_numpy(zero_copy_only=False) & ~named)
+        rows = np.flatnonzero(~named)  # a name row holds no run's summary (its context is a union): not encoded
+        held = rows[pc.is_in(encoded_rows(batch.take(pa.array(rows, pa.int64()))), value_set=wanted).to_numpy(zero_copy_only=False)]
         found = batch.take(pa.array(held, pa.int64()))
         columns = (found.column(name).to_pylist() for name in ("summary_id", "mention_count"))
         for key, summary_id, count, group in zip(summary_keys(found), *columns, row_groups[held].tolist()):

@@ -86,14 +86,16 @@ class Rows:
         if not patch.num_rows:
             return self
         keys = patch[column].combine_chunks()
+        values = {name: patch[name].combine_chunks() for name in patch.column_names if name != column}
 
         def source(columns: list[str] | None) -> Iterator[pa.Table]:
             for batch in self.batches(None if columns is None else list(dict.fromkeys([*columns, column]))):
                 found = pc.index_in(batch[column], value_set=keys)
-                for name in patch.column_names:
-                    if name != column and name in batch.column_names:
-                        values = pc.coalesce(patch[name].combine_chunks().take(found), batch[name].combine_chunks())
-                        batch = batch.set_column(batch.schema.get_field_index(name), batch.schema.field(name), values)
+                for name, patched in values.items():
+                    new = patched.take(found)
+                    # A column no row of the batch changes is kept as it is (a list column is not copied).
+                    if name in batch.column_names and new.null_count < len(new):
+                        batch = batch.set_column(batch.schema.get_field_index(name), batch.schema.field(name), pc.coalesce(new, batch[name].combine_chunks()))
                 yield batch if columns is None else batch.select(columns)
 
         return Rows(self.schema, source)

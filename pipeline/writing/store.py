@@ -49,11 +49,17 @@ REPLACED = ("corpus_entities.parquet", "canonical_redirects.parquet", "runs.parq
 FIRST_RUN = "r0000"
 
 
-def stream(path: Path, columns: list[str] | None = None) -> Iterator[pa.Table]:
-    """The Parquet file at ``path`` a batch (:data:`~pipeline.writing.writer.ROW_GROUP_ROWS` rows)
-    at a time, so that reading it holds a batch, not the file."""
+#: Rows in a row group (and a batch read) of the registry's summaries: a name row holds the union
+#: of its documents' contexts (a popular name's, thousands of keys), so a quarter of the other
+#: tables' rows, for about the bytes of a row group of summaries per document.
+SUMMARY_ROWS = ROW_GROUP_ROWS // 4
+
+
+def stream(path: Path, columns: list[str] | None = None, rows: int = ROW_GROUP_ROWS) -> Iterator[pa.Table]:
+    """The Parquet file at ``path`` a batch (``rows`` rows: a row group as written) at a time, so
+    that reading it holds a batch, not the file."""
     with pq.ParquetFile(path) as parquet:
-        for batch in parquet.iter_batches(batch_size=ROW_GROUP_ROWS, columns=columns, use_threads=False):
+        for batch in parquet.iter_batches(batch_size=rows, columns=columns, use_threads=False):
             yield pa.Table.from_batches([batch])
 
 
@@ -133,19 +139,19 @@ class CorpusStore:
         redirects = self.path / "canonical_redirects.parquet"
         folded = sorted((self.path / REGISTRY_FOLDED).glob("run_id=*/*.parquet"))
         return (
-            self.rows(SUMMARIES),
+            self.rows(SUMMARIES, rows=SUMMARY_ROWS),
             self.rows(CANONICAL_ID_FILE, CANONICAL_IDS),
             pq.read_table(redirects).cast(CANONICAL_REDIRECTS) if redirects.exists() else CANONICAL_REDIRECTS.empty_table(),
             Rows(FOLDED_ROWS, lambda columns: (batch for path in folded for batch in stream(path, columns))),
         )
 
-    def rows(self, relative: str, schema: pa.Schema | None = None) -> Rows:
-        """The table at ``relative`` as :class:`~pipeline.corpus.rows.Rows`: read a batch
-        (:data:`~pipeline.writing.writer.ROW_GROUP_ROWS` rows) at a time, each time it is used."""
+    def rows(self, relative: str, schema: pa.Schema | None = None, rows: int = ROW_GROUP_ROWS) -> Rows:
+        """The table at ``relative`` as :class:`~pipeline.corpus.rows.Rows`: read a batch (``rows``
+        rows) at a time, each time it is used."""
         from ..corpus.rows import Rows
 
         path = self.path / relative
-        return Rows(schema or pq.read_schema(path), lambda columns: stream(path, columns))
+        return Rows(schema or pq.read_schema(path), lambda columns: stream(path, columns, rows))
 
     def read(self, relative: str) -> pa.Table | None:
         """The table at ``relative`` in the corpus (None when it has none)."""
