@@ -123,3 +123,7 @@ def test_a_place_the_gazetteer_matched_but_no_entity_holds_still_names_the_team(
     without.spans["places"] = [without.char_span(4, 15, label="GPE")]
     teams.places_key = None
     assert ent_tuples(teams(without)) == [("Bush", "PERSON")]
+    teams.places_key = "places"
+    sixers = make_doc(blank, "The Philadelphia 76ers fired their coach on Saturday morning.", [])
+    sixers.spans["places"] = [sixers.char_span(4, 16, label="GPE")]
+    assert ent_tuples(teams(sixers)) == [("Philadelphia 76ers", "ORG")]

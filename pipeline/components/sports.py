@@ -209,13 +209,15 @@ class SportsTeams:
 
     def _dropped_places(self, doc: Doc) -> list[Span]:
         """The gazetteer's matches (``places_key``) that overlap no entity, as place spans."""
-        if not self.places_key or self.places_key not in doc.spans:
+        if not self.places_key or self.places_key not in doc.spans or not len(doc.spans[self.places_key]):
             return []
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        label = min(self.place_labels)
         dropped = []
         for span in doc.spans[self.places_key]:
-            if not any(i in taken for i in range(span.start, span.end)):
-                place = Span(doc, span.start, span.end, label=next(iter(sorted(self.place_labels))))
+            # Only a match before a capitalised word may start a team (``_nickname_end``).
+            if span.end < len(doc) and _capitalised(doc[span.end]) and not any(i in taken for i in range(span.start, span.end)):
+                place = Span(doc, span.start, span.end, label=label)
                 place._.component = _DROPPED_PLACE
                 dropped.append(place)
         return dropped
