@@ -33,8 +33,9 @@ likelihood (``--write-scores configs/scores/curated.jsonl`` writes them: what
 of the pipeline without its classifier on the dev sets (where every mention gets it). And the
 shifts of the log-odds that fit the dev sets best (maximum likelihood, a unit Gaussian prior) of
 the inherited mentions (``inherited_log_odds``) and of the places the gazetteer added
-(``added_place_log_odds``), both ``[components.mention_scores]`` settings (measured with both at
-0: a refit reports what to add), and, as a diagnosis not applied, of the recogniser's spans that
+(``added_place_log_odds``), and of the recogniser's spans the classifier scored
+(``classified_log_odds``), all ``[components.mention_scores]`` settings (measured at 0: a refit
+reports what to add), and, as a diagnosis not applied, of the recogniser's spans that
 are gazetteer places (``place_log_odds``: the corpus vote reads their scores). Then prints the
 tables again with all of these in place.
 """
@@ -45,6 +46,7 @@ import argparse
 import json
 import math
 import random
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -229,6 +231,7 @@ def fit(results: dict[str, list[dict]]) -> dict[str, Any]:
         "place_log_odds": fit_shift([r for r in dev if r["source"] == "classifier, gazetteer"]),
         "inherited_log_odds": fit_shift([r for r in dev if r["source"] == "inherited"]),
         "added_place_log_odds": fit_shift([r for r in dev if r["source"] == "gazetteer place"]),
+        "classified_log_odds": fit_shift([r for r in dev if r["source"] == "classifier, recogniser"]),
     }
 
 
@@ -248,6 +251,8 @@ def rescorer(values: dict[str, Any]) -> Callable[[dict], float]:
             return shifted(row["score"], values["inherited_log_odds"])
         if row["source"] == "gazetteer place":
             return shifted(row["score"], values["added_place_log_odds"])
+        if row["source"] == "classifier, recogniser":
+            return shifted(row["score"], values["classified_log_odds"])
         return row["score"]
 
     return score
@@ -267,6 +272,42 @@ def chance_ece(scores: list[float], draws: int = FLOOR_DRAWS, seed: int = 0) -> 
     return sum(values) / draws, values[int(0.9 * draws)]
 
 
+#: The kinds of a spurious mention's text, first match wins (:func:`text_kind`).
+SPURIOUS_KINDS = ("web address or handle", "with digits", "with a lower-case word", "ALL CAPS", "one word", "several words")
+WEB = re.compile(r"https?://|www\.|@|\.(com|org|net)\b")
+
+
+def text_kind(text: str) -> str:
+    """What a mention's text looks like: one of ``SPURIOUS_KINDS``."""
+    words = text.split()
+    if WEB.search(text):
+        return SPURIOUS_KINDS[0]
+    if any(ch.isdigit() for ch in text):
+        return SPURIOUS_KINDS[1]
+    if any(w[:1].islower() for w in words if w[:1].isalpha()):
+        return SPURIOUS_KINDS[2]
+    if len(text) > 1 and text.isupper():
+        return SPURIOUS_KINDS[3]
+    return SPURIOUS_KINDS[4] if len(words) == 1 else SPURIOUS_KINDS[5]
+
+
+def spurious_table(results: dict[str, list[dict]]) -> list[str]:
+    """The spurious mentions (overlapping no gold mention) of each set by score source, label and text kind."""
+    lines = ["", "### Spurious mentions by score source (PERSON / ORG / LOC; text kinds)", ""]
+    lines.append("| set | source | spurious / mentions | PERSON / ORG / LOC | " + " | ".join(SPURIOUS_KINDS) + " |")
+    lines.append("|---|---|---|---|" + "---|" * len(SPURIOUS_KINDS))
+    for name, rows in results.items():
+        for src in (*SOURCES, "all"):
+            cell = rows if src == "all" else [r for r in rows if r["source"] == src]
+            spurious = [r for r in cell if r["outcome"] == "spurious"]
+            if not spurious:
+                continue
+            labels = " / ".join(str(sum(r["label"] == label for r in spurious)) for label in ("PERSON", "ORG", "LOC"))
+            kinds = " | ".join(str(sum(text_kind(r["text"]) == kind for r in spurious)) for kind in SPURIOUS_KINDS)
+            lines.append(f"| {name} | {src} | {len(spurious)} / {len(cell)} | {labels} | {kinds} |")
+    return lines
+
+
 def tables(results: dict[str, list[dict]]) -> str:
     lines = ["### ECE by chance (perfectly calibrated scores, simulated: mean / 90th percentile)", ""]
     lines += [f"* {name}: {len(rows)} mentions, %.3f / %.3f" % chance_ece([r["score"] for r in rows]) for name, rows in results.items() if rows]
@@ -280,6 +321,7 @@ def tables(results: dict[str, list[dict]]) -> str:
                 ece = calibration_error([r["score"] for r in cell], [float(r["right"]) for r in cell])
                 mean, right = sum(r["score"] for r in cell) / len(cell), sum(r["right"] for r in cell) / len(cell)
                 lines.append(f"| {name} | {src} | {len(cell)} | {mean:.3f} | {right:.3f} | {ece:.3f} |")
+    lines += spurious_table(results)
     for name, rows in results.items():
         lines += ["", f"### Reliability: {name}", "", "| score | mentions | mean score | share right |", "|---|---|---|---|"]
         lines += [f"| {b} | {n} | {s:.3f} | {r:.3f} |" for b, n, s, r in reliability(rows)]

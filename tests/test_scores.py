@@ -47,6 +47,14 @@ def test_inherited_log_odds_shifts_only_the_mentions_that_take_their_entitys_mea
     assert trump_again._.score == pytest.approx(0.5)  # 0.9 inherited: odds 9 times 1/9
 
 
+def test_classified_log_odds_shifts_only_the_mentions_the_classifier_scored(blank):
+    doc = scores(blank, classified_log_odds=math.log(9), inherited_log_odds=math.log(1 / 9))(scored_doc(blank))
+    trump, merkel, berlin, trump_again = doc.ents
+    assert merkel._.score == pytest.approx(6 / 7)  # 0.4: odds 2/3 times 9
+    assert trump._.score == pytest.approx(81 / 82)  # 0.9: odds 9 times 9
+    assert trump_again._.score == pytest.approx(0.5) and berlin._.score == 0.82  # inherited and unscored: their own rules
+
+
 def test_curated_matches_get_rule_score(blank):
     doc = scored_doc(blank)
     doc.ents = [doc.char_span(0, 5, label="PERSON", span_id="trump")]

@@ -128,6 +128,7 @@ class MentionScores:
         min_score: float,
         inherited_log_odds: float = 0.0,
         added_place_log_odds: float = 0.0,
+        classified_log_odds: float = 0.0,
     ) -> None:
         for setting, value in (("rule_score", rule_score), ("unscored_score", unscored_score), ("min_score", min_score)):
             if not 0.0 <= value <= 1.0:
@@ -138,6 +139,7 @@ class MentionScores:
         self.min_score = min_score
         self.inherited_log_odds = inherited_log_odds
         self.added_place_log_odds = added_place_log_odds
+        self.classified_log_odds = classified_log_odds
         self.curated: CuratedScores | None = None
 
     # ``Any``: spaCy checks initialize settings with pydantic, which cannot see this module's types.
@@ -176,7 +178,7 @@ class MentionScores:
             return self.curated_score(span.id_) if span.id_ else self.unscored_score
         if span.id_ and curated_kind(span.id_) == ALIAS:
             return self.curated_score(span.id_)
-        shift = self.added_place_log_odds if span.id_ else self.inherited_log_odds if inherited else 0.0
+        shift = self.added_place_log_odds if span.id_ else self.inherited_log_odds if inherited else self.classified_log_odds
         return shifted(float(probs[span.label_]), shift)
 
     def curated_score(self, kb_id: str) -> float:
@@ -217,6 +219,7 @@ def mean_probs(rows: list[dict[str, float]]) -> dict[str, float]:
         "min_score": 0.0,
         "inherited_log_odds": 0.0,
         "added_place_log_odds": 0.0,
+        "classified_log_odds": 0.0,
     },
 )
 def make_mention_scores(
@@ -227,6 +230,7 @@ def make_mention_scores(
     min_score: float,
     inherited_log_odds: float = 0.0,
     added_place_log_odds: float = 0.0,
+    classified_log_odds: float = 0.0,
 ) -> MentionScores:
     return MentionScores(
         name,
@@ -235,4 +239,5 @@ def make_mention_scores(
         min_score=min_score,
         inherited_log_odds=inherited_log_odds,
         added_place_log_odds=added_place_log_odds,
+        classified_log_odds=classified_log_odds,
     )

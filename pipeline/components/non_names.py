@@ -1,0 +1,156 @@
+"""``news_non_names``: drop entities that the words around them show are no person, organisation or place.
+
+Three kinds of capitalised words the recogniser takes for names, each told by its context:
+
+* **Named storms**: a name written after an event word (``event_words``: ``Hurricane Rita``,
+  ``Cyclone Phailin``, ``Typhoon Haiyan``, ``Tropical Storm Allison``) names an event. The entity
+  (with or without the event word) and every other entity of the document that is the same name
+  (``Rita`` alone, further on) are dropped. An event word inside a longer name (``the National
+  Hurricane Center``) names nothing.
+* **Post-nominal letters** after a person's name and a comma (``post_nominals``: ``Harry Preuss,
+  MD``, ``Mark Tedeschi, QC,``): the letters are a qualification, not an organisation; dropped
+  when a punctuation mark or the end of the text follows them (``John Brennan, CIA director``
+  keeps its organisation).
+* **Era markers** next to a year or a century (``era_words``: ``3000 BC``, ``the 7th century BC``,
+  ``AD 79``): dropped.
+
+Entities with a curated id (``kb_id``) stay. Every list is config data (``configs/default.cfg``,
+measured in benchmarks/quality.md); the rules are the contexts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy
+from spacy.attrs import LOWER
+from spacy.language import Language
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Span, Token
+
+from ..knowledge.names import POSSESSIVE_SUFFIXES
+from .spans import set_entities
+
+#: Words after a number that still date an era marker (``the 7th century BC``).
+ERA_UNITS = frozenset({"century", "centuries", "millennium", "millennia"})
+
+
+def _folded(text: str) -> str:
+    """Lower case without dots: ``B.C.`` -> ``bc``, ``Ph.D.`` -> ``phd``."""
+    return text.replace(".", "").lower()
+
+
+class NonNames:
+    """Drops storm names, post-nominal letters and era markers from ``doc.ents`` (module docstring)."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        event_words: Iterable[str],
+        post_nominals: Iterable[str],
+        era_words: Iterable[str],
+        person_labels: Iterable[str],
+    ) -> None:
+        self.name = name
+        # An event word may be several words ("tropical storm"): kept as tuples of folded words.
+        self.event_words = {tuple(_folded(w) for w in phrase.split()) for phrase in event_words if phrase.strip()}
+        # The ids of their first words: where an event word can start, found in the Doc's token array at once.
+        self._first_ids = numpy.fromiter(sorted({get_string_id(phrase[0]) for phrase in self.event_words}), dtype="uint64")
+        self.post_nominals = frozenset(_folded(w) for w in post_nominals)
+        self.era_words = frozenset(_folded(w) for w in era_words)
+        self.person_labels = frozenset(person_labels)
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        if not ents:
+            return doc
+        starts = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self._first_ids)).tolist() if self.event_words else []
+        storms = self._storm_names(doc, ents, starts) if starts else set()
+        kept = [ent for ent in ents if ent.id_ or not self._is_non_name(ent, storms)]
+        if len(kept) < len(ents):
+            set_entities(doc, kept)
+        return doc
+
+    def _is_non_name(self, ent: Span, storms: set[tuple[str, ...]]) -> bool:
+        if storms and (self._name_words(ent) in storms or self._event_at(ent.doc, ent.start) is not None):
+            return True
+        if len(ent) != 1:
+            return False
+        word = _folded(ent.text)
+        return (word in self.post_nominals and self._after_person(ent)) or (word in self.era_words and self._dates(ent))
+
+    # -- storms -------------------------------------------------------------------------------
+    def _event_at(self, doc: Doc, i: int) -> int | None:
+        """The end of the event word that starts at token ``i`` (``Hurricane``, ``Tropical Storm``), else None."""
+        for phrase in self.event_words:
+            end = i + len(phrase)
+            if end <= len(doc) and tuple(_folded(t.text) for t in doc[i:end]) == phrase:
+                return end
+        return None
+
+    def _storm_names(self, doc: Doc, ents: list[Span], starts: list[int]) -> set[tuple[str, ...]]:
+        """The names the document writes after an event word (at one of the token indices ``starts``):
+        the capitalised words that follow it (each leading part of them: ``Rita`` of ``Hurricane Rita
+        Threatens Texas``)."""
+        inside = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+        names: set[tuple[str, ...]] = set()
+        for i in starts:
+            end = self._event_at(doc, i)
+            if end is None:
+                continue
+            holder = inside.get(i)
+            if holder is not None and holder.start != i:  # "the National Hurricane Center"
+                continue
+            stop = end
+            while stop < len(doc) and doc[stop].is_title and doc[stop].is_alpha:
+                stop += 1
+            # Every leading part of the words: a Title Case headline capitalises what follows the name.
+            names.update(tuple(t.text for t in doc[end:k]) for k in range(end + 1, stop + 1))
+        return names
+
+    def _name_words(self, ent: Span) -> tuple[str, ...]:
+        """The entity's words without a leading event word and a final possessive."""
+        start = self._event_at(ent.doc, ent.start) or ent.start
+        words = [t.text for t in ent.doc[start : ent.end]]
+        if words and words[-1] in POSSESSIVE_SUFFIXES:
+            words.pop()
+        return tuple(words)
+
+    # -- post-nominal letters and era markers ---------------------------------------------------
+    def _after_person(self, ent: Span) -> bool:
+        """``<person> , <ent>`` followed by punctuation or the end of the text."""
+        doc = ent.doc
+        if ent.start < 2 or doc[ent.start - 1].text != ",":
+            return False
+        before = doc[ent.start - 2]
+        if before.ent_type_ not in self.person_labels:
+            return False
+        return ent.end == len(doc) or doc[ent.end].is_punct or doc[ent.end].is_space
+
+    def _dates(self, ent: Span) -> bool:
+        """A number (or a century) just before the marker, or a number just after it (``AD 79``)."""
+        doc = ent.doc
+        before: Token | None = doc[ent.start - 1] if ent.start > 0 else None
+        after: Token | None = doc[ent.end] if ent.end < len(doc) else None
+        return bool(before is not None and (before.like_num or before.lower_ in ERA_UNITS)) or bool(after is not None and after.like_num)
+
+
+@Language.factory(
+    "news_non_names",
+    default_config={
+        "event_words": ["hurricane", "cyclone", "typhoon", "tropical storm"],
+        "post_nominals": ["md", "phd", "qc", "kc", "sc"],
+        "era_words": ["bc", "bce", "ad", "ce"],
+        "person_labels": ["PERSON"],
+    },
+)
+def make_non_names(
+    nlp: Language,
+    name: str,
+    event_words: list[str],
+    post_nominals: list[str],
+    era_words: list[str],
+    person_labels: list[str],
+) -> NonNames:
+    return NonNames(name, event_words=event_words, post_nominals=post_nominals, era_words=era_words, person_labels=person_labels)

@@ -1,0 +1,88 @@
+"""``news_non_names``: storm names, post-nominal letters and era markers are no entities."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT, ent_tuples, make_doc
+
+from pipeline.components.non_names import make_non_names
+from pipeline.config.build import load_pipeline_config
+
+SETTINGS = {
+    "event_words": ["hurricane", "cyclone", "tropical storm"],
+    "post_nominals": ["md", "qc", "phd"],
+    "era_words": ["bc", "ad"],
+    "person_labels": ["PERSON"],
+}
+
+
+@pytest.fixture
+def non_names(blank):
+    return make_non_names(blank, "non_names", **SETTINGS)
+
+
+def test_a_storm_and_its_later_mentions_are_dropped(blank, non_names):
+    text = "Hurricane Rita hit Texas. Rita packed winds as Cyclone Phailin neared Odisha; Phailin's eye"
+    doc = make_doc(
+        blank, text, [("Rita", "PERSON"), ("Texas", "LOC"), ("Rita", "PERSON", 1), ("Cyclone Phailin", "PERSON"), ("Odisha", "LOC"), ("Phailin's", "PERSON")]
+    )
+    assert ent_tuples(non_names(doc)) == [("Texas", "LOC"), ("Odisha", "LOC")]
+
+
+def test_a_multiword_event_word_and_a_title_case_headline(blank, non_names):
+    text = "Tropical Storm Allison Floods Houston\nAllison left Houston under water."
+    doc = make_doc(blank, text, [("Allison Floods Houston", "ORG"), ("Allison", "PERSON", 1), ("Houston", "LOC", 1)])
+    assert ent_tuples(non_names(doc)) == [("Houston", "LOC")]
+
+
+def test_an_event_word_inside_a_name_names_no_storm(blank, non_names):
+    text = "The National Hurricane Center said Center Parcs and Rita Ora were closed."
+    doc = make_doc(blank, text, [("National Hurricane Center", "ORG"), ("Center Parcs", "ORG"), ("Rita Ora", "PERSON")])
+    assert ent_tuples(non_names(doc)) == [("National Hurricane Center", "ORG"), ("Center Parcs", "ORG"), ("Rita Ora", "PERSON")]
+
+
+def test_post_nominal_letters_after_a_person_are_dropped(blank, non_names):
+    text = "Mark Tedeschi, QC, said so. Harry Preuss, MD. Baltimore, MD is far. John Brennan, MD director."
+    doc = make_doc(
+        blank,
+        text,
+        [
+            ("Mark Tedeschi", "PERSON"),
+            ("QC", "ORG"),
+            ("Harry Preuss", "PERSON"),
+            ("MD", "ORG"),
+            ("Baltimore", "LOC"),
+            ("MD", "LOC", 1),
+            ("John Brennan", "PERSON"),
+            ("MD", "ORG", 2),
+        ],
+    )
+    assert ent_tuples(non_names(doc)) == [
+        ("Mark Tedeschi", "PERSON"),
+        ("Harry Preuss", "PERSON"),
+        ("Baltimore", "LOC"),
+        ("MD", "LOC"),  # after a place: Maryland
+        ("John Brennan", "PERSON"),
+        ("MD", "ORG"),  # a word follows: part of what he is, not letters after his name
+    ]
+
+
+def test_era_markers_next_to_a_year_are_dropped(blank, non_names):
+    text = "Built in 3000 BC, by the 7th century BC it grew; AD 79 came. BC Hydro and AD Ltd stay."
+    doc = make_doc(blank, text, [("BC", "ORG"), ("BC", "ORG", 1), ("AD", "ORG"), ("BC", "ORG", 2), ("AD", "ORG", 1)])
+    assert ent_tuples(non_names(doc)) == [("BC", "ORG"), ("AD", "ORG")]
+
+
+def test_curated_matches_stay(blank, non_names):
+    doc = make_doc(blank, "Hurricane Sandy hit New York.", [("Sandy", "PERSON"), ("New York", "LOC")])
+    ents = list(doc.ents)
+    ents[0] = doc.char_span(10, 15, label="PERSON", span_id="sandy-hook")
+    doc.ents = ents
+    assert ent_tuples(non_names(doc)) == [("Sandy", "PERSON"), ("New York", "LOC")]
+
+
+def test_the_default_config_runs_it_after_the_classifier():
+    config = load_pipeline_config(ROOT / "configs" / "default.cfg", {})
+    pipeline = config["nlp"]["pipeline"]
+    assert pipeline.index("span_classifier") < pipeline.index("non_names") < pipeline.index("alias_linker")
+    assert "hurricane" in config["components"]["non_names"]["event_words"]
