@@ -46,6 +46,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 import pyarrow as pa
 
@@ -452,8 +453,19 @@ def _one_word(summary: SummaryKey) -> bool:
 
 
 def _shortened(blocks: Mapping[tuple, Mapping[tuple[str, ...], list[int]]]) -> list[int]:
-    """The summaries (sorted) whose name is a shorter form of another of its block (:func:`_fuller`)."""
-    return sorted(i for block in blocks.values() for key, found in block.items() if len(key) > 1 and _fuller(key, block) for i in found)
+    """The summaries (sorted) whose name is a shorter form of another of its block (:func:`_fuller`:
+    for a name of several words, a longer name with its last word, :func:`names.is_short_form`).
+    A block's names are looked up by last word, longest first, so that a block of many names of
+    one length (every ``... Group``) costs a pass, not a comparison of every pair."""
+    found: list[int] = []
+    for block in blocks.values():
+        by_last: dict[str, list[tuple[str, ...]]] = {}
+        for key in sorted(block, key=len, reverse=True):
+            by_last.setdefault(key[-1], []).append(key)
+        for key, rows in block.items():
+            if len(key) > 1 and any(is_short_form(key, longer) for longer in takewhile(lambda other: len(other) > len(key), by_last[key[-1]])):
+                found.extend(rows)
+    return sorted(found)
 
 
 def _fuller(short: tuple[str, ...], block: Mapping[tuple[str, ...], list[int]]) -> list[int]:
