@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from pipeline.corpus.registry import BLOCK_KEYS, Registry, summary_keys  # noqa: E402
+from pipeline.corpus.registry import BLOCK_KEYS, Registry  # noqa: E402
 from pipeline.corpus.resolve import CorpusResolver, settled_key  # noqa: E402
+from pipeline.corpus.rows import summary_keys  # noqa: E402
 from pipeline.writing.store import CorpusStore  # noqa: E402
 
 

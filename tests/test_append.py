@@ -10,16 +10,23 @@ name for a lone surname, an acronym defined that merges two known entities, and 
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
 from test_config import CONFIG
 
 import pipeline
 from pipeline.commands.run import run_pipeline
+from pipeline.corpus.registry import BLOCK_KEYS, Registry
+from pipeline.corpus.resolve import CorpusResolver
+from pipeline.corpus.rows import summary_keys
 from pipeline.writing.lock import OutputLock, OutputLockedError
 from pipeline.writing.schema import TABLES
+from pipeline.writing.store import CorpusStore
 
 PATTERNS = [
     {"label": label, "pattern": pattern}
@@ -213,6 +220,22 @@ def test_appending_to_a_plain_run_keeps_its_ids(setup, tmp_path):
     assert list(after.runs.run_id) == ["r0000", "r0001"] and not (out / "documents.parquet").exists()
     assert after.corpus_entities.set_index("name").loc["Asaad al-Shaibani", "canonical_id"] == before.set_index("name").loc["Shaibani", "canonical_id"]
     assert set(after.documents.run_id) == {"r0000", "r0001"}
+
+
+def test_a_corpus_whose_registry_has_a_row_per_document_keeps_working(setup, whole, tmp_path):
+    """A corpus written before a settled name was kept as one registry row (a row per document,
+    no ``folded`` column, no ``registry/folded/``) is appended to as it is: the same tables."""
+    _, _, days = setup
+    out = tmp_path / "corpus"
+    for day in days[:2]:
+        run(setup, [day], out, append=True)
+    rows = Registry.stored(*CorpusStore(out).registry_tables()).document_rows()
+    blocks = pa.array([sorted(CorpusResolver().block_keys(key)) for key in summary_keys(rows)], pa.list_(pa.string()))
+    pq.write_table(rows.append_column(BLOCK_KEYS, blocks).replace_schema_metadata({b"block_keys": b"2"}), out / "registry" / "summaries.parquet")
+    shutil.rmtree(out / "registry" / "folded")
+    run(setup, [days[2]], out, append=True)
+    assert_same_corpus(whole, pipeline.load(out))
+    assert (out / "registry" / "folded" / "run_id=r0003").is_dir()
 
 
 def test_a_failed_append_leaves_the_corpus_as_it_was_and_resumes(setup, tmp_path, monkeypatch):

@@ -128,3 +128,12 @@ def test_ecbplus_descriptions_with_a_name_are_not_names():
     assert named("in the Gulf of Aden") and named("actress Tara Reid") and named("Obama 's")
     assert not named("Mafia boss") and not named("the Obama administration")
     assert not named("Pagliarelli prison cell in Palermo")
+
+
+def test_ecbplus_names_lose_a_leading_article_however_written():
+    from pipeline.corpora.ecbplus import _trim_to_name
+
+    for text, name in [("The Hollywood Reporter", "Hollywood Reporter"), ("the Saints", "Saints"), ("The", "The"), ("A. Smith", "A. Smith")]:
+        words = text.split()
+        start, end = _trim_to_name(words, 0, len(words))
+        assert " ".join(words[start:end]) == name

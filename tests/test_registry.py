@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.corpus.registry import BLOCK_KEYS, Registry, Rows, doc_counts, encoded, encoded_rows, merge_corpus, summary_keys, text_hash
+from pipeline.corpus.corpus_entities import doc_counts, merge_corpus
+from pipeline.corpus.index import text_hash
+from pipeline.corpus.registry import BLOCK_KEYS, Registry
 from pipeline.corpus.resolve import CorpusResolver
+from pipeline.corpus.rows import Rows, encoded, encoded_rows, summary_keys
 from pipeline.writing.schema import CORPUS_ENTITIES
 
 
@@ -58,9 +61,10 @@ def test_an_id_is_never_given_to_another_entity():
 
 def test_doc_counts_count_a_document_once_per_entity():
     update = Registry.empty().update(summaries(IS, STATE, BOTH, ("LOC", "Baghdad", ["Baghdad"])), "r0001")
-    rows = update.registry.summaries.table().to_pydict()
-    sid = dict(zip(rows["name"], rows["summary_id"]))  # "Islamic State" -> one of its two summaries
-    pairs = pa.table({"doc_key": [0, 0, 1, 1], "summary_id": [sid["IS"], sid["Islamic State"], sid["Baghdad"], sid["IS"]]})
+    # An entity index's rows: a summary's row, and the name row it is a document row of (if any).
+    sid = {key[1]: (update.summary_ids[key], update.name_ids.get(key)) for key in update.summary_ids}  # "Islamic State": one of two
+    rows = [sid["IS"], sid["Islamic State"], sid["Baghdad"], sid["IS"]]
+    pairs = pa.table({"doc_key": [0, 0, 1, 1], "summary_id": [s for s, _ in rows], "name_id": pa.array([n for _, n in rows], pa.int64())})
     counts = doc_counts([pairs], update.resolved)
     assert counts == {by_name(update)["Islamic State"]: 2, by_name(update)["Baghdad"]: 1}
 
@@ -70,7 +74,7 @@ def test_text_hash_of_an_error_row_is_that_of_no_text():
 
 
 def resolved_names(update) -> list[str]:
-    return sorted(update.resolved.column("name").to_pylist())
+    return sorted(set(update.resolved.column("name").to_pylist()))
 
 
 def test_fuller_names_sharing_a_word_are_resolved_again_only_when_a_short_form_looks_there():
@@ -88,9 +92,9 @@ def test_a_registry_with_other_block_keys_gets_todays_as_it_is_read():
     first = Registry.empty().update(summaries(IS, STATE), "r0001")
     stored = first.registry.summaries.table()
     old = stored.set_column(stored.schema.get_field_index(BLOCK_KEYS), BLOCK_KEYS, pa.array([["word:x"]] * stored.num_rows, pa.list_(pa.string())))
-    registry = Registry.stored(Rows.of(old.replace_schema_metadata(None)), first.registry.canonical_ids, first.registry.redirects)
+    registry = Registry.stored(Rows.of(old.replace_schema_metadata(None)), first.registry.canonical_ids, first.registry.redirects, first.registry.folded)
     update = registry.update(summaries(BOTH), "r0002")
-    assert resolved_names(update) == ["IS", "Islamic State", "Islamic State"]
+    assert resolved_names(update) == ["IS", "Islamic State"]
     assert update.registry.summaries.table().column(BLOCK_KEYS).to_pylist() != old.column(BLOCK_KEYS).to_pylist()
 
 
@@ -161,10 +165,10 @@ def test_a_name_resolved_as_one_summary_gives_the_clusters_of_its_documents():
     for number, day in enumerate(NEWS, 1):
         update = registry.update(documents(*day), f"r{number:04d}")
         registry, seen = update.registry, seen.merge(documents(*day))
-        stored = registry.summaries.table()
+        stored = registry.document_rows()
         ids = dict(zip(summary_keys(stored), stored.column("canonical_id").to_pylist()))
         assert partition(ids) == partition(CorpusResolver().merge(seen).resolve().by_summary)
-    assert update.summaries_resolved < update.resolved.num_rows  # ``Church of Scientology``'s rows were one summary
+    assert [row["folded"] for row in registry.summaries.table().to_pylist() if row["name"] == "Church of Scientology"] == [4]  # one row, four documents
 
 
 def test_a_summary_is_encoded_alike_in_python_and_in_arrow():
@@ -179,3 +183,66 @@ def test_a_summary_is_encoded_alike_in_python_and_in_arrow():
     table = resolver.summary_table()
     assert encoded_rows(table).to_pylist() == [encoded(key) for key in summary_keys(table)]
     assert len(set(encoded_rows(table).to_pylist())) == len(keys)
+
+
+CHURCH = ("ORG", "Church of Scientology", ["Church of Scientology"])
+
+
+def rows_named(registry, name: str) -> list[dict]:
+    return [row for row in registry.summaries.table().to_pylist() if row["name"] == name]
+
+
+def test_a_settled_name_is_one_row_with_its_documents_in_the_runs_file():
+    """A name decided by strong keys alone is one registry row: its mentions, the union of its
+    documents' context keys and how many document rows it stands for; the document rows (what
+    the runs' entity indexes point to) are in the file of the run that brought them."""
+    first = Registry.empty().update(documents(*[(*CHURCH, [key]) for key in ("tom cruise", "clearwater", "hubbard")]), "r0001")
+    [row] = rows_named(first.registry, "Church of Scientology")
+    assert (row["mention_count"], row["folded"], row["context"]) == (3, 3, ["clearwater", "hubbard", "tom cruise"])
+    assert first.folded.num_rows == 3 and set(first.folded.column("name_id").to_pylist()) == {row["summary_id"]}
+    assert set(first.summary_ids.values()) == set(first.folded.column("summary_id").to_pylist())  # the entity index points to the document rows
+    second = first.registry.update(documents((*CHURCH, ["clearwater", "miscavige"])), "r0002")
+    [grown] = rows_named(second.registry, "Church of Scientology")
+    assert (grown["summary_id"], grown["canonical_id"]) == (row["summary_id"], row["canonical_id"])
+    assert (grown["mention_count"], grown["folded"], grown["context"]) == (4, 4, ["clearwater", "hubbard", "miscavige", "tom cruise"])
+    assert second.folded.num_rows == 1  # only the run's own document row is written
+    assert second.name_ids == {key: row["summary_id"] for key in second.summary_ids}  # the entity index finds the name row
+    assert second.resolved.to_pylist() == [
+        {"summary_id": row["summary_id"], "name": "Church of Scientology", "canonical_id": row["canonical_id"], "name_row": True}
+    ]
+
+
+def test_a_name_made_short_is_read_again_a_row_per_document():
+    """``Richard Nixon`` (one row) becomes a short form when ``Richard M. Nixon`` arrives: its
+    document rows are read from the first run's file and become rows of their own, with the ids
+    the entity index knows them by, and the clusters are those of every document resolved at once."""
+    day = [("PERSON", "Richard Nixon", ["Richard Nixon"], context) for context in (["watergate"], ["china", "mao"], ["china"])]
+    first = Registry.empty().update(documents(*day), "r0001")
+    assert [row["folded"] for row in rows_named(first.registry, "Richard Nixon")] == [3]
+    later = [("PERSON", "Richard M. Nixon", ["Richard M. Nixon"], ["watergate"]), ("PERSON", "Richard Q. Nixon", ["Richard Q. Nixon"], ["mao"])]
+    second = first.registry.update(documents(*later), "r0002")
+    rows = rows_named(second.registry, "Richard Nixon")
+    assert [row["folded"] for row in rows] == [0, 0, 0]
+    assert {row["summary_id"] for row in rows} == set(first.folded.column("summary_id").to_pylist())
+    stored = second.registry.document_rows()
+    ids = dict(zip(summary_keys(stored), stored.column("canonical_id").to_pylist()))
+    assert partition(ids) == partition(CorpusResolver().merge(documents(*day, *later)).resolve().by_summary)
+    assert ids[("PERSON", "Richard Nixon", ("Richard Nixon",), None, ("watergate",))] == by_name(first)["Richard Nixon"]
+
+
+def test_a_registry_written_before_name_rows_is_read_as_document_rows():
+    """A registry of main's format (a row per document, no ``folded`` column) keeps working: its
+    rows are resolved as before, and what the next runs add is kept as name rows."""
+    first = Registry.empty().update(documents(*NEWS[0]), "r0001")
+    rows = first.registry.document_rows()
+    blocks = [sorted(CorpusResolver().block_keys(key)) for key in summary_keys(rows)]
+    old = rows.append_column(BLOCK_KEYS, pa.array(blocks, pa.list_(pa.string()))).replace_schema_metadata({b"block_keys": b"2"})
+    registry = Registry.stored(Rows.of(old), first.registry.canonical_ids, first.registry.redirects)
+    seen = documents(*NEWS[0])
+    for number, day in enumerate(NEWS[1:], 2):
+        update = registry.update(documents(*day), f"r{number:04d}")
+        registry, seen = update.registry, seen.merge(documents(*day))
+        stored = registry.document_rows()
+        ids = dict(zip(summary_keys(stored), stored.column("canonical_id").to_pylist()))
+        assert partition(ids) == partition(CorpusResolver().merge(seen).resolve().by_summary)
+    assert any(row["folded"] for row in registry.summaries.table().to_pylist())

@@ -248,3 +248,44 @@ def test_a_place_the_corpus_vote_made_a_team_is_found_by_its_sport():
     row = {"label": ["ORG"], "name": ["Australia"], "aliases": [["Australia"]], "kb_id": [None], "context": [["sri lanka", "sport:cricket"]]}
     resolution = relabelled.resolve()
     assert resolution.canonical_ids(row) == [next(iter(resolution.clusters))]
+
+
+def test_shortened_names_are_those_a_longer_name_of_their_block_stands_for():
+    """Found by last word, longest first: the same summaries as comparing every pair of a block
+    (a block of many names of one length, every ``... Group``, is a pass, not every pair)."""
+    import random
+
+    from pipeline.corpus.resolve import _fuller, _shortened
+
+    def every_pair(blocks):
+        return sorted(i for block in blocks.values() for key, found in block.items() if len(key) > 1 and _fuller(key, block) for i in found)
+
+    rng = random.Random(13)
+    for _ in range(500):
+        blocks = {}
+        for b in range(rng.randint(1, 4)):
+            block: dict = {}
+            for _ in range(rng.randint(1, 8)):
+                block.setdefault(tuple(rng.choice("abcde") for _ in range(rng.randint(1, 4))), []).append(rng.randint(0, 30))
+            blocks[b] = block
+        assert _shortened(blocks) == every_pair(blocks)
+    group = {("richard", "nixon"): [0], ("richard", "m", "nixon"): [1], ("kakaka", "group"): [2], ("lokaka", "group"): [3]}
+    assert _shortened({"block": group}) == [0]
+
+
+def test_a_title_alone_is_no_persons_name():
+    """GUM's lone ``President`` of an interview with Peres and of an Afghan report were one entity,
+    with an ``International President``: a bare title links to nothing by its name."""
+    ids = resolve_in_context(
+        ("PERSON", "President", ["President"], ["afghanistan", "kabul"]),
+        ("PERSON", "International President", ["International President"], ["israel", "brotherhood"]),
+        ("PERSON", "President", ["President"], ["israel", "brotherhood"]),
+        ("PERSON", "Prime Minister", ["Prime Minister"], ["london"]),
+        ("PERSON", "Prime Minister", ["Prime Minister"], ["delhi"]),
+        ("PERSON", "Johnson", ["Johnson"], ["israel", "brotherhood"]),
+        ("PERSON", "Boris Johnson", ["Boris Johnson"], ["israel", "brotherhood"]),
+    )
+    assert len(set(ids[:5])) == 5  # no title alone joins anyone, nor another title alone
+    assert ids[5] == ids[6]  # a surname still does
+    ids, _ = resolve(("PERSON", "President", ["President"], "Q22686"), ("PERSON", "Donald Trump", ["Donald Trump"], "Q22686"))
+    assert ids[0] == ids[1]  # a curated id still links it

@@ -105,3 +105,25 @@ def test_a_short_page_with_a_result_is_a_sports_page(blank, teams):
     assert doc._.sport == "soccer"
     doc = teams(make_doc(blank, "The New Orleans Saints placed Bush on injured reserve.", [("New Orleans", "LOC")]))
     assert doc._.sport is None  # a team's name alone is not a result
+
+
+def test_a_place_the_gazetteer_matched_but_no_entity_holds_still_names_the_team(blank):
+    """The span classifier drops ``New Orleans`` before ``Saints`` (no place there): the gazetteer's match remains."""
+    teams = SportsTeams(
+        "sports_teams", team_label="ORG", place_labels=["LOC"], result_words=["beat"], place_words=["in"],
+        max_score_digits=3, sports=SPORTS, min_sport_words=2, place_plurals=["hills"], places_key="places",
+    )  # fmt: skip
+    text = "The New Orleans Saints placed Bush on injured reserve, and the Saints lost in Beverly Hills on Sunday."
+    doc = make_doc(blank, text, [("Bush", "PERSON")])
+    doc.spans["places"] = [doc.char_span(4, 15, label="GPE"), doc.char_span(text.index("Beverly"), text.index(" Hills"), label="GPE")]
+    doc = teams(doc)
+    assert ent_tuples(doc) == [("New Orleans Saints", "ORG"), ("Bush", "PERSON"), ("Saints", "ORG")]  # no place added
+    assert [e._.component for e in doc.ents] == ["sports_teams", None, "sports_teams"]
+    without = make_doc(blank, text, [("Bush", "PERSON")])
+    without.spans["places"] = [without.char_span(4, 15, label="GPE")]
+    teams.places_key = None
+    assert ent_tuples(teams(without)) == [("Bush", "PERSON")]
+    teams.places_key = "places"
+    sixers = make_doc(blank, "The Philadelphia 76ers fired their coach on Saturday morning.", [])
+    sixers.spans["places"] = [sixers.char_span(4, 16, label="GPE")]
+    assert ent_tuples(teams(sixers)) == [("Philadelphia 76ers", "ORG")]

@@ -22,11 +22,14 @@ from .. import __version__
 from ..base.collector import long_lived, released_after
 from ..config.build import build_nlp, load_pipeline_config, model_description, package_versions
 from ..config.settings import ExportSettings, resolve_settings
-from ..corpus.registry import DocIndex, Registry, RunIndex, doc_counts, merge_corpus, summary_keys, text_hash, vote_keys, vote_table, votes_of
+from ..corpus.corpus_entities import doc_counts, merge_corpus
+from ..corpus.index import DocIndex, RunIndex, text_hash
+from ..corpus.registry import Registry
 from ..corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
+from ..corpus.rows import summary_keys
 from ..corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
 from ..corpus.vote import MENTION_COLUMNS as VOTE_MENTION_COLUMNS
-from ..corpus.vote import CorpusVote, Relabelling
+from ..corpus.vote import CorpusVote, Relabelling, vote_keys, vote_table, votes_of
 from ..engines import Engine, ProgressCallback, check_engine, make_engine
 from ..engines.batch import Batch, batches, range_batches
 from ..knowledge.geo import Gazetteer, add_places, cached_gazetteer
@@ -35,8 +38,8 @@ from ..readers.article import failed
 from ..readers.ranges import plan_ranges
 from ..writing.lock import holding_output_lock
 from ..writing.manifest import record_or_check, start_manifest
-from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, RUNS, TABLES
-from ..writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, VOTES, CorpusStore, index_path, use_returning_allocator
+from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, FOLDED_ROWS, RUNS, TABLES
+from ..writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, SUMMARY_ROWS, VOTES, CorpusStore, index_path, use_returning_allocator
 from ..writing.writer import BATCH_TABLES, Staging, check_can_start, check_writable, partition_path, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
@@ -406,7 +409,7 @@ class _Append:
         update = self.registry.update(resolver, self.run_id, self._drop_replaced(staging))
         self.new_ids, self.redirected = update.new_ids, update.redirected
         self.resolved, self.resolved_rows = update.summaries_resolved, update.resolved.num_rows
-        ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.known.next_key())
+        ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.known.next_key(), update.name_ids)
         relabel = relabelling.apply if relabelling is not None else dict
         staging.compact((index.add(counts.add(ids.stamp(relabel(tables)))) for tables in staging.batch_tables()), run_id=self.run_id)
         counts.relabelled = relabelling.relabelled if relabelling is not None else 0
@@ -415,14 +418,15 @@ class _Append:
         for run_id, (documents, entities) in written.items():
             staging.write_file(index_path(Path(), "documents", run_id), documents)
             staging.write_file(index_path(Path(), "entities", run_id), entities)
-        earlier = self.store.index_batches("entities", ["doc_key", "summary_id"], left_out=written)
+        staging.write_file(index_path(Path(), "folded", self.run_id), update.folded, FOLDED_ROWS)
+        earlier = self.store.index_batches("entities", ["doc_key", "summary_id", "name_id"], left_out=written)
         ids.doc_counts = doc_counts(chain(earlier, (entities for _, entities in written.values())), update.resolved)
         rows = ids.corpus_table()  # the clusters resolved again; the others' rows are kept
         merged = merge_corpus(self.store.corpus_entities(), add_places(rows, gazetteer) if gazetteer else rows, update.changed)
         most = _MostMentioned(top)  # for the run's summary: corpus_entities is not read back whole
         staging.write_batches(table_path(Path(), "corpus_entities"), map(most.add, merged), CORPUS_ENTITIES)
         staging.write_file("canonical_redirects.parquet", update.registry.redirects, CANONICAL_REDIRECTS)
-        staging.write_batches(SUMMARIES, update.registry.summaries.batches(), update.registry.summaries.schema)
+        staging.write_batches(SUMMARIES, update.registry.summaries.batches(), update.registry.summaries.schema, SUMMARY_ROWS)
         staging.write_batches(CANONICAL_ID_FILE, update.registry.canonical_ids.batches(), CANONICAL_IDS)
         return counts, most.best
 

@@ -20,18 +20,10 @@ from collections.abc import Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..knowledge.names import PARTICLES, POSSESSIVE_SUFFIXES
+from ..knowledge.names import PARTICLES, PERSON_TITLES, POSSESSIVE_SUFFIXES
 from .spans import copy_span, set_entities
 
-DEFAULT_TITLES = [
-    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "sheikh", "sheik",
-    "president", "vice", "prime", "minister", "foreign", "interior", "defence", "defense",
-    "secretary", "general", "gen", "col", "colonel", "lt", "major", "maj", "capt", "captain",
-    "sgt", "king", "queen", "prince", "princess", "emir", "sultan", "pope", "imam", "rev",
-    "senator", "sen", "rep", "representative", "governor", "gov", "mayor", "chancellor",
-    "ambassador", "judge", "justice", "commander", "chief", "leader", "spokesman",
-    "spokeswoman", "interim", "former", "late", "acting", "deputy", "premier",
-]  # fmt: skip
+DEFAULT_TITLES = list(PERSON_TITLES)
 
 
 #: A merged name longer than this is a list of names, not one name.

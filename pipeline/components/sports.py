@@ -22,14 +22,18 @@ often stops at the place) is a team named after it, whatever the page: the place
 become one ``team_label`` mention, and the plural alone (``the Saints``, ``COLTS``) names the same
 team wherever the document writes it, as an entity of any label or as words the recogniser left
 out. Plurals that are places themselves (``Beverly Hills``, ``Cayman Islands``: ``place_plurals``)
-are not teams. A page with a result (a result line, a place before a final score or after a
-scored victory) is a sports page however short it is: its sport is the one whose words it uses
-most, or ``unknown_sport``, so that its teams vote and resolve apart from the places.
+are not teams. The place may also be a match of the gazetteer (``places_key``: the ``places``
+stage's span group) that is no longer an entity: the span classifier drops *New Orleans* before
+*Saints* (rightly: no place there), and the team is then found from the gazetteer's match. A
+page with a result (a result line, a place before a final score or after a scored victory) is a
+sports page however short it is: its sport is the one whose words it uses most, or
+``unknown_sport``, so that its teams vote and resolve apart from the places.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 
@@ -45,6 +49,8 @@ from .spans import copy_span, set_entities
 #: A final score written as one token: ``2-1``, ``3–0``.
 SCORE_PAIR = re.compile(r"^\d{1,3}[-–:]\d{1,3}$")
 SCORE_DASHES = frozenset({"-", "–", ":"})
+#: ``Span._.component`` of a gazetteer match that is no entity, while teams are looked for.
+_DROPPED_PLACE = "places (not an entity)"
 #: A dateline's date (``LONDON 1996-08-30``, ``AL-AIN , United Arab Emirates 1996-12-06``).
 DATELINE_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 #: What follows the place that opens a dateline (``LONDON (Reuters) -``, ``WASHINGTON, Jan 5``).
@@ -88,8 +94,10 @@ class SportsTeams:
         victory_words: Iterable[str] = (),
         place_plurals: Iterable[str] = (),
         unknown_sport: str = "unknown",
+        places_key: str | None = None,
     ) -> None:
         self.name = name
+        self.places_key = places_key
         self.team_label = team_label
         self.place_labels = frozenset(place_labels)
         self.result_words = frozenset(w.lower() for w in result_words)
@@ -170,15 +178,22 @@ class SportsTeams:
 
     def nicknamed(self, doc: Doc) -> set[tuple[str, ...]]:
         """Extend every place followed by a capitalised plural into one team mention (``New Orleans
-        Saints``); returns the name keys of the teams and of their plurals (``("saints",)``)."""
+        Saints``), a place entity or a gazetteer match outside the entities (``places_key``);
+        returns the name keys of the teams and of their plurals (``("saints",)``)."""
         found: set[tuple[str, ...]] = set()
         spans = []
         ents = list(doc.ents)
-        for index, ent in enumerate(ents):
-            end = self._nickname_end(doc, ent, ents[index + 1] if index + 1 < len(ents) else None)
+        starts = [ent.start for ent in ents]
+        for ent in sorted([*ents, *self._dropped_places(doc)], key=lambda span: span.start):
+            is_ent = ent._.component != _DROPPED_PLACE
+            after = bisect_left(starts, ent.end)  # the entity after it
+            end = self._nickname_end(doc, ent, ents[after] if after < len(ents) else None)
             if end is None:
-                spans.append(ent)
+                if is_ent:
+                    spans.append(ent)
                 continue
+            if spans and spans[-1].end > ent.start:
+                continue  # a gazetteer match inside a team already found
             team = copy_span(ent, end=end, label=self.team_label)
             team._.component = self.name
             spans.append(team)
@@ -191,6 +206,21 @@ class SportsTeams:
                         token.ent_id = 0
         found.discard(())
         return found
+
+    def _dropped_places(self, doc: Doc) -> list[Span]:
+        """The gazetteer's matches (``places_key``) that overlap no entity, as place spans."""
+        if not self.places_key or self.places_key not in doc.spans or not len(doc.spans[self.places_key]):
+            return []
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        label = min(self.place_labels)
+        dropped = []
+        for span in doc.spans[self.places_key]:
+            # Only a match before a capitalised word may start a team (``_nickname_end``).
+            if span.end < len(doc) and _capitalised(doc[span.end]) and not any(i in taken for i in range(span.start, span.end)):
+                place = Span(doc, span.start, span.end, label=label)
+                place._.component = _DROPPED_PLACE
+                dropped.append(place)
+        return dropped
 
     def _nickname_end(self, doc: Doc, ent: Span, following: Span | None) -> int | None:
         """The end of the capitalised plural after place ``ent`` (one or two words on its line and in
@@ -308,6 +338,7 @@ class SportsTeams:
             "towers",
         ],
         "unknown_sport": "unknown",
+        "places_key": None,
     },
 )
 def make_sports_teams(
@@ -323,6 +354,7 @@ def make_sports_teams(
     victory_words: list[str],
     place_plurals: list[str],
     unknown_sport: str,
+    places_key: str | None,
 ) -> SportsTeams:
     return SportsTeams(
         name,
@@ -336,4 +368,5 @@ def make_sports_teams(
         victory_words=victory_words,
         place_plurals=place_plurals,
         unknown_sport=unknown_sport,
+        places_key=places_key,
     )

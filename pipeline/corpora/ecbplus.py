@@ -11,7 +11,9 @@ linking scores leave it out. Only the sentences listed in
 by default a document holds just those sentences. Instance ids hold within a sub-topic
 (:func:`subtopic`), which is the document's ``group``. A named mention has a capitalised token
 that does not start its sentence (``named_only``); ``name_spans`` trims a mention to the
-capitalised words in it (``in the Gulf of Aden`` -> ``Gulf of Aden``), as NER spans are.
+capitalised words in it (``in the Gulf of Aden`` -> ``Gulf of Aden``), as NER spans are, and
+drops a leading article however it is written (``The Associated Press`` -> ``Associated Press``:
+the project's scheme has no leading *the*, as ``news_span_cleanup`` trims it).
 A mention whose words outside or inside that name are a noun phrase's own (``Mafia boss``, ``the
 Obama administration``, ``Pagliarelli prison cell in Palermo``) names a thing with a description,
 not a name: with ``name_spans`` it is left out, as NER annotations leave it out.
@@ -135,12 +137,20 @@ def subtopic(doc_id: str) -> str:
     return f"{topic}_{'ecbplus' if doc_id.endswith('ecbplus') else 'ecb'}"
 
 
+#: Articles a name does not start with (``The Hollywood Reporter`` is gold ``Hollywood Reporter``).
+LEADING_ARTICLES = frozenset({"the", "a", "an"})
+
+
 def _trim_to_name(words: list[str], start: int, end: int) -> tuple[int, int]:
-    """``start:end`` without leading and trailing words that are not capitalised (``in the``, ``'s``)."""
+    """``start:end`` without leading and trailing words that are not capitalised (``in the``, ``'s``)
+    and without a leading article, capitalised or not (``The Saints``)."""
     capitalised = [i for i in range(start, end) if words[i][:1].isupper() or words[i][:1].isdigit()]
     if not capitalised:
         return start, end
-    return capitalised[0], capitalised[-1] + 1
+    first = capitalised[0]
+    if words[first].lower() in LEADING_ARTICLES and len(capitalised) > 1:
+        first = capitalised[1]
+    return first, capitalised[-1] + 1
 
 
 #: Lower-case words a name may hold inside it, or leave after it (``Gulf of Aden``, ``Obama 's``).

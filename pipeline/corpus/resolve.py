@@ -25,6 +25,10 @@ name by that word), then decided within the block, in the manner of record-linka
   ``Church of Scientology``; ``Chicago`` on a basketball page: ``Chicago Bulls``), a person's lone
   surname (``Bush`` beside ``Saints`` is Reggie Bush), which may also join another lone surname
   it shares context with (never two ``Johnson`` s of unrelated pages).
+* A person "named" by titles alone (``President``, ``Prime Minister``) has no name to link by: it
+  joins nothing by its name, is no short form of a fuller name and no fuller name of one (the
+  lone ``President`` of an interview is not the ``International President`` of another, nor
+  its ``President``); only a ``kb_id`` links it.
 * Otherwise a lone surname joins the single full name with that surname whose documents are of
   its kind (both without a sport, or of its sport), and stays apart when there are several or
   none: an ambiguous short form stays apart rather than merging wrongly.
@@ -42,10 +46,11 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 import pyarrow as pa
 
-from ..knowledge.names import SPORT_PREFIX, UnionFind, fold, fullest_form, is_short_form, is_shouted, name_key
+from ..knowledge.names import PERSON_TITLES, SPORT_PREFIX, UnionFind, fold, fullest_form, is_short_form, is_shouted, name_key
 from ..writing.schema import CORPUS_ENTITIES, replace_column
 
 SummaryKey = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]  # label, name, aliases, kb_id, context
@@ -56,6 +61,8 @@ SUMMARY_COLUMNS = ["label", "name", "aliases", "kb_id", "mention_count", "contex
 #: The ``entities`` columns that identify a summary (a :data:`SummaryKey`; see :func:`summary_key`).
 SUMMARY_KEY_COLUMNS = ["label", "name", "aliases", "kb_id", "context"]
 PERSON_LABELS = frozenset({"PERSON", "PER"})
+#: Name keys' words that are titles (``president``): a person's name of these alone names no one.
+TITLE_WORDS = frozenset(PERSON_TITLES)
 #: Labels whose summaries keep their sport: a place's name on a sports page names a team.
 TEAM_LABELS = frozenset({"ORG"})
 #: Labels whose one-word names may stand for a longer name (``Scientology``, ``Church of Scientology``).
@@ -267,9 +274,11 @@ class CorpusResolver:
     def _strong(self, summary: SummaryKey) -> tuple[set[tuple], bool]:
         """A summary's strong keys (module docstring), and whether it is a person's lone surname."""
         label, name, aliases, kb_id, context = summary
+        is_person = label in self.person_labels
+        if is_person and _titles_only(name_key(name)):
+            return ({("kb", kb_id)} if kb_id else set()), False
         keys = {name_key(a) for a in (name, *aliases)}
         keys.discard(())
-        is_person = label in self.person_labels
         longest = max((len(k) for k in keys), default=0)
         sport = _sport(context) if label in TEAM_LABELS else None
         strong: set[tuple] = {(label, sport, k) for k in keys if not (is_person and len(k) == 1 and longest > 1)}
@@ -310,6 +319,8 @@ class CorpusResolver:
             key = name_key(name)
             if len(key) < 2 or not (label in self.person_labels or label in PART_NAME_LABELS):
                 continue
+            if label in self.person_labels and _titles_only(key):
+                continue  # ``Prime Minister``: no fuller name of anyone's
             words = [key[-1]] if label in self.person_labels else sorted(set(key))
             for word in words:
                 blocks.setdefault(self._block(label, (word,), context), {}).setdefault(key, []).append(i)
@@ -431,14 +442,30 @@ def _entity_context(context: Iterable[str]) -> set[str]:
     return {c for c in context if not c.startswith(SPORT_PREFIX)}
 
 
+def _titles_only(key: tuple[str, ...]) -> bool:
+    """Whether a name key is titles alone (``("prime", "minister")``): no one's name."""
+    return bool(key) and all(word in TITLE_WORDS for word in key)
+
+
 def _one_word(summary: SummaryKey) -> bool:
     """Whether the summary is an organisation's one-word name (which may stand for a longer one)."""
     return summary[0] in PART_NAME_LABELS and len(name_key(summary[1])) == 1
 
 
 def _shortened(blocks: Mapping[tuple, Mapping[tuple[str, ...], list[int]]]) -> list[int]:
-    """The summaries (sorted) whose name is a shorter form of another of its block (:func:`_fuller`)."""
-    return sorted(i for block in blocks.values() for key, found in block.items() if len(key) > 1 and _fuller(key, block) for i in found)
+    """The summaries (sorted) whose name is a shorter form of another of its block (:func:`_fuller`:
+    for a name of several words, a longer name with its last word, :func:`names.is_short_form`).
+    A block's names are looked up by last word, longest first, so that a block of many names of
+    one length (every ``... Group``) costs a pass, not a comparison of every pair."""
+    found: list[int] = []
+    for block in blocks.values():
+        by_last: dict[str, list[tuple[str, ...]]] = {}
+        for key in sorted(block, key=len, reverse=True):
+            by_last.setdefault(key[-1], []).append(key)
+        for key, rows in block.items():
+            if len(key) > 1 and any(is_short_form(key, longer) for longer in takewhile(lambda other: len(other) > len(key), by_last[key[-1]])):
+                found.extend(rows)
+    return sorted(found)
 
 
 def _fuller(short: tuple[str, ...], block: Mapping[tuple[str, ...], list[int]]) -> list[int]:

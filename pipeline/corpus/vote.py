@@ -234,3 +234,27 @@ class Relabelling:
         for (label, name, aliases, kb_id, context), count in resolver.mentions.items():
             mentions[summary_key(self.label_for(label, name, kb_id, context) or label, name, aliases, kb_id, context)] += count
         return replace(resolver, mentions=mentions)
+
+
+#: How the registry keeps a :class:`~pipeline.corpus.vote.CorpusVote`: one row per name key, kind and label.
+VOTES = pa.schema([pa.field("key", pa.string()), pa.field("kind", pa.string()), pa.field("label", pa.string()), pa.field("value", pa.int64())])
+VOTE_KINDS = ("scored", "unscored", "curated")
+
+
+def vote_table(votes: CorpusVote) -> pa.Table:
+    """``votes`` as a table (:data:`VOTES`), for the registry: the label votes go on with the corpus."""
+    rows = [(key, kind, label, value) for kind in VOTE_KINDS for key, counts in getattr(votes, kind).items() for label, value in counts.items()]
+    return pa.table([list(column) for column in zip(*rows)] if rows else [[], [], [], []], schema=VOTES)
+
+
+def vote_keys(votes: CorpusVote) -> pa.Array:
+    """The name keys ``votes`` has a vote for (what an append reads of the corpus's votes)."""
+    return pa.array(sorted({key for kind in VOTE_KINDS for key in getattr(votes, kind)}), pa.string())
+
+
+def votes_of(table: pa.Table | None) -> CorpusVote:
+    """The :class:`~pipeline.corpus.vote.CorpusVote` of a :func:`vote_table` (an empty vote for None)."""
+    votes = CorpusVote()
+    for key, kind, label, value in zip(*(table.column(name).to_pylist() for name in VOTES.names)) if table is not None else ():
+        getattr(votes, kind)[key][label] += value
+    return votes

@@ -19,6 +19,17 @@ PARTICLES = frozenset("al el ul bin ibn bint ben abu abd abdel abdul bou van von
 #: Words that may open a possessive or a leading article in a span.
 LEADING_ARTICLES = frozenset({"the"})
 POSSESSIVE_SUFFIXES = ("'s", "’s", "'", "’")
+#: Lower-cased titles written before a person's name (``President``, ``Prime Minister``, ``Dr.``):
+#: ``news_span_cleanup`` trims them, and a name of titles only is no person's name.
+PERSON_TITLES = (
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "sheikh", "sheik",
+    "president", "vice", "prime", "minister", "foreign", "interior", "defence", "defense",
+    "secretary", "general", "gen", "col", "colonel", "lt", "major", "maj", "capt", "captain",
+    "sgt", "king", "queen", "prince", "princess", "emir", "sultan", "pope", "imam", "rev",
+    "senator", "sen", "rep", "representative", "governor", "gov", "mayor", "chancellor",
+    "ambassador", "judge", "justice", "commander", "chief", "leader", "spokesman",
+    "spokeswoman", "interim", "former", "late", "acting", "deputy", "premier",
+)  # fmt: skip
 #: Function words skipped when forming initials (``Bank of England`` -> ``BE``).
 ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "in", "on", "&", "de", "la", "du"})
 

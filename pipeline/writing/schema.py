@@ -139,6 +139,26 @@ ENTITY_SUMMARIES = pa.schema(
         pa.field("entity_id", pa.string(), nullable=False),
         pa.field("doc_key", pa.int64(), nullable=False),
         pa.field("summary_id", pa.int64(), nullable=False),
+        # The registry's name row that its summary (a document row kept in the run's file) belongs
+        # to, if any: its id now is the name row's, until the name is made short and its document
+        # rows become rows of their own (found by summary_id first). Null in a corpus of main's
+        # registry format and for a row of its own.
+        pa.field("name_id", pa.int64()),
+    ]
+)
+#: The document rows of a registry name row (a name decided by strong keys alone is one row in
+#: registry/summaries): a summary per document, kept in the run's own file, read only when the name
+#: becomes a short form that is resolved document by document (pipeline/corpus/registry.py).
+FOLDED_ROWS = pa.schema(
+    [
+        pa.field("summary_id", pa.int64(), nullable=False),
+        pa.field("name_id", pa.int64(), nullable=False),  # the summary_id of its name row
+        pa.field("label", pa.string()),
+        pa.field("name", pa.string()),
+        pa.field("aliases", pa.list_(pa.string())),
+        pa.field("kb_id", pa.string()),
+        pa.field("context", pa.list_(pa.string())),
+        pa.field("mention_count", pa.int64()),
     ]
 )
 #: Every canonical id given, with the run that gave it (the older one survives a merge).

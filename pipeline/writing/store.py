@@ -10,6 +10,7 @@ Layout of ``DIR`` once a run was appended (``python -m pipeline run NEW --output
     registry/summaries.parquet              what corpus resolution needs (pipeline/corpus/registry.py)
     registry/canonical_ids.parquet, registry/votes.parquet (the corpus's label votes)
     registry/documents/run_id=<run>/part-0.parquet, registry/entities/run_id=<run>/part-0.parquet
+    registry/folded/run_id=<run>/part-0.parquet   the run's document rows of the registry's name rows
 
 An append writes its parts and the whole files it replaces into the staging folder, hard-links
 every other file of ``DIR`` into it (:meth:`~pipeline.writing.writer.Staging.adopt`: no data is
@@ -29,30 +30,36 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import CANONICAL_IDS, CANONICAL_REDIRECTS, DOCUMENT_INDEX, ENTITY_SUMMARIES, RUNS
-from .tables import REGISTRY_SUMMARIES, RUN_METADATA
+from .schema import CANONICAL_IDS, CANONICAL_REDIRECTS, DOCUMENT_INDEX, ENTITY_SUMMARIES, FOLDED_ROWS, RUNS
+from .tables import REGISTRY_FOLDED, REGISTRY_SUMMARIES, RUN_METADATA
 from .writer import BATCH_TABLES, ROW_GROUP_ROWS, partition_path, table_path
 
 if TYPE_CHECKING:
-    from ..corpus.registry import Rows
+    from ..corpus.rows import Rows
 
 REGISTRY = "registry"
 SUMMARIES = REGISTRY_SUMMARIES
 CANONICAL_ID_FILE = f"{REGISTRY}/canonical_ids.parquet"
 VOTES = f"{REGISTRY}/votes.parquet"
 #: The registry's per-run tables (under ``registry/``), and their schemas.
-INDEXES = {"documents": DOCUMENT_INDEX, "entities": ENTITY_SUMMARIES}
+INDEXES = {"documents": DOCUMENT_INDEX, "entities": ENTITY_SUMMARIES, "folded": FOLDED_ROWS}
 #: What each run replaces as a whole (the rest of the corpus is adopted by hard links).
 REPLACED = ("corpus_entities.parquet", "canonical_redirects.parquet", "runs.parquet", RUN_METADATA, SUMMARIES, CANONICAL_ID_FILE, VOTES)
 #: The run id of an output written without --append, when it is appended to.
 FIRST_RUN = "r0000"
 
 
-def stream(path: Path, columns: list[str] | None = None) -> Iterator[pa.Table]:
-    """The Parquet file at ``path`` a batch (:data:`~pipeline.writing.writer.ROW_GROUP_ROWS` rows)
-    at a time, so that reading it holds a batch, not the file."""
+#: Rows in a row group (and a batch read) of the registry's summaries: a name row holds the union
+#: of its documents' contexts (a popular name's, thousands of keys), so a quarter of the other
+#: tables' rows, for about the bytes of a row group of summaries per document.
+SUMMARY_ROWS = ROW_GROUP_ROWS // 4
+
+
+def stream(path: Path, columns: list[str] | None = None, rows: int = ROW_GROUP_ROWS) -> Iterator[pa.Table]:
+    """The Parquet file at ``path`` a batch (``rows`` rows: a row group as written) at a time, so
+    that reading it holds a batch, not the file."""
     with pq.ParquetFile(path) as parquet:
-        for batch in parquet.iter_batches(batch_size=ROW_GROUP_ROWS, columns=columns, use_threads=False):
+        for batch in parquet.iter_batches(batch_size=rows, columns=columns, use_threads=False):
             yield pa.Table.from_batches([batch])
 
 
@@ -122,25 +129,29 @@ class CorpusStore:
         path = self.path / RUN_METADATA
         return json.loads(path.read_text(encoding="utf8")) if path.exists() else {}
 
-    def registry_tables(self) -> tuple[Rows, Rows, pa.Table] | None:
-        """The registry's summaries and canonical ids (read batch by batch when used, never whole)
-        and its redirects (None when the corpus has none)."""
+    def registry_tables(self) -> tuple[Rows, Rows, pa.Table, Rows] | None:
+        """The registry's summaries and canonical ids (read batch by batch when used, never whole),
+        its redirects, and every run's document rows of name rows (None when the corpus has none)."""
         if not self.grown:
             return None
+        from ..corpus.rows import Rows
+
         redirects = self.path / "canonical_redirects.parquet"
+        folded = sorted((self.path / REGISTRY_FOLDED).glob("run_id=*/*.parquet"))
         return (
-            self.rows(SUMMARIES),
+            self.rows(SUMMARIES, rows=SUMMARY_ROWS),
             self.rows(CANONICAL_ID_FILE, CANONICAL_IDS),
             pq.read_table(redirects).cast(CANONICAL_REDIRECTS) if redirects.exists() else CANONICAL_REDIRECTS.empty_table(),
+            Rows(FOLDED_ROWS, lambda columns: (batch for path in folded for batch in stream(path, columns))),
         )
 
-    def rows(self, relative: str, schema: pa.Schema | None = None) -> Rows:
-        """The table at ``relative`` as :class:`~pipeline.corpus.registry.Rows`: read a batch
-        (:data:`~pipeline.writing.writer.ROW_GROUP_ROWS` rows) at a time, each time it is used."""
-        from ..corpus.registry import Rows
+    def rows(self, relative: str, schema: pa.Schema | None = None, rows: int = ROW_GROUP_ROWS) -> Rows:
+        """The table at ``relative`` as :class:`~pipeline.corpus.rows.Rows`: read a batch (``rows``
+        rows) at a time, each time it is used."""
+        from ..corpus.rows import Rows
 
         path = self.path / relative
-        return Rows(schema or pq.read_schema(path), lambda columns: stream(path, columns))
+        return Rows(schema or pq.read_schema(path), lambda columns: stream(path, columns, rows))
 
     def read(self, relative: str) -> pa.Table | None:
         """The table at ``relative`` in the corpus (None when it has none)."""
@@ -168,9 +179,12 @@ class CorpusStore:
     def index_batches(self, table: str, columns: list[str], left_out: Collection[str] = ()) -> Iterator[pa.Table]:
         """Every run's part of the registry's index ``table`` but those of the runs ``left_out``,
         a batch at a time (the largest run's part is never held whole)."""
+        schema = INDEXES[table]
         for path in sorted((self.path / REGISTRY / table).glob("run_id=*/*.parquet")):
             if path.parent.name.split("=", 1)[1] not in left_out:
-                yield from stream(path, columns)
+                there = pq.read_schema(path).names  # a column added since the file was written is read as nulls
+                for batch in stream(path, [c for c in columns if c in there]):
+                    yield pa.table({c: batch[c] if c in there else pa.nulls(batch.num_rows, schema.field(c).type) for c in columns})
 
     def documents_index(self, run_id: str) -> pa.Table:
         """Run ``run_id``'s document index (read when an appended article's id hash is found in it)."""

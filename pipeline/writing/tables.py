@@ -41,6 +41,8 @@ RUN_METADATA = "run.json"
 #: A grown corpus's registry: every summary's current canonical id, every entity row's summary.
 REGISTRY_SUMMARIES = "registry/summaries.parquet"
 REGISTRY_ENTITIES = "registry/entities"
+#: The document rows of the registry's name rows, per run: an entity row's summary may be one of them.
+REGISTRY_FOLDED = "registry/folded"
 
 
 class RunNotFoundError(FileNotFoundError):
@@ -149,6 +151,12 @@ def duckdb_sources(run_dir: Path | str) -> dict[str, str]:
     the same rows as :func:`load`, a grown corpus's ``run_id`` and current ``canonical_id`` included."""
     folder = Path(run_dir)
     registry = sorted((folder / REGISTRY_ENTITIES).glob(f"run_id=*/*{PARQUET_SUFFIX}"))
+    summaries = f"read_parquet('{folder / REGISTRY_SUMMARIES}')"
+    # An entity row's summary is a row of the registry, or a document row of a name row (the
+    # name's id; once the name is made short, its document rows are rows of their own, found first).
+    named = (folder / REGISTRY_FOLDED).is_dir()
+    name_join = f"left join {summaries} n on x.name_id = n.summary_id " if named else ""
+    name_id = "n.canonical_id, " if named else ""
     sources = {}
     for name in [*TABLES, *CORPUS_TABLES]:
         files = [str(path) for path in table_files(folder, name, missing_ok=True)]
@@ -158,9 +166,9 @@ def duckdb_sources(run_dir: Path | str) -> dict[str, str]:
         read = f"read_parquet({files!r}, hive_partitioning = {str(in_parts).lower()})"
         if name in ("entities", "mentions") and registry and (folder / REGISTRY_SUMMARIES).is_file():
             sources[name] = (
-                f"select t.* replace (coalesce(s.canonical_id, t.canonical_id) as canonical_id) from {read} t "
-                f"left join read_parquet({[str(p) for p in registry]!r}, hive_partitioning = false) x using (entity_id) "
-                f"left join read_parquet('{folder / REGISTRY_SUMMARIES}') s using (summary_id)"
+                f"select t.* replace (coalesce(s.canonical_id, {name_id}t.canonical_id) as canonical_id) from {read} t "
+                f"left join read_parquet({[str(p) for p in registry]!r}, hive_partitioning = false, union_by_name = true) x using (entity_id) "
+                f"left join {summaries} s on x.summary_id = s.summary_id {name_join}"
             )
         else:
             sources[name] = f"select * from {read}"
@@ -186,9 +194,14 @@ def _current_ids(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     parts = sorted((folder / REGISTRY_ENTITIES).glob(f"run_id=*/*{PARQUET_SUFFIX}"))
     if not summaries.is_file() or not parts:
         return
-    ids = pq.read_table(summaries, columns=["summary_id", "canonical_id"]).to_pandas()
-    rows = pa.concat_tables([pq.read_table(part, columns=["entity_id", "summary_id"]) for part in parts]).to_pandas()
-    now = rows.merge(ids, on="summary_id").set_index("entity_id").canonical_id
+    ids = pq.read_table(summaries, columns=["summary_id", "canonical_id"]).to_pandas().set_index("summary_id").canonical_id
+    read = [pq.read_table(part, columns=[c for c in ("entity_id", "summary_id", "name_id") if c in pq.read_schema(part).names]) for part in parts]
+    rows = pa.concat_tables(read, promote_options="default").to_pandas()
+    # A row of the registry (found first), or a document row of a name row: the name's id.
+    now = rows.summary_id.map(ids)
+    if "name_id" in rows:
+        now = now.fillna(rows.name_id.map(ids))
+    now = now.set_axis(rows.entity_id).dropna()
     for name in ("entities", "mentions"):
         frame = tables[name]
         frame["canonical_id"] = frame.entity_id.map(now).fillna(frame.canonical_id).astype(frame.canonical_id.dtype)

@@ -214,16 +214,19 @@ class Staging:
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table.cast(schema) if schema is not None else table, path, row_group_size=ROW_GROUP_ROWS)
 
-    def write_batches(self, relative: str | Path, batches: Iterable[pa.Table | pa.RecordBatch], schema: pa.Schema) -> None:
+    def write_batches(
+        self, relative: str | Path, batches: Iterable[pa.Table | pa.RecordBatch], schema: pa.Schema, row_group_rows: int = ROW_GROUP_ROWS
+    ) -> None:
         """Write ``batches`` (each cast to ``schema``) as one file at ``relative`` inside the staging
-        folder, a batch at a time (a grown corpus's tables that are never held whole)."""
+        folder, a batch at a time (a grown corpus's tables that are never held whole), in row
+        groups of ``row_group_rows``."""
         path = self.path / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         with pq.ParquetWriter(path, schema) as writer:
             for batch in batches:
                 table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
                 if table.num_rows:
-                    writer.write_table(table.cast(schema), row_group_size=ROW_GROUP_ROWS)
+                    writer.write_table(table.cast(schema), row_group_size=row_group_rows)
 
     def adopt(self, files: Iterable[tuple[Path, str | Path]]) -> None:
         """Make each ``(file, relative)`` part of the output to be committed, at ``relative``: the
