@@ -41,6 +41,18 @@ def test_strings_do_not_accumulate_across_batches(nlp):
     assert len(nlp.vocab.strings) == before
 
 
+def test_a_pipelines_first_batch_keeps_its_words_later_batches_free_theirs():
+    import spacy
+
+    nlp = spacy.blank("en")
+    process_batch(nlp, Batch("0", [article("0", "Qwfirstword met Qwsecondword.")]))
+    assert "Qwfirstword" in nlp.vocab.strings  # made once, kept for the batches to come
+    kept = len(nlp.vocab.strings)
+    for i in range(2):
+        process_batch(nlp, Batch(str(i + 1), [article(str(i + 1), f"Qwfirstword met Zxlater{i}.")]))
+        assert f"Zxlater{i}" not in nlp.vocab.strings and len(nlp.vocab.strings) == kept
+
+
 def test_batches_skip_and_split():
     arts = [article(str(i), "x") for i in range(7)]
     got = [(b.key, [a.doc_id for a in b.articles]) for b in batches(arts, 3, skip={"1"}, first=7)]

@@ -134,3 +134,39 @@ def test_fast_config_is_the_default_with_the_sm_model():
     nlp, _ = load_pipeline(ROOT / "configs" / "fast.cfg")
     assert nlp.vocab.vectors.shape == (0, 0)  # sm has none; news.model_vectors.v1 loads none
     assert [(e.text, e.label_) for e in nlp("Asaad al-Shaibani visited Baghdad.").ents] == [("Asaad al-Shaibani", "PERSON"), ("Baghdad", "LOC")]
+
+
+def test_a_component_sourced_into_the_shared_vocab_is_not_compared_vector_by_vector(tmp_path, monkeypatch):
+    import warnings
+
+    import numpy
+    import spacy
+    from spacy.language import Language
+
+    from pipeline.config.build import sourced_into_shared_vocab
+
+    source = spacy.blank("en")
+    source.vocab.set_vector("apple", numpy.ones(4, dtype="float32"))
+    source.add_pipe("sentencizer")
+    source.to_disk(tmp_path / "source")
+    seen = []
+    spacy_create = Language.create_pipe_from_source
+
+    def spy(self, source_name, source, *, name):  # what spaCy's vectors check would compare
+        seen.append((source.vocab is self.vocab, self.vocab.vectors.shape))
+        return spacy_create(self, source_name, source, name=name)
+
+    monkeypatch.setattr(Language, "create_pipe_from_source", spy)
+    config = f'[nlp]\nlang = "en"\npipeline = ["sentencizer"]\n[components]\n[components.sentencizer]\nsource = "{tmp_path / "source"}"\n'
+    config += f'[initialize]\nvectors = "{tmp_path / "source"}"\n'
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no W113: the vectors are the source's
+        nlp = build_nlp(load_config_from_str(config))
+    assert seen == [(True, (0, 0))]  # spaCy's check compared an empty table with itself
+    assert Language.create_pipe_from_source is spy  # put back after the build
+    assert nlp.vocab.vectors.shape[1] == 4 and nlp.vocab["apple"].has_vector
+    assert [s.text for s in nlp("One. Two.").sents] == ["One.", "Two."]
+    with sourced_into_shared_vocab():  # a source with a vocab of its own goes through spaCy's check
+        other = spacy.blank("en")
+        other.add_pipe("sentencizer", source=spacy.load(tmp_path / "source"))
+    assert seen[-1] == (False, (0, 0))
