@@ -249,14 +249,14 @@ def test_a_failed_append_leaves_the_corpus_as_it_was_and_resumes(setup, tmp_path
 
     calls = []
 
-    def failing(nlp, batch, chunker=None):
-        calls.append(batch.key)
+    def failing(nlp, articles, chunker=None):
+        calls.append(articles[0].doc_id)
         if len(calls) == 2:
             raise RuntimeError("killed mid-run")
-        return original(nlp, batch, chunker)
+        return original(nlp, articles, chunker)
 
-    original = local.process_batch
-    monkeypatch.setattr(local, "process_batch", failing)
+    original = local.pipe_batch
+    monkeypatch.setattr(local, "pipe_batch", failing)
     with pytest.raises(RuntimeError, match="killed mid-run"):
         run(setup, [days[1]], out, append=True)
     monkeypatch.undo()
