@@ -249,14 +249,14 @@ def test_a_failed_append_leaves_the_corpus_as_it_was_and_resumes(setup, tmp_path
 
     calls = []
 
-    def failing(nlp, articles, chunker=None):
-        calls.append(articles[0].doc_id)
+    def failing(nlp, batch, chunker=None):
+        calls.append(batch.key)
         if len(calls) == 2:
             raise RuntimeError("killed mid-run")
-        return original(nlp, articles, chunker)
+        return original(nlp, batch, chunker)
 
-    original = local.pipe_batch
-    monkeypatch.setattr(local, "pipe_batch", failing)
+    original = local.process_batch
+    monkeypatch.setattr(local, "process_batch", failing)
     with pytest.raises(RuntimeError, match="killed mid-run"):
         run(setup, [days[1]], out, append=True)
     monkeypatch.undo()

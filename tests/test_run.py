@@ -102,25 +102,3 @@ def test_other_languages_and_scripts_are_processed_without_garbage(tmp_path):
     for row in mentions.itertuples():
         assert docs.loc[row.doc_id, "text"][row.start_char : row.end_char] == row.text
         assert any(ch.isalpha() for ch in row.text) and not any(s in row.text for s in ("©", "@", "http", "#"))
-
-
-def test_the_places_are_built_meanwhile_and_their_error_fails_the_run_before_its_commit(tmp_path, monkeypatch):
-    import threading
-
-    import pytest
-
-    import pipeline.commands.run as run
-
-    path = tmp_path / "news.jsonl"
-    path.write_text(json.dumps({"id": "1", "text": "Asaad al-Shaibani visited Baghdad."}) + "\n", encoding="utf8")
-    built_in = []
-
-    def broken(export):
-        built_in.append(threading.current_thread().name)
-        raise ValueError("configs/aliases/places.jsonl, line 3: no such country code 'XX'")
-
-    monkeypatch.setattr(run, "_gazetteer", broken)
-    with pytest.raises(ValueError, match="places.jsonl, line 3"):
-        run_pipeline([path], tmp_path / "out")
-    assert built_in and built_in[0].startswith("news-places")  # not in the run's thread
-    assert not (tmp_path / "out").exists()  # nothing committed

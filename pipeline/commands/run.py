@@ -8,7 +8,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -136,8 +135,8 @@ def run_pipeline(
     staging = Staging(Path(output), overwrite=overwrite, resume=resume, append=append)
     # Recorded before any document, so that --resume refuses input that changed since.
     record_or_check(staging.path, manifest, resume=resume)
-    resolver, votes = _reductions(staging, resume)  # interrupted or failed runs keep their staging folder, so that --resume can continue them
-    places = _places_meanwhile(settings.export)
+    # Interrupted or failed runs keep their staging folder, so that --resume can continue them.
+    resolver, votes = _reductions(staging, resume)
     with runner:  # a Dask cluster starts here, its workers each loading the model (local engines loaded it above)
         processing = time.perf_counter()
         load_seconds = processing - clock  # config, model(s), staging: what a run costs before any document
@@ -148,7 +147,7 @@ def run_pipeline(
     votes = growing.with_corpus_votes(votes) if growing else votes  # an append's names are voted on over every article
     relabelling = votes.decide(settings.corpus_vote) if settings.corpus_vote.enabled else None
     finish = partial(growing.finish, top=settings.export.top_entities) if growing else _finish
-    counts, corpus = finish(staging, resolver, places.result(), relabelling)
+    counts, corpus = finish(staging, resolver, _gazetteer(settings.export), relabelling)
     result = counts.result(staging.path, corpus, n_words, processing, settings.export.top_entities)
     times = {"started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(), "seconds": round(time.perf_counter() - clock, 3),
              "processing_seconds": round(processing, 3), "load_seconds": round(load_seconds, 3)}  # fmt: skip
@@ -237,17 +236,6 @@ def _reductions(staging: Staging, resume: bool) -> tuple[CorpusResolver, CorpusV
 def _gazetteer(export: ExportSettings) -> Gazetteer | None:
     """The places that ``corpus_entities`` is linked to (None: ``link_places`` is off)."""
     return cached_gazetteer(export.aliases, export.min_city_population) if export.link_places else None
-
-
-def _places_meanwhile(export: ExportSettings) -> Future[Gazetteer | None]:
-    """:func:`_gazetteer`, built by a helper thread while the batches run: it reads no Doc, and
-    ``nlp.pipe`` leaves the GIL while its models multiply matrices, so the build (0.1-0.2 s of the
-    run's end) overlaps with it. Its errors are raised where the run asks for the places."""
-    helper = ThreadPoolExecutor(1, thread_name_prefix="news-places")
-    try:
-        return helper.submit(_gazetteer, export)
-    finally:
-        helper.shutdown(wait=False)  # the thread ends when the build does
 
 
 def _reading_notes(reader: ArticleReader) -> dict[str, Any]:

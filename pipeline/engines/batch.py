@@ -86,8 +86,7 @@ def batches(articles: Iterable[Article], size: int, skip: AbstractSet[str] = fro
 
 
 def process_batch(nlp: Language, batch: Batch, chunker: Chunker | None = None) -> BatchResult:
-    """Run ``nlp`` over the batch's articles (one process) and return their rows as tables:
-    :func:`pipe_batch`, then :func:`batch_result`.
+    """Run ``nlp`` over the batch's articles (one process) and return their rows as tables.
 
     Every article gets a ``documents`` row: unreadable ones with their reader error, ones a
     pipeline stage failed on with that stage's error (also in ``BatchResult.errors``; the
@@ -96,42 +95,20 @@ def process_batch(nlp: Language, batch: Batch, chunker: Chunker | None = None) -
     the document it fails on is lost. Documents longer than the ``chunker``'s limit are processed
     in chunks and joined (see ``pipeline/base/chunking.py``).
     """
-    articles, warnings = batch.read()
-    return batch_result(batch.key, pipe_batch(nlp, articles, chunker), warnings)
-
-
-def pipe_batch(nlp: Language, articles: list[Article], chunker: Chunker | None = None) -> BatchRows:
-    """The rows of ``articles`` through ``nlp`` (see :func:`process_batch`), made inside the
-    batch's memory zone: plain Python values, which outlive the zone and its Docs."""
     chunker = chunker or Chunker()
+    articles, warnings = batch.read()
     with _zone(nlp):
         try:
-            return BatchRows(*_pipe(nlp, articles, chunker))
+            rows, n_words, errors = _pipe(nlp, articles, chunker)
         except Exception:  # noqa: BLE001  (a stage raised on some document: find which, one by one)
             rows, n_words, errors = Rows(), 0, {}
             for article in articles:
                 n_words += _one(nlp, article, chunker, rows, errors)
-            return BatchRows(rows, n_words, errors)
-
-
-@dataclass
-class BatchRows:
-    """One batch's rows as :func:`pipe_batch` made them, with its words and its documents' errors."""
-
-    rows: Rows
-    n_words: int
-    errors: dict[str, str]
-
-
-def batch_result(key: str, batch: BatchRows, warnings: list[str]) -> BatchResult:
-    """The :class:`BatchResult` of one batch's rows: its tables, entity summaries and label votes
-    (no Doc is needed: this may run in another thread than the pipeline's)."""
-    rows = batch.rows
     resolver = CorpusResolver()
     resolver.add_columns(rows.entities)
     votes = CorpusVote()
     votes.add_columns(rows.mentions, rows.entities)
-    return BatchResult(key, rows.to_tables(), resolver, rows.n_docs, batch.n_words, batch.errors, votes, warnings)
+    return BatchResult(batch.key, rows.to_tables(), resolver, rows.n_docs, n_words, errors, votes, warnings)
 
 
 #: Pipelines (in this process) that have processed their first batch, outside a memory zone.

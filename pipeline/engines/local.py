@@ -15,14 +15,13 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 
 from spacy.language import Language
 
 from ..base.chunking import Chunker
-from ..readers import Article
 from . import Engine, in_order
-from .batch import Batch, BatchResult, batch_result, pipe_batch, pipeline_for, process_batch, seed_pipeline
+from .batch import Batch, BatchResult, pipeline_for, process_batch, seed_pipeline
 
 #: Batches queued per worker process: enough to keep it busy while the main process writes.
 IN_FLIGHT_PER_PROCESS = 2
@@ -34,52 +33,15 @@ PARENT_CHECK_SECONDS = 0.5
 
 
 class InProcessEngine(Engine):
-    """Every batch in this process, with ``nlp``; a helper thread reads the next batch's input and
-    turns the last batch's rows into tables meanwhile.
-
-    ``nlp.pipe`` holds one core and leaves the GIL while its models multiply matrices (most of
-    the recogniser's time), so the helper's reading (files, JSON) and Arrow work overlaps with it
-    on the second core: a read-ahead and write-behind of one batch each, as any streaming reader
-    and writer does, not a second pipeline. Docs stay in this thread; the helper sees only
-    articles and plain rows. Results come in input order, each as soon as the next batch's
-    pipeline has run; an error in the helper is raised here, after the results of the batches
-    before it (so they are written, as without the helper).
-    """
+    """Every batch in this process, with ``nlp``."""
 
     def __init__(self, nlp: Language, chunker: Chunker | None = None) -> None:
         self.nlp: Language = nlp
         self.chunker = chunker or Chunker()
 
     def map(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
-        helper = ThreadPoolExecutor(1, thread_name_prefix="news-batch-io")
-        try:
-            stream = iter(batches)
-            ahead = _read_ahead(helper, stream)
-            behind: Future[BatchResult] | None = None  # the last batch's result, being made by the helper
-            while ahead is not None:
-                batch, reading = ahead
-                try:
-                    articles, warnings = reading.result()
-                    ahead = _read_ahead(helper, stream)
-                    rows = pipe_batch(self.nlp, articles, self.chunker)
-                except BaseException:
-                    if behind is not None:
-                        yield behind.result()  # the batches before the failing one are written first
-                    raise
-                done = helper.submit(batch_result, batch.key, rows, warnings)
-                if behind is not None:
-                    yield behind.result()
-                behind = done
-            if behind is not None:
-                yield behind.result()
-        finally:
-            helper.shutdown(wait=True, cancel_futures=True)
-
-
-def _read_ahead(helper: ThreadPoolExecutor, stream: Iterator[Batch]) -> tuple[Batch, Future[tuple[list[Article], list[str]]]] | None:
-    """The next batch of ``stream`` with its input being read by ``helper`` (None at the end)."""
-    batch = next(stream, None)
-    return None if batch is None else (batch, helper.submit(batch.read))
+        for batch in batches:
+            yield process_batch(self.nlp, batch, self.chunker)
 
 
 class PoolEngine(Engine):
