@@ -423,8 +423,8 @@ def replace_senter(dest: Path, senter: Path | str) -> str:
     config.to_disk(dest / "config.cfg")
     scores = spacy.util.load_meta(source / "meta.json").get("performance", {})
     meta = spacy.util.load_meta(dest / "meta.json")
-    meta["sources"].append({"name": f"senter: {SENTER_NOTE.split(',')[0]}", "license": SHIPPED_LICENCE})
-    meta["performance"].update({key: _round(scores[key]) for key in ("sents_p", "sents_r", "sents_f") if key in scores})
+    meta.setdefault("sources", []).append({"name": f"senter: {SENTER_NOTE.split(',')[0]}", "license": SHIPPED_LICENCE})
+    meta.setdefault("performance", {}).update({key: _round(scores[key]) for key in ("sents_p", "sents_r", "sents_f") if key in scores})
     srsly.write_json(dest / "meta.json", meta)
     table = " | ".join(_pct(_round(scores.get(key))) for key in ("sents_p", "sents_r", "sents_f"))
     return f"\n## Sentences\n\n{SENTER_NOTE}\n\n| dev data (UNER dev 20%, 8 GUM training documents) | precision | recall | F |\n|---|---|---|---|\n| sentence boundaries | {table} |\n"
