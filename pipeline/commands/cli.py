@@ -256,7 +256,7 @@ def ship(
     training: Path = typer.Argument(..., help="A training output folder (with model-best, metrics.json, model-card.md)."),
     dest: Path = typer.Argument(..., help="Where the pipeline folder goes, e.g. models/news-md (replaced)."),
     name: str = typer.Option("news_md", "--name", help="Pipeline name in meta.json."),
-    senter: Path | None = typer.Option(None, "--senter", help="A trained pipeline folder whose senter replaces the trained one (benchmarks/senter.py's model-best)."),
+    senter: Path | None = typer.Option(None, "--senter", help="A trained pipeline whose senter replaces the trained one (benchmarks/senter.py's model-best)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
     """Copy a trained model-best to a self-contained pipeline folder with its model card and licence."""
