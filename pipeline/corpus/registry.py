@@ -71,6 +71,8 @@ from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, picked, summary_keys
 BLOCK_KEYS = "block_keys"
 BLOCK_KEYS_VERSION = {b"block_keys": b"2"}
 #: The summaries' metadata key of the next ``summary_id`` to give (:meth:`Registry._next_id`).
+#: Rows of the touched rows held by an update that are grouped at a time (the summaries' row groups).
+HELD_BATCH_ROWS = 4_096
 NEXT_ID = b"next_summary_id"
 
 
@@ -88,6 +90,10 @@ class Update:
     summaries_resolved: int = 0  # registry summaries resolved again (the rows of a name decided by strong keys alone count once)
     folded: pa.Table = field(default_factory=FOLDED_ROWS.empty_table)  # the run's document rows of name rows (its file)
     name_ids: dict[SummaryRowKey, int] = field(default_factory=dict)  # the run's summaries kept as document rows -> their name row
+    #: The ids whose documents must be counted again over every run's index: their clusters
+    #: gained or lost registry rows of another id, or documents were replaced (None: every id).
+    #: Any other cluster's documents are its count before plus the run's (:func:`recounted`).
+    recount: set[str] | None = None
 
 
 @dataclass
@@ -159,7 +165,7 @@ class Registry:
         # the update resolves): every later look at them (grouping, contexts, grown names) reads
         # them here, not the registry's file again.
         ids = self._touched(set().union(*blocks.values()))
-        held = Rows.of(self.summaries.where("summary_id", ids, RESOLVED_COLUMNS))
+        held = Rows.of(self.summaries.where("summary_id", ids, RESOLVED_COLUMNS), HELD_BATCH_ROWS)
         touched = Resolved.read(held, self.folded, ids, new, dropped)
         fresh = touched.resolver.resolve()
         alive = touched.alive()
@@ -218,7 +224,10 @@ class Registry:
         )
         registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded))
         name_ids = {key: names[name] for name, keys in folding.items() for key in keys}
-        return Update(resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids)
+        recount = recounted([stable[cid] for cid in fresh_ids], old_ids) if dropped is None or not dropped.mentions else None
+        return Update(
+            resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids, recount
+        )
 
     def _next_id(self) -> int:
         """The first ``summary_id`` not given yet (kept in the summaries' metadata; else above every
@@ -304,6 +313,22 @@ class Registry:
             "run_id": earlier["run_id"] + [run_id] * len(redirects),
         }
         return pa.table(rows, schema=CANONICAL_REDIRECTS)
+
+
+def recounted(ids: list[str], old_ids: list[str | None]) -> set[str]:
+    """The ids (``ids``: each resolved summary's id after an update; ``old_ids``: its id before,
+    None for a new one) whose clusters' members changed: a cluster holding summaries of another
+    id before, or one whose summaries went to several clusters. Any other cluster is the same
+    summaries as before plus new ones, which come from the run's new documents only (without
+    replaced documents), so its documents are the count it had plus the run's."""
+    before: dict[str, set[str]] = {}  # an id now -> the ids its summaries had
+    after: dict[str, set[str]] = {}  # an id before -> the ids its summaries have now
+    for now, old in zip(ids, old_ids):
+        if old is not None:
+            before.setdefault(now, set()).add(old)
+            after.setdefault(old, set()).add(now)
+    moved = {now for now, olds in before.items() if olds != {now}} | {old for old, nows in after.items() if nows != {old}}
+    return moved | {now for old in moved for now in after.get(old, ())}
 
 
 def _grown(rows: Rows, grown: Mapping[int, tuple[str, list[SummaryRowKey]]], mentions: Mapping[SummaryRowKey, int]) -> pa.Table:

@@ -164,6 +164,15 @@ class CorpusStore:
         if path.is_file():
             yield from stream(path)
 
+    def doc_counts(self, canonical_ids: Collection[str]) -> dict[str, int]:
+        """The ``doc_count`` that ``corpus_entities`` gives each of ``canonical_ids`` (those it has), read two columns at a time."""
+        path = table_path(self.path, "corpus_entities")
+        if not canonical_ids or not path.is_file():
+            return {}
+        wanted = pa.array(sorted(canonical_ids), pa.string())
+        found = self.rows(path.relative_to(self.path).as_posix()).where("canonical_id", wanted, ["canonical_id", "doc_count"])
+        return dict(zip(found.column("canonical_id").to_pylist(), found.column("doc_count").to_pylist()))
+
     def plain_tables(self) -> dict[str, pa.Table]:
         """The documents (ids and texts) and entities of an output written without --append."""
         return {
