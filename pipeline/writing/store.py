@@ -62,10 +62,17 @@ CORPUS_ENTITY_ROWS = ROW_GROUP_ROWS // 4
 
 def stream(path: Path, columns: list[str] | None = None, rows: int = ROW_GROUP_ROWS) -> Iterator[pa.Table]:
     """The Parquet file at ``path`` a batch (``rows`` rows: a row group as written) at a time, so
-    that reading it holds a batch, not the file."""
+    that reading it holds a batch, not the file. A row group of no more than ``rows`` rows is read
+    whole: streaming it with the reader's batches held about twice the memory (a pass over the
+    registry's summaries at 100,000 documents: Arrow's peak 27 MB, not 16; the resident size 37
+    MB higher, not 26); a larger one (a run's index written at once) is read in batches."""
     with pq.ParquetFile(path) as parquet:
-        for batch in parquet.iter_batches(batch_size=rows, columns=columns, use_threads=False):
-            yield pa.Table.from_batches([batch])
+        for group in range(parquet.num_row_groups):
+            if parquet.metadata.row_group(group).num_rows <= rows:
+                yield parquet.read_row_group(group, columns=columns, use_threads=False)
+                continue
+            for batch in parquet.iter_batches(batch_size=rows, row_groups=[group], columns=columns, use_threads=False):
+                yield pa.Table.from_batches([batch])
 
 
 def use_returning_allocator() -> None:
