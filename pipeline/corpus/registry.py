@@ -161,9 +161,7 @@ class Registry:
         document rows of their name's row (:attr:`Update.folded`, for the run's file)."""
         # Block keys are computed for the run's summaries only; the registry's are stored.
         blocks = {key: sorted(new.block_keys(key)) for key in [*new.summaries(), *(dropped.summaries() if dropped is not None else [])]}
-        # The touched rows are read from the registry once, in one pass, and held (they are what
-        # the update resolves): every later look at them (grouping, contexts, grown names) reads
-        # them here, not the registry's file again.
+        # The touched rows are read once and held: grouping, contexts and grown names read them here, not the file.
         ids = self._touched(set().union(*blocks.values()))
         held = Rows.of(self.summaries.where("summary_id", ids, RESOLVED_COLUMNS), HELD_BATCH_ROWS)
         touched = Resolved.read(held, self.folded, ids, new, dropped)
