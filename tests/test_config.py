@@ -2,6 +2,8 @@
 
 import pytest
 from conftest import ROOT, ent_tuples
+from spacy.language import Language
+from spacy.pipeline import SpanRuler
 from spacy.util import load_config_from_str
 
 from pipeline.config.build import ConfigError, build_nlp, load_pipeline, load_pipeline_config
@@ -134,6 +136,56 @@ def test_fast_config_is_the_default_with_the_sm_model():
     nlp, _ = load_pipeline(ROOT / "configs" / "fast.cfg")
     assert nlp.vocab.vectors.shape == (0, 0)  # sm has none; news.model_vectors.v1 loads none
     assert [(e.text, e.label_) for e in nlp("Asaad al-Shaibani visited Baghdad.").ents] == [("Asaad al-Shaibani", "PERSON"), ("Baghdad", "LOC")]
+
+
+#: Texts the components before a span ruler were given (the test factories below record them).
+SEEN_BEFORE_RULER: list[str] = []
+
+
+@Language.component("test_seeing_before_ruler")
+def _seeing(doc):
+    SEEN_BEFORE_RULER.append(doc.text)
+    return doc
+
+
+@Language.component("test_retokenizing_before_ruler", retokenizes=True)
+def _retokenizing(doc):
+    SEEN_BEFORE_RULER.append(doc.text)
+    if len(doc) > 1:
+        with doc.retokenize() as retokenizer:
+            retokenizer.merge(doc[:2])
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("before", "attr", "spacy_route"),
+    [("test_seeing_before_ruler", "null", False), ("test_seeing_before_ruler", '"LOWER"', False),
+     ("test_seeing_before_ruler", '"SHAPE"', True), ("test_retokenizing_before_ruler", "null", True)],
+)  # fmt: skip
+def test_a_span_ruler_matching_on_lexemes_makes_its_phrase_patterns_with_the_tokenizer_alone(before, attr, spacy_route):
+    config = f"""
+[nlp]
+lang = "en"
+pipeline = ["before","places"]
+[components]
+[components.before]
+factory = "{before}"
+[components.places]
+factory = "span_ruler"
+spans_key = "places"
+phrase_matcher_attr = {attr}
+[initialize]
+[initialize.components]
+[initialize.components.places]
+patterns = [{{"label":"LOC","pattern":"New York"}},{{"label":"LOC","pattern":[{{"LOWER":"paris"}}]}}]
+"""
+    SEEN_BEFORE_RULER.clear()
+    nlp = build_nlp(load_config_from_str(config))
+    assert SEEN_BEFORE_RULER == (["New York"] if spacy_route else [])  # only spaCy's route runs the components before the ruler
+    assert SpanRuler.add_patterns.__module__ == "spacy.pipeline.span_ruler"  # put back after the build
+    doc = nlp("I flew from New York to Paris.")
+    found = [(span.text, span.label_) for span in doc.spans["places"]]
+    assert found == ([("Paris", "LOC")] if before == "test_retokenizing_before_ruler" else [("New York", "LOC"), ("Paris", "LOC")])
 
 
 def test_a_component_sourced_into_the_shared_vocab_is_not_compared_vector_by_vector(tmp_path, monkeypatch):
