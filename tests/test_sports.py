@@ -148,3 +148,13 @@ def test_the_plural_of_a_team_the_recogniser_found_whole_names_it(blank):
         doc = make_doc(blank, text, ents)
         doc.spans["places"] = [doc.char_span(*place, label="GPE")] if place else []
         assert ent_tuples(teams(doc)) == ents
+
+
+def test_a_plural_opening_a_sentence_is_not_taken_for_the_team(blank, teams):
+    """A capital at a sentence start says nothing: ``Saints are revered`` is no mention of the team."""
+    text = "The New Orleans Saints placed Bush on injured reserve. Saints are revered here, and the Saints lost."
+    doc = make_doc(blank, text, [("New Orleans", "LOC")])
+    for token in doc:
+        token.is_sent_start = token.i == 0 or doc[token.i - 1].text == "."
+    assert ent_tuples(teams(doc)) == [("New Orleans Saints", "ORG"), ("Saints", "ORG")]
+    assert doc.ents[1].start_char == text.rindex("Saints")
