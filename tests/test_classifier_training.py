@@ -35,6 +35,19 @@ def test_folds_hold_every_document_but_their_own(tmp_path):
         write_folds(tmp_path / "news-train.spacy", tmp_path / "folds", 1)
 
 
+def test_folds_command_writes_the_folds(tmp_path):
+    """`python -m pipeline folds` (project.yml `train-folds`) reaches write_folds."""
+    from typer.testing import CliRunner
+
+    from pipeline.commands.cli import app
+
+    nlp = spacy.blank("en")
+    DocBin(docs=[nlp(f"Document {i}.") for i in range(4)]).to_disk(tmp_path / "news-train.spacy")
+    result = CliRunner().invoke(app, ["folds", str(tmp_path / "news-train.spacy"), "--output", str(tmp_path / "folds"), "--folds", "2"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "folds").iterdir()) == ["fold-0", "fold-1"]
+
+
 @pytest.mark.slow
 def test_cross_fitted_candidates_come_from_the_model_of_each_fold(tmp_path):
     corpus = tmp_path / "corpus"

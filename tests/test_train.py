@@ -263,7 +263,8 @@ def test_model_workflow_runs_on_a_tiny_slice(tmp_path):
         sys.executable, "-m", "weasel", "run", "model", str(ROOT), "--force",
         "--vars.data", str(data), "--vars.gum_dev", "GUM_news_two", "--vars.corpus", str(out / "corpus"),
         "--vars.training", str(out / "training"), "--vars.shipped", str(out / "shipped"),
-        "--vars.model_steps", "4", "--vars.eval_frequency", "2",
+        "--vars.model_steps", "4", "--vars.eval_frequency", "2", "--vars.senter_training", str(out / "senter"),
+        "--vars.senter_steps", "4", "--vars.senter_eval_frequency", "2",
     ]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -272,4 +273,8 @@ def test_model_workflow_runs_on_a_tiny_slice(tmp_path):
     metrics = json.loads((out / "shipped" / METRICS_FILE).read_text())
     assert metrics["max_steps"] == 4 and metrics["corpora"]["train"]["documents"] == 4  # GUM 1, WikiGold 2, UNER 1
     assert json.loads((out / "shipped" / "meta.json").read_text())["name"] == "news_md"
-    assert spacy.load(out / "shipped").pipe_names == ["senter", "ner", "label_mapper"]
+    shipped = spacy.load(out / "shipped")
+    assert shipped.pipe_names == ["senter", "ner", "label_mapper"]
+    senter_embed = shipped.config["components"]["senter"]["model"]["tok2vec"]["embed"]
+    assert senter_embed["include_static_vectors"] is False  # the trained senter, not md's
+    assert "## Sentences" in (out / "shipped" / MODEL_CARD_FILE).read_text()

@@ -256,6 +256,7 @@ def ship(
     training: Path = typer.Argument(..., help="A training output folder (with model-best, metrics.json, model-card.md)."),
     dest: Path = typer.Argument(..., help="Where the pipeline folder goes, e.g. models/news-md (replaced)."),
     name: str = typer.Option("news_md", "--name", help="Pipeline name in meta.json."),
+    senter: Path | None = typer.Option(None, "--senter", help="A trained pipeline whose senter replaces the trained one (benchmarks/senter.py's model-best)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
     """Copy a trained model-best to a self-contained pipeline folder with its model card and licence."""
@@ -263,7 +264,7 @@ def ship(
 
     setup_logging(verbose)
     try:
-        shipped = ship_model(training, dest, name=name)
+        shipped = ship_model(training, dest, name=name, senter=senter)
     except Exception as err:  # noqa: BLE001  (every failure ends in one readable line)
         _fail(err, verbose)
     size = sum(f.stat().st_size for f in shipped.rglob("*") if f.is_file())
@@ -308,7 +309,7 @@ def folds(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and debug messages."),
 ) -> None:
     """Cross-fitting data for the classifier's candidates: train recogniser K on fold-K (all but fold K), then `candidates --model` once per fold."""
-    from .classifier_training import write_folds
+    from .train_classifier import write_folds
 
     setup_logging(verbose)
     try:

@@ -349,12 +349,26 @@ HELD_OUT_NOTE = (
 )
 
 
-def ship_model(training: Path | str, dest: Path | str, *, name: str, version: str = __version__) -> Path:
+SENTER = "senter"
+SENTER_NOTE = (
+    "`configs/train/senter.cfg` (en_core_web_md's senter architecture without its static vectors), "
+    "trained from scratch by `benchmarks/senter.py` on the gold sentences of GUM's training documents "
+    "(GUM's dev and news/interview test documents left out) and 80% of UNER English-EWT dev; the other 20% "
+    "and eight GUM training documents chose the step. It replaced the base pipeline's senter after the "
+    "ner was trained: there md's senter was frozen and not annotating (the ner's training examples did not pass "
+    "through it; its dev scores, which chose the checkpoint, did). Held-out sentence scores (UNER EWT "
+    "test, GUM dev) against en_core_web_md's senter: `benchmarks/sentences.py`, quoted in benchmarks/quality.md."
+)
+
+
+def ship_model(training: Path | str, dest: Path | str, *, name: str, version: str = __version__, senter: Path | str | None = None) -> Path:
     """Copy ``training/model-best`` to ``dest`` as a self-contained pipeline folder, ready to commit.
 
     ``meta.json`` gets the ``name``, ``version``, licence, sources (base pipeline and training
     corpora with their licences) and dev scores; ``model-card.md`` and ``metrics.json`` are copied
-    beside it. ``dest`` is replaced. Returns ``dest``.
+    beside it. With ``senter`` (a trained pipeline folder, e.g. ``benchmarks/senter.py``'s
+    model-best), its ``senter`` replaces the trained one (:func:`replace_senter`) and the card says
+    how it was made. ``dest`` is replaced. Returns ``dest``.
     """
     import shutil
 
@@ -386,6 +400,31 @@ def ship_model(training: Path | str, dest: Path | str, *, name: str, version: st
     card = card.replace(f"# Model card: {training.name}", f"# Model card: {name} {version}", 1)
     card = card.replace(f"--model {metrics['model']}", f"--model {dest}")
     licence = f"\n## Held-out scores\n\n{HELD_OUT_NOTE}\n\n## Licence\n\n{SHIPPED_LICENCE}. {SHIPPED_LICENCE_NOTE}\n"
+    if senter is not None:
+        licence = replace_senter(dest, senter) + licence
     (dest / MODEL_CARD_FILE).write_text(card.replace("\n## Versions", licence + "\n## Versions", 1), encoding="utf8")
     shutil.copy(training / METRICS_FILE, dest / METRICS_FILE)
     return dest
+
+
+def replace_senter(dest: Path, senter: Path | str) -> str:
+    """Put the ``senter`` of the trained pipeline folder ``senter`` into the pipeline folder ``dest``
+    in place of its own: its weights and its ``[components.senter]`` config (the architecture may
+    differ); ``meta.json`` names it. Returns the model card's section about it, with its dev scores."""
+    import shutil
+
+    source = Path(senter)
+    if not (source / SENTER / "model").exists():
+        raise TrainingError(f"{source} has no trained {SENTER!r} ({source / SENTER / 'model'} does not exist): train it with benchmarks/senter.py.")
+    shutil.rmtree(dest / SENTER, ignore_errors=True)
+    shutil.copytree(source / SENTER, dest / SENTER)
+    config = load_config(dest / "config.cfg", interpolate=False)
+    config["components"][SENTER] = load_config(source / "config.cfg", interpolate=False)["components"][SENTER]
+    config.to_disk(dest / "config.cfg")
+    scores = spacy.util.load_meta(source / "meta.json").get("performance", {})
+    meta = spacy.util.load_meta(dest / "meta.json")
+    meta.setdefault("sources", []).append({"name": f"senter: {SENTER_NOTE.split(',')[0]}", "license": SHIPPED_LICENCE})
+    meta.setdefault("performance", {}).update({key: _round(scores[key]) for key in ("sents_p", "sents_r", "sents_f") if key in scores})
+    srsly.write_json(dest / "meta.json", meta)
+    table = " | ".join(_pct(_round(scores.get(key))) for key in ("sents_p", "sents_r", "sents_f"))
+    return f"\n## Sentences\n\n{SENTER_NOTE}\n\n| dev data (UNER dev 20%, 8 GUM training documents) | precision | recall | F |\n|---|---|---|---|\n| sentence boundaries | {table} |\n"

@@ -70,7 +70,7 @@ entity_width = 16
 )["model"]
 #: ``cfg`` key of the recogniser-features fingerprint the weights were trained with.
 FINGERPRINT_KEY = "features_fingerprint"
-#: ``cfg`` key of the softmax temperature fitted on dev data (``classifier_training.fit_temperature``).
+#: ``cfg`` key of the softmax temperature fitted on dev data (``train_classifier.fit_temperature``).
 TEMPERATURE_KEY = "temperature"
 
 
