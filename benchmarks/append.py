@@ -1,6 +1,13 @@
 """Appending 1,000 articles to a corpus of N: the figures in benchmarks/append.md.
 
     .venv/bin/python benchmarks/append.py [--sizes 1000 10000 100000] [--new 1000] [--repeats 2]
+    .venv/bin/python benchmarks/append.py --reuse DIR [--trees . ../main] ...
+
+With ``--reuse DIR``, the corpus of each size is grown once into ``DIR/corpus-N`` (the same
+articles as without it) and kept there; each append is made to a fresh copy of it, so a rerun
+(or another version of the code) appends the same articles to the same corpus. ``--trees`` names
+checkouts of this repository whose code makes the appends (``PYTHONPATH`` and the working folder
+of the command), interleaved append by append, so that versions compared run under the same load.
 
 Builds a synthetic corpus in a temporary folder (never in the repository) with ``run --append``,
 growing it to each size N in turn, and at each size times ``repeats`` appends of ``new`` fresh
@@ -28,6 +35,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -138,10 +146,12 @@ def command(inputs: Path, output: Path, config: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "pipeline", "run", str(inputs), "--output", str(output), "--config", str(config), *extra]
 
 
-def timed(cmd: list[str]) -> dict:
-    """Run ``cmd``; its wall and CPU seconds (user and system: what a shared machine's load
-    changes least) and peak RSS (MB)."""
-    measured = whole_process(cmd)
+def timed(cmd: list[str], tree: Path = ROOT) -> dict:
+    """Run ``cmd`` with the code of ``tree`` (a checkout of this repository); its wall and CPU
+    seconds (user and system: what a shared machine's load changes least) and peak RSS (MB)."""
+    if tree != ROOT:
+        cmd = ["env", f"PYTHONPATH={tree}", *cmd]
+    measured = whole_process(cmd, cwd=tree)
     return {
         "wall_seconds": round(measured["wall_seconds"], 2),
         "cpu_seconds": round(measured["cpu_seconds"], 2),
@@ -149,13 +159,39 @@ def timed(cmd: list[str]) -> dict:
     }
 
 
-def measure(output: Path, new: Path, config: Path, *extra: str) -> dict:
-    figures = timed(command(new, output, config, *extra))
+def measure(output: Path, new: Path, config: Path, *extra: str, tree: Path = ROOT) -> dict:
+    figures = timed(command(new, output, config, *extra), tree)
     record = json.loads((output / "run.json").read_text(encoding="utf8"))
     processing, load = record["processing_seconds"], record["load_seconds"]
     figures.update(processing_seconds=processing, rest_seconds=round(record["seconds"] - processing - load, 2), load_seconds=load)
     figures["resolved_summaries"], figures["resolved_rows"] = record.get("resolved_summaries"), record.get("resolved_rows")
+    figures["index_rows_read"] = record.get("index_rows_read")
     return figures
+
+
+def reused(args: argparse.Namespace, base: Path, config: Path) -> list[dict]:
+    """The appends of ``--reuse``: each size's corpus grown once into ``args.reuse`` (kept), and
+    each append made by every tree of ``args.trees`` in turn to a fresh copy of it in ``base``."""
+    rows, size = [], 0
+    for seed, target in enumerate(args.sizes, 1):
+        kept = args.reuse / f"corpus-{target}"
+        if not kept.is_dir():
+            previous = args.reuse / f"corpus-{size}"
+            if previous.is_dir():
+                shutil.copytree(previous, kept)
+            grow = write_articles(base / "grow.jsonl", size, target - size, seed)
+            subprocess.run(command(grow, kept, config, "--append", "--n-process", str(args.grow_processes)), cwd=ROOT, check=True, capture_output=True)
+        size = target
+        for repeat in range(args.repeats):
+            new = write_articles(base / "new.jsonl", 10**8 + target + repeat * args.new, args.new, 1000 + repeat)
+            for tree in args.trees:
+                corpus = base / "corpus"
+                shutil.rmtree(corpus, ignore_errors=True)
+                shutil.copytree(kept, corpus)
+                figures = measure(corpus, new, config, "--append", "--n-process", "1", tree=tree)
+                rows.append({"corpus": target, "size": target, "tree": str(tree), "what": f"append {args.new:,}", **figures, **corpus_figures(corpus)})
+                print(json.dumps(rows[-1]), file=sys.stderr)
+    return rows
 
 
 def corpus_figures(output: Path) -> dict:
@@ -174,12 +210,19 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--grow-processes", type=int, default=2, help="--n-process of the (unmeasured) runs that grow the corpus")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--reuse", type=Path, help="grow each size's corpus once into this folder (kept) and append to copies of it")
+    parser.add_argument("--trees", type=Path, nargs="+", default=[ROOT], help="with --reuse: checkouts whose code makes the appends, interleaved")
     args = parser.parse_args()
-    rows = []
+    rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="append-bench-") as tmp:
         base = Path(tmp)
         config = base / "rules.cfg"
         config.write_text(CONFIG, encoding="utf8")
+        if args.reuse:
+            args.reuse.mkdir(parents=True, exist_ok=True)
+            args.trees = [tree.resolve() for tree in args.trees]
+            report(reused(args, base, config), args)
+            return
         corpus, size, seed = base / "corpus", 0, 0
         reference = measure(base / "plain", write_articles(base / "plain.jsonl", 10**9, args.new, seed), config)
         rows.append({"corpus": 0, "what": f"plain run of {args.new:,} (no corpus)", **reference})
@@ -198,19 +241,26 @@ def main() -> None:
                 rows.append({"corpus": size, "size": target, "what": f"append {args.new:,}", **figures, **corpus_figures(corpus)})
                 print(json.dumps(rows[-1]), file=sys.stderr)
                 size += args.new
+    report(rows, args)
+
+
+def report(rows: list[dict], args: argparse.Namespace) -> None:
+    """Print the figures (a table, and the medians per size and tree) and write them to ``--json``."""
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     print(f"Machine: {machine}\n")
-    columns = ["corpus", "what", "wall_seconds", "cpu_seconds", "processing_seconds", "rest_seconds", "load_seconds", "peak_rss_mb"]
-    columns += ["resolved_summaries", "resolved_rows", "summaries", "corpus_entities", "corpus_mb"]
+    columns = ["corpus", "tree", "what", "wall_seconds", "cpu_seconds", "processing_seconds", "rest_seconds", "load_seconds", "peak_rss_mb"]
+    columns += ["resolved_summaries", "resolved_rows", "index_rows_read", "summaries", "corpus_entities", "corpus_mb"]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for row in rows:
         print("| " + " | ".join(f"{row[c]:,}" if isinstance(row.get(c), int) else str(row.get(c, "")) for c in columns) + " |")
     for figure in ("wall_seconds", "cpu_seconds", "processing_seconds", "rest_seconds", "load_seconds", "peak_rss_mb"):
-        by_size: dict[int, list[float]] = {}
-        for row in rows[1:]:
-            by_size.setdefault(row["size"], []).append(row[figure])
-        print(f"\nMedian {figure} per append: " + ", ".join(f"N={n:,}: {statistics.median(v):.1f}" for n, v in by_size.items()), end="")
+        by_size: dict[tuple[str, int], list[float]] = {}
+        for row in rows:
+            if row["corpus"]:
+                by_size.setdefault((row.get("tree", ""), row["size"]), []).append(row[figure])
+        medians = ", ".join(f"{tree + ' ' if len(args.trees) > 1 else ''}N={n:,}: {statistics.median(v):.2f}" for (tree, n), v in by_size.items())
+        print(f"\nMedian {figure} per append: {medians}", end="")
     print()
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n", encoding="utf8")

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def whole_process(command: list[str], *, capture_stdout: bool = False) -> dict:
-    """Run ``command`` in the repository root, offline; raise with its stderr if it fails.
+def whole_process(command: list[str], *, capture_stdout: bool = False, cwd: Path = ROOT) -> dict:
+    """Run ``command`` in ``cwd`` (the repository root), offline; raise with its stderr if it fails.
 
     Returns ``wall_seconds``, ``cpu_seconds``, ``max_rss_mb`` and ``stdout`` (empty unless
     ``capture_stdout``).
@@ -25,7 +25,7 @@ def whole_process(command: list[str], *, capture_stdout: bool = False) -> dict:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(
-            command, cwd=ROOT, stdout=out if capture_stdout else subprocess.DEVNULL, stderr=err, env={**os.environ, "HF_HUB_OFFLINE": "1"}
+            command, cwd=cwd, stdout=out if capture_stdout else subprocess.DEVNULL, stderr=err, env={**os.environ, "HF_HUB_OFFLINE": "1"}
         )
         _pid, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started

@@ -194,6 +194,22 @@ def test_duckdb_reads_what_load_reads(grown):
     assert con.sql("select count(distinct run_id) from mentions").fetchall() == [(3,)]
 
 
+def test_documents_are_counted_over_every_run_only_for_clusters_whose_members_changed(setup, tmp_path):
+    """A cluster that only gains the run's documents counts them on top of its ``doc_count``: no
+    earlier run's entity index is read (``index_rows_read``); a merge reads them, and both give
+    the counts of one run over the same articles."""
+    _, _, days = setup
+    again = write_day(tmp_path / "again.jsonl", [("d1", "Fuad Hussein met officials in Baghdad again.", "2026-11-02")])
+    out = tmp_path / "corpus"
+    read = []
+    for inputs in ([days[0]], [again], [days[1]]):
+        run(setup, inputs, out, append=True)
+        read.append(json.loads((out / "run.json").read_text())["index_rows_read"])
+    assert read[1] == 0 and read[2] > 0  # the second day defines IS: two known entities merge
+    run(setup, [days[0], again, days[1]], tmp_path / "whole")
+    assert_same_corpus(pipeline.load(tmp_path / "whole"), pipeline.load(out))
+
+
 def test_documents_already_there_are_skipped_and_a_changed_text_is_an_error(setup, tmp_path):
     base, _, days = setup
     out = tmp_path / "corpus"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline.corpus.corpus_entities import doc_counts, merge_corpus
 from pipeline.corpus.index import text_hash
-from pipeline.corpus.registry import BLOCK_KEYS, Registry
+from pipeline.corpus.registry import BLOCK_KEYS, Registry, recounted
 from pipeline.corpus.resolve import CorpusResolver
 from pipeline.corpus.rows import Rows, encoded, encoded_rows, summary_keys
 from pipeline.writing.schema import CORPUS_ENTITIES
+from pipeline.writing.store import stream
 
 
 def summaries(*rows: tuple[str, str, list[str]]) -> CorpusResolver:
@@ -246,3 +248,21 @@ def test_a_registry_written_before_name_rows_is_read_as_document_rows():
         ids = dict(zip(summary_keys(stored), stored.column("canonical_id").to_pylist()))
         assert partition(ids) == partition(CorpusResolver().merge(seen).resolve().by_summary)
     assert any(row["folded"] for row in registry.summaries.table().to_pylist())
+
+
+def test_only_clusters_whose_members_changed_are_counted_again():
+    # Summaries that keep their id (and new ones with them) are the same cluster plus the run's documents.
+    assert recounted(["A", "A", "B", "N"], ["A", None, "B", None]) == set()
+    # A merge: the survivor and the retired id; a split: both parts.
+    assert recounted(["A", "A", "B"], ["A", "X", "B"]) == {"A", "X"}
+    assert recounted(["A", "T", "B"], ["A", "A", "B"]) == {"A", "T"}
+
+
+def test_stream_reads_a_small_row_group_whole_and_a_large_one_in_batches(tmp_path):
+    table = pa.table({"n": list(range(10)), "s": [[str(i)] * i for i in range(10)]})
+    pq.write_table(table, tmp_path / "small.parquet", row_group_size=4)
+    pq.write_table(table, tmp_path / "large.parquet", row_group_size=10)
+    small = list(stream(tmp_path / "small.parquet", rows=4))
+    large = list(stream(tmp_path / "large.parquet", ["n"], rows=4))
+    assert [t.num_rows for t in small] == [4, 4, 2] and pa.concat_tables(small).equals(table)
+    assert [t.num_rows for t in large] == [4, 4, 2] and pa.concat_tables(large).column("n").equals(table.column("n"))

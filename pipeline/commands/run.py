@@ -6,7 +6,7 @@ import hashlib
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,7 +24,7 @@ from ..config.build import build_nlp, load_pipeline_config, model_description, p
 from ..config.settings import ExportSettings, resolve_settings
 from ..corpus.corpus_entities import doc_counts, merge_corpus
 from ..corpus.index import DocIndex, RunIndex, text_hash
-from ..corpus.registry import Registry
+from ..corpus.registry import Registry, Update
 from ..corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from ..corpus.rows import summary_keys
 from ..corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
@@ -317,7 +317,10 @@ class _MostMentioned:
 
     def add(self, batch: pa.Table) -> pa.Table:
         """Look at one batch; returns it unchanged."""
-        both = pa.concat_tables([self.best, batch.cast(CORPUS_ENTITIES)])
+        # Only rows mentioned at least as often as the batch's top-th can be among the top.
+        least = pc.min(pc.top_k_unstable(batch["mention_count"], k=self.top)).as_py() if batch.num_rows > self.top else None
+        candidates = batch if least is None else batch.filter(pc.greater_equal(batch["mention_count"], least))
+        both = pa.concat_tables([self.best, candidates.cast(CORPUS_ENTITIES)])
         self.best = both.sort_by([("mention_count", "descending"), ("name", "ascending")]).slice(0, self.top)
         return batch
 
@@ -344,6 +347,7 @@ class _Append:
     redirected: int = 0
     resolved: int = 0  # registry summaries resolved again (the groups the run touched)
     resolved_rows: int = 0  # the registry rows (a summary per document) those stand for
+    index_rows_read: int = 0  # the runs' entity-index rows read to count documents (:meth:`_doc_counts`)
 
     @classmethod
     def open(cls, output: Path, replace: bool = False) -> _Append:
@@ -419,8 +423,7 @@ class _Append:
             staging.write_file(index_path(Path(), "documents", run_id), documents)
             staging.write_file(index_path(Path(), "entities", run_id), entities)
         staging.write_file(index_path(Path(), "folded", self.run_id), update.folded, FOLDED_ROWS)
-        earlier = self.store.index_batches("entities", ["doc_key", "summary_id", "name_id"], left_out=written)
-        ids.doc_counts = doc_counts(chain(earlier, (entities for _, entities in written.values())), update.resolved)
+        ids.doc_counts = self._doc_counts(update, ids.doc_counts, written)
         rows = ids.corpus_table()  # the clusters resolved again; the others' rows are kept
         merged = merge_corpus(self.store.corpus_entities(), add_places(rows, gazetteer) if gazetteer else rows, update.changed)
         most = _MostMentioned(top)  # for the run's summary: corpus_entities is not read back whole
@@ -429,6 +432,29 @@ class _Append:
         staging.write_batches(SUMMARIES, update.registry.summaries.batches(), update.registry.summaries.schema, SUMMARY_ROWS)
         staging.write_batches(CANONICAL_ID_FILE, update.registry.canonical_ids.batches(), CANONICAL_IDS)
         return counts, most.best
+
+    def _doc_counts(self, update: Update, run: Counter, written: Mapping[str, tuple[pa.Table, pa.Table]]) -> Counter:
+        """The documents of each cluster resolved again. A cluster that kept its members (all but
+        those of :attr:`Update.recount`) has the count ``corpus_entities`` gave it plus ``run``'s
+        (the run's documents per id, counted as they were stamped): its new members come from
+        the run's new documents only. The others are counted over every run's entity index
+        (``written``: the indexes this append writes), read only when there are any."""
+        recount = update.recount
+        kept = [] if recount is None else [cid for cid in update.resolution.clusters if cid not in recount]
+        before = self.store.doc_counts(kept)
+        counted = Counter({cid: before.get(cid, 0) + run[cid] for cid in kept})
+        resolved = update.resolved
+        if recount is not None:
+            resolved = resolved.filter(pc.is_in(resolved["canonical_id"], value_set=pa.array(sorted(recount), pa.string())))
+        if resolved.num_rows:
+            earlier = self.store.index_batches("entities", ["doc_key", "summary_id", "name_id"], left_out=written)
+            read = chain(earlier, (entities for _, entities in written.values()))
+            counted.update(doc_counts((self._counted(batch) for batch in read), resolved))
+        return counted
+
+    def _counted(self, batch: pa.Table) -> pa.Table:
+        self.index_rows_read += batch.num_rows
+        return batch
 
     def _write_votes(self, staging: Staging) -> None:
         """The corpus's votes after the run: those of names the run did not meet as they were, and the others' as :meth:`with_corpus_votes` added them up."""
@@ -466,7 +492,7 @@ class _Append:
         replaced = len(self.replacing)
         record.update(
             run_id=self.run_id, appended=True, already_there=self.already_there, conflicts=self.conflicts, replaced=replaced,
-            resolved_summaries=self.resolved, resolved_rows=self.resolved_rows,
+            resolved_summaries=self.resolved, resolved_rows=self.resolved_rows, index_rows_read=self.index_rows_read,
         )  # fmt: skip
         result.run_id, result.already_there, result.conflicts, result.replaced = self.run_id, self.already_there, self.conflicts, replaced
         row = {

@@ -64,6 +64,8 @@ class _Groups:
         dictionary = codes.dictionary.to_pylist()
         unseen = [i for i, code in enumerate(dictionary) if code not in self.index] if keep is None else []
         firsts = batch.take(pa.array(np.unique(codes.indices.to_numpy(), return_index=True)[1][unseen], pa.int64()))  # a new group's first row
+        # Only a group's settled key is kept: its first row's context is not made Python objects (a name row's is its documents' union).
+        firsts = firsts.set_column(firsts.schema.get_field_index("context"), "context", sports(firsts.column("context").combine_chunks()))
         for i, key, canonical_id in zip(unseen, summary_keys(firsts), firsts.column("canonical_id").to_pylist()):
             self.index[dictionary[i]] = len(self.settled)
             self.settled.append((settled_key(key), canonical_id))

@@ -61,7 +61,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, FOLDED_ROWS
-from .grouping import Resolved
+from .grouping import RESOLVED_COLUMNS, Resolved
 from .resolve import SUMMARY_KEY_COLUMNS, CorpusResolver, Resolution, block_partners, settled_key
 from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, picked, summary_keys
 
@@ -71,6 +71,8 @@ from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, picked, summary_keys
 BLOCK_KEYS = "block_keys"
 BLOCK_KEYS_VERSION = {b"block_keys": b"2"}
 #: The summaries' metadata key of the next ``summary_id`` to give (:meth:`Registry._next_id`).
+#: Rows of the touched rows held by an update that are grouped at a time (the summaries' row groups).
+HELD_BATCH_ROWS = 4_096
 NEXT_ID = b"next_summary_id"
 
 
@@ -88,6 +90,10 @@ class Update:
     summaries_resolved: int = 0  # registry summaries resolved again (the rows of a name decided by strong keys alone count once)
     folded: pa.Table = field(default_factory=FOLDED_ROWS.empty_table)  # the run's document rows of name rows (its file)
     name_ids: dict[SummaryRowKey, int] = field(default_factory=dict)  # the run's summaries kept as document rows -> their name row
+    #: The ids whose documents must be counted again over every run's index: their clusters
+    #: gained or lost registry rows of another id, or documents were replaced (None: every id).
+    #: Any other cluster's documents are its count before plus the run's (:func:`recounted`).
+    recount: set[str] | None = None
 
 
 @dataclass
@@ -155,7 +161,10 @@ class Registry:
         document rows of their name's row (:attr:`Update.folded`, for the run's file)."""
         # Block keys are computed for the run's summaries only; the registry's are stored.
         blocks = {key: sorted(new.block_keys(key)) for key in [*new.summaries(), *(dropped.summaries() if dropped is not None else [])]}
-        touched = Resolved.read(self.summaries, self.folded, self._touched(set().union(*blocks.values())), new, dropped)
+        # The touched rows are read once and held: grouping, contexts and grown names read them here, not the file.
+        ids = self._touched(set().union(*blocks.values()))
+        held = Rows.of(self.summaries.where("summary_id", ids, RESOLVED_COLUMNS), HELD_BATCH_ROWS)
+        touched = Resolved.read(held, self.folded, ids, new, dropped)
         fresh = touched.resolver.resolve()
         alive = touched.alive()
         new_keys = [key for key in new.summaries() if touched.summary_id(key) is None]
@@ -196,7 +205,7 @@ class Registry:
         )  # fmt: skip
         patch, resolved = touched.patch(item_ids, new.mentions)
         grown = {names[name]: (name[1], keys) for name, keys in folding.items() if name not in made}
-        patch = _with_grown(patch, self._grown(grown, new.mentions))
+        patch = _with_grown(patch, _grown(held, grown, new.mentions))
         born = self.canonical_ids.plus(pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS))
         gone = pa.concat_arrays([touched.removed(), pa.array(touched.dissolved, pa.int64())])
         summaries = self.summaries.without("summary_id", gone).patched("summary_id", patch).plus(own_rows).plus(made_rows).plus(unfolded_rows)
@@ -213,7 +222,10 @@ class Registry:
         )
         registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded))
         name_ids = {key: names[name] for name, keys in folding.items() for key in keys}
-        return Update(resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids)
+        recount = recounted([stable[cid] for cid in fresh_ids], old_ids) if dropped is None or not dropped.mentions else None
+        return Update(
+            resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids, recount
+        )
 
     def _next_id(self) -> int:
         """The first ``summary_id`` not given yet (kept in the summaries' metadata; else above every
@@ -224,21 +236,6 @@ class Registry:
             return int(kept)
         found = [top for top in (self.summaries.max("summary_id"), self.folded.max("summary_id")) if top is not None]
         return max(found) + 1 if found else 0
-
-    def _grown(self, grown: Mapping[int, tuple[str, list[SummaryRowKey]]], mentions: Mapping[SummaryRowKey, int]) -> pa.Table:
-        """The id, mentions, context and count of document rows of the name rows (``summary_id``
-        -> its id and the run's summaries it gains), as a patch for :meth:`Rows.patched`."""
-        columns: dict[str, list] = {"summary_id": [], "canonical_id": [], "mention_count": [], "context": [], FOLDED: []}
-        ids = pa.array(sorted(grown), pa.int64())
-        for batch in picked(self.summaries, ids, ["summary_id", "context", "mention_count", FOLDED]) if grown else ():
-            for summary_id, context, count, folded in zip(*(batch.column(c).to_pylist() for c in ("summary_id", "context", "mention_count", FOLDED))):
-                canonical_id, keys = grown[summary_id]
-                columns["summary_id"].append(summary_id)
-                columns["canonical_id"].append(canonical_id)
-                columns["mention_count"].append(count + sum(mentions[key] for key in keys))
-                columns["context"].append(_name_key(settled_key(keys[0]), keys, tuple(context))[4])
-                columns[FOLDED].append(folded + len(keys))
-        return pa.table(columns, schema=GROWN)
 
     def _touched(self, keys: set[str]) -> pa.Array:
         """The ``summary_id`` of the registry rows to resolve again: those with a block key that
@@ -316,6 +313,39 @@ class Registry:
         return pa.table(rows, schema=CANONICAL_REDIRECTS)
 
 
+def recounted(ids: list[str], old_ids: list[str | None]) -> set[str]:
+    """The ids (``ids``: each resolved summary's id after an update; ``old_ids``: its id before,
+    None for a new one) whose clusters' members changed: a cluster holding summaries of another
+    id before, or one whose summaries went to several clusters. Any other cluster is the same
+    summaries as before plus new ones, which come from the run's new documents only (without
+    replaced documents), so its documents are the count it had plus the run's."""
+    before: dict[str, set[str]] = {}  # an id now -> the ids its summaries had
+    after: dict[str, set[str]] = {}  # an id before -> the ids its summaries have now
+    for now, old in zip(ids, old_ids):
+        if old is not None:
+            before.setdefault(now, set()).add(old)
+            after.setdefault(old, set()).add(now)
+    moved = {now for now, olds in before.items() if olds != {now}} | {old for old, nows in after.items() if nows != {old}}
+    return moved | {now for old in moved for now in after.get(old, ())}
+
+
+def _grown(rows: Rows, grown: Mapping[int, tuple[str, list[SummaryRowKey]]], mentions: Mapping[SummaryRowKey, int]) -> pa.Table:
+    """The id, mentions, context and count of document rows of the name rows (``summary_id``
+    -> its id and the run's summaries it gains; ``rows``: the touched rows, which hold them), as
+    a patch for :meth:`Rows.patched`."""
+    columns: dict[str, list] = {"summary_id": [], "canonical_id": [], "mention_count": [], "context": [], FOLDED: []}
+    ids = pa.array(sorted(grown), pa.int64())
+    for batch in picked(rows, ids, ["summary_id", "context", "mention_count", FOLDED]) if grown else ():
+        for summary_id, context, count, folded in zip(*(batch.column(c).to_pylist() for c in ("summary_id", "context", "mention_count", FOLDED))):
+            canonical_id, keys = grown[summary_id]
+            columns["summary_id"].append(summary_id)
+            columns["canonical_id"].append(canonical_id)
+            columns["mention_count"].append(count + sum(mentions[key] for key in keys))
+            columns["context"].append(_name_key(settled_key(keys[0]), keys, tuple(context))[4])
+            columns[FOLDED].append(folded + len(keys))
+    return pa.table(columns, schema=GROWN)
+
+
 def _rows(resolver: CorpusResolver, summary_ids: list[int], canonical_ids: list[str]) -> pa.Table:
     """Registry rows of the resolver's summaries (in :meth:`~CorpusResolver.summaries` order), each a document row."""
     keys = resolver.summaries()
@@ -365,7 +395,7 @@ def _folded(rows: list[tuple[SummaryRowKey, int, int, int]]) -> pa.Table:
     return pa.table(columns, schema=FOLDED_ROWS)
 
 
-#: A patch of name rows that gain document rows (:meth:`Registry._grown`).
+#: A patch of name rows that gain document rows (:func:`_grown`).
 GROWN = pa.schema(
     [("summary_id", pa.int64()), ("canonical_id", pa.string()), ("mention_count", pa.int64()), ("context", pa.list_(pa.string())), (FOLDED, pa.int64())]
 )

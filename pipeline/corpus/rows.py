@@ -45,9 +45,12 @@ class Rows:
     added: tuple[pa.Table, ...] = ()
 
     @classmethod
-    def of(cls, table: pa.Table) -> Rows:
-        """``table`` (in memory) as rows."""
-        return cls(table.schema, lambda columns: [table.select(columns) if columns else table])
+    def of(cls, table: pa.Table, batch_rows: int | None = None) -> Rows:
+        """``table`` (in memory) as rows: one batch, or batches of ``batch_rows`` rows (so that
+        what is made of each batch, Python objects among it, is held a batch at a time)."""
+        if batch_rows is None:
+            return cls(table.schema, lambda columns: [table.select(columns) if columns else table])
+        return cls(table.schema, lambda columns: (table.select(columns) if columns else table).to_batches(max_chunksize=batch_rows))
 
     def batches(self, columns: list[str] | None = None) -> Iterator[pa.Table]:
         """Every row, a batch at a time (of ``columns``: all by default)."""
