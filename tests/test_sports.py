@@ -129,27 +129,6 @@ def test_a_place_the_gazetteer_matched_but_no_entity_holds_still_names_the_team(
     assert ent_tuples(teams(sixers)) == [("Philadelphia 76ers", "ORG")]
 
 
-def test_the_plural_of_a_team_the_recogniser_found_whole_names_it(blank):
-    """``Indianapolis Colts`` ORG (the gazetteer's ``Indianapolis`` and a plural): ``the Colts`` is the team too."""
-    teams = SportsTeams(
-        "sports_teams", team_label="ORG", place_labels=["LOC"], result_words=["beat"], place_words=["in"],
-        max_score_digits=3, sports=SPORTS, min_sport_words=2, place_plurals=["hills"], places_key="places",
-    )  # fmt: skip
-    text = "The Indianapolis Colts signed a new quarterback on Sunday. The Colts said the deal was done, and Colts fans cheered."
-    doc = make_doc(blank, text, [("Indianapolis Colts", "ORG"), ("Colts", "PERSON", 1)])
-    doc.spans["places"] = [doc.char_span(4, 16, label="GPE")]
-    assert ent_tuples(teams(doc)) == [("Indianapolis Colts", "ORG"), ("Colts", "ORG"), ("Colts", "ORG")]
-    # Not without the place, nor where the rest is no plural (Kraft Foods is no place; Bank of America is no plural).
-    for text, ents, place in [
-        ("Kraft Foods said on Monday that the deal of the Foods unit was off.", [("Kraft Foods", "ORG")], None),
-        ("The Beverly Hills police said the Hills were quiet on Monday.", [("Beverly Hills", "ORG")], (4, 11)),
-        ("The Boston Globe said on Monday that the Globe would be sold.", [("Boston Globe", "ORG")], (4, 10)),
-    ]:
-        doc = make_doc(blank, text, ents)
-        doc.spans["places"] = [doc.char_span(*place, label="GPE")] if place else []
-        assert ent_tuples(teams(doc)) == ents
-
-
 def test_a_plural_opening_a_sentence_is_not_taken_for_the_team(blank, teams):
     """A capital at a sentence start says nothing: ``Saints are revered`` is no mention of the team."""
     text = "The New Orleans Saints placed Bush on injured reserve. Saints are revered here, and the Saints lost."

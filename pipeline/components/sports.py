@@ -21,8 +21,7 @@ followed by a capitalised plural (``New Orleans Saints``, ``Philadelphia 76ers``
 often stops at the place) is a team named after it, whatever the page: the place and its plural
 become one ``team_label`` mention, and the plural alone (``the Saints``, ``COLTS``) names the same
 team wherever the document writes it, as an entity of any label or as words the recogniser left
-out; so does the plural of a team the recogniser found whole (``Indianapolis Colts`` ORG, a
-gazetteer match and a plural). Plurals that are places themselves (``Beverly Hills``, ``Cayman Islands``: ``place_plurals``)
+out. Plurals that are places themselves (``Beverly Hills``, ``Cayman Islands``: ``place_plurals``)
 are not teams. The place may also be a match of the gazetteer (``places_key``: the ``places``
 stage's span group) that is no longer an entity: the span classifier drops *New Orleans* before
 *Saints* (rightly: no place there), and the team is then found from the gazetteer's match. A
@@ -114,7 +113,7 @@ class SportsTeams:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.sport = self.sport(doc)
-        nicknames = self.nicknamed(doc) | self.named_teams(doc)
+        nicknames = self.nicknamed(doc)
         results = self.teams(doc) | self.scored(doc)
         teams = results | (self.unplaced(doc) if doc._.sport else set())
         if results and doc._.sport is None:
@@ -205,27 +204,6 @@ class SportsTeams:
                 if ent._.component == self.name:
                     for token in ent:
                         token.ent_id = 0
-        found.discard(())
-        return found
-
-    def named_teams(self, doc: Doc) -> set[tuple[str, ...]]:
-        """Name keys of the plurals of teams the recogniser found whole (``Indianapolis Colts`` ORG):
-        a ``team_label`` entity that is a gazetteer match (``places_key``) and a capitalised plural,
-        as :meth:`nicknamed` reads a place and its plural; the plural alone (``the Colts``) then
-        names the team elsewhere in the document."""
-        if not self.places_key or self.places_key not in doc.spans or not len(doc.spans[self.places_key]):
-            return set()
-        place_ends: dict[int, int] = {}
-        for span in doc.spans[self.places_key]:
-            place_ends[span.start] = max(place_ends.get(span.start, 0), span.end)
-        label = min(self.place_labels)
-        found: set[tuple[str, ...]] = set()
-        for ent in doc.ents:
-            end = place_ends.get(ent.start)
-            if ent.label_ != self.team_label or end is None or end >= ent.end:
-                continue
-            if self._nickname_end(doc, Span(doc, ent.start, end, label=label), None) == ent.end:
-                found |= {name_key(ent.text), name_key(doc[end : ent.end].text)}
         found.discard(())
         return found
 
