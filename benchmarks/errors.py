@@ -40,6 +40,7 @@ from pipeline.knowledge.names import POSSESSIVE_SUFFIXES
 EXTRA_CORPORA = {
     "ECB+ topics 1-25": ("ecbplus", [DATA / "ecbplus" / "ECB+" / str(t) for t in range(1, 26) if (DATA / "ecbplus" / "ECB+" / str(t)).exists()]),
     "dev": ("docbin", sorted((ROOT / "data" / "processed" / "corpus" / "news").glob("*-dev.spacy"))),
+    "UNER dev 20%": ("docbin", [ROOT / "data" / "processed" / "corpus" / "news" / "uner-dev.spacy"]),
     # Trained on (models/news-md): for looking at errors, not for held-out figures.
     "GUM news+interview train": (
         "gum",

@@ -87,6 +87,23 @@ def test_relabel_only_above_the_threshold(classifier, blank):
     assert ent_tuples(doc) == [("Trump", "PERSON")]
 
 
+def test_name_evidence_keeps_what_the_threshold_would_drop(classifier, blank):
+    """A PERSON whose name evidence gives PERSON at least keep_evidence["PERSON"] stays (and may
+    still be relabelled); a weaker name, or another label without a minimum, is dropped."""
+    classifier.keep_evidence = {"PERSON": 1.0}
+    text = "Maurice Cheeks met Gray in Palmer."
+    doc = make_doc(blank, text, [("Maurice Cheeks", "PERSON"), ("Gray", "PERSON"), ("Palmer", "LOC")])
+    for ent, evidence in zip(doc.ents, ({"PERSON": 1.14, "ORG": -1.24}, {"PERSON": 0.86}, {"LOC": 1.2})):
+        ent._.name_evidence = evidence
+    doc = _decide(classifier, doc, [(0.44, 0.0, 0.0, 0.56), (0.3, 0.0, 0.0, 0.7), (0.0, 0.0, 0.3, 0.7)])
+    assert ent_tuples(doc) == [("Maurice Cheeks", "PERSON")]
+    assert doc.ents[0]._.label_probs[NONE_LABEL] == pytest.approx(0.56)
+    classifier.keep_evidence = {}
+    doc = make_doc(blank, text, [("Maurice Cheeks", "PERSON")])
+    doc.ents[0]._.name_evidence = {"PERSON": 1.14}
+    assert ent_tuples(_decide(classifier, doc, [(0.44, 0.0, 0.0, 0.56)])) == []
+
+
 def test_temperature_flattens_and_keeps_the_order():
     probs = numpy.asarray([[0.9, 0.05, 0.03, 0.02]], dtype="float32")
     flat = tempered(probs, 2.0)
@@ -103,8 +120,9 @@ def test_config_route_builds_the_classifier(blank):
     classifier = config["components"]["span_classifier"]
     assert classifier["factory"] == "news_span_classifier" and config["initialize"]["components"]["span_classifier"]["weights"] == "${paths.classifier}"
     nlp = build_nlp(config)
-    # it scores the candidates once labels are mapped and the headline re-read
-    assert nlp.pipe_names.index("span_classifier") == nlp.pipe_names.index("headline") + 1 > nlp.pipe_names.index("label_mapper") + 1
+    # it scores the candidates once labels are mapped, the headline re-read and the name evidence written
+    names = nlp.pipe_names
+    assert names.index("span_classifier") == names.index("name_evidence") + 1 == names.index("headline") + 2 > names.index("label_mapper") + 2
     clf = nlp.get_pipe("span_classifier")
     assert clf.enabled and clf.labels == tuple(LABELS)
     doc = nlp("Donald Trump met Angela Merkel in Berlin.")

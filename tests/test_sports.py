@@ -127,3 +127,13 @@ def test_a_place_the_gazetteer_matched_but_no_entity_holds_still_names_the_team(
     sixers = make_doc(blank, "The Philadelphia 76ers fired their coach on Saturday morning.", [])
     sixers.spans["places"] = [sixers.char_span(4, 16, label="GPE")]
     assert ent_tuples(teams(sixers)) == [("Philadelphia 76ers", "ORG")]
+
+
+def test_a_plural_opening_a_sentence_is_not_taken_for_the_team(blank, teams):
+    """A capital at a sentence start says nothing: ``Saints are revered`` is no mention of the team."""
+    text = "The New Orleans Saints placed Bush on injured reserve. Saints are revered here, and the Saints lost."
+    doc = make_doc(blank, text, [("New Orleans", "LOC")])
+    for token in doc:
+        token.is_sent_start = token.i == 0 or doc[token.i - 1].text == "."
+    assert ent_tuples(teams(doc)) == [("New Orleans Saints", "ORG"), ("Saints", "ORG")]
+    assert doc.ents[1].start_char == text.rindex("Saints")

@@ -1,6 +1,23 @@
 """The pipeline's own spaCy components. Importing this package registers their factories."""
 
-from . import aliases, classifier, cleanup, common_words, consistency, evidence, gazetteer, labels, lines, non_names, patterns, scores, sports, truecase, vote  # noqa: F401  (registers factories)
+from . import (  # noqa: F401  (registers factories)
+    ages,
+    aliases,
+    classifier,
+    cleanup,
+    common_words,
+    consistency,
+    evidence,
+    gazetteer,
+    labels,
+    lines,
+    non_names,
+    patterns,
+    scores,
+    sports,
+    truecase,
+    vote,
+)
 from .spans import copy_span, set_entities
 
 __all__ = ["copy_span", "set_entities"]

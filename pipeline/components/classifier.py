@@ -13,7 +13,12 @@ they learnt: ``initialize`` checks its fingerprint.
 On every entity in ``doc.ents`` it sets ``Span._.label_probs`` (``{label: probability}``, the
 labels plus ``NONE``, summing to 1); then it
 
-* drops the entity where ``P(NONE)`` is at least ``drop_threshold`` (chosen on dev data);
+* drops the entity where ``P(NONE)`` is at least ``drop_threshold`` (chosen on dev data),
+  unless what its name says keeps it: ``keep_evidence`` (label -> log-odds) keeps an entity whose
+  name evidence (``Span._.name_evidence``, from ``news_name_evidence`` run before this stage)
+  gives its label at least that much; the default config keeps a PERSON whose first word is a
+  known given name (*Maurice Cheeks*: P(NONE) 0.51-0.56, the rest PERSON), since a given name
+  says the span is a name, which the classifier, seeing only the recogniser's features, may doubt;
 * relabels it to its most probable label when that label's probability is at least
   ``relabel_threshold`` (above 1: never), keeping ``Span._.model_label``.
 
@@ -200,6 +205,7 @@ class SpanClassifier(SpanCategorizer):
         drop_threshold: float,
         relabel_threshold: float,
         features_from: str,
+        keep_evidence: dict[str, float] | None = None,
     ) -> None:
         super().__init__(
             nlp.vocab,
@@ -217,6 +223,7 @@ class SpanClassifier(SpanCategorizer):
         self.drop_threshold = drop_threshold
         self.relabel_threshold = relabel_threshold
         self.features_from = features_from
+        self.keep_evidence = dict(keep_evidence or {})
         self.enabled = True
 
     def initialize(
@@ -293,7 +300,7 @@ class SpanClassifier(SpanCategorizer):
                 continue
             label_probs = {name: round(float(p), 4) for name, p in zip(names, row)}
             curated = bool(ent.id_)
-            if not curated and label_probs[NONE_LABEL] >= self.drop_threshold:
+            if not curated and label_probs[NONE_LABEL] >= self.drop_threshold and not self._named(ent):
                 changed = True
                 continue
             best = max(self.labels, key=lambda label: label_probs[label])
@@ -304,6 +311,11 @@ class SpanClassifier(SpanCategorizer):
             spans.append(ent)
         if changed:
             set_entities(doc, spans)
+
+    def _named(self, ent: Span) -> bool:
+        """Whether ``ent``'s name evidence gives its label at least ``keep_evidence[label]`` (log-odds)."""
+        minimum = self.keep_evidence.get(ent.label_)
+        return minimum is not None and (ent._.name_evidence or {}).get(ent.label_, 0.0) >= minimum
 
 
 @Language.factory(
@@ -317,6 +329,7 @@ class SpanClassifier(SpanCategorizer):
         "drop_threshold": 0.5,
         "relabel_threshold": 0.0,
         "features_from": "ner",
+        "keep_evidence": {},
     },
     default_score_weights={"spans_classified_f": 1.0, "spans_classified_p": 0.0, "spans_classified_r": 0.0},
 )
@@ -330,6 +343,7 @@ def make_span_classifier(
     drop_threshold: float,
     relabel_threshold: float,
     features_from: str,
+    keep_evidence: dict[str, float],
 ) -> SpanClassifier:
     return SpanClassifier(
         nlp,
@@ -341,4 +355,5 @@ def make_span_classifier(
         drop_threshold=drop_threshold,
         relabel_threshold=relabel_threshold,
         features_from=features_from,
+        keep_evidence=keep_evidence,
     )

@@ -249,14 +249,15 @@ class SportsTeams:
         return None
 
     def _unrecognised(self, doc: Doc, nicknames: set[tuple[str, ...]]) -> list[Span]:
-        """``team_label`` spans for the plurals of ``nicknames`` the recogniser left out (``the Saints``)."""
+        """``team_label`` spans for the plurals of ``nicknames`` the recogniser left out (``the Saints``),
+        not at a sentence start, where a capital says nothing (``Saints are revered``)."""
         plurals = {key for key in nicknames if len(key) == 1}
         if not plurals:
             return []
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         spans = []
         for token in doc:
-            if token.i not in taken and _capitalised(token) and (token.lower_,) in plurals:
+            if token.i not in taken and _capitalised(token) and not token.is_sent_start and (token.lower_,) in plurals:
                 span = Span(doc, token.i, token.i + 1, label=self.team_label)
                 span._.component = self.name
                 spans.append(span)

@@ -1,0 +1,77 @@
+"""``news_ages``: a name written with a person's age is a person, on hand-built Docs."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT, ent_tuples, make_doc
+
+from pipeline.components.ages import Ages, make_ages
+from pipeline.config.build import load_pipeline_config
+
+
+@pytest.fixture
+def ages() -> Ages:
+    return Ages("ages", person_label="PERSON", labels=["PERSON", "ORG", "LOC"], age_units=["year", "years"], age_word="old", max_age=120)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police killed a 16-year-old Kimani Gray in Brooklyn.",
+        "Police killed a 16 - year - old Kimani Gray in Brooklyn.",
+        "Witnesses say 59 - year old Kimani Gray was leaving her car.",
+        "They mourned Kimani Gray, 16, on Sunday.",
+        "They mourned Kimani Gray, 16.",
+    ],
+)
+def test_a_name_written_with_an_age_is_a_person(blank, ages, text):
+    doc = make_doc(blank, text, [("Kimani Gray", "LOC")])
+    doc.ents[0]._.model_label = "LOC"
+    doc = ages(doc)
+    assert ent_tuples(doc) == [("Kimani Gray", "PERSON")]
+    assert doc.ents[0]._.model_label == "LOC" and doc.ents[0]._.component == "ages"
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("A 61-year-old Vancouver man was charged.", "Vancouver"),  # the name describes the man
+        ("He was a 15-year-old U.S. schoolboy.", "U.S."),
+        ("They visited Kimani Gray, 2012, on Sunday.", "Kimani Gray"),  # no age: a year
+        ("A 300-year-old Kimani Gray was found.", "Kimani Gray"),  # above max_age
+        ("The Vancouver, 16, 17 and 18 were built.", "Vancouver"),  # the age must close in commas (or . ; ))
+        ("He has been old Kimani Gray for years.", "Kimani Gray"),
+    ],
+)
+def test_no_age_no_person(blank, ages, text, name):
+    doc = ages(make_doc(blank, text, [(name, "LOC")]))
+    assert ent_tuples(doc) == [(name, "LOC")]
+
+
+def test_name_evidence_against_a_person_and_curated_matches_keep_their_label(blank, ages):
+    text = "They crossed the 100-year-old Brooklyn Bridge in May."
+    doc = make_doc(blank, text, [("Brooklyn Bridge", "LOC")])
+    doc.ents[0]._.name_evidence = {"PERSON": -0.49, "LOC": 0.95}  # a place word
+    assert ent_tuples(ages(doc)) == [("Brooklyn Bridge", "LOC")]
+    doc = make_doc(blank, "A 16-year-old Kimani Gray was shot.", [])
+    doc.ents = [doc.char_span(14, 25, label="LOC", span_id="curated-id")]
+    assert ent_tuples(ages(doc)) == [("Kimani Gray", "LOC")]
+
+
+def test_the_classifiers_old_label_moves_to_the_person(blank, ages):
+    doc = make_doc(blank, "A 16-year-old Kimani Gray was shot.", [("Kimani Gray", "LOC")])
+    doc.ents[0]._.label_probs = {"PERSON": 0.06, "ORG": 0.08, "LOC": 0.77, "NONE": 0.09}
+    doc.ents[0]._.name_evidence = {"PERSON": 0.86, "ORG": -0.54, "LOC": -0.33}
+    gray = ages(doc).ents[0]
+    assert gray.label_ == "PERSON" and gray._.label_probs == {"PERSON": 0.83, "ORG": 0.08, "LOC": 0.0, "NONE": 0.09}
+
+
+def test_config_route(blank):
+    config = load_pipeline_config(
+        ROOT / "configs" / "default.cfg", {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
+    )
+    names = config["nlp"]["pipeline"]
+    assert names.index("ages") == names.index("label_consistency") - 1 > names.index("name_evidence")  # before the vote, with the evidence
+    settings = {k: v for k, v in config["components"]["ages"].items() if k != "factory"}
+    component = make_ages(blank, "ages", **settings)
+    assert component.max_age == 120 and component.age_units == {"year", "years"}
