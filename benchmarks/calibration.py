@@ -64,11 +64,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 DEV = ROOT / "data" / "processed" / "corpus" / "news"
 CLASSIFIER = "span_classifier"
-GUM_DEV = [
-    "academic/GUM_academic_exposure", "academic/GUM_academic_librarians", "bio/GUM_bio_byron", "bio/GUM_bio_emperor",
-    "court/GUM_court_loan", "court/GUM_court_negligence", "voyage/GUM_voyage_athens", "voyage/GUM_voyage_coron",
-    "news/GUM_news_homeopathic", "news/GUM_news_iodine", "interview/GUM_interview_cyclone", "interview/GUM_interview_gaming",
-]  # fmt: skip
 SOURCES = ("classifier, recogniser", "classifier, rule", "classifier, gazetteer", "inherited", "curated", "gazetteer place", "unscored")
 #: Simulated outcomes per set for the ECE that perfectly calibrated scores would show by chance.
 FLOOR_DRAWS = 200

@@ -26,14 +26,10 @@ from pipeline.commands.evaluate import LABELS, score_mentions, score_ner, vote_o
 from pipeline.config.build import build_nlp, load_pipeline_config
 from pipeline.config.settings import resolve_section
 from pipeline.corpora import read_gold
+from pipeline.corpora.gum import DEV_DOCUMENTS as GUM_DEV
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
-GUM_DEV = [
-    "academic/GUM_academic_exposure", "academic/GUM_academic_librarians", "bio/GUM_bio_byron", "bio/GUM_bio_emperor",
-    "court/GUM_court_loan", "court/GUM_court_negligence", "voyage/GUM_voyage_athens", "voyage/GUM_voyage_coron",
-    "news/GUM_news_homeopathic", "news/GUM_news_iodine", "interview/GUM_interview_cyclone", "interview/GUM_interview_gaming",
-]  # fmt: skip
 #: name -> (format, paths); ``docbin``: the gold DocBins ``convert`` wrote.
 SETS = {
     "GUM dev": ("gum", [DATA / "gum" / f"{name}.conllu" for name in GUM_DEV]),

@@ -30,14 +30,9 @@ sys.path.insert(0, str(ROOT))
 from pipeline.base.backbone import model_folder  # noqa: E402
 from pipeline.components.lines import LineSentences  # noqa: E402
 from pipeline.corpora import read_gold  # noqa: E402
+from pipeline.corpora.gum import DEV_DOCUMENTS as GUM_DEV  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
-#: GUM's dev documents (its README), every genre the shared data has.
-GUM_DEV = [
-    "news/GUM_news_homeopathic", "news/GUM_news_iodine", "interview/GUM_interview_cyclone", "interview/GUM_interview_gaming",
-    "academic/GUM_academic_exposure", "academic/GUM_academic_librarians", "bio/GUM_bio_byron", "bio/GUM_bio_emperor",
-    "court/GUM_court_loan", "court/GUM_court_negligence", "voyage/GUM_voyage_athens", "voyage/GUM_voyage_coron",
-]  # fmt: skip
 CORPORA = {
     "UNER EWT test": ("uner", [DATA / "uner_en_ewt" / "en_ewt-ud-test.iob2"]),
     "GUM dev": ("gum", [DATA / "gum" / f"{name}.conllu" for name in GUM_DEV]),

@@ -19,6 +19,13 @@ from pathlib import Path
 
 from .gold import GoldDocument, GoldMention, GoldReport
 
+#: GUM's dev documents (its README's split) in the genres ``../shared/data/gum`` holds, as
+#: ``genre/name``: never trained on; the benchmarks' selection and held-out GUM sets.
+DEV_DOCUMENTS = (
+    "academic/GUM_academic_exposure", "academic/GUM_academic_librarians", "bio/GUM_bio_byron", "bio/GUM_bio_emperor",
+    "court/GUM_court_loan", "court/GUM_court_negligence", "voyage/GUM_voyage_athens", "voyage/GUM_voyage_coron",
+    "news/GUM_news_homeopathic", "news/GUM_news_iodine", "interview/GUM_interview_cyclone", "interview/GUM_interview_gaming",
+)  # fmt: skip
 GUM_LABELS: dict[str, str | None] = {"person": "PERSON", "organization": "ORG", "place": "LOC"}
 #: Fields after the id in an opener: etype, infstat, salience, centering, minspan, link, identity.
 OPENER_FIELDS = 7
