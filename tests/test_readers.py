@@ -561,3 +561,13 @@ def test_a_short_legacy_record_is_not_read_in_a_codec_that_changes_ascii(tmp_pat
     (tmp_path / "f.jsonl").write_bytes(lines[0].encode() + lines[1].encode() + lines[2].encode("cp1252"))
     articles = list(reader.read([tmp_path / "f.jsonl"]))
     assert [(a.ok, a.doc_id, a.text) for a in articles] == [(True, "g0", ":"), (True, "g1", ":"), (True, "g2", '"ßññ')]
+
+
+def test_a_short_legacy_csv_line_is_read_as_cp1252_not_utf16_or_an_outsider(tmp_path, reader):
+    """Found by the fuzzer: ``g0,::aAaü`` in cp1252 read as UTF-16 (five CJK characters: no NUL
+    byte, so it cannot be UTF-16 without a mark) and then as cp1006, which charset-normalizer rated
+    cleaner because of the ``aAa`` around the one non-ASCII byte."""
+    (tmp_path / "f.csv").write_bytes(b"id,text\n" + "g0,::aAaü\n".encode("cp1252"))
+    articles = list(reader.read([tmp_path / "f.csv"]))
+    assert [(a.ok, a.doc_id, a.text) for a in articles] == [(True, "g0", "::aAaü")]
+    assert articles[0].encoding.startswith("cp1252")

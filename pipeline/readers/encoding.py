@@ -35,6 +35,10 @@ WESTERN = "cp1252"
 CHAOS_TIE = 0.01
 COHERENCE_TIE = 0.05
 CLEARLY_CLEANER = 0.05
+#: Non-ASCII bytes a text needs before a reading outside PLAUSIBLE (DOS, Mac, EBCDIC pages) may
+#: win: on a line with one or two, charset-normalizer's mess ratio says more about the ASCII
+#: letters around them (``aAa``) than about the code page, and cp1252 stands.
+OUTSIDER_MIN_BYTES = 4
 #: Encodings news text is plausibly in (Python's codec names): the Windows and ISO-8859 code
 #: pages, KOI8, and the East Asian ones. The DOS, Mac and EBCDIC pages charset-normalizer also
 #: tries read short Western text just as "cleanly", and would make every guess a tie.
@@ -170,9 +174,9 @@ def guess(data: bytes) -> Encoding:
     for match in from_bytes(data):
         text = str(match)
         names = [codecs.lookup(name).name for name in match.could_be_from_charset or [match.encoding]]
-        names = [name for name in names if _keeps_ascii(name)]
+        names = [name for name in names if _keeps_ascii(name) and (not _is_wide(name) or b"\x00" in data)]
         if not names:
-            continue  # shift_jis_2004 reads a backslash as a yen sign: JSON and CSV would break
+            continue  # shift_jis_2004 reads a backslash as a yen sign: JSON and CSV would break; see _is_wide
         name = WESTERN if text == western else next((n for n in names if n in PLAUSIBLE and n != WESTERN), None)
         if any(text == seen.text for seen in plausible + others):
             continue
@@ -186,7 +190,8 @@ def guess(data: bytes) -> Encoding:
     if rival is not None and rival.chaos <= cp1252.chaos:
         if cp1252.chaos - rival.chaos >= CLEARLY_CLEANER or rival.coherence - cp1252.coherence >= COHERENCE_TIE:
             chosen = rival
-    outsider = next((r for r in others if chosen.chaos - r.chaos >= CLEARLY_CLEANER), None)
+    evidence = sum(byte >= 0x80 for byte in data)
+    outsider = next((r for r in others if chosen.chaos - r.chaos >= CLEARLY_CLEANER and evidence >= OUTSIDER_MIN_BYTES), None)
     if outsider is not None:
         chosen = outsider
     ties = [r for r in plausible if r is not chosen and abs(r.chaos - chosen.chaos) < CHAOS_TIE and abs(r.coherence - chosen.coherence) < COHERENCE_TIE]
@@ -207,6 +212,13 @@ def _keeps_ascii(codec: str) -> bool:
     """Whether ``codec`` reads every printable ASCII byte as itself (the quotes, backslashes and
     commas that JSONL and CSV records are built of); UTF-16 and UTF-32 are wider, not different."""
     return codec.startswith("utf") or _PRINTABLE_ASCII.decode(codec, "replace") == _PRINTABLE_ASCII.decode("ascii")
+
+
+def _is_wide(codec: str) -> bool:
+    """Whether ``codec`` is UTF-16 or UTF-32. Without a byte-order mark (:func:`from_bom` takes
+    those) such text has NUL bytes wherever it writes ASCII (every space, digit and newline), so
+    data with none is not read that way: a short Latin line (``g0,::aAa\\xfc``) would become CJK."""
+    return codec.replace("_", "-").startswith(("utf-16", "utf-32"))
 
 
 @dataclass(frozen=True)
