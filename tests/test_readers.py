@@ -571,3 +571,12 @@ def test_a_short_legacy_csv_line_is_read_as_cp1252_not_utf16_or_an_outsider(tmp_
     articles = list(reader.read([tmp_path / "f.csv"]))
     assert [(a.ok, a.doc_id, a.text) for a in articles] == [(True, "g0", "::aAaü")]
     assert articles[0].encoding.startswith("cp1252")
+
+
+def test_a_double_byte_page_does_not_take_a_short_records_quote_as_a_trail_byte(tmp_path, reader):
+    """Found by the fuzzer: ``ß"àà`` in cp1252 (three non-ASCII bytes) read in a double-byte page
+    that took the escaped quote's backslash as a trail byte, so the JSON record broke."""
+    lines = [json.dumps({"id": f"g{n}", "text": text}, ensure_ascii=False) + "\n" for n, text in enumerate([":", ":", 'ß"àà'])]
+    (tmp_path / "f.jsonl").write_bytes(lines[0].encode() + lines[1].encode() + lines[2].encode("cp1252"))
+    articles = list(reader.read([tmp_path / "f.jsonl"]))
+    assert [(a.ok, a.doc_id, a.text) for a in articles] == [(True, "g0", ":"), (True, "g1", ":"), (True, "g2", 'ß"àà')]

@@ -35,10 +35,11 @@ WESTERN = "cp1252"
 CHAOS_TIE = 0.01
 COHERENCE_TIE = 0.05
 CLEARLY_CLEANER = 0.05
-#: Non-ASCII bytes a text needs before a reading outside PLAUSIBLE (DOS, Mac, EBCDIC pages) may
-#: win: on a line with one or two, charset-normalizer's mess ratio says more about the ASCII
-#: letters around them (``aAa``) than about the code page, and cp1252 stands.
-OUTSIDER_MIN_BYTES = 4
+#: Non-ASCII bytes a text needs before any reading may beat cp1252: on a line with one to three,
+#: charset-normalizer's mess ratio says more about the ASCII letters around them (``aAa``) than
+#: about the code page, and a double-byte page may take a quote or backslash as a trail byte
+#: (``ß"`` in GBK), which breaks the record; cp1252 stands (a tie lowers its confidence).
+MIN_EVIDENCE_BYTES = 4
 #: Encodings news text is plausibly in (Python's codec names): the Windows and ISO-8859 code
 #: pages, KOI8, and the East Asian ones. The DOS, Mac and EBCDIC pages charset-normalizer also
 #: tries read short Western text just as "cleanly", and would make every guess a tie.
@@ -186,14 +187,14 @@ def guess(data: bytes) -> Encoding:
         cp1252 = _Reading(WESTERN, western, mess_ratio(western, 1.0), 0.0)
         plausible.append(cp1252)
     chosen = cp1252
-    rival = next((r for r in plausible if r is not cp1252), None)
-    if rival is not None and rival.chaos <= cp1252.chaos:
-        if cp1252.chaos - rival.chaos >= CLEARLY_CLEANER or rival.coherence - cp1252.coherence >= COHERENCE_TIE:
-            chosen = rival
-    evidence = sum(byte >= 0x80 for byte in data)
-    outsider = next((r for r in others if chosen.chaos - r.chaos >= CLEARLY_CLEANER and evidence >= OUTSIDER_MIN_BYTES), None)
-    if outsider is not None:
-        chosen = outsider
+    if sum(byte >= 0x80 for byte in data) >= MIN_EVIDENCE_BYTES:
+        rival = next((r for r in plausible if r is not cp1252), None)
+        if rival is not None and rival.chaos <= cp1252.chaos:
+            if cp1252.chaos - rival.chaos >= CLEARLY_CLEANER or rival.coherence - cp1252.coherence >= COHERENCE_TIE:
+                chosen = rival
+        outsider = next((r for r in others if chosen.chaos - r.chaos >= CLEARLY_CLEANER), None)
+        if outsider is not None:
+            chosen = outsider
     ties = [r for r in plausible if r is not chosen and abs(r.chaos - chosen.chaos) < CHAOS_TIE and abs(r.coherence - chosen.coherence) < COHERENCE_TIE]
     confidence = round(max(0.0, 1.0 - chosen.chaos) / (1 + len(ties)), 2)
     label = f"{chosen.name} ({'guessed' if ties else 'detected'}, confidence {confidence:.2f})"
