@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .spans import copy_span, set_entities
+from .spans import copy_span, moved_probability, set_entities
 
 #: Tokens written between the parts of an age (``16-year-old``, ``16 - year - old``).
 HYPHENS = frozenset({"-", "‐", "‑", "–"})
@@ -53,9 +53,7 @@ class Ages:
                 ent = copy_span(ent, label=self.person_label)
                 ent._.component = self.name
                 if ent._.label_probs:  # the classifier's old label is the rule's person: its mass moves over
-                    probs = dict(ent._.label_probs)
-                    probs[self.person_label] = round(probs.get(self.person_label, 0.0) + probs.get(old, 0.0), 4)
-                    ent._.label_probs = {**probs, old: 0.0}
+                    ent._.label_probs = moved_probability(ent._.label_probs, old, self.person_label)
                 changed = True
             spans.append(ent)
         if changed:

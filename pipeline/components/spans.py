@@ -6,7 +6,7 @@ other boundaries starts empty: these helpers carry the values over.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -35,3 +35,13 @@ def copy_span(span: Span, start: int | None = None, end: int | None = None, labe
 def set_entities(doc: Doc, spans: Iterable[Span]) -> None:
     """Set ``doc.ents`` to ``spans``, resolving overlaps in favour of the longest span."""
     doc.set_ents(filter_spans(spans), default="outside")
+
+
+def moved_probability(probs: Mapping[str, float], old: str, new: str) -> dict[str, float]:
+    """``probs`` (``Span._.label_probs``) with ``old``'s probability added to ``new``'s and ``old``
+    at 0: a rule that relabels a scored span (a place that is a team, a name written with an age)
+    moves the classifier's mass with it, so that the mention's score and the votes follow the rule."""
+    moved = dict(probs)
+    moved[new] = round(moved.get(new, 0.0) + moved.get(old, 0.0), 4)
+    moved[old] = 0.0
+    return moved

@@ -44,7 +44,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.names import name_key
-from .spans import copy_span, set_entities
+from .spans import copy_span, moved_probability, set_entities
 
 #: A final score written as one token: ``2-1``, ``3–0``.
 SCORE_PAIR = re.compile(r"^\d{1,3}[-–:]\d{1,3}$")
@@ -130,9 +130,7 @@ class SportsTeams:
                 ent = copy_span(ent, label=self.team_label)  # every mention: one label for one name
                 ent._.component = self.name
                 if ent._.label_probs:  # the classifier's place is the rule's team: its mass moves over
-                    probs = dict(ent._.label_probs)
-                    probs[self.team_label] = round(probs.get(self.team_label, 0.0) + probs.pop(place_label, 0.0), 4)
-                    ent._.label_probs = {**probs, place_label: 0.0}
+                    ent._.label_probs = moved_probability(ent._.label_probs, place_label, self.team_label)
                 relabelled.append(ent)
             spans.append(ent)
         spans += self._unrecognised(doc, nicknames)
