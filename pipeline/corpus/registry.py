@@ -61,9 +61,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, FOLDED_ROWS
-from .grouping import RESOLVED_COLUMNS, Resolved
+from .grouping import Resolved
 from .resolve import SUMMARY_KEY_COLUMNS, CorpusResolver, Resolution, block_partners, settled_key
-from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, picked, summary_keys
+from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, change_rows, picked, summary_keys
 
 #: The registry column of each summary's block keys (:meth:`CorpusResolver.block_keys`), and
 #: which version of them the summaries file holds (its schema metadata): a registry written with
@@ -94,6 +94,10 @@ class Update:
     #: gained or lost registry rows of another id, or documents were replaced (None: every id).
     #: Any other cluster's documents are its count before plus the run's (:func:`recounted`).
     recount: set[str] | None = None
+    #: The summaries' rows the run changed, added and removed (:func:`~pipeline.corpus.rows.change_rows`):
+    #: what an append writes when it does not write them whole. None: they must be written whole
+    #: (a registry read in another format, whose rows were converted as they were read).
+    changes: pa.Table | None = None
 
 
 @dataclass
@@ -107,6 +111,7 @@ class Registry:
     canonical_ids: Rows  # CANONICAL_IDS
     redirects: pa.Table  # CANONICAL_REDIRECTS
     folded: Rows = field(default_factory=lambda: Rows.of(FOLDED_ROWS.empty_table()))  # every run's document rows of name rows
+    converted: bool = False  # summaries of another format, converted as they are read: written whole by the next run
 
     @classmethod
     def empty(cls) -> Registry:
@@ -118,11 +123,12 @@ class Registry:
         summaries written with block keys of another version get today's, as they are read, and
         a registry written before names were kept as one row (no ``folded`` column) is read as
         document rows: they are resolved as before, and the names the next runs add are one row."""
+        converted = False
         if (summaries.schema.metadata or {}).get(b"block_keys") != BLOCK_KEYS_VERSION[b"block_keys"]:
-            summaries = _rekeyed(summaries)
+            summaries, converted = _rekeyed(summaries), True
         if FOLDED not in summaries.schema.names:
-            summaries = _with_folded(summaries)
-        return cls(summaries, canonical_ids, redirects, folded if folded is not None else Rows.of(FOLDED_ROWS.empty_table()))
+            summaries, converted = _with_folded(summaries), True
+        return cls(summaries, canonical_ids, redirects, folded if folded is not None else Rows.of(FOLDED_ROWS.empty_table()), converted)
 
     @classmethod
     def of_run(cls, entities: pa.Table, run_id: str) -> Registry:
@@ -163,7 +169,7 @@ class Registry:
         blocks = {key: sorted(new.block_keys(key)) for key in [*new.summaries(), *(dropped.summaries() if dropped is not None else [])]}
         # The touched rows are read once and held: grouping, contexts and grown names read them here, not the file.
         ids = self._touched(set().union(*blocks.values()))
-        held = Rows.of(self.summaries.where("summary_id", ids, RESOLVED_COLUMNS), HELD_BATCH_ROWS)
+        held = Rows.of(self.summaries.where("summary_id", ids), HELD_BATCH_ROWS)
         touched = Resolved.read(held, self.folded, ids, new, dropped)
         fresh = touched.resolver.resolve()
         alive = touched.alive()
@@ -217,14 +223,18 @@ class Registry:
         name_rows = pa.array(sorted({*made.values(), *(row for rows in touched.name_rows.values() for row in rows)}), pa.int64())
         resolved = pa.concat_tables([part.select(["summary_id", "name", "canonical_id"]).cast(resolved.schema) for part in (resolved, own_rows, made_rows)])
         resolved = resolved.append_column("name_row", pc.is_in(resolved["summary_id"], value_set=name_rows))
-        summaries = replace(
-            summaries, schema=summaries.schema.with_metadata({**(summaries.schema.metadata or {}), NEXT_ID: str(next_id + len(made) + len(document_keys))})
-        )
+        metadata = {**(summaries.schema.metadata or {}), NEXT_ID: str(next_id + len(made) + len(document_keys))}
+        summaries = replace(summaries, schema=summaries.schema.with_metadata(metadata))
+        changes = None
+        if not self.converted:  # the touched rows hold every row the patch changes
+            changed = held.without("summary_id", gone).patched("summary_id", patch).where("summary_id", patch["summary_id"].combine_chunks())
+            added = pa.concat_tables([part.cast(summaries.schema) for part in (own_rows, made_rows, unfolded_rows)])
+            changes = change_rows(changed, added, gone, summaries.schema).replace_schema_metadata(metadata)
         registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded))
         name_ids = {key: names[name] for name, keys in folding.items() for key in keys}
         recount = recounted([stable[cid] for cid in fresh_ids], old_ids) if dropped is None or not dropped.mentions else None
         return Update(
-            resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids, recount
+            resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids, recount, changes
         )
 
     def _next_id(self) -> int:
