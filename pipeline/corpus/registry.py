@@ -60,10 +60,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..knowledge.names import SPORT_PREFIX
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, FOLDED_ROWS
 from .grouping import Resolved
 from .resolve import SUMMARY_KEY_COLUMNS, CorpusResolver, Resolution, block_partners, settled_key
-from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, change_rows, picked, summary_keys
+from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, change_rows, summary_keys
 
 #: The registry column of each summary's block keys (:meth:`CorpusResolver.block_keys`), and
 #: which version of them the summaries file holds (its schema metadata): a registry written with
@@ -227,7 +228,7 @@ class Registry:
         summaries = replace(summaries, schema=summaries.schema.with_metadata(metadata))
         changes = None
         if not self.converted:  # the touched rows hold every row the patch changes
-            changed = held.without("summary_id", gone).patched("summary_id", patch).where("summary_id", patch["summary_id"].combine_chunks())
+            changed = _changed(held, patch, gone)
             added = pa.concat_tables([part.cast(summaries.schema) for part in (own_rows, made_rows, unfolded_rows)])
             changes = change_rows(changed, added, gone, summaries.schema).replace_schema_metadata(metadata)
         registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded))
@@ -342,18 +343,68 @@ def recounted(ids: list[str], old_ids: list[str | None]) -> set[str]:
 def _grown(rows: Rows, grown: Mapping[int, tuple[str, list[SummaryRowKey]]], mentions: Mapping[SummaryRowKey, int]) -> pa.Table:
     """The id, mentions, context and count of document rows of the name rows (``summary_id``
     -> its id and the run's summaries it gains; ``rows``: the touched rows, which hold them), as
-    a patch for :meth:`Rows.patched`."""
-    columns: dict[str, list] = {"summary_id": [], "canonical_id": [], "mention_count": [], "context": [], FOLDED: []}
+    a patch for :meth:`Rows.patched`. A context is made again only where the run brings keys it
+    lacks (null: kept), in Arrow, a few rows at a time (at most :data:`GROWN_KEYS` context keys):
+    a popular name's is thousands of keys, never Python objects, and never copied all at once."""
     ids = pa.array(sorted(grown), pa.int64())
-    for batch in picked(rows, ids, ["summary_id", "context", "mention_count", FOLDED]) if grown else ():
-        for summary_id, context, count, folded in zip(*(batch.column(c).to_pylist() for c in ("summary_id", "context", "mention_count", FOLDED))):
-            canonical_id, keys = grown[summary_id]
-            columns["summary_id"].append(summary_id)
-            columns["canonical_id"].append(canonical_id)
-            columns["mention_count"].append(count + sum(mentions[key] for key in keys))
-            columns["context"].append(_name_key(settled_key(keys[0]), keys, tuple(context))[4])
-            columns[FOLDED].append(folded + len(keys))
-    return pa.table(columns, schema=GROWN)
+    parts = []
+    for batch in rows.batches(["summary_id", "context", "mention_count", FOLDED]) if grown else ():
+        at = np.flatnonzero(pc.is_in(batch["summary_id"], value_set=ids).to_numpy(zero_copy_only=False))
+        lengths = np.cumsum(pc.list_value_length(batch["context"]).to_numpy(zero_copy_only=False)[at])
+        for piece in np.split(at, np.flatnonzero(np.diff(lengths // GROWN_KEYS)) + 1) if len(at) else ():
+            found = batch.take(pa.array(piece, pa.int64()))
+            gains = [grown[summary_id] for summary_id in found.column("summary_id").to_pylist()]
+            added = [sorted({c for key in keys for c in key[4] if not c.startswith(SPORT_PREFIX)}) for _, keys in gains]
+            counts = pc.add(found.column("mention_count"), pa.array([sum(mentions[key] for key in keys) for _, keys in gains], pa.int64()))
+            folded = pc.add(found.column(FOLDED), pa.array([len(keys) for _, keys in gains], pa.int64()))
+            context = _with_keys(found.column("context").combine_chunks(), added)
+            parts.append(pa.table([found.column("summary_id"), pa.array([cid for cid, _ in gains], pa.string()), counts, context, folded], schema=GROWN))
+    return pa.concat_tables(parts) if parts else GROWN.empty_table()
+
+
+def _with_keys(contexts: pa.ListArray, added: list[list[str]]) -> pa.ListArray:
+    """Each name row's context (its sport first, then its other keys sorted: :func:`_name_key`)
+    with ``added``'s keys (per row, none a sport) among the others, in order; null for a row that
+    gains no key (the patch keeps its context)."""
+    flat, parents = pc.list_flatten(contexts), pc.list_parent_indices(contexts).to_numpy()
+    new_parents = np.repeat(np.arange(len(added), dtype=np.int64), [len(keys) for keys in added])
+    new_keys = pa.array([key for keys in added for key in keys], pa.string())
+    # A key a row has already is not added: pairs (row, key) as integers over the keys added.
+    wanted = pc.unique(new_keys)
+    there = pc.index_in(flat, value_set=wanted)
+    had = parents[there.is_valid().to_numpy(zero_copy_only=False)] * len(wanted) + there.drop_null().to_numpy()
+    fresh = ~np.isin(new_parents * len(wanted) + pc.index_in(new_keys, value_set=wanted).to_numpy(), had)
+    gaining = np.zeros(len(added), bool)
+    gaining[new_parents[fresh]] = True
+    if not gaining.any():
+        return pa.nulls(len(added), pa.list_(pa.string()))
+    old = gaining[parents]
+    keys = pa.concat_arrays([flat.filter(pa.array(old)), new_keys.filter(pa.array(fresh))])
+    rows = np.concatenate([parents[old], new_parents[fresh]])
+    sport = np.concatenate([pc.starts_with(keys[: int(old.sum())], SPORT_PREFIX).to_numpy(zero_copy_only=False), np.zeros(int(fresh.sum()), bool)])
+    # Sorted by row, then its sport in the order it had, then the other keys by their rank among all
+    # (integers: the strings are neither copied nor made Python objects to be sorted).
+    codes = keys.dictionary_encode()
+    rank = np.empty(len(codes.dictionary), np.int64)
+    rank[pc.sort_indices(codes.dictionary).to_numpy()] = np.arange(len(codes.dictionary))
+    within = np.where(sport, np.arange(len(keys)), rank[codes.indices.to_numpy()])
+    order = np.lexsort((within, ~sport, rows))
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(added)))]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), keys.take(pa.array(order)), mask=pa.array(~gaining))
+
+
+def _changed(held: Rows, patch: pa.Table, gone: pa.Array) -> pa.Table:
+    """The touched rows (``held``) that ``patch`` changes, less those ``gone``, with its values (in
+    no particular order): a context it makes again (a name row that gains keys, a popular name's
+    thousands) is taken from it as it is, never copied into the rows and patched there."""
+    patch = patch.filter(pc.invert(pc.is_in(patch["summary_id"], value_set=gone)))
+    others = patch.drop_columns(["context"])
+    renewed = patch.filter(pc.is_valid(patch["context"]))
+    kept = Rows.of(held.where("summary_id", patch.filter(pc.is_null(patch["context"]))["summary_id"].combine_chunks())).patched("summary_id", others).table()
+    found = held.where("summary_id", renewed["summary_id"].combine_chunks(), [name for name in held.schema.names if name != "context"])
+    found = Rows.of(found.take(pc.index_in(renewed["summary_id"], value_set=found["summary_id"].combine_chunks()))).patched("summary_id", others).table()
+    found = found.append_column("context", renewed["context"]).select(held.schema.names)
+    return pa.concat_tables([found.cast(kept.schema), kept])
 
 
 def _rows(resolver: CorpusResolver, summary_ids: list[int], canonical_ids: list[str]) -> pa.Table:
@@ -405,7 +456,9 @@ def _folded(rows: list[tuple[SummaryRowKey, int, int, int]]) -> pa.Table:
     return pa.table(columns, schema=FOLDED_ROWS)
 
 
-#: A patch of name rows that gain document rows (:func:`_grown`).
+#: A patch of name rows that gain document rows (:func:`_grown`), and how many of their context
+#: keys are merged with the run's at a time (what it holds besides the new contexts).
+GROWN_KEYS = 16_384
 GROWN = pa.schema(
     [("summary_id", pa.int64()), ("canonical_id", pa.string()), ("mention_count", pa.int64()), ("context", pa.list_(pa.string())), (FOLDED, pa.int64())]
 )
