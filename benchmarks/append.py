@@ -18,7 +18,7 @@ the corpus's document index) and after it (``rest``: resolving the summaries the
 touch, writing, the commit), how many registry summaries were resolved again and how many registry
 document rows (a summary per document: what the runs' entity indexes point to) they stand for;
 ``summaries`` is the rows of the registry's summaries file (a name decided by strong keys alone is
-one row there). A plain run of ``new`` articles into a new folder is the
+one row there) as last written whole, ``summary_changes`` the rows of the runs' changes to it since. A plain run of ``new`` articles into a new folder is the
 reference: what the same articles cost without a corpus.
 
 The pipeline is cheap on purpose (a blank English pipeline with rule patterns for names, the
@@ -198,9 +198,10 @@ def corpus_figures(output: Path) -> dict:
     import pyarrow.parquet as pq
 
     summaries = pq.read_metadata(output / "registry" / "summaries.parquet").num_rows
+    changes = sum(pq.read_metadata(path).num_rows for path in (output / "registry" / "summary_changes").glob("run_id=*/*.parquet"))
     entities = pq.read_metadata(output / "corpus_entities.parquet").num_rows
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
-    return {"summaries": summaries, "corpus_entities": entities, "corpus_mb": round(size / 1e6, 1)}
+    return {"summaries": summaries, "summary_changes": changes, "corpus_entities": entities, "corpus_mb": round(size / 1e6, 1)}
 
 
 def main() -> None:
@@ -249,7 +250,7 @@ def report(rows: list[dict], args: argparse.Namespace) -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     print(f"Machine: {machine}\n")
     columns = ["corpus", "tree", "what", "wall_seconds", "cpu_seconds", "processing_seconds", "rest_seconds", "load_seconds", "peak_rss_mb"]
-    columns += ["resolved_summaries", "resolved_rows", "index_rows_read", "summaries", "corpus_entities", "corpus_mb"]
+    columns += ["resolved_summaries", "resolved_rows", "index_rows_read", "summaries", "summary_changes", "corpus_entities", "corpus_mb"]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for row in rows:
