@@ -34,6 +34,15 @@ def test_unrecognised_recurring_surname_is_found(blank, linker):
     assert found._.entity_id == entity_of(doc, "Asaad al-Shaibani")
 
 
+def test_generational_suffix_is_no_surname(blank, linker):
+    doc = make_doc(blank, "Arcade Joseph Comeaux Jr. escaped. Comeaux was armed. Jr. is not a name.",
+                   [("Arcade Joseph Comeaux Jr.", "PERSON")])  # fmt: skip
+    doc = linker(doc)
+    assert ("Comeaux", "PERSON") in ent_tuples(doc)  # recovered as the surname
+    assert ("Jr.", "PERSON") not in ent_tuples(doc)  # the suffix is not
+    assert entity_of(doc, "Comeaux") == entity_of(doc, "Arcade Joseph Comeaux Jr.")
+
+
 def test_recurring_full_name_and_place_are_found(blank, linker):
     doc = make_doc(blank, "Talks in Baghdad went well. Baghdad said so.", [("Baghdad", "LOC")])
     doc = linker(doc)

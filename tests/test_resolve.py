@@ -24,6 +24,25 @@ def test_surname_alone_joins_the_one_full_name():
     assert resolution.clusters[ids[0]].name in {"Asaad al-Shaibani", "Asaad Shaibani"}
 
 
+def test_surname_joins_a_full_name_with_a_generational_suffix():
+    # The block is the surname, not the suffix: Comeaux meets Arcade Joseph Comeaux Jr.
+    ids, resolution = resolve(
+        ("PERSON", "Arcade Joseph Comeaux Jr.", ["Arcade Joseph Comeaux Jr."], None),
+        ("PERSON", "Comeaux", ["Comeaux"], None),
+    )
+    assert ids[0] == ids[1]
+    assert resolution.clusters[ids[0]].name == "Arcade Joseph Comeaux Jr."
+
+
+def test_father_and_son_stay_apart_and_their_surname_is_ambiguous():
+    ids, _ = resolve(
+        ("PERSON", "Arcade Comeaux Jr.", ["Arcade Comeaux Jr."], None),
+        ("PERSON", "Arcade Comeaux Sr.", ["Arcade Comeaux Sr."], None),
+        ("PERSON", "Comeaux", ["Comeaux"], None),
+    )
+    assert len(set(ids)) == 3
+
+
 def test_ambiguous_surname_stays_apart_and_full_names_do_not_chain():
     ids, _ = resolve(
         ("PERSON", "Fuad Hussein", ["Fuad Hussein", "Hussein"], None),

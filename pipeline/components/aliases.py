@@ -30,6 +30,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from ..knowledge.names import (
+    GENERATIONAL_SUFFIXES,
     PARTICLES,
     UnionFind,
     acronym_key,
@@ -43,6 +44,7 @@ from ..knowledge.names import (
 from .spans import set_entities
 
 _OPEN, _CLOSE = {"(", "["}, {")", "]"}
+_SUFFIX_KEYS = {(suffix,) for suffix in GENERATIONAL_SUFFIXES}
 
 
 def _positions_of(doc: Doc, words: Iterable[str]) -> numpy.ndarray:
@@ -128,7 +130,8 @@ class AliasLinker:
             words = tuple(t.text for t in ent)
             forms[words] = ent.label_ if forms.get(words, ent.label_) == ent.label_ else None
             if self.recover_surnames and ent.label_ in self.person_labels and len(ent) > 1:
-                last = ent[-1].text
+                # The surname, not a generational suffix after it (``Comeaux`` of ``Comeaux Jr.``).
+                last = ent[-2].text if len(ent) > 2 and name_key(ent[-1].text) in _SUFFIX_KEYS else ent[-1].text
                 if len(last) >= self.min_surname_chars and last[:1].isupper() and last.lower() not in PARTICLES:
                     surnames.setdefault(last, set()).add(core_tokens(name_tokens(ent.text)))
                     surname_labels[last] = ent.label_

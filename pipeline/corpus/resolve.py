@@ -50,7 +50,7 @@ from itertools import takewhile
 
 import pyarrow as pa
 
-from ..knowledge.names import PERSON_TITLES, SPORT_PREFIX, UnionFind, fold, fullest_form, is_short_form, is_shouted, name_key
+from ..knowledge.names import PERSON_TITLES, SPORT_PREFIX, UnionFind, fold, fullest_form, is_short_form, is_shouted, name_key, surname
 from ..writing.schema import CORPUS_ENTITIES, replace_column
 
 SummaryKey = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]  # label, name, aliases, kb_id, context
@@ -306,10 +306,11 @@ class CorpusResolver:
         return lone or not strong or _one_word(summary)
 
     def _block(self, label: str, key: tuple[str, ...], context: Iterable[str]) -> tuple:
-        """Where a short form looks for the fuller names it may stand for: a person's by surname,
-        an organisation's by the word (``Scientology``, ``Colts``) and its sport."""
+        """Where a short form looks for the fuller names it may stand for: a person's by surname
+        (:func:`names.surname`: ``Comeaux`` meets ``Arcade Joseph Comeaux Jr.``), an
+        organisation's by the word (``Scientology``, ``Colts``) and its sport."""
         if label in self.person_labels:
-            return (label, key[-1])
+            return (label, surname(key))
         return (label, _sport(context), key[0])
 
     def _blocks(self, summaries: list[SummaryKey]) -> dict[tuple, dict[tuple[str, ...], list[int]]]:
@@ -321,7 +322,7 @@ class CorpusResolver:
                 continue
             if label in self.person_labels and _titles_only(key):
                 continue  # ``Prime Minister``: no fuller name of anyone's
-            words = [key[-1]] if label in self.person_labels else sorted(set(key))
+            words = [surname(key)] if label in self.person_labels else sorted(set(key))
             for word in words:
                 blocks.setdefault(self._block(label, (word,), context), {}).setdefault(key, []).append(i)
         return blocks
@@ -454,16 +455,16 @@ def _one_word(summary: SummaryKey) -> bool:
 
 def _shortened(blocks: Mapping[tuple, Mapping[tuple[str, ...], list[int]]]) -> list[int]:
     """The summaries (sorted) whose name is a shorter form of another of its block (:func:`_fuller`:
-    for a name of several words, a longer name with its last word, :func:`names.is_short_form`).
-    A block's names are looked up by last word, longest first, so that a block of many names of
-    one length (every ``... Group``) costs a pass, not a comparison of every pair."""
+    for a name of several words, a longer name with its surname, :func:`names.is_short_form`).
+    A block's names are looked up by surname (:func:`names.surname`), longest first, so that a
+    block of many names of one length (every ``... Group``) costs a pass, not a comparison of every pair."""
     found: list[int] = []
     for block in blocks.values():
         by_last: dict[str, list[tuple[str, ...]]] = {}
         for key in sorted(block, key=len, reverse=True):
-            by_last.setdefault(key[-1], []).append(key)
+            by_last.setdefault(surname(key), []).append(key)
         for key, rows in block.items():
-            if len(key) > 1 and any(is_short_form(key, longer) for longer in takewhile(lambda other: len(other) > len(key), by_last[key[-1]])):
+            if len(key) > 1 and any(is_short_form(key, longer) for longer in takewhile(lambda other: len(other) > len(key), by_last[surname(key)])):
                 found.extend(rows)
     return sorted(found)
 
