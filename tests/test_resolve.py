@@ -205,6 +205,32 @@ def test_a_shortened_full_name_joins_the_fuller_one_by_context():
     assert ids[0] == ids[1] != ids[2]
 
 
+def test_a_shortened_name_without_shared_context_joins_the_one_fuller_name():
+    # As a lone surname does: nothing in common but the name, and only one name it can be.
+    ids = resolve_in_context(
+        ("PERSON", "Saints Pierre Thomas", ["Saints Pierre Thomas"], []),
+        ("PERSON", "Pierre Thomas", ["Pierre Thomas"], ["new orleans saints"]),
+    )
+    assert ids[0] == ids[1]
+
+
+def test_a_shortened_name_between_two_fuller_names_stays_apart():
+    ids = resolve_in_context(
+        ("PERSON", "George W. Bush", ["George W. Bush"], ["white house"]),
+        ("PERSON", "George H. W. Bush", ["George H. W. Bush"], ["kennebunkport"]),
+        ("PERSON", "George Bush", ["George Bush"], ["iraq"]),
+    )
+    assert len(set(ids)) == 3
+
+
+def test_an_organisation_shortened_without_shared_context_stays_apart():
+    ids = resolve_in_context(
+        ("ORG", "Staunton Police Department", ["Staunton Police Department"], ["staunton"]),
+        ("ORG", "Police Department", ["Police Department"], ["houston"]),
+    )
+    assert ids[0] != ids[1]
+
+
 def test_australia_the_country_and_its_teams_stay_apart():
     resolver = CorpusResolver()
     entities = [
