@@ -202,8 +202,11 @@ def missed_pairs(found: list[dict], examples: int = 3) -> dict[str, dict[str, tu
                     scope = counts["within a document" if a["doc"] == b["doc"] else "cross-document"]
                     scope.setdefault(missed_category(a, b), Counter())[" | ".join(sorted([a["name"], b["name"]]))] += 1
     return {
-        scope: {category: (sum(names.values()), [f"{n} {pair}" for pair, n in names.most_common(examples)]) for category, names in sorted(found.items(), key=lambda c: -sum(c[1].values()))}
-        for scope, found in counts.items()
+        scope: {
+            category: (sum(names.values()), [f"{n} {pair}" for pair, n in names.most_common(examples)])
+            for category, names in sorted(categories.items(), key=lambda c: -sum(c[1].values()))
+        }
+        for scope, categories in counts.items()
     }
 
 
