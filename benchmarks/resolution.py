@@ -7,6 +7,8 @@ in ``CORPORA`` and scores the corpus resolver (:mod:`pipeline.corpus.resolve`, t
 identities, over the gold mentions the pipeline found (:func:`pipeline.commands.evaluate.score_linking`):
 
 * ``corpus``: every pair of mentions, as ``evaluate`` reports it (ECB+: pairs within a sub-topic);
+* ``within-document``: pairs of mentions in one document, by the alias linker's ``entity_id``
+  (``evaluate``'s ``within``);
 * ``cross-document``: only pairs whose mentions lie in different documents, what the resolver
   alone decides (within a document the alias linker has decided already);
 * ``cross-document, exact spans``: the same over the gold mentions whose found mention has the
@@ -247,12 +249,14 @@ def main() -> None:
             vote_over_corpus(predictions, vote)
         canonical = canonical_ids(predictions)  # one resolution over the whole corpus
         for part, (preds, refs) in scopes(name, predictions, references).items():
+            linking = score_linking(preds, refs)
             scores = {
+                "within-document": linking["within"],
                 "cross-document": cross_document(mention_cells(preds, refs, canonical)),
                 "cross-document, exact spans": cross_document(mention_cells(preds, refs, canonical, exact=True)),
             }
             if part == name:
-                scores = {"corpus": score_linking(preds, refs)["corpus"], **scores}
+                scores = {"corpus": linking["corpus"], **scores}
                 errors += [f"{name}: {line}" for line in wrong_merges(mention_cells(preds, refs, canonical), args.errors)]
             if args.missed and part in TUNING_SCOPES:
                 for scope, categories in missed_pairs(found_mentions(preds, refs, canonical)).items():
