@@ -79,9 +79,9 @@ def run(setup, inputs, output, **kwargs):
 #: How the appends of ``grown`` write the registry's summaries (``CorpusStore.compacts``): each
 #: run's changes alone after the first, whole every time, or changes and then whole (a compaction).
 LAYOUTS = {
-    "changes": lambda store, rows: not store.grown,
-    "whole": lambda store, rows: True,
-    "compaction": lambda store, rows: not store.grown or bool(store.summary_changes()),
+    "changes": lambda store: not store.grown,
+    "whole": lambda store: True,
+    "compaction": lambda store: not store.grown or bool(store.summary_changes()),
 }
 #: The runs whose changes to the summaries the corpus keeps after the three appends, per layout.
 CHANGES_KEPT = {"changes": ["r0002", "r0003"], "whole": [], "compaction": []}

@@ -430,11 +430,15 @@ class _Append:
         most = _MostMentioned(top)  # for the run's summary: corpus_entities is not read back whole
         staging.write_batches(table_path(Path(), "corpus_entities"), map(most.add, merged), CORPUS_ENTITIES)
         staging.write_file("canonical_redirects.parquet", update.registry.redirects, CANONICAL_REDIRECTS)
-        # The summaries' changes alone, until they would reach a share of the summaries (store.COMPACT_RATIO): then all of them.
+        # The run's changes to the summaries alone, until the earlier runs' reach a share of them
+        # (store.COMPACT_RATIO): then the summaries whole, with every run's changes folded in.
         changes = update.changes
-        self.compacted = changes is None or self.store.compacts(changes.num_rows)
-        if changes is None or self.compacted:
+        self.compacted = changes is None or self.store.compacts()
+        if changes is None or not self.store.grown:  # a new registry, or one read in another format: written whole
             staging.write_batches(SUMMARIES, update.registry.summaries.batches(), update.registry.summaries.schema, SUMMARY_ROWS)
+        elif self.compacted:
+            summaries = self.store.summaries(changes)
+            staging.write_batches(SUMMARIES, summaries.batches(), summaries.schema, SUMMARY_ROWS)
         else:
             staging.write_batches(index_path(Path(), SUMMARY_CHANGES, self.run_id), [changes], changes.schema, SUMMARY_ROWS)
         staging.write_batches(CANONICAL_ID_FILE, update.registry.canonical_ids.batches(), CANONICAL_IDS)

@@ -165,7 +165,8 @@ class Registry:
         documents. Rows are not written again: the touched ones get their new ids and counts (a
         name row that gains document rows, its context too) as the registry streams past
         (:meth:`Rows.patched`); the run's summaries are rows of their own (short forms) or
-        document rows of their name's row (:attr:`Update.folded`, for the run's file)."""
+        document rows of their name's row (:attr:`Update.folded`, for the run's file). The rows the
+        run changed, added and removed are given too (:attr:`Update.changes`: what it writes)."""
         # Block keys are computed for the run's summaries only; the registry's are stored.
         blocks = {key: sorted(new.block_keys(key)) for key in [*new.summaries(), *(dropped.summaries() if dropped is not None else [])]}
         # The touched rows are read once and held: grouping, contexts and grown names read them here, not the file.
@@ -226,16 +227,26 @@ class Registry:
         resolved = resolved.append_column("name_row", pc.is_in(resolved["summary_id"], value_set=name_rows))
         metadata = {**(summaries.schema.metadata or {}), NEXT_ID: str(next_id + len(made) + len(document_keys))}
         summaries = replace(summaries, schema=summaries.schema.with_metadata(metadata))
-        changes = None
+        changed_rows = None
         if not self.converted:  # the touched rows hold every row the patch changes
-            changed = _changed(held, patch, gone)
             added = pa.concat_tables([part.cast(summaries.schema) for part in (own_rows, made_rows, unfolded_rows)])
-            changes = change_rows(changed, added, gone, summaries.schema).replace_schema_metadata(metadata)
+            changed_rows = change_rows(_changed(held, patch, gone), added, gone, summaries.schema).replace_schema_metadata(metadata)
         registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded))
         name_ids = {key: names[name] for name, keys in folding.items() for key in keys}
         recount = recounted([stable[cid] for cid in fresh_ids], old_ids) if dropped is None or not dropped.mentions else None
         return Update(
-            resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids, recount, changes
+            resolution,
+            registry,
+            resolved,
+            touched.changed(),
+            summary_ids,
+            len(new_ids),
+            len(redirects),
+            len(touched.keys),
+            folded,
+            name_ids,
+            recount,
+            changed_rows,
         )
 
     def _next_id(self) -> int:

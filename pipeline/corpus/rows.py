@@ -118,6 +118,9 @@ class Rows:
 #: run did to the row: changed it (its values now), added it (after every earlier row), removed it.
 CHANGE = "change"
 CHANGED, ADDED, REMOVED = 0, 1, 2
+#: List items (context keys, aliases, block keys) of the rows of a batch that :func:`layered` lays
+#: the newest versions over at a time.
+LAID_KEYS = 16_384
 
 
 def layered(base: Rows, changes: list[Rows]) -> Rows:
@@ -141,31 +144,54 @@ def layered(base: Rows, changes: list[Rows]) -> Rows:
         read = None if columns is None else list(dict.fromkeys([SUMMARY_ID, *columns]))
         names = base.schema.names if read is None else read
         kept = [pa.array(newest[(newest_layer == i) & (newest_change != REMOVED)], pa.int64()) for i in range(len(changes))]
-        parts = [batch.filter(pc.is_in(batch[SUMMARY_ID], value_set=kept[i])) for i, layer in enumerate(changes) for batch in layer.batches([*names, CHANGE])]
         schema = pa.schema([base.schema.field(name) for name in names])
-        latest = pa.concat_tables([part.select(names).cast(schema) for part in parts if part.num_rows] or [schema.empty_table()])
+        parts = (batch.filter(pc.is_in(batch[SUMMARY_ID], value_set=kept[i])) for i, layer in enumerate(changes) for batch in layer.batches([*names, CHANGE]))
+        latest = pa.concat_tables([_encoded_lists(part.select(names).cast(schema)) for part in parts if part.num_rows] or [schema.empty_table()])
+        latest = latest.unify_dictionaries().combine_chunks()  # one dictionary a column: taken from batch by batch
         latest_ids = latest[SUMMARY_ID].combine_chunks()
 
-        def laid(table: pa.Table) -> pa.Table:
+        def laid(table: pa.Table) -> Iterator[pa.Table]:
             table = table.filter(pc.invert(pc.is_in(table[SUMMARY_ID], value_set=removed))) if len(removed) else table
             found = pc.index_in(table[SUMMARY_ID], value_set=latest_ids)
             hit = found.is_valid().to_numpy(zero_copy_only=False)
             if not hit.any():
-                return table
-            # Rows in place: the batch with the newest versions after it, taken back in the batch's order.
-            order = np.arange(table.num_rows)
-            order[hit] = table.num_rows + np.arange(int(hit.sum()))
-            return pa.concat_tables([table.cast(schema), latest.take(found.filter(found.is_valid()))]).take(pa.array(order))
+                yield table
+                return
+            # Rows in place: each column's newest values where a row changed, a few rows at a time
+            # (at most LAID_KEYS list items: the popular names, whose lists are long, are all in the first row group).
+            items = sum((pc.fill_null(pc.list_value_length(table[name]), 0).to_numpy() for name in lists), np.zeros(table.num_rows, np.int64))
+            cuts = np.flatnonzero(np.diff(np.cumsum(items) // LAID_KEYS)) + 1
+            for start, stop in zip([0, *cuts], [*cuts, table.num_rows]):
+                piece, changed = table.slice(start, stop - start), hit[start:stop]
+                if not changed.any():
+                    yield piece
+                    continue
+                newest = latest.take(found.slice(start, stop - start)).cast(schema)
+                yield pa.table([pc.if_else(pa.array(changed), newest.column(i), piece.column(i)) for i in range(len(names))], schema=schema)
 
+        lists = [name for name in names if pa.types.is_list(schema.field(name).type)]
         for batch in base.batches(read):
-            yield laid(batch.select(names))
+            yield from laid(batch.select(names))
         for layer in changes:
             for batch in layer.batches([*names, CHANGE]):
                 added = batch.filter(pc.equal(batch[CHANGE], ADDED)).select(names)
                 if added.num_rows:
-                    yield laid(added.cast(schema))
+                    yield from laid(added.cast(schema))
 
     return Rows(base.schema, source)
+
+
+def _encoded_lists(table: pa.Table) -> pa.Table:
+    """``table`` with its lists of strings dictionary-encoded: the newest versions of the changed
+    rows are held through a pass, and their contexts (a popular name's, thousands of keys, changed
+    by every run) share most of their strings."""
+    for i, column in enumerate(table.columns):
+        if pa.types.is_list(column.type) and pa.types.is_string(column.type.value_type):
+            lists = column.combine_chunks()
+            offsets = np.concatenate([[0], np.cumsum(pc.fill_null(pc.list_value_length(lists), 0).to_numpy())]).astype(np.int32)
+            encoded = pa.ListArray.from_arrays(pa.array(offsets), pc.dictionary_encode(pc.list_flatten(lists)), mask=lists.is_null())
+            table = table.set_column(i, table.field(i).with_type(encoded.type), encoded)
+    return table
 
 
 def change_rows(changed: pa.Table, added: pa.Table, removed: pa.Array, schema: pa.Schema) -> pa.Table:

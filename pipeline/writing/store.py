@@ -17,8 +17,8 @@ Layout of ``DIR`` once a run was appended (``python -m pipeline run NEW --output
 The registry's summaries grow with the corpus, and an append changes a few thousand of them: it
 writes those (:func:`~pipeline.corpus.rows.change_rows`), and the next one reads the summaries
 with every run's changes laid over them (:func:`~pipeline.corpus.rows.layered`), until the changes
-reach :data:`COMPACT_RATIO` of the summaries' rows; that append writes them whole again (and
-drops the changes), so that what an append writes is, on average, a few times its changes.
+reach :data:`COMPACT_RATIO` of the summaries' bytes; the next append writes them whole again
+(and drops the changes).
 
 An append writes its parts and the whole files it replaces into the staging folder, hard-links
 every other file of ``DIR`` into it (:meth:`~pipeline.writing.writer.Staging.adopt`: no data is
@@ -54,11 +54,13 @@ VOTES = f"{REGISTRY}/votes.parquet"
 INDEXES = {"documents": DOCUMENT_INDEX, "entities": ENTITY_SUMMARIES, "folded": FOLDED_ROWS}
 #: The registry's per-run changes to its summaries (under ``registry/``).
 SUMMARY_CHANGES = "summary_changes"
-#: An append writes the summaries whole again (a compaction) when the changes since they were last
-#: written so would reach this share of their rows: each compaction rewrites the summaries, at
-#: most once per that share of rows changed, so an append writes on average its changes times
-#: 1 + 1 / COMPACT_RATIO, and reads at most that share on top of the summaries.
-COMPACT_RATIO = 0.25
+#: An append writes the summaries whole again (a compaction) when the earlier runs' changes to
+#: them since they were last written so reach this share of their bytes on disk: every pass over
+#: the summaries reads the changes too, and holds the newest version of each changed row (a
+#: popular name's context, changed by every run, is in each run's changes), so they are kept to
+#: about two runs' changes at 100,000 documents; a compaction rewrites the summaries at most once
+#: per that share of their bytes changed.
+COMPACT_RATIO = 0.2
 #: What each run replaces as a whole (the rest of the corpus is adopted by hard links).
 REPLACED = ("corpus_entities.parquet", "canonical_redirects.parquet", "runs.parquet", RUN_METADATA, SUMMARIES, CANONICAL_ID_FILE, VOTES)
 #: The run id of an output written without --append, when it is appended to.
@@ -166,31 +168,38 @@ class CorpusStore:
 
         redirects = self.path / "canonical_redirects.parquet"
         folded = sorted((self.path / REGISTRY_FOLDED).glob("run_id=*/*.parquet"))
-        from ..corpus.rows import layered
-
-        changes = self.summary_changes()
-        base = self.rows(SUMMARIES, rows=SUMMARY_ROWS)
-        if changes:  # the next summary_id to give is the newest run's
-            newest = pq.read_schema(changes[-1]).metadata or {}
-            base = replace(base, schema=base.schema.with_metadata({**(base.schema.metadata or {}), **newest}))
         return (
-            layered(base, [self.rows(path.relative_to(self.path).as_posix(), rows=SUMMARY_ROWS) for path in changes]),
+            self.summaries(),
             self.rows(CANONICAL_ID_FILE, CANONICAL_IDS),
             pq.read_table(redirects).cast(CANONICAL_REDIRECTS) if redirects.exists() else CANONICAL_REDIRECTS.empty_table(),
             Rows(FOLDED_ROWS, lambda columns: (batch for path in folded for batch in stream(path, columns))),
         )
 
+    def summaries(self, *later: pa.Table) -> Rows:
+        """The registry's summaries with every run's changes to them laid over them
+        (:func:`~pipeline.corpus.rows.layered`), and the changes ``later`` (a run's, not written
+        yet: what a compaction writes), read batch by batch when used."""
+        from ..corpus.rows import Rows, layered
+
+        changes = self.summary_changes()
+        base = self.rows(SUMMARIES, rows=SUMMARY_ROWS)
+        layers = [self.rows(path.relative_to(self.path).as_posix(), rows=SUMMARY_ROWS) for path in changes] + [Rows.of(table) for table in later]
+        if layers:  # the next summary_id to give is the newest run's
+            newest = (later[-1].schema.metadata if later else pq.read_schema(changes[-1]).metadata) or {}
+            base = replace(base, schema=base.schema.with_metadata({**(base.schema.metadata or {}), **newest}))
+        return layered(base, layers)
+
     def summary_changes(self) -> list[Path]:
         """Every run's changes to the registry's summaries since they were last written whole, oldest first."""
         return sorted((self.path / REGISTRY / SUMMARY_CHANGES).glob("run_id=*/*.parquet"))
 
-    def compacts(self, rows: int) -> bool:
-        """Whether an append whose changes to the summaries are ``rows`` rows writes them whole
-        (:data:`COMPACT_RATIO`); always for a corpus without them yet."""
+    def compacts(self) -> bool:
+        """Whether the next append writes the summaries whole (:data:`COMPACT_RATIO`); always for
+        a corpus without them yet."""
         if not self.grown:
             return True
-        changed = sum(pq.read_metadata(path).num_rows for path in self.summary_changes())
-        return changed + rows > COMPACT_RATIO * pq.read_metadata(self.path / SUMMARIES).num_rows
+        changed = sum(path.stat().st_size for path in self.summary_changes())
+        return changed >= COMPACT_RATIO * (self.path / SUMMARIES).stat().st_size
 
     def rows(self, relative: str, schema: pa.Schema | None = None, rows: int = ROW_GROUP_ROWS) -> Rows:
         """The table at ``relative`` as :class:`~pipeline.corpus.rows.Rows`: read a batch (``rows``
