@@ -118,9 +118,6 @@ class Rows:
 #: run did to the row: changed it (its values now), added it (after every earlier row), removed it.
 CHANGE = "change"
 CHANGED, ADDED, REMOVED = 0, 1, 2
-#: List items (context keys, aliases, block keys) of the rows of a batch that :func:`layered` lays
-#: the newest versions over at a time.
-LAID_KEYS = 16_384
 
 
 def layered(base: Rows, changes: list[Rows]) -> Rows:
@@ -150,33 +147,23 @@ def layered(base: Rows, changes: list[Rows]) -> Rows:
         latest = latest.unify_dictionaries().combine_chunks()  # one dictionary a column: taken from batch by batch
         latest_ids = latest[SUMMARY_ID].combine_chunks()
 
-        def laid(table: pa.Table) -> Iterator[pa.Table]:
+        def laid(table: pa.Table) -> pa.Table:
             table = table.filter(pc.invert(pc.is_in(table[SUMMARY_ID], value_set=removed))) if len(removed) else table
             found = pc.index_in(table[SUMMARY_ID], value_set=latest_ids)
             hit = found.is_valid().to_numpy(zero_copy_only=False)
             if not hit.any():
-                yield table
-                return
-            # Rows in place: each column's newest values where a row changed, a few rows at a time
-            # (at most LAID_KEYS list items: the popular names, whose lists are long, are all in the first row group).
-            items = sum((pc.fill_null(pc.list_value_length(table[name]), 0).to_numpy() for name in lists), np.zeros(table.num_rows, np.int64))
-            cuts = np.flatnonzero(np.diff(np.cumsum(items) // LAID_KEYS)) + 1
-            for start, stop in zip([0, *cuts], [*cuts, table.num_rows]):
-                piece, changed = table.slice(start, stop - start), hit[start:stop]
-                if not changed.any():
-                    yield piece
-                    continue
-                newest = latest.take(found.slice(start, stop - start)).cast(schema)
-                yield pa.table([pc.if_else(pa.array(changed), newest.column(i), piece.column(i)) for i in range(len(names))], schema=schema)
+                return table
+            # Rows in place: each column's newest values where a row changed (one copy of the batch).
+            newest, changed = latest.take(found).cast(schema), pa.array(hit)
+            return pa.table([pc.if_else(changed, newest.column(i), table.column(i)) for i in range(len(names))], schema=schema)
 
-        lists = [name for name in names if pa.types.is_list(schema.field(name).type)]
         for batch in base.batches(read):
-            yield from laid(batch.select(names))
+            yield laid(batch.select(names))
         for layer in changes:
             for batch in layer.batches([*names, CHANGE]):
                 added = batch.filter(pc.equal(batch[CHANGE], ADDED)).select(names)
                 if added.num_rows:
-                    yield from laid(added.cast(schema))
+                    yield laid(added.cast(schema))
 
     return Rows(base.schema, source)
 
