@@ -430,18 +430,18 @@ class _Append:
         most = _MostMentioned(top)  # for the run's summary: corpus_entities is not read back whole
         staging.write_batches(table_path(Path(), "corpus_entities"), map(most.add, merged), CORPUS_ENTITIES)
         staging.write_file("canonical_redirects.parquet", update.registry.redirects, CANONICAL_REDIRECTS)
+        staging.write_batches(CANONICAL_ID_FILE, update.registry.canonical_ids.batches(), CANONICAL_IDS)
         # The run's changes to the summaries alone, until the earlier runs' reach a share of them
         # (store.COMPACT_RATIO): then the summaries whole, with every run's changes folded in.
-        changes = update.changes
+        changes, summaries = update.changes, update.registry.summaries
+        del update  # what it holds (the touched rows, the patch) goes before the summaries are written
         self.compacted = changes is None or self.store.compacts()
-        if changes is None or not self.store.grown:  # a new registry, or one read in another format: written whole
-            staging.write_batches(SUMMARIES, update.registry.summaries.batches(), update.registry.summaries.schema, SUMMARY_ROWS)
-        elif self.compacted:
+        if changes is not None and self.store.grown:  # else a new registry, or one read in another format: written whole
+            if not self.compacted:
+                staging.write_batches(index_path(Path(), SUMMARY_CHANGES, self.run_id), [changes], changes.schema, SUMMARY_ROWS)
+                return counts, most.best
             summaries = self.store.summaries(changes)
-            staging.write_batches(SUMMARIES, summaries.batches(), summaries.schema, SUMMARY_ROWS)
-        else:
-            staging.write_batches(index_path(Path(), SUMMARY_CHANGES, self.run_id), [changes], changes.schema, SUMMARY_ROWS)
-        staging.write_batches(CANONICAL_ID_FILE, update.registry.canonical_ids.batches(), CANONICAL_IDS)
+        staging.write_batches(SUMMARIES, summaries.batches(), summaries.schema, SUMMARY_ROWS)
         return counts, most.best
 
     def _doc_counts(self, update: Update, run: Counter, written: Mapping[str, tuple[pa.Table, pa.Table]]) -> Counter:
