@@ -216,7 +216,7 @@ class Registry:
         patch = _with_grown(patch, _grown(held, grown, new.mentions))
         born = self.canonical_ids.plus(pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS))
         gone = pa.concat_arrays([touched.removed(), pa.array(touched.dissolved, pa.int64())])
-        summaries = self.summaries.without("summary_id", gone).patched("summary_id", patch).plus(own_rows).plus(made_rows).plus(unfolded_rows)
+        summaries, changed_rows = self._after(held, patch, gone, [own_rows, made_rows, unfolded_rows], next_id + len(made) + len(document_keys))
         # The run's summaries only: what its tables are stamped with (the others' keys are let go).
         resolution = Resolution(
             by_summary={key: stable[fresh.by_summary[key]] for key in new.mentions},
@@ -225,29 +225,29 @@ class Registry:
         name_rows = pa.array(sorted({*made.values(), *(row for rows in touched.name_rows.values() for row in rows)}), pa.int64())
         resolved = pa.concat_tables([part.select(["summary_id", "name", "canonical_id"]).cast(resolved.schema) for part in (resolved, own_rows, made_rows)])
         resolved = resolved.append_column("name_row", pc.is_in(resolved["summary_id"], value_set=name_rows))
-        metadata = {**(summaries.schema.metadata or {}), NEXT_ID: str(next_id + len(made) + len(document_keys))}
-        summaries = replace(summaries, schema=summaries.schema.with_metadata(metadata))
-        changed_rows = None
-        if not self.converted:  # the touched rows hold every row the patch changes
-            added = pa.concat_tables([part.cast(summaries.schema) for part in (own_rows, made_rows, unfolded_rows)])
-            changed_rows = change_rows(_changed(held, patch, gone), added, gone, summaries.schema).replace_schema_metadata(metadata)
         registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded))
         name_ids = {key: names[name] for name, keys in folding.items() for key in keys}
         recount = recounted([stable[cid] for cid in fresh_ids], old_ids) if dropped is None or not dropped.mentions else None
         return Update(
-            resolution,
-            registry,
-            resolved,
-            touched.changed(),
-            summary_ids,
-            len(new_ids),
-            len(redirects),
-            len(touched.keys),
-            folded,
-            name_ids,
-            recount,
+            resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids, recount,
             changed_rows,
-        )
+        )  # fmt: skip
+
+    def _after(self, held: Rows, patch: pa.Table, gone: pa.Array, added: list[pa.Table], next_id: int) -> tuple[Rows, pa.Table | None]:
+        """The summaries after a run (``patch`` applied, the rows ``gone`` left out, ``added``
+        after them, ``next_id`` the next ``summary_id`` to give) and the rows the run changed, added
+        and removed (:func:`~pipeline.corpus.rows.change_rows`; the touched rows, ``held``, hold
+        every row the patch changes), or None when the summaries were read in another format
+        (they are written whole)."""
+        summaries = self.summaries.without("summary_id", gone).patched("summary_id", patch)
+        for table in added:
+            summaries = summaries.plus(table)
+        metadata = {**(summaries.schema.metadata or {}), NEXT_ID: str(next_id)}
+        summaries = replace(summaries, schema=summaries.schema.with_metadata(metadata))
+        if self.converted:
+            return summaries, None
+        rows = pa.concat_tables([part.cast(summaries.schema) for part in added])
+        return summaries, change_rows(_changed(held, patch, gone), rows, gone, summaries.schema).replace_schema_metadata(metadata)
 
     def _next_id(self) -> int:
         """The first ``summary_id`` not given yet (kept in the summaries' metadata; else above every
