@@ -133,6 +133,8 @@ def test_a_name_stands_alone_across_a_sentence_break(blank):
     assert stands_alone(doc[0:1]) and stands_alone(doc[4:5])  # Saints: its sentence starts there
     assert not stands_alone(doc[7:8])  # Queens Friday
     assert not stands_alone(doc[8:9])  # Friday after Queens
+    doc = blank.make_doc("They met at Miller's and Clements' office.")
+    assert not stands_alone(doc[3:4]) and not stands_alone(doc[6:7])  # a possessive follows
 
 
 def test_temperature_flattens_and_keeps_the_order():

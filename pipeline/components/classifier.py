@@ -52,7 +52,7 @@ from thinc.api import Config, Model, Ops, concatenate, get_current_ops
 from thinc.types import Floats2d, Ragged
 
 from ..base.console import logger
-from ..knowledge.names import PERSON_TITLES
+from ..knowledge.names import PERSON_TITLES, POSSESSIVE_SUFFIXES
 from .spans import copy_span, set_entities
 
 #: The name of the negative label in ``Span._.label_probs``.
@@ -331,15 +331,18 @@ class SpanClassifier(SpanCategorizer):
 
 
 def stands_alone(ent: Span) -> bool:
-    """Whether no capitalised word touches ``ent`` in its sentence (a title before it apart):
-    ``Thomas`` in *Justice Thomas said* stands alone, ``New Orleans`` in *New Orleans Saints* does not."""
+    """Whether no capitalised word touches ``ent`` in its sentence (a title before it apart) and
+    no possessive follows it: ``Thomas`` in *Justice Thomas said* stands alone; ``New Orleans`` in
+    *New Orleans Saints* does not, nor ``Miller`` in *at Miller's* (a doubted name with a
+    possessive is most often a shop's or a place's: *Sam's Club*, *Lord's*)."""
     doc = ent.doc
     if ent.start > 0 and not ent[0].is_sent_start:
         before = doc[ent.start - 1]
         if _capitalised(before) and before.lower_.rstrip(".") not in TITLE_WORDS:
             return False
     if ent.end < len(doc) and not doc[ent.end].is_sent_start:
-        return not _capitalised(doc[ent.end])
+        after = doc[ent.end]
+        return not _capitalised(after) and after.text not in POSSESSIVE_SUFFIXES
     return True
 
 
