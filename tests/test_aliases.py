@@ -34,6 +34,39 @@ def test_unrecognised_recurring_surname_is_found(blank, linker):
     assert found._.entity_id == entity_of(doc, "Asaad al-Shaibani")
 
 
+def test_generational_suffix_is_no_surname(blank, linker):
+    doc = make_doc(blank, "Arcade Joseph Comeaux Jr. escaped. Comeaux was armed. Jr. is not a name.",
+                   [("Arcade Joseph Comeaux Jr.", "PERSON")])  # fmt: skip
+    doc = linker(doc)
+    assert ("Comeaux", "PERSON") in ent_tuples(doc)  # recovered as the surname
+    assert ("Jr.", "PERSON") not in ent_tuples(doc)  # the suffix is not
+    assert entity_of(doc, "Comeaux") == entity_of(doc, "Arcade Joseph Comeaux Jr.")
+
+
+def test_lone_given_name_joins_the_one_full_name_it_opens(blank, linker):
+    doc = make_doc(blank, "Daniel Montalvo left the group. Daniel said he was followed.",
+                   [("Daniel Montalvo", "PERSON"), ("Daniel", "PERSON", 1)])  # fmt: skip
+    doc = linker(doc)
+    assert entity_of(doc, "Daniel") == entity_of(doc, "Daniel Montalvo")
+
+
+def test_lone_given_name_stays_apart_when_ambiguous_or_a_surname(blank, linker):
+    # Two Franks: no evidence for either.
+    doc = linker(make_doc(blank, "Frank Messina met Frank Rack. Frank spoke.",
+                          [("Frank Messina", "PERSON"), ("Frank Rack", "PERSON"), ("Frank", "PERSON", 2)]))  # fmt: skip
+    assert len({entity_of(doc, "Frank Messina"), entity_of(doc, "Frank Rack"), entity_of(doc, "Frank")}) == 3
+    # Mohamed opens one name and ends two: a surname, and ambiguous.
+    doc = linker(make_doc(blank, "Ahmed Mohamed and Mohamed Elhassan Mohamed came. Mohamed spoke.",
+                          [("Ahmed Mohamed", "PERSON"), ("Mohamed Elhassan Mohamed", "PERSON"), ("Mohamed", "PERSON", 3)]))  # fmt: skip
+    assert len({entity_of(doc, "Ahmed Mohamed"), entity_of(doc, "Mohamed Elhassan Mohamed"), entity_of(doc, "Mohamed")}) == 3
+
+
+def test_a_title_is_no_given_name(blank, linker):
+    doc = linker(make_doc(blank, "Senator Rick Santorum spoke. The Senator left.",
+                          [("Senator Rick Santorum", "PERSON"), ("Senator", "PERSON", 1)]))  # fmt: skip
+    assert entity_of(doc, "Senator") != entity_of(doc, "Senator Rick Santorum")
+
+
 def test_recurring_full_name_and_place_are_found(blank, linker):
     doc = make_doc(blank, "Talks in Baghdad went well. Baghdad said so.", [("Baghdad", "LOC")])
     doc = linker(doc)

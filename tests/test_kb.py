@@ -17,6 +17,13 @@ def test_starter_table_has_islamic_state_forms():
     assert entries["iraq"].country_code == "IQ" and entries["iraq"].latitude is not None
 
 
+def test_america_is_a_curated_name_of_the_united_states():
+    # Wikidata's alias of Q30; news writes it for the country (GUM: every "America" is United_States).
+    # Inside a longer model entity (South America, Bank of America) the rule gives way (patterns.py).
+    entries = {e.id: e for e in read_alias_table(ALIASES)}
+    assert "America" in entries["united-states"].forms
+
+
 def test_bad_tables_name_file_and_line(tmp_path):
     bad = tmp_path / "a.jsonl"
     bad.write_text('{"id": "x", "label": "ORG", "name": "X"}\n{"id": "x", "label": "ORG", "name": "Y"}\n')

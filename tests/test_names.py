@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.knowledge.names import UnionFind, acronym_key, core_tokens, fullest_form, initials, is_acronym, is_short_form, name_key, name_tokens
+from pipeline.knowledge.names import UnionFind, acronym_key, core_tokens, fullest_form, initials, is_acronym, is_short_form, name_key, name_tokens, surname
 
 
 @pytest.mark.parametrize(
@@ -48,10 +48,22 @@ def test_acronym_and_initials_meet():
         (("asaad",), ("asaad", "shaibani"), False),  # a first name alone is not a surname
         (("rufayi", "abdullah"), ("abdullah", "rufayi"), False),
         (("asaad", "shaibani"), ("asaad", "shaibani"), False),
+        (("comeaux",), ("arcade", "joseph", "comeaux", "jr"), True),  # a generational suffix is no surname
+        (("arcade", "comeaux"), ("arcade", "comeaux", "jr"), True),
+        (("comeaux", "jr"), ("arcade", "comeaux", "jr"), True),
+        (("comeaux", "jr"), ("arcade", "comeaux", "sr"), False),  # the son is not the father
+        (("jr",), ("arcade", "comeaux", "jr"), False),
     ],
 )
 def test_is_short_form(short, full, expected):
     assert is_short_form(short, full) is expected
+
+
+def test_surname_passes_over_a_generational_suffix():
+    assert surname(("arcade", "joseph", "comeaux", "jr")) == "comeaux"
+    assert surname(("martin", "luther", "king", "iii")) == "king"
+    assert surname(("asaad", "shaibani")) == surname(("shaibani",)) == "shaibani"
+    assert surname(("jr",)) == "jr" and surname(()) == ""
 
 
 def test_fullest_form_prefers_more_name_words_then_length_then_first():

@@ -24,6 +24,25 @@ def test_surname_alone_joins_the_one_full_name():
     assert resolution.clusters[ids[0]].name in {"Asaad al-Shaibani", "Asaad Shaibani"}
 
 
+def test_surname_joins_a_full_name_with_a_generational_suffix():
+    # The block is the surname, not the suffix: Comeaux meets Arcade Joseph Comeaux Jr.
+    ids, resolution = resolve(
+        ("PERSON", "Arcade Joseph Comeaux Jr.", ["Arcade Joseph Comeaux Jr."], None),
+        ("PERSON", "Comeaux", ["Comeaux"], None),
+    )
+    assert ids[0] == ids[1]
+    assert resolution.clusters[ids[0]].name == "Arcade Joseph Comeaux Jr."
+
+
+def test_father_and_son_stay_apart_and_their_surname_is_ambiguous():
+    ids, _ = resolve(
+        ("PERSON", "Arcade Comeaux Jr.", ["Arcade Comeaux Jr."], None),
+        ("PERSON", "Arcade Comeaux Sr.", ["Arcade Comeaux Sr."], None),
+        ("PERSON", "Comeaux", ["Comeaux"], None),
+    )
+    assert len(set(ids)) == 3
+
+
 def test_ambiguous_surname_stays_apart_and_full_names_do_not_chain():
     ids, _ = resolve(
         ("PERSON", "Fuad Hussein", ["Fuad Hussein", "Hussein"], None),
@@ -184,6 +203,32 @@ def test_a_shortened_full_name_joins_the_fuller_one_by_context():
         ("PERSON", "Richard K. Nixon", ["Richard K. Nixon"], ["yankees"]),  # another Richard Nixon
     )
     assert ids[0] == ids[1] != ids[2]
+
+
+def test_a_shortened_name_without_shared_context_joins_the_one_fuller_name():
+    # As a lone surname does: nothing in common but the name, and only one name it can be.
+    ids = resolve_in_context(
+        ("PERSON", "Saints Pierre Thomas", ["Saints Pierre Thomas"], []),
+        ("PERSON", "Pierre Thomas", ["Pierre Thomas"], ["new orleans saints"]),
+    )
+    assert ids[0] == ids[1]
+
+
+def test_a_shortened_name_between_two_fuller_names_stays_apart():
+    ids = resolve_in_context(
+        ("PERSON", "George W. Bush", ["George W. Bush"], ["white house"]),
+        ("PERSON", "George H. W. Bush", ["George H. W. Bush"], ["kennebunkport"]),
+        ("PERSON", "George Bush", ["George Bush"], ["iraq"]),
+    )
+    assert len(set(ids)) == 3
+
+
+def test_an_organisation_shortened_without_shared_context_stays_apart():
+    ids = resolve_in_context(
+        ("ORG", "Staunton Police Department", ["Staunton Police Department"], ["staunton"]),
+        ("ORG", "Police Department", ["Police Department"], ["houston"]),
+    )
+    assert ids[0] != ids[1]
 
 
 def test_australia_the_country_and_its_teams_stay_apart():

@@ -9,7 +9,8 @@ Within one document, in three steps:
 3. **Linking**: mentions with the same core name (articles, possessives and particles such as
    ``al-`` removed) share an entity; a person's surname or shortened name joins the one full
    name it fits (``Shaibani`` -> ``Asaad al-Shaibani``) and stays apart when several fit
-   (two people named Hussein); an acronym joins the long form it was defined for, or else the
+   (two people named Hussein); a lone given name joins the one full name it opens, if no name
+   ends with it (``Daniel`` -> ``Daniel Montalvo``); an acronym joins the long form it was defined for, or else the
    one same-label name whose initials it spells (``U.S.`` -> ``United States``); with
    ``link_across_labels``, one name with two labels (``Scientology`` ORG and LOC) is one entity.
 
@@ -30,7 +31,9 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from ..knowledge.names import (
+    GENERATIONAL_SUFFIXES,
     PARTICLES,
+    PERSON_TITLES,
     UnionFind,
     acronym_key,
     core_tokens,
@@ -39,10 +42,13 @@ from ..knowledge.names import (
     is_short_form,
     name_key,
     name_tokens,
+    surname,
 )
 from .spans import set_entities
 
 _OPEN, _CLOSE = {"(", "["}, {")", "]"}
+_SUFFIX_KEYS = {(suffix,) for suffix in GENERATIONAL_SUFFIXES}
+TITLE_WORDS = frozenset(PERSON_TITLES)
 
 
 def _positions_of(doc: Doc, words: Iterable[str]) -> numpy.ndarray:
@@ -128,7 +134,8 @@ class AliasLinker:
             words = tuple(t.text for t in ent)
             forms[words] = ent.label_ if forms.get(words, ent.label_) == ent.label_ else None
             if self.recover_surnames and ent.label_ in self.person_labels and len(ent) > 1:
-                last = ent[-1].text
+                # The surname, not a generational suffix after it (``Comeaux`` of ``Comeaux Jr.``).
+                last = ent[-2].text if len(ent) > 2 and name_key(ent[-1].text) in _SUFFIX_KEYS else ent[-1].text
                 if len(last) >= self.min_surname_chars and last[:1].isupper() and last.lower() not in PARTICLES:
                     surnames.setdefault(last, set()).add(core_tokens(name_tokens(ent.text)))
                     surname_labels[last] = ent.label_
@@ -205,11 +212,27 @@ class AliasLinker:
             target = self._unique(uf, first_by_key, lambda k: k[0] == key[0] and is_short_form(key[1], k[1]))
             if target is not None:
                 uf.union(target, i)
+        self._link_given_names(uf, first_by_key)
         numbers: dict[int, int] = {}
         for i, m in enumerate(mentions):
             root = uf.find(i)
             number = numbers.setdefault(root, len(numbers) + 1)
             m.span._.entity_id = f"E{number}"
+
+    def _link_given_names(self, uf: UnionFind, first_by_key: dict) -> None:
+        """A person named by one word that no full name ends with joins the one full name it
+        opens: ``Daniel`` in an interview is Daniel Montalvo, unless a Daniel Smith or a John
+        Daniel is also named (then it stays apart). Titles (``Senator``) are no given names."""
+        full_names = [(k, i) for k, i in first_by_key.items() if k[0] in self.person_labels and len(k[1]) > 1]
+        for key, i in first_by_key.items():
+            if key[0] not in self.person_labels or len(key[1]) != 1 or key[1][0] in TITLE_WORDS:
+                continue
+            word = key[1][0]
+            if any(surname(k[1]) == word for k, _j in full_names):
+                continue  # a surname (joined above, or ambiguous), or both
+            opened = {uf.find(j) for k, j in full_names if k[0] == key[0] and k[1][0] == word}
+            if len(opened) == 1:
+                uf.union(opened.pop(), i)
 
     @staticmethod
     def _unique(uf: UnionFind, first_by_key: dict, accept) -> int | None:

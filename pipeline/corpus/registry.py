@@ -69,7 +69,7 @@ from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, picked, summary_keys
 #: which version of them the summaries file holds (its schema metadata): a registry written with
 #: other keys has them computed again as it is read (:meth:`Registry.stored`).
 BLOCK_KEYS = "block_keys"
-BLOCK_KEYS_VERSION = {b"block_keys": b"2"}
+BLOCK_KEYS_VERSION = {b"block_keys": b"3"}  # 3: a person's surname block passes over Jr., Sr., II (names.surname)
 #: The summaries' metadata key of the next ``summary_id`` to give (:meth:`Registry._next_id`).
 #: Rows of the touched rows held by an update that are grouped at a time (the summaries' row groups).
 HELD_BATCH_ROWS = 4_096

@@ -29,9 +29,11 @@ name by that word), then decided within the block, in the manner of record-linka
   joins nothing by its name, is no short form of a fuller name and no fuller name of one (the
   lone ``President`` of an interview is not the ``International President`` of another, nor
   its ``President``); only a ``kb_id`` links it.
-* Otherwise a lone surname joins the single full name with that surname whose documents are of
-  its kind (both without a sport, or of its sport), and stays apart when there are several or
-  none: an ambiguous short form stays apart rather than merging wrongly.
+* Otherwise a person's short form (a lone surname, a shortened name) joins the single fuller name
+  it fits whose documents are of its kind (both without a sport, or of its sport) and which only
+  adds words in front (``Saints Pierre Thomas``: a team or title the span kept), and stays apart
+  when there are several or none: an ambiguous short form stays apart rather than merging
+  wrongly. (An organisation's stays apart: ``Police Department`` is no one department's.)
 
 Ids are a hash of label and representative name, so the same input gives the same ids; of two
 clusters with one name and label, the less mentioned one's id also hashes its context.
@@ -50,7 +52,7 @@ from itertools import takewhile
 
 import pyarrow as pa
 
-from ..knowledge.names import PERSON_TITLES, SPORT_PREFIX, UnionFind, fold, fullest_form, is_short_form, is_shouted, name_key
+from ..knowledge.names import PERSON_TITLES, SPORT_PREFIX, UnionFind, fold, fullest_form, is_short_form, is_shouted, name_key, surname
 from ..writing.schema import CORPUS_ENTITIES, replace_column
 
 SummaryKey = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...]]  # label, name, aliases, kb_id, context
@@ -306,10 +308,11 @@ class CorpusResolver:
         return lone or not strong or _one_word(summary)
 
     def _block(self, label: str, key: tuple[str, ...], context: Iterable[str]) -> tuple:
-        """Where a short form looks for the fuller names it may stand for: a person's by surname,
-        an organisation's by the word (``Scientology``, ``Colts``) and its sport."""
+        """Where a short form looks for the fuller names it may stand for: a person's by surname
+        (:func:`names.surname`: ``Comeaux`` meets ``Arcade Joseph Comeaux Jr.``), an
+        organisation's by the word (``Scientology``, ``Colts``) and its sport."""
         if label in self.person_labels:
-            return (label, key[-1])
+            return (label, surname(key))
         return (label, _sport(context), key[0])
 
     def _blocks(self, summaries: list[SummaryKey]) -> dict[tuple, dict[tuple[str, ...], list[int]]]:
@@ -321,7 +324,7 @@ class CorpusResolver:
                 continue
             if label in self.person_labels and _titles_only(key):
                 continue  # ``Prime Minister``: no fuller name of anyone's
-            words = [key[-1]] if label in self.person_labels else sorted(set(key))
+            words = [surname(key)] if label in self.person_labels else sorted(set(key))
             for word in words:
                 blocks.setdefault(self._block(label, (word,), context), {}).setdefault(key, []).append(i)
         return blocks
@@ -330,9 +333,9 @@ class CorpusResolver:
         """A short form joins the fuller (or, a surname, lone-surname) cluster its context points to.
 
         The cluster sharing the most context, at least ``min_shared_context`` entity keys, and
-        alone in that; else a lone surname joins the one full name with that surname whose
-        documents are of its kind (no sport, or its sport); else it stays apart (module docstring).
-        """
+        alone in that; else a person's lone surname or shortened name joins the one fuller name
+        it ends (:func:`_ends`) whose documents are of its kind (no sport, or its sport); else
+        it stays apart (module docstring)."""
         contexts: dict[int, set[str]] = {}  # cluster root -> the entity keys of its documents
         sports: dict[int, set[str | None]] = {}  # cluster root -> the sports of its documents
         for i, summary in enumerate(summaries):
@@ -343,7 +346,8 @@ class CorpusResolver:
             label, name, _aliases, _kb, context = summaries[i]
             key = name_key(name)
             block = self._block(label, key, context)
-            full = {uf.find(j) for j in _fuller(key, blocks.get(block, {}))} - {uf.find(i)}
+            fuller = [j for j in _fuller(key, blocks.get(block, {})) if uf.find(j) != uf.find(i)]
+            full = {uf.find(j) for j in fuller}
             lone = label in self.person_labels and len(key) == 1
             candidates = full | ({uf.find(j) for j in seen.get(block, ())} - {uf.find(i)} if lone else set())
             if lone:
@@ -352,8 +356,8 @@ class CorpusResolver:
             shared = sorted(((len(own & contexts[root]), root) for root in candidates), reverse=True)
             if shared and shared[0][0] >= self.min_shared_context and (len(shared) == 1 or shared[1][0] < shared[0][0]):
                 target: int | None = shared[0][1]
-            elif lone and len(full) == 1 and _sport(context) in sports[next(iter(full))]:
-                target = next(iter(full))  # the one full name, on pages of its kind
+            elif label in self.person_labels and len(full) == 1 and _sport(context) in sports[next(iter(full))] and (lone or _ends(fuller, key, summaries)):
+                target = next(iter(full))  # a person's one fuller name, on pages of its kind
             else:
                 target = None  # nothing shares enough context, or two clusters share as much: ambiguous
             if target is not None:
@@ -454,16 +458,16 @@ def _one_word(summary: SummaryKey) -> bool:
 
 def _shortened(blocks: Mapping[tuple, Mapping[tuple[str, ...], list[int]]]) -> list[int]:
     """The summaries (sorted) whose name is a shorter form of another of its block (:func:`_fuller`:
-    for a name of several words, a longer name with its last word, :func:`names.is_short_form`).
-    A block's names are looked up by last word, longest first, so that a block of many names of
-    one length (every ``... Group``) costs a pass, not a comparison of every pair."""
+    for a name of several words, a longer name with its surname, :func:`names.is_short_form`).
+    A block's names are looked up by surname (:func:`names.surname`), longest first, so that a
+    block of many names of one length (every ``... Group``) costs a pass, not a comparison of every pair."""
     found: list[int] = []
     for block in blocks.values():
         by_last: dict[str, list[tuple[str, ...]]] = {}
         for key in sorted(block, key=len, reverse=True):
-            by_last.setdefault(key[-1], []).append(key)
+            by_last.setdefault(surname(key), []).append(key)
         for key, rows in block.items():
-            if len(key) > 1 and any(is_short_form(key, longer) for longer in takewhile(lambda other: len(other) > len(key), by_last[key[-1]])):
+            if len(key) > 1 and any(is_short_form(key, longer) for longer in takewhile(lambda other: len(other) > len(key), by_last[surname(key)])):
                 found.extend(rows)
     return sorted(found)
 
@@ -472,6 +476,15 @@ def _fuller(short: tuple[str, ...], block: Mapping[tuple[str, ...], list[int]]) 
     """The summaries of ``block`` (name key -> summaries) whose name ``short`` stands for: a shorter
     form of a person's name (:func:`names.is_short_form`), or one word of a longer name."""
     return [i for key, found in block.items() if len(key) > len(short) and (len(short) == 1 and short[0] in key or is_short_form(short, key)) for i in found]
+
+
+def _ends(fuller: Iterable[int], key: tuple[str, ...], summaries: list[SummaryKey]) -> bool:
+    """Whether every name of ``fuller`` ends with ``key``: it adds words in front only (``Saints
+    Pierre Thomas``, a team or title the span kept, of ``Pierre Thomas``), not in the middle
+    (``George H. W. Bush`` is no fuller ``George W. Bush``: another man by one initial); a
+    generational suffix is passed over (:func:`names.surname`)."""
+    found = [name_key(summaries[j][1]) for j in fuller]
+    return all((name[:-1] if name[-1] != key[-1] and surname(name) == key[-1] else name)[-len(key) :] == key for name in found)
 
 
 def _sport(context: Iterable[str]) -> str | None:

@@ -30,6 +30,8 @@ PERSON_TITLES = (
     "ambassador", "judge", "justice", "commander", "chief", "leader", "spokesman",
     "spokeswoman", "interim", "former", "late", "acting", "deputy", "premier",
 )  # fmt: skip
+#: Lower-cased generational suffixes written after a surname (``Arcade Joseph Comeaux Jr.``): no surname.
+GENERATIONAL_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 #: Function words skipped when forming initials (``Bank of England`` -> ``BE``).
 ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "in", "on", "&", "de", "la", "du"})
 
@@ -101,15 +103,28 @@ def initials(text: str) -> str:
     return "".join(w[0] for w in words).upper()
 
 
+def surname(key: tuple[str, ...]) -> str:
+    """The surname of a person's name key: its last word, passing over a generational suffix
+    (``("arcade", "joseph", "comeaux", "jr")`` -> ``comeaux``); ``""`` for an empty key."""
+    if len(key) > 1 and key[-1] in GENERATIONAL_SUFFIXES:
+        return key[-2]
+    return key[-1] if key else ""
+
+
 def is_short_form(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """Whether ``short`` names the same person as ``full`` by surname or a shortened name.
 
-    ``short`` must be shorter, end with the same surname, and keep ``full``'s word order:
-    ``Shaibani`` ~ ``Asaad Shaibani``; ``Abdullah Rufayi`` ~ ``Abdullah Makki Muslih Rufayi``.
-    Both are core tokens (particles removed).
+    ``short`` must be shorter, end with the same surname (or suffix), and keep ``full``'s word order:
+    ``Shaibani`` ~ ``Asaad Shaibani``; ``Abdullah Rufayi`` ~ ``Abdullah Makki Muslih Rufayi``;
+    ``Comeaux`` ~ ``Arcade Joseph Comeaux Jr.`` (a generational suffix is no surname, but
+    ``Comeaux Jr.`` is no short form of ``Arcade Comeaux Sr.``). Both are core tokens (particles removed).
     """
-    if not short or len(short) >= len(full) or short[-1] != full[-1]:
-        return False
+    if not short or len(short) >= len(full) or surname(short) in GENERATIONAL_SUFFIXES:
+        return False  # a lone ``Jr.`` names no one
+    if short[-1] != full[-1]:
+        if full[-1] not in GENERATIONAL_SUFFIXES or short[-1] != surname(full):
+            return False
+        full = full[:-1]
     it = iter(full)
     return all(word in it for word in short)
 
