@@ -95,29 +95,9 @@ def read_ecbplus(
             report.add(str(path), None, doc_id, "no_sentence_list", f"{SENTENCES_FILE} not found above the file; all sentences were read")
         else:
             keep = selected.get(doc_id, set())
-    tokens: dict[str, int] = {}
-    words: list[str] = []
-    sentence_of: list[int] = []
-    starts: list[bool] = []
-    for token in root.iter("token"):
-        sentence = int(token.get("sentence", "0"))
-        if keep is not None and sentence not in keep:
-            continue
-        starting = not sentence_of or sentence_of[-1] != sentence
-        if starting and line_breaks and words and not ends_sentence(words):
-            words.append(LINE_BREAK)
-            starts.append(False)
-            sentence_of.append(sentence_of[-1])
-        tokens[token.get("t_id", "")] = len(words)
-        starts.append(starting)
-        sentence_of.append(sentence)
-        words.append(token.text or "_")
+    tokens, words, spaces, starts = _read_tokens(root, keep, line_breaks)
     if not words:
         return
-    spaces = guess_spaces(words)
-    for i, word in enumerate(words):
-        if word == LINE_BREAK:
-            spaces[i - 1] = spaces[i] = False
     identity: dict[str, str] = {}
     relations = root.find("Relations")
     for relation in relations if relations is not None else []:
@@ -154,6 +134,32 @@ def read_ecbplus(
             start, end = trimmed
         mentions.append(GoldMention(start, end, element.tag, identity.get(m_id)))
     yield GoldDocument(doc_id, words, spaces, starts, mentions, str(path), group=subtopic(doc_id))
+
+
+def _read_tokens(root: ET.Element, keep: set[int] | None, line_breaks: bool) -> tuple[dict[str, int], list[str], list[bool], list[bool]]:
+    """(``t_id`` -> word index, words, spaces, sentence starts) of the sentences in ``keep`` (all
+    when None), with a :data:`LINE_BREAK` token after a sentence that does not :func:`ends_sentence`."""
+    tokens: dict[str, int] = {}
+    words: list[str] = []
+    starts: list[bool] = []
+    previous: int | None = None
+    for token in root.iter("token"):
+        sentence = int(token.get("sentence", "0"))
+        if keep is not None and sentence not in keep:
+            continue
+        starting = previous != sentence
+        if starting and line_breaks and words and not ends_sentence(words):
+            words.append(LINE_BREAK)
+            starts.append(False)
+        tokens[token.get("t_id", "")] = len(words)
+        starts.append(starting)
+        words.append(token.text or "_")
+        previous = sentence
+    spaces = guess_spaces(words)
+    for i, word in enumerate(words):
+        if word == LINE_BREAK:
+            spaces[i - 1] = spaces[i] = False
+    return tokens, words, spaces, starts
 
 
 def ends_sentence(words: list[str]) -> bool:
