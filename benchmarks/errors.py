@@ -52,7 +52,7 @@ EXTRA_CORPORA = {
         ],
     ),
     "WikiGold": ("iob", [DATA / "wikigold" / "wikigold.conll.txt"]),
-    # Each sentence on a line of its own, as a saved article has its headline (the reader joins them with spaces).
+    # Each sentence on a line of its own (the reader breaks a line only after a sentence with no final stop: a headline).
     "ECB+ topics 1-25, lines": ("ecbplus-lines", [DATA / "ecbplus" / "ECB+" / str(t) for t in range(1, 26) if (DATA / "ecbplus" / "ECB+" / str(t)).exists()]),
 }
 # GUM's headlines (the first sentence) in Title Case, as many news sites write them.

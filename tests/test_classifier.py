@@ -104,6 +104,39 @@ def test_name_evidence_keeps_what_the_threshold_would_drop(classifier, blank):
     assert ent_tuples(_decide(classifier, doc, [(0.44, 0.0, 0.0, 0.56)])) == []
 
 
+def test_weaker_evidence_keeps_only_a_name_standing_alone(classifier, blank):
+    """keep_alone_evidence: a known surname or place stays at a P(NONE) above the threshold when
+    no capitalised word touches it (a title before it apart); a part of a longer name goes."""
+    classifier.keep_evidence = {}
+    classifier.keep_alone_evidence = {"PERSON": 0.5, "LOC": 1.0}
+    classifier.relabel_threshold = 1.01  # keep or drop only
+    text = "Justice Thomas met Clements of the New Orleans Saints in Queens Friday and in Palmer."
+    names = [("Thomas", "PERSON"), ("Clements", "PERSON"), ("New Orleans", "LOC"), ("Queens", "LOC"), ("Palmer", "LOC")]
+    doc = make_doc(blank, text, names)
+    for ent in doc.ents:
+        ent._.name_evidence = {"PERSON": 0.6} if ent.label_ == "PERSON" else {"LOC": 1.2}
+    doc = _decide(classifier, doc, [(0.3, 0.0, 0.1, 0.6)] * len(names))
+    # New Orleans goes before Saints, Queens before Friday: capitalised words next to them
+    assert ent_tuples(doc) == [("Thomas", "PERSON"), ("Clements", "PERSON"), ("Palmer", "LOC")]
+    doc = make_doc(blank, text, [("Palmer", "LOC")])
+    doc.ents[0]._.name_evidence = {"LOC": 0.9}  # below the minimum: dropped though alone
+    assert ent_tuples(_decide(classifier, doc, [(0.0, 0.0, 0.4, 0.6)])) == []
+
+
+def test_a_name_stands_alone_across_a_sentence_break(blank):
+    from spacy.tokens import Doc
+
+    from pipeline.components.classifier import stands_alone
+
+    words = ["Colts", "beat", "Chiefs", "\n", "Saints", "lost", "in", "Queens", "Friday", "."]
+    doc = Doc(blank.vocab, words=words, sent_starts=[True, False, False, False, True, False, False, False, False, False])
+    assert stands_alone(doc[0:1]) and stands_alone(doc[4:5])  # Saints: its sentence starts there
+    assert not stands_alone(doc[7:8])  # Queens Friday
+    assert not stands_alone(doc[8:9])  # Friday after Queens
+    doc = blank.make_doc("They met at Miller's and Clements' office.")
+    assert not stands_alone(doc[3:4]) and not stands_alone(doc[6:7])  # a possessive follows
+
+
 def test_temperature_flattens_and_keeps_the_order():
     probs = numpy.asarray([[0.9, 0.05, 0.03, 0.02]], dtype="float32")
     flat = tempered(probs, 2.0)

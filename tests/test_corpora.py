@@ -137,3 +137,42 @@ def test_ecbplus_names_lose_a_leading_article_however_written():
         words = text.split()
         start, end = _trim_to_name(words, 0, len(words))
         assert " ".join(words[start:end]) == name
+
+
+ECBPLUS_HEADLINE = """<Document doc_name="2_1ecbplus.xml">
+<token t_id="1" sentence="0" number="0">Colts</token><token t_id="2" sentence="0" number="1">beat</token>
+<token t_id="3" sentence="0" number="2">Chiefs</token>
+<token t_id="4" sentence="1" number="0">The</token><token t_id="5" sentence="1" number="1">Colts</token>
+<token t_id="6" sentence="1" number="2">beat</token><token t_id="7" sentence="1" number="3">Kansas</token>
+<token t_id="8" sentence="1" number="4">City</token><token t_id="9" sentence="1" number="5">.</token>
+<token t_id="10" sentence="2" number="0">Andrew</token><token t_id="11" sentence="2" number="1">Luck</token>
+<token t_id="12" sentence="2" number="2">won</token><token t_id="13" sentence="2" number="3">.</token>
+<Markables>
+<HUMAN_PART_ORG m_id="1"><token_anchor t_id="3"/></HUMAN_PART_ORG>
+<HUMAN_PART_ORG m_id="2"><token_anchor t_id="4"/><token_anchor t_id="5"/></HUMAN_PART_ORG>
+<HUMAN_PART_PER m_id="3"><token_anchor t_id="10"/><token_anchor t_id="11"/></HUMAN_PART_PER>
+</Markables>
+</Document>
+"""
+
+
+def test_ecbplus_headline_is_a_line_of_its_own(tmp_path):
+    path = tmp_path / "2_1ecbplus.xml"
+    path.write_text(ECBPLUS_HEADLINE, encoding="utf8")
+    (doc,) = read_gold([path], "ecbplus", annotated_only=False)
+    # the headline ends with no full stop: a line break, not a space; prose sentences join with a space
+    assert doc.text == "Colts beat Chiefs\nThe Colts beat Kansas City. Andrew Luck won."
+    assert [(e.text, e.label_) for e in doc.ents] == [("Chiefs", "ORG"), ("Colts", "ORG"), ("Andrew Luck", "PERSON")]
+    assert [s.text for s in doc.sents] == ["Colts beat Chiefs\n", "The Colts beat Kansas City.", "Andrew Luck won."]
+    (joined,) = read_gold([path], "ecbplus", annotated_only=False, line_breaks=False)
+    assert joined.text == "Colts beat Chiefs The Colts beat Kansas City. Andrew Luck won."
+    assert [(e.text, e.label_) for e in joined.ents] == [("Chiefs", "ORG"), ("Colts", "ORG"), ("Andrew Luck", "PERSON")]
+
+
+def test_ecbplus_sentence_ends_as_prose():
+    from pipeline.corpora.ecbplus import ends_sentence
+
+    assert ends_sentence(["He", "left", "."]) and ends_sentence(["she", "said", ".", "''"]) and ends_sentence(["Why", "?", ")"])
+    assert ends_sentence(["Sammy", "Davis", "Jr."])
+    assert not ends_sentence(["Colts", "beat", "Chiefs"]) and not ends_sentence(["Mumbai", ",", "Nov", "11", "-"])
+    assert not ends_sentence(["About", "the", "prison:"]) and not ends_sentence(["''"])

@@ -76,3 +76,11 @@ def test_default_pipeline_reads_the_lexicon_at_initialize(nlp):
     doc = nlp("Prime Minister John Wexley met the board of Acme Holdings Ltd in Baghdad.")
     assert all(ent._.name_evidence is not None and ent._.context_evidence is not None for ent in doc.ents)
     assert ("Acme Holdings Ltd", "ORG") in [(e.text, e.label_) for e in doc.ents]
+
+
+def test_a_given_name_english_writes_as_a_function_word_is_no_evidence():
+    """Faker's Turkish names hold "Us": the "US" of "US National Hurricane Center" is no given name."""
+    turkish = name_lexicon(str(ROOT / "configs" / "evidence"), locales=["tr_TR"])
+    assert "us" not in turkish.given_names and "abdulkadir" in turkish.given_names
+    evidence = NameEvidence(turkish, {"given_name": {"PERSON": 1.14}})
+    assert "given_name" not in evidence.features(("us", "national", "hurricane", "center"))

@@ -19,6 +19,11 @@ labels plus ``NONE``, summing to 1); then it
   gives its label at least that much; the default config keeps a PERSON whose first word is a
   known given name (*Maurice Cheeks*: P(NONE) 0.51-0.56, the rest PERSON), since a given name
   says the span is a name, which the classifier, seeing only the recogniser's features, may doubt;
+  ``keep_alone_evidence`` does the same for weaker evidence (a surname, a known place) only where
+  the name stands alone: no capitalised word next to it in its sentence but a title before it
+  (*New Orleans* in *New Orleans Saints*, *Amsterdam* in *Vrije Universiteit Amsterdam*, *Law* in
+  *Law Offices of ...* are parts of a longer name, where the classifier's NONE is right;
+  *Justice Thomas* keeps *Thomas*);
 * relabels it to its most probable label when that label's probability is at least
   ``relabel_threshold`` (above 1: never), keeping ``Span._.model_label``.
 
@@ -40,13 +45,14 @@ import numpy
 from spacy.language import Language
 from spacy.ml.models import MultiHashEmbed
 from spacy.pipeline.spancat import SpanCategorizer, spancat_score
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
 from spacy.util import registry
 from thinc.api import Config, Model, Ops, concatenate, get_current_ops
 from thinc.types import Floats2d, Ragged
 
 from ..base.console import logger
+from ..knowledge.names import PERSON_TITLES, POSSESSIVE_SUFFIXES
 from .spans import copy_span, set_entities
 
 #: The name of the negative label in ``Span._.label_probs``.
@@ -72,6 +78,8 @@ entity_width = 16
 FINGERPRINT_KEY = "features_fingerprint"
 #: ``cfg`` key of the softmax temperature fitted on dev data (``train_classifier.fit_temperature``).
 TEMPERATURE_KEY = "temperature"
+#: Capitalised words before a name that are not part of it (``keep_alone``).
+TITLE_WORDS = frozenset(PERSON_TITLES)
 
 
 @registry.architectures("news.entity_features.v1")
@@ -206,6 +214,7 @@ class SpanClassifier(SpanCategorizer):
         relabel_threshold: float,
         features_from: str,
         keep_evidence: dict[str, float] | None = None,
+        keep_alone_evidence: dict[str, float] | None = None,
     ) -> None:
         super().__init__(
             nlp.vocab,
@@ -224,6 +233,7 @@ class SpanClassifier(SpanCategorizer):
         self.relabel_threshold = relabel_threshold
         self.features_from = features_from
         self.keep_evidence = dict(keep_evidence or {})
+        self.keep_alone_evidence = dict(keep_alone_evidence or {})
         self.enabled = True
 
     def initialize(
@@ -313,9 +323,31 @@ class SpanClassifier(SpanCategorizer):
             set_entities(doc, spans)
 
     def _named(self, ent: Span) -> bool:
-        """Whether ``ent``'s name evidence gives its label at least ``keep_evidence[label]`` (log-odds)."""
-        minimum = self.keep_evidence.get(ent.label_)
-        return minimum is not None and (ent._.name_evidence or {}).get(ent.label_, 0.0) >= minimum
+        """Whether ``ent``'s name evidence gives its label at least ``keep_evidence[label]``
+        (log-odds), or at least ``keep_alone_evidence[label]`` where it :func:`stands_alone`."""
+        evidence = (ent._.name_evidence or {}).get(ent.label_, 0.0)
+        minimum, alone = self.keep_evidence.get(ent.label_), self.keep_alone_evidence.get(ent.label_)
+        return (minimum is not None and evidence >= minimum) or (alone is not None and evidence >= alone and stands_alone(ent))
+
+
+def stands_alone(ent: Span) -> bool:
+    """Whether no capitalised word touches ``ent`` in its sentence (a title before it apart) and
+    no possessive follows it: ``Thomas`` in *Justice Thomas said* stands alone; ``New Orleans`` in
+    *New Orleans Saints* does not, nor ``Miller`` in *at Miller's* (a doubted name with a
+    possessive is most often a shop's or a place's: *Sam's Club*, *Lord's*)."""
+    doc = ent.doc
+    if ent.start > 0 and not ent[0].is_sent_start:
+        before = doc[ent.start - 1]
+        if _capitalised(before) and before.lower_.rstrip(".") not in TITLE_WORDS:
+            return False
+    if ent.end < len(doc) and not doc[ent.end].is_sent_start:
+        after = doc[ent.end]
+        return not _capitalised(after) and after.text not in POSSESSIVE_SUFFIXES
+    return True
+
+
+def _capitalised(token: Token) -> bool:
+    return token.is_alpha and token.text[:1].isupper()
 
 
 @Language.factory(
@@ -330,6 +362,7 @@ class SpanClassifier(SpanCategorizer):
         "relabel_threshold": 0.0,
         "features_from": "ner",
         "keep_evidence": {},
+        "keep_alone_evidence": {},
     },
     default_score_weights={"spans_classified_f": 1.0, "spans_classified_p": 0.0, "spans_classified_r": 0.0},
 )
@@ -344,6 +377,7 @@ def make_span_classifier(
     relabel_threshold: float,
     features_from: str,
     keep_evidence: dict[str, float],
+    keep_alone_evidence: dict[str, float],
 ) -> SpanClassifier:
     return SpanClassifier(
         nlp,
@@ -356,4 +390,5 @@ def make_span_classifier(
         relabel_threshold=relabel_threshold,
         features_from=features_from,
         keep_evidence=keep_evidence,
+        keep_alone_evidence=keep_alone_evidence,
     )

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import srsly
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
@@ -130,10 +131,11 @@ def _lexicon(words: str, locales: tuple[str, ...], nameparser_titles: bool, min_
 
         lists["titles"].update(fold(title) for title in CONSTANTS.titles)
     given, surnames = faker_names(locales)
-    # A word that names organisations or places is no evidence of a person.
+    # A word that names organisations or places is no evidence of a person; nor is a given name
+    # English writes as a function word (Turkish "Us": the "US" of "US National Hurricane Center").
     common = lists["org_words"] | lists["loc_words"]
     return NameLexicon(
-        given_names=frozenset(given - common),
+        given_names=frozenset(given - common - STOP_WORDS),
         surnames=frozenset(surnames - common),
         titles=frozenset(lists["titles"]),
         org_words=frozenset(lists["org_words"]),

@@ -19,6 +19,13 @@ Obama administration``, ``Pagliarelli prison cell in Palermo``) names a thing wi
 not a name: with ``name_spans`` it is left out, as NER annotations leave it out.
 ``HUMAN_PART_GPE`` (a country acting: ``Turkmenistan said``) is not mapped by default: ECB+
 gives it another instance than the same place as a location.
+
+ECB+ keeps no line breaks, only sentences (``<token sentence>``); a sentence that does not end as
+a sentence does (``.``, ``!``, ``?``, a closing quote after one) is a line of its own in the
+article: the URL of an ``ecbplus`` file (sentence 0), its headline and its dateline. With
+``line_breaks`` (the default) such a sentence ends with a line-break token, as the saved article
+would, so the pipeline never reads a headline run into the body (*Kansas City Chiefs The Colts*);
+gold mentions are on the same words either way.
 """
 
 from __future__ import annotations
@@ -38,6 +45,12 @@ ECBPLUS_LABELS: dict[str, str | None] = {
     "LOC_FAC": "LOC",
 }
 SENTENCES_FILE = "ECBplus_coreference_sentences.csv"
+#: The token that ends a line (:func:`read_ecbplus` ``line_breaks``).
+LINE_BREAK = "\n"
+#: Words a sentence ends with when it is prose, not a line of its own (a headline, a dateline).
+SENTENCE_END = frozenset({".", "!", "?", "...", "…"})
+#: Closing quotes and brackets that may follow a sentence's final punctuation.
+CLOSING = frozenset({"''", '"', "'", "’", "”", ")", "]"})
 CHAIN_RELATIONS = ("CROSS_DOC_COREF", "INTRA_DOC_COREF")
 
 _selected_cache: dict[Path, dict[str, set[int]] | None] = {}
@@ -59,7 +72,13 @@ def annotated_sentences(path: Path) -> dict[str, set[int]] | None:
 
 
 def read_ecbplus(
-    path: Path | str, report: GoldReport, *, named_only: bool = True, annotated_only: bool = True, name_spans: bool = True
+    path: Path | str,
+    report: GoldReport,
+    *,
+    named_only: bool = True,
+    annotated_only: bool = True,
+    name_spans: bool = True,
+    line_breaks: bool = True,
 ) -> Iterator[GoldDocument]:
     """One gold document from one ECB+ XML file (see the module docstring)."""
     path = Path(path)
@@ -76,21 +95,9 @@ def read_ecbplus(
             report.add(str(path), None, doc_id, "no_sentence_list", f"{SENTENCES_FILE} not found above the file; all sentences were read")
         else:
             keep = selected.get(doc_id, set())
-    tokens: dict[str, int] = {}
-    words: list[str] = []
-    sentence_of: list[int] = []
-    starts: list[bool] = []
-    for token in root.iter("token"):
-        sentence = int(token.get("sentence", "0"))
-        if keep is not None and sentence not in keep:
-            continue
-        tokens[token.get("t_id", "")] = len(words)
-        starts.append(not sentence_of or sentence_of[-1] != sentence)
-        sentence_of.append(sentence)
-        words.append(token.text or "_")
+    tokens, words, spaces, starts = _read_tokens(root, keep, line_breaks)
     if not words:
         return
-    spaces = guess_spaces(words)
     identity: dict[str, str] = {}
     relations = root.find("Relations")
     for relation in relations if relations is not None else []:
@@ -127,6 +134,42 @@ def read_ecbplus(
             start, end = trimmed
         mentions.append(GoldMention(start, end, element.tag, identity.get(m_id)))
     yield GoldDocument(doc_id, words, spaces, starts, mentions, str(path), group=subtopic(doc_id))
+
+
+def _read_tokens(root: ET.Element, keep: set[int] | None, line_breaks: bool) -> tuple[dict[str, int], list[str], list[bool], list[bool]]:
+    """(``t_id`` -> word index, words, spaces, sentence starts) of the sentences in ``keep`` (all
+    when None), with a :data:`LINE_BREAK` token after a sentence that does not :func:`ends_sentence`."""
+    tokens: dict[str, int] = {}
+    words: list[str] = []
+    starts: list[bool] = []
+    previous: int | None = None
+    for token in root.iter("token"):
+        sentence = int(token.get("sentence", "0"))
+        if keep is not None and sentence not in keep:
+            continue
+        starting = previous != sentence
+        if starting and line_breaks and words and not ends_sentence(words):
+            words.append(LINE_BREAK)
+            starts.append(False)
+        tokens[token.get("t_id", "")] = len(words)
+        starts.append(starting)
+        words.append(token.text or "_")
+        previous = sentence
+    spaces = guess_spaces(words)
+    for i, word in enumerate(words):
+        if word == LINE_BREAK:
+            spaces[i - 1] = spaces[i] = False
+    return tokens, words, spaces, starts
+
+
+def ends_sentence(words: list[str]) -> bool:
+    """Whether ``words`` (a sentence so far) ends as prose does: with ``.``, ``!``, ``?`` or
+    ``...``, perhaps inside closing quotes or brackets (``said .''``), or a word ending with a
+    full stop (``Jr.``)."""
+    index = len(words) - 1
+    while index > 0 and words[index] in CLOSING:
+        index -= 1
+    return index >= 0 and (words[index] in SENTENCE_END or words[index][-1:] in {".", "!", "?"})
 
 
 def subtopic(doc_id: str) -> str:
