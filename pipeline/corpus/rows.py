@@ -154,8 +154,8 @@ def layered(base: Rows, changes: list[Rows]) -> Rows:
             if not hit.any():
                 return table
             # Rows in place: each column's newest values where a row changed (one copy of the batch).
-            newest, changed = latest.take(found).cast(schema), pa.array(hit)
-            return pa.table([pc.if_else(changed, newest.column(i), table.column(i)) for i in range(len(names))], schema=schema)
+            values, changed = latest.take(found).cast(schema), pa.array(hit)
+            return pa.table([pc.if_else(changed, values.column(i), table.column(i)) for i in range(len(names))], schema=schema)
 
         for batch in base.batches(read):
             yield laid(batch.select(names))
