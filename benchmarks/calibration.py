@@ -58,7 +58,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from pipeline.commands.evaluate import CALIBRATION_BINS, calibration_error, mention_outcomes, vote_over_corpus
-from pipeline.components.scores import ALIAS, ScoreModel, curated_kind, score_features, score_source, shifted
+from pipeline.components.scores import ALIAS, CURATED, ScoreModel, curated_kind, score_features, score_source, shifted
 from pipeline.config.build import build_nlp, load_pipeline_config
 from pipeline.config.settings import resolve_section
 from pipeline.corpora import read_gold
@@ -357,10 +357,11 @@ NEWTON_STEPS = 30
 
 
 def fit_model(rows: list[dict], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2) -> dict[str, float]:
-    """The weights of the logistic score model fitted to ``rows`` (each with ``features`` and
-    ``right``) by Newton steps: maximum likelihood with a Gaussian prior of precision ``l2`` centred
+    """The weights of the logistic score model fitted to the :func:`modelled` ``rows`` (each with
+    ``features`` and ``right``) by Newton steps: maximum likelihood with a Gaussian prior of precision ``l2`` centred
     on the score as it is (``logit`` weight 1, every other 0; ``bias`` free)."""
     names = list(features)
+    rows = [r for r in rows if modelled(r)]
     x = np.array([[r["features"].get(name, 0.0) for name in names] for r in rows])
     y = np.array([float(r["right"]) for r in rows])
     centre = np.array([1.0 if name == "logit" else 0.0 for name in names])
@@ -391,8 +392,13 @@ def out_of_fold(rows: list[dict], features: Iterable[str] = MODEL_FEATURES, l2: 
         model = ScoreModel(fit_model([r for r in rows if folds[r["doc_id"]] != fold], features, l2))
         for i, r in enumerate(rows):
             if folds[r["doc_id"]] == fold:
-                scores[i] = model.probability(r["features"])
+                scores[i] = model.probability(r["features"]) if modelled(r) else r["score"]
     return scores
+
+
+def modelled(row: dict) -> bool:
+    """Whether the score model scores this mention: not a curated entry's (its measured score stays)."""
+    return row["features"] is not None and not row["features"].get(CURATED)
 
 
 def threshold_cells(scores: list[float], right: list[bool], gold: int) -> tuple[list[str], float]:

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/quality.py [--ablation] [--only NAME ...] [--output benchmarks/results]
 
-Seven configurations (``SETUPS``): the bare sm and md models (``configs/base.cfg``: senter + ner,
+Eight configurations (``SETUPS``): the bare sm and md models (``configs/base.cfg``: senter + ner,
 GPE/LOC/FAC -> LOC), the default pipeline (``configs/default.cfg``) on sm, on md, and on the shipped
 retrained recogniser (``models/news-md``), with and without its span classifier, and with it but
 without the name evidence and both votes (the classifier
@@ -62,6 +62,7 @@ SETUPS = {
     "md pipeline": ("default.cfg", MD),
     "retrained, no classifier": ("default.cfg", SHIPPED),
     "retrained, no votes": ("default.cfg", SHIPPED),
+    "retrained, scores before the model": ("default.cfg", SHIPPED),
     "retrained pipeline": ("default.cfg", SHIPPED),
 }
 CLASSIFIER = "span_classifier"
@@ -70,8 +71,11 @@ WITHOUT_CLASSIFIER = ("sm pipeline", "md pipeline", "retrained, no classifier")
 #: Setups run without the name evidence, the document vote and the corpus vote.
 WITHOUT_VOTES = ("retrained, no votes",)
 VOTE_STAGES = ("name_evidence", "label_consistency")
-#: The setups whose errors and scores are compared (the classifier off; on without the votes; both on).
-SCORED_SETUPS = ("retrained, no classifier", "retrained, no votes", "retrained pipeline")
+#: Setups run with the score before the score model (``[components.mention_scores] use_model = false``).
+WITHOUT_SCORE_MODEL = ("retrained, scores before the model",)
+#: The setups whose errors and scores are compared (the classifier off; on without the votes; both
+#: on, with the scores before the score model and with it).
+SCORED_SETUPS = ("retrained, no classifier", "retrained, no votes", "retrained, scores before the model", "retrained pipeline")
 #: Stages removed one at a time for --ablation (retrained pipeline).
 ABLATE = ["line_sentences", "entity_rules", "places", "span_cleanup", CLASSIFIER, "common_words", "label_consistency"]
 ABLATION_CORPORA = ("UNER EWT test", "GUM news dev")
@@ -104,6 +108,9 @@ def run_setup(name: str, ablation: bool) -> dict:
         config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
     if name in WITHOUT_VOTES:
         overrides["nlp.pipeline"] = [p for p in config["nlp"]["pipeline"] if p not in VOTE_STAGES]
+        config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
+    if name in WITHOUT_SCORE_MODEL:
+        overrides["components.mention_scores.use_model"] = False
         config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
     nlp = build_nlp(config)
     vote = resolve_section(config, "corpus_vote")

@@ -196,9 +196,10 @@ class MentionScores:
             if inherited:
                 values.label_probs = mean_probs(by_entity[values.entity_id])
             values.label_prob = score = self.score(ent, inherited=inherited)
-            if model is not None:
+            source = score_source(ent, inherited=inherited) if model is not None else CURATED
+            if model is not None and source != CURATED:  # a curated entry's score is measured on far more matches
                 mentions = counts[values.entity_id] if values.entity_id is not None else 1
-                score = model.probability(score_features(ent, score_source(ent, inherited=inherited), score, mentions))
+                score = model.probability(score_features(ent, source, score, mentions))
             values.score = score
             if score >= self.min_score:
                 kept.append(ent)
