@@ -460,7 +460,7 @@ def main() -> None:
     overrides = {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
     if args.classifier:
         overrides["paths.classifier"] = args.classifier
-    if args.fit_model:  # the model is fitted to the scores and features without it
+    if args.fit_model:  # the model is fitted to the scores and features without it (the default)
         overrides["components.mention_scores.use_model"] = False
     if args.from_json:
         results = json.loads(args.from_json.read_text(encoding="utf8"))
