@@ -58,7 +58,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from pipeline.commands.evaluate import CALIBRATION_BINS, calibration_error, mention_outcomes, vote_over_corpus
-from pipeline.components.scores import ALIAS, CURATED, ScoreModel, curated_kind, score_features, score_source, shifted
+from pipeline.components.scores import ALIAS, CURATED, FEATURES, ScoreModel, curated_kind, score_features, score_source, shifted
 from pipeline.config.build import build_nlp, load_pipeline_config
 from pipeline.config.settings import resolve_section
 from pipeline.corpora import read_gold
@@ -128,9 +128,7 @@ def mention_features(doc: Doc) -> dict[tuple[int, int], dict[str, float]]:
     (start, end): :func:`~pipeline.components.scores.score_features` of its score without the model."""
     counts = Counter(ent._.entity_id for ent in doc.ents if ent._.entity_id is not None)
     return {
-        (ent.start, ent.end): score_features(
-            ent, score_source(ent, inherited=source(doc, ent) == "inherited"), ent._.score, counts.get(ent._.entity_id, 1)
-        )
+        (ent.start, ent.end): score_features(ent, score_source(ent, inherited=source(doc, ent) == "inherited"), ent._.score, counts.get(ent._.entity_id, 1))
         for ent in doc.ents
         if ent._.score is not None
     }
@@ -352,20 +350,22 @@ UNER_FOLDS = 5
 MODEL_THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 #: The precision the out-of-fold table asks the best recall at.
 TARGET_PRECISION = 0.9
+#: The prior precision that holds a fixed feature's weight at its centre.
+FIXED_PRIOR = 1e6
 #: The Newton steps of the fit (it converges in under ten).
 NEWTON_STEPS = 30
 
 
-def fit_model(rows: list[dict], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2) -> dict[str, float]:
+def fit_model(rows: list[dict], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2, fixed: Iterable[str] = ()) -> dict[str, float]:
     """The weights of the logistic score model fitted to the :func:`modelled` ``rows`` (each with
     ``features`` and ``right``) by Newton steps: maximum likelihood with a Gaussian prior of precision ``l2`` centred
-    on the score as it is (``logit`` weight 1, every other 0; ``bias`` free)."""
-    names = list(features)
+    on the score as it is (``logit`` weight 1, every other 0; ``bias`` free); the ``fixed`` features keep the centre."""
+    names, fixed = list(features), set(fixed)
     rows = [r for r in rows if modelled(r)]
     x = np.array([[r["features"].get(name, 0.0) for name in names] for r in rows])
     y = np.array([float(r["right"]) for r in rows])
     centre = np.array([1.0 if name == "logit" else 0.0 for name in names])
-    prior = np.array([0.0 if name == "bias" else l2 for name in names]) + 1e-6
+    prior = np.array([FIXED_PRIOR if name in fixed else 0.0 if name == "bias" else l2 for name in names]) + 1e-6
     w = centre.copy()
     for _ in range(NEWTON_STEPS):
         p = 1.0 / (1.0 + np.exp(-(x @ w)))
@@ -384,12 +384,12 @@ def document_folds(rows: list[dict]) -> dict[str, int]:
     return folds
 
 
-def out_of_fold(rows: list[dict], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2) -> list[float]:
+def out_of_fold(rows: list[dict], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2, fixed: Iterable[str] = ()) -> list[float]:
     """Each row's score by the model fitted on the other folds (:func:`document_folds`)."""
     folds = document_folds(rows)
     scores = [0.0] * len(rows)
     for fold in sorted(set(folds.values())):
-        model = ScoreModel(fit_model([r for r in rows if folds[r["doc_id"]] != fold], features, l2))
+        model = ScoreModel(fit_model([r for r in rows if folds[r["doc_id"]] != fold], features, l2, fixed))
         for i, r in enumerate(rows):
             if folds[r["doc_id"]] == fold:
                 scores[i] = model.probability(r["features"]) if modelled(r) else r["score"]
@@ -414,11 +414,13 @@ def threshold_cells(scores: list[float], right: list[bool], gold: int) -> tuple[
     return cells, best
 
 
-def model_table(results: dict[str, list[dict]], gold: dict[str, int], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2) -> str:
+def model_table(
+    results: dict[str, list[dict]], gold: dict[str, int], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2, fixed: Iterable[str] = ()
+) -> str:
     """The configured scores and the score model's out of fold on the dev sets, side by side:
     ECE, log-loss, precision / recall at thresholds (``gold``: gold mentions per document)."""
     rows = [r for name in DEV_SETS for r in results[name]]
-    after = out_of_fold(rows, features, l2)
+    after = out_of_fold(rows, features, l2, fixed)
     parts = {
         "UNER dev": lambda r: not r["doc_id"].startswith("GUM_"),
         "GUM dev": lambda r: r["doc_id"].startswith("GUM_"),
@@ -427,7 +429,10 @@ def model_table(results: dict[str, list[dict]], gold: dict[str, int], features: 
         "dev, pooled": lambda r: True,
     }
     head = " | ".join(f"≥ {t:.1f}" for t in MODEL_THRESHOLDS)
-    lines = [f"| set | scores | mentions | ECE | log-loss | P / R {head} | R at P ≥ {TARGET_PRECISION} |", "|---|---|---|---|---|" + "---|" * (len(MODEL_THRESHOLDS) + 1)]
+    lines = [
+        f"| set | scores | mentions | ECE | log-loss | P / R {head} | R at P ≥ {TARGET_PRECISION} |",
+        "|---|---|---|---|---|" + "---|" * (len(MODEL_THRESHOLDS) + 1),
+    ]
     for part, keep in parts.items():
         chosen = [i for i, r in enumerate(rows) if keep(r)]
         n_gold = sum(n for doc_id, n in gold.items() if keep({"doc_id": doc_id}))
@@ -456,6 +461,8 @@ def main() -> None:
     parser.add_argument(
         "--fit-model", type=Path, help="fit the score model on the dev sets (run with use_model off), write it here (configs/scores/model.json)"
     )
+    parser.add_argument("--model-features", nargs="+", default=list(MODEL_FEATURES), choices=FEATURES, help="with --fit-model: its features")
+    parser.add_argument("--fix-logit", action="store_true", help="with --fit-model: keep the weight of the score's log-odds at 1")
     args = parser.parse_args()
     overrides = {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
     if args.classifier:
@@ -490,12 +497,15 @@ def main() -> None:
         )
     if args.fit_model:
         dev = [r for name in DEV_SETS for r in results[name]]
-        model = {"weights": fit_model(dev), "about": {"fitted_on": list(DEV_SETS), "mentions": len(dev), "l2": MODEL_L2,
-                                                       "made_by": "benchmarks/calibration.py --fit-model"}}  # fmt: skip
+        features, fixed = args.model_features, ["logit"] if args.fix_logit else []
+        model = {"weights": fit_model(dev, features, MODEL_L2, fixed), "about": {"fitted_on": list(DEV_SETS), "mentions": len(dev), "l2": MODEL_L2,
+                 "fixed": fixed, "made_by": "benchmarks/calibration.py --fit-model"}}  # fmt: skip
         args.fit_model.parent.mkdir(parents=True, exist_ok=True)
         args.fit_model.write_text(json.dumps(model, indent=1) + "\n", encoding="utf8")
         text += f"\n### Score model (fitted on the dev sets): {json.dumps(model['weights'])}\n\n"
-        text += "Out of fold (grouped by document) against the configured scores:\n\n" + model_table(results, gold_counts(spacy.blank("en")))
+        text += "Out of fold (grouped by document) against the configured scores:\n\n" + model_table(
+            results, gold_counts(spacy.blank("en")), features, MODEL_L2, fixed
+        )
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "calibration.json").write_text(json.dumps(results) + "\n", encoding="utf8")
     (args.output / "calibration-tables.md").write_text(text, encoding="utf8")

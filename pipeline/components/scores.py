@@ -27,6 +27,13 @@ often a recurring name found where it is none), ``added_place_log_odds`` for the
 gazetteer added, scored by the classifier (under-confident: it does not see that the name is a
 place). Neither moves a label: curated mentions do not vote by score, and the corpus vote leaves
 out the mentions that copy their entity's score (:mod:`pipeline.corpus.vote`).
+
+With ``use_model`` (off by default) the score of every mention but a curated entry's is a logistic
+model's probability that the mention is right (exact span and label): :class:`ScoreModel` over
+:func:`score_features` (the log-odds of the score above, the entity's mentions in the document, the
+label, ...), its coefficients as data (``configs/scores/model.json``, ``news.score_model.v1`` at
+``initialize``, saved with the pipeline; fitted by ``benchmarks/calibration.py --fit-model``). The
+score above stays as ``Span._.label_prob``, which the corpus vote weighs, so the model moves no label.
 """
 
 from __future__ import annotations
