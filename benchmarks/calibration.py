@@ -47,15 +47,18 @@ import json
 import math
 import random
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from pipeline.commands.evaluate import CALIBRATION_BINS, calibration_error, mention_outcomes, vote_over_corpus
-from pipeline.components.scores import ALIAS, curated_kind, shifted
+from pipeline.components.scores import ALIAS, CURATED, FEATURES, ScoreModel, curated_kind, score_features, score_source, shifted
 from pipeline.config.build import build_nlp, load_pipeline_config
 from pipeline.config.settings import resolve_section
 from pipeline.corpora import read_gold
@@ -120,11 +123,24 @@ def source(doc: Doc, ent) -> str:  # noqa: ANN001  (a Span)
     return "inherited" if ent._.label_probs is not None else "unscored"
 
 
+def mention_features(doc: Doc) -> dict[tuple[int, int], dict[str, float]]:
+    """What the score model reads of each entity of ``doc`` (before the corpus vote), by its
+    (start, end): :func:`~pipeline.components.scores.score_features` of its score without the model."""
+    counts = Counter(ent._.entity_id for ent in doc.ents if ent._.entity_id is not None)
+    return {
+        (ent.start, ent.end): score_features(ent, score_source(ent, inherited=source(doc, ent) == "inherited"), ent._.score, counts.get(ent._.entity_id, 1))
+        for ent in doc.ents
+        if ent._.score is not None
+    }
+
+
 def mentions(nlp: Language, references: list[Doc], settings) -> list[dict]:  # noqa: ANN001  (VoteSettings)
     """Every predicted mention: source, label, score, label_probs, right (exact span and label)."""
     predictions = list(run_marking(nlp, (doc.text for doc in references)))
+    features = {}
     for prediction, reference in zip(predictions, references):
         prediction._.doc_id = reference._.doc_id
+        features[prediction._.doc_id] = mention_features(prediction)
     vote_over_corpus(predictions, settings)
     rows = []
     for prediction, reference in zip(predictions, references):
@@ -133,7 +149,7 @@ def mentions(nlp: Language, references: list[Doc], settings) -> list[dict]:  # n
             rows.append(
                 {"source": source(prediction, ent), "label": ent.label_, "model_label": ent._.model_label, "score": score,
                  "probs": ent._.label_probs, "outcome": outcome, "right": outcome == "correct", "text": ent.text,
-                 "kb_id": ent.id_ or None,
+                 "kb_id": ent.id_ or None, "doc_id": prediction._.doc_id, "features": features[prediction._.doc_id].get((ent.start, ent.end)),
                  "evidence": {k: (ent._.name_evidence or {}).get(k, 0.0) + (ent._.context_evidence or {}).get(k, 0.0) for k in ("PERSON", "ORG", "LOC")}}
             )  # fmt: skip
     return rows
@@ -323,6 +339,117 @@ def tables(results: dict[str, list[dict]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The features the score model uses (of :data:`~pipeline.components.scores.FEATURES`): chosen by
+#: out-of-fold log-loss on the dev sets among a few sets (benchmarks/quality.md, "Score model").
+MODEL_FEATURES = ("bias", "logit", "log_mentions", "PERSON", "ORG")
+#: The strength of the Gaussian prior on the weights (L2), from the same comparison (1, 2, 5, 10, 20).
+MODEL_L2 = 5.0
+#: UNER dev's documents go round-robin into this many folds; each GUM dev document is a fold.
+UNER_FOLDS = 5
+#: Thresholds of the out-of-fold precision/recall table.
+MODEL_THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
+#: The precision the out-of-fold table asks the best recall at.
+TARGET_PRECISION = 0.9
+#: The prior precision that holds a fixed feature's weight at its centre.
+FIXED_PRIOR = 1e6
+#: The Newton steps of the fit (it converges in under ten).
+NEWTON_STEPS = 30
+
+
+def fit_model(rows: list[dict], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2, fixed: Iterable[str] = ()) -> dict[str, float]:
+    """The weights of the logistic score model fitted to the :func:`modelled` ``rows`` (each with
+    ``features`` and ``right``) by Newton steps: maximum likelihood with a Gaussian prior of precision ``l2`` centred
+    on the score as it is (``logit`` weight 1, every other 0; ``bias`` free); the ``fixed`` features keep the centre."""
+    names, fixed = list(features), set(fixed)
+    rows = [r for r in rows if modelled(r)]
+    x = np.array([[r["features"].get(name, 0.0) for name in names] for r in rows])
+    y = np.array([float(r["right"]) for r in rows])
+    centre = np.array([1.0 if name == "logit" else 0.0 for name in names])
+    prior = np.array([FIXED_PRIOR if name in fixed else 0.0 if name == "bias" else l2 for name in names]) + 1e-6
+    w = centre.copy()
+    for _ in range(NEWTON_STEPS):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - y) + prior * (w - centre)
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(prior)
+        w -= np.linalg.solve(hessian, gradient)
+    return {name: round(float(v), 4) for name, v in zip(names, w)}
+
+
+def document_folds(rows: list[dict]) -> dict[str, int]:
+    """doc_id -> fold: each GUM document its own, UNER's documents round-robin in ``UNER_FOLDS``."""
+    docs = sorted({r["doc_id"] for r in rows})
+    gum = [d for d in docs if d.startswith("GUM_")]
+    folds = {d: i for i, d in enumerate(gum)}
+    folds.update({d: len(gum) + i % UNER_FOLDS for i, d in enumerate(d for d in docs if not d.startswith("GUM_"))})
+    return folds
+
+
+def out_of_fold(rows: list[dict], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2, fixed: Iterable[str] = ()) -> list[float]:
+    """Each row's score by the model fitted on the other folds (:func:`document_folds`)."""
+    folds = document_folds(rows)
+    scores = [0.0] * len(rows)
+    for fold in sorted(set(folds.values())):
+        model = ScoreModel(fit_model([r for r in rows if folds[r["doc_id"]] != fold], features, l2, fixed))
+        for i, r in enumerate(rows):
+            if folds[r["doc_id"]] == fold:
+                scores[i] = model.probability(r["features"]) if modelled(r) else r["score"]
+    return scores
+
+
+def modelled(row: dict) -> bool:
+    """Whether the score model scores this mention: not a curated entry's (its measured score stays)."""
+    return row["features"] is not None and not row["features"].get(CURATED)
+
+
+def threshold_cells(scores: list[float], right: list[bool], gold: int) -> tuple[list[str], float]:
+    """Precision / recall at each of ``MODEL_THRESHOLDS``, and the best recall at precision ``TARGET_PRECISION``."""
+    cells, best = [], 0.0
+    for t in MODEL_THRESHOLDS:
+        kept = [r for s, r in zip(scores, right) if s >= t]
+        cells.append(f"{sum(kept) / len(kept):.2f} / {sum(kept) / gold:.2f}" if kept else "– / 0")
+    for t in sorted(set(scores)):
+        kept = [r for s, r in zip(scores, right) if s >= t]
+        if sum(kept) / len(kept) >= TARGET_PRECISION:
+            best = max(best, sum(kept) / gold)
+    return cells, best
+
+
+def model_table(
+    results: dict[str, list[dict]], gold: dict[str, int], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2, fixed: Iterable[str] = ()
+) -> str:
+    """The configured scores and the score model's out of fold on the dev sets, side by side:
+    ECE, log-loss, precision / recall at thresholds (``gold``: gold mentions per document)."""
+    rows = [r for name in DEV_SETS for r in results[name]]
+    after = out_of_fold(rows, features, l2, fixed)
+    parts = {
+        "UNER dev": lambda r: not r["doc_id"].startswith("GUM_"),
+        "GUM dev": lambda r: r["doc_id"].startswith("GUM_"),
+        "GUM news dev": lambda r: r["doc_id"].startswith("GUM_news"),
+        "GUM dev, other genres": lambda r: r["doc_id"].startswith("GUM_") and not r["doc_id"].startswith("GUM_news"),
+        "dev, pooled": lambda r: True,
+    }
+    head = " | ".join(f"≥ {t:.1f}" for t in MODEL_THRESHOLDS)
+    lines = [
+        f"| set | scores | mentions | ECE | log-loss | P / R {head} | R at P ≥ {TARGET_PRECISION} |",
+        "|---|---|---|---|---|" + "---|" * (len(MODEL_THRESHOLDS) + 1),
+    ]
+    for part, keep in parts.items():
+        chosen = [i for i, r in enumerate(rows) if keep(r)]
+        n_gold = sum(n for doc_id, n in gold.items() if keep({"doc_id": doc_id}))
+        right = [rows[i]["right"] for i in chosen]
+        for label, scores in (("configured", [rows[i]["score"] for i in chosen]), ("model, out of fold", [after[i] for i in chosen])):
+            cells, best = threshold_cells(scores, right, n_gold)
+            loss = -sum(math.log(min(max(s if r else 1 - s, 1e-6), 1.0)) for s, r in zip(scores, right)) / len(scores)
+            ece = calibration_error(scores, [float(r) for r in right])
+            lines.append(f"| {part} | {label} | {len(chosen)} | {ece:.3f} | {loss:.3f} | " + " | ".join(cells) + f" | {best:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def gold_counts(nlp: Language) -> dict[str, int]:
+    """Gold mentions per document of the dev sets (the recall of the out-of-fold table)."""
+    return {doc._.doc_id: len(doc.ents) for name in DEV_SETS for doc in gold_sets(nlp)[name]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results")
@@ -331,10 +458,17 @@ def main() -> None:
     parser.add_argument("--fit", action="store_true", help="measure the mention_scores values on the dev sets")
     parser.add_argument("--from-json", type=Path, help="the mentions of an earlier run (its calibration.json), not run again")
     parser.add_argument("--write-scores", type=Path, help="with --fit: write the curated entries' scores here (configs/scores/curated.jsonl)")
+    parser.add_argument(
+        "--fit-model", type=Path, help="fit the score model on the dev sets (run with use_model off), write it here (configs/scores/model.json)"
+    )
+    parser.add_argument("--model-features", nargs="+", default=list(MODEL_FEATURES), choices=FEATURES, help="with --fit-model: its features")
+    parser.add_argument("--fix-logit", action="store_true", help="with --fit-model: keep the weight of the score's log-odds at 1")
     args = parser.parse_args()
     overrides = {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
     if args.classifier:
         overrides["paths.classifier"] = args.classifier
+    if args.fit_model:  # the model is fitted to the scores and features without it (the default)
+        overrides["components.mention_scores.use_model"] = False
     if args.from_json:
         results = json.loads(args.from_json.read_text(encoding="utf8"))
     else:
@@ -360,6 +494,17 @@ def main() -> None:
         shown = {k: v for k, v in values.items() if k != "entries"} | {"prior_mentions": values["entries"][0]["prior_mentions"]}
         text += f"\n### Refitted (curated on the training texts, the rest on the dev sets): {json.dumps(shown)}\n\n" + tables(
             {n: r for n, r in rescored(results, values).items() if n not in FIT_ONLY}
+        )
+    if args.fit_model:
+        dev = [r for name in DEV_SETS for r in results[name]]
+        features, fixed = args.model_features, ["logit"] if args.fix_logit else []
+        model = {"weights": fit_model(dev, features, MODEL_L2, fixed), "about": {"fitted_on": list(DEV_SETS), "mentions": len(dev), "l2": MODEL_L2,
+                 "fixed": fixed, "made_by": "benchmarks/calibration.py --fit-model"}}  # fmt: skip
+        args.fit_model.parent.mkdir(parents=True, exist_ok=True)
+        args.fit_model.write_text(json.dumps(model, indent=1) + "\n", encoding="utf8")
+        text += f"\n### Score model (fitted on the dev sets): {json.dumps(model['weights'])}\n\n"
+        text += "Out of fold (grouped by document) against the configured scores:\n\n" + model_table(
+            results, gold_counts(spacy.blank("en")), features, MODEL_L2, fixed
         )
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "calibration.json").write_text(json.dumps(results) + "\n", encoding="utf8")

@@ -2,10 +2,10 @@
 
     .venv/bin/python benchmarks/quality.py [--ablation] [--only NAME ...] [--output benchmarks/results]
 
-Seven configurations (``SETUPS``): the bare sm and md models (``configs/base.cfg``: senter + ner,
+Eight configurations (``SETUPS``): the bare sm and md models (``configs/base.cfg``: senter + ner,
 GPE/LOC/FAC -> LOC), the default pipeline (``configs/default.cfg``) on sm, on md, and on the shipped
-retrained recogniser (``models/news-md``), with and without its span classifier, and with it but
-without the name evidence and both votes (the classifier
+retrained recogniser (``models/news-md``), with and without its span classifier, with it but
+without the name evidence and both votes, and with the score model (``use_model``; the classifier
 reads news-md's features, so the sm and md pipelines run without it, as ``configs/fast.cfg`` does). Each is scored, in a process of its own (so its peak RSS
 is its own), by ``evaluate`` (the function behind ``python -m pipeline evaluate``) on every corpus
 in ``CORPORA``: held-out data only (UNER EWT test; GUM's dev documents, news apart from the other
@@ -63,6 +63,7 @@ SETUPS = {
     "retrained, no classifier": ("default.cfg", SHIPPED),
     "retrained, no votes": ("default.cfg", SHIPPED),
     "retrained pipeline": ("default.cfg", SHIPPED),
+    "retrained, score model": ("default.cfg", SHIPPED),
 }
 CLASSIFIER = "span_classifier"
 #: Setups run without the span classifier (it reads the shipped recogniser's features only).
@@ -70,8 +71,13 @@ WITHOUT_CLASSIFIER = ("sm pipeline", "md pipeline", "retrained, no classifier")
 #: Setups run without the name evidence, the document vote and the corpus vote.
 WITHOUT_VOTES = ("retrained, no votes",)
 VOTE_STAGES = ("name_evidence", "label_consistency")
-#: The setups whose errors and scores are compared (the classifier off; on without the votes; both on).
-SCORED_SETUPS = ("retrained, no classifier", "retrained, no votes", "retrained pipeline")
+#: Setups run with the score model (``[components.mention_scores] use_model = true``; off by default).
+WITH_SCORE_MODEL = ("retrained, score model",)
+#: The setups whose errors and scores are compared (the classifier off; on without the votes; both
+#: on, and with the score model).
+SCORED_SETUPS = ("retrained, no classifier", "retrained, no votes", "retrained pipeline", "retrained, score model")
+#: The setups whose precision / recall at thresholds are shown (the default, and with the score model).
+THRESHOLD_SETUPS = ("retrained pipeline", "retrained, score model")
 #: Stages removed one at a time for --ablation (retrained pipeline).
 ABLATE = ["line_sentences", "entity_rules", "places", "span_cleanup", CLASSIFIER, "common_words", "label_consistency"]
 ABLATION_CORPORA = ("UNER EWT test", "GUM news dev")
@@ -104,6 +110,9 @@ def run_setup(name: str, ablation: bool) -> dict:
         config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
     if name in WITHOUT_VOTES:
         overrides["nlp.pipeline"] = [p for p in config["nlp"]["pipeline"] if p not in VOTE_STAGES]
+        config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
+    if name in WITH_SCORE_MODEL:
+        overrides["components.mention_scores.use_model"] = True
         config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
     nlp = build_nlp(config)
     vote = resolve_section(config, "corpus_vote")
@@ -221,14 +230,15 @@ def scores_tables(runs: dict) -> list[str]:
             m = runs[f"{setup} | {corpus}"]["mentions"]
             ece = "-" if m["ece"] is None else f"{m['ece']:.3f}"
             lines.append(f"| {corpus} | {setup} | {m['correct']} | {m['label']} | {m['boundary']} | {m['spurious']} | {m['missed']} (of {m['gold']}) | {ece} |")
-    last = setups[-1]
-    thresholds = [t["threshold"] for t in runs[f"{last} | {next(iter(CORPORA))}"]["mentions"]["thresholds"]]
-    lines += ["", f"### Precision / recall of the mentions scoring at least a threshold ({last})", ""]
-    lines.append("| corpus | " + " | ".join(f"≥ {t:g}" for t in thresholds) + " |")
-    lines.append("|---|" + "---|" * len(thresholds))
+    shown = [name for name in THRESHOLD_SETUPS if name in setups] or setups[-1:]
+    thresholds = [t["threshold"] for t in runs[f"{shown[0]} | {next(iter(CORPORA))}"]["mentions"]["thresholds"]]
+    lines += ["", f"### Precision / recall of the mentions scoring at least a threshold ({', '.join(shown)})", ""]
+    lines.append("| corpus | setup | " + " | ".join(f"≥ {t:g}" for t in thresholds) + " |")
+    lines.append("|---|---|" + "---|" * len(thresholds))
     for corpus in CORPORA:
-        cells = runs[f"{last} | {corpus}"]["mentions"]["thresholds"]
-        lines.append(f"| {corpus} | " + " | ".join(f"{c['p']:.2f} / {c['r']:.2f}" for c in cells) + " |")
+        for setup in shown:
+            cells = runs[f"{setup} | {corpus}"]["mentions"]["thresholds"]
+            lines.append(f"| {corpus} | {setup} | " + " | ".join(f"{c['p']:.2f} / {c['r']:.2f}" for c in cells) + " |")
     return lines
 
 

@@ -9,7 +9,17 @@ import pytest
 import spacy
 from conftest import ROOT, ent_tuples, make_doc
 
-from pipeline.components.scores import CuratedScores, curated_kind, make_mention_scores, mean_probs, read_curated_scores
+from pipeline.components.scores import (
+    FEATURES,
+    CuratedScores,
+    ScoreModel,
+    curated_kind,
+    logit,
+    make_mention_scores,
+    mean_probs,
+    read_curated_scores,
+    read_score_model,
+)
 from pipeline.knowledge.curated import PatternFileError
 
 TEXT = "Trump met Merkel in Berlin. Trump left."
@@ -170,3 +180,116 @@ def test_demo_article_curated_names_are_not_doubtful(demo_run):
     curated = [m for m in mentions if m["kb_id"] in {"syria", "iraq", "islamic-state"}]
     assert {m["text"] for m in curated} >= {"Syria", "Iraq", "IS"}
     assert min(m["score"] for m in curated) > 0.9
+
+
+# -- the score model ------------------------------------------------------------------------
+
+
+def sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+#: A model that halves the log-odds, adds 1 per log(1 + mentions of the entity) and 2 for PERSON.
+HALVING = {"logit": 0.5, "log_mentions": 1.0, "PERSON": 2.0, "bias": -1.0}
+
+
+def modelled(nlp, weights=HALVING, **overrides):
+    component = scores(nlp, use_model=True, **overrides)
+    component.initialize(model=ScoreModel(dict(weights)))
+    return component
+
+
+def test_a_mentions_score_follows_the_model_and_its_label_prob_keeps_the_score_before(blank):
+    doc = modelled(blank)(scored_doc(blank))
+    trump, merkel, berlin, trump_again = doc.ents
+    # Trump: P 0.9, entity E0 with 2 mentions, PERSON; Merkel: 0.4, 1 mention, PERSON; Berlin: unscored 0.82, LOC.
+    assert trump._.score == pytest.approx(sigmoid(-1 + 0.5 * logit(0.9) + math.log(3) + 2))
+    assert merkel._.score == pytest.approx(sigmoid(-1 + 0.5 * logit(0.4) + math.log(2) + 2))
+    assert berlin._.score == pytest.approx(sigmoid(-1 + 0.5 * logit(0.82) + math.log(2)))
+    assert trump_again._.score == pytest.approx(trump._.score)  # the same features: its entity's mean, the same entity
+    assert [ent._.label_prob for ent in doc.ents] == pytest.approx([0.9, 0.4, 0.82, 0.9])  # what the corpus vote weighs
+
+
+def test_the_model_changes_no_label_nor_span_and_keeps_scores_in_0_1(blank):
+    before = ent_tuples(scored_doc(blank))
+    for weights in (HALVING, {"bias": 50.0}, {"bias": -50.0, "logit": 30.0}):
+        doc = modelled(blank, weights)(scored_doc(blank))
+        assert ent_tuples(doc) == before
+        assert all(0.0 <= ent._.score <= 1.0 for ent in doc.ents)
+
+
+def test_use_model_off_gives_the_score_before_the_model(blank):
+    component = scores(blank, use_model=False)
+    component.initialize(model=ScoreModel(dict(HALVING)))
+    assert [ent._.score for ent in component(scored_doc(blank)).ents] == pytest.approx([0.9, 0.4, 0.82, 0.9])
+
+
+def test_curated_entries_keep_their_measured_score_under_the_model(blank, table_path):
+    component = scores(blank, use_model=True)
+    component.initialize(scores=read_curated_scores(table_path), model=ScoreModel(dict(HALVING)))
+    syria, hamas, _nice, beijing = component(curated_doc(blank)).ents
+    assert (syria._.score, hamas._.score) == pytest.approx((0.95, 0.9))  # alias entries: measured
+    assert beijing._.score == pytest.approx(sigmoid(-1 + 0.5 * logit(0.6) + math.log(2)))  # a place the classifier scored: modelled
+
+
+def test_use_model_without_a_model_is_refused_at_initialize(blank):
+    with pytest.raises(ValueError, match=r"use_model is set but no score model was given"):
+        scores(blank, use_model=True).initialize()
+
+
+def model_file(tmp_path, weights):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"weights": weights, "about": {"made_by": "a test"}}), encoding="utf8")
+    return path
+
+
+def test_the_coefficients_load_from_config_at_initialize(tmp_path):
+    config = f"""
+[nlp]
+lang = "en"
+pipeline = ["mention_scores"]
+
+[components]
+
+[components.mention_scores]
+factory = "news_mention_scores"
+use_model = true
+
+[initialize]
+
+[initialize.components]
+
+[initialize.components.mention_scores]
+
+[initialize.components.mention_scores.model]
+@misc = "news.score_model.v1"
+path = "{model_file(tmp_path, HALVING)}"
+"""
+    from thinc.api import Config
+
+    nlp = spacy.util.load_model_from_config(Config().from_str(config), auto_fill=True)
+    nlp.initialize()
+    assert nlp.get_pipe("mention_scores").model.weights == HALVING
+    doc = make_doc(nlp, "Trump left.", [("Trump", "PERSON")])
+    doc.ents[0]._.label_probs = {"PERSON": 0.9, "NONE": 0.1}
+    assert nlp.get_pipe("mention_scores")(doc).ents[0]._.score == pytest.approx(sigmoid(-1 + 0.5 * logit(0.9) + math.log(2) + 2))
+
+
+def test_the_model_is_saved_with_the_pipeline(blank, tmp_path):
+    modelled(blank).to_disk(tmp_path / "saved")
+    assert scores(blank).from_disk(tmp_path / "saved").model == ScoreModel(dict(HALVING))
+
+
+def test_a_malformed_score_model_names_its_file(tmp_path):
+    with pytest.raises(PatternFileError, match=r"model.json: a score model needs 'weights'"):
+        read_score_model(model_file(tmp_path, {"no_such_feature": 1.0}))
+    with pytest.raises(PatternFileError, match=r"no such score model file"):
+        read_score_model(tmp_path / "missing.json")
+
+
+def test_the_shipped_model_ranks_by_the_classifier_and_by_recurrence():
+    """configs/scores/model.json, fitted on the dev sets: a higher probability of the label and
+    more mentions of the entity both raise the score; every weight is one of FEATURES."""
+    model = read_score_model(ROOT / "configs" / "scores" / "model.json")
+    assert set(model.weights) <= set(FEATURES)
+    assert model.weights["logit"] > 0 and model.weights["log_mentions"] > 0

@@ -133,6 +133,17 @@ def test_corpus_vote_weighs_scores():
     assert votes_of(batch(sure + unsure)).decide(SETTINGS).labels_by_key == {"jordan": "LOC"}
 
 
+def test_corpus_vote_weighs_label_prob_not_the_modelled_score():
+    """``label_prob`` (the score before the score model) is what a mention weighs; ``score`` only
+    where a table has no ``label_prob`` (written before the score model)."""
+    tables = batch([[("Jordan", "LOC", 0.99, None)]] * 2 + [[("Jordan", "PERSON", 0.4, None)]] * 3)
+    swapped = {**tables, "mentions": tables["mentions"].set_column(
+        tables["mentions"].schema.get_field_index("label_prob"), "label_prob", [[0.2, 0.2, 0.99, 0.99, 0.99]])}  # fmt: skip
+    assert votes_of(tables).decide(SETTINGS).labels_by_key == {"jordan": "LOC"}  # no label_prob: the scores
+    assert votes_of(swapped).decide(SETTINGS).labels_by_key == {"jordan": "PERSON"}  # label_prob, whatever the scores
+    assert CorpusVote.from_tables([swapped["mentions"].drop(["label_prob"])], [tables["entities"]]).decide(SETTINGS).labels_by_key == {"jordan": "LOC"}
+
+
 def test_probability_weight_weighs_the_mentions_against_the_evidence(lexicon_free_evidence):
     docs = [[("Acme Ltd", "LOC", 0.8, None)]]
     settings = VoteSettings(enabled=True, evidence=lexicon_free_evidence)

@@ -16,6 +16,9 @@ SPAN_EXTENSIONS: dict[str, object] = {
     # The probability of the mention's final label, in [0, 1] (news_mention_scores; curated matches
     # get their entry's measured score, configs/scores/curated.jsonl).
     "score": None,
+    # The probability of the label before the score model (configs/scores/model.json): the span
+    # classifier's, a curated entry's measured score or ``unscored_score``; what the corpus vote weighs.
+    "label_prob": None,
     # {label: probability} from the span classifier (news_span_classifier), one entry per label
     # it knows plus "NONE" (not an entity); the values sum to 1. Set on every entity the
     # classifier saw; mentions added after it (alias linker) take their entity's mean.

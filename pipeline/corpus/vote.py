@@ -6,8 +6,9 @@ is the sum of the mentions' log-probabilities of that label, times ``probability
 (fitted with the evidence by benchmarks/evidence_weights.py), plus the name's evidence log-odds
 (:mod:`pipeline.components.evidence`), counted once; the best label wins, and a tie changes
 nothing. A mention's probabilities are the span classifier's (``Span._.label_probs``) where it
-ran; otherwise its ``score`` for its own label and the rest shared by the other labels; without
-a score, ``default_confidence`` for its own label. Mentions the alias linker added after the
+ran; otherwise its ``label_prob`` (its score before the score model of
+:mod:`pipeline.components.scores`; its ``score`` in tables written before that model) for its own
+label and the rest shared by the other labels; without a score, ``default_confidence`` for its own label. Mentions the alias linker added after the
 classifier carry their entity's mean probabilities, a copy of other mentions' evidence: they do
 not vote (``COPYING_COMPONENTS``). Curated mentions (a ``kb_id``) are never relabelled, and where
 a name has any, their label is the name's.
@@ -50,7 +51,9 @@ MIN_PROB = 1e-3
 #: Log-probabilities are summed as integers in these units, so merges are exact in any order.
 FIXED_POINT = 1_000_000
 #: The columns a vote reads: from ``mentions`` and from ``entities`` (see :meth:`CorpusVote.add_columns`).
-MENTION_COLUMNS = ["label", "score", "kb_id", "entity_id", "component"]
+#: A mention's probability is its ``label_prob`` (its score before the score model), else its
+#: ``score`` (tables written before the score model have no ``label_prob``).
+MENTION_COLUMNS = ["label", "score", "label_prob", "kb_id", "entity_id", "component"]
 #: Stages whose mentions copy their entity's score (``news_mention_scores`` gives a mention added
 #: after the classifier its entity's mean): no evidence of their own, so they do not vote (each
 #: would count the same mentions' probabilities again).
@@ -139,7 +142,10 @@ class CorpusVote:
     def add_columns(self, mentions: Mapping[str, Sequence], entities: Mapping[str, Sequence]) -> None:
         """Add one batch: ``mentions`` and ``entities`` column dicts (or tables) of the same documents."""
         names = dict(zip(entities["entity_id"], zip(entities["name"], entities["kb_id"], _contexts(entities))))
-        for label, score, kb_id, entity_id, component in zip(*(mentions[column] for column in MENTION_COLUMNS)):
+        columns = mentions.column_names if isinstance(mentions, pa.Table) else mentions
+        probs = mentions["label_prob"] if "label_prob" in columns else [None] * len(mentions["label"])
+        scores = (score if prob is None else prob for score, prob in zip(mentions["score"], probs))
+        for label, score, kb_id, entity_id, component in zip(mentions["label"], scores, *(mentions[c] for c in MENTION_COLUMNS[3:])):
             name, entity_kb_id, context = names.get(entity_id, (None, None, ()))
             if name is None or label not in self.labels:
                 continue
@@ -159,7 +165,8 @@ class CorpusVote:
         """A vote over written batches (a resumed run's): ``mentions`` and ``entities`` tables, batch by batch."""
         vote = cls()
         for mention_table, entity_table in zip(mentions, entities):
-            vote.add_columns(mention_table.select(MENTION_COLUMNS).to_pydict(), entity_table.select(ENTITY_COLUMNS).to_pydict())
+            present = [column for column in MENTION_COLUMNS if column in mention_table.column_names]
+            vote.add_columns(mention_table.select(present).to_pydict(), entity_table.select(ENTITY_COLUMNS).to_pydict())
         return vote
 
     def merge(self, other: CorpusVote) -> CorpusVote:
@@ -212,7 +219,7 @@ class Relabelling:
         entities = tables["entities"]
         columns = entities.select(ENTITY_COLUMNS + ["label"]).to_pydict()
         names = dict(zip(columns["entity_id"], zip(columns["name"], columns["kb_id"], columns["context"])))
-        mentions = tables["mentions"].select(MENTION_COLUMNS).to_pydict()
+        mentions = tables["mentions"].select(["label", "kb_id", "entity_id"]).to_pydict()
         labels = []
         for label, kb_id, entity_id in zip(mentions["label"], mentions["kb_id"], mentions["entity_id"]):
             name, entity_kb_id, context = names.get(entity_id, (None, None, ()))

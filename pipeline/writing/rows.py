@@ -85,6 +85,7 @@ class Rows:
             m["model_label"].append(values.model_label)
             m["component"].append(values.component)
             m["score"].append(values.score)
+            m["label_prob"].append(values.label_prob)
             m["kb_id"].append(ent.id_ or None)
             m["entity_id"].append(entity_id)
             m["canonical_id"].append(None)

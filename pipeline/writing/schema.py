@@ -48,6 +48,7 @@ MENTIONS = pa.schema(
         pa.field("model_label", pa.string()),  # the recogniser's or rule's label before mapping
         pa.field("component", pa.string()),  # the stage that produced the mention
         pa.field("score", pa.float32()),  # 0-1: probability of the label (news_mention_scores); null without that stage
+        pa.field("label_prob", pa.float32()),  # 0-1: the same before the score model (what the corpus vote weighs)
         pa.field("kb_id", pa.string()),  # id from a curated pattern or alias table, if any
         pa.field("entity_id", pa.string()),  # "<doc_id>:E<n>", shared by aliases in a document
         pa.field("canonical_id", pa.string()),  # shared by the same entity across the corpus
