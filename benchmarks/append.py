@@ -8,6 +8,8 @@ articles as without it) and kept there; each append is made to a fresh copy of i
 (or another version of the code) appends the same articles to the same corpus. ``--trees`` names
 checkouts of this repository whose code makes the appends (``PYTHONPATH`` and the working folder
 of the command), interleaved append by append, so that versions compared run under the same load.
+With ``--chain``, each tree's repeats append one after another to one copy, as daily runs do (the
+registry's changes accumulate and are compacted every few appends), not each to a fresh copy.
 
 Builds a synthetic corpus in a temporary folder (never in the repository) with ``run --append``,
 growing it to each size N in turn, and at each size times ``repeats`` appends of ``new`` fresh
@@ -18,7 +20,7 @@ the corpus's document index) and after it (``rest``: resolving the summaries the
 touch, writing, the commit), how many registry summaries were resolved again and how many registry
 document rows (a summary per document: what the runs' entity indexes point to) they stand for;
 ``summaries`` is the rows of the registry's summaries file (a name decided by strong keys alone is
-one row there). A plain run of ``new`` articles into a new folder is the
+one row there) as last written whole, ``summary_changes`` the rows of the runs' changes to it since. A plain run of ``new`` articles into a new folder is the
 reference: what the same articles cost without a corpus.
 
 The pipeline is cheap on purpose (a blank English pipeline with rule patterns for names, the
@@ -184,10 +186,11 @@ def reused(args: argparse.Namespace, base: Path, config: Path) -> list[dict]:
         size = target
         for repeat in range(args.repeats):
             new = write_articles(base / "new.jsonl", 10**8 + target + repeat * args.new, args.new, 1000 + repeat)
-            for tree in args.trees:
-                corpus = base / "corpus"
-                shutil.rmtree(corpus, ignore_errors=True)
-                shutil.copytree(kept, corpus)
+            for number, tree in enumerate(args.trees):
+                corpus = base / f"corpus-{number}"
+                if not (args.chain and repeat):  # else the corpus the tree's last append left
+                    shutil.rmtree(corpus, ignore_errors=True)
+                    shutil.copytree(kept, corpus)
                 figures = measure(corpus, new, config, "--append", "--n-process", "1", tree=tree)
                 rows.append({"corpus": target, "size": target, "tree": str(tree), "what": f"append {args.new:,}", **figures, **corpus_figures(corpus)})
                 print(json.dumps(rows[-1]), file=sys.stderr)
@@ -198,9 +201,10 @@ def corpus_figures(output: Path) -> dict:
     import pyarrow.parquet as pq
 
     summaries = pq.read_metadata(output / "registry" / "summaries.parquet").num_rows
+    changes = sum(pq.read_metadata(path).num_rows for path in (output / "registry" / "summary_changes").glob("run_id=*/*.parquet"))
     entities = pq.read_metadata(output / "corpus_entities.parquet").num_rows
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
-    return {"summaries": summaries, "corpus_entities": entities, "corpus_mb": round(size / 1e6, 1)}
+    return {"summaries": summaries, "summary_changes": changes, "corpus_entities": entities, "corpus_mb": round(size / 1e6, 1)}
 
 
 def main() -> None:
@@ -212,6 +216,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--reuse", type=Path, help="grow each size's corpus once into this folder (kept) and append to copies of it")
     parser.add_argument("--trees", type=Path, nargs="+", default=[ROOT], help="with --reuse: checkouts whose code makes the appends, interleaved")
+    parser.add_argument(
+        "--chain", action="store_true", help="with --reuse: each tree's repeats append one after another to one copy (which grows), not each to a fresh copy"
+    )
     args = parser.parse_args()
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="append-bench-") as tmp:
@@ -249,7 +256,7 @@ def report(rows: list[dict], args: argparse.Namespace) -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     print(f"Machine: {machine}\n")
     columns = ["corpus", "tree", "what", "wall_seconds", "cpu_seconds", "processing_seconds", "rest_seconds", "load_seconds", "peak_rss_mb"]
-    columns += ["resolved_summaries", "resolved_rows", "index_rows_read", "summaries", "corpus_entities", "corpus_mb"]
+    columns += ["resolved_summaries", "resolved_rows", "index_rows_read", "summaries", "summary_changes", "corpus_entities", "corpus_mb"]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for row in rows:

@@ -76,15 +76,30 @@ def run(setup, inputs, output, **kwargs):
     return run_pipeline(inputs, output, config_path=config, overrides=OVERRIDES, n_process=1, **kwargs)
 
 
-@pytest.fixture(scope="module")
-def grown(setup):
-    """The corpus after each of three appends: (output, [corpus_entities after each])."""
+#: How the appends of ``grown`` write the registry's summaries (``CorpusStore.compacts``): each
+#: run's changes alone after the first, whole every time, or changes and then whole (a compaction).
+LAYOUTS = {
+    "changes": lambda store: not store.grown,
+    "whole": lambda store: True,
+    "compaction": lambda store: not store.grown or bool(store.summary_changes()),
+}
+#: The runs whose changes to the summaries the corpus keeps after the three appends, per layout.
+CHANGES_KEPT = {"changes": ["r0002", "r0003"], "whole": [], "compaction": []}
+
+
+@pytest.fixture(scope="module", params=sorted(LAYOUTS))
+def grown(setup, request):
+    """The corpus after each of three appends: (output, [corpus_entities after each]), with the
+    registry's summaries written as each of :data:`LAYOUTS` says (the same tables)."""
     base, _, days = setup
-    out = base / "grown"
+    out = base / f"grown-{request.param}"
     after = []
-    for day in days:
-        run(setup, [day], out, append=True)
-        after.append(pipeline.load(out))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CorpusStore, "compacts", LAYOUTS[request.param])
+        for day in days:
+            run(setup, [day], out, append=True)
+            after.append(pipeline.load(out))
+    assert [path.parent.name[len("run_id=") :] for path in CorpusStore(out).summary_changes()] == CHANGES_KEPT[request.param]
     return out, after
 
 
@@ -249,6 +264,7 @@ def test_a_corpus_whose_registry_has_a_row_per_document_keeps_working(setup, who
     blocks = pa.array([sorted(CorpusResolver().block_keys(key)) for key in summary_keys(rows)], pa.list_(pa.string()))
     pq.write_table(rows.append_column(BLOCK_KEYS, blocks).replace_schema_metadata({b"block_keys": b"2"}), out / "registry" / "summaries.parquet")
     shutil.rmtree(out / "registry" / "folded")
+    shutil.rmtree(out / "registry" / "summary_changes", ignore_errors=True)  # laid over the summaries just written
     run(setup, [days[2]], out, append=True)
     assert_same_corpus(whole, pipeline.load(out))
     assert (out / "registry" / "folded" / "run_id=r0003").is_dir()

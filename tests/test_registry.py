@@ -7,9 +7,9 @@ import pyarrow.parquet as pq
 
 from pipeline.corpus.corpus_entities import doc_counts, merge_corpus
 from pipeline.corpus.index import text_hash
-from pipeline.corpus.registry import BLOCK_KEYS, Registry, recounted
+from pipeline.corpus.registry import BLOCK_KEYS, Registry, _with_keys, recounted
 from pipeline.corpus.resolve import CorpusResolver
-from pipeline.corpus.rows import Rows, encoded, encoded_rows, summary_keys
+from pipeline.corpus.rows import Rows, change_rows, encoded, encoded_rows, layered, summary_keys
 from pipeline.writing.schema import CORPUS_ENTITIES
 from pipeline.writing.store import stream
 
@@ -266,3 +266,28 @@ def test_stream_reads_a_small_row_group_whole_and_a_large_one_in_batches(tmp_pat
     large = list(stream(tmp_path / "large.parquet", ["n"], rows=4))
     assert [t.num_rows for t in small] == [4, 4, 2] and pa.concat_tables(small).equals(table)
     assert [t.num_rows for t in large] == [4, 4, 2] and pa.concat_tables(large).column("n").equals(table.column("n"))
+
+
+def test_runs_changes_laid_over_the_summaries_give_the_table_each_run_would_have_written():
+    """A changed row keeps its place with its newest values (a null too), a removed row goes, an
+    added row comes after the rows before it, and a row added by one run and changed by the next
+    keeps the place it was added at."""
+    schema = pa.schema([("summary_id", pa.int64()), ("name", pa.string()), ("context", pa.list_(pa.string()))])
+
+    def rows(*values):
+        return pa.table(dict(zip(schema.names, zip(*values))) if values else {name: [] for name in schema.names}, schema=schema)
+
+    base = rows((1, "a", ["x"]), (2, "b", ["y"]), (3, "c", []), (4, "d", ["z"]))
+    first = change_rows(rows((2, "B", ["y", "w"])), rows((5, "e", ["v"]), (6, "f", [])), pa.array([3], pa.int64()), schema)
+    second = change_rows(rows((5, "E", ["v", "u"]), (1, "A", None)), rows((7, "g", ["t"])), pa.array([4], pa.int64()), schema)
+    laid = layered(Rows.of(base, 2), [Rows.of(first), Rows.of(second)])
+    assert [tuple(row.values()) for row in laid.table().to_pylist()] == [
+        (1, "A", None), (2, "B", ["y", "w"]), (5, "E", ["v", "u"]), (6, "f", []), (7, "g", ["t"]),
+    ]  # fmt: skip
+    assert [name for batch in laid.batches(["name"]) for name in batch.column("name").to_pylist()] == ["A", "B", "E", "f", "g"]
+
+
+def test_a_name_row_gains_only_the_context_keys_it_lacks_in_their_order():
+    contexts = pa.array([["sport:cricket", "a", "c"], ["b"], ["a"]], pa.list_(pa.string()))
+    # Its sport first, then every other key sorted; null: nothing gained, the context is kept.
+    assert _with_keys(contexts, [["b", "c", "d"], ["b"], []]).to_pylist() == [["sport:cricket", "a", "b", "c", "d"], None, None]

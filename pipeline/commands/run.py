@@ -39,7 +39,7 @@ from ..readers.ranges import plan_ranges
 from ..writing.lock import holding_output_lock
 from ..writing.manifest import record_or_check, start_manifest
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, FOLDED_ROWS, RUNS, TABLES
-from ..writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, SUMMARY_ROWS, VOTES, CorpusStore, index_path, use_returning_allocator
+from ..writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, SUMMARY_CHANGES, SUMMARY_ROWS, VOTES, CorpusStore, index_path, use_returning_allocator
 from ..writing.writer import BATCH_TABLES, Staging, check_can_start, check_writable, partition_path, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
@@ -348,6 +348,7 @@ class _Append:
     resolved: int = 0  # registry summaries resolved again (the groups the run touched)
     resolved_rows: int = 0  # the registry rows (a summary per document) those stand for
     index_rows_read: int = 0  # the runs' entity-index rows read to count documents (:meth:`_doc_counts`)
+    compacted: bool = True  # the registry's summaries written whole (else only the run's changes to them)
 
     @classmethod
     def open(cls, output: Path, replace: bool = False) -> _Append:
@@ -429,8 +430,18 @@ class _Append:
         most = _MostMentioned(top)  # for the run's summary: corpus_entities is not read back whole
         staging.write_batches(table_path(Path(), "corpus_entities"), map(most.add, merged), CORPUS_ENTITIES)
         staging.write_file("canonical_redirects.parquet", update.registry.redirects, CANONICAL_REDIRECTS)
-        staging.write_batches(SUMMARIES, update.registry.summaries.batches(), update.registry.summaries.schema, SUMMARY_ROWS)
         staging.write_batches(CANONICAL_ID_FILE, update.registry.canonical_ids.batches(), CANONICAL_IDS)
+        # The run's changes to the summaries alone, until the earlier runs' reach a share of them
+        # (store.COMPACT_RATIO): then the summaries whole, with every run's changes folded in.
+        changes, summaries = update.changes, update.registry.summaries
+        del update  # what it holds (the touched rows, the patch) goes before the summaries are written
+        self.compacted = changes is None or self.store.compacts()
+        if changes is not None and self.store.grown:  # else a new registry, or one read in another format: written whole
+            if not self.compacted:
+                staging.write_batches(index_path(Path(), SUMMARY_CHANGES, self.run_id), [changes], changes.schema, SUMMARY_ROWS)
+                return counts, most.best
+            summaries = self.store.summaries(changes)
+        staging.write_batches(SUMMARIES, summaries.batches(), summaries.schema, SUMMARY_ROWS)
         return counts, most.best
 
     def _doc_counts(self, update: Update, run: Counter, written: Mapping[str, tuple[pa.Table, pa.Table]]) -> Counter:
@@ -502,4 +513,4 @@ class _Append:
             "mentions": sum(result.mentions.values()), "words": result.words, "new_entities": self.new_ids, "redirected": self.redirected,
         }  # fmt: skip
         staging.write_file("runs.parquet", pa.concat_tables([self.store.runs(), pa.Table.from_pylist([row], schema=RUNS)]), RUNS)
-        staging.adopt(self.store.carried())
+        staging.adopt(self.store.carried(self.compacted))

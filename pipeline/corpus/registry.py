@@ -60,10 +60,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..knowledge.names import SPORT_PREFIX
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, FOLDED_ROWS
-from .grouping import RESOLVED_COLUMNS, Resolved
+from .grouping import Resolved
 from .resolve import SUMMARY_KEY_COLUMNS, CorpusResolver, Resolution, block_partners, settled_key
-from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, picked, summary_keys
+from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, change_rows, summary_keys
 
 #: The registry column of each summary's block keys (:meth:`CorpusResolver.block_keys`), and
 #: which version of them the summaries file holds (its schema metadata): a registry written with
@@ -94,6 +95,10 @@ class Update:
     #: gained or lost registry rows of another id, or documents were replaced (None: every id).
     #: Any other cluster's documents are its count before plus the run's (:func:`recounted`).
     recount: set[str] | None = None
+    #: The summaries' rows the run changed, added and removed (:func:`~pipeline.corpus.rows.change_rows`):
+    #: what an append writes when it does not write them whole. None: they must be written whole
+    #: (a registry read in another format, whose rows were converted as they were read).
+    changes: pa.Table | None = None
 
 
 @dataclass
@@ -107,6 +112,7 @@ class Registry:
     canonical_ids: Rows  # CANONICAL_IDS
     redirects: pa.Table  # CANONICAL_REDIRECTS
     folded: Rows = field(default_factory=lambda: Rows.of(FOLDED_ROWS.empty_table()))  # every run's document rows of name rows
+    converted: bool = False  # summaries of another format, converted as they are read: written whole by the next run
 
     @classmethod
     def empty(cls) -> Registry:
@@ -118,11 +124,12 @@ class Registry:
         summaries written with block keys of another version get today's, as they are read, and
         a registry written before names were kept as one row (no ``folded`` column) is read as
         document rows: they are resolved as before, and the names the next runs add are one row."""
+        converted = False
         if (summaries.schema.metadata or {}).get(b"block_keys") != BLOCK_KEYS_VERSION[b"block_keys"]:
-            summaries = _rekeyed(summaries)
+            summaries, converted = _rekeyed(summaries), True
         if FOLDED not in summaries.schema.names:
-            summaries = _with_folded(summaries)
-        return cls(summaries, canonical_ids, redirects, folded if folded is not None else Rows.of(FOLDED_ROWS.empty_table()))
+            summaries, converted = _with_folded(summaries), True
+        return cls(summaries, canonical_ids, redirects, folded if folded is not None else Rows.of(FOLDED_ROWS.empty_table()), converted)
 
     @classmethod
     def of_run(cls, entities: pa.Table, run_id: str) -> Registry:
@@ -158,12 +165,13 @@ class Registry:
         documents. Rows are not written again: the touched ones get their new ids and counts (a
         name row that gains document rows, its context too) as the registry streams past
         (:meth:`Rows.patched`); the run's summaries are rows of their own (short forms) or
-        document rows of their name's row (:attr:`Update.folded`, for the run's file)."""
+        document rows of their name's row (:attr:`Update.folded`, for the run's file). The rows the
+        run changed, added and removed are given too (:attr:`Update.changes`: what it writes)."""
         # Block keys are computed for the run's summaries only; the registry's are stored.
         blocks = {key: sorted(new.block_keys(key)) for key in [*new.summaries(), *(dropped.summaries() if dropped is not None else [])]}
         # The touched rows are read once and held: grouping, contexts and grown names read them here, not the file.
         ids = self._touched(set().union(*blocks.values()))
-        held = Rows.of(self.summaries.where("summary_id", ids, RESOLVED_COLUMNS), HELD_BATCH_ROWS)
+        held = Rows.of(self.summaries.where("summary_id", ids), HELD_BATCH_ROWS)
         touched = Resolved.read(held, self.folded, ids, new, dropped)
         fresh = touched.resolver.resolve()
         alive = touched.alive()
@@ -208,7 +216,7 @@ class Registry:
         patch = _with_grown(patch, _grown(held, grown, new.mentions))
         born = self.canonical_ids.plus(pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS))
         gone = pa.concat_arrays([touched.removed(), pa.array(touched.dissolved, pa.int64())])
-        summaries = self.summaries.without("summary_id", gone).patched("summary_id", patch).plus(own_rows).plus(made_rows).plus(unfolded_rows)
+        summaries, changed_rows = self._after(held, patch, gone, [own_rows, made_rows, unfolded_rows], next_id + len(made) + len(document_keys))
         # The run's summaries only: what its tables are stamped with (the others' keys are let go).
         resolution = Resolution(
             by_summary={key: stable[fresh.by_summary[key]] for key in new.mentions},
@@ -217,15 +225,29 @@ class Registry:
         name_rows = pa.array(sorted({*made.values(), *(row for rows in touched.name_rows.values() for row in rows)}), pa.int64())
         resolved = pa.concat_tables([part.select(["summary_id", "name", "canonical_id"]).cast(resolved.schema) for part in (resolved, own_rows, made_rows)])
         resolved = resolved.append_column("name_row", pc.is_in(resolved["summary_id"], value_set=name_rows))
-        summaries = replace(
-            summaries, schema=summaries.schema.with_metadata({**(summaries.schema.metadata or {}), NEXT_ID: str(next_id + len(made) + len(document_keys))})
-        )
         registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded))
         name_ids = {key: names[name] for name, keys in folding.items() for key in keys}
         recount = recounted([stable[cid] for cid in fresh_ids], old_ids) if dropped is None or not dropped.mentions else None
         return Update(
-            resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids, recount
-        )
+            resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids, recount,
+            changed_rows,
+        )  # fmt: skip
+
+    def _after(self, held: Rows, patch: pa.Table, gone: pa.Array, added: list[pa.Table], next_id: int) -> tuple[Rows, pa.Table | None]:
+        """The summaries after a run (``patch`` applied, the rows ``gone`` left out, ``added``
+        after them, ``next_id`` the next ``summary_id`` to give) and the rows the run changed, added
+        and removed (:func:`~pipeline.corpus.rows.change_rows`; the touched rows, ``held``, hold
+        every row the patch changes), or None when the summaries were read in another format
+        (they are written whole)."""
+        summaries = self.summaries.without("summary_id", gone).patched("summary_id", patch)
+        for table in added:
+            summaries = summaries.plus(table)
+        metadata = {**(summaries.schema.metadata or {}), NEXT_ID: str(next_id)}
+        summaries = replace(summaries, schema=summaries.schema.with_metadata(metadata))
+        if self.converted:
+            return summaries, None
+        rows = pa.concat_tables([part.cast(summaries.schema) for part in added])
+        return summaries, change_rows(_changed(held, patch, gone), rows, gone, summaries.schema).replace_schema_metadata(metadata)
 
     def _next_id(self) -> int:
         """The first ``summary_id`` not given yet (kept in the summaries' metadata; else above every
@@ -240,28 +262,26 @@ class Registry:
     def _touched(self, keys: set[str]) -> pa.Array:
         """The ``summary_id`` of the registry rows to resolve again: those with a block key that
         ``keys`` (the run's summaries') meet (:func:`~pipeline.corpus.resolve.block_partners`), and
-        so on through theirs, until no row is added. Each round streams the stored keys past (a
-        batch at a time, vectorised) and keeps only the ids found, so its memory grows with the
-        groups touched (8 bytes a row), not with the registry; its time, with the rounds times
-        the registry (a scan)."""
-        found = np.empty(0, np.int64)
+        so on through theirs, until no row is added. The stored keys are read once, a batch at a
+        time, into one table of ids and keys (8 MB at 100,000 documents: held during the search
+        only, below what the update holds later), and each round is one lookup over all of them
+        (a set of keys hashed once, not once a batch), vectorised."""
+        stored = pa.concat_tables([*self.summaries.batches(["summary_id", BLOCK_KEYS]), self.summaries.schema.empty_table().select(["summary_id", BLOCK_KEYS])])
+        lists = stored.column(BLOCK_KEYS)
+        flat = pa.chunked_array([pc.list_flatten(chunk) for chunk in lists.chunks], pa.string())
+        starts = np.cumsum([0, *(len(chunk) for chunk in lists.chunks)])
+        parents = np.concatenate([pc.list_parent_indices(chunk).to_numpy() + start for chunk, start in zip(lists.chunks, starts)] or [np.empty(0, np.int64)])
+        found = np.zeros(stored.num_rows, bool)
         seen: set[str] = set()
         frontier = block_partners(keys)
         while frontier:
             seen |= frontier
-            wanted = pa.array(sorted(frontier), pa.string())
-            keys = set()
-            for batch in self.summaries.batches(["summary_id", BLOCK_KEYS]):
-                lists = batch.column(BLOCK_KEYS).combine_chunks()
-                parents = pc.list_parent_indices(lists).to_numpy()
-                hit = np.unique(parents[pc.is_in(pc.list_flatten(lists), value_set=wanted).to_numpy(zero_copy_only=False)])
-                ids = batch.column("summary_id").to_numpy()[hit]
-                fresh = ~np.isin(ids, found)
-                if fresh.any():
-                    found = np.union1d(found, ids[fresh])
-                    keys.update(pc.unique(pc.list_flatten(lists.take(pa.array(hit[fresh])))).to_pylist())
+            hit = np.unique(parents[pc.is_in(flat, value_set=pa.array(sorted(frontier), pa.string())).to_numpy()])
+            fresh = hit[~found[hit]]
+            found[fresh] = True
+            keys = set(pc.unique(flat.filter(pa.array(np.isin(parents, fresh)))).to_pylist()) if len(fresh) else set()
             frontier = block_partners(keys) - seen
-        return pa.array(found, pa.int64())
+        return pa.array(np.sort(stored.column("summary_id").to_numpy()[found]), pa.int64())
 
     def _keep_ids(self, fresh_ids: list[str], old_ids: list[str | None], counts: list[int]) -> tuple[dict[str, str], dict[str, str], list[str]]:
         """Fresh cluster id -> the id it keeps, retired id -> surviving id (module docstring), and the new ids."""
@@ -332,18 +352,68 @@ def recounted(ids: list[str], old_ids: list[str | None]) -> set[str]:
 def _grown(rows: Rows, grown: Mapping[int, tuple[str, list[SummaryRowKey]]], mentions: Mapping[SummaryRowKey, int]) -> pa.Table:
     """The id, mentions, context and count of document rows of the name rows (``summary_id``
     -> its id and the run's summaries it gains; ``rows``: the touched rows, which hold them), as
-    a patch for :meth:`Rows.patched`."""
-    columns: dict[str, list] = {"summary_id": [], "canonical_id": [], "mention_count": [], "context": [], FOLDED: []}
+    a patch for :meth:`Rows.patched`. A context is made again only where the run brings keys it
+    lacks (null: kept), in Arrow, a few rows at a time (at most :data:`GROWN_KEYS` context keys):
+    a popular name's is thousands of keys, never Python objects, and never copied all at once."""
     ids = pa.array(sorted(grown), pa.int64())
-    for batch in picked(rows, ids, ["summary_id", "context", "mention_count", FOLDED]) if grown else ():
-        for summary_id, context, count, folded in zip(*(batch.column(c).to_pylist() for c in ("summary_id", "context", "mention_count", FOLDED))):
-            canonical_id, keys = grown[summary_id]
-            columns["summary_id"].append(summary_id)
-            columns["canonical_id"].append(canonical_id)
-            columns["mention_count"].append(count + sum(mentions[key] for key in keys))
-            columns["context"].append(_name_key(settled_key(keys[0]), keys, tuple(context))[4])
-            columns[FOLDED].append(folded + len(keys))
-    return pa.table(columns, schema=GROWN)
+    parts = []
+    for batch in rows.batches(["summary_id", "context", "mention_count", FOLDED]) if grown else ():
+        at = np.flatnonzero(pc.is_in(batch["summary_id"], value_set=ids).to_numpy(zero_copy_only=False))
+        lengths = np.cumsum(pc.list_value_length(batch["context"]).to_numpy(zero_copy_only=False)[at])
+        for piece in np.split(at, np.flatnonzero(np.diff(lengths // GROWN_KEYS)) + 1) if len(at) else ():
+            found = batch.take(pa.array(piece, pa.int64()))
+            gains = [grown[summary_id] for summary_id in found.column("summary_id").to_pylist()]
+            added = [sorted({c for key in keys for c in key[4] if not c.startswith(SPORT_PREFIX)}) for _, keys in gains]
+            counts = pc.add(found.column("mention_count"), pa.array([sum(mentions[key] for key in keys) for _, keys in gains], pa.int64()))
+            folded = pc.add(found.column(FOLDED), pa.array([len(keys) for _, keys in gains], pa.int64()))
+            context = _with_keys(found.column("context").combine_chunks(), added)
+            parts.append(pa.table([found.column("summary_id"), pa.array([cid for cid, _ in gains], pa.string()), counts, context, folded], schema=GROWN))
+    return pa.concat_tables(parts) if parts else GROWN.empty_table()
+
+
+def _with_keys(contexts: pa.ListArray, added: list[list[str]]) -> pa.ListArray:
+    """Each name row's context (its sport first, then its other keys sorted: :func:`_name_key`)
+    with ``added``'s keys (per row, none a sport) among the others, in order; null for a row that
+    gains no key (the patch keeps its context)."""
+    flat, parents = pc.list_flatten(contexts), pc.list_parent_indices(contexts).to_numpy()
+    new_parents = np.repeat(np.arange(len(added), dtype=np.int64), [len(keys) for keys in added])
+    new_keys = pa.array([key for keys in added for key in keys], pa.string())
+    # A key a row has already is not added: pairs (row, key) as integers over the keys added.
+    wanted = pc.unique(new_keys)
+    there = pc.index_in(flat, value_set=wanted)
+    had = parents[there.is_valid().to_numpy(zero_copy_only=False)] * len(wanted) + there.drop_null().to_numpy()
+    fresh = ~np.isin(new_parents * len(wanted) + pc.index_in(new_keys, value_set=wanted).to_numpy(), had)
+    gaining = np.zeros(len(added), bool)
+    gaining[new_parents[fresh]] = True
+    if not gaining.any():
+        return pa.nulls(len(added), pa.list_(pa.string()))
+    old = gaining[parents]
+    keys = pa.concat_arrays([flat.filter(pa.array(old)), new_keys.filter(pa.array(fresh))])
+    rows = np.concatenate([parents[old], new_parents[fresh]])
+    sport = np.concatenate([pc.starts_with(keys[: int(old.sum())], SPORT_PREFIX).to_numpy(zero_copy_only=False), np.zeros(int(fresh.sum()), bool)])
+    # Sorted by row, then its sport in the order it had, then the other keys by their rank among all
+    # (integers: the strings are neither copied nor made Python objects to be sorted).
+    codes = keys.dictionary_encode()
+    rank = np.empty(len(codes.dictionary), np.int64)
+    rank[pc.sort_indices(codes.dictionary).to_numpy()] = np.arange(len(codes.dictionary))
+    within = np.where(sport, np.arange(len(keys)), rank[codes.indices.to_numpy()])
+    order = np.lexsort((within, ~sport, rows))
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(added)))]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), keys.take(pa.array(order)), mask=pa.array(~gaining))
+
+
+def _changed(held: Rows, patch: pa.Table, gone: pa.Array) -> pa.Table:
+    """The touched rows (``held``) that ``patch`` changes, less those ``gone``, with its values (in
+    no particular order): a context it makes again (a name row that gains keys, a popular name's
+    thousands) is taken from it as it is, never copied into the rows and patched there."""
+    patch = patch.filter(pc.invert(pc.is_in(patch["summary_id"], value_set=gone)))
+    others = patch.drop_columns(["context"])
+    renewed = patch.filter(pc.is_valid(patch["context"]))
+    kept = Rows.of(held.where("summary_id", patch.filter(pc.is_null(patch["context"]))["summary_id"].combine_chunks())).patched("summary_id", others).table()
+    found = held.where("summary_id", renewed["summary_id"].combine_chunks(), [name for name in held.schema.names if name != "context"])
+    found = Rows.of(found.take(pc.index_in(renewed["summary_id"], value_set=found["summary_id"].combine_chunks()))).patched("summary_id", others).table()
+    found = found.append_column("context", renewed["context"]).select(held.schema.names)
+    return pa.concat_tables([found.cast(kept.schema), kept])
 
 
 def _rows(resolver: CorpusResolver, summary_ids: list[int], canonical_ids: list[str]) -> pa.Table:
@@ -395,7 +465,9 @@ def _folded(rows: list[tuple[SummaryRowKey, int, int, int]]) -> pa.Table:
     return pa.table(columns, schema=FOLDED_ROWS)
 
 
-#: A patch of name rows that gain document rows (:func:`_grown`).
+#: A patch of name rows that gain document rows (:func:`_grown`), and how many of their context
+#: keys are merged with the run's at a time (what it holds besides the new contexts).
+GROWN_KEYS = 16_384
 GROWN = pa.schema(
     [("summary_id", pa.int64()), ("canonical_id", pa.string()), ("mention_count", pa.int64()), ("context", pa.list_(pa.string())), (FOLDED, pa.int64())]
 )

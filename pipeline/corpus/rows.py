@@ -26,6 +26,7 @@ SummaryRowKey = tuple[Any, ...]
 #: The registry column of a name row's count of document rows (0: a document row), and the
 #: column of a document row kept in its run's file that names its name row (:mod:`pipeline.corpus.registry`).
 FOLDED, NAME_ID = "folded", "name_id"
+SUMMARY_ID = "summary_id"
 
 #: Reads a registry table's batches, of the columns given (all: None), from where the store keeps it.
 BatchSource = Callable[[list[str] | None], Iterable[pa.RecordBatch | pa.Table]]
@@ -111,6 +112,84 @@ class Rows:
         """Every row at once (a test, a small corpus)."""
         parts = list(self.batches())
         return pa.concat_tables(parts) if parts else self.schema.empty_table()
+
+
+#: The column of a run's changes to the registry's summaries (:func:`layered`) that says what the
+#: run did to the row: changed it (its values now), added it (after every earlier row), removed it.
+CHANGE = "change"
+CHANGED, ADDED, REMOVED = 0, 1, 2
+
+
+def layered(base: Rows, changes: list[Rows]) -> Rows:
+    """``base`` (the summaries as the last compaction wrote them) with ``changes`` (each later
+    run's changed, added and removed rows, oldest first, :data:`CHANGE` saying which) laid over
+    it, as if each run had written the whole table again: a changed row keeps its place with its
+    newest values, a removed row goes, an added row comes after the rows before it. What is held
+    is the newest version of the changed rows, of the columns read (a run's changes are the rows
+    it touched: they follow the run, not the corpus)."""
+    if not changes:
+        return base
+    kinds = [pa.concat_tables([*layer.batches([SUMMARY_ID, CHANGE]), layer.schema.empty_table().select([SUMMARY_ID, CHANGE])]) for layer in changes]
+    ids = np.concatenate([t[SUMMARY_ID].to_numpy() for t in kinds])
+    layer_of = np.concatenate([np.full(t.num_rows, i, np.int64) for i, t in enumerate(kinds)])
+    change = np.concatenate([t[CHANGE].to_numpy(zero_copy_only=False) for t in kinds])
+    newest, last = np.unique(ids[::-1], return_index=True)  # the last change of each row wins
+    newest_layer, newest_change = layer_of[::-1][last], change[::-1][last]
+    removed = pa.array(newest[newest_change == REMOVED], pa.int64())
+
+    def source(columns: list[str] | None) -> Iterator[pa.Table]:
+        read = None if columns is None else list(dict.fromkeys([SUMMARY_ID, *columns]))
+        names = base.schema.names if read is None else read
+        kept = [pa.array(newest[(newest_layer == i) & (newest_change != REMOVED)], pa.int64()) for i in range(len(changes))]
+        schema = pa.schema([base.schema.field(name) for name in names])
+        parts = (batch.filter(pc.is_in(batch[SUMMARY_ID], value_set=kept[i])) for i, layer in enumerate(changes) for batch in layer.batches([*names, CHANGE]))
+        latest = pa.concat_tables([_encoded_lists(part.select(names).cast(schema)) for part in parts if part.num_rows] or [schema.empty_table()])
+        latest = latest.unify_dictionaries().combine_chunks()  # one dictionary a column: taken from batch by batch
+        latest_ids = latest[SUMMARY_ID].combine_chunks()
+
+        def laid(table: pa.Table) -> pa.Table:
+            table = table.filter(pc.invert(pc.is_in(table[SUMMARY_ID], value_set=removed))) if len(removed) else table
+            found = pc.index_in(table[SUMMARY_ID], value_set=latest_ids)
+            hit = found.is_valid().to_numpy(zero_copy_only=False)
+            if not hit.any():
+                return table
+            # Rows in place: each column's newest values where a row changed (one copy of the batch).
+            values, changed = latest.take(found).cast(schema), pa.array(hit)
+            return pa.table([pc.if_else(changed, values.column(i), table.column(i)) for i in range(len(names))], schema=schema)
+
+        for batch in base.batches(read):
+            yield laid(batch.select(names))
+        for layer in changes:
+            for batch in layer.batches([*names, CHANGE]):
+                added = batch.filter(pc.equal(batch[CHANGE], ADDED)).select(names)
+                if added.num_rows:
+                    yield laid(added.cast(schema))
+
+    return Rows(base.schema, source)
+
+
+def _encoded_lists(table: pa.Table) -> pa.Table:
+    """``table`` with its lists of strings dictionary-encoded: the newest versions of the changed
+    rows are held through a pass, and their contexts (a popular name's, thousands of keys, changed
+    by every run) share most of their strings."""
+    for i, column in enumerate(table.columns):
+        if pa.types.is_list(column.type) and pa.types.is_string(column.type.value_type):
+            lists = column.combine_chunks()
+            offsets = np.concatenate([[0], np.cumsum(pc.fill_null(pc.list_value_length(lists), 0).to_numpy())]).astype(np.int32)
+            encoded = pa.ListArray.from_arrays(pa.array(offsets), pc.dictionary_encode(pc.list_flatten(lists)), mask=lists.is_null())
+            table = table.set_column(i, table.field(i).with_type(encoded.type), encoded)
+    return table
+
+
+def change_rows(changed: pa.Table, added: pa.Table, removed: pa.Array, schema: pa.Schema) -> pa.Table:
+    """A run's changes to the summaries (:func:`layered`): the rows it ``changed`` (their values
+    now) and ``added`` (in their order), and the ``summary_id`` of those it ``removed``."""
+    gone = pa.table({SUMMARY_ID: removed}).cast(pa.schema([schema.field(SUMMARY_ID)]))
+    gone = pa.table({name: gone[SUMMARY_ID] if name == SUMMARY_ID else pa.nulls(len(gone), field.type) for name, field in zip(schema.names, schema)})
+    parts = [(changed, CHANGED), (added, ADDED), (gone, REMOVED)]
+    return pa.concat_tables(
+        [part.select(schema.names).cast(schema).append_column(CHANGE, pa.array(np.full(part.num_rows, kind, np.int8))) for part, kind in parts]
+    )
 
 
 def summary_keys(table: pa.Table) -> list[SummaryRowKey]:

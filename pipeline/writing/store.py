@@ -7,10 +7,18 @@ Layout of ``DIR`` once a run was appended (``python -m pipeline run NEW --output
     canonical_redirects.parquet             ids retired by a merge -> the surviving id
     runs.parquet                            one row per run: inputs, counts, config hash
     run.json                                the last run's record
-    registry/summaries.parquet              what corpus resolution needs (pipeline/corpus/registry.py)
+    registry/summaries.parquet              what corpus resolution needs (pipeline/corpus/registry.py),
+                                            as the last run that wrote it whole left it
+    registry/summary_changes/run_id=<run>/part-0.parquet   the rows each later run changed, added or removed
     registry/canonical_ids.parquet, registry/votes.parquet (the corpus's label votes)
     registry/documents/run_id=<run>/part-0.parquet, registry/entities/run_id=<run>/part-0.parquet
     registry/folded/run_id=<run>/part-0.parquet   the run's document rows of the registry's name rows
+
+The registry's summaries grow with the corpus, and an append changes a few thousand of them: it
+writes those (:func:`~pipeline.corpus.rows.change_rows`), and the next one reads the summaries
+with every run's changes laid over them (:func:`~pipeline.corpus.rows.layered`), until the changes
+reach :data:`COMPACT_RATIO` of the summaries' bytes; the next append writes them whole again
+(and drops the changes).
 
 An append writes its parts and the whole files it replaces into the staging folder, hard-links
 every other file of ``DIR`` into it (:meth:`~pipeline.writing.writer.Staging.adopt`: no data is
@@ -24,6 +32,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +52,15 @@ CANONICAL_ID_FILE = f"{REGISTRY}/canonical_ids.parquet"
 VOTES = f"{REGISTRY}/votes.parquet"
 #: The registry's per-run tables (under ``registry/``), and their schemas.
 INDEXES = {"documents": DOCUMENT_INDEX, "entities": ENTITY_SUMMARIES, "folded": FOLDED_ROWS}
+#: The registry's per-run changes to its summaries (under ``registry/``).
+SUMMARY_CHANGES = "summary_changes"
+#: An append writes the summaries whole again (a compaction) when the earlier runs' changes to
+#: them since they were last written so reach this share of their bytes on disk: every pass over
+#: the summaries reads the changes too, and holds the newest version of each changed row (a
+#: popular name's context, changed by every run, is in each run's changes), so they are kept to
+#: about two runs' changes at 100,000 documents; a compaction rewrites the summaries at most once
+#: per that share of their bytes changed.
+COMPACT_RATIO = 0.2
 #: What each run replaces as a whole (the rest of the corpus is adopted by hard links).
 REPLACED = ("corpus_entities.parquet", "canonical_redirects.parquet", "runs.parquet", RUN_METADATA, SUMMARIES, CANONICAL_ID_FILE, VOTES)
 #: The run id of an output written without --append, when it is appended to.
@@ -151,11 +169,37 @@ class CorpusStore:
         redirects = self.path / "canonical_redirects.parquet"
         folded = sorted((self.path / REGISTRY_FOLDED).glob("run_id=*/*.parquet"))
         return (
-            self.rows(SUMMARIES, rows=SUMMARY_ROWS),
+            self.summaries(),
             self.rows(CANONICAL_ID_FILE, CANONICAL_IDS),
             pq.read_table(redirects).cast(CANONICAL_REDIRECTS) if redirects.exists() else CANONICAL_REDIRECTS.empty_table(),
             Rows(FOLDED_ROWS, lambda columns: (batch for path in folded for batch in stream(path, columns))),
         )
+
+    def summaries(self, *later: pa.Table) -> Rows:
+        """The registry's summaries with every run's changes to them laid over them
+        (:func:`~pipeline.corpus.rows.layered`), and the changes ``later`` (a run's, not written
+        yet: what a compaction writes), read batch by batch when used."""
+        from ..corpus.rows import Rows, layered
+
+        changes = self.summary_changes()
+        base = self.rows(SUMMARIES, rows=SUMMARY_ROWS)
+        layers = [self.rows(path.relative_to(self.path).as_posix(), rows=SUMMARY_ROWS) for path in changes] + [Rows.of(table) for table in later]
+        if layers:  # the next summary_id to give is the newest run's
+            newest = (later[-1].schema.metadata if later else pq.read_schema(changes[-1]).metadata) or {}
+            base = replace(base, schema=base.schema.with_metadata({**(base.schema.metadata or {}), **newest}))
+        return layered(base, layers)
+
+    def summary_changes(self) -> list[Path]:
+        """Every run's changes to the registry's summaries since they were last written whole, oldest first."""
+        return sorted((self.path / REGISTRY / SUMMARY_CHANGES).glob("run_id=*/*.parquet"))
+
+    def compacts(self) -> bool:
+        """Whether the next append writes the summaries whole (:data:`COMPACT_RATIO`); always for
+        a corpus without them yet."""
+        if not self.grown:
+            return True
+        changed = sum(path.stat().st_size for path in self.summary_changes())
+        return changed >= COMPACT_RATIO * (self.path / SUMMARIES).stat().st_size
 
     def rows(self, relative: str, schema: pa.Schema | None = None, rows: int = ROW_GROUP_ROWS) -> Rows:
         """The table at ``relative`` as :class:`~pipeline.corpus.rows.Rows`: read a batch (``rows``
@@ -220,15 +264,19 @@ class CorpusStore:
         path = table_path(self.path, table) if self.plain and run_id == FIRST_RUN else partition_path(self.path, table, run_id)
         return pq.read_table(path)
 
-    def carried(self) -> list[tuple[Path, str]]:
+    def carried(self, compacted: bool = True) -> list[tuple[Path, str]]:
         """Every file of the corpus that an append keeps as it is, with where it goes: an output
-        written without --append has its tables moved into run :data:`FIRST_RUN`'s parts."""
+        written without --append has its tables moved into run :data:`FIRST_RUN`'s parts. An
+        append that wrote only its changes to the summaries (not ``compacted``) keeps them and
+        the earlier runs' changes; one that wrote them whole keeps neither."""
         if not self.path.exists():
             return []
+        replaced = set(REPLACED) if compacted else set(REPLACED) - {SUMMARIES}
+        changes = f"{REGISTRY}/{SUMMARY_CHANGES}/"
         moved = {table_path(self.path, name): partition_path(Path(), name, FIRST_RUN) for name in BATCH_TABLES} if self.plain else {}
         files = []
         for path in sorted(p for p in self.path.rglob("*") if p.is_file()):
             relative = path.relative_to(self.path)
-            if relative.as_posix() not in REPLACED:
+            if relative.as_posix() not in replaced and not (compacted and relative.as_posix().startswith(changes)):
                 files.append((path, str(moved.get(path, relative))))
         return files

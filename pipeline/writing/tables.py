@@ -40,6 +40,9 @@ PARQUET_SUFFIX = ".parquet"
 RUN_METADATA = "run.json"
 #: A grown corpus's registry: every summary's current canonical id, every entity row's summary.
 REGISTRY_SUMMARIES = "registry/summaries.parquet"
+#: The rows of the summaries that each run since they were last written whole changed (the newest wins;
+#: a removed row's ``canonical_id`` is null): pipeline/writing/store.py.
+REGISTRY_SUMMARY_CHANGES = "registry/summary_changes"
 REGISTRY_ENTITIES = "registry/entities"
 #: The document rows of the registry's name rows, per run: an entity row's summary may be one of them.
 REGISTRY_FOLDED = "registry/folded"
@@ -151,7 +154,11 @@ def duckdb_sources(run_dir: Path | str) -> dict[str, str]:
     the same rows as :func:`load`, a grown corpus's ``run_id`` and current ``canonical_id`` included."""
     folder = Path(run_dir)
     registry = sorted((folder / REGISTRY_ENTITIES).glob(f"run_id=*/*{PARQUET_SUFFIX}"))
-    summaries = f"read_parquet('{folder / REGISTRY_SUMMARIES}')"
+    # Every summary's id now: the newest of the summaries' and the later runs' changes to them.
+    layers = " union all ".join(
+        f"select summary_id, canonical_id, {layer} as layer from read_parquet('{path}')" for layer, path in enumerate(_summary_files(folder))
+    )
+    summaries = f"(select summary_id, canonical_id from ({layers}) qualify row_number() over (partition by summary_id order by layer desc) = 1)"
     # An entity row's summary is a row of the registry, or a document row of a name row (the
     # name's id; once the name is made short, its document rows are rows of their own, found first).
     named = (folder / REGISTRY_FOLDED).is_dir()
@@ -194,7 +201,8 @@ def _current_ids(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     parts = sorted((folder / REGISTRY_ENTITIES).glob(f"run_id=*/*{PARQUET_SUFFIX}"))
     if not summaries.is_file() or not parts:
         return
-    ids = pq.read_table(summaries, columns=["summary_id", "canonical_id"]).to_pandas().set_index("summary_id").canonical_id
+    layers = pa.concat_tables([pq.read_table(path, columns=["summary_id", "canonical_id"]) for path in _summary_files(folder)])
+    ids = layers.to_pandas().drop_duplicates("summary_id", keep="last").set_index("summary_id").canonical_id  # the newest change wins
     read = [pq.read_table(part, columns=[c for c in ("entity_id", "summary_id", "name_id") if c in pq.read_schema(part).names]) for part in parts]
     rows = pa.concat_tables(read, promote_options="default").to_pandas()
     # A row of the registry (found first), or a document row of a name row: the name's id.
@@ -205,6 +213,11 @@ def _current_ids(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     for name in ("entities", "mentions"):
         frame = tables[name]
         frame["canonical_id"] = frame.entity_id.map(now).fillna(frame.canonical_id).astype(frame.canonical_id.dtype)
+
+
+def _summary_files(folder: Path) -> list[Path]:
+    """The registry's summaries and every later run's changes to them, oldest first."""
+    return [folder / REGISTRY_SUMMARIES, *sorted((folder / REGISTRY_SUMMARY_CHANGES).glob(f"run_id=*/*{PARQUET_SUFFIX}"), key=_natural_key)]
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:
