@@ -25,7 +25,7 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from errors import ALL_CORPORA, CONTEXT, ROOT, read_references
+from errors import ALL_CORPORA, CONTEXT, ROOT, read_references, saved_or_run
 
 from pipeline.components.classifier import SpanClassifier
 
@@ -191,14 +191,8 @@ def main() -> None:
         before, after = (json.loads(path.read_text(encoding="utf8")) for path in args.diff)
         print(diff(before, after))
         return
-    if args.load:
-        saved = json.loads(args.load.read_text(encoding="utf8"))
-    else:
-        settings = {key: json.loads(value) for key, value in (item.split("=", 1) for item in args.set)}
-        saved = {corpus: record(corpus, settings) for corpus in args.corpus}
-        if args.save:
-            args.save.parent.mkdir(parents=True, exist_ok=True)
-            args.save.write_text(json.dumps(saved), encoding="utf8")
+    settings = {key: json.loads(value) for key, value in (item.split("=", 1) for item in args.set)}
+    saved = saved_or_run(args.load, args.save, lambda: {corpus: record(corpus, settings) for corpus in args.corpus})
     for corpus, docs in saved.items():
         print(summary(corpus, docs, args.examples))
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from quality import CORPORA, DATA, GUM_DEV_NEWS, GUM_DEV_OTHER, ROOT
@@ -277,6 +278,17 @@ def report(corpus: str, docs: list[dict], examples: int) -> str:
     return "\n".join(lines)
 
 
+def saved_or_run(load: Path | None, save: Path | None, run: Callable[[], dict]) -> dict:
+    """``--load``'s saved JSON, or ``run()``'s result, kept in ``--save`` when given."""
+    if load:
+        return json.loads(load.read_text(encoding="utf8"))
+    saved = run()
+    if save:
+        save.parent.mkdir(parents=True, exist_ok=True)
+        save.write_text(json.dumps(saved), encoding="utf8")
+    return saved
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="models/news-md")
@@ -292,14 +304,8 @@ def main() -> None:
     if args.compare:
         print(compare({path.stem: json.loads(path.read_text(encoding="utf8")) for path in args.compare}))
         return
-    if args.load:
-        saved = json.loads(args.load.read_text(encoding="utf8"))
-    else:
-        settings = {key: json.loads(value) for key, value in (item.split("=", 1) for item in args.set)}
-        saved = {corpus: predict(corpus, args.model, args.config, not args.no_classifier, settings) for corpus in args.corpus}
-        if args.save:
-            args.save.parent.mkdir(parents=True, exist_ok=True)
-            args.save.write_text(json.dumps(saved), encoding="utf8")
+    settings = {key: json.loads(value) for key, value in (item.split("=", 1) for item in args.set)}
+    saved = saved_or_run(args.load, args.save, lambda: {c: predict(c, args.model, args.config, not args.no_classifier, settings) for c in args.corpus})
     for corpus, docs in saved.items():
         print(report(corpus, docs, args.examples))
 
