@@ -25,7 +25,7 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from errors import ALL_CORPORA, CONTEXT, ROOT, read_references, saved_or_run
+from errors import ALL_CORPORA, CONTEXT, ROOT, mention_record, pipe_corpus, saved_or_run
 
 from pipeline.components.classifier import SpanClassifier
 
@@ -64,36 +64,18 @@ def recording(decide):  # noqa: ANN001, ANN201  (SpanClassifier._decide)
 
 
 def record(corpus: str, settings: dict) -> list[dict]:
-    """[{doc_id, text, gold, decisions}] of the default pipeline on ``corpus``."""
-    from pipeline.commands.evaluate import vote_over_corpus
+    """[{doc_id, text, gold, pred, decisions}] of the default pipeline on ``corpus``."""
     from pipeline.config.build import build_nlp, load_pipeline_config
-    from pipeline.config.settings import resolve_section
 
     overrides = {"paths.model": "models/news-md", "paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
     config = load_pipeline_config(ROOT / "configs" / "default.cfg", {**overrides, **settings})
     original = SpanClassifier._decide
     SpanClassifier._decide = recording(original)  # type: ignore[method-assign]
     try:
-        nlp = build_nlp(config)
-        references = read_references(corpus, nlp.vocab)
-        predictions = list(nlp.pipe(doc.text for doc in references))
+        predictions, references = pipe_corpus(build_nlp(config), config, corpus, corpus_vote=True)
     finally:
         SpanClassifier._decide = original  # type: ignore[method-assign]
-    for index, (prediction, reference) in enumerate(zip(predictions, references)):
-        prediction._.doc_id = reference._.doc_id if reference.has_extension("doc_id") and reference._.doc_id else f"doc{index}"
-    vote = resolve_section(config, "corpus_vote")
-    if vote.enabled:
-        vote_over_corpus(predictions, vote)
-    return [
-        {
-            "doc_id": p._.doc_id,
-            "text": r.text,
-            "gold": [(e.start_char, e.end_char, e.label_) for e in r.ents],
-            "pred": [(e.start_char, e.end_char, e.label_) for e in p.ents],
-            "decisions": p.user_data.get(DECISIONS_KEY, []),
-        }
-        for p, r in zip(predictions, references)
-    ]
+    return [{**mention_record(p, r), "decisions": p.user_data.get(DECISIONS_KEY, [])} for p, r in zip(predictions, references)]
 
 
 def judge(decision: dict, gold: dict[tuple[int, int], str]) -> str:

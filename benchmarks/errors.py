@@ -32,11 +32,17 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quality import CORPORA, DATA, GUM_DEV_NEWS, GUM_DEV_OTHER, ROOT
 
 from pipeline.components.cleanup import DEFAULT_TITLES
 from pipeline.knowledge.names import POSSESSIVE_SUFFIXES
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from thinc.api import Config
 
 EXTRA_CORPORA = {
     "ECB+ topics 1-25": ("ecbplus", [DATA / "ecbplus" / "ECB+" / str(t) for t in range(1, 26) if (DATA / "ecbplus" / "ECB+" / str(t)).exists()]),
@@ -91,9 +97,7 @@ def read_references(corpus: str, vocab) -> list:
 
 def predict(corpus: str, model: str, config: str, classifier: bool, settings: dict | None = None) -> list[dict]:
     """[{doc_id, text, gold: [Mention], pred: [Mention]}] for every document of ``corpus``."""
-    from pipeline.commands.evaluate import vote_over_corpus
     from pipeline.config.build import build_nlp, load_pipeline_config
-    from pipeline.config.settings import resolve_section
 
     overrides = {"paths.model": model, "paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
     if config != "default.cfg":
@@ -103,24 +107,37 @@ def predict(corpus: str, model: str, config: str, classifier: bool, settings: di
     if not classifier and CLASSIFIER in loaded["nlp"]["pipeline"]:
         overrides["nlp.pipeline"] = [p for p in loaded["nlp"]["pipeline"] if p != CLASSIFIER]
         loaded = load_pipeline_config(ROOT / "configs" / config, overrides)
-    nlp = build_nlp(loaded)
+    predictions, references = pipe_corpus(build_nlp(loaded), loaded, corpus, corpus_vote=config == "default.cfg")
+    return [
+        {**mention_record(p, r), "sents": [(s.start_char, s.end_char) for s in r.sents] if r.has_annotation("SENT_START") else []}
+        for p, r in zip(predictions, references)
+    ]
+
+
+def pipe_corpus(nlp: Language, loaded: Config, corpus: str, corpus_vote: bool) -> tuple[list[Doc], list[Doc]]:
+    """The predictions of ``nlp`` on ``corpus``'s texts, each with its reference's ``doc_id``,
+    after the corpus vote (``[corpus_vote]`` of ``loaded``) when ``corpus_vote``; and the references."""
+    from pipeline.commands.evaluate import vote_over_corpus
+    from pipeline.config.settings import resolve_section
+
     references = read_references(corpus, nlp.vocab)
     predictions = list(nlp.pipe(doc.text for doc in references))
     for index, (prediction, reference) in enumerate(zip(predictions, references)):
         prediction._.doc_id = reference._.doc_id if reference.has_extension("doc_id") and reference._.doc_id else f"doc{index}"
     vote = resolve_section(loaded, "corpus_vote")
-    if vote.enabled and config == "default.cfg":
+    if vote.enabled and corpus_vote:
         vote_over_corpus(predictions, vote)
-    return [
-        {
-            "doc_id": p._.doc_id,
-            "text": r.text,
-            "gold": [(e.start_char, e.end_char, e.label_) for e in r.ents],
-            "pred": [(e.start_char, e.end_char, e.label_) for e in p.ents],
-            "sents": [(s.start_char, s.end_char) for s in r.sents] if r.has_annotation("SENT_START") else [],
-        }
-        for p, r in zip(predictions, references)
-    ]
+    return predictions, references
+
+
+def mention_record(prediction: Doc, reference: Doc) -> dict:
+    """A document's saved form: its id, text, and gold and predicted mentions (character offsets, label)."""
+    return {
+        "doc_id": prediction._.doc_id,
+        "text": reference.text,
+        "gold": [(e.start_char, e.end_char, e.label_) for e in reference.ents],
+        "pred": [(e.start_char, e.end_char, e.label_) for e in prediction.ents],
+    }
 
 
 def line_breaks(gold):
