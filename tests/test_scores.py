@@ -8,6 +8,7 @@ import math
 import pytest
 import spacy
 from conftest import ROOT, ent_tuples, make_doc
+from spacy.language import Language
 
 from pipeline.components.scores import (
     FEATURES,
@@ -150,8 +151,12 @@ def test_mean_probs():
     assert mean_probs([{"PERSON": 1.0, "NONE": 0.0}, {"PERSON": 0.5, "ORG": 0.5}]) == {"NONE": 0.0, "ORG": 0.25, "PERSON": 0.75}
 
 
-def test_config_route_and_min_score_override():
-    config = """
+def scores_pipeline(settings: str, initialize: str = "") -> Language:
+    """A pipeline of the mention_scores stage alone, built from a config with ``settings`` in its
+    section (and ``initialize`` after it), as spaCy builds the shipped ones."""
+    from thinc.api import Config
+
+    config = f"""
 [nlp]
 lang = "en"
 pipeline = ["mention_scores"]
@@ -160,11 +165,13 @@ pipeline = ["mention_scores"]
 
 [components.mention_scores]
 factory = "news_mention_scores"
-min_score = 0.5
-"""
-    from thinc.api import Config
+{settings}
+{initialize}"""
+    return spacy.util.load_model_from_config(Config().from_str(config), auto_fill=True)
 
-    nlp = spacy.util.load_model_from_config(Config().from_str(config), auto_fill=True)
+
+def test_config_route_and_min_score_override():
+    nlp = scores_pipeline("min_score = 0.5")
     assert nlp.get_pipe("mention_scores").rule_score == 0.95 and nlp.get_pipe("mention_scores").unscored_score == 0.82  # the defaults
     doc = make_doc(nlp, "Trump left.", [("Trump", "PERSON")])
     doc.ents[0]._.label_probs = {"PERSON": 0.4, "NONE": 0.6}
@@ -244,17 +251,7 @@ def model_file(tmp_path, weights):
 
 
 def test_the_coefficients_load_from_config_at_initialize(tmp_path):
-    config = f"""
-[nlp]
-lang = "en"
-pipeline = ["mention_scores"]
-
-[components]
-
-[components.mention_scores]
-factory = "news_mention_scores"
-use_model = true
-
+    initialize = f"""
 [initialize]
 
 [initialize.components]
@@ -265,9 +262,7 @@ use_model = true
 @misc = "news.score_model.v1"
 path = "{model_file(tmp_path, HALVING)}"
 """
-    from thinc.api import Config
-
-    nlp = spacy.util.load_model_from_config(Config().from_str(config), auto_fill=True)
+    nlp = scores_pipeline("use_model = true", initialize)
     nlp.initialize()
     assert nlp.get_pipe("mention_scores").model.weights == HALVING
     doc = make_doc(nlp, "Trump left.", [("Trump", "PERSON")])
