@@ -67,6 +67,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 DEV = ROOT / "data" / "processed" / "corpus" / "news"
 CLASSIFIER = "span_classifier"
+RECOGNISER = "ner"
 SOURCES = ("classifier, recogniser", "classifier, rule", "classifier, gazetteer", "inherited", "curated", "gazetteer place", "unscored")
 #: Simulated outcomes per set for the ECE that perfectly calibrated scores would show by chance.
 FLOOR_DRAWS = 200
@@ -79,28 +80,75 @@ UNSCORED_SET = "dev, classifier off"
 TRAIN_SET = "training texts"
 #: Sets measured for ``--fit`` only, not reported.
 FIT_ONLY = (UNSCORED_SET, TRAIN_SET)
+HELD_OUT = "UNER EWT test (held out)"
+#: Every mention of the training texts, the entities found by fold recognisers that never saw
+#: the document (``--training FOLD_MODEL ...``), or by the shipped one (``--training`` alone).
+CROSS_FITTED, IN_SAMPLE = "training texts, cross-fitted", "training texts, in sample"
 
 
-def gold_sets(nlp: Language) -> dict[str, list[Doc]]:
-    """Each set's gold Docs: the dev DocBins (selection data), UNER EWT test and GUM dev (held out / selection)."""
-    sets = {}
-    for name in ("uner-dev", "gum-dev"):
-        docs = list(DocBin().from_disk(DEV / f"{name}.spacy").get_docs(nlp.vocab))
-        for i, doc in enumerate(docs):
-            doc._.doc_id = doc._.doc_id or f"{name}-{i}"
-        sets[f"{name} (selection)"] = docs
-    sets["UNER EWT test (held out)"] = list(read_gold([DATA / "uner_en_ewt" / "en_ewt-ud-test.iob2"], "uner", vocab=nlp.vocab))
+def gold_sets(nlp: Language, held_out: bool = True) -> dict[str, list[Doc]]:
+    """Each set's gold Docs: the dev DocBins (selection data: UNER dev 20%, GUM dev) and, with
+    ``held_out``, UNER EWT test."""
+    sets = {f"{name} (selection)": corpus_docs(DEV / f"{name}.spacy", nlp) for name in ("uner-dev", "gum-dev")}
+    if held_out:
+        sets[HELD_OUT] = list(read_gold([DATA / "uner_en_ewt" / "en_ewt-ud-test.iob2"], "uner", vocab=nlp.vocab))
     return sets
 
 
-def run_marking(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
-    """``nlp.pipe`` that marks, right after the classifier, which entities it scored and where they came from."""
+def corpus_docs(path: Path, nlp: Language) -> list[Doc]:
+    """The gold Docs of the DocBin ``path`` in order, each with a ``doc_id`` (``NAME-i`` where it had none)."""
+    docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    for i, doc in enumerate(docs):
+        doc._.doc_id = doc._.doc_id or f"{path.stem}-{i}"
+    return docs
+
+
+def training_mentions(nlp: Language, settings, recognisers: list[Language]) -> list[dict]:  # noqa: ANN001  (VoteSettings)
+    """The mentions of the training texts (``*-train.spacy``, each DocBin its own corpus vote),
+    every row with its ``corpus`` (the DocBin's name): found by ``recognisers`` cross-fitted
+    (:func:`mentions`), or by ``nlp``'s own recogniser (in sample) without them."""
+    rows = []
+    for path in sorted(DEV.glob("*-train.spacy")):
+        rows += [{**r, "corpus": path.stem} for r in mentions(nlp, corpus_docs(path, nlp), settings, recognisers)]
+    return rows
+
+
+def run_marking(nlp: Language, texts: Iterable[str], recogniser: Language | None = None) -> Iterator[Doc]:
+    """``nlp.pipe`` that marks, right after the classifier, which entities it scored and where
+    they came from; with ``recogniser`` (cross-fitting), the entities right after ``ner`` are that
+    pipeline's ner's instead (:func:`refinding`), the token vectors the classifier reads still ``nlp``'s."""
     docs: Iterable[Doc] = (nlp.make_doc(text) for text in texts)
     for name, proc in nlp.pipeline:
         docs = proc.pipe(docs, batch_size=nlp.batch_size) if hasattr(proc, "pipe") else map(proc, docs)
+        if name == RECOGNISER and recogniser is not None:
+            docs = refinding(recogniser.get_pipe(RECOGNISER), docs, nlp.batch_size)
         if name == CLASSIFIER:
             docs = map(_mark, docs)
     return iter(docs)
+
+
+def run_folds(nlp: Language, references: list[Doc], recognisers: list[Language]) -> list[Doc]:
+    """The predictions of ``references`` in order, document ``i``'s entities found by ``recognisers[i % k]``
+    (document ``i`` of a DocBin is in fold ``i % k`` of ``pipeline folds``)."""
+    predictions: dict[int, Doc] = {}
+    for fold, recogniser in enumerate(recognisers):
+        chosen = range(fold, len(references), len(recognisers))
+        predictions.update(zip(chosen, run_marking(nlp, (references[i].text for i in chosen), recogniser)))
+    return [predictions[i] for i in range(len(references))]
+
+
+def refinding(ner: Any, docs: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
+    """``docs`` with their entities found again by ``ner`` (a fold recogniser), everything else
+    (sentences, ``doc.tensor``: the shipped recogniser's token vectors, which the span classifier
+    was trained on and checks) as it was. The entities are cleared to *missing*, not *outside*:
+    spaCy's ner keeps preset annotation, and an ``O`` would forbid an entity there."""
+
+    def cleared(stream: Iterable[Doc]) -> Iterator[Doc]:
+        for doc in stream:
+            doc.set_ents([], default="missing")
+            yield doc
+
+    return iter(ner.pipe(cleared(docs), batch_size=batch_size))
 
 
 def _mark(doc: Doc) -> Doc:
@@ -134,9 +182,11 @@ def mention_features(doc: Doc) -> dict[tuple[int, int], dict[str, float]]:
     }
 
 
-def mentions(nlp: Language, references: list[Doc], settings) -> list[dict]:  # noqa: ANN001  (VoteSettings)
-    """Every predicted mention: source, label, score, label_probs, right (exact span and label)."""
-    predictions = list(run_marking(nlp, (doc.text for doc in references)))
+def mentions(nlp: Language, references: list[Doc], settings, recognisers: list[Language] = ()) -> list[dict]:  # noqa: ANN001  (VoteSettings)
+    """Every predicted mention: source, label, score, label_probs, right (exact span and label).
+    With ``recognisers`` (cross-fitting: the ``k``-th trained without fold ``k``, ``pipeline folds``),
+    document ``i``'s entities are found by ``recognisers[i % k]``, which never saw it."""
+    predictions = run_folds(nlp, references, recognisers) if recognisers else list(run_marking(nlp, (doc.text for doc in references)))
     features = {}
     for prediction, reference in zip(predictions, references):
         prediction._.doc_id = reference._.doc_id
@@ -346,6 +396,21 @@ MODEL_FEATURES = ("bias", "logit", "log_mentions", "PERSON", "ORG")
 MODEL_L2 = 5.0
 #: UNER dev's documents go round-robin into this many folds; each GUM dev document is a fold.
 UNER_FOLDS = 5
+#: The training texts' documents go round-robin (per corpus) into this many folds.
+TRAINING_FOLDS = 10
+#: The feature sets (and whether the classifier's log-odds keep weight 1) the fit on the training texts chooses among.
+TRAINING_CANDIDATES: tuple[tuple[tuple[str, ...], bool], ...] = (
+    (("bias", "logit"), True),
+    (("bias", "logit", "log_mentions"), True),
+    (("bias", "logit", "log_mentions", "PERSON", "ORG"), True),
+    (("bias", "logit", "log_mentions", "PERSON", "ORG", "inherited", "place", "unscored"), True),
+    (("bias", "logit", "log_mentions", "PERSON", "ORG", "inherited", "place", "unscored", "none", "margin", "one_word", "all_caps", "sentence_start"), True),
+    (("bias", "logit"), False),
+    (("bias", "logit", "log_mentions"), False),
+    (("bias", "logit", "log_mentions", "PERSON", "ORG"), False),
+    (("bias", "logit", "log_mentions", "PERSON", "ORG", "inherited", "place", "unscored", "none", "margin", "one_word", "all_caps", "sentence_start"), False),
+)
+TRAINING_L2 = (1.0, 10.0, 100.0)
 #: Thresholds of the out-of-fold precision/recall table.
 MODEL_THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 #: The precision the out-of-fold table asks the best recall at.
@@ -384,16 +449,32 @@ def document_folds(rows: list[dict]) -> dict[str, int]:
     return folds
 
 
-def out_of_fold(rows: list[dict], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2, fixed: Iterable[str] = ()) -> list[float]:
-    """Each row's score by the model fitted on the other folds (:func:`document_folds`)."""
-    folds = document_folds(rows)
+def out_of_fold(
+    rows: list[dict], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2, fixed: Iterable[str] = (), folds: dict[str, int] | None = None
+) -> list[float]:
+    """Each row's score by the model fitted on the other folds (``folds``: doc_id -> fold, by default :func:`document_folds`)."""
+    folds = folds if folds is not None else document_folds(rows)
     scores = [0.0] * len(rows)
     for fold in sorted(set(folds.values())):
         model = ScoreModel(fit_model([r for r in rows if folds[r["doc_id"]] != fold], features, l2, fixed))
         for i, r in enumerate(rows):
             if folds[r["doc_id"]] == fold:
-                scores[i] = model.probability(r["features"]) if modelled(r) else r["score"]
+                scores[i] = model_score(model, r)
     return scores
+
+
+def model_score(model: ScoreModel, row: dict) -> float:
+    """``row``'s score by ``model``; a curated entry's (not :func:`modelled`) stays."""
+    return model.probability(row["features"]) if modelled(row) else row["score"]
+
+
+def training_folds(rows: list[dict], k: int = TRAINING_FOLDS) -> dict[str, int]:
+    """doc_id -> fold: the documents of each training corpus round-robin in ``k`` folds."""
+    docs = sorted({(r["corpus"], r["doc_id"]) for r in rows})
+    by_corpus: dict[str, list[str]] = {}
+    for corpus, doc_id in docs:
+        by_corpus.setdefault(corpus, []).append(doc_id)
+    return {doc_id: i % k for ids in by_corpus.values() for i, doc_id in enumerate(ids)}
 
 
 def modelled(row: dict) -> bool:
@@ -414,40 +495,114 @@ def threshold_cells(scores: list[float], right: list[bool], gold: int) -> tuple[
     return cells, best
 
 
+#: The parts of the dev sets each table reports (by doc_id).
+DEV_PARTS: dict[str, Callable[[dict], bool]] = {
+    "UNER dev": lambda r: not r["doc_id"].startswith("GUM_"),
+    "GUM dev": lambda r: r["doc_id"].startswith("GUM_"),
+    "GUM news dev": lambda r: r["doc_id"].startswith("GUM_news"),
+    "GUM dev, other genres": lambda r: r["doc_id"].startswith("GUM_") and not r["doc_id"].startswith("GUM_news"),
+    "dev, pooled": lambda r: True,
+}
+
+
 def model_table(
     results: dict[str, list[dict]], gold: dict[str, int], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2, fixed: Iterable[str] = ()
 ) -> str:
     """The configured scores and the score model's out of fold on the dev sets, side by side:
     ECE, log-loss, precision / recall at thresholds (``gold``: gold mentions per document)."""
     rows = [r for name in DEV_SETS for r in results[name]]
-    after = out_of_fold(rows, features, l2, fixed)
-    parts = {
-        "UNER dev": lambda r: not r["doc_id"].startswith("GUM_"),
-        "GUM dev": lambda r: r["doc_id"].startswith("GUM_"),
-        "GUM news dev": lambda r: r["doc_id"].startswith("GUM_news"),
-        "GUM dev, other genres": lambda r: r["doc_id"].startswith("GUM_") and not r["doc_id"].startswith("GUM_news"),
-        "dev, pooled": lambda r: True,
-    }
+    return comparison_table(rows, out_of_fold(rows, features, l2, fixed), gold, "model, out of fold")
+
+
+def log_loss(scores: list[float], right: list[bool]) -> float:
+    return -sum(math.log(min(max(s if r else 1 - s, 1e-6), 1.0)) for s, r in zip(scores, right)) / len(scores)
+
+
+def comparison_table(rows: list[dict], after: list[float], gold: dict[str, int], label: str) -> str:
+    """The dev ``rows``' configured scores against ``after`` (``label``) for each of :data:`DEV_PARTS`:
+    ECE, log-loss, precision / recall at thresholds (``gold``: gold mentions per document)."""
     head = " | ".join(f"≥ {t:.1f}" for t in MODEL_THRESHOLDS)
     lines = [
         f"| set | scores | mentions | ECE | log-loss | P / R {head} | R at P ≥ {TARGET_PRECISION} |",
         "|---|---|---|---|---|" + "---|" * (len(MODEL_THRESHOLDS) + 1),
     ]
-    for part, keep in parts.items():
+    for part, keep in DEV_PARTS.items():
         chosen = [i for i, r in enumerate(rows) if keep(r)]
         n_gold = sum(n for doc_id, n in gold.items() if keep({"doc_id": doc_id}))
         right = [rows[i]["right"] for i in chosen]
-        for label, scores in (("configured", [rows[i]["score"] for i in chosen]), ("model, out of fold", [after[i] for i in chosen])):
+        for name, scores in (("configured", [rows[i]["score"] for i in chosen]), (label, [after[i] for i in chosen])):
             cells, best = threshold_cells(scores, right, n_gold)
-            loss = -sum(math.log(min(max(s if r else 1 - s, 1e-6), 1.0)) for s, r in zip(scores, right)) / len(scores)
             ece = calibration_error(scores, [float(r) for r in right])
-            lines.append(f"| {part} | {label} | {len(chosen)} | {ece:.3f} | {loss:.3f} | " + " | ".join(cells) + f" | {best:.2f} |")
+            lines.append(f"| {part} | {name} | {len(chosen)} | {ece:.3f} | {log_loss(scores, right):.3f} | " + " | ".join(cells) + f" | {best:.2f} |")
     return "\n".join(lines) + "\n"
+
+
+def candidate_table(results: dict[str, list[dict]], candidates: Iterable[tuple[tuple[str, ...], bool]], l2s: Iterable[float]) -> tuple[str, tuple]:
+    """Score models fitted on the cross-fitted training texts: for each (features, logit fixed) of
+    ``candidates`` and L2 of ``l2s``, the training texts' log-loss and ECE out of fold by document
+    (:func:`training_folds`) and, fitted on all of them, each dev part's ECE / log-loss (out of
+    sample: nothing was fitted on them). Returns the table and the (features, fixed, l2) of the
+    best out-of-fold log-loss on the training texts (the choice never reads the dev sets)."""
+    train = [r for r in results[CROSS_FITTED] if modelled(r)]
+    dev = [r for name in DEV_SETS for r in results[name]]
+    folds = training_folds(train)
+    right = [r["right"] for r in train]
+    parts = {part: [i for i, r in enumerate(dev) if keep(r)] for part, keep in DEV_PARTS.items()}
+    lines = [
+        "| features | logit | L2 | train OOF log-loss | train OOF ECE | " + " | ".join(f"{p} ECE / log-loss" for p in parts) + " |",
+        "|---|---|---|---|---|" + "---|" * len(parts),
+    ]
+    configured = [r["score"] for r in dev]
+    lines.append(
+        f"| configured (label_prob) | – | – | {log_loss([r['score'] for r in train], right):.3f} | "
+        f"{calibration_error([r['score'] for r in train], [float(x) for x in right]):.3f} | "
+        + " | ".join(f"{calibration_error([configured[i] for i in ix], [float(dev[i]['right']) for i in ix]):.3f} / "
+                     f"{log_loss([configured[i] for i in ix], [dev[i]['right'] for i in ix]):.3f}" for ix in parts.values()) + " |"
+    )  # fmt: skip
+    best, best_loss = None, math.inf
+    for features, fix in candidates:
+        fixed = ["logit"] if fix else []
+        for l2 in l2s:
+            oof = out_of_fold(train, features, l2, fixed, folds)
+            loss = log_loss(oof, right)
+            model = ScoreModel(fit_model(train, features, l2, fixed))
+            scores = [model_score(model, r) for r in dev]
+            cells = [
+                f"{calibration_error([scores[i] for i in ix], [float(dev[i]['right']) for i in ix]):.3f} / "
+                f"{log_loss([scores[i] for i in ix], [dev[i]['right'] for i in ix]):.3f}"
+                for ix in parts.values()
+            ]
+            ece = calibration_error(oof, [float(x) for x in right])
+            lines.append(f"| {', '.join(features)} | {'fixed' if fix else 'free'} | {l2:g} | {loss:.4f} | {ece:.3f} | " + " | ".join(cells) + " |")
+            if loss < best_loss:
+                best, best_loss = (tuple(features), fix, l2), loss
+    return "\n".join(lines) + "\n", best
+
+
+def fit_on_training(results: dict[str, list[dict]], output: Path) -> str:
+    """Choose and fit the score model on the cross-fitted training texts (:func:`candidate_table`),
+    write it to ``output``; the tables as Markdown."""
+    if CROSS_FITTED not in results:
+        raise SystemExit(f"--fit-on training needs the cross-fitted training texts: --training FOLD_MODEL ... (or a --from-json with {CROSS_FITTED!r}).")
+    table, (features, fix, l2) = candidate_table(results, TRAINING_CANDIDATES, TRAINING_L2)
+    train = results[CROSS_FITTED]
+    fixed = ["logit"] if fix else []
+    model = ScoreModel(fit_model(train, features, l2, fixed))
+    corpora = Counter(r["corpus"] for r in train if modelled(r))
+    about = {"fitted_on": CROSS_FITTED, "mentions": dict(sorted(corpora.items())), "l2": l2, "fixed": fixed,
+             "chosen_by": f"log-loss out of fold by document ({TRAINING_FOLDS} folds) on the training texts",
+             "made_by": "benchmarks/calibration.py --training FOLD_MODEL ... --fit-model PATH --fit-on training"}  # fmt: skip
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({"weights": model.weights, "about": about}, indent=1) + "\n", encoding="utf8")
+    dev = [r for name in DEV_SETS for r in results[name]]
+    text = f"\n### Score models fitted on the {CROSS_FITTED} ({sum(corpora.values())} mentions; dev sets out of sample)\n\n" + table
+    text += f"\nChosen (train out of fold): {json.dumps(model.weights)}, L2 {l2:g}\n\n"
+    return text + comparison_table(dev, [model_score(model, r) for r in dev], gold_counts(spacy.blank("en")), "model (fitted on training texts)")
 
 
 def gold_counts(nlp: Language) -> dict[str, int]:
     """Gold mentions per document of the dev sets (the recall of the out-of-fold table)."""
-    return {doc._.doc_id: len(doc.ents) for name in DEV_SETS for doc in gold_sets(nlp)[name]}
+    return {doc._.doc_id: len(doc.ents) for name in DEV_SETS for doc in gold_sets(nlp, held_out=False)[name]}
 
 
 def main() -> None:
@@ -462,6 +617,17 @@ def main() -> None:
         "--fit-model", type=Path, help="fit the score model on the dev sets (run with use_model off), write it here (configs/scores/model.json)"
     )
     parser.add_argument("--model-features", nargs="+", default=list(MODEL_FEATURES), choices=FEATURES, help="with --fit-model: its features")
+    parser.add_argument(
+        "--training", nargs="*", metavar="FOLD_MODEL",
+        help="also the training texts (*-train.spacy), the entities found by these fold recognisers (pipeline folds, project.yml train-folds: "
+        "the k-th trained without document i %% k == k), the classifier's features the shipped recogniser's; none: the shipped recogniser (in sample)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--fit-on", choices=("dev", "training"), default="dev",
+        help="with --fit-model: fit on the dev sets (out of fold there), or on the cross-fitted training texts (needs --training "
+        "FOLD_MODEL ... or a --from-json that has them; features and L2 chosen out of fold there, the dev sets out of sample)",
+    )  # fmt: skip
+    parser.add_argument("--no-held-out", action="store_true", help=f"leave out {HELD_OUT} (tuning runs)")
     parser.add_argument("--fix-logit", action="store_true", help="with --fit-model: keep the weight of the score's log-odds at 1")
     args = parser.parse_args()
     overrides = {"paths.patterns": str(ROOT / "configs" / "patterns"), "paths.aliases": str(ROOT / "configs" / "aliases")}
@@ -475,7 +641,10 @@ def main() -> None:
         config = load_pipeline_config(args.config, overrides)
         nlp = build_nlp(config)
         settings = resolve_section(config, "corpus_vote")
-        results = {name: mentions(nlp, docs, settings) for name, docs in gold_sets(nlp).items()}
+        results = {name: mentions(nlp, docs, settings) for name, docs in gold_sets(nlp, held_out=not args.no_held_out).items()}
+        if args.training is not None:
+            recognisers = [spacy.load(model, enable=[RECOGNISER]) for model in args.training]
+            results[CROSS_FITTED if recognisers else IN_SAMPLE] = training_mentions(nlp, settings, recognisers)
         if args.fit:
             pipeline = [name for name in config["nlp"]["pipeline"] if name != CLASSIFIER]
             off = build_nlp(load_pipeline_config(args.config, {**overrides, "nlp.pipeline": pipeline}))
@@ -495,7 +664,9 @@ def main() -> None:
         text += f"\n### Refitted (curated on the training texts, the rest on the dev sets): {json.dumps(shown)}\n\n" + tables(
             {n: r for n, r in rescored(results, values).items() if n not in FIT_ONLY}
         )
-    if args.fit_model:
+    if args.fit_model and args.fit_on == "training":
+        text += fit_on_training(results, args.fit_model)
+    elif args.fit_model:
         dev = [r for name in DEV_SETS for r in results[name]]
         features, fixed = args.model_features, ["logit"] if args.fix_logit else []
         model = {"weights": fit_model(dev, features, MODEL_L2, fixed), "about": {"fitted_on": list(DEV_SETS), "mentions": len(dev), "l2": MODEL_L2,
