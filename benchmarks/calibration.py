@@ -81,6 +81,9 @@ TRAIN_SET = "training texts"
 #: Sets measured for ``--fit`` only, not reported.
 FIT_ONLY = (UNSCORED_SET, TRAIN_SET)
 HELD_OUT = "UNER EWT test (held out)"
+#: A fold of the cross-fitting: the pipeline that runs its documents, and the recogniser whose ner
+#: finds their entities again in it (None: the pipeline's own).
+Fold = tuple[Language, Language | None]
 #: Every mention of the training texts, the entities found by fold recognisers that never saw
 #: the document (``--training FOLD_MODEL ...``), or by the shipped one (``--training`` alone).
 CROSS_FITTED, IN_SAMPLE = "training texts, cross-fitted", "training texts, in sample"
@@ -103,13 +106,13 @@ def corpus_docs(path: Path, nlp: Language) -> list[Doc]:
     return docs
 
 
-def training_mentions(nlp: Language, settings, recognisers: list[Language]) -> list[dict]:  # noqa: ANN001  (VoteSettings)
+def training_mentions(nlp: Language, settings, folds: list[Fold] = ()) -> list[dict]:  # noqa: ANN001  (VoteSettings)
     """The mentions of the training texts (``*-train.spacy``, each DocBin its own corpus vote),
-    every row with its ``corpus`` (the DocBin's name): found by ``recognisers`` cross-fitted
-    (:func:`mentions`), or by ``nlp``'s own recogniser (in sample) without them."""
+    every row with its ``corpus`` (the DocBin's name): cross-fitted by ``folds`` (:func:`mentions`),
+    or by ``nlp`` (in sample) without them."""
     rows = []
     for path in sorted(DEV.glob("*-train.spacy")):
-        rows += [{**r, "corpus": path.stem} for r in mentions(nlp, corpus_docs(path, nlp), settings, recognisers)]
+        rows += [{**r, "corpus": path.stem} for r in mentions(nlp, corpus_docs(path, nlp), settings, folds)]
     return rows
 
 
@@ -127,14 +130,30 @@ def run_marking(nlp: Language, texts: Iterable[str], recogniser: Language | None
     return iter(docs)
 
 
-def run_folds(nlp: Language, references: list[Doc], recognisers: list[Language]) -> list[Doc]:
-    """The predictions of ``references`` in order, document ``i``'s entities found by ``recognisers[i % k]``
-    (document ``i`` of a DocBin is in fold ``i % k`` of ``pipeline folds``)."""
+def run_folds(references: list[Doc], folds: list[Fold]) -> list[Doc]:
+    """The predictions of ``references`` in order, document ``i`` run by ``folds[i % k]`` (document
+    ``i`` of a DocBin is in fold ``i % k`` of ``pipeline folds``): its pipeline, the entities found
+    again by its recogniser where it has one (:func:`run_marking`)."""
     predictions: dict[int, Doc] = {}
-    for fold, recogniser in enumerate(recognisers):
-        chosen = range(fold, len(references), len(recognisers))
+    for fold, (nlp, recogniser) in enumerate(folds):
+        chosen = range(fold, len(references), len(folds))
         predictions.update(zip(chosen, run_marking(nlp, (references[i].text for i in chosen), recogniser)))
     return [predictions[i] for i in range(len(references))]
+
+
+def cross_fitting(nlp: Language, config: Path, overrides: dict[str, Any], models: list[str], classifiers: list[str] | None) -> list[Fold]:
+    """The pipelines of the folds: with ``classifiers`` (one per fold, trained as the shipped one on
+    the fold recogniser's training documents and features: ``--fold-classifiers``) the whole default
+    pipeline on ``models[k]`` and ``classifiers[k]``, nothing in it trained on fold ``k``; else ``nlp``
+    (the shipped recogniser and classifier) with its entities found again by ``models[k]``'s ner."""
+    if classifiers is None:
+        return [(nlp, spacy.load(model, enable=[RECOGNISER])) for model in models]
+    if len(classifiers) != len(models):
+        raise SystemExit(f"--fold-classifiers needs one classifier per fold recogniser ({len(models)}), not {len(classifiers)}.")
+    return [
+        (build_nlp(load_pipeline_config(config, {**overrides, "paths.model": model, "paths.classifier": classifier})), None)
+        for model, classifier in zip(models, classifiers)
+    ]
 
 
 def refinding(ner: Any, docs: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
@@ -182,11 +201,11 @@ def mention_features(doc: Doc) -> dict[tuple[int, int], dict[str, float]]:
     }
 
 
-def mentions(nlp: Language, references: list[Doc], settings, recognisers: list[Language] = ()) -> list[dict]:  # noqa: ANN001  (VoteSettings)
+def mentions(nlp: Language, references: list[Doc], settings, folds: list[Fold] = ()) -> list[dict]:  # noqa: ANN001  (VoteSettings)
     """Every predicted mention: source, label, score, label_probs, right (exact span and label).
-    With ``recognisers`` (cross-fitting: the ``k``-th trained without fold ``k``, ``pipeline folds``),
-    document ``i``'s entities are found by ``recognisers[i % k]``, which never saw it."""
-    predictions = run_folds(nlp, references, recognisers) if recognisers else list(run_marking(nlp, (doc.text for doc in references)))
+    With ``folds`` (cross-fitting, :func:`cross_fitting`), document ``i`` is run by ``folds[i % k]``,
+    whose recogniser never saw it."""
+    predictions = run_folds(references, folds) if folds else list(run_marking(nlp, (doc.text for doc in references)))
     features = {}
     for prediction, reference in zip(predictions, references):
         prediction._.doc_id = reference._.doc_id
@@ -627,6 +646,11 @@ def main() -> None:
         help="with --fit-model: fit on the dev sets (out of fold there), or on the cross-fitted training texts (needs --training "
         "FOLD_MODEL ... or a --from-json that has them; features and L2 chosen out of fold there, the dev sets out of sample)",
     )  # fmt: skip
+    parser.add_argument(
+        "--fold-classifiers", nargs="+", metavar="CLASSIFIER",
+        help="with --training FOLD_MODEL ...: one span classifier per fold, trained on the fold recogniser's training documents and features "
+        "(project.yml train-fold-classifiers): the whole pipeline of fold k on its documents, nothing in it trained on them",
+    )  # fmt: skip
     parser.add_argument("--no-held-out", action="store_true", help=f"leave out {HELD_OUT} (tuning runs)")
     parser.add_argument("--fix-logit", action="store_true", help="with --fit-model: keep the weight of the score's log-odds at 1")
     args = parser.parse_args()
@@ -643,8 +667,8 @@ def main() -> None:
         settings = resolve_section(config, "corpus_vote")
         results = {name: mentions(nlp, docs, settings) for name, docs in gold_sets(nlp, held_out=not args.no_held_out).items()}
         if args.training is not None:
-            recognisers = [spacy.load(model, enable=[RECOGNISER]) for model in args.training]
-            results[CROSS_FITTED if recognisers else IN_SAMPLE] = training_mentions(nlp, settings, recognisers)
+            folds = cross_fitting(nlp, args.config, overrides, args.training, args.fold_classifiers) if args.training else []
+            results[CROSS_FITTED if folds else IN_SAMPLE] = training_mentions(nlp, settings, folds)
         if args.fit:
             pipeline = [name for name in config["nlp"]["pipeline"] if name != CLASSIFIER]
             off = build_nlp(load_pipeline_config(args.config, {**overrides, "nlp.pipeline": pipeline}))
