@@ -417,19 +417,25 @@ MODEL_L2 = 5.0
 UNER_FOLDS = 5
 #: The training texts' documents go round-robin (per corpus) into this many folds.
 TRAINING_FOLDS = 10
+#: Every feature a mention that is not a curated entry can have but ``logit``, ``bias`` and ``LOC`` (the reference label).
+MORE_FEATURES = ("log_mentions", "PERSON", "ORG", "overridden", "inherited", "place", "unscored", "none", "margin", "one_word", "all_caps", "sentence_start")
 #: The feature sets (and whether the classifier's log-odds keep weight 1) the fit on the training texts chooses among.
 TRAINING_CANDIDATES: tuple[tuple[tuple[str, ...], bool], ...] = (
     (("bias", "logit"), True),
     (("bias", "logit", "log_mentions"), True),
     (("bias", "logit", "log_mentions", "PERSON", "ORG"), True),
-    (("bias", "logit", "log_mentions", "PERSON", "ORG", "inherited", "place", "unscored"), True),
-    (("bias", "logit", "log_mentions", "PERSON", "ORG", "inherited", "place", "unscored", "none", "margin", "one_word", "all_caps", "sentence_start"), True),
+    (("bias", "logit", "log_mentions", "PERSON", "ORG", "overridden"), True),
+    (("bias", "logit", "log_mentions", "PERSON", "ORG", "overridden", "inherited", "place", "unscored"), True),
+    (("bias", "logit", *MORE_FEATURES), True),
     (("bias", "logit"), False),
     (("bias", "logit", "log_mentions"), False),
     (("bias", "logit", "log_mentions", "PERSON", "ORG"), False),
-    (("bias", "logit", "log_mentions", "PERSON", "ORG", "inherited", "place", "unscored", "none", "margin", "one_word", "all_caps", "sentence_start"), False),
+    (("bias", "logit", "log_mentions", "PERSON", "ORG", "overridden"), False),
+    (("bias", "logit", *MORE_FEATURES), False),
 )
 TRAINING_L2 = (1.0, 10.0, 100.0)
+#: Resamples of the paired bootstrap of the chosen model's differences.
+BOOTSTRAP_RESAMPLES = 2000
 #: Thresholds of the out-of-fold precision/recall table.
 MODEL_THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 #: The precision the out-of-fold table asks the best recall at.
@@ -443,18 +449,20 @@ NEWTON_STEPS = 30
 def fit_model(rows: list[dict], features: Iterable[str] = MODEL_FEATURES, l2: float = MODEL_L2, fixed: Iterable[str] = ()) -> dict[str, float]:
     """The weights of the logistic score model fitted to the :func:`modelled` ``rows`` (each with
     ``features`` and ``right``) by Newton steps: maximum likelihood with a Gaussian prior of precision ``l2`` centred
-    on the score as it is (``logit`` weight 1, every other 0; ``bias`` free); the ``fixed`` features keep the centre."""
+    on the score as it is (``logit`` weight 1, every other 0; ``bias`` free); the ``fixed`` features keep the centre.
+    A row's ``weight`` (default 1) multiplies its term of the likelihood (:func:`balanced`)."""
     names, fixed = list(features), set(fixed)
     rows = [r for r in rows if modelled(r)]
     x = np.array([[r["features"].get(name, 0.0) for name in names] for r in rows])
     y = np.array([float(r["right"]) for r in rows])
+    weight = np.array([r.get("weight", 1.0) for r in rows])
     centre = np.array([1.0 if name == "logit" else 0.0 for name in names])
     prior = np.array([FIXED_PRIOR if name in fixed else 0.0 if name == "bias" else l2 for name in names]) + 1e-6
     w = centre.copy()
     for _ in range(NEWTON_STEPS):
         p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        gradient = x.T @ (p - y) + prior * (w - centre)
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(prior)
+        gradient = x.T @ (weight * (p - y)) + prior * (w - centre)
+        hessian = (x * (weight * p * (1 - p))[:, None]).T @ x + np.diag(prior)
         w -= np.linalg.solve(hessian, gradient)
     return {name: round(float(v), 4) for name, v in zip(names, w)}
 
@@ -533,8 +541,17 @@ def model_table(
     return comparison_table(rows, out_of_fold(rows, features, l2, fixed), gold, "model, out of fold")
 
 
-def log_loss(scores: list[float], right: list[bool]) -> float:
-    return -sum(math.log(min(max(s if r else 1 - s, 1e-6), 1.0)) for s, r in zip(scores, right)) / len(scores)
+def log_loss(scores: list[float], right: list[bool], weights: list[float] | None = None) -> float:
+    """The mean (``weights``: weighted) negative log-likelihood of ``right`` under ``scores``."""
+    weights = weights if weights is not None else [1.0] * len(scores)
+    return -sum(w * math.log(min(max(s if r else 1 - s, 1e-6), 1.0)) for s, r, w in zip(scores, right, weights)) / sum(weights)
+
+
+def balanced(rows: list[dict]) -> list[dict]:
+    """``rows`` with a ``weight`` each such that every ``corpus`` weighs the same in total (the
+    mean weight 1): WikiGold's and GUM's thousands of mentions no longer drown UNER's hundreds."""
+    sizes = Counter(r["corpus"] for r in rows)
+    return [{**r, "weight": len(rows) / (len(sizes) * sizes[r["corpus"]])} for r in rows]
 
 
 def comparison_table(rows: list[dict], after: list[float], gold: dict[str, int], label: str) -> str:
@@ -556,13 +573,18 @@ def comparison_table(rows: list[dict], after: list[float], gold: dict[str, int],
     return "\n".join(lines) + "\n"
 
 
-def candidate_table(results: dict[str, list[dict]], candidates: Iterable[tuple[tuple[str, ...], bool]], l2s: Iterable[float]) -> tuple[str, tuple]:
+def candidate_table(
+    results: dict[str, list[dict]], candidates: Iterable[tuple[tuple[str, ...], bool]], l2s: Iterable[float], balance: bool = False
+) -> tuple[str, tuple]:
     """Score models fitted on the cross-fitted training texts: for each (features, logit fixed) of
     ``candidates`` and L2 of ``l2s``, the training texts' log-loss and ECE out of fold by document
     (:func:`training_folds`) and, fitted on all of them, each dev part's ECE / log-loss (out of
     sample: nothing was fitted on them). Returns the table and the (features, fixed, l2) of the
-    best out-of-fold log-loss on the training texts (the choice never reads the dev sets)."""
+    best out-of-fold log-loss on the training texts (the choice never reads the dev sets). With
+    ``balance``, each training corpus weighs the same in the fits and the log-loss (:func:`balanced`)."""
     train = [r for r in results[CROSS_FITTED] if modelled(r)]
+    train = balanced(train) if balance else train
+    weights = [r.get("weight", 1.0) for r in train]
     dev = [r for name in DEV_SETS for r in results[name]]
     folds = training_folds(train)
     right = [r["right"] for r in train]
@@ -573,7 +595,7 @@ def candidate_table(results: dict[str, list[dict]], candidates: Iterable[tuple[t
     ]
     configured = [r["score"] for r in dev]
     lines.append(
-        f"| configured (label_prob) | – | – | {log_loss([r['score'] for r in train], right):.3f} | "
+        f"| configured (label_prob) | – | – | {log_loss([r['score'] for r in train], right, weights):.3f} | "
         f"{calibration_error([r['score'] for r in train], [float(x) for x in right]):.3f} | "
         + " | ".join(f"{calibration_error([configured[i] for i in ix], [float(dev[i]['right']) for i in ix]):.3f} / "
                      f"{log_loss([configured[i] for i in ix], [dev[i]['right'] for i in ix]):.3f}" for ix in parts.values()) + " |"
@@ -583,7 +605,7 @@ def candidate_table(results: dict[str, list[dict]], candidates: Iterable[tuple[t
         fixed = ["logit"] if fix else []
         for l2 in l2s:
             oof = out_of_fold(train, features, l2, fixed, folds)
-            loss = log_loss(oof, right)
+            loss = log_loss(oof, right, weights)
             model = ScoreModel(fit_model(train, features, l2, fixed))
             scores = [model_score(model, r) for r in dev]
             cells = [
@@ -598,25 +620,62 @@ def candidate_table(results: dict[str, list[dict]], candidates: Iterable[tuple[t
     return "\n".join(lines) + "\n", best
 
 
-def fit_on_training(results: dict[str, list[dict]], output: Path) -> str:
-    """Choose and fit the score model on the cross-fitted training texts (:func:`candidate_table`),
-    write it to ``output``; the tables as Markdown."""
+def fit_on_training(results: dict[str, list[dict]], output: Path, balance: bool = False) -> str:
+    """Choose and fit the score model on the cross-fitted training texts (:func:`candidate_table`;
+    ``balance``: each corpus weighing the same), write it to ``output``; the tables as Markdown."""
     if CROSS_FITTED not in results:
         raise SystemExit(f"--fit-on training needs the cross-fitted training texts: --training FOLD_MODEL ... (or a --from-json with {CROSS_FITTED!r}).")
-    table, (features, fix, l2) = candidate_table(results, TRAINING_CANDIDATES, TRAINING_L2)
-    train = results[CROSS_FITTED]
+    table, (features, fix, l2) = candidate_table(results, TRAINING_CANDIDATES, TRAINING_L2, balance)
+    train = [r for r in results[CROSS_FITTED] if modelled(r)]
+    train = balanced(train) if balance else train
     fixed = ["logit"] if fix else []
     model = ScoreModel(fit_model(train, features, l2, fixed))
     corpora = Counter(r["corpus"] for r in train if modelled(r))
-    about = {"fitted_on": CROSS_FITTED, "mentions": dict(sorted(corpora.items())), "l2": l2, "fixed": fixed,
+    about = {"fitted_on": CROSS_FITTED, "mentions": dict(sorted(corpora.items())), "corpora_balanced": balance, "l2": l2, "fixed": fixed,
              "chosen_by": f"log-loss out of fold by document ({TRAINING_FOLDS} folds) on the training texts",
              "made_by": "benchmarks/calibration.py --training FOLD_MODEL ... --fit-model PATH --fit-on training"}  # fmt: skip
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps({"weights": model.weights, "about": about}, indent=1) + "\n", encoding="utf8")
     dev = [r for name in DEV_SETS for r in results[name]]
+    after = [model_score(model, r) for r in dev]
     text = f"\n### Score models fitted on the {CROSS_FITTED} ({sum(corpora.values())} mentions; dev sets out of sample)\n\n" + table
     text += f"\nChosen (train out of fold): {json.dumps(model.weights)}, L2 {l2:g}\n\n"
-    return text + comparison_table(dev, [model_score(model, r) for r in dev], gold_counts(spacy.blank("en")), "model (fitted on training texts)")
+    text += comparison_table(dev, after, gold_counts(spacy.blank("en")), "model (fitted on training texts)")
+    modelled_train = [r for r in train if modelled(r)]
+    oof = out_of_fold(modelled_train, features, l2, fixed, training_folds(modelled_train))
+    text += "\nThe chosen model out of fold on each training corpus, and model − configured on the dev sets "
+    text += f"(ECE by chance: of perfectly calibrated scores, mean / 90th percentile; log-loss: 95% interval of a paired bootstrap over documents, {BOOTSTRAP_RESAMPLES} resamples):\n\n"
+    text += "| set | mentions | ECE configured → model | ECE by chance | log-loss configured → model | log-loss difference |\n|---|---|---|---|---|---|\n"
+    for corpus in sorted(corpora):
+        text += difference_row(corpus + " (out of fold)", [(r, s) for r, s in zip(modelled_train, oof) if r["corpus"] == corpus])
+    for part, keep in DEV_PARTS.items():
+        text += difference_row(part, [(r, s) for r, s in zip(dev, after) if keep(r)])
+    return text
+
+
+def difference_row(name: str, pairs: list[tuple[dict, float]], resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0) -> str:
+    """A table row: ECE of the configured scores and of the new ones (``pairs`` of a mention row and
+    its new score), the ECE the new ones would show by chance (:func:`chance_ece`), their log-loss,
+    and a 95% interval of the log-loss difference new − configured from resampling the documents with
+    replacement (both scores on the same resample; ECE, not a mean over mentions, has no such interval)."""
+    rows, new = [r for r, _ in pairs], [s for _, s in pairs]
+    right = [r["right"] for r in rows]
+    old = [r["score"] for r in rows]
+    members: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        members.setdefault(r["doc_id"], []).append(i)
+    docs = sorted(members)
+    rng = random.Random(seed)
+    diffs = []
+    for _ in range(resamples):
+        chosen = [i for d in rng.choices(docs, k=len(docs)) for i in members[d]]
+        diffs.append(log_loss([new[i] for i in chosen], [right[i] for i in chosen]) - log_loss([old[i] for i in chosen], [right[i] for i in chosen]))
+    diffs.sort()
+    low, high = diffs[int(0.025 * resamples)], diffs[int(0.975 * resamples) - 1]
+    flags = [float(x) for x in right]
+    chance = chance_ece(new)
+    return (f"| {name} | {len(rows)} | {calibration_error(old, flags):.3f} → {calibration_error(new, flags):.3f} | {chance[0]:.3f} / {chance[1]:.3f} | "
+            f"{log_loss(old, right):.3f} → {log_loss(new, right):.3f} | {log_loss(new, right) - log_loss(old, right):+.3f} ({low:+.3f} … {high:+.3f}) |\n")  # fmt: skip
 
 
 def gold_counts(nlp: Language) -> dict[str, int]:
@@ -651,6 +710,7 @@ def main() -> None:
         help="with --training FOLD_MODEL ...: one span classifier per fold, trained on the fold recogniser's training documents and features "
         "(project.yml train-fold-classifiers): the whole pipeline of fold k on its documents, nothing in it trained on them",
     )  # fmt: skip
+    parser.add_argument("--balance-corpora", action="store_true", help="with --fit-on training: each training corpus weighs the same")
     parser.add_argument("--no-held-out", action="store_true", help=f"leave out {HELD_OUT} (tuning runs)")
     parser.add_argument("--fix-logit", action="store_true", help="with --fit-model: keep the weight of the score's log-odds at 1")
     args = parser.parse_args()
@@ -689,7 +749,7 @@ def main() -> None:
             {n: r for n, r in rescored(results, values).items() if n not in FIT_ONLY}
         )
     if args.fit_model and args.fit_on == "training":
-        text += fit_on_training(results, args.fit_model)
+        text += fit_on_training(results, args.fit_model, args.balance_corpora)
     elif args.fit_model:
         dev = [r for name in DEV_SETS for r in results[name]]
         features, fixed = args.model_features, ["logit"] if args.fix_logit else []
