@@ -159,8 +159,8 @@ def cross_fitting(nlp: Language, config: Path, overrides: dict[str, Any], models
 def refinding(ner: Any, docs: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
     """``docs`` with their entities found again by ``ner`` (a fold recogniser), everything else
     (sentences, ``doc.tensor``: the shipped recogniser's token vectors, which the span classifier
-    was trained on and checks) as it was. The entities are cleared to *missing*, not *outside*:
-    spaCy's ner keeps preset annotation, and an ``O`` would forbid an entity there."""
+    was trained on and checks) as it was. The entities are cleared first (to *missing*, as on a
+    fresh Doc): spaCy's ner keeps the entities a Doc already has."""
 
     def cleared(stream: Iterable[Doc]) -> Iterator[Doc]:
         for doc in stream:
