@@ -21,8 +21,8 @@ def test_candidates_come_from_the_stages_before_the_classifier(default_config):
     nlp = build_nlp(default_config)
     stages = candidate_stages(nlp)
     assert stages == list(nlp.pipe_names[: nlp.pipe_names.index("span_classifier")])
-    # mapped labels, the headline re-read; the name evidence (which the classifier's drops read) changes no entity
-    assert stages[-3:] == ["label_mapper", "headline", "name_evidence"]
+    # mapped labels, datelines' places, the headline re-read; the name evidence (which the classifier's drops read) changes no entity
+    assert stages[-4:] == ["label_mapper", "datelines", "headline", "name_evidence"]
 
 
 def test_folds_hold_every_document_but_their_own(tmp_path):
