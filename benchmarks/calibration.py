@@ -38,6 +38,14 @@ the inherited mentions (``inherited_log_odds``) and of the places the gazetteer 
 reports what to add), and, as a diagnosis not applied, of the recogniser's spans that
 are gazetteer places (``place_log_odds``: the corpus vote reads their scores). Then prints the
 tables again with all of these in place.
+
+``--training FOLD0 FOLD1 [--fold-classifiers C0 C1]`` also runs the training texts
+(``*-train.spacy``) cross-fitted: document ``i`` of each DocBin by fold ``i % k``'s pipeline, whose
+recogniser (``pipeline folds``, project.yml ``train-folds``) never saw it; with fold classifiers
+(``train-fold-classifiers``) the whole pipeline of the fold, else the shipped one with the fold
+recogniser's entities (its classifier then in sample). ``--fit-model PATH --fit-on training`` fits
+the score model there: features and L2 chosen by out-of-fold log-loss by document on the training
+texts, the dev sets scored out of sample (``--no-held-out`` leaves UNER EWT test out).
 """
 
 from __future__ import annotations
