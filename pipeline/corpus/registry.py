@@ -53,7 +53,7 @@ plus the new ones. This module computes on tables and batches; it reads and writ
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -63,8 +63,21 @@ import pyarrow.compute as pc
 from ..knowledge.names import SPORT_PREFIX
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, FOLDED_ROWS
 from .grouping import Resolved
-from .resolve import SUMMARY_KEY_COLUMNS, CorpusResolver, Resolution, block_partners, settled_key
-from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, change_rows, summary_keys
+from .resolve import (
+    FULL_BLOCK,
+    NAME_BLOCK,
+    PERSON_LABELS,
+    SHORT_BLOCK,
+    SUMMARY_KEY_COLUMNS,
+    SURNAME_BLOCK,
+    CorpusResolver,
+    Resolution,
+    block_partners,
+    linking_keys,
+    settled_key,
+    short_form_block,
+)
+from .rows import FIELD_SEPARATOR, FOLDED, NAME_ID, Rows, SummaryRowKey, change_rows, encoded, encoded_rows, summary_keys
 
 #: The registry column of each summary's block keys (:meth:`CorpusResolver.block_keys`), and
 #: which version of them the summaries file holds (its schema metadata): a registry written with
@@ -168,9 +181,10 @@ class Registry:
         document rows of their name's row (:attr:`Update.folded`, for the run's file). The rows the
         run changed, added and removed are given too (:attr:`Update.changes`: what it writes)."""
         # Block keys are computed for the run's summaries only; the registry's are stored.
-        blocks = {key: sorted(new.block_keys(key)) for key in [*new.summaries(), *(dropped.summaries() if dropped is not None else [])]}
+        gone = dropped.summaries() if dropped is not None else []
+        blocks = {key: sorted(new.block_keys(key)) for key in [*new.summaries(), *gone]}
         # The touched rows are read once and held: grouping, contexts and grown names read them here, not the file.
-        ids = self._touched(set().union(*blocks.values()))
+        ids = self._touched(blocks, gone)
         held = Rows.of(self.summaries.where("summary_id", ids), HELD_BATCH_ROWS)
         touched = Resolved.read(held, self.folded, ids, new, dropped)
         fresh = touched.resolver.resolve()
@@ -259,28 +273,39 @@ class Registry:
         found = [top for top in (self.summaries.max("summary_id"), self.folded.max("summary_id")) if top is not None]
         return max(found) + 1 if found else 0
 
-    def _touched(self, keys: set[str]) -> pa.Array:
+    def _touched(self, blocks: Mapping[SummaryRowKey, list[str]], dropped: Iterable[SummaryRowKey] = ()) -> pa.Array:
         """The ``summary_id`` of the registry rows to resolve again: those with a block key that
-        ``keys`` (the run's summaries') meet (:func:`~pipeline.corpus.resolve.block_partners`), and
-        so on through theirs, until no row is added. The stored keys are read once, a batch at a
-        time, into one table of ids and keys (8 MB at 100,000 documents: held during the search
-        only, below what the update holds later), and each round is one lookup over all of them
-        (a set of keys hashed once, not once a batch), vectorised."""
-        stored = pa.concat_tables([*self.summaries.batches(["summary_id", BLOCK_KEYS]), self.summaries.schema.empty_table().select(["summary_id", BLOCK_KEYS])])
+        the run's summaries' keys (``blocks``: summary -> its keys; ``dropped``: those of them a
+        replaced document takes out) meet (:func:`~pipeline.corpus.resolve.block_partners`), and
+        so on through theirs, until no row is added; a block where short forms look for fuller
+        names is followed only where the run can change a decision in it (:func:`_short_form_blocks`).
+        The stored keys are read once, a batch at a time, into one table of ids and keys (held
+        during the search only, below what the update holds later), and each round is one lookup
+        over all of them (a set of keys hashed once, not once a batch), vectorised."""
+        columns = ["summary_id", BLOCK_KEYS, *IDENTITY_COLUMNS, FOLDED]
+        stored = pa.concat_tables([*self.summaries.batches(columns), self.summaries.schema.empty_table().select(columns)])
         lists = stored.column(BLOCK_KEYS)
         flat = pa.chunked_array([pc.list_flatten(chunk) for chunk in lists.chunks], pa.string())
         starts = np.cumsum([0, *(len(chunk) for chunk in lists.chunks)])
         parents = np.concatenate([pc.list_parent_indices(chunk).to_numpy() + start for chunk, start in zip(lists.chunks, starts)] or [np.empty(0, np.int64)])
+        flat, parents = _linking(stored, flat, parents)
+        blocks = {summary: linking_keys(summary[0], keys) for summary, keys in blocks.items()}
+        live = _short_form_blocks(stored, flat, parents, blocks, dropped)
+        stored = stored.select(["summary_id"])
+
+        def followed(keys: Iterable[str]) -> set[str]:
+            return {key for key in keys for block in [short_form_block(key)] if block is None or block in live}
+
         found = np.zeros(stored.num_rows, bool)
         seen: set[str] = set()
-        frontier = block_partners(keys)
+        frontier = block_partners(followed(key for keys in blocks.values() for key in keys))
         while frontier:
             seen |= frontier
-            hit = np.unique(parents[pc.is_in(flat, value_set=pa.array(sorted(frontier), pa.string())).to_numpy()])
+            hit = np.unique(parents[pc.is_in(flat, value_set=pa.array(sorted(frontier), pa.string())).to_numpy(zero_copy_only=False)])
             fresh = hit[~found[hit]]
             found[fresh] = True
             keys = set(pc.unique(flat.filter(pa.array(np.isin(parents, fresh)))).to_pylist()) if len(fresh) else set()
-            frontier = block_partners(keys) - seen
+            frontier = block_partners(followed(keys)) - seen
         return pa.array(np.sort(stored.column("summary_id").to_numpy()[found]), pa.int64())
 
     def _keep_ids(self, fresh_ids: list[str], old_ids: list[str | None], counts: list[int]) -> tuple[dict[str, str], dict[str, str], list[str]]:
@@ -331,6 +356,70 @@ class Registry:
             "run_id": earlier["run_id"] + [run_id] * len(redirects),
         }
         return pa.table(rows, schema=CANONICAL_REDIRECTS)
+
+
+#: The summary columns that say whether two summaries are one name for resolution but for their
+#: context (:func:`_short_form_blocks`): the same name keys, and decided alone or not alike.
+IDENTITY_COLUMNS = ["label", "name", "aliases", "kb_id"]
+
+
+def _short_form_blocks(
+    stored: pa.Table, flat: pa.Array, parents: np.ndarray, blocks: Mapping[SummaryRowKey, list[str]], dropped: Iterable[SummaryRowKey]
+) -> set[str]:
+    """The blocks where short forms look for fuller names (:func:`~pipeline.corpus.resolve.short_form_block`)
+    in which the run (``blocks``: its summaries' keys; ``dropped``: those it takes out) can change a
+    decision, of the registry's rows (``stored``: their identity and ``folded``; ``flat``: their
+    block keys, ``parents``: each one's row).
+
+    Summaries that share only such a block are joined only by a short form that looks there
+    (:meth:`~pipeline.corpus.resolve.CorpusResolver._join_short_forms`), and a summary is a short
+    form (:meth:`~pipeline.corpus.resolve.CorpusResolver.decided_alone`) by its name, aliases,
+    ``kb_id`` and the other names of its block. The registry keeps every summary decided alone a
+    row per document (``folded`` 0), so a block holds a short form after the run only where
+
+    * a registry row there is kept a row per document (a short form, or, conservatively, a row
+      written before name rows or left from a name made short once);
+    * the run brings there a name the block has no row of (its label, name, aliases and
+      ``kb_id``, with this block key): it may be a short form, or make one of the block's names
+      short; a name the block has already changes neither (that row would have made the same);
+    * a replaced document takes a summary out of it.
+
+    Any other block is left as it is: the rows found there by strong keys (a name, a ``kb_id``)
+    are resolved again, the others keep their clusters. (A new cluster of a name that another
+    cluster has, its id hashing its place among the summaries resolved, may get another id than
+    when the whole block was resolved again: ``canonical_id_for``.)"""
+    starts = [pc.starts_with(flat, prefix) for prefix in (SURNAME_BLOCK, SHORT_BLOCK, FULL_BLOCK)]
+    weak = pc.fill_null(pc.or_(starts[0], pc.or_(starts[1], starts[2])), False).to_numpy(zero_copy_only=False)
+    kept_alone = stored.column(FOLDED).to_numpy() == 0
+    live = {short_form_block(key) for key in pc.unique(flat.filter(pa.array(weak & kept_alone[parents]))).to_pylist()}
+    live |= {short_form_block(key) for summary in dropped for key in blocks[summary]}
+    brought = [(encoded(_identity(summary)), key) for summary, keys in blocks.items() for key in keys if short_form_block(key) is not None]
+    wanted = pa.array(sorted({key for _, key in brought}), pa.string())
+    at = np.flatnonzero(weak)[pc.is_in(flat.filter(pa.array(weak)), value_set=wanted).to_numpy(zero_copy_only=False)]
+    rows = stored.select(IDENTITY_COLUMNS).take(pa.array(parents[at], pa.int64()))
+    identities = encoded_rows(rows, pa.array([[]] * rows.num_rows, pa.list_(pa.string())))
+    known = pc.binary_join_element_wise(identities, flat.take(pa.array(at, pa.int64())), FIELD_SEPARATOR)
+    pairs = pa.array([identity + FIELD_SEPARATOR + key for identity, key in brought], pa.string())
+    new = pc.invert(pc.is_in(pairs, value_set=known)).to_numpy(zero_copy_only=False)
+    live |= {short_form_block(key) for (_, key), unknown in zip(brought, new.tolist()) if unknown}
+    return {block for block in live if block is not None}
+
+
+def _linking(stored: pa.Table, flat: pa.ChunkedArray, parents: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """The registry rows' block keys (``flat``, each of row ``parents``) that link them
+    (:func:`~pipeline.corpus.resolve.linking_keys`, vectorised), and their rows."""
+    flat = flat.combine_chunks() if isinstance(flat, pa.ChunkedArray) else flat
+    names = pc.fill_null(pc.starts_with(flat, NAME_BLOCK), False).to_numpy(zero_copy_only=False)
+    longer = names & pc.fill_null(pc.match_substring(flat, " "), False).to_numpy(zero_copy_only=False)
+    person = pc.is_in(stored.column("label"), value_set=pa.array(sorted(PERSON_LABELS), pa.string())).to_numpy(zero_copy_only=False)
+    has_longer = np.bincount(parents[longer], minlength=stored.num_rows) > 0
+    kept = ~(names & ~longer & person[parents] & has_longer[parents])
+    return flat.filter(pa.array(kept)), parents[kept]
+
+
+def _identity(summary: SummaryRowKey) -> SummaryRowKey:
+    """``summary`` without its context, as :func:`_short_form_blocks` compares them."""
+    return (*summary[:4], ())
 
 
 def recounted(ids: list[str], old_ids: list[str | None]) -> set[str]:
