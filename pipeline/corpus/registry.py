@@ -277,36 +277,61 @@ class Registry:
         """The ``summary_id`` of the registry rows to resolve again: those with a block key that
         the run's summaries' keys (``blocks``: summary -> its keys; ``dropped``: those of them a
         replaced document takes out) meet (:func:`~pipeline.corpus.resolve.block_partners`), and
-        so on through theirs, until no row is added; a block where short forms look for fuller
-        names is followed only where the run can change a decision in it (:func:`_short_form_blocks`).
-        The stored keys are read once, a batch at a time, into one table of ids and keys (held
-        during the search only, below what the update holds later), and each round is one lookup
-        over all of them (a set of keys hashed once, not once a batch), vectorised."""
-        columns = ["summary_id", BLOCK_KEYS, *IDENTITY_COLUMNS, FOLDED]
-        stored = pa.concat_tables([*self.summaries.batches(columns), self.summaries.schema.empty_table().select(columns)])
-        lists = stored.column(BLOCK_KEYS)
-        flat = pa.chunked_array([pc.list_flatten(chunk) for chunk in lists.chunks], pa.string())
-        starts = np.cumsum([0, *(len(chunk) for chunk in lists.chunks)])
-        parents = np.concatenate([pc.list_parent_indices(chunk).to_numpy() + start for chunk, start in zip(lists.chunks, starts)] or [np.empty(0, np.int64)])
-        flat, parents = _linking(stored, flat, parents)
+        so on through theirs, until no row is added. Only keys that link summaries count
+        (:func:`~pipeline.corpus.resolve.linking_keys`), and a block where short forms look for
+        fuller names (:func:`~pipeline.corpus.resolve.short_form_block`) only where the run can
+        change a decision in it.
+
+        Summaries that share only such a block are joined only by a short form that looks there
+        (:meth:`~pipeline.corpus.resolve.CorpusResolver._join_short_forms`), and a summary is a
+        short form (:meth:`~pipeline.corpus.resolve.CorpusResolver.decided_alone`) by its name,
+        aliases, ``kb_id`` and the other names of its block. The registry keeps every summary
+        decided alone a row per document (``folded`` 0), so a block holds a short form after the
+        run only where a registry row there is kept a row per document (a short form, or,
+        conservatively, a row written before name rows or left from a name made short once);
+        where the run brings a name the block has no row of (its label, name, aliases and
+        ``kb_id``, with this block key: it may be a short form, or make one of the block's names
+        short; a name the block has already changes neither, that row would have made the same);
+        or where a replaced document takes a summary out. Any other block is left as it is: its
+        rows found by strong keys (a name, a ``kb_id``) are resolved again, the others keep their
+        clusters. (A new cluster of a name that another cluster has, whose id hashes its place
+        among the summaries resolved, may get another id than if the whole block were resolved again.)
+
+        The stored keys are read once, a batch at a time (:func:`_stored_keys`), and only the
+        linking ones are held, during the search only; each round is one lookup over all of
+        them (a set of keys hashed once, not once a batch), vectorised."""
         blocks = {summary: linking_keys(summary[0], keys) for summary, keys in blocks.items()}
-        live = _short_form_blocks(stored, flat, parents, blocks, dropped)
-        stored = stored.select(["summary_id"])
+        brought = [(encoded(_identity(summary)), key) for summary, keys in blocks.items() for key in keys if short_form_block(key) is not None]
+        wanted = pa.array(sorted({key for _, key in brought}), pa.string())
+        ids, keys, rows, known, live = [], [], [], [], {short_form_block(key) for summary in dropped for key in blocks[summary]}
+        for batch in self.summaries.batches(["summary_id", BLOCK_KEYS, *IDENTITY_COLUMNS, FOLDED]):
+            flat, parents, alone, there = _stored_keys(batch, wanted)
+            keys.append(flat)
+            rows.append(parents + sum(len(part) for part in ids))
+            ids.append(batch.column("summary_id").to_numpy())
+            known.append(there)
+            live |= alone
+        brings = pa.array([identity + FIELD_SEPARATOR + key for identity, key in brought], pa.string())
+        new = pc.invert(pc.is_in(brings, value_set=pa.concat_arrays([pa.array([], pa.string()), *known]))).to_numpy(zero_copy_only=False)
+        live |= {short_form_block(key) for (_, key), unknown in zip(brought, new.tolist()) if unknown}
+        flat = pa.chunked_array(keys, pa.string())
+        parents = np.concatenate(rows) if rows else np.empty(0, np.int64)
+        summary_ids = np.concatenate(ids) if ids else np.empty(0, np.int64)
 
         def followed(keys: Iterable[str]) -> set[str]:
             return {key for key in keys for block in [short_form_block(key)] if block is None or block in live}
 
-        found = np.zeros(stored.num_rows, bool)
+        found = np.zeros(len(summary_ids), bool)
         seen: set[str] = set()
         frontier = block_partners(followed(key for keys in blocks.values() for key in keys))
         while frontier:
             seen |= frontier
-            hit = np.unique(parents[pc.is_in(flat, value_set=pa.array(sorted(frontier), pa.string())).to_numpy(zero_copy_only=False)])
+            hit = np.unique(parents[pc.is_in(flat, value_set=pa.array(sorted(frontier), pa.string())).to_numpy()])
             fresh = hit[~found[hit]]
             found[fresh] = True
-            keys = set(pc.unique(flat.filter(pa.array(np.isin(parents, fresh)))).to_pylist()) if len(fresh) else set()
-            frontier = block_partners(followed(keys)) - seen
-        return pa.array(np.sort(stored.column("summary_id").to_numpy()[found]), pa.int64())
+            reached = set(pc.unique(flat.filter(pa.array(np.isin(parents, fresh)))).to_pylist()) if len(fresh) else set()
+            frontier = block_partners(followed(reached)) - seen
+        return pa.array(np.sort(summary_ids[found]), pa.int64())
 
     def _keep_ids(self, fresh_ids: list[str], old_ids: list[str | None], counts: list[int]) -> tuple[dict[str, str], dict[str, str], list[str]]:
         """Fresh cluster id -> the id it keeps, retired id -> surviving id (module docstring), and the new ids."""
@@ -359,66 +384,37 @@ class Registry:
 
 
 #: The summary columns that say whether two summaries are one name for resolution but for their
-#: context (:func:`_short_form_blocks`): the same name keys, and decided alone or not alike.
+#: context (:meth:`Registry._touched`): the same name keys, and decided alone or not alike.
 IDENTITY_COLUMNS = ["label", "name", "aliases", "kb_id"]
 
 
-def _short_form_blocks(
-    stored: pa.Table, flat: pa.Array, parents: np.ndarray, blocks: Mapping[SummaryRowKey, list[str]], dropped: Iterable[SummaryRowKey]
-) -> set[str]:
-    """The blocks where short forms look for fuller names (:func:`~pipeline.corpus.resolve.short_form_block`)
-    in which the run (``blocks``: its summaries' keys; ``dropped``: those it takes out) can change a
-    decision, of the registry's rows (``stored``: their identity and ``folded``; ``flat``: their
-    block keys, ``parents``: each one's row).
-
-    Summaries that share only such a block are joined only by a short form that looks there
-    (:meth:`~pipeline.corpus.resolve.CorpusResolver._join_short_forms`), and a summary is a short
-    form (:meth:`~pipeline.corpus.resolve.CorpusResolver.decided_alone`) by its name, aliases,
-    ``kb_id`` and the other names of its block. The registry keeps every summary decided alone a
-    row per document (``folded`` 0), so a block holds a short form after the run only where
-
-    * a registry row there is kept a row per document (a short form, or, conservatively, a row
-      written before name rows or left from a name made short once);
-    * the run brings there a name the block has no row of (its label, name, aliases and
-      ``kb_id``, with this block key): it may be a short form, or make one of the block's names
-      short; a name the block has already changes neither (that row would have made the same);
-    * a replaced document takes a summary out of it.
-
-    Any other block is left as it is: the rows found there by strong keys (a name, a ``kb_id``)
-    are resolved again, the others keep their clusters. (A new cluster of a name that another
-    cluster has, its id hashing its place among the summaries resolved, may get another id than
-    when the whole block was resolved again: ``canonical_id_for``.)"""
-    starts = [pc.starts_with(flat, prefix) for prefix in (SURNAME_BLOCK, SHORT_BLOCK, FULL_BLOCK)]
-    weak = pc.fill_null(pc.or_(starts[0], pc.or_(starts[1], starts[2])), False).to_numpy(zero_copy_only=False)
-    kept_alone = stored.column(FOLDED).to_numpy() == 0
-    live = {short_form_block(key) for key in pc.unique(flat.filter(pa.array(weak & kept_alone[parents]))).to_pylist()}
-    live |= {short_form_block(key) for summary in dropped for key in blocks[summary]}
-    brought = [(encoded(_identity(summary)), key) for summary, keys in blocks.items() for key in keys if short_form_block(key) is not None]
-    wanted = pa.array(sorted({key for _, key in brought}), pa.string())
-    at = np.flatnonzero(weak)[pc.is_in(flat.filter(pa.array(weak)), value_set=wanted).to_numpy(zero_copy_only=False)]
-    rows = stored.select(IDENTITY_COLUMNS).take(pa.array(parents[at], pa.int64()))
-    identities = encoded_rows(rows, pa.array([[]] * rows.num_rows, pa.list_(pa.string())))
-    known = pc.binary_join_element_wise(identities, flat.take(pa.array(at, pa.int64())), FIELD_SEPARATOR)
-    pairs = pa.array([identity + FIELD_SEPARATOR + key for identity, key in brought], pa.string())
-    new = pc.invert(pc.is_in(pairs, value_set=known)).to_numpy(zero_copy_only=False)
-    live |= {short_form_block(key) for (_, key), unknown in zip(brought, new.tolist()) if unknown}
-    return {block for block in live if block is not None}
-
-
-def _linking(stored: pa.Table, flat: pa.ChunkedArray, parents: np.ndarray) -> tuple[pa.Array, np.ndarray]:
-    """The registry rows' block keys (``flat``, each of row ``parents``) that link them
-    (:func:`~pipeline.corpus.resolve.linking_keys`, vectorised), and their rows."""
-    flat = flat.combine_chunks() if isinstance(flat, pa.ChunkedArray) else flat
+def _stored_keys(batch: pa.Table, wanted: pa.Array) -> tuple[pa.Array, np.ndarray, set[str], pa.Array]:
+    """Of a batch of registry rows (``summary_id``, block keys, :data:`IDENTITY_COLUMNS`, ``folded``),
+    for :meth:`Registry._touched`: the keys that link them (:func:`~pipeline.corpus.resolve.linking_keys`,
+    vectorised) and each one's row; the blocks where short forms look for fuller names that hold
+    a row kept a row per document; and, for their keys in ``wanted`` (the run's), each row's
+    identity with the key (as :func:`_identity` and :func:`encoded` give a summary's)."""
+    lists = batch.column(BLOCK_KEYS).combine_chunks()
+    flat, parents = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy()
     names = pc.fill_null(pc.starts_with(flat, NAME_BLOCK), False).to_numpy(zero_copy_only=False)
     longer = names & pc.fill_null(pc.match_substring(flat, " "), False).to_numpy(zero_copy_only=False)
-    person = pc.is_in(stored.column("label"), value_set=pa.array(sorted(PERSON_LABELS), pa.string())).to_numpy(zero_copy_only=False)
-    has_longer = np.bincount(parents[longer], minlength=stored.num_rows) > 0
-    kept = ~(names & ~longer & person[parents] & has_longer[parents])
-    return flat.filter(pa.array(kept)), parents[kept]
+    person = pc.is_in(batch.column("label"), value_set=pa.array(sorted(PERSON_LABELS), pa.string())).to_numpy(zero_copy_only=False)
+    has_longer = np.bincount(parents[longer], minlength=batch.num_rows) > 0
+    linking = ~(names & ~longer & person[parents] & has_longer[parents])
+    flat, parents = flat.filter(pa.array(linking)), parents[linking]
+    weak = pc.or_(pc.starts_with(flat, SURNAME_BLOCK), pc.or_(pc.starts_with(flat, SHORT_BLOCK), pc.starts_with(flat, FULL_BLOCK)))
+    weak = pc.fill_null(weak, False).to_numpy(zero_copy_only=False)
+    kept_alone = batch.column(FOLDED).to_numpy() == 0
+    alone = {short_form_block(key) for key in pc.unique(flat.filter(pa.array(weak & kept_alone[parents]))).to_pylist()}
+    at = np.flatnonzero(weak)[pc.is_in(flat.filter(pa.array(weak)), value_set=wanted).to_numpy(zero_copy_only=False)]
+    rows = batch.select(IDENTITY_COLUMNS).take(pa.array(parents[at], pa.int64()))
+    identities = encoded_rows(rows, pa.array([[]] * rows.num_rows, pa.list_(pa.string())))
+    there = pc.binary_join_element_wise(identities, flat.take(pa.array(at, pa.int64())), FIELD_SEPARATOR)
+    return flat, parents, {block for block in alone if block is not None}, there
 
 
 def _identity(summary: SummaryRowKey) -> SummaryRowKey:
-    """``summary`` without its context, as :func:`_short_form_blocks` compares them."""
+    """``summary`` without its context, as :meth:`Registry._touched` compares them."""
     return (*summary[:4], ())
 
 
