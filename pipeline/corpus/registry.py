@@ -342,7 +342,8 @@ class Registry:
         claims: dict[str, list[str]] = {}  # fresh cluster -> the known ids whose mentions are mostly in it
         for old, by_fresh in weights.items():
             claims.setdefault(max(sorted(by_fresh), key=by_fresh.__getitem__), []).append(old)
-        ids = self.canonical_ids.where("canonical_id", pa.array(sorted(weights), pa.string()))
+        # One pass over the ids given: the runs of the known ids, and which fresh ids were given before.
+        ids = self.canonical_ids.where("canonical_id", pa.array(sorted({*weights, *fresh_ids}), pa.string()))
         born = dict(zip(ids.column("canonical_id").to_pylist(), ids.column("run_id").to_pylist()))
         stable: dict[str, str] = {}
         redirects: dict[str, str] = {}
@@ -353,7 +354,7 @@ class Registry:
                 stable[fresh] = survivor
                 redirects.update((old, survivor) for old in olds if old != survivor)
         unclaimed = sorted(set(fresh_ids) - stable.keys())
-        taken = self._given(unclaimed) | set(stable.values())
+        taken = {fresh for fresh in unclaimed if fresh in born} | self._retired(unclaimed) | set(stable.values())
         for fresh in unclaimed:  # new ids: the fresh one, unless the corpus gave it before
             candidate, n = fresh, 1
             while candidate in taken or (n > 1 and self._given([candidate])):
@@ -366,10 +367,13 @@ class Registry:
     def _given(self, candidates: list[str]) -> set[str]:
         """Those of ``candidates`` the corpus gave before (alive or redirected): an id once given
         never names another entity. Streamed past the ids given: no set of every id is built."""
+        alive = self.canonical_ids.where("canonical_id", pa.array(candidates, pa.string()), ["canonical_id"]).column("canonical_id").to_pylist()
+        return set(alive) | self._retired(candidates)
+
+    def _retired(self, candidates: list[str]) -> set[str]:
+        """Those of ``candidates`` that the corpus retired into another id."""
         wanted = pa.array(candidates, pa.string())
-        alive = self.canonical_ids.where("canonical_id", wanted, ["canonical_id"]).column("canonical_id").to_pylist()
-        retired = self.redirects.filter(pc.is_in(self.redirects["old_id"], value_set=wanted)).column("old_id").to_pylist()
-        return set(alive) | set(retired)
+        return set(self.redirects.filter(pc.is_in(self.redirects["old_id"], value_set=wanted)).column("old_id").to_pylist())
 
     def _redirected(self, redirects: Mapping[str, str], run_id: str) -> pa.Table:
         """The redirects after this run: earlier ones re-pointed to where their target went (so one
