@@ -445,7 +445,7 @@ def _grown(rows: Rows, grown: Mapping[int, tuple[str, list[SummaryRowKey]]], men
     lacks (null: kept), in Arrow, a few rows at a time (at most :data:`GROWN_KEYS` context keys):
     a popular name's is thousands of keys, never Python objects, and never copied all at once."""
     ids = pa.array(sorted(grown), pa.int64())
-    parts = []
+    parts, renewed = [], []
     for batch in rows.batches(["summary_id", "context", "mention_count", FOLDED]) if grown else ():
         at = np.flatnonzero(pc.is_in(batch["summary_id"], value_set=ids).to_numpy(zero_copy_only=False))
         lengths = np.cumsum(pc.list_value_length(batch["context"]).to_numpy(zero_copy_only=False)[at])
@@ -456,8 +456,11 @@ def _grown(rows: Rows, grown: Mapping[int, tuple[str, list[SummaryRowKey]]], men
             counts = pc.add(found.column("mention_count"), pa.array([sum(mentions[key] for key in keys) for _, keys in gains], pa.int64()))
             folded = pc.add(found.column(FOLDED), pa.array([len(keys) for _, keys in gains], pa.int64()))
             context = _with_keys(found.column("context").combine_chunks(), added)
-            parts.append(pa.table([found.column("summary_id"), pa.array([cid for cid, _ in gains], pa.string()), counts, context, folded], schema=GROWN))
-    return pa.concat_tables(parts) if parts else GROWN.empty_table()
+            part = pa.table([found.column("summary_id"), pa.array([cid for cid, _ in gains], pa.string()), counts, context, folded], schema=GROWN)
+            parts.append(part.filter(pc.is_null(part["context"])))
+            renewed.append(part.filter(pc.is_valid(part["context"])))
+    # The rows that gain no key first, those with a context made again last: a patch's new contexts are its tail (_changed).
+    return pa.concat_tables([GROWN.empty_table(), *parts, *renewed])
 
 
 def _with_keys(contexts: pa.ListArray, added: list[list[str]]) -> pa.ListArray:
@@ -492,13 +495,16 @@ def _with_keys(contexts: pa.ListArray, added: list[list[str]]) -> pa.ListArray:
 
 
 def _changed(held: Rows, patch: pa.Table, gone: pa.Array) -> pa.Table:
-    """The touched rows (``held``) that ``patch`` changes, less those ``gone``, with its values (in
-    no particular order): a context it makes again (a name row that gains keys, a popular name's
-    thousands) is taken from it as it is, never copied into the rows and patched there."""
-    patch = patch.filter(pc.invert(pc.is_in(patch["summary_id"], value_set=gone)))
+    """The touched rows (``held``) that ``patch`` (:func:`_with_grown`'s: the rows with a context
+    made again last) changes, less those ``gone``, with its values (in no particular order): a
+    context it makes again (a name row that gains keys, a popular name's thousands) is taken from
+    it as it is, never copied into the rows and patched there, nor out of the patch."""
+    if len(gone) and pc.any(pc.is_in(patch["summary_id"], value_set=gone)).as_py():
+        patch = patch.filter(pc.invert(pc.is_in(patch["summary_id"], value_set=gone)))
     others = patch.drop_columns(["context"])
-    renewed = patch.filter(pc.is_valid(patch["context"]))
-    kept = Rows.of(held.where("summary_id", patch.filter(pc.is_null(patch["context"]))["summary_id"].combine_chunks())).patched("summary_id", others).table()
+    start = patch["context"].null_count  # where the rows with a context made again start: a slice, not a copy
+    renewed = patch.slice(start)
+    kept = Rows.of(held.where("summary_id", patch["summary_id"].slice(0, start).combine_chunks())).patched("summary_id", others).table()
     found = held.where("summary_id", renewed["summary_id"].combine_chunks(), [name for name in held.schema.names if name != "context"])
     found = Rows.of(found.take(pc.index_in(renewed["summary_id"], value_set=found["summary_id"].combine_chunks()))).patched("summary_id", others).table()
     found = found.append_column("context", renewed["context"]).select(held.schema.names)
@@ -563,7 +569,8 @@ GROWN = pa.schema(
 
 
 def _with_grown(patch: pa.Table, grown: pa.Table) -> pa.Table:
-    """``patch`` (ids and mentions) with ``grown``'s rows (:data:`GROWN`) in place of its own for the same rows."""
+    """``patch`` (ids and mentions) with ``grown``'s rows (:data:`GROWN`) in place of its own for
+    the same rows, after them: the rows with a context made again are the patch's last (:func:`_grown`)."""
     kept = patch.filter(pc.invert(pc.is_in(patch["summary_id"], value_set=grown["summary_id"].combine_chunks())))
     kept = kept.append_column("context", pa.nulls(kept.num_rows, pa.list_(pa.string()))).append_column(FOLDED, pa.nulls(kept.num_rows, pa.int64()))
     return pa.concat_tables([kept.select(GROWN.names).cast(GROWN), grown])

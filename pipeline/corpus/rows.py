@@ -96,7 +96,7 @@ class Rows:
         if not patch.num_rows:
             return self
         keys = patch[column].combine_chunks()
-        values = {name: patch[name].combine_chunks() for name in patch.column_names if name != column}
+        values = {name: patch[name] for name in patch.column_names if name != column}  # not combined: a patch's contexts are not copied
 
         def source(columns: list[str] | None) -> Iterator[pa.Table]:
             for batch in self.batches(None if columns is None else list(dict.fromkeys([*columns, column]))):
