@@ -14,9 +14,10 @@ tables what corpus resolution needs to go on (``DIR/registry/``, read and writte
 
 An append resolves the new summaries together with the groups of registry summaries they touch
 (those sharing a block key, :meth:`~pipeline.corpus.resolve.CorpusResolver.block_keys`: a name, a
-word of a name, initials, a surname, a ``kb_id``), so that its cost follows the new articles, not the corpus, and the
-clusters are those one run over every article would make; then it keeps the ids the corpus gave
-(:meth:`Registry.update`):
+word of a name, initials, a surname, a ``kb_id``; a surname's or a word's block only where a
+short form is there or may be after the run, :meth:`Registry._touched`), so that its cost
+follows the new articles, not the corpus, and the clusters are those one run over every article
+would make; then it keeps the ids the corpus gave (:meth:`Registry.update`):
 
 * a cluster whose known summaries had one id keeps it (a fuller name changes ``name`` and
   ``aliases``, never the id); a cluster with no known summary gets a new id;
@@ -303,17 +304,23 @@ class Registry:
         blocks = {summary: linking_keys(summary[0], keys) for summary, keys in blocks.items()}
         brought = [(encoded(_identity(summary)), key) for summary, keys in blocks.items() for key in keys if short_form_block(key) is not None]
         wanted = pa.array(sorted({key for _, key in brought}), pa.string())
-        ids, keys, rows, known, live = [], [], [], [], {short_form_block(key) for summary in dropped for key in blocks[summary]}
+        ids: list[np.ndarray] = []
+        keys: list[pa.Array] = []
+        rows: list[np.ndarray] = []
+        known: list[pa.Array] = []
+        live = {block for summary in dropped for key in blocks[summary] for block in [short_form_block(key)] if block is not None}
+        start = 0
         for batch in self.summaries.batches(["summary_id", BLOCK_KEYS, *IDENTITY_COLUMNS, FOLDED]):
             flat, parents, alone, there = _stored_keys(batch, wanted)
             keys.append(flat)
-            rows.append(parents + sum(len(part) for part in ids))
+            rows.append(parents + start)
             ids.append(batch.column("summary_id").to_numpy())
             known.append(there)
             live |= alone
+            start += batch.num_rows
         brings = pa.array([identity + FIELD_SEPARATOR + key for identity, key in brought], pa.string())
         new = pc.invert(pc.is_in(brings, value_set=pa.concat_arrays([pa.array([], pa.string()), *known]))).to_numpy(zero_copy_only=False)
-        live |= {short_form_block(key) for (_, key), unknown in zip(brought, new.tolist()) if unknown}
+        live |= {block for (_, key), unknown in zip(brought, new.tolist()) if unknown for block in [short_form_block(key)] if block is not None}
         flat = pa.chunked_array(keys, pa.string())
         parents = np.concatenate(rows) if rows else np.empty(0, np.int64)
         summary_ids = np.concatenate(ids) if ids else np.empty(0, np.int64)

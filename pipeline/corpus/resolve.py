@@ -221,7 +221,10 @@ class CorpusResolver:
         decision may read its cluster (directly or through others). Resolution is local to the
         groups of summaries these keys connect, which lets a grown corpus resolve again only the
         groups a new run touches (pipeline/corpus/registry.py); a change to :meth:`_link` that
-        joins summaries on anything else must add it here.
+        joins summaries on anything else must add it here. (The registry follows a key only
+        where it may link: :func:`linking_keys`, and a block of :func:`short_form_block` only
+        where a short form is; a change to what :meth:`_strong` or :meth:`decided_alone` say
+        must keep those right.)
 
         The keys of its names (whatever the label) and its ``kb_id`` (strong keys); a person's
         block (:meth:`_block`: the surname); an organisation's block as a short form (its first
