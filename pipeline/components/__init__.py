@@ -7,6 +7,7 @@ from . import (  # noqa: F401  (registers factories)
     cleanup,
     common_words,
     consistency,
+    datelines,
     evidence,
     gazetteer,
     labels,
