@@ -231,20 +231,22 @@ class Registry:
         patch = _with_grown(patch, _grown(held, grown, new.mentions))
         born = self.canonical_ids.plus(pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS))
         gone = pa.concat_arrays([touched.removed(), pa.array(touched.dissolved, pa.int64())])
-        summaries, changed_rows = self._after(held, patch, gone, [own_rows, made_rows, unfolded_rows], next_id + len(made) + len(document_keys))
+        name_rows = pa.array(sorted({*made.values(), *(row for rows in touched.name_rows.values() for row in rows)}), pa.int64())
+        changed, summaries_resolved = touched.changed(), len(touched.keys)
         # The run's summaries only: what its tables are stamped with (the others' keys are let go).
         resolution = Resolution(
             by_summary={key: stable[fresh.by_summary[key]] for key in new.mentions},
             clusters={stable[cid]: replace(cluster, canonical_id=stable[cid]) for cid, cluster in fresh.clusters.items()},
         )
-        name_rows = pa.array(sorted({*made.values(), *(row for rows in touched.name_rows.values() for row in rows)}), pa.int64())
+        del touched, fresh  # the touched summaries as Python objects go before the changed rows are made
+        summaries, changed_rows = self._after(held, patch, gone, [own_rows, made_rows, unfolded_rows], next_id + len(made) + len(document_keys))
         resolved = pa.concat_tables([part.select(["summary_id", "name", "canonical_id"]).cast(resolved.schema) for part in (resolved, own_rows, made_rows)])
         resolved = resolved.append_column("name_row", pc.is_in(resolved["summary_id"], value_set=name_rows))
         registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded))
         name_ids = {key: names[name] for name, keys in folding.items() for key in keys}
         recount = recounted([stable[cid] for cid in fresh_ids], old_ids) if dropped is None or not dropped.mentions else None
         return Update(
-            resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids, recount,
+            resolution, registry, resolved, changed, summary_ids, len(new_ids), len(redirects), summaries_resolved, folded, name_ids, recount,
             changed_rows,
         )  # fmt: skip
 
