@@ -438,7 +438,8 @@ class _Append:
         # The run's changes to the summaries alone, until the earlier runs' reach a share of them
         # (store.COMPACT_RATIO): then the summaries whole, with every run's changes folded in.
         changes, summaries = update.changes, update.registry.summaries
-        del update  # what it holds (the touched rows, the patch) goes before the summaries are written
+        # What the update holds (the touched rows, the patch, the clusters resolved again) goes before the summaries are written.
+        del update, ids, index, written, rows, merged
         self.compacted = changes is None or self.store.compacts()
         if changes is not None and self.store.grown:  # else a new registry, or one read in another format: written whole
             if not self.compacted:
