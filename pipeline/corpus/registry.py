@@ -227,8 +227,7 @@ class Registry:
             [item_ids[i] for i in again], [sorted(new.block_keys(touched.keys[i])) for i in again],
         )  # fmt: skip
         patch, resolved = touched.patch(item_ids, new.mentions)
-        grown = {names[name]: (name[1], keys) for name, keys in folding.items() if name not in made}
-        patch = _with_grown(patch, _grown(held, grown, new.mentions))
+        patch = _with_grown(patch, _grown(held, {names[name]: (name[1], keys) for name, keys in folding.items() if name not in made}, new.mentions))
         born = self.canonical_ids.plus(pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS))
         gone = pa.concat_arrays([touched.removed(), pa.array(touched.dissolved, pa.int64())])
         name_rows = pa.array(sorted({*made.values(), *(row for rows in touched.name_rows.values() for row in rows)}), pa.int64())
