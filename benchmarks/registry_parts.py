@@ -55,7 +55,7 @@ def figures(corpus: Path, new_run: Path, parts: list[int]) -> dict:
     tables = CorpusStore(corpus).registry_tables()
     assert tables is not None, f"{corpus} has no registry: build it with run --append"
     registry = Registry.stored(*tables)
-    touched = registry._touched(run_keys).to_numpy()
+    touched = registry._touched(new_blocks).to_numpy()
     stored = registry.summaries.table()
     ids = stored.column("summary_id").to_numpy()
     lists = stored.column(BLOCK_KEYS).to_pylist()

@@ -291,3 +291,48 @@ def test_a_name_row_gains_only_the_context_keys_it_lacks_in_their_order():
     contexts = pa.array([["sport:cricket", "a", "c"], ["b"], ["a"]], pa.list_(pa.string()))
     # Its sport first, then every other key sorted; null: nothing gained, the context is kept.
     assert _with_keys(contexts, [["b", "c", "d"], ["b"], []]).to_pylist() == [["sport:cricket", "a", "b", "c", "d"], None, None]
+
+
+def test_a_block_of_fuller_names_is_resolved_again_only_where_the_run_can_change_a_decision():
+    """``Pat Nixon`` and ``Richard Nixon`` share the surname block, where short forms look for
+    fuller names: a run that names one of them again (with ``Nixon`` as an alias, as a document's
+    coreference gives it: no decision links by that) resolves that name only; a lone ``Nixon``, or
+    a fuller name that makes one of them short (``Richard M. Nixon``), resolves the block again."""
+    pat, richard = ("PERSON", "Pat Nixon", ["Pat Nixon", "Nixon"], ["mao"]), ("PERSON", "Richard Nixon", ["Richard Nixon", "Nixon"], ["china"])
+    first = Registry.empty().update(documents(pat, richard), "r0001")
+    assert resolved_names(first.registry.update(documents(richard), "r0002")) == ["Richard Nixon"]
+    assert resolved_names(first.registry.update(documents(("PERSON", "Nixon", ["Nixon"], ["china"])), "r0002")) == ["Nixon", "Pat Nixon", "Richard Nixon"]
+    fuller = first.registry.update(documents(("PERSON", "Richard M. Nixon", ["Richard M. Nixon"], ["china"])), "r0002")
+    assert resolved_names(fuller) == ["Pat Nixon", "Richard M. Nixon", "Richard Nixon"]
+    # Once a block holds a short form (kept a row per document), any run that names it resolves it again.
+    assert resolved_names(fuller.registry.update(documents(pat), "r0003")) == ["Pat Nixon", "Richard M. Nixon", "Richard Nixon"]
+
+
+def test_appends_give_the_clusters_of_every_document_resolved_at_once():
+    """Days of documents drawn from small pools of names (full names, shortened and lone
+    surnames, one-word and fuller organisations, with aliases and contexts): after every day, the
+    registry's clusters are those of every document resolved at once, though an update resolves
+    again only the blocks where the day can change a decision."""
+    import random
+
+    rng = random.Random(13)
+    firsts, surnames, words = ["Pat", "Richard", "Ann"], ["Nixon", "Ford", "Carter", "Bush"], ["Church", "Scientology", "Group", "Bank"]
+    contexts = ["china", "mao", "watergate", "texas", "clearwater"]
+
+    def document() -> tuple[str, str, list[str], list[str]]:
+        context = rng.sample(contexts, rng.randint(0, 2))
+        kind = rng.random()
+        if kind < 0.5:
+            last = rng.choice(surnames)
+            name = rng.choice([f"{rng.choice(firsts)} {last}", f"{rng.choice(firsts)} M. {last}", last])
+            return ("PERSON", name, [name, *([last] if rng.random() < 0.5 and name != last else [])], context)
+        name = rng.choice([rng.choice(words), " ".join(rng.sample(words, 2))])
+        return ("ORG", name, [name], context)
+
+    registry, seen = Registry.empty(), CorpusResolver()
+    for number in range(1, 9):
+        day = documents(*[document() for _ in range(rng.randint(1, 6))])
+        registry, seen = registry.update(day, f"r{number:04d}").registry, seen.merge(day)
+        stored = registry.document_rows()
+        ids = dict(zip(summary_keys(stored), stored.column("canonical_id").to_pylist()))
+        assert partition(ids) == partition(CorpusResolver().merge(seen).resolve().by_summary), f"day {number}"

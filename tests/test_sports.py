@@ -137,3 +137,47 @@ def test_a_plural_opening_a_sentence_is_not_taken_for_the_team(blank, teams):
         token.is_sent_start = token.i == 0 or doc[token.i - 1].text == "."
     assert ent_tuples(teams(doc)) == [("New Orleans Saints", "ORG"), ("Saints", "ORG")]
     assert doc.ents[1].start_char == text.rindex("Saints")
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        # the recogniser found one team: the other side of the result is the other team
+        (
+            "Edouard scored as Celtic beat Rangers 2-1 on Sunday.",
+            [("Edouard", "PERSON"), ("Rangers", "ORG")],
+            [("Edouard", "PERSON"), ("Celtic", "ORG"), ("Rangers", "ORG")],
+        ),
+        ("Celtic 2-1 Rangers: Edouard double settles derby", [("Rangers", "ORG")], [("Celtic", "ORG"), ("Rangers", "ORG")]),
+        ("Real Madrid 2 Barcelona 1", [("Barcelona", "LOC")], [("Real Madrid", "ORG"), ("Barcelona", "ORG")]),
+        ("The top-seeded Bluejays beat Drake 65-53 on Friday.", [("Bluejays", "ORG")], [("Bluejays", "ORG"), ("Drake", "ORG")]),
+    ],
+)
+def test_a_team_of_a_result_the_recogniser_left_out_is_a_team(blank, teams, text, ents, expected):
+    doc = teams(make_doc(blank, text, ents))
+    assert ent_tuples(doc) == expected
+    assert doc._.sport is not None  # a page with a result
+
+
+@pytest.mark.parametrize(
+    "text, ents",
+    [
+        ("Federer beat Nadal 6-4 in the final.", [("Nadal", "PERSON")]),  # a person's result: not a team
+        ("Federer beat Nadal 6-4 in the final.", []),  # neither side known: nothing to go on
+        ("They beat Rangers 2-1 on Sunday.", [("Rangers", "ORG")]),  # no name on the other side
+        ("Celtic won.\nBeat Rangers 2-1 next time.", [("Rangers", "ORG")]),  # not on the result's line
+        ("In the report, Smith said 2 Rangers fans were hurt.", [("Rangers", "ORG")]),  # one score: no result
+        ("Denver beat the Cleveland Browns 34 - 12 Sunday.", [("Denver", "LOC"), ("Cleveland Browns", "ORG")]),  # a weekday after the score
+    ],
+)
+def test_no_result_no_team_added(blank, teams, text, ents):
+    assert ent_tuples(teams(make_doc(blank, text, ents))) == ents and [(e._.component) for e in teams(make_doc(blank, text, ents)).ents] == [None] * len(ents)
+
+
+def test_the_team_found_in_a_result_is_named_elsewhere_in_the_page(blank, teams):
+    text = "Edouard scored as Celtic beat Rangers 2-1 on Sunday. Rangers host Aberdeen, while Celtic travel north."
+    doc = make_doc(blank, text, [("Rangers", "ORG"), ("Rangers", "ORG", 1)])
+    for token in doc:
+        token.is_sent_start = token.i == 0 or doc[token.i - 1].text == "."
+    doc = teams(doc)
+    assert [(e.text, e.label_, e.start_char) for e in doc.ents if e.text == "Celtic"] == [("Celtic", "ORG", 18), ("Celtic", "ORG", text.rindex("Celtic"))]

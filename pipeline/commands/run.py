@@ -317,9 +317,13 @@ class _MostMentioned:
 
     def add(self, batch: pa.Table) -> pa.Table:
         """Look at one batch; returns it unchanged."""
-        # Only rows mentioned at least as often as the batch's top-th can be among the top.
+        # Only rows mentioned at least as often as the batch's top-th, and as the top-th so far, can be among the top.
         least = pc.min(pc.top_k_unstable(batch["mention_count"], k=self.top)).as_py() if batch.num_rows > self.top else None
+        if self.best.num_rows >= self.top:
+            least = max(least or 0, pc.min(self.best["mention_count"]).as_py())
         candidates = batch if least is None else batch.filter(pc.greater_equal(batch["mention_count"], least))
+        if not candidates.num_rows:
+            return batch
         both = pa.concat_tables([self.best, candidates.cast(CORPUS_ENTITIES)])
         self.best = both.sort_by([("mention_count", "descending"), ("name", "ascending")]).slice(0, self.top)
         return batch
@@ -434,7 +438,8 @@ class _Append:
         # The run's changes to the summaries alone, until the earlier runs' reach a share of them
         # (store.COMPACT_RATIO): then the summaries whole, with every run's changes folded in.
         changes, summaries = update.changes, update.registry.summaries
-        del update  # what it holds (the touched rows, the patch) goes before the summaries are written
+        # What the update holds (the touched rows, the patch, the clusters resolved again) goes before the summaries are written.
+        del update, ids, index, written, rows, merged
         self.compacted = changes is None or self.store.compacts()
         if changes is not None and self.store.grown:  # else a new registry, or one read in another format: written whole
             if not self.compacted:

@@ -42,6 +42,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..knowledge.geo import CITY, DEFAULT_MIN_POPULATION, known_places
+from ..knowledge.names import CALENDAR_WORDS
 from .classifier import NONE_LABEL
 from .spans import set_entities
 
@@ -58,8 +59,6 @@ DATELINE = re.compile(
 )
 #: A date in a dateline's qualifier: ``Nov 3``, ``March 4``, ``1996-12-06``.
 QUALIFIER_DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|(?:" + "|".join(m[:3] for m in calendar.month_name[1:]) + r")[a-z]*\.?\s+\d{1,2})\b", re.IGNORECASE)
-#: Calendar words, which open a line of a date, never a dateline's place.
-CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.day_name, *calendar.month_name[1:], *calendar.month_abbr[1:]))
 #: An unknown place needs more letters than an acronym has.
 MIN_UNKNOWN_LETTERS = 4
 

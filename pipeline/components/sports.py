@@ -14,7 +14,12 @@ carries to corpus resolution, so that the cricket team *Australia*, the rugby te
 and the country stay three entities. Every list (result words, sports and their words) is
 config data; the rule itself is the shape of a result.
 
-A report does not always print a result line: a place directly before a final score
+A result whose one side the recogniser left out (``Celtic beat Rangers 2-1``, ``Celtic 2-1
+Rangers``, ``Real Madrid 2 Barcelona 1``, where it found only *Rangers* or *Barcelona*) gives that
+side as a team too: one to three capitalised words on the result's line, no stop words, weekdays
+or months (``the Browns 34 - 12 Sunday``), where the
+other side is a team or a place, never a person (*Federer beat Nadal 6-4*); the page then names the
+team wherever it writes it, as for a plural below. A report does not always print a result line: a place directly before a final score
 (``the Heels putting away Evansville 91-73``) or after a score's victory (``a 31-24 victory over
 Jacksonville``: ``victory_words``, then ``over`` or ``against``) is a team too. And a place
 followed by a capitalised plural (``New Orleans Saints``, ``Philadelphia 76ers``: the recogniser
@@ -38,12 +43,12 @@ from collections import Counter
 from collections.abc import Iterable
 
 import numpy
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER, PREFIX
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
-from ..knowledge.names import name_key
+from ..knowledge.names import CALENDAR_WORDS, name_key
 from .spans import copy_span, moved_probability, set_entities
 
 #: A final score written as one token: ``2-1``, ``3–0``.
@@ -106,6 +111,9 @@ class SportsTeams:
         self.sport_words = {word.lower(): sport for sport, words in sports.items() for word in words}
         self.sport_by_id = {get_string_id(word): sport for word, sport in self.sport_words.items()}
         self.sport_ids = numpy.fromiter(self.sport_by_id, dtype="uint64")
+        # What a result's middle opens with: a result word, or a digit (a score): looked for in the token array.
+        self.result_ids = numpy.array([get_string_id(word) for word in self.result_words], dtype="uint64")
+        self.digit_ids = numpy.array([get_string_id(str(d)) for d in range(10)], dtype="uint64")
         self.min_sport_words = min_sport_words
         self.victory_words = frozenset(w.lower() for w in victory_words)
         self.place_plurals = frozenset(w.lower() for w in place_plurals)
@@ -114,7 +122,10 @@ class SportsTeams:
     def __call__(self, doc: Doc) -> Doc:
         doc._.sport = self.sport(doc)
         nicknames = self.nicknamed(doc)
-        results = self.teams(doc) | self.scored(doc)
+        unnamed = self.unnamed(doc)
+        if unnamed:
+            set_entities(doc, [*doc.ents, *unnamed])
+        results = self.teams(doc) | self.scored(doc) | {name_key(span.text) for span in unnamed}
         teams = results | (self.unplaced(doc) if doc._.sport else set())
         if results and doc._.sport is None:
             # A page that reports a result is a sports page, even in a few lines: its teams then
@@ -133,7 +144,7 @@ class SportsTeams:
                     ent._.label_probs = moved_probability(ent._.label_probs, place_label, self.team_label)
                 relabelled.append(ent)
             spans.append(ent)
-        spans += self._unrecognised(doc, nicknames)
+        spans += self._unrecognised(doc, nicknames | {name_key(span.text) for span in unnamed})
         set_entities(doc, spans)
         for ent in relabelled:  # the country's curated id is not the team's (set_ents keeps token ids)
             for token in ent:
@@ -173,6 +184,74 @@ class SportsTeams:
                 found.add(name_key(ent.text))
         found.discard(())
         return found
+
+    def unnamed(self, doc: Doc) -> list[Span]:
+        """``team_label`` spans for the teams of a result the recogniser left out: ``Celtic`` in
+        *Celtic beat Rangers 2-1*, *Celtic 2-1 Rangers*, *Celtic 2 Rangers 1*, where the other side is
+        an entity that is no person (a team or a place: not *Federer beat Nadal 6-4*) and the left-out
+        side is one to three capitalised words that are no stop words, on the result's line."""
+        ents = list(doc.ents)
+        if not ents:
+            return []
+        array = doc.to_array([LOWER, PREFIX])  # the candidates in the token array, not a Token per word
+        candidates = numpy.flatnonzero(numpy.isin(array[:, 0], self.result_ids) | numpy.isin(array[:, 1], self.digit_ids)).tolist()
+        labels = {i: ent.label_ for ent in ents for i in range(ent.start, ent.end)}
+        spans: list[Span] = []
+        for i in candidates:
+            token = doc[i]
+            if token.lower_ in self.result_words:  # X beat Y 2-1: a final score after Y
+                right_start, after = i + 1, "final score"
+            elif self._is_final_score(doc, i):  # X 2-1 Y
+                right_start, after = i + (1 if SCORE_PAIR.match(token.text) else 3), ""
+            elif self._is_score(token):  # X 2 Y 1: a score after Y
+                right_start, after = i + 1, "score"
+            else:
+                continue
+            left = self._name_run(doc, i, -1)
+            right = self._name_run(doc, right_start, 1)
+            if left is None or right is None or "\n" in doc[left[0] : right[1]].text:
+                continue
+            if after and (right[1] >= len(doc) or not (self._is_final_score(doc, right[1]) if after == "final score" else self._is_score(doc[right[1]]))):
+                continue
+            sides = [labels.get(left[0]), labels.get(right[0])]
+            if sides.count(None) != 1 or any(label not in (self.team_label, *self.place_labels) for label in sides if label):
+                continue
+            start, end = left if sides[0] is None else right
+            span = Span(doc, start, end, label=self.team_label)
+            span._.component = self.name
+            spans.append(span)
+        return spans
+
+    def _name_run(self, doc: Doc, edge: int, step: int) -> tuple[int, int] | None:
+        """The tokens of an entity, or one to three capitalised words that are no stop words nor
+        weekdays or months (``34 - 12 Sunday``), ending
+        before ``edge`` (``step`` -1) or starting at it (``step`` 1); None if there are none."""
+        i = edge - 1 if step < 0 else edge
+        if not 0 <= i < len(doc):
+            return None
+        token = doc[i]
+        if token.ent_iob_ in ("B", "I"):
+            ent_start = i
+            while ent_start > 0 and doc[ent_start].ent_iob_ == "I":
+                ent_start -= 1
+            ent_end = i + 1
+            while ent_end < len(doc) and doc[ent_end].ent_iob_ == "I":
+                ent_end += 1
+            return ent_start, ent_end
+        words: list[int] = []
+        while (
+            0 <= i < len(doc)
+            and len(words) < 3
+            and _capitalised(doc[i])
+            and not doc[i].is_stop
+            and doc[i].lower_ not in CALENDAR_WORDS
+            and doc[i].ent_iob_ not in ("B", "I")
+        ):
+            words.append(i)
+            i += step
+        if not words:
+            return None
+        return min(words), max(words) + 1
 
     def nicknamed(self, doc: Doc) -> set[tuple[str, ...]]:
         """Extend every place followed by a capitalised plural into one team mention (``New Orleans

@@ -66,7 +66,8 @@ def merge_corpus(before: Iterable[pa.Table], rows: pa.Table, changed: Iterable[s
             pc.greater(pending["mention_count"], count),
             pc.and_(pc.equal(pending["mention_count"], count), pc.less_equal(pending["canonical_id"], last)),
         )
-        yield pa.concat_tables([kept, pending.filter(earlier)]).sort_by(CORPUS_ORDER)
+        inserted = pending.filter(earlier)
+        yield pa.concat_tables([kept, inserted]).sort_by(CORPUS_ORDER) if inserted.num_rows else kept  # kept is in order
         pending = pending.filter(pc.invert(earlier))
     if pending.num_rows:
         yield pending

@@ -14,9 +14,10 @@ tables what corpus resolution needs to go on (``DIR/registry/``, read and writte
 
 An append resolves the new summaries together with the groups of registry summaries they touch
 (those sharing a block key, :meth:`~pipeline.corpus.resolve.CorpusResolver.block_keys`: a name, a
-word of a name, initials, a surname, a ``kb_id``), so that its cost follows the new articles, not the corpus, and the
-clusters are those one run over every article would make; then it keeps the ids the corpus gave
-(:meth:`Registry.update`):
+word of a name, initials, a surname, a ``kb_id``; a surname's or a word's block only where a
+short form is there or may be after the run, :meth:`Registry._touched`), so that its cost
+follows the new articles, not the corpus, and the clusters are those one run over every article
+would make; then it keeps the ids the corpus gave (:meth:`Registry.update`):
 
 * a cluster whose known summaries had one id keeps it (a fuller name changes ``name`` and
   ``aliases``, never the id); a cluster with no known summary gets a new id;
@@ -53,7 +54,7 @@ plus the new ones. This module computes on tables and batches; it reads and writ
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -63,8 +64,21 @@ import pyarrow.compute as pc
 from ..knowledge.names import SPORT_PREFIX
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, FOLDED_ROWS
 from .grouping import Resolved
-from .resolve import SUMMARY_KEY_COLUMNS, CorpusResolver, Resolution, block_partners, settled_key
-from .rows import FOLDED, NAME_ID, Rows, SummaryRowKey, change_rows, summary_keys
+from .resolve import (
+    FULL_BLOCK,
+    NAME_BLOCK,
+    PERSON_LABELS,
+    SHORT_BLOCK,
+    SUMMARY_KEY_COLUMNS,
+    SURNAME_BLOCK,
+    CorpusResolver,
+    Resolution,
+    block_partners,
+    linking_keys,
+    settled_key,
+    short_form_block,
+)
+from .rows import FIELD_SEPARATOR, FOLDED, NAME_ID, Rows, SummaryRowKey, change_rows, encoded, encoded_rows, summary_keys
 
 #: The registry column of each summary's block keys (:meth:`CorpusResolver.block_keys`), and
 #: which version of them the summaries file holds (its schema metadata): a registry written with
@@ -168,9 +182,10 @@ class Registry:
         document rows of their name's row (:attr:`Update.folded`, for the run's file). The rows the
         run changed, added and removed are given too (:attr:`Update.changes`: what it writes)."""
         # Block keys are computed for the run's summaries only; the registry's are stored.
-        blocks = {key: sorted(new.block_keys(key)) for key in [*new.summaries(), *(dropped.summaries() if dropped is not None else [])]}
+        gone = dropped.summaries() if dropped is not None else []
+        blocks = {key: sorted(new.block_keys(key)) for key in [*new.summaries(), *gone]}
         # The touched rows are read once and held: grouping, contexts and grown names read them here, not the file.
-        ids = self._touched(set().union(*blocks.values()))
+        ids = self._touched(blocks, gone)
         held = Rows.of(self.summaries.where("summary_id", ids), HELD_BATCH_ROWS)
         touched = Resolved.read(held, self.folded, ids, new, dropped)
         fresh = touched.resolver.resolve()
@@ -212,24 +227,25 @@ class Registry:
             [item_ids[i] for i in again], [sorted(new.block_keys(touched.keys[i])) for i in again],
         )  # fmt: skip
         patch, resolved = touched.patch(item_ids, new.mentions)
-        grown = {names[name]: (name[1], keys) for name, keys in folding.items() if name not in made}
-        patch = _with_grown(patch, _grown(held, grown, new.mentions))
+        patch = _with_grown(patch, _grown(held, {names[name]: (name[1], keys) for name, keys in folding.items() if name not in made}, new.mentions))
         born = self.canonical_ids.plus(pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS))
         gone = pa.concat_arrays([touched.removed(), pa.array(touched.dissolved, pa.int64())])
-        summaries, changed_rows = self._after(held, patch, gone, [own_rows, made_rows, unfolded_rows], next_id + len(made) + len(document_keys))
+        name_rows = pa.array(sorted({*made.values(), *(row for rows in touched.name_rows.values() for row in rows)}), pa.int64())
+        changed, summaries_resolved = touched.changed(), len(touched.keys)
         # The run's summaries only: what its tables are stamped with (the others' keys are let go).
         resolution = Resolution(
             by_summary={key: stable[fresh.by_summary[key]] for key in new.mentions},
             clusters={stable[cid]: replace(cluster, canonical_id=stable[cid]) for cid, cluster in fresh.clusters.items()},
         )
-        name_rows = pa.array(sorted({*made.values(), *(row for rows in touched.name_rows.values() for row in rows)}), pa.int64())
+        del touched, fresh  # the touched summaries as Python objects go before the changed rows are made
+        summaries, changed_rows = self._after(held, patch, gone, [own_rows, made_rows, unfolded_rows], next_id + len(made) + len(document_keys))
         resolved = pa.concat_tables([part.select(["summary_id", "name", "canonical_id"]).cast(resolved.schema) for part in (resolved, own_rows, made_rows)])
         resolved = resolved.append_column("name_row", pc.is_in(resolved["summary_id"], value_set=name_rows))
         registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded))
         name_ids = {key: names[name] for name, keys in folding.items() for key in keys}
         recount = recounted([stable[cid] for cid in fresh_ids], old_ids) if dropped is None or not dropped.mentions else None
         return Update(
-            resolution, registry, resolved, touched.changed(), summary_ids, len(new_ids), len(redirects), len(touched.keys), folded, name_ids, recount,
+            resolution, registry, resolved, changed, summary_ids, len(new_ids), len(redirects), summaries_resolved, folded, name_ids, recount,
             changed_rows,
         )  # fmt: skip
 
@@ -259,29 +275,71 @@ class Registry:
         found = [top for top in (self.summaries.max("summary_id"), self.folded.max("summary_id")) if top is not None]
         return max(found) + 1 if found else 0
 
-    def _touched(self, keys: set[str]) -> pa.Array:
+    def _touched(self, blocks: Mapping[SummaryRowKey, list[str]], dropped: Iterable[SummaryRowKey] = ()) -> pa.Array:
         """The ``summary_id`` of the registry rows to resolve again: those with a block key that
-        ``keys`` (the run's summaries') meet (:func:`~pipeline.corpus.resolve.block_partners`), and
-        so on through theirs, until no row is added. The stored keys are read once, a batch at a
-        time, into one table of ids and keys (8 MB at 100,000 documents: held during the search
-        only, below what the update holds later), and each round is one lookup over all of them
-        (a set of keys hashed once, not once a batch), vectorised."""
-        stored = pa.concat_tables([*self.summaries.batches(["summary_id", BLOCK_KEYS]), self.summaries.schema.empty_table().select(["summary_id", BLOCK_KEYS])])
-        lists = stored.column(BLOCK_KEYS)
-        flat = pa.chunked_array([pc.list_flatten(chunk) for chunk in lists.chunks], pa.string())
-        starts = np.cumsum([0, *(len(chunk) for chunk in lists.chunks)])
-        parents = np.concatenate([pc.list_parent_indices(chunk).to_numpy() + start for chunk, start in zip(lists.chunks, starts)] or [np.empty(0, np.int64)])
-        found = np.zeros(stored.num_rows, bool)
+        the run's summaries' keys (``blocks``: summary -> its keys; ``dropped``: those of them a
+        replaced document takes out) meet (:func:`~pipeline.corpus.resolve.block_partners`), and
+        so on through theirs, until no row is added. Only keys that link summaries count
+        (:func:`~pipeline.corpus.resolve.linking_keys`), and a block where short forms look for
+        fuller names (:func:`~pipeline.corpus.resolve.short_form_block`) only where the run can
+        change a decision in it.
+
+        Summaries that share only such a block are joined only by a short form that looks there
+        (:meth:`~pipeline.corpus.resolve.CorpusResolver._join_short_forms`), and a summary is a
+        short form (:meth:`~pipeline.corpus.resolve.CorpusResolver.decided_alone`) by its name,
+        aliases, ``kb_id`` and the other names of its block. The registry keeps every summary
+        decided alone a row per document (``folded`` 0), so a block holds a short form after the
+        run only where a registry row there is kept a row per document (a short form, or,
+        conservatively, a row written before name rows or left from a name made short once);
+        where the run brings a name the block has no row of (its label, name, aliases and
+        ``kb_id``, with this block key: it may be a short form, or make one of the block's names
+        short; a name the block has already changes neither, that row would have made the same);
+        or where a replaced document takes a summary out. Any other block is left as it is: its
+        rows found by strong keys (a name, a ``kb_id``) are resolved again, the others keep their
+        clusters. (A new cluster of a name that another cluster has, whose id hashes its place
+        among the summaries resolved, may get another id than if the whole block were resolved again.)
+
+        The stored keys are read once, a batch at a time (:func:`_stored_keys`), and only the
+        linking ones are held, during the search only; each round is one lookup over all of
+        them (a set of keys hashed once, not once a batch), vectorised."""
+        blocks = {summary: linking_keys(summary[0], keys) for summary, keys in blocks.items()}
+        brought = [(encoded(_identity(summary)), key) for summary, keys in blocks.items() for key in keys if short_form_block(key) is not None]
+        wanted = pa.array(sorted({key for _, key in brought}), pa.string())
+        ids: list[np.ndarray] = []
+        keys: list[pa.Array] = []
+        rows: list[np.ndarray] = []
+        known: list[pa.Array] = []
+        live = {block for summary in dropped for key in blocks[summary] for block in [short_form_block(key)] if block is not None}
+        start = 0
+        for batch in self.summaries.batches(["summary_id", BLOCK_KEYS, *IDENTITY_COLUMNS, FOLDED]):
+            flat, parents, alone, there = _stored_keys(batch, wanted)
+            keys.append(flat)
+            rows.append(parents + start)
+            ids.append(batch.column("summary_id").to_numpy())
+            known.append(there)
+            live |= alone
+            start += batch.num_rows
+        brings = pa.array([identity + FIELD_SEPARATOR + key for identity, key in brought], pa.string())
+        new = pc.invert(pc.is_in(brings, value_set=pa.concat_arrays([pa.array([], pa.string()), *known]))).to_numpy(zero_copy_only=False)
+        live |= {block for (_, key), unknown in zip(brought, new.tolist()) if unknown for block in [short_form_block(key)] if block is not None}
+        flat = pa.chunked_array(keys, pa.string())
+        parents = np.concatenate(rows) if rows else np.empty(0, np.int64)
+        summary_ids = np.concatenate(ids) if ids else np.empty(0, np.int64)
+
+        def followed(keys: Iterable[str]) -> set[str]:
+            return {key for key in keys for block in [short_form_block(key)] if block is None or block in live}
+
+        found = np.zeros(len(summary_ids), bool)
         seen: set[str] = set()
-        frontier = block_partners(keys)
+        frontier = block_partners(followed(key for keys in blocks.values() for key in keys))
         while frontier:
             seen |= frontier
             hit = np.unique(parents[pc.is_in(flat, value_set=pa.array(sorted(frontier), pa.string())).to_numpy()])
             fresh = hit[~found[hit]]
             found[fresh] = True
-            keys = set(pc.unique(flat.filter(pa.array(np.isin(parents, fresh)))).to_pylist()) if len(fresh) else set()
-            frontier = block_partners(keys) - seen
-        return pa.array(np.sort(stored.column("summary_id").to_numpy()[found]), pa.int64())
+            reached = set(pc.unique(flat.filter(pa.array(np.isin(parents, fresh)))).to_pylist()) if len(fresh) else set()
+            frontier = block_partners(followed(reached)) - seen
+        return pa.array(np.sort(summary_ids[found]), pa.int64())
 
     def _keep_ids(self, fresh_ids: list[str], old_ids: list[str | None], counts: list[int]) -> tuple[dict[str, str], dict[str, str], list[str]]:
         """Fresh cluster id -> the id it keeps, retired id -> surviving id (module docstring), and the new ids."""
@@ -292,7 +350,8 @@ class Registry:
         claims: dict[str, list[str]] = {}  # fresh cluster -> the known ids whose mentions are mostly in it
         for old, by_fresh in weights.items():
             claims.setdefault(max(sorted(by_fresh), key=by_fresh.__getitem__), []).append(old)
-        ids = self.canonical_ids.where("canonical_id", pa.array(sorted(weights), pa.string()))
+        # One pass over the ids given: the runs of the known ids, and which fresh ids were given before.
+        ids = self.canonical_ids.where("canonical_id", pa.array(sorted({*weights, *fresh_ids}), pa.string()))
         born = dict(zip(ids.column("canonical_id").to_pylist(), ids.column("run_id").to_pylist()))
         stable: dict[str, str] = {}
         redirects: dict[str, str] = {}
@@ -303,7 +362,7 @@ class Registry:
                 stable[fresh] = survivor
                 redirects.update((old, survivor) for old in olds if old != survivor)
         unclaimed = sorted(set(fresh_ids) - stable.keys())
-        taken = self._given(unclaimed) | set(stable.values())
+        taken = {fresh for fresh in unclaimed if fresh in born} | self._retired(unclaimed) | set(stable.values())
         for fresh in unclaimed:  # new ids: the fresh one, unless the corpus gave it before
             candidate, n = fresh, 1
             while candidate in taken or (n > 1 and self._given([candidate])):
@@ -316,10 +375,13 @@ class Registry:
     def _given(self, candidates: list[str]) -> set[str]:
         """Those of ``candidates`` the corpus gave before (alive or redirected): an id once given
         never names another entity. Streamed past the ids given: no set of every id is built."""
+        alive = self.canonical_ids.where("canonical_id", pa.array(candidates, pa.string()), ["canonical_id"]).column("canonical_id").to_pylist()
+        return set(alive) | self._retired(candidates)
+
+    def _retired(self, candidates: list[str]) -> set[str]:
+        """Those of ``candidates`` that the corpus retired into another id."""
         wanted = pa.array(candidates, pa.string())
-        alive = self.canonical_ids.where("canonical_id", wanted, ["canonical_id"]).column("canonical_id").to_pylist()
-        retired = self.redirects.filter(pc.is_in(self.redirects["old_id"], value_set=wanted)).column("old_id").to_pylist()
-        return set(alive) | set(retired)
+        return set(self.redirects.filter(pc.is_in(self.redirects["old_id"], value_set=wanted)).column("old_id").to_pylist())
 
     def _redirected(self, redirects: Mapping[str, str], run_id: str) -> pa.Table:
         """The redirects after this run: earlier ones re-pointed to where their target went (so one
@@ -331,6 +393,41 @@ class Registry:
             "run_id": earlier["run_id"] + [run_id] * len(redirects),
         }
         return pa.table(rows, schema=CANONICAL_REDIRECTS)
+
+
+#: The summary columns that say whether two summaries are one name for resolution but for their
+#: context (:meth:`Registry._touched`): the same name keys, and decided alone or not alike.
+IDENTITY_COLUMNS = ["label", "name", "aliases", "kb_id"]
+
+
+def _stored_keys(batch: pa.Table, wanted: pa.Array) -> tuple[pa.Array, np.ndarray, set[str], pa.Array]:
+    """Of a batch of registry rows (``summary_id``, block keys, :data:`IDENTITY_COLUMNS`, ``folded``),
+    for :meth:`Registry._touched`: the keys that link them (:func:`~pipeline.corpus.resolve.linking_keys`,
+    vectorised) and each one's row; the blocks where short forms look for fuller names that hold
+    a row kept a row per document; and, for their keys in ``wanted`` (the run's), each row's
+    identity with the key (as :func:`_identity` and :func:`encoded` give a summary's)."""
+    lists = batch.column(BLOCK_KEYS).combine_chunks()
+    flat, parents = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy()
+    names = pc.fill_null(pc.starts_with(flat, NAME_BLOCK), False).to_numpy(zero_copy_only=False)
+    longer = names & pc.fill_null(pc.match_substring(flat, " "), False).to_numpy(zero_copy_only=False)
+    person = pc.is_in(batch.column("label"), value_set=pa.array(sorted(PERSON_LABELS), pa.string())).to_numpy(zero_copy_only=False)
+    has_longer = np.bincount(parents[longer], minlength=batch.num_rows) > 0
+    linking = ~(names & ~longer & person[parents] & has_longer[parents])
+    flat, parents = flat.filter(pa.array(linking)), parents[linking]
+    weak = pc.or_(pc.starts_with(flat, SURNAME_BLOCK), pc.or_(pc.starts_with(flat, SHORT_BLOCK), pc.starts_with(flat, FULL_BLOCK)))
+    weak = pc.fill_null(weak, False).to_numpy(zero_copy_only=False)
+    kept_alone = batch.column(FOLDED).to_numpy() == 0
+    alone = {short_form_block(key) for key in pc.unique(flat.filter(pa.array(weak & kept_alone[parents]))).to_pylist()}
+    at = np.flatnonzero(weak)[pc.is_in(flat.filter(pa.array(weak)), value_set=wanted).to_numpy(zero_copy_only=False)]
+    rows = batch.select(IDENTITY_COLUMNS).take(pa.array(parents[at], pa.int64()))
+    identities = encoded_rows(rows, pa.array([[]] * rows.num_rows, pa.list_(pa.string())))
+    there = pc.binary_join_element_wise(identities, flat.take(pa.array(at, pa.int64())), FIELD_SEPARATOR)
+    return flat, parents, {block for block in alone if block is not None}, there
+
+
+def _identity(summary: SummaryRowKey) -> SummaryRowKey:
+    """``summary`` without its context, as :meth:`Registry._touched` compares them."""
+    return (*summary[:4], ())
 
 
 def recounted(ids: list[str], old_ids: list[str | None]) -> set[str]:
@@ -356,7 +453,7 @@ def _grown(rows: Rows, grown: Mapping[int, tuple[str, list[SummaryRowKey]]], men
     lacks (null: kept), in Arrow, a few rows at a time (at most :data:`GROWN_KEYS` context keys):
     a popular name's is thousands of keys, never Python objects, and never copied all at once."""
     ids = pa.array(sorted(grown), pa.int64())
-    parts = []
+    parts, renewed = [], []
     for batch in rows.batches(["summary_id", "context", "mention_count", FOLDED]) if grown else ():
         at = np.flatnonzero(pc.is_in(batch["summary_id"], value_set=ids).to_numpy(zero_copy_only=False))
         lengths = np.cumsum(pc.list_value_length(batch["context"]).to_numpy(zero_copy_only=False)[at])
@@ -367,8 +464,11 @@ def _grown(rows: Rows, grown: Mapping[int, tuple[str, list[SummaryRowKey]]], men
             counts = pc.add(found.column("mention_count"), pa.array([sum(mentions[key] for key in keys) for _, keys in gains], pa.int64()))
             folded = pc.add(found.column(FOLDED), pa.array([len(keys) for _, keys in gains], pa.int64()))
             context = _with_keys(found.column("context").combine_chunks(), added)
-            parts.append(pa.table([found.column("summary_id"), pa.array([cid for cid, _ in gains], pa.string()), counts, context, folded], schema=GROWN))
-    return pa.concat_tables(parts) if parts else GROWN.empty_table()
+            part = pa.table([found.column("summary_id"), pa.array([cid for cid, _ in gains], pa.string()), counts, context, folded], schema=GROWN)
+            parts.append(part.filter(pc.is_null(part["context"])))
+            renewed.append(part.filter(pc.is_valid(part["context"])))
+    # The rows that gain no key first, those with a context made again last: a patch's new contexts are its tail (_changed).
+    return pa.concat_tables([GROWN.empty_table(), *parts, *renewed])
 
 
 def _with_keys(contexts: pa.ListArray, added: list[list[str]]) -> pa.ListArray:
@@ -403,13 +503,16 @@ def _with_keys(contexts: pa.ListArray, added: list[list[str]]) -> pa.ListArray:
 
 
 def _changed(held: Rows, patch: pa.Table, gone: pa.Array) -> pa.Table:
-    """The touched rows (``held``) that ``patch`` changes, less those ``gone``, with its values (in
-    no particular order): a context it makes again (a name row that gains keys, a popular name's
-    thousands) is taken from it as it is, never copied into the rows and patched there."""
-    patch = patch.filter(pc.invert(pc.is_in(patch["summary_id"], value_set=gone)))
+    """The touched rows (``held``) that ``patch`` (:func:`_with_grown`'s: the rows with a context
+    made again last) changes, less those ``gone``, with its values (in no particular order): a
+    context it makes again (a name row that gains keys, a popular name's thousands) is taken from
+    it as it is, never copied into the rows and patched there, nor out of the patch."""
+    if len(gone) and pc.any(pc.is_in(patch["summary_id"], value_set=gone)).as_py():
+        patch = patch.filter(pc.invert(pc.is_in(patch["summary_id"], value_set=gone)))
     others = patch.drop_columns(["context"])
-    renewed = patch.filter(pc.is_valid(patch["context"]))
-    kept = Rows.of(held.where("summary_id", patch.filter(pc.is_null(patch["context"]))["summary_id"].combine_chunks())).patched("summary_id", others).table()
+    start = patch["context"].null_count  # where the rows with a context made again start: a slice, not a copy
+    renewed = patch.slice(start)
+    kept = Rows.of(held.where("summary_id", patch["summary_id"].slice(0, start).combine_chunks())).patched("summary_id", others).table()
     found = held.where("summary_id", renewed["summary_id"].combine_chunks(), [name for name in held.schema.names if name != "context"])
     found = Rows.of(found.take(pc.index_in(renewed["summary_id"], value_set=found["summary_id"].combine_chunks()))).patched("summary_id", others).table()
     found = found.append_column("context", renewed["context"]).select(held.schema.names)
@@ -474,7 +577,8 @@ GROWN = pa.schema(
 
 
 def _with_grown(patch: pa.Table, grown: pa.Table) -> pa.Table:
-    """``patch`` (ids and mentions) with ``grown``'s rows (:data:`GROWN`) in place of its own for the same rows."""
+    """``patch`` (ids and mentions) with ``grown``'s rows (:data:`GROWN`) in place of its own for
+    the same rows, after them: the rows with a context made again are the patch's last (:func:`_grown`)."""
     kept = patch.filter(pc.invert(pc.is_in(patch["summary_id"], value_set=grown["summary_id"].combine_chunks())))
     kept = kept.append_column("context", pa.nulls(kept.num_rows, pa.list_(pa.string()))).append_column(FOLDED, pa.nulls(kept.num_rows, pa.int64()))
     return pa.concat_tables([kept.select(GROWN.names).cast(GROWN), grown])

@@ -75,6 +75,13 @@ MIN_SHARED_CONTEXT = 1
 #: and of a fuller name found there; each meets the other's, every other key meets itself.
 SHORT_BLOCK, FULL_BLOCK = "short:", "full:"
 BLOCK_KEY_PARTNERS = {SHORT_BLOCK: FULL_BLOCK, FULL_BLOCK: SHORT_BLOCK}
+#: Block keys of a block where short forms look for their fuller names (a person's surname, an
+#: organisation's word); every other block key (a name's, a ``kb_id``) is a strong key.
+SURNAME_BLOCK = "surname:"
+#: Block keys of a summary's names (and of its aliases) and of its ``kb_id``: strong keys.
+NAME_BLOCK, KB_BLOCK = "name:", "kb:"
+#: What a ``short:`` or ``full:`` key's block is called by :func:`short_form_block` (the two meet).
+ORG_BLOCK = "words:"
 
 
 def block_partners(keys: Iterable[str]) -> set[str]:
@@ -85,6 +92,30 @@ def block_partners(keys: Iterable[str]) -> set[str]:
         partner = BLOCK_KEY_PARTNERS.get(prefix)
         found.add(partner + key[len(prefix) :] if partner else key)
     return found
+
+
+def short_form_block(key: str) -> str | None:
+    """The block where short forms look for fuller names that the block key ``key`` is a key of
+    (a ``short:`` and a ``full:`` key of one block give the same), or None for a strong key.
+    Summaries that share only such a block are joined by :meth:`CorpusResolver._join_short_forms`
+    alone, and only when the block holds a short form (:meth:`CorpusResolver.decided_alone`)."""
+    if key.startswith(SURNAME_BLOCK):
+        return key
+    for prefix in BLOCK_KEY_PARTNERS:
+        if key.startswith(prefix):
+            return ORG_BLOCK + key[len(prefix) :]
+    return None
+
+
+def linking_keys(label: str, keys: Iterable[str]) -> list[str]:
+    """A summary's block keys (``label``: its label) less those no decision links it by: a
+    person's one-word name keys when it has a longer name (:meth:`CorpusResolver._strong`: a lone
+    surname is never strong as an alias of a full name; its surname block is where it is looked
+    for). Two summaries that share only such a key are never joined by it."""
+    keys = list(keys)
+    if label not in PERSON_LABELS or not any(key.startswith(NAME_BLOCK) and " " in key for key in keys):
+        return keys
+    return [key for key in keys if not key.startswith(NAME_BLOCK) or " " in key]
 
 
 def summary_key(label: str, name: str, aliases: Iterable[str], kb_id: str | None, context: Iterable[str] | None = ()) -> SummaryKey:
@@ -190,7 +221,10 @@ class CorpusResolver:
         decision may read its cluster (directly or through others). Resolution is local to the
         groups of summaries these keys connect, which lets a grown corpus resolve again only the
         groups a new run touches (pipeline/corpus/registry.py); a change to :meth:`_link` that
-        joins summaries on anything else must add it here.
+        joins summaries on anything else must add it here. (The registry follows a key only
+        where it may link: :func:`linking_keys`, and a block of :func:`short_form_block` only
+        where a short form is; a change to what :meth:`_strong` or :meth:`decided_alone` say
+        must keep those right.)
 
         The keys of its names (whatever the label) and its ``kb_id`` (strong keys); a person's
         block (:meth:`_block`: the surname); an organisation's block as a short form (its first
@@ -201,12 +235,12 @@ class CorpusResolver:
         a short form looks there."""
         label, name, aliases, kb_id, context = key
         name_keys = [name_key(form) for form in (name, *aliases)]
-        keys = {"name:" + " ".join(k) for k in name_keys if k}
+        keys = {NAME_BLOCK + " ".join(k) for k in name_keys if k}
         if kb_id:
-            keys.add("kb:" + kb_id)
+            keys.add(KB_BLOCK + kb_id)
         own = name_keys[0]
         if own and label in self.person_labels:
-            keys.add("surname:" + "\t".join(self._block(label, own, context)))
+            keys.add(SURNAME_BLOCK + "\t".join(self._block(label, own, context)))
         elif own and label in PART_NAME_LABELS:
             keys.add(SHORT_BLOCK + "\t".join(map(str, self._block(label, own, context))))
             if len(own) > 1:

@@ -51,7 +51,13 @@ class Rows:
         what is made of each batch, Python objects among it, is held a batch at a time)."""
         if batch_rows is None:
             return cls(table.schema, lambda columns: [table.select(columns) if columns else table])
-        return cls(table.schema, lambda columns: (table.select(columns) if columns else table).to_batches(max_chunksize=batch_rows))
+
+        def slices(columns: list[str] | None) -> Iterator[pa.Table]:
+            # Slices of rows, whatever the table's chunks (rows picked out of many small batches).
+            selected = table.select(columns) if columns else table
+            return (selected.slice(start, batch_rows) for start in range(0, selected.num_rows, batch_rows))
+
+        return cls(table.schema, slices)
 
     def batches(self, columns: list[str] | None = None) -> Iterator[pa.Table]:
         """Every row, a batch at a time (of ``columns``: all by default)."""
@@ -90,7 +96,7 @@ class Rows:
         if not patch.num_rows:
             return self
         keys = patch[column].combine_chunks()
-        values = {name: patch[name].combine_chunks() for name in patch.column_names if name != column}
+        values = {name: patch[name] for name in patch.column_names if name != column}  # not combined: a patch's contexts are not copied
 
         def source(columns: list[str] | None) -> Iterator[pa.Table]:
             for batch in self.batches(None if columns is None else list(dict.fromkeys([*columns, column]))):

@@ -7,10 +7,15 @@ Pure functions on strings and integers: no spaCy objects, so they run the same i
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+
+#: Weekdays and months, in full and abbreviated, lower case: a capitalised word that names no one
+#: (``MONDAY, MAY 23``; ``34 - 12 Sunday``).
+CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.day_name, *calendar.day_abbr, *calendar.month_name[1:], *calendar.month_abbr[1:]))
 
 #: How an entity's ``context`` (entities table) says its document is a sports page: ``sport:cricket``.
 SPORT_PREFIX = "sport:"
