@@ -37,3 +37,25 @@ def test_paused_restores_a_collector_the_caller_had_switched_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_pause_holds_when_a_library_switches_the_collector_back_on():
+    collections: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    thresholds = gc.get_threshold()
+    gc.callbacks.append(count)
+    try:
+        with paused():
+            gc.enable()  # as srsly does after every msgpack read (spaCy's vocabulary, the model's weights)
+            kept = [[] for _ in range(10 * thresholds[0])]
+            during = list(collections)
+        assert during == []
+        assert len(kept) == 10 * thresholds[0]
+    finally:
+        gc.callbacks.remove(count)
+    assert gc.get_threshold() == thresholds
+    assert gc.isenabled()

@@ -4,7 +4,7 @@ import pytest
 from conftest import ROOT, ent_tuples
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
-from spacy.util import load_config_from_str
+from spacy.util import load_config_from_str, registry
 
 from pipeline.config.build import ConfigError, build_nlp, load_pipeline, load_pipeline_config
 from pipeline.config.settings import resolve_settings
@@ -186,6 +186,55 @@ patterns = [{{"label":"LOC","pattern":"New York"}},{{"label":"LOC","pattern":[{{
     doc = nlp("I flew from New York to Paris.")
     found = [(span.text, span.label_) for span in doc.spans["places"]]
     assert found == ([("Paris", "LOC")] if before == "test_retokenizing_before_ruler" else [("New York", "LOC"), ("Paris", "LOC")])
+
+
+SUFFIX_SEARCHES: list[str] = []
+SMALL_CACHE = 20
+
+
+@registry.tokenizers("test.counting_tokenizer.v1")
+def _counting_tokenizer():
+    from spacy.tokenizer import Tokenizer
+
+    class Counting(Tokenizer):  # counts the suffix searches of words it splits (not taken from its cache)
+        def find_suffix(self, string):
+            SUFFIX_SEARCHES.append(string)
+            return super().find_suffix(string)
+
+    def make(nlp: Language) -> Tokenizer:
+        default = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+        tokenizer = Counting(
+            nlp.vocab, rules={}, prefix_search=default.prefix_search, suffix_search=default.suffix_search,
+            infix_finditer=default.infix_finditer, token_match=default.token_match, url_match=default.url_match,
+        )  # fmt: skip
+        tokenizer.max_cache_size = SMALL_CACHE  # no special cases, which setting the rules splits into the cache too
+        return tokenizer
+
+    return make
+
+
+def test_the_documents_words_get_the_tokenizer_cache_that_the_patterns_filled_at_initialize():
+    places = ",".join(f'{{"label":"LOC","pattern":"Place{i} Town{i}"}}' for i in range(SMALL_CACHE))  # more words than the cache holds
+    config = f"""
+[nlp]
+lang = "en"
+pipeline = ["places"]
+tokenizer = {{"@tokenizers":"test.counting_tokenizer.v1"}}
+[components]
+[components.places]
+factory = "span_ruler"
+phrase_matcher_attr = null
+[initialize]
+[initialize.components]
+[initialize.components.places]
+patterns = [{places}]
+"""
+    nlp = build_nlp(load_config_from_str(config))
+    nlp("Zebras graze.")
+    SUFFIX_SEARCHES.clear()
+    doc = nlp("Zebras graze.")
+    assert SUFFIX_SEARCHES == []  # both words came from the cache
+    assert [t.text for t in doc] == ["Zebras", "graze", "."]
 
 
 def test_a_component_sourced_into_the_shared_vocab_is_not_compared_vector_by_vector(tmp_path, monkeypatch):

@@ -11,8 +11,7 @@ about (``entities.sort_values("salience")``):
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from spacy.tokens import Span
+from typing import Protocol
 
 MENTION_WEIGHT = 0.5
 POSITION_WEIGHT = 0.3
@@ -27,7 +26,17 @@ def headline_end(text: str) -> int:
     return end if 0 < end <= MAX_HEADLINE_CHARS else 0
 
 
-def salience(spans: Sequence[Span], max_mentions: int, text_length: int, headline: int) -> float:
+class Mention(Protocol):
+    """A mention's character offsets (a ``Span``, or the rows' record of one)."""
+
+    @property
+    def start_char(self) -> int: ...
+
+    @property
+    def end_char(self) -> int: ...
+
+
+def salience(spans: Sequence[Mention], max_mentions: int, text_length: int, headline: int) -> float:
     """Salience of an entity with mentions ``spans`` (see the module docstring)."""
     mentions = len(spans) / max_mentions if max_mentions else 0.0
     first = min(s.start_char for s in spans)

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..base.collector import exiting
+from ..base.collector import exiting, starting
 from ..base.console import console, setup_logging
 
 app = typer.Typer(
@@ -459,6 +459,7 @@ def _print_evaluation(result, output: Path | None) -> None:  # noqa: ANN001  (Ev
 def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    starting()
     try:
         app(prog_name="python -m pipeline")
     finally:

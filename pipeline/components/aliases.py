@@ -64,6 +64,11 @@ class _Mention:
     acronym: str  # acronym key ("US") when the mention is an acronym, else ""
 
 
+def _mention(ent: Span) -> _Mention:
+    text = ent.text  # a Span's text joins its tokens anew each time it is read
+    return _Mention(ent, name_key(text), acronym_key(text) if is_acronym(text) else "")
+
+
 class AliasLinker:
     """Link the mentions of one entity within a document (see the module docstring)."""
 
@@ -173,7 +178,7 @@ class AliasLinker:
 
     # -- 3. linking -------------------------------------------------------------------------
     def _link(self, doc: Doc, acronyms: dict[str, str]) -> None:
-        mentions = [_Mention(ent, name_key(ent.text), acronym_key(ent.text) if is_acronym(ent.text) else "") for ent in doc.ents]
+        mentions = [_mention(ent) for ent in doc.ents]
         uf = UnionFind(len(mentions))  # the earliest mention is a root: ids follow first mentions
         first_by_key: dict[tuple[str, tuple[str, ...]], int] = {}
         for i, m in enumerate(mentions):
@@ -207,11 +212,14 @@ class AliasLinker:
                 uf.union(target, i)
         # Shortened person names join the single full name they fit, longest names first.
         person_keys = sorted((k for k in first_by_key if k[0] in self.person_labels), key=lambda k: len(k[1]), reverse=True)
+        by_label: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for key in person_keys:  # the names a person's name can be a short form of: the other persons' of its label
+            by_label.setdefault(key[0], []).append(key)
         for key in person_keys:
             i = first_by_key[key]
-            target = self._unique(uf, first_by_key, lambda k: k[0] == key[0] and is_short_form(key[1], k[1]))
-            if target is not None:
-                uf.union(target, i)
+            roots = {uf.find(first_by_key[other]) for other in by_label[key[0]] if is_short_form(key[1], other[1])}
+            if len(roots) == 1:
+                uf.union(roots.pop(), i)
         self._link_given_names(uf, first_by_key)
         numbers: dict[int, int] = {}
         for i, m in enumerate(mentions):

@@ -106,7 +106,7 @@ def _doc_tensors_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple
                 f"The span classifier needs the recogniser's token vectors in doc.tensor ({len(doc)} x {width}), found shape {tensor.shape}: "
                 "put it after the ner it names in features_from, or remove it from [nlp] pipeline."
             )
-        outputs.append(model.ops.asarray2f(cast(Floats2d, tensor.astype("float32"))))
+        outputs.append(model.ops.asarray2f(cast(Floats2d, tensor.astype("float32", copy=False))))  # read, never written: no copy
     return outputs, _no_gradient
 
 

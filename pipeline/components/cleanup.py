@@ -68,37 +68,40 @@ class SpanCleanup:
             rule_spans = {(s.start, s.end, s.label_) for s in doc.spans[self.rule_spans_key]}
         spans = []
         for ent in doc.ents:
-            span = ent
-            if span._.component is None:
+            values = ent._  # each read of ``Span._`` makes an object: one per entity
+            if values.component is None:
                 from_rule = (ent.start, ent.end, ent.label_) in rule_spans
-                span._.component = self.rule_component if from_rule else self.model_component
-            if span._.model_label is None:
-                span._.model_label = span.label_
-            trimmed = self._trim(span)
+                values.component = self.rule_component if from_rule else self.model_component
+            if values.model_label is None:
+                values.model_label = ent.label_
+            trimmed = self._trim(ent)
             if trimmed is not None:
                 spans.append(trimmed)
         set_entities(doc, self._merge(spans))
         return doc
 
     def _trim(self, span: Span) -> Span | None:
+        first = span.start
         start, end = span.start, span.end
-        doc = span.doc
-        if any(token.like_url or token.like_email for token in span):
+        # Trimming looks only inside the span: its Tokens are made once (``doc[i]`` makes one each time).
+        tokens = list(span)
+        if any(token.like_url or token.like_email for token in tokens):
             return None  # a name never contains one: web page debris
         # A name may end in a number ("Apollo 11") but does not start with one ("©" "2025").
-        while start < end and (_is_debris(doc[start]) or doc[start].is_digit):
+        while start < end and (_is_debris(tokens[start - first]) or tokens[start - first].is_digit):
             start += 1
-        while end > start and _is_debris(doc[end - 1]):
+        while end > start and _is_debris(tokens[end - 1 - first]):
             end -= 1
-        while start < end and doc[start].lower_ in self.leading_articles:
+        while start < end and tokens[start - first].lower_ in self.leading_articles:
             start += 1
-        while end > start and doc[end - 1].text in POSSESSIVE_SUFFIXES:
+        while end > start and tokens[end - 1 - first].text in POSSESSIVE_SUFFIXES:
             end -= 1
         if span.label_ in self.person_labels:
             # Keep at least one word, and only strip a title before a capitalised word.
-            while end - start > 1 and doc[start].lower_.rstrip(".") in self.titles and doc[start + 1].text[:1].isupper():
+            while end - start > 1 and tokens[start - first].lower_.rstrip(".") in self.titles and tokens[start + 1 - first].text[:1].isupper():
                 start += 1
-        if start >= end or not any(ch.isalpha() for ch in doc[start:end].text):
+        # A letter in the span's text is a letter in one of its tokens (the spaces between them are none).
+        if start >= end or not any(ch.isalpha() for token in tokens[start - first : end - first] for ch in token.text):
             return None
         if (start, end) == (span.start, span.end):
             return span

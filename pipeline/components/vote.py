@@ -48,28 +48,28 @@ class LabelVote:
         self.person_label = person_label
         self.labels = tuple(labels)
 
-    def scores(self, ents: list[Span]) -> dict[tuple[str, ...], dict[str, float]]:
-        """Name key -> label -> score, over ``ents`` (see the module docstring)."""
+    def scores(self, ents: list[Span], keys: list[tuple[str, ...]] | None = None) -> dict[tuple[str, ...], dict[str, float]]:
+        """Name key -> label -> score, over ``ents`` (see the module docstring); ``keys``: their name keys, if known."""
         totals: dict[tuple[str, ...], dict[str, float]] = {}
-        for ent in ents:
+        for ent, key in zip(ents, keys if keys is not None else (name_key(ent.text) for ent in ents)):
             if ent.label_ not in self.labels:
                 continue
-            key = name_key(ent.text)
+            values = ent._  # each read of ``Span._`` makes an object: one per mention
             if key not in totals:
                 totals[key] = dict.fromkeys(self.labels, 0.0)
-                add_scores(totals[key], ent._.name_evidence)  # once per name
+                add_scores(totals[key], values.name_evidence)  # once per name
             total = totals[key]
-            log_probs = mention_log_probs(ent.label_, ent._.label_probs, ent._.score, self.default_confidence, self.labels)
+            log_probs = mention_log_probs(ent.label_, values.label_probs, values.score, self.default_confidence, self.labels)
             add_scores(total, {label: self.probability_weight * log_p for label, log_p in log_probs.items()})
-            add_scores(total, ent._.context_evidence)
+            add_scores(total, values.context_evidence)
             if ent.id_:
                 total[ent.label_] += self.curated_weight
         return totals
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
-        decided = {key: best_label(scores) for key, scores in self.scores(ents).items()}
         keys = [name_key(ent.text) for ent in ents]
+        decided = {key: best_label(scores) for key, scores in self.scores(ents, keys).items()}
         surnames = surname_owners(((key, decided.get(key) or ent.label_) for key, ent in zip(keys, ents)), self.person_label) if self.surnames else {}
         changed = False
         spans = []

@@ -9,9 +9,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pyarrow as pa
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ..base.salience import headline_end, salience
 from ..knowledge.names import SPORT_PREFIX, fullest_form, name_key
@@ -44,6 +45,16 @@ def _text_length(doc: Doc) -> int:
     return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
 
 
+class _Mention(NamedTuple):
+    """What the entities table reads of a mention, read from its Span once."""
+
+    start_char: int
+    end_char: int
+    label: str
+    kb_id: str
+    score: float | None
+
+
 @dataclass
 class Rows:
     """Column buffers for the per-document tables (documents, sentences, mentions, entities)."""
@@ -68,46 +79,47 @@ class Rows:
         # would join every token again.
         text = article.text if article.text is not None and _text_length(doc) == len(article.text) else doc.text
         sent_starts = self._add_sentences(doc, doc_id, text)
-        by_entity: dict[str, list[Span]] = {}
+        by_entity: dict[str, list[_Mention]] = {}
         m = self.mentions
         for mention_id, ent in enumerate(doc.ents):
-            values = ent._
+            values = ent._  # each read of ``Span._`` makes an object, each Span attribute a lookup: once per mention
             local = values.entity_id or f"M{mention_id}"
             entity_id = f"{doc_id}:{local}"
-            by_entity.setdefault(entity_id, []).append(ent)
+            mention = _Mention(ent.start_char, ent.end_char, ent.label_, ent.id_, values.score)
+            by_entity.setdefault(entity_id, []).append(mention)
             m["doc_id"].append(doc_id)
             m["mention_id"].append(mention_id)
             m["sentence_id"].append(bisect_right(sent_starts, ent.start) - 1 if sent_starts else None)
-            m["start_char"].append(ent.start_char)
-            m["end_char"].append(ent.end_char)
-            m["text"].append(text[ent.start_char : ent.end_char])
-            m["label"].append(ent.label_)
+            m["start_char"].append(mention.start_char)
+            m["end_char"].append(mention.end_char)
+            m["text"].append(text[mention.start_char : mention.end_char])
+            m["label"].append(mention.label)
             m["model_label"].append(values.model_label)
             m["component"].append(values.component)
-            m["score"].append(values.score)
+            m["score"].append(mention.score)
             m["label_prob"].append(values.label_prob)
-            m["kb_id"].append(ent.id_ or None)
+            m["kb_id"].append(mention.kb_id or None)
             m["entity_id"].append(entity_id)
             m["canonical_id"].append(None)
         e = self.entities
-        max_mentions = max((len(spans) for spans in by_entity.values()), default=0)
+        max_mentions = max((len(mentions) for mentions in by_entity.values()), default=0)
         headline = headline_end(text)
-        texts = {entity_id: [text[s.start_char : s.end_char] for s in spans] for entity_id, spans in by_entity.items()}
+        texts = {entity_id: [text[s.start_char : s.end_char] for s in mentions] for entity_id, mentions in by_entity.items()}
         names = {entity_id: fullest_form(forms) for entity_id, forms in texts.items()}
-        contexts = entity_contexts(names, {entity_id: len(spans) for entity_id, spans in by_entity.items()}, doc._.sport)
-        for entity_id, spans in by_entity.items():
-            kb_ids = Counter(s.id_ for s in spans if s.id_)
+        contexts = entity_contexts(names, {entity_id: len(mentions) for entity_id, mentions in by_entity.items()}, doc._.sport)
+        for entity_id, mentions in by_entity.items():
+            kb_ids = Counter(s.kb_id for s in mentions if s.kb_id)
             e["doc_id"].append(doc_id)
             e["entity_id"].append(entity_id)
             e["canonical_id"].append(None)
-            e["label"].append(Counter(s.label_ for s in spans).most_common(1)[0][0])
+            e["label"].append(Counter(s.label for s in mentions).most_common(1)[0][0])
             e["name"].append(names[entity_id])
             e["aliases"].append(sorted(set(texts[entity_id])))
             e["kb_id"].append(kb_ids.most_common(1)[0][0] if kb_ids else None)
-            e["mention_count"].append(len(spans))
-            e["first_char"].append(spans[0].start_char)
-            e["salience"].append(salience(spans, max_mentions, len(text), headline))
-            e["score"].append(max((s._.score for s in spans if s._.score is not None), default=None))
+            e["mention_count"].append(len(mentions))
+            e["first_char"].append(mentions[0].start_char)
+            e["salience"].append(salience(mentions, max_mentions, len(text), headline))
+            e["score"].append(max((s.score for s in mentions if s.score is not None), default=None))
             e["context"].append(contexts[entity_id])
 
     def _add_document(self, article: Article, doc: Doc | None, status: str, error: str | None) -> None:
