@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 
 import numpy
 import pytest
 import spacy
+from conftest import load_benchmark
 from spacy.tokens import Doc, Span
-
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "calibration.py"
 
 
 @pytest.fixture(scope="module")
 def calibration():
-    spec = importlib.util.spec_from_file_location("calibration", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("calibration")
 
 
 def _row(corpus: str, doc_id: str, logit: float, right: bool, mentions: int = 1) -> dict:
