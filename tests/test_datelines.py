@@ -26,6 +26,8 @@ def datelines() -> Datelines:
         ("NEW YORK, March 4 -- Stocks fell.", "NEW YORK"),
         ("EU rejects call .\nPeter Blackburn\nBRUSSELS 1996-08-22\nThe Commission said on Thursday .", "BRUSSELS"),
         ("ST. LOUIS, Mo. (AP)" + BODY, "ST. LOUIS"),
+        ("  LONDON (Reuters)" + BODY, "LONDON"),  # spaces before it
+        ("Headline here\n\n  LONDON (Reuters)" + BODY, "LONDON"),
     ],
 )
 def test_a_known_place_opening_a_dateline_is_a_place(blank, datelines, text, place):

@@ -38,6 +38,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import IS_SPACE, IS_UPPER, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -92,6 +94,8 @@ class Datelines:
         self.confidence = confidence
 
     def __call__(self, doc: Doc) -> Doc:
+        if not self._capitals_open_a_line(doc):
+            return doc  # most documents: Doc.text, which joins every token, is not built
         places = [span for match in DATELINE.finditer(doc.text) if (span := self._place(doc, match)) is not None]
         if not places:
             return doc
@@ -107,6 +111,18 @@ class Datelines:
             ents.append(place)
         set_entities(doc, ents)
         return doc
+
+    @staticmethod
+    def _capitals_open_a_line(doc: Doc) -> bool:
+        """Whether a word in capitals opens the document or follows a line break (the token array, not a Token per word)."""
+        if not len(doc):
+            return False
+        array = doc.to_array([IS_UPPER, LENGTH, IS_SPACE])
+        capitals = (array[:, 0] == 1) & (array[:, 1] >= 2)  # a place has two letters at least: not "A" nor "I"
+        if capitals[0]:
+            return True
+        after_space = numpy.flatnonzero(capitals[1:] & (array[:-1, 2] == 1)) + 1
+        return any(i == 1 or "\n" in doc[int(i) - 1].text for i in after_space)  # 1: spaces open the document
 
     def _place(self, doc: Doc, match: re.Match[str]) -> Span | None:
         words = match["place"].split()
