@@ -88,3 +88,17 @@ def test_curated_match_and_sentence_case_headline_stay(nlp):
     plain = "Australian children suffering from iodine deficiency\nAlmost half of Australian children are iodine deficient."
     doc = make_doc(nlp, plain, [("Australian children", "ORG")])
     assert ent_tuples(nlp.get_pipe("headline")(doc)) == [("Australian children", "ORG")]
+
+
+def test_an_all_caps_headline_finds_the_names_the_body_writes(nlp):
+    """The body is asked for a name as the truecased copy writes it: ``JAPAN`` as ``Japan``; a word the
+    copy lowers (``SURPRISE``: the body's *surprise*) supports no name."""
+    headline = "SOCCER - JAPAN GET LUCKY WIN , CHINA IN SURPRISE DEFEAT .\n"
+    text = headline + "Japan began the defence of their title with a lucky 2-1 win on Friday. China suffered a surprise defeat."
+    doc = nlp.make_doc(text)
+    for name in nlp.pipe_names[: nlp.pipe_names.index("headline")]:
+        doc = nlp.get_pipe(name)(doc)
+    doc = nlp.get_pipe("headline")(doc)
+    found = [(e.text, e.label_) for e in doc.ents if e.end_char <= len(headline)]
+    assert ("JAPAN", "LOC") in found and ("CHINA", "LOC") in found
+    assert not any(e.text == "SURPRISE" for e in doc.ents)

@@ -235,22 +235,33 @@ class Truecaser:
         return spans
 
     def _replace(self, doc: Doc, line: list[Token], copy: Doc, body: numpy.ndarray) -> None:
-        """Puts ``copy``'s entities on ``line`` in place of the model's. With ``keep_supported``, a
+        """Puts ``copy``'s entities on ``line`` in place of the model's. The body is asked for a name as
+        the copy writes it (an ALL-CAPS headline's ``JAPAN`` as ``Japan``). With ``keep_supported``, a
         model entity the body writes stays, unless a copy entity over it is written there too;
         with ``supported_only``, a copy entity is taken only where the body writes it or where it
         lies inside an entity of the model's (``Iran`` in ``Iran Kills 10``): no new names.
         ``body``: the token ids outside the headline (:meth:`_outside`)."""
         start, end = line[0].i, line[-1].i + 1
+
+        def forms(span: Span) -> list[int]:
+            """The words of ``span`` as the body would write them: the copy's (``Japan`` for ``JAPAN``),
+            unless the copy lowered one (``SURPRISE``: the body's *surprise* names nothing)."""
+            if start <= span.start and span.end <= end:
+                words = copy[span.start - start : span.end - start]
+                if not any(t.is_lower for t in words):
+                    return [t.orth for t in words]
+            return _ids(span)
+
         inside = [ent for ent in doc.ents if ent.start < end and ent.end > start]
         added = [
             span
             for span in self._copy_spans(doc, start, copy)
-            if not self.supported_only or _writes(body, _ids(span)) or any(e.start <= span.start and span.end <= e.end for e in inside)
+            if not self.supported_only or _writes(body, forms(span)) or any(e.start <= span.start and span.end <= e.end for e in inside)
         ]
         kept = [ent for ent in doc.ents if ent.end <= start or ent.start >= end]
         for ent in inside:
             rivals = [span for span in added if span.start < ent.end and span.end > ent.start]
-            supported = self.keep_supported and _writes(body, _ids(ent)) and not any(_writes(body, _ids(span)) for span in rivals)
+            supported = self.keep_supported and _writes(body, forms(ent)) and not any(_writes(body, forms(span)) for span in rivals)
             if ent.id_ or supported:  # a curated match (rules, gazetteer) stays as it is
                 kept.append(ent)
                 added = [span for span in added if span not in rivals]
