@@ -171,7 +171,8 @@ def test_a_team_of_a_result_the_recogniser_left_out_is_a_team(blank, teams, text
     ],
 )
 def test_no_result_no_team_added(blank, teams, text, ents):
-    assert ent_tuples(teams(make_doc(blank, text, ents))) == ents and [(e._.component) for e in teams(make_doc(blank, text, ents)).ents] == [None] * len(ents)
+    doc = teams(make_doc(blank, text, ents))
+    assert ent_tuples(doc) == ents and [e._.component for e in doc.ents] == [None] * len(ents)
 
 
 def test_the_team_found_in_a_result_is_named_elsewhere_in_the_page(blank, teams):

@@ -46,6 +46,7 @@ from spacy.tokens import Doc, Span
 from ..knowledge.geo import CITY, DEFAULT_MIN_POPULATION, known_places
 from ..knowledge.names import CALENDAR_WORDS
 from .classifier import NONE_LABEL
+from .scores import check_probability
 from .spans import set_entities
 
 #: A dateline at the start of a line: the place in capitals (up to four words: ``ST. LOUIS``,
@@ -86,8 +87,7 @@ class Datelines:
     """Sets the place of each dateline as an entity (see the module docstring)."""
 
     def __init__(self, name: str, *, label: str, min_population: int, confidence: float) -> None:
-        if not 0.0 <= confidence <= 1.0:
-            raise ValueError(f"{name}: confidence must be between 0 and 1, not {confidence!r} ([components.{name}] confidence).")
+        check_probability(name, "confidence", confidence)
         self.name = name
         self.label = label
         self.min_population = min_population

@@ -141,6 +141,12 @@ def read_curated_scores(path: Path | str) -> CuratedScores:
     return scores
 
 
+def check_probability(component: str, setting: str, value: float) -> None:
+    """Raise, naming the config key, unless ``value`` (a score a stage gives or reads) is in [0, 1]."""
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{component}: {setting} must be between 0 and 1, not {value!r} ([components.{component}] {setting}).")
+
+
 class MentionScores:
     """Sets ``Span._.score`` on every entity and drops those below ``min_score``."""
 
@@ -157,8 +163,7 @@ class MentionScores:
         use_model: bool = False,
     ) -> None:
         for setting, value in (("rule_score", rule_score), ("unscored_score", unscored_score), ("min_score", min_score)):
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name}: {setting} must be between 0 and 1, not {value!r} ([components.{name}] {setting}).")
+            check_probability(name, setting, value)
         self.name = name
         self.rule_score = rule_score
         self.unscored_score = unscored_score

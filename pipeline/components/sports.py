@@ -190,12 +190,10 @@ class SportsTeams:
         *Celtic beat Rangers 2-1*, *Celtic 2-1 Rangers*, *Celtic 2 Rangers 1*, where the other side is
         an entity that is no person (a team or a place: not *Federer beat Nadal 6-4*) and the left-out
         side is one to three capitalised words that are no stop words, on the result's line."""
-        ents = list(doc.ents)
-        if not ents:
+        if not doc.ents:
             return []
         array = doc.to_array([LOWER, PREFIX])  # the candidates in the token array, not a Token per word
         candidates = numpy.flatnonzero(numpy.isin(array[:, 0], self.result_ids) | numpy.isin(array[:, 1], self.digit_ids)).tolist()
-        labels = {i: ent.label_ for ent in ents for i in range(ent.start, ent.end)}
         spans: list[Span] = []
         for i in candidates:
             token = doc[i]
@@ -213,7 +211,7 @@ class SportsTeams:
                 continue
             if after and (right[1] >= len(doc) or not (self._is_final_score(doc, right[1]) if after == "final score" else self._is_score(doc[right[1]]))):
                 continue
-            sides = [labels.get(left[0]), labels.get(right[0])]
+            sides = [doc[left[0]].ent_type_ or None, doc[right[0]].ent_type_ or None]  # an entity's label, or none
             if sides.count(None) != 1 or any(label not in (self.team_label, *self.place_labels) for label in sides if label):
                 continue
             start, end = left if sides[0] is None else right
