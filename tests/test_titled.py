@@ -10,10 +10,11 @@ from spacy.tokens import Doc
 from pipeline.components.evidence import NameLexicon
 
 LEXICON = NameLexicon(
-    given_names=frozenset({"hans", "igor", "jose", "asaad", "chelsea", "grant", "jordan", "june", "oscar", "louis", "king"}),
+    given_names=frozenset({"morgan", "hans", "igor", "jose", "asaad", "chelsea", "grant", "jordan", "june", "oscar", "louis", "king"}),
     surnames=frozenset({"meyer"}),
-    titles=frozenset({"president", "minister", "foreign", "striker", "manager", "coach", "defender", "st", "his", "her", "king"}),
+    titles=frozenset({"president", "minister", "foreign", "banker", "striker", "manager", "coach", "defender", "st", "his", "her", "king"}),
     places=frozenset({"jordan", "berlin"}),
+    companies=frozenset({"morgan stanley"}),
 )
 WEIGHTS = {"given_name": {"PERSON": 1.0}, "title": {"PERSON": 0.5}}
 
@@ -74,6 +75,7 @@ def test_a_person_takes_in_the_given_name_before_it(nlp_titled, text, ents, expe
         ("He met Hans\nTietmeyer said no.", [("Tietmeyer", "PERSON")], ()),  # another line
         ("hans Tietmeyer said.", [("Tietmeyer", "PERSON")], ()),  # not capitalised
         ("Bundesbank president Hans Tietmeyer said.", [("Tietmeyer", "ORG")], ()),  # no person
+        ("The banker Morgan Stanley said.", [("Stanley", "PERSON")], ()),  # a listed company
     ],
 )
 def test_no_given_name_before_it_no_extension(nlp_titled, text, ents, starts):
@@ -133,6 +135,7 @@ def test_a_name_after_a_title_is_a_person(nlp_titled, text, ents, expected):
         ("He is the coach\nHans Meyer said so.", [], ()),  # the title on another line
         ("The coach HANS MEYER said.", [], ()),  # capitals: a headline, not a name
         ("The coach Grant Meyer got a grant.", [], ()),  # a given name the document writes in lower case
+        ("The banker Morgan Stanley said.", [], ()),  # a listed company
     ],
 )
 def test_no_name_after_a_title_no_person(nlp_titled, text, ents, starts):

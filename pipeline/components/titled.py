@@ -20,7 +20,8 @@ titles and ``configs/evidence/titles.txt``):
   ``min_words`` or one going on beyond ``max_words``.
 
 A given name the document writes in lower case (``grant``, ``rose``) is no evidence for either
-rule. Curated matches are never extended. A sentence start the ``senter`` puts after a word (no
+rule, and a name that is a listed company's (the lexicon's ``companies``: *Morgan Stanley*) is no
+person's. Curated matches are never extended. A sentence start the ``senter`` puts after a word (no
 punctuation before it) is not taken as a boundary: it splits names (*President Hans | Tietmeyer*).
 
 Where it runs decides its scores. In the default config it runs just after the span classifier:
@@ -44,7 +45,7 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
-from ..knowledge.names import CALENDAR_WORDS, PARTICLES, fold
+from ..knowledge.names import CALENDAR_WORDS, PARTICLES, fold, name_key
 from .classifier import NONE_LABEL
 from .evidence import NameEvidence, NameEvidenceComponent, NameLexicon
 from .scores import check_probability
@@ -152,7 +153,7 @@ class TitledNames:
                 and self._given_name(doc[start - 1], lexicon, lowercase)
             ):
                 start -= 1
-            if start != ent.start:
+            if start != ent.start and not _listed_company(doc[start : ent.end].text, lexicon):
                 ents[k] = copy_span(ent, start=start)
                 ents[k]._.component = self.name
                 changed.append(ents[k])
@@ -171,7 +172,7 @@ class TitledNames:
             if _apart(doc, i) or not self._given_name(doc[i], lexicon, lowercase):
                 continue
             end = self._run_end(doc, i, array[:, 2], lexicon, lowercase)
-            if end is None or end - i < self.min_words:
+            if end is None or end - i < self.min_words or _listed_company(doc[i:end].text, lexicon):
                 continue
             span = Span(doc, i, end, label=self.person_label)
             span._.component = self.name
@@ -234,6 +235,11 @@ def _apart(doc: Doc, i: int) -> bool:
     if "\n" in before.whitespace_ or "\n" in before.text:
         return True
     return bool(doc[i].is_sent_start) and not before.text[-1:].isalnum()
+
+
+def _listed_company(name: str, lexicon: NameLexicon) -> bool:
+    """A listed company's name (*Morgan Stanley*): no person's, though its words are a given name and a surname."""
+    return " ".join(name_key(name)) in lexicon.companies
 
 
 def _in_entity(iob: int) -> bool:
