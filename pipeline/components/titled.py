@@ -90,7 +90,7 @@ class TitledNames:
         self.extend = extend
         self.add = add
         self.confidence = confidence
-        self._title_ids: tuple[NameLexicon, numpy.ndarray] | None = None
+        self._title_ids: tuple[NameLexicon, frozenset[int]] | None = None
 
     def evidence(self) -> NameEvidence:
         """The name evidence (and its lexicon) of the ``evidence_from`` component (set at its ``initialize`` or ``from_disk``)."""
@@ -110,7 +110,7 @@ class TitledNames:
         evidence = self.evidence()
         lowercase = _LowerCase(doc)
         made: list[Span] = []
-        if self.extend and doc.ents:
+        if self.extend:
             made += self._extend(doc, evidence.lexicon, lowercase)
         if self.add:
             made += self._add(doc, evidence.lexicon, lowercase)
@@ -135,6 +135,8 @@ class TitledNames:
     def _extend(self, doc: Doc, lexicon: NameLexicon, lowercase: _LowerCase) -> list[Span]:
         """The PERSON entities extended over a given name before them (or trimmed of a title), now in ``doc.ents``."""
         ents = list(doc.ents)
+        if not ents:
+            return []
         iob = doc.to_array(ENT_IOB)
         changed = []
         for k, ent in enumerate(ents):
@@ -164,11 +166,12 @@ class TitledNames:
     def _add(self, doc: Doc, lexicon: NameLexicon, lowercase: _LowerCase) -> list[Span]:
         """The PERSON candidates after a title, now in ``doc.ents``."""
         array = doc.to_array([LOWER, IS_TITLE, ENT_IOB])
-        titles = numpy.isin(array[:-1, 0], self._titles(doc, lexicon))
-        outside = ~numpy.isin(array[:, 2], (INSIDE, BEGIN))
-        heads = numpy.flatnonzero(titles & (array[1:, 1] == 1) & outside[1:] & outside[:-1]) + 1
+        outside = (array[:, 2] != INSIDE) & (array[:, 2] != BEGIN)
+        # A capitalised word outside the entities after one, then (few) whether that one is a title.
+        titles = self._titles(lexicon)
+        heads = [i for i in (numpy.flatnonzero((array[1:, 1] == 1) & outside[1:] & outside[:-1]) + 1).tolist() if int(array[i - 1, 0]) in titles]
         added = []
-        for i in heads.tolist():
+        for i in heads:
             if _apart(doc, i) or not self._given_name(doc[i], lexicon, lowercase):
                 continue
             end = self._run_end(doc, i, array[:, 2], lexicon, lowercase)
@@ -188,12 +191,12 @@ class TitledNames:
         word = fold(token.text.rstrip("."))
         return word in lexicon.titles and word not in self.not_titles and word not in STOP_WORDS
 
-    def _titles(self, doc: Doc, lexicon: NameLexicon) -> numpy.ndarray:
+    def _titles(self, lexicon: NameLexicon) -> frozenset[int]:
         """String ids of the titles as ``LOWER`` writes them, with and without a final ``.``."""
         if self._title_ids is None or self._title_ids[0] is not lexicon:
             words = lexicon.titles - self.not_titles - STOP_WORDS  # nameparser's "his", "her": no title
             ids = [get_string_id(form) for word in words for form in (word, f"{word}.")]
-            self._title_ids = (lexicon, numpy.asarray(ids, dtype=numpy.uint64))
+            self._title_ids = (lexicon, frozenset(ids))
         return self._title_ids[1]
 
     def _run_end(self, doc: Doc, head: int, iob: numpy.ndarray, lexicon: NameLexicon, lowercase: _LowerCase) -> int | None:
