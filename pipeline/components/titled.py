@@ -26,7 +26,7 @@ punctuation before it) is not taken as a boundary: it splits names (*President H
 
 Where it runs decides its scores. In the default config it runs just after the span classifier:
 before it, the classifier (which never saw such spans from the recogniser) scored the added names
-0.26-0.44 though they were right, dropped *Crystal* (*her sister Crystal*) and relabelled *Scott*
+0.32-0.44 though they were right, dropped *Crystal* (*her sister Crystal*) and relabelled *Scott*
 (*Major-General Scott*) and *Andreas Granqvist* LOC (benchmarks/quality.md, session 11). So an
 added name gets ``Span._.label_probs`` = ``confidence`` for ``person_label`` and the rest for
 ``NONE`` (a documented value, as ``news_datelines`` gives its places; without ``confidence`` none,
