@@ -24,9 +24,9 @@ rule, and a name that is a listed company's (the lexicon's ``companies``: *Morga
 person's. Curated matches are never extended. A sentence start the ``senter`` puts after a word (no
 punctuation before it) is not taken as a boundary: it splits names (*President Hans | Tietmeyer*).
 
-Where it runs decides its scores. In the default config it runs just after the span classifier:
-before it, the classifier (which never saw such spans from the recogniser) scored the added names
-0.32-0.44 though they were right, dropped *Crystal* (*her sister Crystal*) and relabelled *Scott*
+Where it runs decides its scores. In the default config it runs after the span classifier (and
+after ``news_datelines``, whose places it leaves alone): before it, the classifier (which never saw
+such spans from the recogniser) scored the added names 0.32-0.44 though they were right, dropped *Crystal* (*her sister Crystal*) and relabelled *Scott*
 (*Major-General Scott*) and *Andreas Granqvist* LOC (benchmarks/quality.md, session 11). So an
 added name gets ``Span._.label_probs`` = ``confidence`` for ``person_label`` and the rest for
 ``NONE`` (a documented value, as ``news_datelines`` gives its places; without ``confidence`` none,
