@@ -22,6 +22,7 @@ from .. import __version__
 from ..base.collector import long_lived, released_after
 from ..config.build import build_nlp, load_pipeline_config, model_description, package_versions
 from ..config.settings import ExportSettings, resolve_settings
+from ..corpus import block_index
 from ..corpus.corpus_entities import doc_counts, merge_corpus
 from ..corpus.index import DocIndex, RunIndex, text_hash
 from ..corpus.registry import Registry, Update
@@ -39,7 +40,22 @@ from ..readers.ranges import plan_ranges
 from ..writing.lock import holding_output_lock
 from ..writing.manifest import record_or_check, start_manifest
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, FOLDED_ROWS, RUNS, TABLES
-from ..writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, SUMMARY_CHANGES, SUMMARY_ROWS, VOTES, CorpusStore, index_path, use_returning_allocator
+from ..writing.store import (
+    BLOCK_ENTRIES,
+    BLOCK_INDEX_CHANGES,
+    BLOCK_POSTINGS,
+    CANONICAL_ID_FILE,
+    FIRST_RUN,
+    INDEXED_NEXT_ID,
+    INDEXED_ROWS,
+    SUMMARIES,
+    SUMMARY_CHANGES,
+    SUMMARY_ROWS,
+    VOTES,
+    CorpusStore,
+    index_path,
+    use_returning_allocator,
+)
 from ..writing.writer import BATCH_TABLES, Staging, check_can_start, check_writable, partition_path, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
@@ -353,6 +369,7 @@ class _Append:
     resolved_rows: int = 0  # the registry rows (a summary per document) those stand for
     index_rows_read: int = 0  # the runs' entity-index rows read to count documents (:meth:`_doc_counts`)
     compacted: bool = True  # the registry's summaries written whole (else only the run's changes to them)
+    indexed: bool = False  # the registry's index of linking keys was read from the corpus (else made, and written whole)
 
     @classmethod
     def open(cls, output: Path, replace: bool = False) -> _Append:
@@ -362,7 +379,10 @@ class _Append:
         run_id = store.next_run_id()
         tables = store.registry_tables()
         if tables is not None:
-            return cls(store, run_id, Registry.stored(*tables), DocIndex.of(store.index("documents", ["id_hash", "doc_key"]), store.documents_index), replace)
+            stored = store.block_index()
+            registry = Registry.stored(*tables, index=stored)
+            known = DocIndex.of(store.index("documents", ["id_hash", "doc_key"]), store.documents_index)
+            return cls(store, run_id, registry, known, replace, indexed=stored is not None and registry.index is not None)
         if not store.plain:
             return cls(store, run_id, Registry.empty(), DocIndex.of([]), replace, CorpusVote())
         first = store.plain_tables()  # written without --append: its registry is made once, now
@@ -437,16 +457,24 @@ class _Append:
         staging.write_batches(CANONICAL_ID_FILE, update.registry.canonical_ids.batches(), CANONICAL_IDS)
         # The run's changes to the summaries alone, until the earlier runs' reach a share of them
         # (store.COMPACT_RATIO): then the summaries whole, with every run's changes folded in.
-        changes, summaries = update.changes, update.registry.summaries
+        changes, summaries, index_changes = update.changes, update.registry.summaries, update.index_changes
         # What the update holds (the touched rows, the patch, the clusters resolved again) goes before the summaries are written.
         del update, ids, index, written, rows, merged
-        self.compacted = changes is None or self.store.compacts()
+        # The summaries are written whole too where their index of linking keys was not used (none, or another version's).
+        self.compacted = changes is None or self.store.compacts() or not self.indexed
         if changes is not None and self.store.grown:  # else a new registry, or one read in another format: written whole
             if not self.compacted:
                 staging.write_batches(index_path(Path(), SUMMARY_CHANGES, self.run_id), [changes], changes.schema, SUMMARY_ROWS)
+                staging.write_file(index_path(Path(), BLOCK_INDEX_CHANGES, self.run_id), index_changes, block_index.CHANGES)
                 return counts, most.best
             summaries = self.store.summaries(changes)
-        staging.write_batches(SUMMARIES, summaries.batches(), summaries.schema, SUMMARY_ROWS)
+        indexed: list[pa.Table] = []  # the index of their linking keys, made as they stream past
+        staging.write_batches(SUMMARIES, block_index.teed(summaries.batches(), indexed), summaries.schema, SUMMARY_ROWS)
+        entries = pa.concat_tables([block_index.ENTRIES.empty_table(), *indexed]).combine_chunks()
+        del indexed
+        tied = {INDEXED_ROWS: str(entries.num_rows).encode(), INDEXED_NEXT_ID: (summaries.schema.metadata or {}).get(INDEXED_NEXT_ID, b"")}
+        staging.write_arrow(BLOCK_POSTINGS, block_index.postings(entries))
+        staging.write_arrow(BLOCK_ENTRIES, entries.replace_schema_metadata({key: value for key, value in tied.items() if value}))
         return counts, most.best
 
     def _doc_counts(self, update: Update, run: Counter, written: Mapping[str, tuple[pa.Table, pa.Table]]) -> Counter:

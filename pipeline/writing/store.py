@@ -13,12 +13,19 @@ Layout of ``DIR`` once a run was appended (``python -m pipeline run NEW --output
     registry/canonical_ids.parquet, registry/votes.parquet (the corpus's label votes)
     registry/documents/run_id=<run>/part-0.parquet, registry/entities/run_id=<run>/part-0.parquet
     registry/folded/run_id=<run>/part-0.parquet   the run's document rows of the registry's name rows
+    registry/block_index/entries.arrow, postings.arrow   the summaries' linking keys, as last written whole
+    registry/block_index_changes/run_id=<run>/part-0.parquet   the entries each later run added or removed
 
 The registry's summaries grow with the corpus, and an append changes a few thousand of them: it
 writes those (:func:`~pipeline.corpus.rows.change_rows`), and the next one reads the summaries
 with every run's changes laid over them (:func:`~pipeline.corpus.rows.layered`), until the changes
 reach :data:`COMPACT_RATIO` of the summaries' bytes; the next append writes them whole again
-(and drops the changes).
+(and drops the changes). The index of the summaries' linking keys
+(:mod:`pipeline.corpus.block_index`) follows them: written whole with them (Arrow IPC files,
+memory-mapped when read: an append looks its keys up and loads only the pages it reads), and
+each later run's entries beside its changes. An index that does not match the summaries (none
+yet, or written before another version's append) is not used: the append makes it from the
+summaries and writes both whole.
 
 An append writes its parts and the whole files it replaces into the staging folder, hard-links
 every other file of ``DIR`` into it (:meth:`~pipeline.writing.writer.Staging.adopt`: no data is
@@ -44,6 +51,7 @@ from .tables import REGISTRY_FOLDED, REGISTRY_SUMMARIES, RUN_METADATA
 from .writer import BATCH_TABLES, ROW_GROUP_ROWS, partition_path, table_path
 
 if TYPE_CHECKING:
+    from ..corpus.block_index import BlockIndex
     from ..corpus.rows import Rows
 
 REGISTRY = "registry"
@@ -54,6 +62,13 @@ VOTES = f"{REGISTRY}/votes.parquet"
 INDEXES = {"documents": DOCUMENT_INDEX, "entities": ENTITY_SUMMARIES, "folded": FOLDED_ROWS}
 #: The registry's per-run changes to its summaries (under ``registry/``).
 SUMMARY_CHANGES = "summary_changes"
+#: The index of the summaries' linking keys (:class:`~pipeline.corpus.block_index.BlockIndex`):
+#: its entries and postings as the summaries were last written whole, each later run's changes.
+BLOCK_INDEX = f"{REGISTRY}/block_index"
+BLOCK_ENTRIES, BLOCK_POSTINGS = f"{BLOCK_INDEX}/entries.arrow", f"{BLOCK_INDEX}/postings.arrow"
+BLOCK_INDEX_CHANGES = "block_index_changes"
+#: The metadata of the index's entries that ties them to the summaries written with them.
+INDEXED_ROWS, INDEXED_NEXT_ID = b"summaries_rows", b"next_summary_id"
 #: An append writes the summaries whole again (a compaction) when the earlier runs' changes to
 #: them since they were last written so reach this share of their bytes on disk: every pass over
 #: the summaries reads the changes too, and holds the newest version of each changed row (a
@@ -62,7 +77,19 @@ SUMMARY_CHANGES = "summary_changes"
 #: per that share of their bytes changed.
 COMPACT_RATIO = 0.2
 #: What each run replaces as a whole (the rest of the corpus is adopted by hard links).
-REPLACED = ("corpus_entities.parquet", "canonical_redirects.parquet", "runs.parquet", RUN_METADATA, SUMMARIES, CANONICAL_ID_FILE, VOTES)
+REPLACED = (
+    "corpus_entities.parquet",
+    "canonical_redirects.parquet",
+    "runs.parquet",
+    RUN_METADATA,
+    SUMMARIES,
+    CANONICAL_ID_FILE,
+    VOTES,
+    BLOCK_ENTRIES,
+    BLOCK_POSTINGS,
+)
+#: What an append that writes only its changes to the summaries keeps of the files above.
+WRITTEN_WITH_SUMMARIES = (SUMMARIES, BLOCK_ENTRIES, BLOCK_POSTINGS)
 #: The run id of an output written without --append, when it is appended to.
 FIRST_RUN = "r0000"
 
@@ -189,6 +216,26 @@ class CorpusStore:
             base = replace(base, schema=base.schema.with_metadata({**(base.schema.metadata or {}), **newest}))
         return layered(base, layers)
 
+    def block_index(self) -> BlockIndex | None:
+        """The index of the summaries' linking keys (:class:`~pipeline.corpus.block_index.BlockIndex`),
+        memory-mapped, with every later run's changes; None when the corpus has none that matches
+        its summaries (written by a version without it, or before another version's append)."""
+        from ..corpus.block_index import CHANGES, BlockIndex
+
+        entries, postings = self.path / BLOCK_ENTRIES, self.path / BLOCK_POSTINGS
+        if not (self.grown and entries.is_file() and postings.is_file()):
+            return None
+        changes = sorted((self.path / REGISTRY / BLOCK_INDEX_CHANGES).glob("run_id=*/*.parquet"))
+        if [path.parent.name for path in changes] != [path.parent.name for path in self.summary_changes()]:
+            return None
+        base = pa.ipc.open_file(pa.memory_map(str(entries))).read_all()
+        summaries = pq.read_metadata(self.path / SUMMARIES)
+        written = base.schema.metadata or {}
+        if written.get(INDEXED_ROWS) != str(summaries.num_rows).encode() or written.get(INDEXED_NEXT_ID) != (summaries.metadata or {}).get(INDEXED_NEXT_ID):
+            return None
+        later = pa.concat_tables([CHANGES.empty_table(), *(pq.read_table(path).cast(CHANGES) for path in changes)])
+        return BlockIndex(base.replace_schema_metadata(None), pa.ipc.open_file(pa.memory_map(str(postings))).read_all(), later)
+
     def summary_changes(self) -> list[Path]:
         """Every run's changes to the registry's summaries since they were last written whole, oldest first."""
         return sorted((self.path / REGISTRY / SUMMARY_CHANGES).glob("run_id=*/*.parquet"))
@@ -271,8 +318,8 @@ class CorpusStore:
         the earlier runs' changes; one that wrote them whole keeps neither."""
         if not self.path.exists():
             return []
-        replaced = set(REPLACED) if compacted else set(REPLACED) - {SUMMARIES}
-        changes = f"{REGISTRY}/{SUMMARY_CHANGES}/"
+        replaced = set(REPLACED) if compacted else set(REPLACED) - set(WRITTEN_WITH_SUMMARIES)
+        changes = (f"{REGISTRY}/{SUMMARY_CHANGES}/", f"{REGISTRY}/{BLOCK_INDEX_CHANGES}/")
         moved = {table_path(self.path, name): partition_path(Path(), name, FIRST_RUN) for name in BATCH_TABLES} if self.plain else {}
         files = []
         for path in sorted(p for p in self.path.rglob("*") if p.is_file()):

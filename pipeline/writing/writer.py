@@ -228,6 +228,15 @@ class Staging:
                 if table.num_rows:
                     writer.write_table(table.cast(schema), row_group_size=row_group_rows)
 
+    def write_arrow(self, relative: str | Path, table: pa.Table) -> None:
+        """Write ``table`` as an Arrow IPC file at ``relative`` inside the staging folder, one
+        uncompressed batch: a file read by memory-mapping it, whose pages are loaded only where
+        they are read (a grown corpus's index of linking keys)."""
+        path = self.path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table.combine_chunks(), max_chunksize=max(table.num_rows, 1))
+
     def adopt(self, files: Iterable[tuple[Path, str | Path]]) -> None:
         """Make each ``(file, relative)`` part of the output to be committed, at ``relative``: the
         earlier runs' files of a grown corpus. Hard links (no data copied, the original untouched);
