@@ -17,7 +17,7 @@ This module computes on tables; it reads and writes no file (:mod:`pipeline.writ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,23 +94,24 @@ def postings(table: pa.Table) -> pa.Table:
 
 @dataclass(frozen=True)
 class BlockIndex:
-    """The entries of the registry's rows as the summaries were last written whole (``base``,
-    with its postings), and every later run's changes (``later``, held: a few thousand rows a
-    run). What :meth:`find` gives leaves out every row removed since."""
+    """The entries of the registry's rows as the summaries were last written whole, with their
+    postings (``read`` gives both: the store maps its files each time they are searched, so that
+    the pages read are let go after), and every later run's changes (``later``, held: a few
+    thousand rows a run). What :meth:`find` gives leaves out every row removed since."""
 
-    base: pa.Table  # ENTRIES
-    base_postings: pa.Table  # POSTINGS of base
+    read: Callable[[], tuple[pa.Table, pa.Table]]  # ENTRIES, and their POSTINGS
     later: pa.Table  # CHANGES
 
     @classmethod
     def of(cls, rows: Iterable[pa.Table]) -> BlockIndex:
-        """The index of registry rows (:data:`INDEXED_COLUMNS`, batch by batch)."""
+        """The index of registry rows (:data:`INDEXED_COLUMNS`, batch by batch), held."""
         base = pa.concat_tables([ENTRIES.empty_table(), *(entries(batch) for batch in rows)]).combine_chunks()
-        return cls(base, postings(base), CHANGES.empty_table())
+        made = (base, postings(base))
+        return cls(lambda: made, CHANGES.empty_table())
 
     def plus(self, run: pa.Table) -> BlockIndex:
         """This index with a run's changes (:func:`changes`)."""
-        return BlockIndex(self.base, self.base_postings, pa.concat_tables([self.later, run.cast(CHANGES)]))
+        return BlockIndex(self.read, pa.concat_tables([self.later, run.cast(CHANGES)]))
 
     def find(self, keys: Iterable[str]) -> pa.Table:
         """The entries of the rows that have any of ``keys`` among their linking keys, each with
@@ -121,12 +122,13 @@ class BlockIndex:
         if not len(wanted):
             return schema.empty_table()
         # The base: each key's range of postings, found by a binary search of every key at once.
-        sorted_keys = self.base_postings.column("key").combine_chunks()
+        base, base_postings = self.read()
+        sorted_keys = _whole(base_postings.column("key"))
         first, end = _search(sorted_keys, wanted, right=False), _search(sorted_keys, wanted, right=True)
         counts = end - first
         within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)  # a posting's place in its key's range
         at = np.repeat(first, counts) + within
-        found = self.base.take(self.base_postings.column("entry").take(pa.array(at, pa.int64())))
+        found = base.take(base_postings.column("entry").take(pa.array(at, pa.int64())))
         found = found.append_column("key", wanted.take(pa.array(np.repeat(np.arange(len(wanted)), counts), pa.int64())))
         parts = [found]
         # The later runs': their keys compared with the keys sought (a few thousand rows).
@@ -146,8 +148,14 @@ class BlockIndex:
         a time: what :meth:`of` would make of the summaries now (for a test)."""
         removed = self.later.filter(self.later.column("removed")).column(SUMMARY_ID).combine_chunks()
         added = self.later.filter(pc.invert(self.later.column("removed"))).select(ENTRIES.names)
-        for part in (self.base, added):
+        for part in (self.read()[0], added):
             yield part.filter(pc.invert(pc.is_in(part.column(SUMMARY_ID), value_set=removed))) if len(removed) else part
+
+
+def _whole(column: pa.ChunkedArray) -> pa.Array:
+    """``column`` as one array: its chunk as it is where it has one (a memory-mapped file's
+    column is not copied), else its chunks joined."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _search(sorted_keys: pa.Array, wanted: pa.Array, right: bool) -> np.ndarray:

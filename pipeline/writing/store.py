@@ -120,6 +120,13 @@ def stream(path: Path, columns: list[str] | None = None, rows: int = ROW_GROUP_R
                 yield pa.Table.from_batches([batch])
 
 
+def mapped(path: Path) -> pa.Table:
+    """The Arrow IPC file at ``path``, memory-mapped: its pages are loaded as they are read, and
+    let go with the last array that refers to them."""
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
+
+
 def use_returning_allocator() -> None:
     """Make Arrow allocate with jemalloc (the system's allocator where Arrow has no jemalloc): an
     append streams the corpus's registry past several times, and Arrow's default allocator,
@@ -228,13 +235,13 @@ class CorpusStore:
         changes = sorted((self.path / REGISTRY / BLOCK_INDEX_CHANGES).glob("run_id=*/*.parquet"))
         if [path.parent.name for path in changes] != [path.parent.name for path in self.summary_changes()]:
             return None
-        base = pa.ipc.open_file(pa.memory_map(str(entries))).read_all()
         summaries = pq.read_metadata(self.path / SUMMARIES)
-        written = base.schema.metadata or {}
+        with pa.memory_map(str(entries)) as source:
+            written = pa.ipc.open_file(source).schema.metadata or {}
         if written.get(INDEXED_ROWS) != str(summaries.num_rows).encode() or written.get(INDEXED_NEXT_ID) != (summaries.metadata or {}).get(INDEXED_NEXT_ID):
             return None
         later = pa.concat_tables([CHANGES.empty_table(), *(pq.read_table(path).cast(CHANGES) for path in changes)])
-        return BlockIndex(base.replace_schema_metadata(None), pa.ipc.open_file(pa.memory_map(str(postings))).read_all(), later)
+        return BlockIndex(lambda: (mapped(entries).replace_schema_metadata(None), mapped(postings)), later)
 
     def summary_changes(self) -> list[Path]:
         """Every run's changes to the registry's summaries since they were last written whole, oldest first."""
