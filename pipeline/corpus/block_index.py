@@ -113,12 +113,14 @@ class BlockIndex:
         """This index with a run's changes (:func:`changes`)."""
         return BlockIndex(self.read, pa.concat_tables([self.later, run.cast(CHANGES)]))
 
-    def find(self, keys: Iterable[str]) -> pa.Table:
-        """The entries of the rows that have any of ``keys`` among their linking keys, each with
-        the key found (``key``; a row with several of them is there once per key), less the rows
-        removed since."""
+    def find(self, keys: Iterable[str], columns: list[str] | None = None) -> pa.Table:
+        """The entries (their ``summary_id`` and ``columns``: all by default) of the rows that have
+        any of ``keys`` among their linking keys, each with the key found (``key``; a row with
+        several of them is there once per key), less the rows removed since. Only the columns
+        asked for are read: the pages of the others are not loaded."""
         wanted = pa.array(sorted(set(keys)), pa.string())
-        schema = ENTRIES.append(pa.field("key", pa.string()))
+        names = list(dict.fromkeys([SUMMARY_ID, *(ENTRIES.names if columns is None else columns)]))
+        schema = pa.schema([ENTRIES.field(name) for name in names]).append(pa.field("key", pa.string()))
         if not len(wanted):
             return schema.empty_table()
         # The base: each key's range of postings, found by a binary search of every key at once.
@@ -128,7 +130,7 @@ class BlockIndex:
         counts = end - first
         within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)  # a posting's place in its key's range
         at = np.repeat(first, counts) + within
-        found = base.take(base_postings.column("entry").take(pa.array(at, pa.int64())))
+        found = base.select(names).take(base_postings.column("entry").take(pa.array(at, pa.int64())))
         found = found.append_column("key", wanted.take(pa.array(np.repeat(np.arange(len(wanted)), counts), pa.int64())))
         parts = [found]
         # The later runs': their keys compared with the keys sought (a few thousand rows).
@@ -137,7 +139,7 @@ class BlockIndex:
             lists = added.column("keys").combine_chunks()
             flat, parents = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy()
             hit = pc.is_in(flat, value_set=wanted).to_numpy(zero_copy_only=False)
-            there = added.select(ENTRIES.names).take(pa.array(parents[hit], pa.int64()))
+            there = added.select(names).take(pa.array(parents[hit], pa.int64()))
             parts.append(there.append_column("key", flat.filter(pa.array(hit))))
         table = pa.concat_tables([part.cast(schema) for part in parts])
         removed = self.later.filter(self.later.column("removed")).column(SUMMARY_ID).combine_chunks()

@@ -310,7 +310,7 @@ class Registry:
         brought = [(encoded(_identity(summary)), key) for summary, keys in blocks.items() for key in keys if short_form_block(key) is not None]
         live = {block for summary in dropped for key in blocks[summary] for block in [short_form_block(key)] if block is not None}
         # A name the run brings to a block that has no row of it may be a short form there, or make one.
-        there = index.find(key for _, key in brought)
+        there = index.find((key for _, key in brought), ["identity"])
         known = set(pc.binary_join_element_wise(there.column("identity"), there.column("key"), FIELD_SEPARATOR).to_pylist())
         live |= {block for identity, key in brought if identity + FIELD_SEPARATOR + key not in known for block in [short_form_block(key)] if block is not None}
         checked: set[str] = set()
@@ -320,7 +320,7 @@ class Registry:
             keys = list(keys)
             asked = {block for key in keys for block in [short_form_block(key)] if block is not None} - live - checked
             if asked:
-                held = index.find(key for block in asked for key in block_keys_of(block))
+                held = index.find((key for block in asked for key in block_keys_of(block)), ["alone"])
                 live.update(
                     block for key in held.filter(held.column("alone")).column("key").to_pylist() for block in [short_form_block(key)] if block is not None
                 )
@@ -332,7 +332,7 @@ class Registry:
         frontier = block_partners(followed(key for keys in blocks.values() for key in keys))
         while frontier:
             seen |= frontier
-            hit = index.find(frontier)
+            hit = index.find(frontier, ["keys"])
             fresh = pc.invert(pc.is_in(hit.column(SUMMARY_ID), value_set=pa.array(sorted(found), pa.int64())))
             hit = hit.filter(fresh)
             found.update(hit.column(SUMMARY_ID).to_pylist())
