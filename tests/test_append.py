@@ -283,6 +283,17 @@ def test_the_stored_index_of_linking_keys_matches_the_summaries(grown):
     assert entries[0] == entries[1]
 
 
+def test_every_id_given_is_listed_once_with_the_run_that_gave_it(grown):
+    """Written whole with the summaries, or each run's beside its changes: every id the corpus
+    gave, once, with its run (what keeps an id from being given twice)."""
+    given = CorpusStore(grown[0]).canonical_ids().table()
+    assert given.num_rows == len(set(given.column("canonical_id").to_pylist()))
+    now = pipeline.load(grown[0])
+    assert set(now.corpus_entities.canonical_id) | set(now.canonical_redirects.old_id) <= set(given.column("canonical_id").to_pylist())
+    first = set(grown[1][0].corpus_entities.canonical_id)
+    assert {cid for cid, run in zip(given.column("canonical_id").to_pylist(), given.column("run_id").to_pylist()) if run == "r0001"} == first
+
+
 def test_an_index_that_does_not_match_the_summaries_is_made_again(setup, whole, tmp_path):
     """A corpus whose index of linking keys is gone, or was written before the summaries changed
     (an append by a version without it keeps the old one), is appended to as it is: the index is

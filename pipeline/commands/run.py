@@ -48,6 +48,7 @@ from ..writing.store import (
     FIRST_RUN,
     INDEXED_NEXT_ID,
     INDEXED_ROWS,
+    NEW_IDS,
     SUMMARIES,
     SUMMARY_CHANGES,
     SUMMARY_ROWS,
@@ -454,10 +455,11 @@ class _Append:
         most = _MostMentioned(top)  # for the run's summary: corpus_entities is not read back whole
         staging.write_batches(table_path(Path(), "corpus_entities"), map(most.add, merged), CORPUS_ENTITIES)
         staging.write_file("canonical_redirects.parquet", update.registry.redirects, CANONICAL_REDIRECTS)
-        staging.write_batches(CANONICAL_ID_FILE, update.registry.canonical_ids.batches(), CANONICAL_IDS)
-        # The run's changes to the summaries alone, until the earlier runs' reach a share of them
-        # (store.COMPACT_RATIO): then the summaries whole, with every run's changes folded in.
+        # The run's changes to the summaries alone (with its entries of their index and the ids it
+        # gave), until the earlier runs' reach a share of them (store.COMPACT_RATIO): then the
+        # summaries whole, with every run's changes folded in, their index and every id given.
         changes, summaries, index_changes = update.changes, update.registry.summaries, update.index_changes
+        canonical_ids, given = update.registry.canonical_ids, update.given
         # What the update holds (the touched rows, the patch, the clusters resolved again) goes before the summaries are written.
         del update, ids, index, written, rows, merged
         # The summaries are written whole too where their index of linking keys was not used (none, or another version's).
@@ -466,8 +468,10 @@ class _Append:
             if not self.compacted:
                 staging.write_batches(index_path(Path(), SUMMARY_CHANGES, self.run_id), [changes], changes.schema, SUMMARY_ROWS)
                 staging.write_file(index_path(Path(), BLOCK_INDEX_CHANGES, self.run_id), index_changes, block_index.CHANGES)
+                staging.write_file(index_path(Path(), NEW_IDS, self.run_id), given, CANONICAL_IDS)
                 return counts, most.best
             summaries = self.store.summaries(changes)
+        staging.write_batches(CANONICAL_ID_FILE, canonical_ids.batches(), CANONICAL_IDS)
         indexed: list[pa.Table] = []  # the index of their linking keys, made as they stream past
         staging.write_batches(SUMMARIES, block_index.teed(summaries.batches(), indexed), summaries.schema, SUMMARY_ROWS)
         entries = pa.concat_tables([block_index.ENTRIES.empty_table(), *indexed]).combine_chunks()

@@ -112,6 +112,7 @@ class Update:
     changes: pa.Table | None = None
     #: The run's changes to the index of linking keys (:func:`~pipeline.corpus.block_index.changes`): written with the summaries' changes.
     index_changes: pa.Table = field(default_factory=CHANGES.empty_table)
+    given: pa.Table = field(default_factory=CANONICAL_IDS.empty_table)  # the ids this run gave (CANONICAL_IDS): written as the run's part
 
 
 @dataclass
@@ -230,7 +231,8 @@ class Registry:
         )  # fmt: skip
         patch, resolved = touched.patch(item_ids, new.mentions)
         patch = _with_grown(patch, _grown(held, {names[name]: (name[1], keys) for name, keys in folding.items() if name not in made}, new.mentions))
-        born = self.canonical_ids.plus(pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS))
+        given = pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS)
+        born = self.canonical_ids.plus(given)
         gone = pa.concat_arrays([touched.removed(), pa.array(touched.dissolved, pa.int64())])
         name_rows = pa.array(sorted({*made.values(), *(row for rows in touched.name_rows.values() for row in rows)}), pa.int64())
         changed, summaries_resolved = touched.changed(), len(touched.keys)
@@ -249,7 +251,7 @@ class Registry:
         recount = recounted([stable[cid] for cid in fresh_ids], old_ids) if dropped is None or not dropped.mentions else None
         return Update(
             resolution, registry, resolved, changed, summary_ids, len(new_ids), len(redirects), summaries_resolved, folded, name_ids, recount,
-            changed_rows, index_changes,
+            changed_rows, index_changes, given,
         )  # fmt: skip
 
     def _after(self, held: Rows, patch: pa.Table, gone: pa.Array, added: list[pa.Table], next_id: int) -> tuple[Rows, pa.Table | None]:

@@ -11,6 +11,7 @@ Layout of ``DIR`` once a run was appended (``python -m pipeline run NEW --output
                                             as the last run that wrote it whole left it
     registry/summary_changes/run_id=<run>/part-0.parquet   the rows each later run changed, added or removed
     registry/canonical_ids.parquet, registry/votes.parquet (the corpus's label votes)
+    registry/new_ids/run_id=<run>/part-0.parquet   the ids each later run gave (with the summaries' changes)
     registry/documents/run_id=<run>/part-0.parquet, registry/entities/run_id=<run>/part-0.parquet
     registry/folded/run_id=<run>/part-0.parquet   the run's document rows of the registry's name rows
     registry/block_index/entries.arrow, postings.arrow   the summaries' linking keys, as last written whole
@@ -20,7 +21,8 @@ The registry's summaries grow with the corpus, and an append changes a few thous
 writes those (:func:`~pipeline.corpus.rows.change_rows`), and the next one reads the summaries
 with every run's changes laid over them (:func:`~pipeline.corpus.rows.layered`), until the changes
 reach :data:`COMPACT_RATIO` of the summaries' bytes; the next append writes them whole again
-(and drops the changes). The index of the summaries' linking keys
+(and drops the changes). So do the canonical ids given: written whole with the summaries, the
+ids each later run gave beside them. The index of the summaries' linking keys
 (:mod:`pipeline.corpus.block_index`) follows them: written whole with them (Arrow IPC files,
 memory-mapped when read: an append looks its keys up and loads only the pages it reads), and
 each later run's entries beside its changes. An index that does not match the summaries (none
@@ -67,6 +69,8 @@ SUMMARY_CHANGES = "summary_changes"
 BLOCK_INDEX = f"{REGISTRY}/block_index"
 BLOCK_ENTRIES, BLOCK_POSTINGS = f"{BLOCK_INDEX}/entries.arrow", f"{BLOCK_INDEX}/postings.arrow"
 BLOCK_INDEX_CHANGES = "block_index_changes"
+#: The canonical ids each run gave since the summaries were last written whole (with them, every id given).
+NEW_IDS = "new_ids"
 #: The metadata of the index's entries that ties them to the summaries written with them.
 INDEXED_ROWS, INDEXED_NEXT_ID = b"summaries_rows", b"next_summary_id"
 #: An append writes the summaries whole again (a compaction) when the earlier runs' changes to
@@ -89,7 +93,7 @@ REPLACED = (
     BLOCK_POSTINGS,
 )
 #: What an append that writes only its changes to the summaries keeps of the files above.
-WRITTEN_WITH_SUMMARIES = (SUMMARIES, BLOCK_ENTRIES, BLOCK_POSTINGS)
+WRITTEN_WITH_SUMMARIES = (SUMMARIES, BLOCK_ENTRIES, BLOCK_POSTINGS, CANONICAL_ID_FILE)
 #: The run id of an output written without --append, when it is appended to.
 FIRST_RUN = "r0000"
 
@@ -204,7 +208,7 @@ class CorpusStore:
         folded = sorted((self.path / REGISTRY_FOLDED).glob("run_id=*/*.parquet"))
         return (
             self.summaries(),
-            self.rows(CANONICAL_ID_FILE, CANONICAL_IDS),
+            self.canonical_ids(),
             pq.read_table(redirects).cast(CANONICAL_REDIRECTS) if redirects.exists() else CANONICAL_REDIRECTS.empty_table(),
             Rows(FOLDED_ROWS, lambda columns: (batch for path in folded for batch in stream(path, columns))),
         )
@@ -242,6 +246,15 @@ class CorpusStore:
             return None
         later = pa.concat_tables([CHANGES.empty_table(), *(pq.read_table(path).cast(CHANGES) for path in changes)])
         return BlockIndex(lambda: (mapped(entries).replace_schema_metadata(None), mapped(postings)), later)
+
+    def canonical_ids(self) -> Rows:
+        """Every canonical id given: those written with the summaries, then each later run's, read batch by batch when used."""
+        from ..corpus.rows import Rows
+
+        paths = [self.path / CANONICAL_ID_FILE, *sorted((self.path / REGISTRY / NEW_IDS).glob("run_id=*/*.parquet"))]
+        return Rows(
+            CANONICAL_IDS, lambda columns: (batch.cast(CANONICAL_IDS) if columns is None else batch for path in paths for batch in stream(path, columns))
+        )
 
     def summary_changes(self) -> list[Path]:
         """Every run's changes to the registry's summaries since they were last written whole, oldest first."""
@@ -326,7 +339,7 @@ class CorpusStore:
         if not self.path.exists():
             return []
         replaced = set(REPLACED) if compacted else set(REPLACED) - set(WRITTEN_WITH_SUMMARIES)
-        changes = (f"{REGISTRY}/{SUMMARY_CHANGES}/", f"{REGISTRY}/{BLOCK_INDEX_CHANGES}/")
+        changes = tuple(f"{REGISTRY}/{name}/" for name in (SUMMARY_CHANGES, BLOCK_INDEX_CHANGES, NEW_IDS))
         moved = {table_path(self.path, name): partition_path(Path(), name, FIRST_RUN) for name in BATCH_TABLES} if self.plain else {}
         files = []
         for path in sorted(p for p in self.path.rglob("*") if p.is_file()):
