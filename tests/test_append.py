@@ -126,16 +126,20 @@ def test_three_appends_give_the_tables_of_one_run(grown, whole):
     assert_same_corpus(whole, appended)
 
 
-def test_with_the_corpus_vote_too(setup, tmp_path):
+@pytest.mark.parametrize("layout", ["changes", "whole"])
+def test_with_the_corpus_vote_too(setup, tmp_path, layout):
     """The label vote across the corpus ([corpus_vote]) is decided over every article an append adds to."""
     base, config, days = setup
     voting = tmp_path / "vote.cfg"
     voting.write_text(CONFIG + '\n[corpus_vote]\n@misc = "news.corpus_vote.v1"\nenabled = true\n', encoding="utf8")
     kwargs = {"config_path": voting, "overrides": OVERRIDES, "n_process": 1}
-    for day in days:
-        run_pipeline([day], tmp_path / "grown", append=True, **kwargs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CorpusStore, "compacts", LAYOUTS[layout])
+        for day in days:
+            run_pipeline([day], tmp_path / "grown", append=True, **kwargs)
     run_pipeline(days, tmp_path / "whole", **kwargs)
     assert (tmp_path / "grown" / "registry" / "votes.parquet").is_file()
+    assert len(list((tmp_path / "grown" / "registry" / "vote_changes").glob("run_id=*"))) == len(CHANGES_KEPT[layout])  # each run's votes laid over
     assert_same_corpus(pipeline.load(tmp_path / "whole"), pipeline.load(tmp_path / "grown"))
 
 

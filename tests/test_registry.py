@@ -14,7 +14,7 @@ from pipeline.corpus.registry import BLOCK_KEYS, Registry, _with_keys, recounted
 from pipeline.corpus.resolve import CorpusResolver
 from pipeline.corpus.rows import Rows, change_rows, encoded, encoded_rows, layered, summary_keys
 from pipeline.writing.schema import CORPUS_ENTITIES
-from pipeline.writing.store import stream
+from pipeline.writing.store import CorpusStore, stream
 
 
 def summaries(*rows: tuple[str, str, list[str]]) -> CorpusResolver:
@@ -376,3 +376,23 @@ def test_the_index_carried_from_run_to_run_finds_what_one_made_from_the_rows_fin
         blocks = {key: sorted(following.block_keys(key)) for key in following.summaries()}
         assert registry._touched(blocks).equals(replace(registry, index=None)._touched(blocks)), f"run {number}"
     assert True in registry.block_index().later.column("removed").to_pylist()  # rows removed too (documents replaced, names made short)
+
+
+def test_each_runs_votes_laid_over_the_corpus_give_the_table_each_run_would_have_written(tmp_path):
+    """A name's newest votes win; the others keep their place (as kept rows, then each run's)."""
+    from pipeline.corpus.vote import VOTES
+
+    def votes(*rows: tuple[str, int]) -> pa.Table:
+        return pa.table(
+            {"key": [k for k, _ in rows], "kind": ["name"] * len(rows), "label": ["PERSON"] * len(rows), "value": [v for _, v in rows]}, schema=VOTES
+        )
+
+    (tmp_path / "registry").mkdir()
+    pq.write_table(votes(("a", 1), ("b", 1), ("c", 1)), tmp_path / "registry" / "summaries.parquet")  # a grown corpus
+    pq.write_table(votes(("a", 1), ("b", 1), ("c", 1)), tmp_path / "registry" / "votes.parquet")
+    for run, rows in [("r0002", [("b", 2), ("d", 1)]), ("r0003", [("d", 2), ("a", 3)])]:
+        (tmp_path / "registry" / "vote_changes" / f"run_id={run}").mkdir(parents=True)
+        pq.write_table(votes(*rows), tmp_path / "registry" / "vote_changes" / f"run_id={run}" / "part-0.parquet")
+    laid = CorpusStore(tmp_path).votes()
+    assert laid is not None
+    assert [(r["key"], r["value"]) for r in laid.table().to_pylist()] == [("c", 1), ("b", 2), ("d", 2), ("a", 3)]

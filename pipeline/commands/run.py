@@ -30,6 +30,7 @@ from ..corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from ..corpus.rows import summary_keys
 from ..corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
 from ..corpus.vote import MENTION_COLUMNS as VOTE_MENTION_COLUMNS
+from ..corpus.vote import VOTES as VOTE_SCHEMA
 from ..corpus.vote import CorpusVote, Relabelling, vote_keys, vote_table, votes_of
 from ..engines import Engine, ProgressCallback, check_engine, make_engine
 from ..engines.batch import Batch, batches, range_batches
@@ -52,6 +53,7 @@ from ..writing.store import (
     SUMMARIES,
     SUMMARY_CHANGES,
     SUMMARY_ROWS,
+    VOTE_CHANGES,
     VOTES,
     CorpusStore,
     index_path,
@@ -400,7 +402,8 @@ class _Append:
         only; kept, to be written back with the corpus's other votes (:meth:`finish`)."""
         corpus = self.corpus_votes
         if corpus is None:
-            table = self.store.rows(VOTES).where("key", vote_keys(votes)) if (self.store.path / VOTES).is_file() else None
+            stored = self.store.votes()
+            table = stored.where("key", vote_keys(votes)) if stored is not None else None
             corpus = votes_of(table)
         self.votes = corpus.merge(votes)
         return self.votes
@@ -437,6 +440,9 @@ class _Append:
         if relabelling is not None:
             resolver = relabelling.resolver(resolver)
         update = self.registry.update(resolver, self.run_id, self._drop_replaced(staging))
+        # The summaries are written whole (with their index, the ids given and the votes) where the
+        # changes reach a share of them, or where their index of linking keys was not used (none, or another version's).
+        self.compacted = update.changes is None or self.store.compacts() or not self.indexed
         self.new_ids, self.redirected = update.new_ids, update.redirected
         self.resolved, self.resolved_rows = update.summaries_resolved, update.resolved.num_rows
         ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.known.next_key(), update.name_ids)
@@ -462,8 +468,6 @@ class _Append:
         canonical_ids, given = update.registry.canonical_ids, update.given
         # What the update holds (the touched rows, the patch, the clusters resolved again) goes before the summaries are written.
         del update, ids, index, written, rows, merged
-        # The summaries are written whole too where their index of linking keys was not used (none, or another version's).
-        self.compacted = changes is None or self.store.compacts() or not self.indexed
         if changes is not None and self.store.grown:  # else a new registry, or one read in another format: written whole
             if not self.compacted:
                 staging.write_batches(index_path(Path(), SUMMARY_CHANGES, self.run_id), [changes], changes.schema, SUMMARY_ROWS)
@@ -505,13 +509,18 @@ class _Append:
         return batch
 
     def _write_votes(self, staging: Staging) -> None:
-        """The corpus's votes after the run: those of names the run did not meet as they were, and the others' as :meth:`with_corpus_votes` added them up."""
+        """The corpus's votes after the run: those of names the run did not meet as they were, and
+        the others' as :meth:`with_corpus_votes` added them up; the latter alone (the run's part,
+        laid over the others when read: :meth:`CorpusStore.votes`) unless the summaries are written whole."""
         met = vote_table(self.votes)
-        if self.corpus_votes is not None or not (self.store.path / VOTES).is_file():
+        corpus = self.store.votes()
+        if self.corpus_votes is not None or corpus is None:
             staging.write_file(VOTES, met)
-            return
-        kept = self.store.rows(VOTES).without("key", met.column("key").unique())
-        staging.write_batches(VOTES, kept.plus(met).batches(), kept.schema)
+        elif not self.compacted:
+            staging.write_file(index_path(Path(), VOTE_CHANGES, self.run_id), met, VOTE_SCHEMA)
+        else:
+            kept = corpus.without("key", met.column("key").unique())
+            staging.write_batches(VOTES, kept.plus(met).batches(), VOTE_SCHEMA)
 
     def _drop_replaced(self, staging: Staging) -> CorpusResolver:
         """Write the earlier runs' parts that hold documents being replaced without them (their

@@ -12,6 +12,7 @@ Layout of ``DIR`` once a run was appended (``python -m pipeline run NEW --output
     registry/summary_changes/run_id=<run>/part-0.parquet   the rows each later run changed, added or removed
     registry/canonical_ids.parquet, registry/votes.parquet (the corpus's label votes)
     registry/new_ids/run_id=<run>/part-0.parquet   the ids each later run gave (with the summaries' changes)
+    registry/vote_changes/run_id=<run>/part-0.parquet   the votes of the names each later run met
     registry/documents/run_id=<run>/part-0.parquet, registry/entities/run_id=<run>/part-0.parquet
     registry/folded/run_id=<run>/part-0.parquet   the run's document rows of the registry's name rows
     registry/block_index/entries.arrow, postings.arrow   the summaries' linking keys, as last written whole
@@ -21,8 +22,9 @@ The registry's summaries grow with the corpus, and an append changes a few thous
 writes those (:func:`~pipeline.corpus.rows.change_rows`), and the next one reads the summaries
 with every run's changes laid over them (:func:`~pipeline.corpus.rows.layered`), until the changes
 reach :data:`COMPACT_RATIO` of the summaries' bytes; the next append writes them whole again
-(and drops the changes). So do the canonical ids given: written whole with the summaries, the
-ids each later run gave beside them. The index of the summaries' linking keys
+(and drops the changes). So do the canonical ids given and the label votes: written whole
+with the summaries, and beside them the ids each later run gave and the votes of the names it
+met (the newest part of a name's votes wins). The index of the summaries' linking keys
 (:mod:`pipeline.corpus.block_index`) follows them: written whole with them (Arrow IPC files,
 memory-mapped when read: an append looks its keys up and loads only the pages it reads), and
 each later run's entries beside its changes. An index that does not match the summaries (none
@@ -46,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .schema import CANONICAL_IDS, CANONICAL_REDIRECTS, DOCUMENT_INDEX, ENTITY_SUMMARIES, FOLDED_ROWS, RUNS
@@ -71,6 +74,8 @@ BLOCK_ENTRIES, BLOCK_POSTINGS = f"{BLOCK_INDEX}/entries.arrow", f"{BLOCK_INDEX}/
 BLOCK_INDEX_CHANGES = "block_index_changes"
 #: The canonical ids each run gave since the summaries were last written whole (with them, every id given).
 NEW_IDS = "new_ids"
+#: The votes of the names each run met since then (laid over ``votes.parquet``: :meth:`CorpusStore.votes`).
+VOTE_CHANGES = "vote_changes"
 #: The metadata of the index's entries that ties them to the summaries written with them.
 INDEXED_ROWS, INDEXED_NEXT_ID = b"summaries_rows", b"next_summary_id"
 #: An append writes the summaries whole again (a compaction) when the earlier runs' changes to
@@ -93,7 +98,7 @@ REPLACED = (
     BLOCK_POSTINGS,
 )
 #: What an append that writes only its changes to the summaries keeps of the files above.
-WRITTEN_WITH_SUMMARIES = (SUMMARIES, BLOCK_ENTRIES, BLOCK_POSTINGS, CANONICAL_ID_FILE)
+WRITTEN_WITH_SUMMARIES = (SUMMARIES, BLOCK_ENTRIES, BLOCK_POSTINGS, CANONICAL_ID_FILE, VOTES)
 #: The run id of an output written without --append, when it is appended to.
 FIRST_RUN = "r0000"
 
@@ -256,6 +261,25 @@ class CorpusStore:
             CANONICAL_IDS, lambda columns: (batch.cast(CANONICAL_IDS) if columns is None else batch for path in paths for batch in stream(path, columns))
         )
 
+    def votes(self) -> Rows | None:
+        """The corpus's label votes (None: it keeps none): those written with the summaries less
+        the names a later run met, then each later run's less the names a still later one met (a
+        name's newest votes win), read batch by batch when used: the table an append that wrote
+        them whole each time would have left."""
+        base = self.path / VOTES
+        if not base.is_file():
+            return None
+        from ..corpus.rows import Rows
+
+        parts = sorted((self.path / REGISTRY / VOTE_CHANGES).glob("run_id=*/*.parquet"))
+        met = [pq.read_table(path, columns=["key"]).column("key").unique() for path in parts]  # a run's names: a few thousand
+        layers = []
+        for i, relative in enumerate([VOTES, *(path.relative_to(self.path).as_posix() for path in parts)]):
+            newer = pa.concat_arrays([pa.array([], pa.string()), *met[i:]])  # the names met by the runs after this layer's
+            layer = self.rows(relative)
+            layers.append(layer.without("key", pc.unique(newer)) if len(newer) else layer)
+        return Rows(layers[0].schema, lambda columns: (batch for layer in layers for batch in layer.batches(columns)))
+
     def summary_changes(self) -> list[Path]:
         """Every run's changes to the registry's summaries since they were last written whole, oldest first."""
         return sorted((self.path / REGISTRY / SUMMARY_CHANGES).glob("run_id=*/*.parquet"))
@@ -339,7 +363,7 @@ class CorpusStore:
         if not self.path.exists():
             return []
         replaced = set(REPLACED) if compacted else set(REPLACED) - set(WRITTEN_WITH_SUMMARIES)
-        changes = tuple(f"{REGISTRY}/{name}/" for name in (SUMMARY_CHANGES, BLOCK_INDEX_CHANGES, NEW_IDS))
+        changes = tuple(f"{REGISTRY}/{name}/" for name in (SUMMARY_CHANGES, BLOCK_INDEX_CHANGES, NEW_IDS, VOTE_CHANGES))
         moved = {table_path(self.path, name): partition_path(Path(), name, FIRST_RUN) for name in BATCH_TABLES} if self.plain else {}
         files = []
         for path in sorted(p for p in self.path.rglob("*") if p.is_file()):
