@@ -232,7 +232,6 @@ class Registry:
         patch, resolved = touched.patch(item_ids, new.mentions)
         patch = _with_grown(patch, _grown(held, {names[name]: (name[1], keys) for name, keys in folding.items() if name not in made}, new.mentions))
         given = pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS)
-        born = self.canonical_ids.plus(given)
         gone = pa.concat_arrays([touched.removed(), pa.array(touched.dissolved, pa.int64())])
         name_rows = pa.array(sorted({*made.values(), *(row for rows in touched.name_rows.values() for row in rows)}), pa.int64())
         changed, summaries_resolved = touched.changed(), len(touched.keys)
@@ -242,11 +241,10 @@ class Registry:
             clusters={stable[cid]: replace(cluster, canonical_id=stable[cid]) for cid, cluster in fresh.clusters.items()},
         )
         del touched, fresh  # the touched summaries as Python objects go before the changed rows are made
-        index_changes = block_changes([own_rows, made_rows, unfolded_rows], gone)
-        summaries, changed_rows = self._after(held, patch, gone, [own_rows, made_rows, unfolded_rows], next_id + len(made) + len(document_keys))
-        resolved = pa.concat_tables([part.select(["summary_id", "name", "canonical_id"]).cast(resolved.schema) for part in (resolved, own_rows, made_rows)])
-        resolved = resolved.append_column("name_row", pc.is_in(resolved["summary_id"], value_set=name_rows))
-        registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded), index=self.block_index().plus(index_changes))
+        summaries, changed_rows, index_changes = self._after(held, patch, gone, [own_rows, made_rows, unfolded_rows], next_id + len(made) + len(document_keys))
+        resolved = _resolved_rows([resolved, own_rows, made_rows], name_rows)
+        registry = Registry(summaries, self.canonical_ids.plus(given), self._redirected(redirects, run_id), self.folded.plus(folded))
+        registry.index = self.block_index().plus(index_changes)
         name_ids = {key: names[name] for name, keys in folding.items() for key in keys}
         recount = recounted([stable[cid] for cid in fresh_ids], old_ids) if dropped is None or not dropped.mentions else None
         return Update(
@@ -254,21 +252,22 @@ class Registry:
             changed_rows, index_changes, given,
         )  # fmt: skip
 
-    def _after(self, held: Rows, patch: pa.Table, gone: pa.Array, added: list[pa.Table], next_id: int) -> tuple[Rows, pa.Table | None]:
+    def _after(self, held: Rows, patch: pa.Table, gone: pa.Array, added: list[pa.Table], next_id: int) -> tuple[Rows, pa.Table | None, pa.Table]:
         """The summaries after a run (``patch`` applied, the rows ``gone`` left out, ``added``
-        after them, ``next_id`` the next ``summary_id`` to give) and the rows the run changed, added
+        after them, ``next_id`` the next ``summary_id`` to give), the rows the run changed, added
         and removed (:func:`~pipeline.corpus.rows.change_rows`; the touched rows, ``held``, hold
         every row the patch changes), or None when the summaries were read in another format
-        (they are written whole)."""
+        (they are written whole), and the run's changes to the index of linking keys."""
         summaries = self.summaries.without("summary_id", gone).patched("summary_id", patch)
         for table in added:
             summaries = summaries.plus(table)
         metadata = {**(summaries.schema.metadata or {}), NEXT_ID: str(next_id)}
         summaries = replace(summaries, schema=summaries.schema.with_metadata(metadata))
+        index_changes = block_changes(added, gone)
         if self.converted:
-            return summaries, None
+            return summaries, None, index_changes
         rows = pa.concat_tables([part.cast(summaries.schema) for part in added])
-        return summaries, change_rows(_changed(held, patch, gone), rows, gone, summaries.schema).replace_schema_metadata(metadata)
+        return summaries, change_rows(_changed(held, patch, gone), rows, gone, summaries.schema).replace_schema_metadata(metadata), index_changes
 
     def _next_id(self) -> int:
         """The first ``summary_id`` not given yet (kept in the summaries' metadata; else above every
@@ -400,6 +399,13 @@ class Registry:
             "run_id": earlier["run_id"] + [run_id] * len(redirects),
         }
         return pa.table(rows, schema=CANONICAL_REDIRECTS)
+
+
+def _resolved_rows(parts: list[pa.Table], name_rows: pa.Array) -> pa.Table:
+    """The registry rows an update resolved again or made (``parts``: their ``summary_id``, ``name``
+    and ``canonical_id``), with ``name_row`` true for a name row (one of ``name_rows``)."""
+    resolved = pa.concat_tables([part.select(["summary_id", "name", "canonical_id"]).cast(parts[0].schema) for part in parts])
+    return resolved.append_column("name_row", pc.is_in(resolved["summary_id"], value_set=name_rows))
 
 
 def _identity(summary: SummaryRowKey) -> SummaryRowKey:
