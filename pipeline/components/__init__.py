@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (registers factories)
     patterns,
     scores,
     sports,
+    titled,
     truecase,
     vote,
 )
