@@ -49,7 +49,10 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.names import CALENDAR_WORDS, name_key
+from .classifier import NONE_LABEL
+from .scores import check_probability
 from .spans import copy_span, moved_probability, set_entities
+from .sports_tables import TableMentions, TableReader
 
 #: A final score written as one token: ``2-1``, ``3–0``.
 SCORE_PAIR = re.compile(r"^\d{1,3}[-–:]\d{1,3}$")
@@ -100,7 +103,14 @@ class SportsTeams:
         place_plurals: Iterable[str] = (),
         unknown_sport: str = "unknown",
         places_key: str | None = None,
+        person_label: str = "PERSON",
+        name_connectors: Iterable[str] = (),
+        standings_words: Iterable[str] = (),
+        min_standings_numbers: int = 4,
+        max_name_words: int = 4,
+        table_confidence: float = 0.9,
     ) -> None:
+        check_probability(name, "table_confidence", table_confidence)
         self.name = name
         self.places_key = places_key
         self.team_label = team_label
@@ -118,14 +128,29 @@ class SportsTeams:
         self.victory_words = frozenset(w.lower() for w in victory_words)
         self.place_plurals = frozenset(w.lower() for w in place_plurals)
         self.unknown_sport = unknown_sport
+        self.person_label = person_label
+        self.table_confidence = table_confidence
+        self.tables = TableReader(
+            result_words=result_words,
+            name_connectors=name_connectors,
+            standings_words=standings_words,
+            min_standings_numbers=min_standings_numbers,
+            max_score_digits=max_score_digits,
+            max_name_words=max_name_words,
+            place_labels=place_labels,
+            person_label=person_label,
+            places_key=places_key,
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.sport = self.sport(doc)
+        tables = self.tables.read(doc, sports_page=doc._.sport is not None or self.sport(doc, min_words=1) is not None)
+        table_teams = self.set_tables(doc, tables) if tables else set()
         nicknames = self.nicknamed(doc)
         unnamed = self.unnamed(doc)
         if unnamed:
             set_entities(doc, [*doc.ents, *unnamed])
-        results = self.teams(doc) | self.scored(doc) | {name_key(span.text) for span in unnamed}
+        results = self.teams(doc) | self.scored(doc) | {name_key(span.text) for span in unnamed} | table_teams
         teams = results | (self.unplaced(doc) if doc._.sport else set())
         if results and doc._.sport is None:
             # A page that reports a result is a sports page, even in a few lines: its teams then
@@ -151,6 +176,43 @@ class SportsTeams:
                 token.ent_id = 0
         return doc
 
+    def set_tables(self, doc: Doc, tables: TableMentions) -> set[tuple[str, ...]]:
+        """Make the teams and persons that the page's tables name (``sports_tables``) its entities:
+        an entity of that extent takes the label (the classifier's mass moved, no curated id), else
+        a new one scored ``table_confidence``; an entity overlapping one, or over a score of a result
+        line or standings row (``Aberdeen 1 Hibernian 1``), goes. Returns the teams' name keys."""
+        wanted = {(s, e): self.team_label for s, e in tables.teams} | {(s, e): self.person_label for s, e in tables.persons}
+        taken = {i for s, e in wanted for i in range(s, e)}
+        lines = [range(s, e) for s, e in tables.lines]
+        kept, made = [], []
+        for ent in doc.ents:
+            label = wanted.pop((ent.start, ent.end), None)
+            if label is None:
+                over_score = any(ent.start in line for line in lines) and any(t.text[:1].isdigit() for t in ent)
+                if not over_score and not any(i in taken for i in range(ent.start, ent.end)):
+                    kept.append(ent)
+            elif label == ent.label_:
+                kept.append(ent)
+            else:
+                span = copy_span(ent, label=label)
+                span.kb_id_, span.id_ = "", ""  # the place's curated id is not the team's, nor the person's
+                span._.component = self.name
+                if span._.label_probs:  # the classifier's mass moves to the shape's label
+                    span._.label_probs = moved_probability(span._.label_probs, ent.label_, label)
+                made.append(span)
+        for (start, end), label in wanted.items():  # no entity of that extent: the rule's own, at its documented score
+            span = Span(doc, start, end, label=label)
+            span._.component = self.name
+            span._.label_probs = {label: self.table_confidence, NONE_LABEL: round(1.0 - self.table_confidence, 4)}
+            made.append(span)
+        set_entities(doc, [*kept, *made])
+        for span in made:
+            for token in span:
+                token.ent_id = 0
+        keys = {name_key(doc[s:e].text) for s, e in tables.teams}
+        keys.discard(())
+        return keys
+
     def teams(self, doc: Doc) -> set[tuple[str, ...]]:
         """Name keys of the entities in a result (``Australia 2 Japan 1``, ``Japan beat Syria 2-1``)."""
         ents = list(doc.ents)
@@ -160,6 +222,8 @@ class SportsTeams:
             # A result has one or two words between its names (and the text of a longer gap is not built).
             if not 0 < len(between) <= 2 or second.end >= len(doc) or "\n" in between.text:
                 continue
+            if self.person_label in (first.label_, second.label_):
+                continue  # a person's result (``Federer beat Nadal 6-4``) names no team
             after = doc[second.end]
             scores = len(between) == 1 and self._is_score(between[0]) and self._is_score(after)
             result = 0 < len(between) <= 2 and all(t.lower_ in self.result_words for t in between) and self._is_final_score(doc, second.end)
@@ -170,7 +234,8 @@ class SportsTeams:
 
     def scored(self, doc: Doc) -> set[tuple[str, ...]]:
         """Name keys of places right before a final score (``Evansville 91-73``), not after a place
-        word (``in Evansville``), or after a scored victory (``a 31-24 victory over Jacksonville``)."""
+        word (``in Evansville``) nor a person's result (``Federer beat Nadal 6-4``), or after a scored
+        victory (``a 31-24 victory over Jacksonville``)."""
         found: set[tuple[str, ...]] = set()
         for ent in doc.ents:
             if ent.label_ not in self.place_labels:
@@ -181,6 +246,8 @@ class SportsTeams:
             if victory and any(self._is_final_score(doc, i) for i in range(max(0, start - 2 - MAX_SCORE_GAP), start - 2)):
                 found.add(name_key(ent.text))
             elif ent.end < len(doc) and before not in self.place_words and self._is_final_score(doc, ent.end) and "\n" not in ent.text:
+                if before in self.result_words and ent.start >= 2 and doc[ent.start - 2].ent_type_ == self.person_label:
+                    continue  # a person's result (``Federer beat Nadal 6-4``): the loser is a person too
                 found.add(name_key(ent.text))
         found.discard(())
         return found
@@ -356,9 +423,15 @@ class SportsTeams:
             before = doc[ent.start - 1].lower_ if ent.start else ""
             after = doc[ent.end].text if ent.end < len(doc) else ""
             opens_dateline = not text[line_start : ent.start_char].strip() and after in DATELINE_OPENERS
-            if before in self.place_words or DATELINE_DATE.search(line) or opens_dateline:
+            if before in self.place_words or DATELINE_DATE.search(line) or opens_dateline or self._bracketed(doc, ent):
                 placed.add(key)
         return names - placed - {()}
+
+    @staticmethod
+    def _bracketed(doc: Doc, ent: Span) -> bool:
+        """Whether ``ent`` is in brackets right after a name: a player's country (``Pete Sampras ( U.S. )``)
+        or a club's (``Dynamo Kiev ( Ukraine )``), written as a place."""
+        return 2 <= ent.start and ent.end < len(doc) and doc[ent.start - 1].text == "(" and doc[ent.end].text == ")" and doc[ent.start - 2].text[:1].isupper()
 
     def sport(self, doc: Doc, min_words: int | None = None) -> str | None:
         """The sport whose words the document uses most (at least ``min_words``, by default
@@ -415,6 +488,12 @@ class SportsTeams:
         ],
         "unknown_sport": "unknown",
         "places_key": None,
+        "person_label": "PERSON",
+        "name_connectors": ["of", "the", "de", "del", "&", "and"],
+        "standings_words": ["standings", "table", "tabulate"],
+        "min_standings_numbers": 4,
+        "max_name_words": 4,
+        "table_confidence": 0.9,
     },
 )
 def make_sports_teams(
@@ -431,6 +510,12 @@ def make_sports_teams(
     place_plurals: list[str],
     unknown_sport: str,
     places_key: str | None,
+    person_label: str,
+    name_connectors: list[str],
+    standings_words: list[str],
+    min_standings_numbers: int,
+    max_name_words: int,
+    table_confidence: float,
 ) -> SportsTeams:
     return SportsTeams(
         name,
@@ -445,4 +530,10 @@ def make_sports_teams(
         place_plurals=place_plurals,
         unknown_sport=unknown_sport,
         places_key=places_key,
+        person_label=person_label,
+        name_connectors=name_connectors,
+        standings_words=standings_words,
+        min_standings_numbers=min_standings_numbers,
+        max_name_words=max_name_words,
+        table_confidence=table_confidence,
     )

@@ -1,0 +1,188 @@
+"""The lines of a sports page that are tables, read by their shape (for ``news_sports_teams``).
+
+Wire services print a sports page's body as lines, not sentences, and the recogniser reads them
+badly: it takes ``Aberdeen 1 Hibernian 1`` for one name, finds neither side of ``Celtic 4
+Dunfermline 2``, and nothing in a standings row. Each line that holds at least two numbers is
+written as a string of one character per token (:func:`token_classes`: ``N`` a capitalised word,
+``c`` a connector inside a name, ``d`` a score, ``f`` another number, ``r`` a result word, ``(``,
+``)``, ``-``, ``.``, ``,``, ``x`` anything else), and three shapes are regular expressions over it:
+
+* a **result line**, the whole line ``NAME d NAME d`` (``Kilmarnock 1 Dundee United 3``, a place
+  in brackets after a name and a bracket after a score allowed: ``Dynamo Kiev ( Ukraine ) 1
+  Rangers ( Scotland ) 0 ( Gough 12 )``): both names are teams, on a page of a sport (one of its
+  words at least), unless the recogniser found either side as a person (a person's result names no team);
+* a **standings row**, ``NAME`` then at least ``min_standings_numbers`` scores (whole numbers) to the line's end
+  (``Rangers 16 12 3 1 38 12 39``), in a run of such rows under a line (one of the two non-empty
+  lines before it) with a ``standings_words`` word (``Standings``, ``table``): a team, on a page of a sport;
+* a **player's entry**, ``NAME ( PLACE )`` followed by a result word, two numbers, or a decimal
+  (``Pete Sampras ( U.S. ) beat``, ``Tiger Woods ( U.S. ) 68 70``, ``Donovan Bailey ( Canada )
+  10.03``) where ``PLACE`` is a place entity or a match of the gazetteer: the name is a person,
+  the place his country (it stays a place: no team), on any page (the shape says it).
+
+A name is one to ``max_name_words`` capitalised words (initials, ``O'Neill``, ``NEW JERSEY``),
+with connectors (``name_connectors``: ``Queen of the South``) only inside. Every word list is config.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy
+from spacy.attrs import IS_SPACE, PREFIX
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Token
+
+#: A final score written as one token: ``2-1``, ``3–0``.
+SCORE_PAIR = re.compile(r"^\d{1,3}[-–:]\d{1,3}$")
+#: A number that is no score: a decimal (``10.03``, ``.781``), thousands (``34,000``) or a longer integer.
+NUMBER = re.compile(r"^\d*[.,]?\d+$")
+#: A word of a name: letters, apostrophes or full stops, the first a capital (``N.``, ``O'Neill``, ``U.S.``, ``Öster``).
+NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['.])*$")
+#: Lines longer than this (tokens) are prose, not a table's line: never classified.
+MAX_LINE_TOKENS = 60
+#: A line holds at least this many tokens opening with a digit to be read as a table's line.
+MIN_LINE_NUMBERS = 2
+#: How many non-empty lines above a run of standings rows may hold its standings word.
+STANDINGS_HEADER_LINES = 2
+DASHES = frozenset({"-", "–"})
+
+
+@dataclass
+class TableMentions:
+    """What the tables of a Doc name: token ranges (start, end) of teams, of persons, and of the
+    places in a player's brackets; ``lines`` are the token ranges of the result lines and standings
+    rows (their other entities, a span over a score, are no names)."""
+
+    teams: list[tuple[int, int]] = field(default_factory=list)
+    persons: list[tuple[int, int]] = field(default_factory=list)
+    places: list[tuple[int, int]] = field(default_factory=list)
+    lines: list[tuple[int, int]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.teams or self.persons or self.places)
+
+
+class TableReader:
+    """Reads a Doc's result lines, standings rows and players' entries (the module's docstring)."""
+
+    def __init__(
+        self,
+        *,
+        result_words: Iterable[str],
+        name_connectors: Iterable[str],
+        standings_words: Iterable[str],
+        min_standings_numbers: int,
+        max_score_digits: int,
+        max_name_words: int,
+        place_labels: Iterable[str],
+        person_label: str,
+        places_key: str | None = None,
+    ) -> None:
+        self.result_words = frozenset(w.lower() for w in result_words)
+        self.connectors = frozenset(w.lower() for w in name_connectors)
+        self.standings_words = frozenset(w.lower() for w in standings_words)
+        self.max_score_digits = max_score_digits
+        self.place_labels = frozenset(place_labels)
+        self.person_label = person_label
+        self.places_key = places_key
+        self.digit_ids = numpy.array([get_string_id(str(d)) for d in range(10)], dtype="uint64")
+        name = rf"N(?:c*N){{0,{max_name_words - 1}}}"
+        bracket = r"(?:\(N+\))?"
+        self.result_line = re.compile(rf"^({name}){bracket}d(?:\([^()]*\))?({name}){bracket}d(?:\([^()]*\))?\.?$")
+        self.standings_row = re.compile(rf"^(?:d\.?)?({name})d{{{min_standings_numbers},}}$")
+        self.player = re.compile(rf"(?<![Nc])({name})\((N+)\)(?=r|[dfp][dfp-]|f|,?$)")
+
+    def lines(self, doc: Doc) -> list[tuple[int, int]]:
+        """The token ranges of the lines (newline tokens excluded) with at least ``MIN_LINE_NUMBERS``
+        tokens that open with a digit and at most ``MAX_LINE_TOKENS`` tokens, found in the token array."""
+        array = doc.to_array([PREFIX, IS_SPACE])
+        numbers = numpy.flatnonzero(numpy.isin(array[:, 0], self.digit_ids))
+        if len(numbers) < MIN_LINE_NUMBERS:
+            return []
+        breaks = [int(i) for i in numpy.flatnonzero(array[:, 1]) if "\n" in doc[int(i)].text]
+        starts = numpy.array([0, *(i + 1 for i in breaks)])
+        ends = numpy.array([*breaks, len(doc)])
+        counts = numpy.bincount(numpy.searchsorted(starts, numbers, side="right") - 1, minlength=len(starts))
+        return [(int(s), int(e)) for s, e, n in zip(starts, ends, counts) if n >= MIN_LINE_NUMBERS and e - s <= MAX_LINE_TOKENS]
+
+    def token_class(self, token: Token) -> str:
+        """The one-character class of a token (the module's docstring)."""
+        text = token.text
+        if text.isdigit():
+            return "d" if len(text) <= self.max_score_digits else "f"
+        if NUMBER.match(text):
+            return "f"
+        if SCORE_PAIR.match(text):
+            return "p"
+        lower = token.lower_
+        if lower in self.result_words:
+            return "r"
+        if lower in self.connectors:
+            return "c"
+        if text[:1].isupper() and NAME_WORD.match(text) and not token.is_stop:
+            return "N"
+        if text in ("(", ")", ",", "."):
+            return text
+        return "-" if text in DASHES else "x"
+
+    def read(self, doc: Doc, *, sports_page: bool) -> TableMentions:
+        """The teams, persons and players' places the Doc's table lines name; result lines and
+        standings rows only where ``sports_page`` (the page uses a sport's words)."""
+        found = TableMentions()
+        runs: list[list[tuple[int, int, tuple[int, int]]]] = []  # consecutive standings rows: (line start, line end, name)
+        for start, end in self.lines(doc):
+            positions = [i for i in range(start, end) if not doc[i].is_space]
+            classes = "".join(self.token_class(doc[i]) for i in positions)
+            if sports_page and (match := self.result_line.match(classes)):
+                sides = [(positions[match.start(g)], positions[match.end(g) - 1] + 1) for g in (1, 2)]
+                if not any(self._is_person(doc, side) for side in sides):
+                    found.teams += sides
+                    found.lines.append((start, end))
+                    continue
+            if sports_page and (match := self.standings_row.match(classes)):
+                row = (start, end, (positions[match.start(1)], positions[match.end(1) - 1] + 1))
+                if runs and runs[-1][-1][1] + 1 == start:  # the line right after the last row
+                    runs[-1].append(row)
+                else:
+                    runs.append([row])
+                continue
+            for match in self.player.finditer(classes):
+                place = (positions[match.start(2)], positions[match.end(2) - 1] + 1)
+                if self._is_place(doc, place):
+                    found.persons.append((positions[match.start(1)], positions[match.end(1) - 1] + 1))
+                    found.places.append(place)
+        for run in runs:
+            if self._under_standings(doc, run[0][0]):
+                found.teams += [name for _, _, name in run]
+                found.lines += [(start, end) for start, end, _ in run]
+        return found
+
+    def _is_person(self, doc: Doc, side: tuple[int, int]) -> bool:
+        """Whether the recogniser found the side as a person, exactly."""
+        token = doc[side[0]]
+        return token.ent_iob_ == "B" and token.ent_type_ == self.person_label and (side[1] == len(doc) or doc[side[1]].ent_iob_ != "I")
+
+    def _is_place(self, doc: Doc, span: tuple[int, int]) -> bool:
+        """Whether the tokens are a place entity, or a match of the gazetteer (``places_key``)."""
+        first = doc[span[0]]
+        if first.ent_iob_ == "B" and first.ent_type_ in self.place_labels and (span[1] == len(doc) or doc[span[1]].ent_iob_ != "I"):
+            return True
+        group = doc.spans[self.places_key] if self.places_key and self.places_key in doc.spans else ()
+        return any(match.start == span[0] and match.end == span[1] for match in group)
+
+    def _under_standings(self, doc: Doc, row_start: int) -> bool:
+        """Whether a standings word is on one of the ``STANDINGS_HEADER_LINES`` non-empty lines above
+        the standings row at ``row_start`` (the first of its run)."""
+        lines = 0
+        i = row_start - 1
+        while i >= 0 and lines < STANDINGS_HEADER_LINES:
+            while i >= 0 and doc[i].is_space:  # the line break(s) above
+                i -= 1
+            lines += 1
+            while i >= 0 and "\n" not in doc[i].text:  # the line, word by word, up to its start
+                if doc[i].lower_ in self.standings_words:
+                    return True
+                i -= 1
+        return False
