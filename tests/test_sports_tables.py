@@ -29,6 +29,8 @@ def teams() -> SportsTeams:
         min_standings_numbers=4,
         max_name_words=4,
         table_confidence=0.9,
+        dismissal_words=["c", "b", "lbw", "st", "run", "out", "not"],
+        scorecard_sport="cricket",
     )
 
 
@@ -151,3 +153,44 @@ def test_a_persons_result_names_no_team_even_where_the_recogniser_called_a_playe
 def test_table_confidence_must_be_a_probability():
     with pytest.raises(ValueError, match="table_confidence"):
         SportsTeams("sports_teams", team_label="ORG", place_labels=["LOC"], result_words=[], place_words=[], max_score_digits=3, sports={}, min_sport_words=3, table_confidence=1.5)
+
+
+def test_a_teams_name_in_brackets_after_its_coach_is_still_a_team(blank, teams):
+    """Only a player's entry (a result word or numbers after the brackets) makes the bracketed place a
+    place: ``Eddie Jordan (Washington)`` on a page of a sport names the coach's team (ECB+ 5_2ecb)."""
+    text = "The tennis coach fired was the seeded fifth , after Eddie Jordan ( Washington ) and Sam Mitchell ( Toronto ) , in tennis ."
+    doc = teams(make_doc(blank, text, [("Eddie Jordan", "PERSON"), ("Washington", "LOC"), ("Sam Mitchell", "PERSON"), ("Toronto", "LOC")]))
+    assert ent_tuples(doc) == [("Eddie Jordan", "PERSON"), ("Washington", "ORG"), ("Sam Mitchell", "PERSON"), ("Toronto", "ORG")]
+
+
+SCORECARD = (
+    "CRICKET - ENGLAND V ZIMBABWE SCOREBOARD .\nHARARE 1996-12-07\nScoreboard on the third day , with 8 wickets in the innings :\n"
+    "Zimbabwe first innings 376 ( A. Flower 112 , G. Flower 60 ; D. Gough 3-46 )\nEngland first innings ( overnight 147-3 )\n"
+    "N. Knight c Campbell b Streak 56\nN. Hussain not out 113\nG. Thorpe lbw b Strang 13\nExtras ( lb-7 nb-6 ) 13\nTotal ( for 3 wickets ) 322\n"
+    "Bowling : Streak 28-7-72-2 , Strang 22-5-60-1\nStreak 28-7-72-2"
+)
+
+
+def test_a_scorecards_batsmen_fielders_and_bowlers_are_persons(blank, teams):
+    ents = [("HARARE", "LOC"), ("Zimbabwe", "LOC"), ("G. Flower", "ORG"), ("England", "LOC"), ("N. Knight", "PERSON"), ("N. Hussain", "PERSON"), ("G. Thorpe", "PERSON")]
+    doc = teams(make_doc(blank, SCORECARD, ents))
+    assert doc._.sport == "cricket"
+    persons = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    assert persons == ["A. Flower", "G. Flower", "D. Gough", "N. Knight", "Campbell", "Streak", "N. Hussain", "G. Thorpe", "Strang", "Streak"]
+    assert ("HARARE", "LOC") in ent_tuples(doc)  # a dateline's date is no bowler's figures
+    assert doc.ents[[e.text for e in doc.ents].index("G. Flower")]._.component == "sports_teams"
+
+
+def test_a_scorecards_lines_on_another_sports_page_name_no_person(blank, teams):
+    doc = teams(make_doc(blank, SCORECARD.replace("wickets", "goals").replace("innings", "half").replace("CRICKET", "SOCCER"), []))
+    assert doc._.sport != "cricket"
+    assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["A. Flower", "G. Flower", "D. Gough"]  # scorers in brackets, on any sports page
+
+
+def test_scorers_in_brackets_are_persons_but_places_are_not(blank, teams):
+    text = "SOCCER\nDeportivo 1 ( Bebeto 34 ) Real Madrid 2 ( Suker 17 , Raul 75 )\nMedals : ( U.S. 44 , Russia 26 )"
+    doc = teams(make_doc(blank, text, [("Real Madrid", "ORG"), ("U.S.", "LOC"), ("Russia", "LOC")]))
+    assert ent_tuples(doc) == [
+        ("Deportivo", "ORG"), ("Bebeto", "PERSON"), ("Real Madrid", "ORG"), ("Suker", "PERSON"), ("Raul", "PERSON"), ("U.S.", "LOC"), ("Russia", "LOC"),
+    ]  # fmt: skip
+    assert ent_tuples(teams(make_doc(blank, "Figures ( Smith 34 , Jones 75 ) said the report .", []))) == []  # no sports page

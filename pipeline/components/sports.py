@@ -109,6 +109,8 @@ class SportsTeams:
         min_standings_numbers: int = 4,
         max_name_words: int = 4,
         table_confidence: float = 0.9,
+        dismissal_words: Iterable[str] = (),
+        scorecard_sport: str | None = None,
     ) -> None:
         check_probability(name, "table_confidence", table_confidence)
         self.name = name
@@ -140,18 +142,22 @@ class SportsTeams:
             place_labels=place_labels,
             person_label=person_label,
             places_key=places_key,
+            dismissal_words=dismissal_words,
+            scorecard_sport=scorecard_sport,
         )
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.sport = self.sport(doc)
-        tables = self.tables.read(doc, sports_page=doc._.sport is not None or self.sport(doc, min_words=1) is not None)
+        tables = self.tables.read(doc, sports_page=doc._.sport is not None or self.sport(doc, min_words=1) is not None, sport=doc._.sport)
         table_teams = self.set_tables(doc, tables) if tables else set()
         nicknames = self.nicknamed(doc)
         unnamed = self.unnamed(doc)
         if unnamed:
             set_entities(doc, [*doc.ents, *unnamed])
         results = self.teams(doc) | self.scored(doc) | {name_key(span.text) for span in unnamed} | table_teams
-        teams = results | (self.unplaced(doc) if doc._.sport else set())
+        # A player's country (``Pete Sampras ( U.S. ) beat``) is written as a place: no team.
+        players_places = {name_key(doc[s:e].text) for s, e in tables.places}
+        teams = results | (self.unplaced(doc) - players_places if doc._.sport else set())
         if results and doc._.sport is None:
             # A page that reports a result is a sports page, even in a few lines: its teams then
             # vote and resolve apart from the places they are named after (``sport:<name>``).
@@ -423,15 +429,9 @@ class SportsTeams:
             before = doc[ent.start - 1].lower_ if ent.start else ""
             after = doc[ent.end].text if ent.end < len(doc) else ""
             opens_dateline = not text[line_start : ent.start_char].strip() and after in DATELINE_OPENERS
-            if before in self.place_words or DATELINE_DATE.search(line) or opens_dateline or self._bracketed(doc, ent):
+            if before in self.place_words or DATELINE_DATE.search(line) or opens_dateline:
                 placed.add(key)
         return names - placed - {()}
-
-    @staticmethod
-    def _bracketed(doc: Doc, ent: Span) -> bool:
-        """Whether ``ent`` is in brackets right after a name: a player's country (``Pete Sampras ( U.S. )``)
-        or a club's (``Dynamo Kiev ( Ukraine )``), written as a place."""
-        return 2 <= ent.start and ent.end < len(doc) and doc[ent.start - 1].text == "(" and doc[ent.end].text == ")" and doc[ent.start - 2].text[:1].isupper()
 
     def sport(self, doc: Doc, min_words: int | None = None) -> str | None:
         """The sport whose words the document uses most (at least ``min_words``, by default
@@ -494,6 +494,8 @@ class SportsTeams:
         "min_standings_numbers": 4,
         "max_name_words": 4,
         "table_confidence": 0.9,
+        "dismissal_words": ["c", "b", "lbw", "st", "run", "out", "not", "retired", "hurt"],
+        "scorecard_sport": "cricket",
     },
 )
 def make_sports_teams(
@@ -516,6 +518,8 @@ def make_sports_teams(
     min_standings_numbers: int,
     max_name_words: int,
     table_confidence: float,
+    dismissal_words: list[str],
+    scorecard_sport: str | None,
 ) -> SportsTeams:
     return SportsTeams(
         name,
@@ -536,4 +540,6 @@ def make_sports_teams(
         min_standings_numbers=min_standings_numbers,
         max_name_words=max_name_words,
         table_confidence=table_confidence,
+        dismissal_words=dismissal_words,
+        scorecard_sport=scorecard_sport,
     )

@@ -43,7 +43,7 @@ NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['.])*$")
 #: Lines longer than this (tokens) are prose, not a table's line: never classified.
 MAX_LINE_TOKENS = 60
 #: A line holds at least this many tokens opening with a digit to be read as a table's line.
-MIN_LINE_NUMBERS = 2
+MIN_LINE_NUMBERS = 1
 #: How many non-empty lines above a run of standings rows may hold its standings word.
 STANDINGS_HEADER_LINES = 2
 DASHES = frozenset({"-", "–"})
@@ -79,7 +79,11 @@ class TableReader:
         place_labels: Iterable[str],
         person_label: str,
         places_key: str | None = None,
+        dismissal_words: Iterable[str] = (),
+        scorecard_sport: str | None = None,
     ) -> None:
+        self.dismissal_words = frozenset(w.lower() for w in dismissal_words)
+        self.scorecard_sport = scorecard_sport
         self.result_words = frozenset(w.lower() for w in result_words)
         self.connectors = frozenset(w.lower() for w in name_connectors)
         self.standings_words = frozenset(w.lower() for w in standings_words)
@@ -93,6 +97,12 @@ class TableReader:
         self.result_line = re.compile(rf"^({name}){bracket}d(?:\([^()]*\))?({name}){bracket}d(?:\([^()]*\))?\.?$")
         self.standings_row = re.compile(rf"^(?:d\.?)?({name})d{{{min_standings_numbers},}}$")
         self.player = re.compile(rf"(?<![Nc])({name})\((N+)\)(?=r|[dfp][dfp-]|f|,?$)")
+        # ``( A. Flower 112 , G. Flower 60 ; D. Gough 3-46 )``, ``( Bebeto 34 , Raul 75 )``
+        self.scorer = re.compile(rf"(?<=[(,;])({name})(?:d|d-d)(?=[,;)])")
+        # ``N. Knight c Campbell b Streak 56``, ``N. Hussain not out 113``; ``Streak 28-7-72-2``
+        self.batting = re.compile(rf"^(?:d\.?)?{name}(?:[wc]+(?:{name})?)+d\.?$")
+        self.bowling = re.compile(rf"^({name})[df](?:-d){{3}}(?:\([^()]*\))?$")
+        self.name = re.compile(name)
 
     def lines(self, doc: Doc) -> list[tuple[int, int]]:
         """The token ranges of the lines (newline tokens excluded) with at least ``MIN_LINE_NUMBERS``
@@ -119,22 +129,33 @@ class TableReader:
         lower = token.lower_
         if lower in self.result_words:
             return "r"
+        if lower in self.dismissal_words:
+            return "w"
         if lower in self.connectors:
             return "c"
         if text[:1].isupper() and NAME_WORD.match(text) and not token.is_stop:
             return "N"
-        if text in ("(", ")", ",", "."):
+        if text in ("(", ")", ",", ".", ";"):
             return text
         return "-" if text in DASHES else "x"
 
-    def read(self, doc: Doc, *, sports_page: bool) -> TableMentions:
-        """The teams, persons and players' places the Doc's table lines name; result lines and
-        standings rows only where ``sports_page`` (the page uses a sport's words)."""
+    def read(self, doc: Doc, *, sports_page: bool, sport: str | None = None) -> TableMentions:
+        """The teams, persons and players' places the Doc's table lines name; result lines, standings
+        rows and scorers only where ``sports_page`` (the page uses a sport's words), a scorecard's
+        lines where ``sport`` (the page's) is ``scorecard_sport``."""
         found = TableMentions()
+        scorecard = sport is not None and sport == self.scorecard_sport
         runs: list[list[tuple[int, int, tuple[int, int]]]] = []  # consecutive standings rows: (line start, line end, name)
         for start, end in self.lines(doc):
             positions = [i for i in range(start, end) if not doc[i].is_space]
             classes = "".join(self.token_class(doc[i]) for i in positions)
+            if sports_page:
+                found.persons += [self._tokens(positions, m, 1) for m in self.scorer.finditer(classes) if not self._is_place(doc, self._tokens(positions, m, 1))]
+            if scorecard and (self.batting.match(classes) or self.bowling.match(classes)):
+                names = [self._tokens(positions, m, 0) for m in self.name.finditer(classes)]
+                found.persons += [name for name in names if not self._is_place(doc, name)]
+                found.lines.append((start, end))
+                continue
             if sports_page and (match := self.result_line.match(classes)):
                 sides = [(positions[match.start(g)], positions[match.end(g) - 1] + 1) for g in (1, 2)]
                 if not any(self._is_person(doc, side) for side in sides):
@@ -158,6 +179,11 @@ class TableReader:
                 found.teams += [name for _, _, name in run]
                 found.lines += [(start, end) for start, end, _ in run]
         return found
+
+    @staticmethod
+    def _tokens(positions: list[int], match: re.Match[str], group: int) -> tuple[int, int]:
+        """The token range of a regular expression's group over a line's classes."""
+        return positions[match.start(group)], positions[match.end(group) - 1] + 1
 
     def _is_person(self, doc: Doc, side: tuple[int, int]) -> bool:
         """Whether the recogniser found the side as a person, exactly."""

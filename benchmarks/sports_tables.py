@@ -1,0 +1,107 @@
+"""What ``news_sports_teams`` changes over whole texts, against an earlier version of the stage.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/sports_tables.py --before 0aa05cc [--corpus ecbplus gum] [--text FILE ...]
+
+The default pipeline (``configs/default.cfg``) runs up to the stage before ``sports_teams`` over
+every document's whole text (ECB+: every sentence of topics 1-35, not only the annotated ones;
+GUM: every genre here; or the given text files); then the stage as this checkout has it and as git
+revision ``--before`` had it (``pipeline/components/sports.py`` and its helper modules at that
+revision, built with the settings the old factory knows) each run on a copy of the Doc. Every
+mention one gives and the other does not (span and label) is printed with its line, to be judged
+by reading it; the totals are counted per corpus. No gold is read: most of these texts are not
+annotated, and the held-out topics are only counted, never tuned on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import inspect
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.config.build import load_pipeline  # noqa: E402
+from pipeline.corpora.ecbplus import read_ecbplus  # noqa: E402
+from pipeline.corpora.gold import GoldReport  # noqa: E402
+from pipeline.corpora.gum import read_gum  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+STAGE = "sports_teams"
+
+
+def texts(corpus: str) -> Iterator[tuple[str, str]]:
+    """(document id, whole text) of a corpus in ``../shared/data``."""
+    report = GoldReport()
+    if corpus == "ecbplus":
+        paths = sorted((DATA / "ecbplus" / "ECB+").glob("*/*.xml"))
+        documents = (d for p in paths for d in read_ecbplus(p, report, annotated_only=False))
+    else:
+        documents = (d for p in sorted((DATA / "gum").glob("*/*.conllu")) for d in read_gum(p, report))
+    for document in documents:
+        yield document.doc_id, "".join(w + (" " if s else "") for w, s in zip(document.words, document.spaces))
+
+
+def stage_before(revision: str, nlp) -> object:  # noqa: ANN001
+    """The ``news_sports_teams`` component as ``revision`` had it, with this pipeline's settings."""
+    source = subprocess.run(["git", "show", f"{revision}:pipeline/components/sports.py"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    source = source.replace('"news_sports_teams"', '"news_sports_teams_before"')
+    path = Path(tempfile.mkdtemp()) / "sports_before.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("pipeline.components.sports_before", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    config = {k: v for k, v in nlp.get_pipe_config(STAGE).items() if k != "factory"}
+    known = inspect.signature(module.SportsTeams.__init__).parameters
+    return module.SportsTeams(STAGE, **{k: v for k, v in config.items() if k in known})
+
+
+def mentions(doc: Doc) -> set[tuple[int, int, str, str]]:
+    return {(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents}
+
+
+def line(doc: Doc, start: int) -> str:
+    text = doc.text
+    return text[text.rfind("\n", 0, start) + 1 : (text.find("\n", start) + 1 or len(text) + 1) - 1].strip()[:160]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", required=True, help="git revision of the stage to compare with")
+    parser.add_argument("--corpus", nargs="+", default=["ecbplus", "gum"], choices=["ecbplus", "gum"])
+    parser.add_argument("--text", nargs="*", type=Path, default=[], help="text files to run instead of the corpora")
+    args = parser.parse_args()
+    nlp, _ = load_pipeline(ROOT / "configs" / "default.cfg")
+    now, before = nlp.get_pipe(STAGE), stage_before(args.before, nlp)
+    upstream = nlp.pipe_names[: nlp.pipe_names.index(STAGE)]
+    sources = {str(p): iter([(p.name, p.read_text())]) for p in args.text} if args.text else {c: texts(c) for c in args.corpus}
+    for corpus, documents in sources.items():
+        counts: Counter[str] = Counter()
+        ids, bodies = zip(*documents)
+        with nlp.select_pipes(enable=upstream):
+            for doc_id, doc in zip(ids, nlp.pipe(bodies)):
+                counts["documents"] += 1
+                old_doc, new_doc = before(doc.copy()), now(doc.copy())
+                old, new = mentions(old_doc), mentions(new_doc)
+                if old_doc._.sport != new_doc._.sport:
+                    counts["sport changed"] += 1
+                    print(f"{corpus} {doc_id} sport {old_doc._.sport} -> {new_doc._.sport}")
+                for sign, changed in (("-", old - new), ("+", new - old)):
+                    for start, _end, text, label in sorted(changed):
+                        counts[f"{sign} {label}"] += 1
+                        print(f"{corpus} {doc_id} {sign} {text!r} {label}  | {line(doc, start)}")
+        print(f"{corpus}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+if __name__ == "__main__":
+    main()
