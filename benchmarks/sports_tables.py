@@ -36,6 +36,8 @@ from pipeline.corpora.gum import read_gum  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 STAGE = "sports_teams"
+#: Characters of a changed mention's line printed either side of it.
+CONTEXT = 70
 
 
 def texts(corpus: str) -> Iterator[tuple[str, str]]:
@@ -70,9 +72,12 @@ def mentions(doc: Doc) -> set[tuple[int, int, str, str]]:
     return {(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents}
 
 
-def line(doc: Doc, start: int) -> str:
-    text = doc.text
-    return text[text.rfind("\n", 0, start) + 1 : (text.find("\n", start) + 1 or len(text) + 1) - 1].strip()[:160]
+def line(text: str, start: int, end: int) -> str:
+    """The mention's line, at most ``CONTEXT`` characters either side of it."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - CONTEXT)
+    line_end = text.find("\n", end)
+    line_end = min(len(text) if line_end < 0 else line_end, end + CONTEXT)
+    return f"{text[line_start:start]}[[{text[start:end]}]]{text[end:line_end]}".strip()
 
 
 def main() -> None:
@@ -87,7 +92,7 @@ def main() -> None:
     sources = {str(p): iter([(p.name, p.read_text())]) for p in args.text} if args.text else {c: texts(c) for c in args.corpus}
     for corpus, documents in sources.items():
         counts: Counter[str] = Counter()
-        ids, bodies = zip(*documents)
+        ids, bodies = zip(*documents, strict=True)
         with nlp.select_pipes(enable=upstream):
             for doc_id, doc in zip(ids, nlp.pipe(bodies)):
                 counts["documents"] += 1
@@ -97,9 +102,9 @@ def main() -> None:
                     counts["sport changed"] += 1
                     print(f"{corpus} {doc_id} sport {old_doc._.sport} -> {new_doc._.sport}")
                 for sign, changed in (("-", old - new), ("+", new - old)):
-                    for start, _end, text, label in sorted(changed):
+                    for start, end, text, label in sorted(changed):
                         counts[f"{sign} {label}"] += 1
-                        print(f"{corpus} {doc_id} {sign} {text!r} {label}  | {line(doc, start)}")
+                        print(f"{corpus} {doc_id} {sign} {text!r} {label}  | {line(doc.text, start, end)}")
         print(f"{corpus}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 

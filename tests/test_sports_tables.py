@@ -124,7 +124,10 @@ def test_a_players_country_in_brackets_is_a_place_and_the_player_a_person(blank,
 def test_a_leaderboards_player_is_a_person(blank, teams):
     text = "Leading scores :\n137 Tiger Woods ( U.S. ) 68 69\n139 Ernie Els ( South Africa ) 69 70 , Greg Norman ( Australia ) 71 68\n1. Donovan Bailey ( Canada ) 10.03"
     doc = make_doc(blank, text, [("U.S.", "LOC"), ("Ernie Els", "LOC"), ("South Africa", "LOC"), ("Greg Norman", "PERSON"), ("Bailey", "PERSON")])
-    doc.spans["places"] = [doc.char_span(text.index("Australia"), text.index("Australia") + 9, label="GPE"), doc.char_span(text.index("Canada"), text.index("Canada") + 6, label="GPE")]
+    doc.spans["places"] = [
+        doc.char_span(text.index("Australia"), text.index("Australia") + 9, label="GPE"),
+        doc.char_span(text.index("Canada"), text.index("Canada") + 6, label="GPE"),
+    ]
     doc = teams(doc)
     assert ent_tuples(doc) == [
         ("Tiger Woods", "PERSON"), ("U.S.", "LOC"), ("Ernie Els", "PERSON"), ("South Africa", "LOC"), ("Greg Norman", "PERSON"), ("Donovan Bailey", "PERSON"),
@@ -138,6 +141,7 @@ def test_a_leaderboards_player_is_a_person(blank, teams):
         ("Official figures :\nPresident Clinton ( U.S. ) said 12 of 15 were wrong .", [("U.S.", "LOC")]),  # no number run after it
         ("Results at the Grand Slam Cup on Wednesday ( prefix number denotes seeding ) 2 3", []),  # no place in the brackets
         ("Figures :\nThe index ( Germany ) 68 70", [("Germany", "LOC")]),  # no name before it
+        ("Sales :\nToyota ( Japan ) 12.5 13.1", [("Toyota", "ORG"), ("Japan", "LOC")]),  # an organisation's figures, on no sports page
     ],
 )
 def test_brackets_that_are_no_players_entry(blank, teams, text, ents):
@@ -152,7 +156,17 @@ def test_a_persons_result_names_no_team_even_where_the_recogniser_called_a_playe
 
 def test_table_confidence_must_be_a_probability():
     with pytest.raises(ValueError, match="table_confidence"):
-        SportsTeams("sports_teams", team_label="ORG", place_labels=["LOC"], result_words=[], place_words=[], max_score_digits=3, sports={}, min_sport_words=3, table_confidence=1.5)
+        SportsTeams(
+            "sports_teams",
+            team_label="ORG",
+            place_labels=["LOC"],
+            result_words=[],
+            place_words=[],
+            max_score_digits=3,
+            sports={},
+            min_sport_words=3,
+            table_confidence=1.5,
+        )
 
 
 def test_a_teams_name_in_brackets_after_its_coach_is_still_a_team(blank, teams):
@@ -172,7 +186,15 @@ SCORECARD = (
 
 
 def test_a_scorecards_batsmen_fielders_and_bowlers_are_persons(blank, teams):
-    ents = [("HARARE", "LOC"), ("Zimbabwe", "LOC"), ("G. Flower", "ORG"), ("England", "LOC"), ("N. Knight", "PERSON"), ("N. Hussain", "PERSON"), ("G. Thorpe", "PERSON")]
+    ents = [
+        ("HARARE", "LOC"),
+        ("Zimbabwe", "LOC"),
+        ("G. Flower", "ORG"),
+        ("England", "LOC"),
+        ("N. Knight", "PERSON"),
+        ("N. Hussain", "PERSON"),
+        ("G. Thorpe", "PERSON"),
+    ]
     doc = teams(make_doc(blank, SCORECARD, ents))
     assert doc._.sport == "cricket"
     persons = [e.text for e in doc.ents if e.label_ == "PERSON"]
@@ -194,3 +216,5 @@ def test_scorers_in_brackets_are_persons_but_places_are_not(blank, teams):
         ("Deportivo", "ORG"), ("Bebeto", "PERSON"), ("Real Madrid", "ORG"), ("Suker", "PERSON"), ("Raul", "PERSON"), ("U.S.", "LOC"), ("Russia", "LOC"),
     ]  # fmt: skip
     assert ent_tuples(teams(make_doc(blank, "Figures ( Smith 34 , Jones 75 ) said the report .", []))) == []  # no sports page
+    dates = "SOCCER\nTuesday , June 19 , 2018 ( June 19 ) ( Smith 34 , said Jones 75 )"
+    assert ent_tuples(teams(make_doc(blank, dates, []))) == []  # a date between commas; brackets of other words

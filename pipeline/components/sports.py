@@ -141,6 +141,7 @@ class SportsTeams:
             max_name_words=max_name_words,
             place_labels=place_labels,
             person_label=person_label,
+            team_label=team_label,
             places_key=places_key,
             dismissal_words=dismissal_words,
             scorecard_sport=scorecard_sport,

@@ -34,6 +34,8 @@ from spacy.attrs import IS_SPACE, PREFIX
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
+from ..knowledge.names import CALENDAR_WORDS
+
 #: A final score written as one token: ``2-1``, ``3–0``.
 SCORE_PAIR = re.compile(r"^\d{1,3}[-–:]\d{1,3}$")
 #: A number that is no score: a decimal (``10.03``, ``.781``), thousands (``34,000``) or a longer integer.
@@ -78,6 +80,7 @@ class TableReader:
         max_name_words: int,
         place_labels: Iterable[str],
         person_label: str,
+        team_label: str,
         places_key: str | None = None,
         dismissal_words: Iterable[str] = (),
         scorecard_sport: str | None = None,
@@ -90,6 +93,7 @@ class TableReader:
         self.max_score_digits = max_score_digits
         self.place_labels = frozenset(place_labels)
         self.person_label = person_label
+        self.team_label = team_label
         self.places_key = places_key
         self.digit_ids = numpy.array([get_string_id(str(d)) for d in range(10)], dtype="uint64")
         name = rf"N(?:c*N){{0,{max_name_words - 1}}}"
@@ -97,8 +101,9 @@ class TableReader:
         self.result_line = re.compile(rf"^({name}){bracket}d(?:\([^()]*\))?({name}){bracket}d(?:\([^()]*\))?\.?$")
         self.standings_row = re.compile(rf"^(?:d\.?)?({name})d{{{min_standings_numbers},}}$")
         self.player = re.compile(rf"(?<![Nc])({name})\((N+)\)(?=r|[dfp][dfp-]|f|,?$)")
-        # ``( A. Flower 112 , G. Flower 60 ; D. Gough 3-46 )``, ``( Bebeto 34 , Raul 75 )``
-        self.scorer = re.compile(rf"(?<=[(,;])({name})(?:d|d-d)(?=[,;)])")
+        # Brackets that hold only names with a number: ``( A. Flower 112 , G. Flower 60 ; D. Gough 3-46 )``, ``( Bebeto 34 )``
+        item = rf"{name}(?:d|d-d)"
+        self.scorers = re.compile(rf"\({item}(?:[,;]{item})*\)")
         # ``N. Knight c Campbell b Streak 56``, ``N. Hussain not out 113``; ``Streak 28-7-72-2``
         self.batting = re.compile(rf"^(?:d\.?)?{name}(?:[wc]+(?:{name})?)+d\.?$")
         self.bowling = re.compile(rf"^({name})[df](?:-d){{3}}(?:\([^()]*\))?$")
@@ -133,7 +138,7 @@ class TableReader:
             return "w"
         if lower in self.connectors:
             return "c"
-        if text[:1].isupper() and NAME_WORD.match(text) and not token.is_stop:
+        if text[:1].isupper() and NAME_WORD.match(text) and not token.is_stop and lower not in CALENDAR_WORDS:
             return "N"
         if text in ("(", ")", ",", ".", ";"):
             return text
@@ -150,29 +155,32 @@ class TableReader:
             positions = [i for i in range(start, end) if not doc[i].is_space]
             classes = "".join(self.token_class(doc[i]) for i in positions)
             if sports_page:
-                found.persons += [self._tokens(positions, m, 1) for m in self.scorer.finditer(classes) if not self._is_place(doc, self._tokens(positions, m, 1))]
+                for bracket in self.scorers.finditer(classes):
+                    scorers = (self._tokens(positions, m, 0) for m in self.name.finditer(classes, bracket.start(), bracket.end()))
+                    found.persons += [name for name in scorers if not self._is_place(doc, name)]
             if scorecard and (self.batting.match(classes) or self.bowling.match(classes)):
                 names = [self._tokens(positions, m, 0) for m in self.name.finditer(classes)]
                 found.persons += [name for name in names if not self._is_place(doc, name)]
                 found.lines.append((start, end))
                 continue
             if sports_page and (match := self.result_line.match(classes)):
-                sides = [(positions[match.start(g)], positions[match.end(g) - 1] + 1) for g in (1, 2)]
-                if not any(self._is_person(doc, side) for side in sides):
+                sides = [self._tokens(positions, match, 1), self._tokens(positions, match, 2)]
+                if self.person_label not in (self._label(doc, side) for side in sides):
                     found.teams += sides
                     found.lines.append((start, end))
                     continue
             if sports_page and (match := self.standings_row.match(classes)):
-                row = (start, end, (positions[match.start(1)], positions[match.end(1) - 1] + 1))
+                row = (start, end, self._tokens(positions, match, 1))
                 if runs and runs[-1][-1][1] + 1 == start:  # the line right after the last row
                     runs[-1].append(row)
                 else:
                     runs.append([row])
                 continue
             for match in self.player.finditer(classes):
-                place = (positions[match.start(2)], positions[match.end(2) - 1] + 1)
-                if self._is_place(doc, place):
-                    found.persons.append((positions[match.start(1)], positions[match.end(1) - 1] + 1))
+                name, place = self._tokens(positions, match, 1), self._tokens(positions, match, 2)
+                # Off a sports page, an organisation stays one (``Toyota ( Japan ) 12.5``: a company's figures).
+                if self._is_place(doc, place) and (sports_page or self._label(doc, name) != self.team_label):
+                    found.persons.append(name)
                     found.places.append(place)
         for run in runs:
             if self._under_standings(doc, run[0][0]):
@@ -185,15 +193,16 @@ class TableReader:
         """The token range of a regular expression's group over a line's classes."""
         return positions[match.start(group)], positions[match.end(group) - 1] + 1
 
-    def _is_person(self, doc: Doc, side: tuple[int, int]) -> bool:
-        """Whether the recogniser found the side as a person, exactly."""
-        token = doc[side[0]]
-        return token.ent_iob_ == "B" and token.ent_type_ == self.person_label and (side[1] == len(doc) or doc[side[1]].ent_iob_ != "I")
+    @staticmethod
+    def _label(doc: Doc, span: tuple[int, int]) -> str:
+        """The label of the entity over exactly these tokens, else ``""``."""
+        first = doc[span[0]]
+        exact = first.ent_iob_ == "B" and (span[1] == len(doc) or doc[span[1]].ent_iob_ != "I")
+        return first.ent_type_ if exact and all(doc[i].ent_iob_ == "I" for i in range(span[0] + 1, span[1])) else ""
 
     def _is_place(self, doc: Doc, span: tuple[int, int]) -> bool:
         """Whether the tokens are a place entity, or a match of the gazetteer (``places_key``)."""
-        first = doc[span[0]]
-        if first.ent_iob_ == "B" and first.ent_type_ in self.place_labels and (span[1] == len(doc) or doc[span[1]].ent_iob_ != "I"):
+        if self._label(doc, span) in self.place_labels:
             return True
         group = doc.spans[self.places_key] if self.places_key and self.places_key in doc.spans else ()
         return any(match.start == span[0] and match.end == span[1] for match in group)
