@@ -1,10 +1,12 @@
 """What ``news_sports_teams`` changes over whole texts, against an earlier version of the stage.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/sports_tables.py --before 0aa05cc [--corpus ecbplus gum] [--text FILE ...]
+    PYTHONPATH=. .venv/bin/python benchmarks/sports_tables.py --before 0aa05cc [--corpus ecbplus gum] [--sentence-lines] [--text FILE ...]
 
 The default pipeline (``configs/default.cfg``) runs up to the stage before ``sports_teams`` over
 every document's whole text (ECB+: every sentence of topics 1-35, not only the annotated ones;
-GUM: every genre here; or the given text files); then the stage as this checkout has it and as git
+GUM: every genre here; or the given text files; ``--sentence-lines``: each sentence on a line of its
+own, as wire copy prints it, so that every short sentence with a number is read as a table's line
+might be); then the stage as this checkout has it and as git
 revision ``--before`` had it (``pipeline/components/sports.py`` and its helper modules at that
 revision, built with the settings the old factory knows) each run on a copy of the Doc. Every
 mention one gives and the other does not (span and label) is printed with its line, to be judged
@@ -40,8 +42,9 @@ STAGE = "sports_teams"
 CONTEXT = 70
 
 
-def texts(corpus: str) -> Iterator[tuple[str, str]]:
-    """(document id, whole text) of a corpus in ``../shared/data``."""
+def texts(corpus: str, sentence_lines: bool = False) -> Iterator[tuple[str, str]]:
+    """(document id, whole text) of a corpus in ``../shared/data``; with ``sentence_lines`` every
+    sentence on a line of its own, as wire copy (CoNLL-2003's Reuters) prints it."""
     report = GoldReport()
     if corpus == "ecbplus":
         paths = sorted((DATA / "ecbplus" / "ECB+").glob("*/*.xml"))
@@ -49,7 +52,12 @@ def texts(corpus: str) -> Iterator[tuple[str, str]]:
     else:
         documents = (d for p in sorted((DATA / "gum").glob("*/*.conllu")) for d in read_gum(p, report))
     for document in documents:
-        yield document.doc_id, "".join(w + (" " if s else "") for w, s in zip(document.words, document.spaces))
+        parts = []
+        for i, (word, space, start) in enumerate(zip(document.words, document.spaces, document.sent_starts, strict=True)):
+            if sentence_lines and start and i and parts and not parts[-1].endswith("\n"):
+                parts[-1] = parts[-1].rstrip(" ") + "\n"
+            parts.append(word + (" " if space else ""))
+        yield document.doc_id, "".join(parts)
 
 
 def stage_before(revision: str, nlp) -> object:  # noqa: ANN001
@@ -85,17 +93,19 @@ def main() -> None:
     parser.add_argument("--before", required=True, help="git revision of the stage to compare with")
     parser.add_argument("--corpus", nargs="+", default=["ecbplus", "gum"], choices=["ecbplus", "gum"])
     parser.add_argument("--text", nargs="*", type=Path, default=[], help="text files to run instead of the corpora")
+    parser.add_argument("--sentence-lines", action="store_true", help="every sentence of the corpora on a line of its own")
     args = parser.parse_args()
     nlp, _ = load_pipeline(ROOT / "configs" / "default.cfg")
     now, before = nlp.get_pipe(STAGE), stage_before(args.before, nlp)
     upstream = nlp.pipe_names[: nlp.pipe_names.index(STAGE)]
-    sources = {str(p): iter([(p.name, p.read_text())]) for p in args.text} if args.text else {c: texts(c) for c in args.corpus}
+    sources = {str(p): iter([(p.name, p.read_text())]) for p in args.text} if args.text else {c: texts(c, args.sentence_lines) for c in args.corpus}
     for corpus, documents in sources.items():
         counts: Counter[str] = Counter()
         ids, bodies = zip(*documents, strict=True)
         with nlp.select_pipes(enable=upstream):
             for doc_id, doc in zip(ids, nlp.pipe(bodies)):
                 counts["documents"] += 1
+                counts["lines read"] += len(now.tables.lines(doc))  # the lines with a number, short enough to be a table's
                 old_doc, new_doc = before(doc.copy()), now(doc.copy())
                 old, new = mentions(old_doc), mentions(new_doc)
                 if old_doc._.sport != new_doc._.sport:

@@ -185,8 +185,8 @@ class SportsTeams:
 
     def set_tables(self, doc: Doc, tables: TableMentions) -> set[tuple[str, ...]]:
         """Make the teams and persons that the page's tables name (``sports_tables``) its entities:
-        an entity of that extent takes the label (the classifier's mass moved, no curated id), else
-        a new one scored ``table_confidence``; an entity overlapping one, or over a score of a result
+        an entity of that extent takes the label (no curated id; the classifier's mass moved, or
+        ``table_confidence`` where that is more), else a new one scored ``table_confidence``; an entity overlapping one, or over a score of a result
         line or standings row (``Aberdeen 1 Hibernian 1``), goes. Returns the teams' name keys."""
         wanted = {(s, e): self.team_label for s, e in tables.teams} | {(s, e): self.person_label for s, e in tables.persons}
         taken = {i for s, e in wanted for i in range(s, e)}
@@ -204,13 +204,15 @@ class SportsTeams:
                 span = copy_span(ent, label=label)
                 span.kb_id_, span.id_ = "", ""  # the place's curated id is not the team's, nor the person's
                 span._.component = self.name
-                if span._.label_probs:  # the classifier's mass moves to the shape's label
-                    span._.label_probs = moved_probability(span._.label_probs, ent.label_, label)
+                # The classifier's mass moves to the shape's label; where it is less sure than the
+                # shape (it reads a table as prose), the rule's documented score.
+                moved = moved_probability(ent._.label_probs, ent.label_, label) if ent._.label_probs else None
+                span._.label_probs = moved if moved and moved[label] >= self.table_confidence else self._rule_probs(label)
                 made.append(span)
         for (start, end), label in wanted.items():  # no entity of that extent: the rule's own, at its documented score
             span = Span(doc, start, end, label=label)
             span._.component = self.name
-            span._.label_probs = {label: self.table_confidence, NONE_LABEL: round(1.0 - self.table_confidence, 4)}
+            span._.label_probs = self._rule_probs(label)
             made.append(span)
         set_entities(doc, [*kept, *made])
         for span in made:
@@ -219,6 +221,10 @@ class SportsTeams:
         keys = {name_key(doc[s:e].text) for s, e in tables.teams}
         keys.discard(())
         return keys
+
+    def _rule_probs(self, label: str) -> dict[str, float]:
+        """``Span._.label_probs`` of a mention the tables' shapes label: ``table_confidence``, the rest NONE."""
+        return {label: self.table_confidence, NONE_LABEL: round(1.0 - self.table_confidence, 4)}
 
     def teams(self, doc: Doc) -> set[tuple[str, ...]]:
         """Name keys of the entities in a result (``Australia 2 Japan 1``, ``Japan beat Syria 2-1``)."""

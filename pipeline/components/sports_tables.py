@@ -138,7 +138,7 @@ class TableReader:
             return "w"
         if lower in self.connectors:
             return "c"
-        if text[:1].isupper() and NAME_WORD.match(text) and not token.is_stop and lower not in CALENDAR_WORDS:
+        if text[:1].isupper() and NAME_WORD.match(text) and not token.is_stop:
             return "N"
         if text in ("(", ")", ",", ".", ";"):
             return text
@@ -157,19 +157,19 @@ class TableReader:
             if sports_page:
                 for bracket in self.scorers.finditer(classes):
                     scorers = (self._tokens(positions, m, 0) for m in self.name.finditer(classes, bracket.start(), bracket.end()))
-                    found.persons += [name for name in scorers if not self._is_place(doc, name)]
+                    found.persons += [name for name in scorers if self._named(doc, name) and not self._is_place(doc, name)]
             if scorecard and (self.batting.match(classes) or self.bowling.match(classes)):
                 names = [self._tokens(positions, m, 0) for m in self.name.finditer(classes)]
-                found.persons += [name for name in names if not self._is_place(doc, name)]
+                found.persons += [name for name in names if self._named(doc, name) and not self._is_place(doc, name)]
                 found.lines.append((start, end))
                 continue
             if sports_page and (match := self.result_line.match(classes)):
                 sides = [self._tokens(positions, match, 1), self._tokens(positions, match, 2)]
-                if self.person_label not in (self._label(doc, side) for side in sides):
+                if all(self._named(doc, side) for side in sides) and self.person_label not in (self._label(doc, side) for side in sides):
                     found.teams += sides
                     found.lines.append((start, end))
                     continue
-            if sports_page and (match := self.standings_row.match(classes)):
+            if sports_page and (match := self.standings_row.match(classes)) and self._named(doc, self._tokens(positions, match, 1)):
                 row = (start, end, self._tokens(positions, match, 1))
                 if runs and runs[-1][-1][1] + 1 == start:  # the line right after the last row
                     runs[-1].append(row)
@@ -179,7 +179,7 @@ class TableReader:
             for match in self.player.finditer(classes):
                 name, place = self._tokens(positions, match, 1), self._tokens(positions, match, 2)
                 # Off a sports page, an organisation stays one (``Toyota ( Japan ) 12.5``: a company's figures).
-                if self._is_place(doc, place) and (sports_page or self._label(doc, name) != self.team_label):
+                if self._named(doc, name) and self._is_place(doc, place) and (sports_page or self._label(doc, name) != self.team_label):
                     found.persons.append(name)
                     found.places.append(place)
         for run in runs:
@@ -192,6 +192,12 @@ class TableReader:
     def _tokens(positions: list[int], match: re.Match[str], group: int) -> tuple[int, int]:
         """The token range of a regular expression's group over a line's classes."""
         return positions[match.start(group)], positions[match.end(group) - 1] + 1
+
+    @staticmethod
+    def _named(doc: Doc, span: tuple[int, int]) -> bool:
+        """Whether the capitalised words are a name: not only weekdays and months (``( June 19 )``;
+        ``Sheffield Wednesday`` is a name)."""
+        return not all(doc[i].lower_ in CALENDAR_WORDS for i in range(*span))
 
     @staticmethod
     def _label(doc: Doc, span: tuple[int, int]) -> str:
