@@ -149,7 +149,10 @@ class SportsTeams:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.sport = self.sport(doc)
-        tables = self.tables.read(doc, sports_page=doc._.sport is not None or self.sport(doc, min_words=1) is not None, sport=doc._.sport)
+        lines = self.tables.lines(doc)  # the short lines with a number: most pages have none
+        tables = (
+            self.tables.read(doc, lines, sports_page=doc._.sport is not None or self.sport(doc, min_words=1) is not None, sport=doc._.sport) if lines else None
+        )
         table_teams = self.set_tables(doc, tables) if tables else set()
         nicknames = self.nicknamed(doc)
         unnamed = self.unnamed(doc)
@@ -157,7 +160,7 @@ class SportsTeams:
             set_entities(doc, [*doc.ents, *unnamed])
         results = self.teams(doc) | self.scored(doc) | {name_key(span.text) for span in unnamed} | table_teams
         # A player's country (``Pete Sampras ( U.S. ) beat``) is written as a place: no team.
-        players_places = {name_key(doc[s:e].text) for s, e in tables.places}
+        players_places = {name_key(doc[s:e].text) for s, e in tables.places} if tables else set()
         teams = results | (self.unplaced(doc) - players_places if doc._.sport else set())
         if results and doc._.sport is None:
             # A page that reports a result is a sports page, even in a few lines: its teams then

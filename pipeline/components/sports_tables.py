@@ -144,14 +144,14 @@ class TableReader:
             return text
         return "-" if text in DASHES else "x"
 
-    def read(self, doc: Doc, *, sports_page: bool, sport: str | None = None) -> TableMentions:
-        """The teams, persons and players' places the Doc's table lines name; result lines, standings
-        rows and scorers only where ``sports_page`` (the page uses a sport's words), a scorecard's
-        lines where ``sport`` (the page's) is ``scorecard_sport``."""
+    def read(self, doc: Doc, lines: list[tuple[int, int]] | None = None, *, sports_page: bool, sport: str | None = None) -> TableMentions:
+        """The teams, persons and players' places the Doc's table lines (``lines``, by default
+        :meth:`lines`) name; result lines, standings rows and scorers only where ``sports_page`` (the
+        page uses a sport's words), a scorecard's lines where ``sport`` (the page's) is ``scorecard_sport``."""
         found = TableMentions()
         scorecard = sport is not None and sport == self.scorecard_sport
         runs: list[list[tuple[int, int, tuple[int, int]]]] = []  # consecutive standings rows: (line start, line end, name)
-        for start, end in self.lines(doc):
+        for start, end in self.lines(doc) if lines is None else lines:
             positions = [i for i in range(start, end) if not doc[i].is_space]
             classes = "".join(self.token_class(doc[i]) for i in positions)
             if sports_page:
