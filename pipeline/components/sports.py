@@ -193,12 +193,12 @@ class SportsTeams:
         line or standings row (``Aberdeen 1 Hibernian 1``), goes. Returns the teams' name keys."""
         wanted = {(s, e): self.team_label for s, e in tables.teams} | {(s, e): self.person_label for s, e in tables.persons}
         taken = {i for s, e in wanted for i in range(s, e)}
-        lines = [range(s, e) for s, e in tables.lines]
+        on_lines = {i for s, e in tables.lines for i in range(s, e)}
         kept, made = [], []
         for ent in doc.ents:
             label = wanted.pop((ent.start, ent.end), None)
             if label is None:
-                over_score = any(ent.start in line for line in lines) and any(t.text[:1].isdigit() for t in ent)
+                over_score = ent.start in on_lines and any(t.text[:1].isdigit() for t in ent)
                 if not over_score and not any(i in taken for i in range(ent.start, ent.end)):
                     kept.append(ent)
             elif label == ent.label_:

@@ -149,6 +149,8 @@ class TableReader:
         :meth:`lines`) name; result lines, standings rows and scorers only where ``sports_page`` (the
         page uses a sport's words), a scorecard's lines where ``sport`` (the page's) is ``scorecard_sport``."""
         found = TableMentions()
+        group = doc.spans[self.places_key] if self.places_key and self.places_key in doc.spans else ()
+        places = {(match.start, match.end) for match in group}  # the gazetteer's matches
         scorecard = sport is not None and sport == self.scorecard_sport
         runs: list[list[tuple[int, int, tuple[int, int]]]] = []  # consecutive standings rows: (line start, line end, name)
         for start, end in self.lines(doc) if lines is None else lines:
@@ -157,10 +159,10 @@ class TableReader:
             if sports_page:
                 for bracket in self.scorers.finditer(classes):
                     scorers = (self._tokens(positions, m, 0) for m in self.name.finditer(classes, bracket.start(), bracket.end()))
-                    found.persons += [name for name in scorers if self._named(doc, name) and not self._is_place(doc, name)]
+                    found.persons += [name for name in scorers if self._named(doc, name) and not self._is_place(doc, name, places)]
             if scorecard and (self.batting.match(classes) or self.bowling.match(classes)):
                 names = [self._tokens(positions, m, 0) for m in self.name.finditer(classes)]
-                found.persons += [name for name in names if self._named(doc, name) and not self._is_place(doc, name)]
+                found.persons += [name for name in names if self._named(doc, name) and not self._is_place(doc, name, places)]
                 found.lines.append((start, end))
                 continue
             if sports_page and (match := self.result_line.match(classes)):
@@ -179,7 +181,7 @@ class TableReader:
             for match in self.player.finditer(classes):
                 name, place = self._tokens(positions, match, 1), self._tokens(positions, match, 2)
                 # Off a sports page, an organisation stays one (``Toyota ( Japan ) 12.5``: a company's figures).
-                if self._named(doc, name) and self._is_place(doc, place) and (sports_page or self._label(doc, name) != self.team_label):
+                if self._named(doc, name) and self._is_place(doc, place, places) and (sports_page or self._label(doc, name) != self.team_label):
                     found.persons.append(name)
                     found.places.append(place)
         for run in runs:
@@ -206,12 +208,9 @@ class TableReader:
         exact = first.ent_iob_ == "B" and (span[1] == len(doc) or doc[span[1]].ent_iob_ != "I")
         return first.ent_type_ if exact and all(doc[i].ent_iob_ == "I" for i in range(span[0] + 1, span[1])) else ""
 
-    def _is_place(self, doc: Doc, span: tuple[int, int]) -> bool:
-        """Whether the tokens are a place entity, or a match of the gazetteer (``places_key``)."""
-        if self._label(doc, span) in self.place_labels:
-            return True
-        group = doc.spans[self.places_key] if self.places_key and self.places_key in doc.spans else ()
-        return any(match.start == span[0] and match.end == span[1] for match in group)
+    def _is_place(self, doc: Doc, span: tuple[int, int], places: set[tuple[int, int]]) -> bool:
+        """Whether the tokens are a place entity, or a match of the gazetteer (``places``: ``places_key``'s spans)."""
+        return span in places or self._label(doc, span) in self.place_labels
 
     def _under_standings(self, doc: Doc, row_start: int) -> bool:
         """Whether a standings word is on one of the ``STANDINGS_HEADER_LINES`` non-empty lines above
