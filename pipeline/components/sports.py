@@ -33,6 +33,24 @@ stage's span group) that is no longer an entity: the span classifier drops *New 
 page with a result (a result line, a place before a final score or after a scored victory) is a
 sports page however short it is: its sport is the one whose words it uses most, or
 ``unknown_sport``, so that its teams vote and resolve apart from the places.
+
+A sports page's body is often a table, printed line by line, which the recogniser reads as prose.
+First of all, the stage reads its lines by their shape (:mod:`.sports_tables`): a **result line**
+(``Kilmarnock 1 Dundee United 3``: the whole line a name, a score, a name, a score) names two
+teams, and a name never holds a result's score (the recogniser's ``Aberdeen 1 Hibernian 1`` goes);
+a **standings row** under a standings line (``Rangers 16 12 3 1 38 12 39``) names a team; a
+**player's entry** (``Pete Sampras ( U.S. ) beat``, ``Tiger Woods ( U.S. ) 68 70``) names a person
+(``person_label``), and the place in its brackets is his country: it stays a place, never a team,
+however rarely the page writes it after ``in``. Scorers in brackets (``( Bebeto 34 , Raul 75 )``)
+and, on a page of ``scorecard_sport``, a scorecard's batting and bowling lines (``N. Knight c
+Campbell b Streak 56``) name persons. A result between persons names no team (a line whose side
+the recogniser found as a person; ``Federer beat Nadal 6-4`` in ``teams`` and ``scored``). The
+tables' teams are teams wherever the page names them, as a result's are. What the shapes label
+takes no curated id; where an entity of that extent was there, the classifier's mass moves to the
+new label, or it gets ``table_confidence`` where the classifier was less sure (it reads a table as
+prose); a mention no entity had gets ``table_confidence`` (a documented value, not measured: no
+annotated wire tables here; ``benchmarks/quality.md``, session 11). Result lines, standings and
+scorers are read on a page that uses a sport's word at least once; every word list is config.
 """
 
 from __future__ import annotations

@@ -2,25 +2,36 @@
 
 Wire services print a sports page's body as lines, not sentences, and the recogniser reads them
 badly: it takes ``Aberdeen 1 Hibernian 1`` for one name, finds neither side of ``Celtic 4
-Dunfermline 2``, and nothing in a standings row. Each line that holds at least two numbers is
-written as a string of one character per token (:func:`token_classes`: ``N`` a capitalised word,
-``c`` a connector inside a name, ``d`` a score, ``f`` another number, ``r`` a result word, ``(``,
-``)``, ``-``, ``.``, ``,``, ``x`` anything else), and three shapes are regular expressions over it:
+Dunfermline 2``, nothing in a standings row, and few of a scorecard's fielders and bowlers. Each
+line of at most ``MAX_LINE_TOKENS`` tokens that holds a number (found in the token array: most
+pages have none) is written as a string of one character per token (:meth:`TableReader.token_class`:
+``N`` a capitalised word that is no stop word, ``c`` a connector inside a name, ``d`` a score (a
+whole number of at most ``max_score_digits`` digits), ``f`` another number, ``p`` a score in one
+token (``2-1``), ``r`` a result word, ``w`` a dismissal word, ``(``, ``)``, ``-``, ``.``, ``,``,
+``;``, ``x`` anything else), and the shapes are regular expressions over it:
 
 * a **result line**, the whole line ``NAME d NAME d`` (``Kilmarnock 1 Dundee United 3``, a place
   in brackets after a name and a bracket after a score allowed: ``Dynamo Kiev ( Ukraine ) 1
-  Rangers ( Scotland ) 0 ( Gough 12 )``): both names are teams, on a page of a sport (one of its
+  Rangers ( Scotland ) 0 ( Rebrov 12 )``): both names are teams, on a page of a sport (one of its
   words at least), unless the recogniser found either side as a person (a person's result names no team);
-* a **standings row**, ``NAME`` then at least ``min_standings_numbers`` scores (whole numbers) to the line's end
-  (``Rangers 16 12 3 1 38 12 39``), in a run of such rows under a line (one of the two non-empty
-  lines before it) with a ``standings_words`` word (``Standings``, ``table``): a team, on a page of a sport;
+* a **standings row**, ``NAME`` then at least ``min_standings_numbers`` scores to the line's end
+  (``Rangers 16 12 3 1 38 12 39``, a rank first allowed), in a run of such rows under a line (one
+  of the two non-empty lines before it) with a ``standings_words`` word (``Standings``, ``table``):
+  a team, on a page of a sport;
 * a **player's entry**, ``NAME ( PLACE )`` followed by a result word, two numbers, or a decimal
   (``Pete Sampras ( U.S. ) beat``, ``Tiger Woods ( U.S. ) 68 70``, ``Donovan Bailey ( Canada )
-  10.03``) where ``PLACE`` is a place entity or a match of the gazetteer: the name is a person,
-  the place his country (it stays a place: no team), on any page (the shape says it).
+  10.03``) where ``PLACE`` is a place entity or a match of the gazetteer (``places_key``): the name
+  is a person and the place his country (it stays a place: no team), on any page but for a name the
+  recogniser calls an organisation off a sports page (``Toyota ( Japan ) 12.5``);
+* **scorers**: brackets that hold only names with a number (``( Bebeto 34 , Raul 75 )``, ``( A.
+  Flower 112 , G. Flower 60 ; D. Gough 3-46 )``) on a page of a sport: persons, unless places;
+* a **scorecard's line**, on a page whose sport is ``scorecard_sport``: a batsman, dismissal words
+  and the fielders and bowlers, then his runs (``N. Knight c Campbell b Streak 56``, ``N. Hussain
+  not out 113``), or a bowler's figures (``Streak 28-7-72-2``): every name is a person.
 
 A name is one to ``max_name_words`` capitalised words (initials, ``O'Neill``, ``NEW JERSEY``),
-with connectors (``name_connectors``: ``Queen of the South``) only inside. Every word list is config.
+with connectors (``name_connectors``: ``Queen of the South``) only inside, and not only weekdays or
+months (``( June 19 )``; ``Sheffield Wednesday`` is one). Every word list is config.
 """
 
 from __future__ import annotations
