@@ -92,17 +92,33 @@ def test_lines_that_are_no_result_name_no_team(blank, teams, text, ents):
 STANDINGS = "SOCCER\nStandings ( tabulate under played , won , drawn , lost , goals for , against , points ) :\n\nRangers 16 12 3 1 38 12 39\nCeltic 16 10 4 2 41 16 34\nAberdeen 16 7 5 4 26 21 26"
 
 
+def test_a_result_line_may_go_on_after_a_full_stop_and_scorers_may_score_twice(blank, teams):
+    text = "SOCCER\nDeportivo Coruna 1 ( Bebeto 34 ) Real Madrid 2 ( Ronaldo 12 , 55 ) . Halftime 1-1 . Attendance 34,000 ."
+    doc = teams(make_doc(blank, text, [("Deportivo Coruna 1", "ORG")]))
+    assert ent_tuples(doc) == [("Deportivo Coruna", "ORG"), ("Bebeto", "PERSON"), ("Real Madrid", "ORG"), ("Ronaldo", "PERSON")]
+    doc = teams(make_doc(blank, "SOCCER\nDeportivo Coruna 1 Real Madrid 2 in Spain", []))
+    assert ent_tuples(doc) == []  # words after the score, no full stop: prose
+
+
 def test_standings_rows_under_a_standings_line_are_teams(blank, teams):
     doc = teams(make_doc(blank, STANDINGS, [("Aberdeen", "LOC")]))
     assert ent_tuples(doc) == [("Rangers", "ORG"), ("Celtic", "ORG"), ("Aberdeen", "ORG")]
     header = "SOCCER\nStandings ( tabulate under played , won , drawn , lost , goals for , against , points ) :\nP W D L F A Pts\n1. Rangers 16 12 3 1 38 12 39"
     assert ent_tuples(teams(make_doc(blank, header, []))) == [("Rangers", "ORG")]  # a column line between, a rank first
+    nhl = "ICE HOCKEY\nNHL STANDINGS AFTER THURSDAY 'S GAMES\nEASTERN CONFERENCE\nNORTHEAST DIVISION\nW L T GF GA PTS\nHARTFORD 12 7 6 77 76 30\nBUFFALO 13 12 1 76 76 27"
+    assert ent_tuples(teams(make_doc(blank, nhl, []))) == []  # no sport's word of the fixture's
+    nhl = nhl.replace("ICE HOCKEY", "SOCCER")
+    assert ent_tuples(teams(make_doc(blank, nhl, []))) == [
+        ("HARTFORD", "ORG"),
+        ("BUFFALO", "ORG"),
+    ]  # a conference's, a division's and the columns' lines between
 
 
 @pytest.mark.parametrize(
     "text",
     [
         STANDINGS.replace("Standings ( tabulate under", "Leading ( under"),  # no standings line above
+        "SOCCER\nStandings :\nOne\nTwo\nThree\nFour\nRangers 16 12 3 1 38 12 39",  # too far above
         STANDINGS.replace("SOCCER", "ECONOMY"),  # no sport's word: a table of figures
         # a table of prices on a sports page: decimals, and a row too far below its line
         "SOCCER\nPrices table :\nBrent 23.45 23.10 22.90 23.00\nDubai 20.10 20.05 19.95 20.00\nSome words here to end.\nMore words.\nWTI 25 24 23 22",

@@ -11,19 +11,19 @@ token (``2-1``), ``r`` a result word, ``w`` a dismissal word, ``(``, ``)``, ``-`
 ``;``, ``x`` anything else), and the shapes are regular expressions over it:
 
 * a **result line**, the whole line ``NAME d NAME d`` (``Kilmarnock 1 Dundee United 3``, a place
-  in brackets after a name and a bracket after a score allowed: ``Dynamo Kiev ( Ukraine ) 1
-  Rangers ( Scotland ) 0 ( Rebrov 12 )``): both names are teams, on a page of a sport (one of its
+  in brackets after a name, a bracket after a score and a full stop then anything allowed:
+  ``Dynamo Kiev ( Ukraine ) 1 Rangers ( Scotland ) 0 ( Rebrov 12 ) . Attendance 34,000``): both names are teams, on a page of a sport (one of its
   words at least), unless the recogniser found either side as a person (a person's result names no team);
 * a **standings row**, ``NAME`` then at least ``min_standings_numbers`` scores to the line's end
   (``Rangers 16 12 3 1 38 12 39``, a rank first allowed), in a run of such rows under a line (one
-  of the two non-empty lines before it) with a ``standings_words`` word (``Standings``, ``table``):
+  of the four non-empty lines before it) with a ``standings_words`` word (``Standings``, ``table``):
   a team, on a page of a sport;
 * a **player's entry**, ``NAME ( PLACE )`` followed by a result word, two numbers, or a decimal
   (``Pete Sampras ( U.S. ) beat``, ``Tiger Woods ( U.S. ) 68 70``, ``Donovan Bailey ( Canada )
   10.03``) where ``PLACE`` is a place entity or a match of the gazetteer (``places_key``): the name
   is a person and the place his country (it stays a place: no team), on any page but for a name the
   recogniser calls an organisation off a sports page (``Toyota ( Japan ) 12.5``);
-* **scorers**: brackets that hold only names with a number (``( Bebeto 34 , Raul 75 )``, ``( A.
+* **scorers**: brackets that hold only names with numbers (``( Bebeto 34 , Ronaldo 12 , 55 )``, ``( A.
   Flower 112 , G. Flower 60 ; D. Gough 3-46 )``) on a page of a sport: persons, unless places;
 * a **scorecard's line**, on a page whose sport is ``scorecard_sport``: a batsman, dismissal words
   and the fielders and bowlers, then his runs (``N. Knight c Campbell b Streak 56``, ``N. Hussain
@@ -57,8 +57,9 @@ NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['.])*$")
 MAX_LINE_TOKENS = 60
 #: A line holds at least this many tokens opening with a digit to be read as a table's line.
 MIN_LINE_NUMBERS = 1
-#: How many non-empty lines above a run of standings rows may hold its standings word.
-STANDINGS_HEADER_LINES = 2
+#: How many non-empty lines above a run of standings rows may hold its standings word (``NHL
+#: STANDINGS``, then a conference's, a division's and the columns' lines).
+STANDINGS_HEADER_LINES = 4
 DASHES = frozenset({"-", "–"})
 
 
@@ -109,11 +110,12 @@ class TableReader:
         self.digit_ids = numpy.array([get_string_id(str(d)) for d in range(10)], dtype="uint64")
         name = rf"N(?:c*N){{0,{max_name_words - 1}}}"
         bracket = r"(?:\(N+\))?"
-        self.result_line = re.compile(rf"^({name}){bracket}d(?:\([^()]*\))?({name}){bracket}d(?:\([^()]*\))?\.?$")
+        # After the result, a full stop may open more of the report (``. Halftime 1-1 . Attendance 34,000 .``).
+        self.result_line = re.compile(rf"^({name}){bracket}d(?:\([^()]*\))?({name}){bracket}d(?:\([^()]*\))?(?:\..*)?$")
         self.standings_row = re.compile(rf"^(?:d\.?)?({name})d{{{min_standings_numbers},}}$")
         self.player = re.compile(rf"(?<![Nc])({name})\((N+)\)(?=r|[dfp][dfp-]|f|,?$)")
         # Brackets that hold only names with a number: ``( A. Flower 112 , G. Flower 60 ; D. Gough 3-46 )``, ``( Bebeto 34 )``
-        item = rf"{name}(?:d|d-d)"
+        item = rf"{name}(?:d|d-d)(?:,d)*"  # ``Ronaldo 12 , 55``: a scorer's goals
         self.scorers = re.compile(rf"\({item}(?:[,;]{item})*\)")
         # ``N. Knight c Campbell b Streak 56``, ``N. Hussain not out 113``; ``Streak 28-7-72-2``
         self.batting = re.compile(rf"^(?:d\.?)?{name}(?:[wc]+(?:{name})?)+d\.?$")
