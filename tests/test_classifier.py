@@ -123,6 +123,25 @@ def test_weaker_evidence_keeps_only_a_name_standing_alone(classifier, blank):
     assert ent_tuples(_decide(classifier, doc, [(0.0, 0.0, 0.4, 0.6)])) == []
 
 
+def test_a_headline_name_the_document_names_again_with_its_label_stays(classifier, blank):
+    """keep_echoed: a name the headline stage found stays where another stage's entity has its label
+    and its name or ends in it; with another label, or from the recogniser, the threshold drops it."""
+    classifier.keep_evidence = {}
+    classifier.keep_alone_evidence = {}
+    classifier.keep_echoed = frozenset({"headline"})
+    text = "CLINTON SIGNS BILL ON SOX\nBill Clinton signed it, the Red Sox said."
+    names = [("CLINTON", "PERSON"), ("SOX", "PERSON"), ("Bill Clinton", "PERSON"), ("Red Sox", "ORG")]
+    doc = make_doc(blank, text, names)
+    for ent, component in zip(doc.ents, ("headline", "headline", "ner", "ner")):
+        ent._.component = component
+    doc = _decide(classifier, doc, [(0.1, 0.0, 0.0, 0.9), (0.1, 0.0, 0.0, 0.9), (0.9, 0.0, 0.0, 0.1), (0.0, 0.9, 0.0, 0.1)])
+    assert ent_tuples(doc) == [("CLINTON", "PERSON"), ("Bill Clinton", "PERSON"), ("Red Sox", "ORG")]  # SOX: ORG in the body
+    doc = make_doc(blank, text, [("CLINTON", "PERSON"), ("Bill Clinton", "PERSON")])
+    for ent in doc.ents:
+        ent._.component = "ner"  # the recogniser's own doubted name is not kept by this rule
+    assert ent_tuples(_decide(classifier, doc, [(0.1, 0.0, 0.0, 0.9), (0.9, 0.0, 0.0, 0.1)])) == [("Bill Clinton", "PERSON")]
+
+
 def test_a_name_stands_alone_across_a_sentence_break(blank):
     from spacy.tokens import Doc
 

@@ -6,6 +6,7 @@ import pytest
 from conftest import ROOT, make_doc
 
 from pipeline.components.evidence import NameEvidence, NameLexicon, WordListError, make_name_evidence, name_lexicon, read_words
+from pipeline.knowledge.companies import company_forms
 
 WEIGHTS = {
     "given_name": {"PERSON": 1.0, "ORG": -1.0, "LOC": -1.0},
@@ -84,3 +85,32 @@ def test_a_given_name_english_writes_as_a_function_word_is_no_evidence():
     assert "us" not in turkish.given_names and "abdulkadir" in turkish.given_names
     evidence = NameEvidence(turkish, {"given_name": {"PERSON": 1.14}})
     assert "given_name" not in evidence.features(("us", "national", "hurricane", "center"))
+
+
+def test_a_listed_company_is_written_with_and_without_its_legal_form():
+    legal = {"inc", "group", "company", "holdings"}
+    assert list(company_forms("The Walt Disney Company", legal)) == ["The Walt Disney Company", "Walt Disney"]
+    assert list(company_forms("Palomar Holdings, Inc.", legal)) == ["Palomar Holdings, Inc.", "Palomar"]
+    assert list(company_forms("Viasat (American company)", legal)) == ["Viasat"]
+    assert list(company_forms("Morgan Stanley", legal)) == ["Morgan Stanley"]
+    assert list(company_forms("Group", legal)) == ["Group"]  # never shortened to nothing
+
+
+def test_listed_companies_are_evidence_of_an_organisation_not_a_person(lexicon):
+    """pytickersymbols' index constituents: a listed name says ORG, and its given name and surname say nothing."""
+    assert {"morgan stanley", "volkswagen", "goldman sachs"} <= lexicon.companies
+    assert "campbell" not in lexicon.companies  # one word that is a surname (Faker): a person's name too
+    assert "next" not in lexicon.companies  # a function word
+    assert "orange" not in lexicon.companies and not lexicon.companies & lexicon.places  # a place's name is the place's
+    evidence = NameEvidence(lexicon, {**WEIGHTS, "company": {"PERSON": -0.93, "ORG": 1.2, "LOC": -0.27}})
+    assert evidence.features(("morgan", "stanley")) == ["company"]
+    assert best(evidence.name_scores("Morgan Stanley")) == "ORG"
+    assert best(evidence.name_scores("Morgan Freeman")) == "PERSON"
+    without = name_lexicon(str(ROOT / "configs" / "evidence"), locales=["en_US", "en_GB"], companies=False)
+    assert not without.companies
+
+
+def test_default_pipeline_keeps_a_listed_company_an_organisation(nlp):
+    """The recogniser calls Morgan Stanley a PERSON (a given name and a surname); the listing says ORG."""
+    doc = nlp("Morgan Stanley cut its forecast for the bank on Tuesday, analysts said.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Morgan Stanley", "ORG")]

@@ -1,12 +1,13 @@
-"""Place gazetteer patterns and the fill-gaps filter."""
+"""Place and company gazetteer patterns and the fill-gaps filter."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import make_doc
+from conftest import ROOT, make_doc
 from spacy.tokens import Span
 
-from pipeline.components.gazetteer import make_fill_gaps_filter, place_patterns
+from pipeline.components.evidence import name_lexicon
+from pipeline.components.gazetteer import company_patterns, make_fill_gaps_filter, place_patterns
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +37,19 @@ def test_filter_keeps_model_entities_when_relabel_is_empty(blank):
     place = Span(doc, 0, 1, label="GPE", span_id="geonames-region:614540")
     assert [(s.text, s.label_) for s in make_fill_gaps_filter(relabel=[])(list(doc.ents), [place])] == [("Georgia", "PERSON")]
     assert [(s.text, s.label_) for s in make_fill_gaps_filter()(list(doc.ents), [place])] == [("Georgia", "GPE")]
+
+
+def test_company_patterns_are_listed_names_of_two_words_or_more():
+    """pytickersymbols' names, as listed and without their legal form; one word is too often a word too."""
+    words = str(ROOT / "configs" / "evidence")
+    lexicon = name_lexicon(words, locales=["en_US", "en_GB"])
+    names = {p["pattern"] for p in company_patterns(lexicon, words)}
+    assert {"Electronic Arts", "Morgan Stanley", "Volkswagen Group", "Goldman Sachs"} <= names
+    assert not {"News", "Southern", "Volkswagen"} & names  # News Corp, Southern Company: one word
+    assert all(p["label"] == "ORG" for p in company_patterns(lexicon, words)[:5])
+    assert "Volkswagen" in {p["pattern"] for p in company_patterns(lexicon, words, min_words=1)}
+
+
+def test_default_pipeline_finds_a_listed_company_the_model_misses(nlp):
+    doc = nlp("Shares of Electronic Arts rose 3 percent on Tuesday after the results.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Electronic Arts", "ORG")]

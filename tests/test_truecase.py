@@ -102,3 +102,9 @@ def test_an_all_caps_headline_finds_the_names_the_body_writes(nlp):
     found = [(e.text, e.label_) for e in doc.ents if e.end_char <= len(headline)]
     assert ("JAPAN", "LOC") in found and ("CHINA", "LOC") in found
     assert not any(e.text == "SURPRISE" for e in doc.ents)
+
+
+def test_default_pipeline_keeps_a_capitals_headline_name_the_body_names(nlp):
+    """The classifier doubts CLINTON (the recogniser's features of capitals); the body's Bill Clinton keeps it (keep_echoed)."""
+    doc = nlp("CLINTON SIGNS WELFARE BILL\n\nPresident Bill Clinton signed the welfare reform bill on Thursday.")
+    assert ("CLINTON", "PERSON") in [(e.text, e.label_) for e in doc.ents]

