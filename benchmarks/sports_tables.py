@@ -1,6 +1,7 @@
 """What ``news_sports_teams`` changes over whole texts, against an earlier version of the stage.
 
     PYTHONPATH=. .venv/bin/python benchmarks/sports_tables.py --before 0aa05cc [--corpus ecbplus gum] [--sentence-lines] [--text FILE ...]
+    PYTHONPATH=. .venv/bin/python benchmarks/sports_tables.py --before 0aa05cc --pages benchmarks/sports_pages
 
 The default pipeline (``configs/default.cfg``) runs up to the stage before ``sports_teams`` over
 every document's whole text (ECB+: every sentence of topics 1-35, not only the annotated ones;
@@ -12,6 +13,10 @@ revision, built with the settings the old factory knows) each run on a copy of t
 mention one gives and the other does not (span and label) is printed with its line, to be judged
 by reading it; the totals are counted per corpus. No gold is read: most of these texts are not
 annotated, and the held-out topics are only counted, never tuned on.
+
+``--pages DIR`` scores instead the invented wire-layout sports pages of ``DIR``
+(``benchmarks/sports_pages``: its README) against their ``gold.json``, each version of the stage
+followed by the pipeline's later stages (not the corpus vote, which ``run`` adds).
 """
 
 from __future__ import annotations
@@ -88,15 +93,50 @@ def line(text: str, start: int, end: int) -> str:
     return f"{text[line_start:start]}[[{text[start:end]}]]{text[end:line_end]}".strip()
 
 
+def score_pages(nlp, stages: dict[str, object], folder: Path) -> None:  # noqa: ANN001
+    """Each page of ``folder`` (``gold.json``: its name mentions, text and label) through the pipeline
+    with each version of the stage; mentions right (a multiset of text and label per page), given, in the gold."""
+    import json
+
+    gold_pages = json.loads((folder / "gold.json").read_text(encoding="utf8"))
+    at = nlp.pipe_names.index(STAGE)
+    upstream, downstream = nlp.pipe_names[:at], nlp.pipeline[at + 1 :]
+    totals: dict[str, Counter[str]] = {version: Counter() for version in stages}
+    for page, entry in gold_pages.items():
+        gold = Counter((text, label) for text, label in entry["mentions"])
+        with nlp.select_pipes(enable=upstream):
+            doc = nlp((folder / page).read_text(encoding="utf8"))
+        for version, stage in stages.items():
+            final = stage(doc.copy())
+            for _name, component in downstream:
+                final = component(final)
+            given = Counter((e.text, e.label_) for e in final.ents)
+            right = sum((gold & given).values())
+            for key, value in (("right", right), ("given", sum(given.values())), ("gold", sum(gold.values()))):
+                totals[version][key] += value
+                totals[version][f"{key} {entry['written'].split('(')[-1].rstrip(')')}"] += value
+            wrong = ", ".join(f"{t}/{label}" for (t, label), n in sorted((given - gold).items()) for _ in range(n))
+            print(f"{page} {version}: right {right}, given {sum(given.values())}, gold {sum(gold.values())}; wrong: {wrong or '-'}")
+    for version, counts in totals.items():
+        for part in ("", " in sample", " out of sample"):
+            right, given, gold = counts[f"right{part}"], counts[f"given{part}"], counts[f"gold{part}"]
+            p, r = right / max(given, 1), right / max(gold, 1)
+            print(f"{version}{part or ' all'}: right {right}, given {given}, gold {gold}: P {p:.3f} R {r:.3f} F1 {2 * p * r / max(p + r, 1e-9):.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, help="git revision of the stage to compare with")
     parser.add_argument("--corpus", nargs="+", default=["ecbplus", "gum"], choices=["ecbplus", "gum"])
     parser.add_argument("--text", nargs="*", type=Path, default=[], help="text files to run instead of the corpora")
+    parser.add_argument("--pages", type=Path, help="score the pages of this folder (benchmarks/sports_pages) against its gold.json instead")
     parser.add_argument("--sentence-lines", action="store_true", help="every sentence of the corpora on a line of its own")
     args = parser.parse_args()
     nlp, _ = load_pipeline(ROOT / "configs" / "default.cfg")
     now, before = nlp.get_pipe(STAGE), stage_before(args.before, nlp)
+    if args.pages:
+        score_pages(nlp, {"before": before, "now": now}, args.pages)
+        return
     upstream = nlp.pipe_names[: nlp.pipe_names.index(STAGE)]
     sources = {str(p): iter([(p.name, p.read_text())]) for p in args.text} if args.text else {c: texts(c, args.sentence_lines) for c in args.corpus}
     for corpus, documents in sources.items():

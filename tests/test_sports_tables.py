@@ -8,7 +8,7 @@ import pytest
 from pipeline.components.sports import SportsTeams
 from tests.conftest import ent_tuples, make_doc
 
-SPORTS = {"soccer": ["soccer", "striker", "halftime"], "tennis": ["tennis", "seeded"], "cricket": ["cricket", "wickets", "innings"]}
+SPORTS = {"soccer": ["soccer", "striker", "halftime"], "tennis": ["tennis", "seeded"], "cricket": ["cricket", "wickets", "innings"], "golf": ["golf"]}
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def test_a_players_country_in_brackets_is_a_place_and_the_player_a_person(blank,
 
 
 def test_a_leaderboards_player_is_a_person(blank, teams):
-    text = "Leading scores :\n137 Tiger Woods ( U.S. ) 68 69\n139 Ernie Els ( South Africa ) 69 70 , Greg Norman ( Australia ) 71 68\n1. Donovan Bailey ( Canada ) 10.03"
+    text = "GOLF - LEADING SCORES\n137 Tiger Woods ( U.S. ) 68 69\n139 Ernie Els ( South Africa ) 69 70 , Greg Norman ( Australia ) 71 68\n1. Donovan Bailey ( Canada ) 10.03"
     doc = make_doc(blank, text, [("U.S.", "LOC"), ("Ernie Els", "LOC"), ("South Africa", "LOC"), ("Greg Norman", "PERSON"), ("Bailey", "PERSON")])
     doc.spans["places"] = [
         doc.char_span(text.index("Australia"), text.index("Australia") + 9, label="GPE"),
@@ -159,10 +159,10 @@ def test_a_leaderboards_player_is_a_person(blank, teams):
 @pytest.mark.parametrize(
     "text, ents",
     [
-        ("Official figures :\nPresident Clinton ( U.S. ) said 12 of 15 were wrong .", [("U.S.", "LOC")]),  # no number run after it
-        ("Results at the Grand Slam Cup on Wednesday ( prefix number denotes seeding ) 2 3", []),  # no place in the brackets
-        ("Figures :\nThe index ( Germany ) 68 70", [("Germany", "LOC")]),  # no name before it
-        ("Sales :\nToyota ( Japan ) 12.5 13.1", [("Toyota", "ORG"), ("Japan", "LOC")]),  # an organisation's figures, on no sports page
+        ("TENNIS\nPresident Clinton ( U.S. ) said 12 of 15 were wrong .", [("U.S.", "LOC")]),  # no number run after it
+        ("TENNIS\nResults at the Grand Slam Cup on Wednesday ( prefix number denotes seeding ) 2 3", []),  # no place in the brackets
+        ("TENNIS\nThe index ( Germany ) 68 70", [("Germany", "LOC")]),  # no name before it
+        ("Car sales :\nRenault ( France ) 75 78\nFord ( U.S. ) 88.5", [("Renault", "LOC"), ("France", "LOC"), ("U.S.", "LOC")]),  # no sports page
     ],
 )
 def test_brackets_that_are_no_players_entry(blank, teams, text, ents):

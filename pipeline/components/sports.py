@@ -49,8 +49,9 @@ tables' teams are teams wherever the page names them, as a result's are. What th
 takes no curated id; where an entity of that extent was there, the classifier's mass moves to the
 new label, or it gets ``table_confidence`` where the classifier was less sure (it reads a table as
 prose); a mention no entity had gets ``table_confidence`` (a documented value, not measured: no
-annotated wire tables here; ``benchmarks/quality.md``, session 11). Result lines, standings and
-scorers are read on a page that uses a sport's word at least once; every word list is config.
+annotated wire tables here; ``benchmarks/quality.md``, session 11). The tables are read only on a
+page that uses a sport's word at least once (a company's figures have the same shapes); every word
+list is config.
 """
 
 from __future__ import annotations
@@ -159,7 +160,6 @@ class SportsTeams:
             max_name_words=max_name_words,
             place_labels=place_labels,
             person_label=person_label,
-            team_label=team_label,
             places_key=places_key,
             dismissal_words=dismissal_words,
             scorecard_sport=scorecard_sport,

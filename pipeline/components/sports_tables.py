@@ -8,23 +8,23 @@ pages have none) is written as a string of one character per token (:meth:`Table
 ``N`` a capitalised word that is no stop word, ``c`` a connector inside a name, ``d`` a score (a
 whole number of at most ``max_score_digits`` digits), ``f`` another number, ``p`` a score in one
 token (``2-1``), ``r`` a result word, ``w`` a dismissal word, ``(``, ``)``, ``-``, ``.``, ``,``,
-``;``, ``x`` anything else), and the shapes are regular expressions over it:
+``;``, ``x`` anything else), and the shapes are regular expressions over it. They are read only on
+a page of a sport (one of its words at least): a company's or an election's table has them too
+(``Renault ( France ) 75 78``, ``Labour 418 Conservatives 165``).
 
-* a **result line**, the whole line ``NAME d NAME d`` (``Kilmarnock 1 Dundee United 3``, a place
-  in brackets after a name, a bracket after a score and a full stop then anything allowed:
-  ``Dynamo Kiev ( Ukraine ) 1 Rangers ( Scotland ) 0 ( Rebrov 12 ) . Attendance 34,000``): both names are teams, on a page of a sport (one of its
-  words at least), unless the recogniser found either side as a person (a person's result names no team);
+* a **result line**, the whole line ``NAME d NAME d`` (``Kilmarnock 1 Dundee United 3``; a place
+  in brackets after a name, a bracket after a score, and a full stop then anything, allowed:
+  ``Dynamo Kiev ( Ukraine ) 1 Rangers ( Scotland ) 0 ( Rebrov 12 ) . Attendance 34,000``): both
+  names are teams, unless the recogniser found either side as a person (a person's result names no team);
 * a **standings row**, ``NAME`` then at least ``min_standings_numbers`` scores to the line's end
   (``Rangers 16 12 3 1 38 12 39``, a rank first allowed), in a run of such rows under a line (one
-  of the four non-empty lines before it) with a ``standings_words`` word (``Standings``, ``table``):
-  a team, on a page of a sport;
+  of the four non-empty lines before it) with a ``standings_words`` word (``Standings``, ``table``): a team;
 * a **player's entry**, ``NAME ( PLACE )`` followed by a result word, two numbers, or a decimal
   (``Pete Sampras ( U.S. ) beat``, ``Tiger Woods ( U.S. ) 68 70``, ``Donovan Bailey ( Canada )
   10.03``) where ``PLACE`` is a place entity or a match of the gazetteer (``places_key``): the name
-  is a person and the place his country (it stays a place: no team), on any page but for a name the
-  recogniser calls an organisation off a sports page (``Toyota ( Japan ) 12.5``);
-* **scorers**: brackets that hold only names with numbers (``( Bebeto 34 , Ronaldo 12 , 55 )``, ``( A.
-  Flower 112 , G. Flower 60 ; D. Gough 3-46 )``) on a page of a sport: persons, unless places;
+  is a person and the place his country (it stays a place: no team);
+* **scorers**: brackets that hold only names with numbers (``( Bebeto 34 , Ronaldo 12 , 55 )``,
+  ``( A. Flower 112 , G. Flower 60 ; D. Gough 3-46 )``): persons, unless places;
 * a **scorecard's line**, on a page whose sport is ``scorecard_sport``: a batsman, dismissal words
   and the fielders and bowlers, then his runs (``N. Knight c Campbell b Streak 56``, ``N. Hussain
   not out 113``), or a bowler's figures (``Streak 28-7-72-2``): every name is a person.
@@ -92,7 +92,6 @@ class TableReader:
         max_name_words: int,
         place_labels: Iterable[str],
         person_label: str,
-        team_label: str,
         places_key: str | None = None,
         dismissal_words: Iterable[str] = (),
         scorecard_sport: str | None = None,
@@ -105,7 +104,6 @@ class TableReader:
         self.max_score_digits = max_score_digits
         self.place_labels = frozenset(place_labels)
         self.person_label = person_label
-        self.team_label = team_label
         self.places_key = places_key
         self.digit_ids = numpy.array([get_string_id(str(d)) for d in range(10)], dtype="uint64")
         name = rf"N(?:c*N){{0,{max_name_words - 1}}}"
@@ -162,6 +160,8 @@ class TableReader:
         :meth:`lines`) name; result lines, standings rows and scorers only where ``sports_page`` (the
         page uses a sport's words), a scorecard's lines where ``sport`` (the page's) is ``scorecard_sport``."""
         found = TableMentions()
+        if not sports_page:
+            return found
         group = doc.spans[self.places_key] if self.places_key and self.places_key in doc.spans else ()
         places = {(match.start, match.end) for match in group}  # the gazetteer's matches
         scorecard = sport is not None and sport == self.scorecard_sport
@@ -169,22 +169,21 @@ class TableReader:
         for start, end in self.lines(doc) if lines is None else lines:
             positions = [i for i in range(start, end) if not doc[i].is_space]
             classes = "".join(self.token_class(doc[i]) for i in positions)
-            if sports_page:
-                for bracket in self.scorers.finditer(classes):
-                    scorers = (self._tokens(positions, m, 0) for m in self.name.finditer(classes, bracket.start(), bracket.end()))
-                    found.persons += [name for name in scorers if self._named(doc, name) and not self._is_place(doc, name, places)]
+            for bracket in self.scorers.finditer(classes):
+                scorers = (self._tokens(positions, m, 0) for m in self.name.finditer(classes, bracket.start(), bracket.end()))
+                found.persons += [name for name in scorers if self._named(doc, name) and not self._is_place(doc, name, places)]
             if scorecard and (self.batting.match(classes) or self.bowling.match(classes)):
                 names = [self._tokens(positions, m, 0) for m in self.name.finditer(classes)]
                 found.persons += [name for name in names if self._named(doc, name) and not self._is_place(doc, name, places)]
                 found.lines.append((start, end))
                 continue
-            if sports_page and (match := self.result_line.match(classes)):
+            if match := self.result_line.match(classes):
                 sides = [self._tokens(positions, match, 1), self._tokens(positions, match, 2)]
                 if all(self._named(doc, side) for side in sides) and self.person_label not in (self._label(doc, side) for side in sides):
                     found.teams += sides
                     found.lines.append((start, end))
                     continue
-            if sports_page and (match := self.standings_row.match(classes)) and self._named(doc, self._tokens(positions, match, 1)):
+            if (match := self.standings_row.match(classes)) and self._named(doc, self._tokens(positions, match, 1)):
                 row = (start, end, self._tokens(positions, match, 1))
                 if runs and runs[-1][-1][1] + 1 == start:  # the line right after the last row
                     runs[-1].append(row)
@@ -193,8 +192,7 @@ class TableReader:
                 continue
             for match in self.player.finditer(classes):
                 name, place = self._tokens(positions, match, 1), self._tokens(positions, match, 2)
-                # Off a sports page, an organisation stays one (``Toyota ( Japan ) 12.5``: a company's figures).
-                if self._named(doc, name) and self._is_place(doc, place, places) and (sports_page or self._label(doc, name) != self.team_label):
+                if self._named(doc, name) and self._is_place(doc, place, places):
                     found.persons.append(name)
                     found.places.append(place)
         for run in runs:
