@@ -71,13 +71,34 @@ from ..knowledge.names import CALENDAR_WORDS, name_key
 from .classifier import NONE_LABEL
 from .scores import check_probability
 from .spans import copy_span, moved_probability, set_entities
-from .sports_tables import TableMentions, TableReader
+from .sports_tables import SCORE_PAIR, TableMentions, TableReader
 
-#: A final score written as one token: ``2-1``, ``3–0``.
-SCORE_PAIR = re.compile(r"^\d{1,3}[-–:]\d{1,3}$")
 SCORE_DASHES = frozenset({"-", "–", ":"})
 #: ``Span._.component`` of a gazetteer match that is no entity, while teams are looked for.
 _DROPPED_PLACE = "places (not an entity)"
+#: Capitalised plurals that name places, not teams (``Beverly Hills``): the default of ``place_plurals``.
+PLACE_PLURALS = (
+    "heights",
+    "springs",
+    "falls",
+    "islands",
+    "isles",
+    "hills",
+    "gardens",
+    "mountains",
+    "lakes",
+    "keys",
+    "plains",
+    "highlands",
+    "woods",
+    "fields",
+    "sands",
+    "downs",
+    "narrows",
+    "straits",
+    "rapids",
+    "towers",
+)
 #: A dateline's date (``LONDON 1996-08-30``, ``AL-AIN , United Arab Emirates 1996-12-06``).
 DATELINE_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 #: What follows the place that opens a dateline (``LONDON (Reuters) -``, ``WASHINGTON, Jan 5``).
@@ -492,28 +513,7 @@ class SportsTeams:
         "sports": {},
         "min_sport_words": 3,
         "victory_words": ["victory", "win", "triumph", "rout"],
-        "place_plurals": [
-            "heights",
-            "springs",
-            "falls",
-            "islands",
-            "isles",
-            "hills",
-            "gardens",
-            "mountains",
-            "lakes",
-            "keys",
-            "plains",
-            "highlands",
-            "woods",
-            "fields",
-            "sands",
-            "downs",
-            "narrows",
-            "straits",
-            "rapids",
-            "towers",
-        ],
+        "place_plurals": list(PLACE_PLURALS),
         "unknown_sport": "unknown",
         "places_key": None,
         "person_label": "PERSON",
