@@ -21,6 +21,7 @@ from test_config import CONFIG
 
 import pipeline
 from pipeline.commands.run import run_pipeline
+from pipeline.corpus.block_index import INDEXED_COLUMNS, BlockIndex
 from pipeline.corpus.registry import BLOCK_KEYS, Registry
 from pipeline.corpus.resolve import CorpusResolver
 from pipeline.corpus.rows import summary_keys
@@ -125,16 +126,20 @@ def test_three_appends_give_the_tables_of_one_run(grown, whole):
     assert_same_corpus(whole, appended)
 
 
-def test_with_the_corpus_vote_too(setup, tmp_path):
+@pytest.mark.parametrize("layout", ["changes", "whole"])
+def test_with_the_corpus_vote_too(setup, tmp_path, layout):
     """The label vote across the corpus ([corpus_vote]) is decided over every article an append adds to."""
     base, config, days = setup
     voting = tmp_path / "vote.cfg"
     voting.write_text(CONFIG + '\n[corpus_vote]\n@misc = "news.corpus_vote.v1"\nenabled = true\n', encoding="utf8")
     kwargs = {"config_path": voting, "overrides": OVERRIDES, "n_process": 1}
-    for day in days:
-        run_pipeline([day], tmp_path / "grown", append=True, **kwargs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CorpusStore, "compacts", LAYOUTS[layout])
+        for day in days:
+            run_pipeline([day], tmp_path / "grown", append=True, **kwargs)
     run_pipeline(days, tmp_path / "whole", **kwargs)
     assert (tmp_path / "grown" / "registry" / "votes.parquet").is_file()
+    assert len(list((tmp_path / "grown" / "registry" / "vote_changes").glob("run_id=*"))) == len(CHANGES_KEPT[layout])  # each run's votes laid over
     assert_same_corpus(pipeline.load(tmp_path / "whole"), pipeline.load(tmp_path / "grown"))
 
 
@@ -268,6 +273,47 @@ def test_a_corpus_whose_registry_has_a_row_per_document_keeps_working(setup, who
     run(setup, [days[2]], out, append=True)
     assert_same_corpus(whole, pipeline.load(out))
     assert (out / "registry" / "folded" / "run_id=r0003").is_dir()
+
+
+def test_the_stored_index_of_linking_keys_matches_the_summaries(grown):
+    """Each layout's corpus keeps the index of the summaries' linking keys that an append reads
+    (the entries written with the summaries, each later run's beside its changes): the entries
+    the summaries give now."""
+    store = CorpusStore(grown[0])
+    stored = store.block_index()
+    assert stored is not None
+    made = BlockIndex.of(store.summaries().batches(INDEXED_COLUMNS))
+    entries = [pa.concat_tables(list(index.written())).sort_by("summary_id").to_pylist() for index in (stored, made)]
+    assert entries[0] == entries[1]
+
+
+def test_every_id_given_is_listed_once_with_the_run_that_gave_it(grown):
+    """Written whole with the summaries, or each run's beside its changes: every id the corpus
+    gave, once, with its run (what keeps an id from being given twice)."""
+    given = CorpusStore(grown[0]).canonical_ids().table()
+    assert given.num_rows == len(set(given.column("canonical_id").to_pylist()))
+    now = pipeline.load(grown[0])
+    assert set(now.corpus_entities.canonical_id) | set(now.canonical_redirects.old_id) <= set(given.column("canonical_id").to_pylist())
+    first = set(grown[1][0].corpus_entities.canonical_id)
+    assert {cid for cid, run in zip(given.column("canonical_id").to_pylist(), given.column("run_id").to_pylist()) if run == "r0001"} == first
+
+
+def test_an_index_that_does_not_match_the_summaries_is_made_again(setup, whole, tmp_path):
+    """A corpus whose index of linking keys is gone, or was written before the summaries changed
+    (an append by a version without it keeps the old one), is appended to as it is: the index is
+    made from the summaries, which are written whole with it; the same tables."""
+    _, _, days = setup
+    out = tmp_path / "corpus"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CorpusStore, "compacts", LAYOUTS["changes"])
+        for day in days[:2]:
+            run(setup, [day], out, append=True)
+        assert CorpusStore(out).block_index() is not None
+        shutil.rmtree(out / "registry" / "block_index_changes")  # as if r0002 had been appended without it
+        assert CorpusStore(out).block_index() is None
+        run(setup, [days[2]], out, append=True)
+    assert_same_corpus(whole, pipeline.load(out))
+    assert CorpusStore(out).block_index() is not None and not CorpusStore(out).summary_changes()
 
 
 def test_a_failed_append_leaves_the_corpus_as_it_was_and_resumes(setup, tmp_path, monkeypatch):

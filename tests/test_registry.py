@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.corpus.block_index import INDEXED_COLUMNS, BlockIndex
 from pipeline.corpus.corpus_entities import doc_counts, merge_corpus
 from pipeline.corpus.index import text_hash
 from pipeline.corpus.registry import BLOCK_KEYS, Registry, _with_keys, recounted
 from pipeline.corpus.resolve import CorpusResolver
 from pipeline.corpus.rows import Rows, change_rows, encoded, encoded_rows, layered, summary_keys
 from pipeline.writing.schema import CORPUS_ENTITIES
-from pipeline.writing.store import stream
+from pipeline.writing.store import CorpusStore, stream
 
 
 def summaries(*rows: tuple[str, str, list[str]]) -> CorpusResolver:
@@ -336,3 +339,60 @@ def test_appends_give_the_clusters_of_every_document_resolved_at_once():
         stored = registry.document_rows()
         ids = dict(zip(summary_keys(stored), stored.column("canonical_id").to_pylist()))
         assert partition(ids) == partition(CorpusResolver().merge(seen).resolve().by_summary), f"day {number}"
+
+
+def test_the_index_carried_from_run_to_run_finds_what_one_made_from_the_rows_finds():
+    """The index of linking keys an update carries (the entries it began with, each run's rows
+    added and removed) holds the entries the summaries give now, finds for any keys what a look
+    at every entry finds, and gives an update the rows one made from the summaries gives."""
+    import random
+
+    rng = random.Random(7)
+    names = [
+        ("PERSON", "Richard Nixon", ["Richard Nixon", "Nixon"]), ("PERSON", "Nixon", ["Nixon"]), ("PERSON", "Pat Nixon", ["Pat Nixon"]),
+        ("PERSON", "Gerald Ford", ["Gerald Ford"]), ("PERSON", "Ford", ["Ford"]), ("ORG", "Church", ["Church"]),
+        ("ORG", "Scientology Church", ["Scientology Church"]), ("ORG", "Ford Group", ["Ford Group"]), ("GPE", "Texas", ["Texas"]),
+    ]  # fmt: skip
+
+    def day() -> CorpusResolver:
+        return documents(*[(*rng.choice(names), rng.sample(["china", "mao", "texas"], rng.randint(0, 2))) for _ in range(rng.randint(1, 5))])
+
+    registry, days = Registry.empty(), []
+    for number in range(1, 10):
+        new = day()
+        dropped = days.pop(rng.randrange(len(days))) if days and number % 3 == 0 else None  # a day's documents replaced
+        update = registry.update(new, f"r{number:04d}", dropped)
+        registry = update.registry
+        days.append(new)
+        carried = pa.concat_tables(list(registry.block_index().written())).sort_by("summary_id")
+        made = BlockIndex.of(registry.summaries.batches(INDEXED_COLUMNS))
+        assert carried.to_pylist() == pa.concat_tables(list(made.written())).sort_by("summary_id").to_pylist(), f"run {number}"
+        keys = sorted({key for keys in carried.column("keys").to_pylist() for key in keys})
+        sought = rng.sample(keys, min(len(keys), 4)) + ["name:nobody"]
+        expected = {(s, k) for s, ks in zip(carried.column("summary_id").to_pylist(), carried.column("keys").to_pylist()) for k in ks if k in sought}
+        found = registry.block_index().find(sought)
+        assert set(zip(found.column("summary_id").to_pylist(), found.column("key").to_pylist())) == expected
+        following = day()
+        blocks = {key: sorted(following.block_keys(key)) for key in following.summaries()}
+        assert registry._touched(blocks).equals(replace(registry, index=None)._touched(blocks)), f"run {number}"
+    assert True in registry.block_index().later.column("removed").to_pylist()  # rows removed too (documents replaced, names made short)
+
+
+def test_each_runs_votes_laid_over_the_corpus_give_the_table_each_run_would_have_written(tmp_path):
+    """A name's newest votes win; the others keep their place (as kept rows, then each run's)."""
+    from pipeline.corpus.vote import VOTES
+
+    def votes(*rows: tuple[str, int]) -> pa.Table:
+        return pa.table(
+            {"key": [k for k, _ in rows], "kind": ["name"] * len(rows), "label": ["PERSON"] * len(rows), "value": [v for _, v in rows]}, schema=VOTES
+        )
+
+    (tmp_path / "registry").mkdir()
+    pq.write_table(votes(("a", 1), ("b", 1), ("c", 1)), tmp_path / "registry" / "summaries.parquet")  # a grown corpus
+    pq.write_table(votes(("a", 1), ("b", 1), ("c", 1)), tmp_path / "registry" / "votes.parquet")
+    for run, rows in [("r0002", [("b", 2), ("d", 1)]), ("r0003", [("d", 2), ("a", 3)])]:
+        (tmp_path / "registry" / "vote_changes" / f"run_id={run}").mkdir(parents=True)
+        pq.write_table(votes(*rows), tmp_path / "registry" / "vote_changes" / f"run_id={run}" / "part-0.parquet")
+    laid = CorpusStore(tmp_path).votes()
+    assert laid is not None
+    assert [(r["key"], r["value"]) for r in laid.table().to_pylist()] == [("c", 1), ("b", 2), ("d", 2), ("a", 3)]

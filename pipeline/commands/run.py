@@ -22,6 +22,7 @@ from .. import __version__
 from ..base.collector import long_lived, released_after
 from ..config.build import build_nlp, load_pipeline_config, model_description, package_versions
 from ..config.settings import ExportSettings, resolve_settings
+from ..corpus import block_index
 from ..corpus.corpus_entities import doc_counts, merge_corpus
 from ..corpus.index import DocIndex, RunIndex, text_hash
 from ..corpus.registry import Registry, Update
@@ -29,6 +30,7 @@ from ..corpus.resolve import SUMMARY_COLUMNS, CorpusIds, CorpusResolver
 from ..corpus.rows import summary_keys
 from ..corpus.vote import ENTITY_COLUMNS as VOTE_ENTITY_COLUMNS
 from ..corpus.vote import MENTION_COLUMNS as VOTE_MENTION_COLUMNS
+from ..corpus.vote import VOTES as VOTE_SCHEMA
 from ..corpus.vote import CorpusVote, Relabelling, vote_keys, vote_table, votes_of
 from ..engines import Engine, ProgressCallback, check_engine, make_engine
 from ..engines.batch import Batch, batches, range_batches
@@ -39,7 +41,24 @@ from ..readers.ranges import plan_ranges
 from ..writing.lock import holding_output_lock
 from ..writing.manifest import record_or_check, start_manifest
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, CORPUS_ENTITIES, FOLDED_ROWS, RUNS, TABLES
-from ..writing.store import CANONICAL_ID_FILE, FIRST_RUN, SUMMARIES, SUMMARY_CHANGES, SUMMARY_ROWS, VOTES, CorpusStore, index_path, use_returning_allocator
+from ..writing.store import (
+    BLOCK_ENTRIES,
+    BLOCK_INDEX_CHANGES,
+    BLOCK_POSTINGS,
+    CANONICAL_ID_FILE,
+    FIRST_RUN,
+    INDEXED_NEXT_ID,
+    INDEXED_ROWS,
+    NEW_IDS,
+    SUMMARIES,
+    SUMMARY_CHANGES,
+    SUMMARY_ROWS,
+    VOTE_CHANGES,
+    VOTES,
+    CorpusStore,
+    index_path,
+    use_returning_allocator,
+)
 from ..writing.writer import BATCH_TABLES, Staging, check_can_start, check_writable, partition_path, staging_path, table_path
 
 #: Document errors quoted in a run's summary (all of them are in documents.error).
@@ -353,6 +372,7 @@ class _Append:
     resolved_rows: int = 0  # the registry rows (a summary per document) those stand for
     index_rows_read: int = 0  # the runs' entity-index rows read to count documents (:meth:`_doc_counts`)
     compacted: bool = True  # the registry's summaries written whole (else only the run's changes to them)
+    indexed: bool = False  # the registry's index of linking keys was read from the corpus (else made, and written whole)
 
     @classmethod
     def open(cls, output: Path, replace: bool = False) -> _Append:
@@ -362,7 +382,10 @@ class _Append:
         run_id = store.next_run_id()
         tables = store.registry_tables()
         if tables is not None:
-            return cls(store, run_id, Registry.stored(*tables), DocIndex.of(store.index("documents", ["id_hash", "doc_key"]), store.documents_index), replace)
+            stored = store.block_index()
+            registry = Registry.stored(*tables, index=stored)
+            known = DocIndex.of(store.index("documents", ["id_hash", "doc_key"]), store.documents_index)
+            return cls(store, run_id, registry, known, replace, indexed=stored is not None and registry.index is not None)
         if not store.plain:
             return cls(store, run_id, Registry.empty(), DocIndex.of([]), replace, CorpusVote())
         first = store.plain_tables()  # written without --append: its registry is made once, now
@@ -379,7 +402,8 @@ class _Append:
         only; kept, to be written back with the corpus's other votes (:meth:`finish`)."""
         corpus = self.corpus_votes
         if corpus is None:
-            table = self.store.rows(VOTES).where("key", vote_keys(votes)) if (self.store.path / VOTES).is_file() else None
+            stored = self.store.votes()
+            table = stored.where("key", vote_keys(votes)) if stored is not None else None
             corpus = votes_of(table)
         self.votes = corpus.merge(votes)
         return self.votes
@@ -416,6 +440,9 @@ class _Append:
         if relabelling is not None:
             resolver = relabelling.resolver(resolver)
         update = self.registry.update(resolver, self.run_id, self._drop_replaced(staging))
+        # The summaries are written whole (with their index, the ids given and the votes) where the
+        # changes reach a share of them, or where their index of linking keys was not used (none, or another version's).
+        self.compacted = update.changes is None or self.store.compacts() or not self.indexed
         self.new_ids, self.redirected = update.new_ids, update.redirected
         self.resolved, self.resolved_rows = update.summaries_resolved, update.resolved.num_rows
         ids, counts, index = CorpusIds(update.resolution), _Counts(), RunIndex(update.summary_ids, self.known.next_key(), update.name_ids)
@@ -434,19 +461,28 @@ class _Append:
         most = _MostMentioned(top)  # for the run's summary: corpus_entities is not read back whole
         staging.write_batches(table_path(Path(), "corpus_entities"), map(most.add, merged), CORPUS_ENTITIES)
         staging.write_file("canonical_redirects.parquet", update.registry.redirects, CANONICAL_REDIRECTS)
-        staging.write_batches(CANONICAL_ID_FILE, update.registry.canonical_ids.batches(), CANONICAL_IDS)
-        # The run's changes to the summaries alone, until the earlier runs' reach a share of them
-        # (store.COMPACT_RATIO): then the summaries whole, with every run's changes folded in.
-        changes, summaries = update.changes, update.registry.summaries
+        # The run's changes to the summaries alone (with its entries of their index and the ids it
+        # gave), until the earlier runs' reach a share of them (store.COMPACT_RATIO): then the
+        # summaries whole, with every run's changes folded in, their index and every id given.
+        changes, summaries, index_changes = update.changes, update.registry.summaries, update.index_changes
+        canonical_ids, given = update.registry.canonical_ids, update.given
         # What the update holds (the touched rows, the patch, the clusters resolved again) goes before the summaries are written.
         del update, ids, index, written, rows, merged
-        self.compacted = changes is None or self.store.compacts()
         if changes is not None and self.store.grown:  # else a new registry, or one read in another format: written whole
             if not self.compacted:
                 staging.write_batches(index_path(Path(), SUMMARY_CHANGES, self.run_id), [changes], changes.schema, SUMMARY_ROWS)
+                staging.write_file(index_path(Path(), BLOCK_INDEX_CHANGES, self.run_id), index_changes, block_index.CHANGES)
+                staging.write_file(index_path(Path(), NEW_IDS, self.run_id), given, CANONICAL_IDS)
                 return counts, most.best
             summaries = self.store.summaries(changes)
-        staging.write_batches(SUMMARIES, summaries.batches(), summaries.schema, SUMMARY_ROWS)
+        staging.write_batches(CANONICAL_ID_FILE, canonical_ids.batches(), CANONICAL_IDS)
+        indexed: list[pa.Table] = []  # the index of their linking keys, made as they stream past
+        staging.write_batches(SUMMARIES, block_index.teed(summaries.batches(), indexed), summaries.schema, SUMMARY_ROWS)
+        entries = pa.concat_tables([block_index.ENTRIES.empty_table(), *indexed]).combine_chunks()
+        del indexed
+        tied = {INDEXED_ROWS: str(entries.num_rows).encode(), INDEXED_NEXT_ID: (summaries.schema.metadata or {}).get(INDEXED_NEXT_ID, b"")}
+        staging.write_arrow(BLOCK_POSTINGS, block_index.postings(entries))
+        staging.write_arrow(BLOCK_ENTRIES, entries.replace_schema_metadata({key: value for key, value in tied.items() if value}))
         return counts, most.best
 
     def _doc_counts(self, update: Update, run: Counter, written: Mapping[str, tuple[pa.Table, pa.Table]]) -> Counter:
@@ -473,13 +509,18 @@ class _Append:
         return batch
 
     def _write_votes(self, staging: Staging) -> None:
-        """The corpus's votes after the run: those of names the run did not meet as they were, and the others' as :meth:`with_corpus_votes` added them up."""
+        """The corpus's votes after the run: those of names the run did not meet as they were, and
+        the others' as :meth:`with_corpus_votes` added them up; the latter alone (the run's part,
+        laid over the others when read: :meth:`CorpusStore.votes`) unless the summaries are written whole."""
         met = vote_table(self.votes)
-        if self.corpus_votes is not None or not (self.store.path / VOTES).is_file():
+        corpus = self.store.votes()
+        if self.corpus_votes is not None or corpus is None:
             staging.write_file(VOTES, met)
-            return
-        kept = self.store.rows(VOTES).without("key", met.column("key").unique())
-        staging.write_batches(VOTES, kept.plus(met).batches(), kept.schema)
+        elif not self.compacted:
+            staging.write_file(index_path(Path(), VOTE_CHANGES, self.run_id), met, VOTE_SCHEMA)
+        else:
+            kept = corpus.without("key", met.column("key").unique())
+            staging.write_batches(VOTES, kept.plus(met).batches(), VOTE_SCHEMA)
 
     def _drop_replaced(self, staging: Staging) -> CorpusResolver:
         """Write the earlier runs' parts that hold documents being replaced without them (their

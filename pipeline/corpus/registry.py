@@ -63,14 +63,11 @@ import pyarrow.compute as pc
 
 from ..knowledge.names import SPORT_PREFIX
 from ..writing.schema import CANONICAL_IDS, CANONICAL_REDIRECTS, FOLDED_ROWS
+from .block_index import CHANGES, INDEXED_COLUMNS, BlockIndex, block_keys_of
+from .block_index import changes as block_changes
 from .grouping import Resolved
 from .resolve import (
-    FULL_BLOCK,
-    NAME_BLOCK,
-    PERSON_LABELS,
-    SHORT_BLOCK,
     SUMMARY_KEY_COLUMNS,
-    SURNAME_BLOCK,
     CorpusResolver,
     Resolution,
     block_partners,
@@ -78,7 +75,7 @@ from .resolve import (
     settled_key,
     short_form_block,
 )
-from .rows import FIELD_SEPARATOR, FOLDED, NAME_ID, Rows, SummaryRowKey, change_rows, encoded, encoded_rows, summary_keys
+from .rows import FIELD_SEPARATOR, FOLDED, NAME_ID, SUMMARY_ID, Rows, SummaryRowKey, change_rows, encoded, summary_keys
 
 #: The registry column of each summary's block keys (:meth:`CorpusResolver.block_keys`), and
 #: which version of them the summaries file holds (its schema metadata): a registry written with
@@ -113,6 +110,9 @@ class Update:
     #: what an append writes when it does not write them whole. None: they must be written whole
     #: (a registry read in another format, whose rows were converted as they were read).
     changes: pa.Table | None = None
+    #: The run's changes to the index of linking keys (:func:`~pipeline.corpus.block_index.changes`): written with the summaries' changes.
+    index_changes: pa.Table = field(default_factory=CHANGES.empty_table)
+    given: pa.Table = field(default_factory=CANONICAL_IDS.empty_table)  # the ids this run gave (CANONICAL_IDS): written as the run's part
 
 
 @dataclass
@@ -127,23 +127,26 @@ class Registry:
     redirects: pa.Table  # CANONICAL_REDIRECTS
     folded: Rows = field(default_factory=lambda: Rows.of(FOLDED_ROWS.empty_table()))  # every run's document rows of name rows
     converted: bool = False  # summaries of another format, converted as they are read: written whole by the next run
+    index: BlockIndex | None = None  # the linking keys of the summaries (:meth:`block_index`): the stored index, or made when first needed
 
     @classmethod
     def empty(cls) -> Registry:
         return cls(Rows.of(_rows(CorpusResolver(), [], [])), Rows.of(CANONICAL_IDS.empty_table()), CANONICAL_REDIRECTS.empty_table())
 
     @classmethod
-    def stored(cls, summaries: Rows, canonical_ids: Rows, redirects: pa.Table, folded: Rows | None = None) -> Registry:
+    def stored(cls, summaries: Rows, canonical_ids: Rows, redirects: pa.Table, folded: Rows | None = None, index: BlockIndex | None = None) -> Registry:
         """The registry a corpus keeps (:meth:`~pipeline.writing.store.CorpusStore.registry_tables`);
         summaries written with block keys of another version get today's, as they are read, and
         a registry written before names were kept as one row (no ``folded`` column) is read as
-        document rows: they are resolved as before, and the names the next runs add are one row."""
+        document rows: they are resolved as before, and the names the next runs add are one row.
+        ``index``: the index of the summaries' linking keys the store keeps (None: made when needed)."""
         converted = False
         if (summaries.schema.metadata or {}).get(b"block_keys") != BLOCK_KEYS_VERSION[b"block_keys"]:
             summaries, converted = _rekeyed(summaries), True
         if FOLDED not in summaries.schema.names:
             summaries, converted = _with_folded(summaries), True
-        return cls(summaries, canonical_ids, redirects, folded if folded is not None else Rows.of(FOLDED_ROWS.empty_table()), converted)
+        folded = folded if folded is not None else Rows.of(FOLDED_ROWS.empty_table())
+        return cls(summaries, canonical_ids, redirects, folded, converted, None if converted else index)
 
     @classmethod
     def of_run(cls, entities: pa.Table, run_id: str) -> Registry:
@@ -228,7 +231,7 @@ class Registry:
         )  # fmt: skip
         patch, resolved = touched.patch(item_ids, new.mentions)
         patch = _with_grown(patch, _grown(held, {names[name]: (name[1], keys) for name, keys in folding.items() if name not in made}, new.mentions))
-        born = self.canonical_ids.plus(pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS))
+        given = pa.table({"canonical_id": new_ids, "run_id": [run_id] * len(new_ids)}, schema=CANONICAL_IDS)
         gone = pa.concat_arrays([touched.removed(), pa.array(touched.dissolved, pa.int64())])
         name_rows = pa.array(sorted({*made.values(), *(row for rows in touched.name_rows.values() for row in rows)}), pa.int64())
         changed, summaries_resolved = touched.changed(), len(touched.keys)
@@ -238,32 +241,33 @@ class Registry:
             clusters={stable[cid]: replace(cluster, canonical_id=stable[cid]) for cid, cluster in fresh.clusters.items()},
         )
         del touched, fresh  # the touched summaries as Python objects go before the changed rows are made
-        summaries, changed_rows = self._after(held, patch, gone, [own_rows, made_rows, unfolded_rows], next_id + len(made) + len(document_keys))
-        resolved = pa.concat_tables([part.select(["summary_id", "name", "canonical_id"]).cast(resolved.schema) for part in (resolved, own_rows, made_rows)])
-        resolved = resolved.append_column("name_row", pc.is_in(resolved["summary_id"], value_set=name_rows))
-        registry = Registry(summaries, born, self._redirected(redirects, run_id), self.folded.plus(folded))
+        summaries, changed_rows, index_changes = self._after(held, patch, gone, [own_rows, made_rows, unfolded_rows], next_id + len(made) + len(document_keys))
+        resolved = _resolved_rows([resolved, own_rows, made_rows], name_rows)
+        registry = Registry(summaries, self.canonical_ids.plus(given), self._redirected(redirects, run_id), self.folded.plus(folded))
+        registry.index = self.block_index().plus(index_changes)
         name_ids = {key: names[name] for name, keys in folding.items() for key in keys}
         recount = recounted([stable[cid] for cid in fresh_ids], old_ids) if dropped is None or not dropped.mentions else None
         return Update(
             resolution, registry, resolved, changed, summary_ids, len(new_ids), len(redirects), summaries_resolved, folded, name_ids, recount,
-            changed_rows,
+            changed_rows, index_changes, given,
         )  # fmt: skip
 
-    def _after(self, held: Rows, patch: pa.Table, gone: pa.Array, added: list[pa.Table], next_id: int) -> tuple[Rows, pa.Table | None]:
+    def _after(self, held: Rows, patch: pa.Table, gone: pa.Array, added: list[pa.Table], next_id: int) -> tuple[Rows, pa.Table | None, pa.Table]:
         """The summaries after a run (``patch`` applied, the rows ``gone`` left out, ``added``
-        after them, ``next_id`` the next ``summary_id`` to give) and the rows the run changed, added
+        after them, ``next_id`` the next ``summary_id`` to give), the rows the run changed, added
         and removed (:func:`~pipeline.corpus.rows.change_rows`; the touched rows, ``held``, hold
         every row the patch changes), or None when the summaries were read in another format
-        (they are written whole)."""
+        (they are written whole), and the run's changes to the index of linking keys."""
         summaries = self.summaries.without("summary_id", gone).patched("summary_id", patch)
         for table in added:
             summaries = summaries.plus(table)
         metadata = {**(summaries.schema.metadata or {}), NEXT_ID: str(next_id)}
         summaries = replace(summaries, schema=summaries.schema.with_metadata(metadata))
+        index_changes = block_changes(added, gone)
         if self.converted:
-            return summaries, None
+            return summaries, None, index_changes
         rows = pa.concat_tables([part.cast(summaries.schema) for part in added])
-        return summaries, change_rows(_changed(held, patch, gone), rows, gone, summaries.schema).replace_schema_metadata(metadata)
+        return summaries, change_rows(_changed(held, patch, gone), rows, gone, summaries.schema).replace_schema_metadata(metadata), index_changes
 
     def _next_id(self) -> int:
         """The first ``summary_id`` not given yet (kept in the summaries' metadata; else above every
@@ -299,47 +303,49 @@ class Registry:
         clusters. (A new cluster of a name that another cluster has, whose id hashes its place
         among the summaries resolved, may get another id than if the whole block were resolved again.)
 
-        The stored keys are read once, a batch at a time (:func:`_stored_keys`), and only the
-        linking ones are held, during the search only; each round is one lookup over all of
-        them (a set of keys hashed once, not once a batch), vectorised."""
+        The rows are found in the registry's index of linking keys (:class:`~pipeline.corpus.block_index.BlockIndex`:
+        lookups of the keys sought, not a pass over the summaries); a registry without one (made
+        in memory, or stored before the index) has it made from its rows, once."""
+        index = self.block_index()
         blocks = {summary: linking_keys(summary[0], keys) for summary, keys in blocks.items()}
         brought = [(encoded(_identity(summary)), key) for summary, keys in blocks.items() for key in keys if short_form_block(key) is not None]
-        wanted = pa.array(sorted({key for _, key in brought}), pa.string())
-        ids: list[np.ndarray] = []
-        keys: list[pa.Array] = []
-        rows: list[np.ndarray] = []
-        known: list[pa.Array] = []
         live = {block for summary in dropped for key in blocks[summary] for block in [short_form_block(key)] if block is not None}
-        start = 0
-        for batch in self.summaries.batches(["summary_id", BLOCK_KEYS, *IDENTITY_COLUMNS, FOLDED]):
-            flat, parents, alone, there = _stored_keys(batch, wanted)
-            keys.append(flat)
-            rows.append(parents + start)
-            ids.append(batch.column("summary_id").to_numpy())
-            known.append(there)
-            live |= alone
-            start += batch.num_rows
-        brings = pa.array([identity + FIELD_SEPARATOR + key for identity, key in brought], pa.string())
-        new = pc.invert(pc.is_in(brings, value_set=pa.concat_arrays([pa.array([], pa.string()), *known]))).to_numpy(zero_copy_only=False)
-        live |= {block for (_, key), unknown in zip(brought, new.tolist()) if unknown for block in [short_form_block(key)] if block is not None}
-        flat = pa.chunked_array(keys, pa.string())
-        parents = np.concatenate(rows) if rows else np.empty(0, np.int64)
-        summary_ids = np.concatenate(ids) if ids else np.empty(0, np.int64)
+        # A name the run brings to a block that has no row of it may be a short form there, or make one.
+        there = index.find((key for _, key in brought), ["identity"])
+        known = set(pc.binary_join_element_wise(there.column("identity"), there.column("key"), FIELD_SEPARATOR).to_pylist())
+        live |= {block for identity, key in brought if identity + FIELD_SEPARATOR + key not in known for block in [short_form_block(key)] if block is not None}
+        checked: set[str] = set()
 
         def followed(keys: Iterable[str]) -> set[str]:
+            # A block holding a row kept a row per document is followed too: looked up once per block.
+            keys = list(keys)
+            asked = {block for key in keys for block in [short_form_block(key)] if block is not None} - live - checked
+            if asked:
+                held = index.find((key for block in asked for key in block_keys_of(block)), ["alone"])
+                live.update(
+                    block for key in held.filter(held.column("alone")).column("key").to_pylist() for block in [short_form_block(key)] if block is not None
+                )
+                checked.update(asked)
             return {key for key in keys for block in [short_form_block(key)] if block is None or block in live}
 
-        found = np.zeros(len(summary_ids), bool)
+        found: set[int] = set()
         seen: set[str] = set()
         frontier = block_partners(followed(key for keys in blocks.values() for key in keys))
         while frontier:
             seen |= frontier
-            hit = np.unique(parents[pc.is_in(flat, value_set=pa.array(sorted(frontier), pa.string())).to_numpy()])
-            fresh = hit[~found[hit]]
-            found[fresh] = True
-            reached = set(pc.unique(flat.filter(pa.array(np.isin(parents, fresh)))).to_pylist()) if len(fresh) else set()
+            hit = index.find(frontier, ["keys"])
+            fresh = pc.invert(pc.is_in(hit.column(SUMMARY_ID), value_set=pa.array(sorted(found), pa.int64())))
+            hit = hit.filter(fresh)
+            found.update(hit.column(SUMMARY_ID).to_pylist())
+            reached = set(pc.unique(pc.list_flatten(hit.column("keys"))).to_pylist()) if hit.num_rows else set()
             frontier = block_partners(followed(reached)) - seen
-        return pa.array(np.sort(summary_ids[found]), pa.int64())
+        return pa.array(sorted(found), pa.int64())
+
+    def block_index(self) -> BlockIndex:
+        """The index of the registry's linking keys: the stored one, or made from its rows (a pass)."""
+        if self.index is None:
+            self.index = BlockIndex.of(self.summaries.batches(INDEXED_COLUMNS))
+        return self.index
 
     def _keep_ids(self, fresh_ids: list[str], old_ids: list[str | None], counts: list[int]) -> tuple[dict[str, str], dict[str, str], list[str]]:
         """Fresh cluster id -> the id it keeps, retired id -> surviving id (module docstring), and the new ids."""
@@ -395,38 +401,16 @@ class Registry:
         return pa.table(rows, schema=CANONICAL_REDIRECTS)
 
 
-#: The summary columns that say whether two summaries are one name for resolution but for their
-#: context (:meth:`Registry._touched`): the same name keys, and decided alone or not alike.
-IDENTITY_COLUMNS = ["label", "name", "aliases", "kb_id"]
-
-
-def _stored_keys(batch: pa.Table, wanted: pa.Array) -> tuple[pa.Array, np.ndarray, set[str], pa.Array]:
-    """Of a batch of registry rows (``summary_id``, block keys, :data:`IDENTITY_COLUMNS`, ``folded``),
-    for :meth:`Registry._touched`: the keys that link them (:func:`~pipeline.corpus.resolve.linking_keys`,
-    vectorised) and each one's row; the blocks where short forms look for fuller names that hold
-    a row kept a row per document; and, for their keys in ``wanted`` (the run's), each row's
-    identity with the key (as :func:`_identity` and :func:`encoded` give a summary's)."""
-    lists = batch.column(BLOCK_KEYS).combine_chunks()
-    flat, parents = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy()
-    names = pc.fill_null(pc.starts_with(flat, NAME_BLOCK), False).to_numpy(zero_copy_only=False)
-    longer = names & pc.fill_null(pc.match_substring(flat, " "), False).to_numpy(zero_copy_only=False)
-    person = pc.is_in(batch.column("label"), value_set=pa.array(sorted(PERSON_LABELS), pa.string())).to_numpy(zero_copy_only=False)
-    has_longer = np.bincount(parents[longer], minlength=batch.num_rows) > 0
-    linking = ~(names & ~longer & person[parents] & has_longer[parents])
-    flat, parents = flat.filter(pa.array(linking)), parents[linking]
-    weak = pc.or_(pc.starts_with(flat, SURNAME_BLOCK), pc.or_(pc.starts_with(flat, SHORT_BLOCK), pc.starts_with(flat, FULL_BLOCK)))
-    weak = pc.fill_null(weak, False).to_numpy(zero_copy_only=False)
-    kept_alone = batch.column(FOLDED).to_numpy() == 0
-    alone = {short_form_block(key) for key in pc.unique(flat.filter(pa.array(weak & kept_alone[parents]))).to_pylist()}
-    at = np.flatnonzero(weak)[pc.is_in(flat.filter(pa.array(weak)), value_set=wanted).to_numpy(zero_copy_only=False)]
-    rows = batch.select(IDENTITY_COLUMNS).take(pa.array(parents[at], pa.int64()))
-    identities = encoded_rows(rows, pa.array([[]] * rows.num_rows, pa.list_(pa.string())))
-    there = pc.binary_join_element_wise(identities, flat.take(pa.array(at, pa.int64())), FIELD_SEPARATOR)
-    return flat, parents, {block for block in alone if block is not None}, there
+def _resolved_rows(parts: list[pa.Table], name_rows: pa.Array) -> pa.Table:
+    """The registry rows an update resolved again or made (``parts``: their ``summary_id``, ``name``
+    and ``canonical_id``), with ``name_row`` true for a name row (one of ``name_rows``)."""
+    resolved = pa.concat_tables([part.select(["summary_id", "name", "canonical_id"]).cast(parts[0].schema) for part in parts])
+    return resolved.append_column("name_row", pc.is_in(resolved["summary_id"], value_set=name_rows))
 
 
 def _identity(summary: SummaryRowKey) -> SummaryRowKey:
-    """``summary`` without its context, as :meth:`Registry._touched` compares them."""
+    """``summary`` without its context, as :meth:`Registry._touched` compares them (an entry's
+    identity, :func:`~pipeline.corpus.block_index.entries`)."""
     return (*summary[:4], ())
 
 

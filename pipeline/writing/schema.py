@@ -175,6 +175,11 @@ TABLES: dict[str, pa.Schema] = {
 }
 #: Tables only a grown corpus has (``run --append``); :func:`pipeline.load` reads them when present.
 CORPUS_TABLES: dict[str, pa.Schema] = {"canonical_redirects": CANONICAL_REDIRECTS, "runs": RUNS}
+#: The columns of a table whose Parquet pages are dictionary-encoded (a few distinct values); the
+#: others are written plain: a dictionary of ids and names, nearly all distinct, costs time to
+#: write and to read and saves no space (``corpus_entities`` at 100,000 documents: 0.052 -> 0.035
+#: s to write, 4.1 -> 3.6 MB). Readers get the same columns either way.
+DICTIONARY_COLUMNS: dict[str, list[str]] = {"corpus_entities": ["label", "kb_id", "country_code"]}
 
 
 def empty_columns(schema: pa.Schema) -> dict[str, list]:

@@ -11,14 +11,25 @@ Layout of ``DIR`` once a run was appended (``python -m pipeline run NEW --output
                                             as the last run that wrote it whole left it
     registry/summary_changes/run_id=<run>/part-0.parquet   the rows each later run changed, added or removed
     registry/canonical_ids.parquet, registry/votes.parquet (the corpus's label votes)
+    registry/new_ids/run_id=<run>/part-0.parquet   the ids each later run gave (with the summaries' changes)
+    registry/vote_changes/run_id=<run>/part-0.parquet   the votes of the names each later run met
     registry/documents/run_id=<run>/part-0.parquet, registry/entities/run_id=<run>/part-0.parquet
     registry/folded/run_id=<run>/part-0.parquet   the run's document rows of the registry's name rows
+    registry/block_index/entries.arrow, postings.arrow   the summaries' linking keys, as last written whole
+    registry/block_index_changes/run_id=<run>/part-0.parquet   the entries each later run added or removed
 
 The registry's summaries grow with the corpus, and an append changes a few thousand of them: it
 writes those (:func:`~pipeline.corpus.rows.change_rows`), and the next one reads the summaries
 with every run's changes laid over them (:func:`~pipeline.corpus.rows.layered`), until the changes
 reach :data:`COMPACT_RATIO` of the summaries' bytes; the next append writes them whole again
-(and drops the changes).
+(and drops the changes). So do the canonical ids given and the label votes: written whole
+with the summaries, and beside them the ids each later run gave and the votes of the names it
+met (the newest part of a name's votes wins). The index of the summaries' linking keys
+(:mod:`pipeline.corpus.block_index`) follows them: written whole with them (Arrow IPC files,
+memory-mapped when read: an append looks its keys up and loads only the pages it reads), and
+each later run's entries beside its changes. An index that does not match the summaries (none
+yet, or written before another version's append) is not used: the append makes it from the
+summaries and writes both whole.
 
 An append writes its parts and the whole files it replaces into the staging folder, hard-links
 every other file of ``DIR`` into it (:meth:`~pipeline.writing.writer.Staging.adopt`: no data is
@@ -37,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .schema import CANONICAL_IDS, CANONICAL_REDIRECTS, DOCUMENT_INDEX, ENTITY_SUMMARIES, FOLDED_ROWS, RUNS
@@ -44,6 +56,7 @@ from .tables import REGISTRY_FOLDED, REGISTRY_SUMMARIES, RUN_METADATA
 from .writer import BATCH_TABLES, ROW_GROUP_ROWS, partition_path, table_path
 
 if TYPE_CHECKING:
+    from ..corpus.block_index import BlockIndex
     from ..corpus.rows import Rows
 
 REGISTRY = "registry"
@@ -54,6 +67,17 @@ VOTES = f"{REGISTRY}/votes.parquet"
 INDEXES = {"documents": DOCUMENT_INDEX, "entities": ENTITY_SUMMARIES, "folded": FOLDED_ROWS}
 #: The registry's per-run changes to its summaries (under ``registry/``).
 SUMMARY_CHANGES = "summary_changes"
+#: The index of the summaries' linking keys (:class:`~pipeline.corpus.block_index.BlockIndex`):
+#: its entries and postings as the summaries were last written whole, each later run's changes.
+BLOCK_INDEX = f"{REGISTRY}/block_index"
+BLOCK_ENTRIES, BLOCK_POSTINGS = f"{BLOCK_INDEX}/entries.arrow", f"{BLOCK_INDEX}/postings.arrow"
+BLOCK_INDEX_CHANGES = "block_index_changes"
+#: The canonical ids each run gave since the summaries were last written whole (with them, every id given).
+NEW_IDS = "new_ids"
+#: The votes of the names each run met since then (laid over ``votes.parquet``: :meth:`CorpusStore.votes`).
+VOTE_CHANGES = "vote_changes"
+#: The metadata of the index's entries that ties them to the summaries written with them.
+INDEXED_ROWS, INDEXED_NEXT_ID = b"summaries_rows", b"next_summary_id"
 #: An append writes the summaries whole again (a compaction) when the earlier runs' changes to
 #: them since they were last written so reach this share of their bytes on disk: every pass over
 #: the summaries reads the changes too, and holds the newest version of each changed row (a
@@ -62,7 +86,19 @@ SUMMARY_CHANGES = "summary_changes"
 #: per that share of their bytes changed.
 COMPACT_RATIO = 0.2
 #: What each run replaces as a whole (the rest of the corpus is adopted by hard links).
-REPLACED = ("corpus_entities.parquet", "canonical_redirects.parquet", "runs.parquet", RUN_METADATA, SUMMARIES, CANONICAL_ID_FILE, VOTES)
+REPLACED = (
+    "corpus_entities.parquet",
+    "canonical_redirects.parquet",
+    "runs.parquet",
+    RUN_METADATA,
+    SUMMARIES,
+    CANONICAL_ID_FILE,
+    VOTES,
+    BLOCK_ENTRIES,
+    BLOCK_POSTINGS,
+)
+#: What an append that writes only its changes to the summaries keeps of the files above.
+WRITTEN_WITH_SUMMARIES = (SUMMARIES, BLOCK_ENTRIES, BLOCK_POSTINGS, CANONICAL_ID_FILE, VOTES)
 #: The run id of an output written without --append, when it is appended to.
 FIRST_RUN = "r0000"
 
@@ -91,6 +127,13 @@ def stream(path: Path, columns: list[str] | None = None, rows: int = ROW_GROUP_R
                 continue
             for batch in parquet.iter_batches(batch_size=rows, row_groups=[group], columns=columns, use_threads=False):
                 yield pa.Table.from_batches([batch])
+
+
+def mapped(path: Path) -> pa.Table:
+    """The Arrow IPC file at ``path``, memory-mapped: its pages are loaded as they are read, and
+    let go with the last array that refers to them."""
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
 
 
 def use_returning_allocator() -> None:
@@ -170,7 +213,7 @@ class CorpusStore:
         folded = sorted((self.path / REGISTRY_FOLDED).glob("run_id=*/*.parquet"))
         return (
             self.summaries(),
-            self.rows(CANONICAL_ID_FILE, CANONICAL_IDS),
+            self.canonical_ids(),
             pq.read_table(redirects).cast(CANONICAL_REDIRECTS) if redirects.exists() else CANONICAL_REDIRECTS.empty_table(),
             Rows(FOLDED_ROWS, lambda columns: (batch for path in folded for batch in stream(path, columns))),
         )
@@ -188,6 +231,54 @@ class CorpusStore:
             newest = (later[-1].schema.metadata if later else pq.read_schema(changes[-1]).metadata) or {}
             base = replace(base, schema=base.schema.with_metadata({**(base.schema.metadata or {}), **newest}))
         return layered(base, layers)
+
+    def block_index(self) -> BlockIndex | None:
+        """The index of the summaries' linking keys (:class:`~pipeline.corpus.block_index.BlockIndex`),
+        memory-mapped, with every later run's changes; None when the corpus has none that matches
+        its summaries (written by a version without it, or before another version's append)."""
+        from ..corpus.block_index import CHANGES, BlockIndex
+
+        entries, postings = self.path / BLOCK_ENTRIES, self.path / BLOCK_POSTINGS
+        if not (self.grown and entries.is_file() and postings.is_file()):
+            return None
+        changes = sorted((self.path / REGISTRY / BLOCK_INDEX_CHANGES).glob("run_id=*/*.parquet"))
+        if [path.parent.name for path in changes] != [path.parent.name for path in self.summary_changes()]:
+            return None
+        summaries = pq.read_metadata(self.path / SUMMARIES)
+        with pa.memory_map(str(entries)) as source:
+            written = pa.ipc.open_file(source).schema.metadata or {}
+        if written.get(INDEXED_ROWS) != str(summaries.num_rows).encode() or written.get(INDEXED_NEXT_ID) != (summaries.metadata or {}).get(INDEXED_NEXT_ID):
+            return None
+        later = pa.concat_tables([CHANGES.empty_table(), *(pq.read_table(path).cast(CHANGES) for path in changes)])
+        return BlockIndex(lambda: (mapped(entries).replace_schema_metadata(None), mapped(postings)), later)
+
+    def canonical_ids(self) -> Rows:
+        """Every canonical id given: those written with the summaries, then each later run's, read batch by batch when used."""
+        from ..corpus.rows import Rows
+
+        paths = [self.path / CANONICAL_ID_FILE, *sorted((self.path / REGISTRY / NEW_IDS).glob("run_id=*/*.parquet"))]
+        return Rows(
+            CANONICAL_IDS, lambda columns: (batch.cast(CANONICAL_IDS) if columns is None else batch for path in paths for batch in stream(path, columns))
+        )
+
+    def votes(self) -> Rows | None:
+        """The corpus's label votes (None: it keeps none): those written with the summaries less
+        the names a later run met, then each later run's less the names a still later one met (a
+        name's newest votes win), read batch by batch when used: the table an append that wrote
+        them whole each time would have left."""
+        base = self.path / VOTES
+        if not base.is_file():
+            return None
+        from ..corpus.rows import Rows
+
+        parts = sorted((self.path / REGISTRY / VOTE_CHANGES).glob("run_id=*/*.parquet"))
+        met = [pq.read_table(path, columns=["key"]).column("key").unique() for path in parts]  # a run's names: a few thousand
+        layers = []
+        for i, relative in enumerate([VOTES, *(path.relative_to(self.path).as_posix() for path in parts)]):
+            newer = pa.concat_arrays([pa.array([], pa.string()), *met[i:]])  # the names met by the runs after this layer's
+            layer = self.rows(relative)
+            layers.append(layer.without("key", pc.unique(newer)) if len(newer) else layer)
+        return Rows(layers[0].schema, lambda columns: (batch for layer in layers for batch in layer.batches(columns)))
 
     def summary_changes(self) -> list[Path]:
         """Every run's changes to the registry's summaries since they were last written whole, oldest first."""
@@ -271,8 +362,8 @@ class CorpusStore:
         the earlier runs' changes; one that wrote them whole keeps neither."""
         if not self.path.exists():
             return []
-        replaced = set(REPLACED) if compacted else set(REPLACED) - {SUMMARIES}
-        changes = f"{REGISTRY}/{SUMMARY_CHANGES}/"
+        replaced = set(REPLACED) if compacted else set(REPLACED) - set(WRITTEN_WITH_SUMMARIES)
+        changes = tuple(f"{REGISTRY}/{name}/" for name in (SUMMARY_CHANGES, BLOCK_INDEX_CHANGES, NEW_IDS, VOTE_CHANGES))
         moved = {table_path(self.path, name): partition_path(Path(), name, FIRST_RUN) for name in BATCH_TABLES} if self.plain else {}
         files = []
         for path in sorted(p for p in self.path.rglob("*") if p.is_file()):

@@ -29,7 +29,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import TABLES
+from .schema import DICTIONARY_COLUMNS, TABLES
 
 PARTS, BATCHES = "parts", "batches"
 #: Tables written per batch (corpus_entities is made at the end).
@@ -49,6 +49,11 @@ class InterruptedRunError(FileExistsError):
 
 class OutputNotWritableError(OSError):
     """The output folder (or its staging folder beside it) cannot be created or written."""
+
+
+def _dictionary(name: str) -> bool | list[str]:
+    """The columns of table ``name`` whose pages are dictionary-encoded (:data:`~pipeline.writing.schema.DICTIONARY_COLUMNS`; all by default)."""
+    return DICTIONARY_COLUMNS.get(name, True)
 
 
 def check_output_name(output: Path) -> None:
@@ -204,7 +209,7 @@ class Staging:
 
     def write_table(self, name: str, table: pa.Table) -> None:
         """Write a table made whole at the end of a run (``corpus_entities``)."""
-        pq.write_table(table.cast(TABLES[name]), table_path(self.path, name), row_group_size=ROW_GROUP_ROWS)
+        pq.write_table(table.cast(TABLES[name]), table_path(self.path, name), row_group_size=ROW_GROUP_ROWS, use_dictionary=_dictionary(name))
 
     def write_file(self, relative: str | Path, table: pa.Table, schema: pa.Schema | None = None) -> None:
         """Write ``table`` (cast to ``schema``, when given) at ``relative`` inside the staging folder
@@ -222,11 +227,20 @@ class Staging:
         groups of ``row_group_rows``."""
         path = self.path / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        with pq.ParquetWriter(path, schema) as writer:
+        with pq.ParquetWriter(path, schema, use_dictionary=_dictionary(Path(relative).stem)) as writer:
             for batch in batches:
                 table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
                 if table.num_rows:
                     writer.write_table(table.cast(schema), row_group_size=row_group_rows)
+
+    def write_arrow(self, relative: str | Path, table: pa.Table) -> None:
+        """Write ``table`` as an Arrow IPC file at ``relative`` inside the staging folder, one
+        uncompressed batch: a file read by memory-mapping it, whose pages are loaded only where
+        they are read (a grown corpus's index of linking keys)."""
+        path = self.path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table.combine_chunks(), max_chunksize=max(table.num_rows, 1))
 
     def adopt(self, files: Iterable[tuple[Path, str | Path]]) -> None:
         """Make each ``(file, relative)`` part of the output to be committed, at ``relative``: the
