@@ -1,11 +1,12 @@
 """Time of each pipeline stage over one stream of documents: where ``nlp.pipe``'s time goes.
 
     PYTHONPATH=.:benchmarks .venv/bin/python benchmarks/stage_times.py [--config configs/default.cfg] [--repeat 2]
-        [--corpus "GUM news+interview train, Title Case headlines" | --words 200000] [--passes 1]
+        [--corpus "GUM news+interview train, Title Case headlines" | --words 200000 | --text FILE] [--passes 1]
 
 Runs the texts of UNER English-EWT test (../shared/data; ``--repeat`` times over), of a corpus
 of ``benchmarks/errors.py`` (``--corpus``: news with a Title Case headline on every article), or
-of ``benchmarks/performance.py``'s corpus (``--words``: GUM and UNER documents, repeated) through
+of ``benchmarks/performance.py``'s corpus (``--words``: GUM and UNER documents, repeated), or of
+one text file (``--text``, ``--repeat`` times over: a page of tables, which those corpora lack) through
 the tokenizer and then through each component of the configured pipeline in turn (``pipe`` over
 the whole stream, batch size 64), then makes the rows of the output tables (``rows``:
 :class:`pipeline.writing.rows.Rows`, Arrow tables included), and prints the CPU seconds each
@@ -54,8 +55,10 @@ def stage_times(config: Path, texts: list[str], passes: int = 1) -> dict[str, fl
     return times
 
 
-def read_texts(repeat: int, corpus: str | None, words: int | None, vocab) -> list[str]:  # noqa: ANN001  (a spaCy Vocab)
-    """The texts of ``--words`` (performance.py's corpus), ``--corpus`` or UNER test (``repeat`` times over)."""
+def read_texts(repeat: int, corpus: str | None, words: int | None, vocab, text: Path | None = None) -> list[str]:  # noqa: ANN001  (a spaCy Vocab)
+    """The texts of ``--words`` (performance.py's corpus), ``--corpus``, ``--text`` or UNER test (``repeat`` times over)."""
+    if text is not None:
+        return [text.read_text(encoding="utf8")] * repeat
     if words is not None:
         import json
 
@@ -77,13 +80,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--corpus", help="a corpus of benchmarks/errors.py instead of UNER test (needs PYTHONPATH=.:benchmarks)")
     parser.add_argument("--words", type=int, help="performance.py's corpus of about this many words instead (needs PYTHONPATH=.:benchmarks)")
+    parser.add_argument("--text", type=Path, help="a text file, as one document, --repeat times over (a sports page's tables)")
     parser.add_argument("--passes", type=int, default=1, help="passes over the texts; each stage's median is printed")
     args = parser.parse_args()
     if not UNER_TEST.exists():
         raise SystemExit(f"{UNER_TEST} not found: the shared corpora are needed (see ../shared/data/README.md).")
     from spacy.vocab import Vocab
 
-    texts = read_texts(args.repeat, args.corpus, args.words, Vocab())
+    texts = read_texts(args.repeat, args.corpus, args.words, Vocab(), args.text)
     times = stage_times(args.config, texts, args.passes)
     words = int(times.pop("words"))
     total = sum(times.values())

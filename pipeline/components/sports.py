@@ -33,6 +33,25 @@ stage's span group) that is no longer an entity: the span classifier drops *New 
 page with a result (a result line, a place before a final score or after a scored victory) is a
 sports page however short it is: its sport is the one whose words it uses most, or
 ``unknown_sport``, so that its teams vote and resolve apart from the places.
+
+A sports page's body is often a table, printed line by line, which the recogniser reads as prose.
+First of all, the stage reads its lines by their shape (:mod:`.sports_tables`): a **result line**
+(``Kilmarnock 1 Dundee United 3``: the whole line a name, a score, a name, a score) names two
+teams, and a name never holds a result's score (the recogniser's ``Aberdeen 1 Hibernian 1`` goes);
+a **standings row** under a standings line (``Rangers 16 12 3 1 38 12 39``) names a team; a
+**player's entry** (``Pete Sampras ( U.S. ) beat``, ``Tiger Woods ( U.S. ) 68 70``) names a person
+(``person_label``), and the place in its brackets is his country: it stays a place, never a team,
+however rarely the page writes it after ``in``. Scorers in brackets (``( Bebeto 34 , Raul 75 )``)
+and, on a page of ``scorecard_sport``, a scorecard's batting and bowling lines (``N. Knight c
+Campbell b Streak 56``) name persons. A result between persons names no team (a line whose side
+the recogniser found as a person; ``Federer beat Nadal 6-4`` in ``teams`` and ``scored``). The
+tables' teams are teams wherever the page names them, as a result's are. What the shapes label
+takes no curated id; where an entity of that extent was there, the classifier's mass moves to the
+new label, or it gets ``table_confidence`` where the classifier was less sure (it reads a table as
+prose); a mention no entity had gets ``table_confidence`` (a documented value, not measured: no
+annotated wire tables here; ``benchmarks/quality.md``, session 11). The tables are read only on a
+page that uses a sport's word at least once (a company's figures have the same shapes); every word
+list is config.
 """
 
 from __future__ import annotations
@@ -49,13 +68,37 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.names import CALENDAR_WORDS, name_key
+from .classifier import NONE_LABEL
+from .scores import check_probability
 from .spans import copy_span, moved_probability, set_entities
+from .sports_tables import SCORE_PAIR, TableMentions, TableReader
 
-#: A final score written as one token: ``2-1``, ``3–0``.
-SCORE_PAIR = re.compile(r"^\d{1,3}[-–:]\d{1,3}$")
 SCORE_DASHES = frozenset({"-", "–", ":"})
 #: ``Span._.component`` of a gazetteer match that is no entity, while teams are looked for.
 _DROPPED_PLACE = "places (not an entity)"
+#: Capitalised plurals that name places, not teams (``Beverly Hills``): the default of ``place_plurals``.
+PLACE_PLURALS = (
+    "heights",
+    "springs",
+    "falls",
+    "islands",
+    "isles",
+    "hills",
+    "gardens",
+    "mountains",
+    "lakes",
+    "keys",
+    "plains",
+    "highlands",
+    "woods",
+    "fields",
+    "sands",
+    "downs",
+    "narrows",
+    "straits",
+    "rapids",
+    "towers",
+)
 #: A dateline's date (``LONDON 1996-08-30``, ``AL-AIN , United Arab Emirates 1996-12-06``).
 DATELINE_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 #: What follows the place that opens a dateline (``LONDON (Reuters) -``, ``WASHINGTON, Jan 5``).
@@ -100,7 +143,16 @@ class SportsTeams:
         place_plurals: Iterable[str] = (),
         unknown_sport: str = "unknown",
         places_key: str | None = None,
+        person_label: str = "PERSON",
+        name_connectors: Iterable[str] = (),
+        standings_words: Iterable[str] = (),
+        min_standings_numbers: int = 4,
+        max_name_words: int = 4,
+        table_confidence: float = 0.9,
+        dismissal_words: Iterable[str] = (),
+        scorecard_sport: str | None = None,
     ) -> None:
+        check_probability(name, "table_confidence", table_confidence)
         self.name = name
         self.places_key = places_key
         self.team_label = team_label
@@ -118,15 +170,37 @@ class SportsTeams:
         self.victory_words = frozenset(w.lower() for w in victory_words)
         self.place_plurals = frozenset(w.lower() for w in place_plurals)
         self.unknown_sport = unknown_sport
+        self.person_label = person_label
+        self.table_confidence = table_confidence
+        self.tables = TableReader(
+            result_words=result_words,
+            name_connectors=name_connectors,
+            standings_words=standings_words,
+            min_standings_numbers=min_standings_numbers,
+            max_score_digits=max_score_digits,
+            max_name_words=max_name_words,
+            place_labels=place_labels,
+            person_label=person_label,
+            places_key=places_key,
+            dismissal_words=dismissal_words,
+            scorecard_sport=scorecard_sport,
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.sport = self.sport(doc)
+        lines = self.tables.lines(doc)  # the short lines with a number: most pages have none
+        tables = (
+            self.tables.read(doc, lines, sports_page=doc._.sport is not None or self.sport(doc, min_words=1) is not None, sport=doc._.sport) if lines else None
+        )
+        table_teams = self.set_tables(doc, tables) if tables else set()
         nicknames = self.nicknamed(doc)
         unnamed = self.unnamed(doc)
         if unnamed:
             set_entities(doc, [*doc.ents, *unnamed])
-        results = self.teams(doc) | self.scored(doc) | {name_key(span.text) for span in unnamed}
-        teams = results | (self.unplaced(doc) if doc._.sport else set())
+        results = self.teams(doc) | self.scored(doc) | {name_key(span.text) for span in unnamed} | table_teams
+        # A player's country (``Pete Sampras ( U.S. ) beat``) is written as a place: no team.
+        players_places = {name_key(doc[s:e].text) for s, e in tables.places} if tables else set()
+        teams = results | (self.unplaced(doc) - players_places if doc._.sport else set())
         if results and doc._.sport is None:
             # A page that reports a result is a sports page, even in a few lines: its teams then
             # vote and resolve apart from the places they are named after (``sport:<name>``).
@@ -151,6 +225,49 @@ class SportsTeams:
                 token.ent_id = 0
         return doc
 
+    def set_tables(self, doc: Doc, tables: TableMentions) -> set[tuple[str, ...]]:
+        """Make the teams and persons that the page's tables name (``sports_tables``) its entities:
+        an entity of that extent takes the label (no curated id; the classifier's mass moved, or
+        ``table_confidence`` where that is more), else a new one scored ``table_confidence``; an entity overlapping one, or over a score of a result
+        line or standings row (``Aberdeen 1 Hibernian 1``), goes. Returns the teams' name keys."""
+        wanted = {(s, e): self.team_label for s, e in tables.teams} | {(s, e): self.person_label for s, e in tables.persons}
+        taken = {i for s, e in wanted for i in range(s, e)}
+        on_lines = {i for s, e in tables.lines for i in range(s, e)}
+        kept, made = [], []
+        for ent in doc.ents:
+            label = wanted.pop((ent.start, ent.end), None)
+            if label is None:
+                over_score = ent.start in on_lines and any(t.text[:1].isdigit() for t in ent)
+                if not over_score and not any(i in taken for i in range(ent.start, ent.end)):
+                    kept.append(ent)
+            elif label == ent.label_:
+                kept.append(ent)
+            else:
+                span = copy_span(ent, label=label)
+                span.kb_id_, span.id_ = "", ""  # the place's curated id is not the team's, nor the person's
+                span._.component = self.name
+                # The classifier's mass moves to the shape's label; where it is less sure than the
+                # shape (it reads a table as prose), the rule's documented score.
+                moved = moved_probability(ent._.label_probs, ent.label_, label) if ent._.label_probs else None
+                span._.label_probs = moved if moved and moved[label] >= self.table_confidence else self._rule_probs(label)
+                made.append(span)
+        for (start, end), label in wanted.items():  # no entity of that extent: the rule's own, at its documented score
+            span = Span(doc, start, end, label=label)
+            span._.component = self.name
+            span._.label_probs = self._rule_probs(label)
+            made.append(span)
+        set_entities(doc, [*kept, *made])
+        for span in made:
+            for token in span:
+                token.ent_id = 0
+        keys = {name_key(doc[s:e].text) for s, e in tables.teams}
+        keys.discard(())
+        return keys
+
+    def _rule_probs(self, label: str) -> dict[str, float]:
+        """``Span._.label_probs`` of a mention the tables' shapes label: ``table_confidence``, the rest NONE."""
+        return {label: self.table_confidence, NONE_LABEL: round(1.0 - self.table_confidence, 4)}
+
     def teams(self, doc: Doc) -> set[tuple[str, ...]]:
         """Name keys of the entities in a result (``Australia 2 Japan 1``, ``Japan beat Syria 2-1``)."""
         ents = list(doc.ents)
@@ -160,6 +277,8 @@ class SportsTeams:
             # A result has one or two words between its names (and the text of a longer gap is not built).
             if not 0 < len(between) <= 2 or second.end >= len(doc) or "\n" in between.text:
                 continue
+            if self.person_label in (first.label_, second.label_):
+                continue  # a person's result (``Federer beat Nadal 6-4``) names no team
             after = doc[second.end]
             scores = len(between) == 1 and self._is_score(between[0]) and self._is_score(after)
             result = 0 < len(between) <= 2 and all(t.lower_ in self.result_words for t in between) and self._is_final_score(doc, second.end)
@@ -170,7 +289,8 @@ class SportsTeams:
 
     def scored(self, doc: Doc) -> set[tuple[str, ...]]:
         """Name keys of places right before a final score (``Evansville 91-73``), not after a place
-        word (``in Evansville``), or after a scored victory (``a 31-24 victory over Jacksonville``)."""
+        word (``in Evansville``) nor a person's result (``Federer beat Nadal 6-4``), or after a scored
+        victory (``a 31-24 victory over Jacksonville``)."""
         found: set[tuple[str, ...]] = set()
         for ent in doc.ents:
             if ent.label_ not in self.place_labels:
@@ -181,6 +301,8 @@ class SportsTeams:
             if victory and any(self._is_final_score(doc, i) for i in range(max(0, start - 2 - MAX_SCORE_GAP), start - 2)):
                 found.add(name_key(ent.text))
             elif ent.end < len(doc) and before not in self.place_words and self._is_final_score(doc, ent.end) and "\n" not in ent.text:
+                if before in self.result_words and ent.start >= 2 and doc[ent.start - 2].ent_type_ == self.person_label:
+                    continue  # a person's result (``Federer beat Nadal 6-4``): the loser is a person too
                 found.add(name_key(ent.text))
         found.discard(())
         return found
@@ -391,30 +513,17 @@ class SportsTeams:
         "sports": {},
         "min_sport_words": 3,
         "victory_words": ["victory", "win", "triumph", "rout"],
-        "place_plurals": [
-            "heights",
-            "springs",
-            "falls",
-            "islands",
-            "isles",
-            "hills",
-            "gardens",
-            "mountains",
-            "lakes",
-            "keys",
-            "plains",
-            "highlands",
-            "woods",
-            "fields",
-            "sands",
-            "downs",
-            "narrows",
-            "straits",
-            "rapids",
-            "towers",
-        ],
+        "place_plurals": list(PLACE_PLURALS),
         "unknown_sport": "unknown",
         "places_key": None,
+        "person_label": "PERSON",
+        "name_connectors": ["of", "the", "de", "del", "&", "and"],
+        "standings_words": ["standings", "table", "tabulate"],
+        "min_standings_numbers": 4,
+        "max_name_words": 4,
+        "table_confidence": 0.9,
+        "dismissal_words": ["c", "b", "lbw", "st", "run", "out", "not", "retired", "hurt"],
+        "scorecard_sport": "cricket",
     },
 )
 def make_sports_teams(
@@ -431,6 +540,14 @@ def make_sports_teams(
     place_plurals: list[str],
     unknown_sport: str,
     places_key: str | None,
+    person_label: str,
+    name_connectors: list[str],
+    standings_words: list[str],
+    min_standings_numbers: int,
+    max_name_words: int,
+    table_confidence: float,
+    dismissal_words: list[str],
+    scorecard_sport: str | None,
 ) -> SportsTeams:
     return SportsTeams(
         name,
@@ -445,4 +562,12 @@ def make_sports_teams(
         place_plurals=place_plurals,
         unknown_sport=unknown_sport,
         places_key=places_key,
+        person_label=person_label,
+        name_connectors=name_connectors,
+        standings_words=standings_words,
+        min_standings_numbers=min_standings_numbers,
+        max_name_words=max_name_words,
+        table_confidence=table_confidence,
+        dismissal_words=dismissal_words,
+        scorecard_sport=scorecard_sport,
     )
