@@ -24,3 +24,22 @@ def test_line_break_starts_a_sentence(blank):
 def test_no_line_break_no_new_sentence(blank):
     doc = make_line_sentences(blank, "line_sentences")(one_sentence(blank, "Shaibani met Hussein. He left."))
     assert [s.text for s in doc.sents] == ["Shaibani met Hussein. He left."]
+
+
+def split_at(nlp, text, words):
+    """``text`` with a sentence starting at each of ``words`` (as the senter might put them)."""
+    doc = nlp.make_doc(text)
+    for token in doc:
+        token.is_sent_start = token.i == 0 or token.text in words
+    return doc
+
+
+def test_join_names_keeps_a_name_in_one_sentence(blank):
+    """The senter's start inside a name (Hans | Tietmeyer) goes; one before a stop word (A, I), after
+    punctuation, or after a lower-case word stays; a line break still starts a sentence."""
+    text = "President Hans Tietmeyer said so. Kliotech A company. It grew Rapidly\nNew York"
+    doc = split_at(blank, text, {"Tietmeyer", "Kliotech", "A", "It", "Rapidly"})
+    doc = make_line_sentences(blank, "line_sentences", join_names=True)(doc)
+    assert [s.text.strip() for s in doc.sents] == ["President Hans Tietmeyer said so.", "Kliotech", "A company.", "It grew", "Rapidly", "New York"]
+    kept = make_line_sentences(blank, "line_sentences", join_names=False)(split_at(blank, text, {"Tietmeyer"}))
+    assert [s.text.strip() for s in kept.sents][0] == "President Hans"  # off: the senter's start stays
