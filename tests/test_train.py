@@ -216,6 +216,8 @@ def test_corpora_reader_takes_a_glob(tmp_path):
     assert len(list(create_corpora(str(tmp_path / "*-train.spacy"))(nlp))) == 5
     assert len(list(create_corpora(str(tmp_path / "a-dev.spacy"))(nlp))) == 4
     assert len(list(create_corpora(str(tmp_path))(nlp))) == 9  # a folder: every .spacy in it
+    both = f"{tmp_path / '*-train.spacy'},{tmp_path / 'a-dev.spacy'}"  # several paths, comma-separated
+    assert len(list(create_corpora(both)(nlp))) == 9
     with pytest.raises(TrainingError, match="No .spacy files match"):
         create_corpora(str(tmp_path / "*-test.spacy"))
 

@@ -117,12 +117,18 @@ def train_model(
 
 
 GLOB_CHARS = "*?["
+#: Separates several corpus paths in one value (``corpus/news/*-train.spacy,corpus/rehearsal``).
+PATH_SEPARATOR = ","
 
 
 def corpus_files(path: Path | str) -> list[Path]:
     """The DocBin files ``path`` names: a ``.spacy`` file, a folder of them (searched recursively,
-    as ``spacy.Corpus`` does) or a glob pattern (``corpus/*-train.spacy``), sorted."""
+    as ``spacy.Corpus`` does) or a glob pattern (``corpus/*-train.spacy``), sorted; several of
+    these separated by commas, each one's files in turn (the shipped recogniser's gold corpora
+    and its rehearsal data live in two folders)."""
     text = str(path)
+    if PATH_SEPARATOR in text:
+        return [file for part in text.split(PATH_SEPARATOR) if part.strip() for file in corpus_files(part.strip())]
     if any(char in text for char in GLOB_CHARS):
         folder = Path(text).parent
         return sorted(folder.glob(Path(text).name))
@@ -302,7 +308,7 @@ def _check_corpora(config: Config, config_path: Path) -> tuple[Path, Path]:
         if value in (None, "", "null"):
             raise TrainingError(f"No {name} corpus: pass --paths.{name} FILE.spacy (see `python -m pipeline convert`).")
         path = Path(str(value))
-        if not corpus_files(path):
+        if not all(corpus_files(part) for part in str(value).split(PATH_SEPARATOR)):
             raise TrainingError(f"The {name} corpus {path} (paths.{name} in {config_path}) does not exist; create it with `python -m pipeline convert`.")
         paths.append(path)
     return paths[0], paths[1]
