@@ -68,9 +68,11 @@ SETUPS = {
 CLASSIFIER = "span_classifier"
 #: Setups run without the span classifier (it reads the shipped recogniser's features only).
 WITHOUT_CLASSIFIER = ("sm pipeline", "md pipeline", "retrained, no classifier")
-#: Setups run without the name evidence, the document vote and the corpus vote.
+#: Setups run without the name evidence, the document vote and the corpus vote. The name evidence
+#: stays in the pipeline with no weights (news_titled_names reads its lexicon): it says nothing.
 WITHOUT_VOTES = ("retrained, no votes",)
-VOTE_STAGES = ("name_evidence", "label_consistency")
+VOTE_STAGES = ("label_consistency",)
+EVIDENCE = "name_evidence"
 #: Setups run with the score model (``[components.mention_scores] use_model = true``; off by default).
 WITH_SCORE_MODEL = ("retrained, score model",)
 #: The setups whose errors and scores are compared (the classifier off; on without the votes; both
@@ -110,6 +112,7 @@ def run_setup(name: str, ablation: bool) -> dict:
         config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
     if name in WITHOUT_VOTES:
         overrides["nlp.pipeline"] = [p for p in config["nlp"]["pipeline"] if p not in VOTE_STAGES]
+        overrides[f"components.{EVIDENCE}.weights"] = {}
         config = load_pipeline_config(ROOT / "configs" / config_file, overrides)
     if name in WITH_SCORE_MODEL:
         overrides["components.mention_scores.use_model"] = True
@@ -144,8 +147,10 @@ def run_vote_ablations(config_file: str, overrides: dict, config) -> dict:  # no
     runs = {}
     vote = resolve_section(config, "corpus_vote")
     for name, (removed, corpus_vote, evidence, changed) in VOTE_ABLATIONS.items():
-        pipeline = [p for p in config["nlp"]["pipeline"] if p not in removed]
-        nlp = build_nlp(load_pipeline_config(ROOT / "configs" / config_file, {**overrides, **changed, "nlp.pipeline": pipeline}))
+        pipeline = [p for p in config["nlp"]["pipeline"] if p not in removed or p == EVIDENCE]
+        # The name evidence "removed" stays with no weights: it says nothing, and news_titled_names reads its lexicon.
+        silenced = {f"components.{EVIDENCE}.weights": {}} if EVIDENCE in removed else {}
+        nlp = build_nlp(load_pipeline_config(ROOT / "configs" / config_file, {**overrides, **changed, **silenced, "nlp.pipeline": pipeline}))
         settings = replace(vote, enabled=corpus_vote, evidence=vote.evidence if evidence else None)
         for corpus in VOTE_ABLATION_CORPORA:
             fmt, paths = CORPORA[corpus]
