@@ -63,6 +63,14 @@ def make_doc(nlp: Language, text: str, ents: list[tuple[str, str]] | list[tuple[
     return doc
 
 
+def make_sports_teams(sports: dict[str, list[str]], **settings):  # noqa: ANN201  (a SportsTeams)
+    """news_sports_teams with the tests' common settings (result and place words, score digits), ``settings`` on top."""
+    from pipeline.components.sports import SportsTeams
+
+    common = {"team_label": "ORG", "place_labels": ["LOC"], "result_words": ["beat", "v"], "place_words": ["in", "at"], "max_score_digits": 3}
+    return SportsTeams("sports_teams", sports=sports, **{**common, **settings})
+
+
 def ent_tuples(doc: Doc | list[Span]) -> list[tuple[str, str]]:
     ents = doc.ents if isinstance(doc, Doc) else doc
     return [(e.text, e.label_) for e in ents]

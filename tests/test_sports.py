@@ -5,25 +5,14 @@ from __future__ import annotations
 import pytest
 
 from pipeline.components.sports import SportsTeams
-from tests.conftest import ent_tuples, make_doc
+from tests.conftest import ent_tuples, make_doc, make_sports_teams
 
 SPORTS = {"soccer": ["soccer", "striker", "halftime"], "cricket": ["cricket", "wickets", "innings"]}
 
 
 @pytest.fixture
 def teams() -> SportsTeams:
-    return SportsTeams(
-        "sports_teams",
-        team_label="ORG",
-        place_labels=["LOC"],
-        result_words=["beat", "v"],
-        place_words=["in", "at"],
-        max_score_digits=3,
-        sports=SPORTS,
-        min_sport_words=2,
-        victory_words=["victory", "win"],
-        place_plurals=["hills"],
-    )
+    return make_sports_teams(SPORTS, min_sport_words=2, victory_words=["victory", "win"], place_plurals=["hills"])
 
 
 def test_a_result_line_names_teams_and_drops_the_place_id(blank, teams):

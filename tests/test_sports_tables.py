@@ -6,21 +6,15 @@ from __future__ import annotations
 import pytest
 
 from pipeline.components.sports import SportsTeams
-from tests.conftest import ent_tuples, make_doc
+from tests.conftest import ent_tuples, make_doc, make_sports_teams
 
 SPORTS = {"soccer": ["soccer", "striker", "halftime"], "tennis": ["tennis", "seeded"], "cricket": ["cricket", "wickets", "innings"], "golf": ["golf"]}
 
 
 @pytest.fixture
 def teams() -> SportsTeams:
-    return SportsTeams(
-        "sports_teams",
-        team_label="ORG",
-        place_labels=["LOC"],
-        result_words=["beat", "v"],
-        place_words=["in", "at"],
-        max_score_digits=3,
-        sports=SPORTS,
+    return make_sports_teams(
+        SPORTS,
         min_sport_words=3,
         places_key="places",
         person_label="PERSON",

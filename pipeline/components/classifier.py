@@ -309,7 +309,7 @@ class SpanClassifier(SpanCategorizer):
     def _decide(self, doc: Doc, probs: dict[tuple[int, int], numpy.ndarray], names: list[str]) -> None:
         spans: list[Span] = []
         changed = False
-        echoes = self._echoes(doc) if self.keep_echoed else {}
+        echoes: dict[str, set[tuple[str, ...]]] | None = None  # made when a keep_echoed entity would be dropped
         for ent in doc.ents:
             row = probs.get((ent.start, ent.end))
             if row is None:  # not a candidate (cannot happen with this suggester): keep it as it is
@@ -317,9 +317,15 @@ class SpanClassifier(SpanCategorizer):
                 continue
             label_probs = {name: round(float(p), 4) for name, p in zip(names, row)}
             curated = bool(ent.id_)
-            if not curated and label_probs[NONE_LABEL] >= self.drop_threshold and not self._named(ent) and not self._echoed(ent, echoes):
-                changed = True
-                continue
+            if not curated and label_probs[NONE_LABEL] >= self.drop_threshold and not self._named(ent):
+                if ent._.component in self.keep_echoed:
+                    echoes = self._echoes(doc) if echoes is None else echoes
+                    kept = name_key(ent.text) in echoes.get(ent.label_, set())
+                else:
+                    kept = False
+                if not kept:
+                    changed = True
+                    continue
             best = max(self.labels, key=lambda label: label_probs[label])
             if not curated and ent.label_ in label_probs and best != ent.label_ and label_probs[best] >= self.relabel_threshold:
                 ent = copy_span(ent, label=best)
@@ -338,10 +344,6 @@ class SpanClassifier(SpanCategorizer):
                 key = name_key(ent.text)
                 found.setdefault(ent.label_, set()).update(key[i:] for i in range(len(key)))
         return found
-
-    def _echoed(self, ent: Span, echoes: dict[str, set[tuple[str, ...]]]) -> bool:
-        """Whether ``ent`` comes from a ``keep_echoed`` stage and the document names it elsewhere with its label."""
-        return ent._.component in self.keep_echoed and name_key(ent.text) in echoes.get(ent.label_, set())
 
     def _named(self, ent: Span) -> bool:
         """Whether ``ent``'s name evidence gives its label at least ``keep_evidence[label]``
