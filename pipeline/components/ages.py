@@ -152,9 +152,9 @@ def make_ages(
     age_units: list[str],
     age_word: str,
     max_age: int,
-    relative_words: list[str],
-    place_labels: list[str],
-    place_contexts: list[str],
+    relative_words: list[str] | None = None,
+    place_labels: list[str] | None = None,
+    place_contexts: list[str] | None = None,
 ) -> Ages:
     return Ages(
         name,
@@ -163,7 +163,7 @@ def make_ages(
         age_units=age_units,
         age_word=age_word,
         max_age=max_age,
-        relative_words=relative_words,
-        place_labels=place_labels,
-        place_contexts=place_contexts,
+        relative_words=relative_words or (),
+        place_labels=place_labels or (),
+        place_contexts=place_contexts or (),
     )

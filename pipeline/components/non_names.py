@@ -179,8 +179,8 @@ def make_non_names(
     post_nominals: list[str],
     era_words: list[str],
     person_labels: list[str],
-    concept_words: list[str],
-    concept_patterns: list[str],
+    concept_words: list[str] | None = None,
+    concept_patterns: list[str] | None = None,
 ) -> NonNames:
     return NonNames(
         name,
@@ -188,6 +188,6 @@ def make_non_names(
         post_nominals=post_nominals,
         era_words=era_words,
         person_labels=person_labels,
-        concept_words=concept_words,
-        concept_patterns=concept_patterns,
+        concept_words=concept_words or (),
+        concept_patterns=concept_patterns or (),
     )

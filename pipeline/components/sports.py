@@ -578,7 +578,7 @@ def make_sports_teams(
     table_confidence: float,
     dismissal_words: list[str],
     scorecard_sport: str | None,
-    team_roles: list[str],
+    team_roles: list[str] | None = None,
 ) -> SportsTeams:
     return SportsTeams(
         name,
@@ -601,5 +601,5 @@ def make_sports_teams(
         table_confidence=table_confidence,
         dismissal_words=dismissal_words,
         scorecard_sport=scorecard_sport,
-        team_roles=team_roles,
+        team_roles=team_roles or (),
     )
