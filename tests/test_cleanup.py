@@ -89,3 +89,14 @@ def test_a_name_trimmed_to_a_curated_match_is_that_match(blank):
     doc.spans["rules"] = [doc.char_span(0, 6, label="ORG", span_id="xinhua")]
     (ent,) = cleanup(blank, trim_lower_tail=True)(doc).ents
     assert (ent.text, ent.label_, ent.id_, ent._.component) == ("Xinhua", "ORG", "xinhua", "entity_rules")
+
+
+def test_an_article_that_is_part_of_a_known_name_stays(blank):
+    text = "Karadzic defied the tribunal in The Hague and the Islamic State."
+    doc = make_doc(blank, text, [("Hague", "LOC"), ("the Islamic State", "ORG")])
+    doc.spans["places"] = [doc.char_span(32, 41, label="GPE")]  # the gazetteer's "The Hague"
+    assert ent_tuples(cleanup(blank, article_names_key="places")(doc)) == [("The Hague", "LOC"), ("Islamic State", "ORG")]
+    doc = make_doc(blank, text, [("The Hague", "LOC")])
+    doc.spans["places"] = [doc.char_span(32, 41, label="GPE")]
+    assert ent_tuples(cleanup(blank, article_names_key="places")(doc)) == [("The Hague", "LOC")]
+    assert ent_tuples(cleanup(blank)(doc)) == [("Hague", "LOC")]  # without the key, as before

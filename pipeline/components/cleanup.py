@@ -4,7 +4,9 @@ Records where each span came from (``Span._.component``) and the recogniser's ow
 (``Span._.model_label``), then:
 
 * drops a leading article (``the Islamic State`` -> ``Islamic State``) and a trailing
-  possessive token (``Assad ’s`` -> ``Assad``);
+  possessive token (``Assad ’s`` -> ``Assad``); not an article that is part of a known name: the
+  span with it is a match of the ``article_names_key`` span group (the gazetteer's *The Hague*),
+  which an entity without it (*Hague*) is extended to;
 * drops leading titles from people (``Prime Minister Sudani`` -> ``Sudani``);
 * with ``trim_lower_tail``, drops the lower-case words a capitalised name ends in (``Xinhua news
   agency`` -> ``Xinhua``, ``Qeshm island`` -> ``Qeshm``): no gold name of the tuning sets ends so,
@@ -62,8 +64,10 @@ class SpanCleanup:
         rule_component: str,
         model_component: str,
         trim_lower_tail: bool = False,
+        article_names_key: str | None = None,
     ) -> None:
         self.name = name
+        self.article_names_key = article_names_key
         self.trim_lower_tail = trim_lower_tail
         self.leading_articles = {a.lower() for a in leading_articles}
         self.titles = {t.lower().rstrip(".") for t in titles}
@@ -80,6 +84,9 @@ class SpanCleanup:
             rules = doc.spans[self.rule_spans_key]
             rule_spans = {(s.start, s.end, s.label_) for s in rules}
             rules_by_extent = {(s.start, s.end): s for s in rules}
+        named = doc.spans[self.article_names_key] if self.article_names_key and self.article_names_key in doc.spans else ()
+        with_article = {(s.start, s.end) for s in named if s[0].lower_ in self.leading_articles}
+        without_article = {(start + 1, end): start for start, end in with_article}
         spans = []
         for ent in doc.ents:
             values = ent._  # each read of ``Span._`` makes an object: one per entity
@@ -88,7 +95,9 @@ class SpanCleanup:
                 values.component = self.rule_component if from_rule else self.model_component
             if values.model_label is None:
                 values.model_label = ent.label_
-            trimmed = self._trim(ent)
+            if (ent.start, ent.end) in without_article:  # "Hague" of "The Hague": the known name
+                ent = copy_span(ent, without_article[(ent.start, ent.end)], ent.end)
+            trimmed = ent if (ent.start, ent.end) in with_article else self._trim(ent)
             if trimmed is not None and trimmed is not ent and (trimmed.start, trimmed.end) in rules_by_extent:
                 # Trimmed to a curated match (``Xinhua news agency`` -> ``Xinhua``): it is that match.
                 rule = rules_by_extent[(trimmed.start, trimmed.end)]
@@ -174,6 +183,7 @@ def _breaks(doc: Doc, end: int, start: int) -> bool:
         "rule_component": "entity_rules",
         "model_component": "ner",
         "trim_lower_tail": False,
+        "article_names_key": None,
     },
 )
 def make_span_cleanup(
@@ -187,6 +197,7 @@ def make_span_cleanup(
     rule_component: str,
     model_component: str,
     trim_lower_tail: bool = False,
+    article_names_key: str | None = None,
 ) -> SpanCleanup:
     return SpanCleanup(
         nlp,
@@ -199,4 +210,5 @@ def make_span_cleanup(
         rule_component=rule_component,
         model_component=model_component,
         trim_lower_tail=trim_lower_tail,
+        article_names_key=article_names_key,
     )
