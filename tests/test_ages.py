@@ -75,3 +75,35 @@ def test_config_route(blank):
     settings = {k: v for k, v in config["components"]["ages"].items() if k != "factory"}
     component = make_ages(blank, "ages", **settings)
     assert component.max_age == 120 and component.age_units == {"year", "years"}
+
+
+@pytest.fixture
+def who() -> Ages:
+    return Ages(
+        "ages",
+        person_label="PERSON",
+        labels=["PERSON", "ORG", "LOC"],
+        age_units=["year"],
+        age_word="old",
+        max_age=120,
+        relative_words=["who"],
+        place_labels=["LOC"],
+        place_contexts=["of", "in", ","],
+    )
+
+
+def test_a_place_who_refers_to_is_a_person(blank, who):
+    doc = make_doc(blank, "Yeltsin, who had surgery, met Lebed.", [("Yeltsin", "LOC"), ("Lebed", "PERSON")])
+    assert ent_tuples(who(doc)) == [("Yeltsin", "PERSON"), ("Lebed", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("text", "ents"),
+    [
+        ("He was a citizen of San Francisco, California, who proclaimed himself emperor.", [("San Francisco", "LOC"), ("California", "LOC")]),
+        ("Celtic, who lost, met Texas, which won.", [("Celtic", "ORG"), ("Texas", "LOC")]),  # a team; a place with "which"
+        ("Paris, where she lives, is cold.", [("Paris", "LOC")]),
+    ],
+)
+def test_who_after_a_place_in_its_context_or_after_a_team_changes_nothing(blank, who, text, ents):
+    assert ent_tuples(who(make_doc(blank, text, ents))) == ents

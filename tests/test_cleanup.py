@@ -70,3 +70,33 @@ def test_web_debris_is_trimmed_or_dropped(blank):
     )
     # ("#" is a token of its own here: the hashtag word stays, as the tokenizer gives no sign)
     assert ent_tuples(cleanup(blank)(doc)) == [("Reuters", "ORG"), ("Apollo 11", "ORG"), ("Breaking Baghdad", "GPE")]
+
+
+def test_a_capitalised_name_loses_the_lower_case_words_it_ends_in(blank):
+    text = "Xinhua news agency said the tampa bay fans met Abu Bakr al in Qeshm island."
+    ents = [("Xinhua news agency", "ORG"), ("tampa bay", "LOC"), ("Abu Bakr al", "PERSON"), ("Qeshm island", "LOC")]
+    assert ent_tuples(cleanup(blank, trim_lower_tail=True)(make_doc(blank, text, ents))) == [
+        ("Xinhua", "ORG"),
+        ("tampa bay", "LOC"),  # written all in lower case (web text): left alone
+        ("Abu Bakr al", "PERSON"),  # a particle
+        ("Qeshm", "LOC"),
+    ]
+    assert ent_tuples(cleanup(blank)(make_doc(blank, text, ents))) == ents  # off by default
+
+
+def test_a_name_trimmed_to_a_curated_match_is_that_match(blank):
+    doc = make_doc(blank, "Xinhua news agency said so.", [("Xinhua news agency", "ORG")])
+    doc.spans["rules"] = [doc.char_span(0, 6, label="ORG", span_id="xinhua")]
+    (ent,) = cleanup(blank, trim_lower_tail=True)(doc).ents
+    assert (ent.text, ent.label_, ent.id_, ent._.component) == ("Xinhua", "ORG", "xinhua", "entity_rules")
+
+
+def test_an_article_that_is_part_of_a_known_name_stays(blank):
+    text = "Karadzic defied the tribunal in The Hague and the Islamic State."
+    doc = make_doc(blank, text, [("Hague", "LOC"), ("the Islamic State", "ORG")])
+    doc.spans["places"] = [doc.char_span(32, 41, label="GPE")]  # the gazetteer's "The Hague"
+    assert ent_tuples(cleanup(blank, article_names_key="places")(doc)) == [("The Hague", "LOC"), ("Islamic State", "ORG")]
+    doc = make_doc(blank, text, [("The Hague", "LOC")])
+    doc.spans["places"] = [doc.char_span(32, 41, label="GPE")]
+    assert ent_tuples(cleanup(blank, article_names_key="places")(doc)) == [("The Hague", "LOC")]
+    assert ent_tuples(cleanup(blank)(doc)) == [("Hague", "LOC")]  # without the key, as before

@@ -53,3 +53,24 @@ def test_company_patterns_are_listed_names_of_two_words_or_more():
 def test_default_pipeline_finds_a_listed_company_the_model_misses(nlp):
     doc = nlp("Shares of Electronic Arts rose 3 percent on Tuesday after the results.")
     assert [(e.text, e.label_) for e in doc.ents] == [("Electronic Arts", "ORG")]
+
+
+def test_replace_inside_puts_a_listed_name_over_the_parts_the_model_found(blank):
+    doc = make_doc(
+        blank, "Marks & Spencer and Bank of America Merrill Lynch met.", [("Marks", "PERSON"), ("Spencer", "PERSON"), ("Bank of America Merrill Lynch", "ORG")]
+    )
+    listed = [Span(doc, 0, 3, label="ORG"), Span(doc, 4, 7, label="ORG")]  # Marks & Spencer; Bank of America
+    assert [(s.text, s.label_) for s in make_fill_gaps_filter(relabel=[])(list(doc.ents), listed)] == [
+        ("Marks", "PERSON"),
+        ("Spencer", "PERSON"),
+        ("Bank of America Merrill Lynch", "ORG"),
+    ]
+    # The listed name wins over what lies inside it, never over a longer entity.
+    assert [(s.text, s.label_) for s in make_fill_gaps_filter(relabel=[], replace_inside=True)(list(doc.ents), listed)] == [
+        ("Marks & Spencer", "ORG"),
+        ("Bank of America Merrill Lynch", "ORG"),
+    ]
+
+
+def test_default_pipeline_reads_marks_and_spencer_as_one_company(nlp):
+    assert [(e.text, e.label_) for e in nlp("Marks & Spencer said sales fell.").ents] == [("Marks & Spencer", "ORG")]

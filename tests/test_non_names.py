@@ -1,4 +1,4 @@
-"""``news_non_names``: storm names, post-nominal letters and era markers are no entities."""
+"""``news_non_names``: storm names, post-nominal letters, era markers and concepts are no entities."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ SETTINGS = {
     "post_nominals": ["md", "qc", "phd"],
     "era_words": ["bc", "ad"],
     "person_labels": ["PERSON"],
+    "concept_words": ["covid", "bitcoin"],
+    "concept_patterns": ["[a-z]+exit"],
 }
 
 
@@ -71,6 +73,36 @@ def test_era_markers_next_to_a_year_are_dropped(blank, non_names):
     text = "Built in 3000 BC, by the 7th century BC it grew; AD 79 came. BC Hydro and AD Ltd stay."
     doc = make_doc(blank, text, [("BC", "ORG"), ("BC", "ORG", 1), ("AD", "ORG"), ("BC", "ORG", 2), ("AD", "ORG", 1)])
     assert ent_tuples(non_names(doc)) == [("BC", "ORG"), ("AD", "ORG")]
+
+
+def test_concepts_are_dropped_alone_and_kept_inside_a_longer_name(blank, non_names):
+    text = "Brexit's cost, a Grexit, COVID and Bitcoin hit the Brexit Party. Exit Realty and Smith stay."
+    doc = make_doc(
+        blank,
+        text,
+        [
+            ("Brexit's", "PERSON"),
+            ("Grexit", "PERSON"),
+            ("COVID", "ORG"),
+            ("Bitcoin", "LOC"),
+            ("Brexit Party", "ORG"),
+            ("Exit Realty", "ORG"),
+            ("Smith", "PERSON"),
+        ],
+    )
+    assert ent_tuples(non_names(doc)) == [("Brexit Party", "ORG"), ("Exit Realty", "ORG"), ("Smith", "PERSON")]
+
+
+def test_without_concept_lists_nothing_is_a_concept(blank):
+    settings = {**SETTINGS, "concept_words": [], "concept_patterns": []}
+    doc = make_doc(blank, "Brexit split the party.", [("Brexit", "PERSON")])
+    assert ent_tuples(make_non_names(blank, "non_names", **settings)(doc)) == [("Brexit", "PERSON")]
+
+
+def test_the_default_pipeline_drops_brexit(nlp):
+    doc = nlp("Brexit has split the Conservative Party. Nigel Farage founded the Brexit Party.")
+    texts = [ent.text for ent in doc.ents]
+    assert "Brexit" not in texts and "Conservative Party" in texts
 
 
 def test_curated_matches_stay(blank, non_names):

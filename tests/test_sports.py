@@ -171,3 +171,42 @@ def test_the_team_found_in_a_result_is_named_elsewhere_in_the_page(blank, teams)
         token.is_sent_start = token.i == 0 or doc[token.i - 1].text == "."
     doc = teams(doc)
     assert [(e.text, e.label_, e.start_char) for e in doc.ents if e.text == "Celtic"] == [("Celtic", "ORG", 18), ("Celtic", "ORG", text.rindex("Celtic"))]
+
+
+def test_a_place_before_a_team_role_and_a_person_is_the_persons_team(blank):
+    teams = make_sports_teams(SPORTS, min_sport_words=2, team_roles=["manager", "captain", "striker"])
+    text = "Liverpool manager Jurgen Klopp met England captain, Harry Kane, and Celtic's striker Chris Sutton in Liverpool."
+    ents = [
+        ("Liverpool", "LOC"),
+        ("Jurgen Klopp", "PERSON"),
+        ("England", "LOC"),
+        ("Harry Kane", "PERSON"),
+        ("Celtic", "LOC"),
+        ("Chris Sutton", "PERSON"),
+        ("Liverpool", "LOC", 1),
+    ]
+    doc = teams(make_doc(blank, text, ents))
+    # As for a result's teams, every mention of the name on the page (one label for one name); the page is a sports page now.
+    assert ent_tuples(doc) == [
+        ("Liverpool", "ORG"),
+        ("Jurgen Klopp", "PERSON"),
+        ("England", "ORG"),
+        ("Harry Kane", "PERSON"),
+        ("Celtic", "ORG"),
+        ("Chris Sutton", "PERSON"),
+        ("Liverpool", "ORG"),
+    ]
+    assert doc._.sport is not None
+
+
+def test_a_role_without_a_person_after_it_names_no_team(blank):
+    teams = make_sports_teams(SPORTS, min_sport_words=2, team_roles=["manager"])
+    doc = teams(
+        make_doc(
+            blank,
+            "The Liverpool manager said Tesco manager Ann Lee was in Leeds.",
+            [("Liverpool", "LOC"), ("Tesco", "ORG"), ("Ann Lee", "PERSON"), ("Leeds", "LOC")],
+        )
+    )
+    assert ent_tuples(doc) == [("Liverpool", "LOC"), ("Tesco", "ORG"), ("Ann Lee", "PERSON"), ("Leeds", "LOC")]
+    assert doc._.sport is None

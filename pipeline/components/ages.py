@@ -1,4 +1,4 @@
-"""``news_ages``: a name written with a person's age is a person.
+"""``news_ages``: a name written with a person's age, or that *who* refers to, is a person.
 
 News gives a person's age beside the name, and nothing else takes an age that way: *a 16-year-old
 Kimani Gray*, *15-year-old Alexandros Grigoropoulos*, *Alexandros Grigoropoulos, 15, was killed*.
@@ -9,7 +9,12 @@ Grigoropoulos* ORG in 4). An entity of another label (``labels``) becomes ``pers
 * after an age (a number up to ``max_age``, one of ``age_units`` and ``age_word``, hyphens or not:
   ``16-year-old``, ``59 - year old``), unless a lower-case word other than a stop word follows it:
   then the name describes the noun (*a 61-year-old Vancouver man*, *a 15-year-old U.S. schoolboy*);
-* before an age in commas (``Grigoropoulos, 15,``), not a list of numbers (``, 16, 17``).
+* before an age in commas (``Grigoropoulos, 15,``), not a list of numbers (``, 16, 17``);
+* a place the relative *who* follows in commas (``relative_words``: *Yeltsin, who underwent heart
+  surgery*, which the recogniser reads as a place): places take *which* and *where*. Not where a
+  preposition or a comma comes before the name (``place_contexts``: *a citizen of San Francisco,
+  California, who*: the *who* is the citizen's), and only for ``place_labels`` (a team is written
+  with *who* in British English: *Celtic, who lost*).
 
 Only where the name itself does not say otherwise: its name evidence (``Span._.name_evidence``,
 from ``news_name_evidence``) gives no other label more than ``person_label`` (*the 100-year-old
@@ -37,8 +42,23 @@ APPOSITION_ENDS = frozenset({",", ".", ";", ")"})
 class Ages:
     """Relabels names written with a person's age (see the module docstring)."""
 
-    def __init__(self, name: str, *, person_label: str, labels: Iterable[str], age_units: Iterable[str], age_word: str, max_age: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        person_label: str,
+        labels: Iterable[str],
+        age_units: Iterable[str],
+        age_word: str,
+        max_age: int,
+        relative_words: Iterable[str] = (),
+        place_labels: Iterable[str] = (),
+        place_contexts: Iterable[str] = (),
+    ) -> None:
         self.name = name
+        self.relative_words = frozenset(w.lower() for w in relative_words)
+        self.place_labels = frozenset(place_labels)
+        self.place_contexts = frozenset(w.lower() for w in place_contexts)
         self.person_label = person_label
         self.labels = frozenset(labels)
         self.age_units = frozenset(w.lower() for w in age_units)
@@ -67,7 +87,15 @@ class Ages:
         return all(value <= person for label, value in evidence.items() if label != self.person_label)
 
     def _aged(self, ent: Span) -> bool:
-        return self._age_before(ent) or self._age_after(ent)
+        return self._age_before(ent) or self._age_after(ent) or self._who_after(ent)
+
+    def _who_after(self, ent: Span) -> bool:
+        """``<place> , who``, with no preposition or comma before the place (``of San Francisco, California, who``)."""
+        doc = ent.doc
+        end = ent.end
+        if ent.label_ not in self.place_labels or end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in self.relative_words:
+            return False
+        return ent.start == 0 or doc[ent.start - 1].lower_ not in self.place_contexts
 
     def _is_age(self, token: Token) -> bool:
         return token.like_num and token.text.isdigit() and 0 < int(token.text) <= self.max_age
@@ -111,7 +139,31 @@ class Ages:
         "age_units": ["year", "years"],
         "age_word": "old",
         "max_age": 120,
+        "relative_words": [],
+        "place_labels": ["LOC"],
+        "place_contexts": [],
     },
 )
-def make_ages(nlp: Language, name: str, person_label: str, labels: list[str], age_units: list[str], age_word: str, max_age: int) -> Ages:
-    return Ages(name, person_label=person_label, labels=labels, age_units=age_units, age_word=age_word, max_age=max_age)
+def make_ages(
+    nlp: Language,
+    name: str,
+    person_label: str,
+    labels: list[str],
+    age_units: list[str],
+    age_word: str,
+    max_age: int,
+    relative_words: list[str] | None = None,
+    place_labels: list[str] | None = None,
+    place_contexts: list[str] | None = None,
+) -> Ages:
+    return Ages(
+        name,
+        person_label=person_label,
+        labels=labels,
+        age_units=age_units,
+        age_word=age_word,
+        max_age=max_age,
+        relative_words=relative_words or (),
+        place_labels=place_labels or (),
+        place_contexts=place_contexts or (),
+    )

@@ -4,8 +4,14 @@ Records where each span came from (``Span._.component``) and the recogniser's ow
 (``Span._.model_label``), then:
 
 * drops a leading article (``the Islamic State`` -> ``Islamic State``) and a trailing
-  possessive token (``Assad ’s`` -> ``Assad``);
+  possessive token (``Assad ’s`` -> ``Assad``); not an article that is part of a known name: the
+  span with it is a match of the ``article_names_key`` span group (the gazetteer's *The Hague*),
+  which an entity without it (*Hague*) is extended to;
 * drops leading titles from people (``Prime Minister Sudani`` -> ``Sudani``);
+* with ``trim_lower_tail``, drops the lower-case words a capitalised name ends in (``Xinhua news
+  agency`` -> ``Xinhua``, ``Qeshm island`` -> ``Qeshm``): no gold name of the tuning sets ends so,
+  9 predicted ones did (benchmarks/quality.md, session 12); a name written all in lower case
+  (web text: ``tampa bay``) and a particle (``Abu Bakr al``) are left alone;
 * merges people split at a name particle or into adjacent pieces
   (``Abdullah Makki`` + ``Muslih al-Rufayi``), but not across a sentence or line break, not a
   name repeated (``Phillip`` ``Phillip`` in a signature) and not beyond ``MAX_MERGED_TOKENS``;
@@ -37,6 +43,11 @@ def _is_debris(token: Token) -> bool:
     return (not any(ch.isalpha() for ch in text) and not text.isdigit()) or text[:1] in "@#"
 
 
+def _is_common_word(token: Token) -> bool:
+    """A lower-case word that is no name particle (``agency``, ``island``; not ``al``, ``de``)."""
+    return token.is_alpha and token.is_lower and token.lower_ not in PARTICLES
+
+
 class SpanCleanup:
     """Trim articles, possessives and titles; merge split names; record span provenance."""
 
@@ -52,8 +63,12 @@ class SpanCleanup:
         rule_spans_key: str | None,
         rule_component: str,
         model_component: str,
+        trim_lower_tail: bool = False,
+        article_names_key: str | None = None,
     ) -> None:
         self.name = name
+        self.article_names_key = article_names_key
+        self.trim_lower_tail = trim_lower_tail
         self.leading_articles = {a.lower() for a in leading_articles}
         self.titles = {t.lower().rstrip(".") for t in titles}
         self.person_labels = set(person_labels)
@@ -64,8 +79,14 @@ class SpanCleanup:
 
     def __call__(self, doc: Doc) -> Doc:
         rule_spans: set[tuple[int, int, str]] = set()
+        rules_by_extent: dict[tuple[int, int], Span] = {}
         if self.rule_spans_key and self.rule_spans_key in doc.spans:
-            rule_spans = {(s.start, s.end, s.label_) for s in doc.spans[self.rule_spans_key]}
+            rules = doc.spans[self.rule_spans_key]
+            rule_spans = {(s.start, s.end, s.label_) for s in rules}
+            rules_by_extent = {(s.start, s.end): s for s in rules}
+        named = doc.spans[self.article_names_key] if self.article_names_key and self.article_names_key in doc.spans else ()
+        with_article = {(s.start, s.end) for s in named if s[0].lower_ in self.leading_articles}
+        without_article = {(start + 1, end): start for start, end in with_article}
         spans = []
         for ent in doc.ents:
             values = ent._  # each read of ``Span._`` makes an object: one per entity
@@ -74,7 +95,15 @@ class SpanCleanup:
                 values.component = self.rule_component if from_rule else self.model_component
             if values.model_label is None:
                 values.model_label = ent.label_
-            trimmed = self._trim(ent)
+            if (ent.start, ent.end) in without_article:  # "Hague" of "The Hague": the known name
+                ent = copy_span(ent, without_article[(ent.start, ent.end)], ent.end)
+            trimmed = ent if (ent.start, ent.end) in with_article else self._trim(ent)
+            if trimmed is not None and trimmed is not ent and (trimmed.start, trimmed.end) in rules_by_extent:
+                # Trimmed to a curated match (``Xinhua news agency`` -> ``Xinhua``): it is that match.
+                rule = rules_by_extent[(trimmed.start, trimmed.end)]
+                trimmed = copy_span(trimmed, label=rule.label_)
+                trimmed.id_ = rule.id_
+                trimmed._.component = self.rule_component
             if trimmed is not None:
                 spans.append(trimmed)
         set_entities(doc, self._merge(spans))
@@ -96,6 +125,9 @@ class SpanCleanup:
             start += 1
         while end > start and tokens[end - 1 - first].text in POSSESSIVE_SUFFIXES:
             end -= 1
+        if self.trim_lower_tail and end - start > 1 and tokens[start - first].text[:1].isupper():
+            while end - start > 1 and _is_common_word(tokens[end - 1 - first]):
+                end -= 1
         if span.label_ in self.person_labels:
             # Keep at least one word, and only strip a title before a capitalised word.
             while end - start > 1 and tokens[start - first].lower_.rstrip(".") in self.titles and tokens[start + 1 - first].text[:1].isupper():
@@ -150,6 +182,8 @@ def _breaks(doc: Doc, end: int, start: int) -> bool:
         "rule_spans_key": "rules",
         "rule_component": "entity_rules",
         "model_component": "ner",
+        "trim_lower_tail": False,
+        "article_names_key": None,
     },
 )
 def make_span_cleanup(
@@ -162,6 +196,8 @@ def make_span_cleanup(
     rule_spans_key: str | None,
     rule_component: str,
     model_component: str,
+    trim_lower_tail: bool = False,
+    article_names_key: str | None = None,
 ) -> SpanCleanup:
     return SpanCleanup(
         nlp,
@@ -173,4 +209,6 @@ def make_span_cleanup(
         rule_spans_key=rule_spans_key,
         rule_component=rule_component,
         model_component=model_component,
+        trim_lower_tail=trim_lower_tail,
+        article_names_key=article_names_key,
     )

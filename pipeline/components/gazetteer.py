@@ -65,13 +65,22 @@ def company_patterns(lexicon: NameLexicon, words: str, label: str = "ORG", min_w
 
 
 @registry.misc("news.fill_gaps_filter.v1")
-def make_fill_gaps_filter(relabel: list[str] = ["PERSON", "ORG"]) -> Callable[[Iterable[Span], Iterable[Span]], list[Span]]:  # noqa: B006
-    """A ``span_ruler`` ``ents_filter``: keep the entities; add ruler spans only where there are none."""
+def make_fill_gaps_filter(
+    relabel: list[str] = ["PERSON", "ORG"],  # noqa: B006
+    replace_inside: bool = False,
+) -> Callable[[Iterable[Span], Iterable[Span]], list[Span]]:
+    """A ``span_ruler`` ``ents_filter``: keep the entities; add ruler spans only where there are none.
+    With ``replace_inside``, a ruler span also replaces the entities that lie wholly inside it and
+    are shorter (*Marks & Spencer* over the recogniser's *Marks* and *Spencer*)."""
     relabel_set = set(relabel)
 
     def fill_gaps(entities: Iterable[Span], spans: Iterable[Span]) -> list[Span]:
         entities = list(entities)
         by_offsets = {(s.start, s.end): s for s in spans}
+        if replace_inside and by_offsets and entities:
+            wider = filter_spans(list(by_offsets.values()))
+            inside = {id(ent) for ent in entities for w in wider if w.start <= ent.start and ent.end <= w.end and (ent.start, ent.end) != (w.start, w.end)}
+            entities = [ent for ent in entities if id(ent) not in inside]
         kept: list[Span] = []
         for ent in entities:
             match = by_offsets.get((ent.start, ent.end))

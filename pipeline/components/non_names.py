@@ -1,6 +1,6 @@
 """``news_non_names``: drop entities that the words around them show are no person, organisation or place.
 
-Three kinds of capitalised words the recogniser takes for names, each told by its context:
+Four kinds of capitalised words the recogniser takes for names, three told by their context:
 
 * **Named storms**: a name written after an event word (``event_words``: ``Hurricane Rita``,
   ``Cyclone Phailin``, ``Typhoon Haiyan``, ``Tropical Storm Allison``) names an event. The entity
@@ -13,6 +13,12 @@ Three kinds of capitalised words the recogniser takes for names, each told by it
   keeps its organisation).
 * **Era markers** next to a year or a century (``era_words``: ``3000 BC``, ``the 7th century BC``,
   ``AD 79``): dropped.
+* **Concepts** written with a capital: a policy, a currency, an illness (``concept_words``: ``Covid``,
+  ``Bitcoin``; ``concept_patterns``, regular expressions matched against the whole folded name:
+  ``Brexit``, ``Grexit``, ``Frexit`` are ``.+exit``). An entity that is exactly such a word, alone or
+  with a possessive, is dropped wherever it stands; a longer name that contains one stays (the
+  ``Brexit Party``). The recogniser tags them PERSON or LOC: they look like surnames and places and no
+  training corpus has them.
 
 Entities with a curated id (``kb_id``) stay. Every list is config data (``configs/default.cfg``,
 measured in benchmarks/quality.md); the rules are the contexts.
@@ -20,6 +26,7 @@ measured in benchmarks/quality.md); the rules are the contexts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy
@@ -41,7 +48,7 @@ def _folded(text: str) -> str:
 
 
 class NonNames:
-    """Drops storm names, post-nominal letters and era markers from ``doc.ents`` (module docstring)."""
+    """Drops storm names, post-nominal letters, era markers and concepts from ``doc.ents`` (module docstring)."""
 
     def __init__(
         self,
@@ -51,6 +58,8 @@ class NonNames:
         post_nominals: Iterable[str],
         era_words: Iterable[str],
         person_labels: Iterable[str],
+        concept_words: Iterable[str] = (),
+        concept_patterns: Iterable[str] = (),
     ) -> None:
         self.name = name
         # An event word may be several words ("tropical storm"): kept as tuples of folded words.
@@ -60,6 +69,9 @@ class NonNames:
         self.post_nominals = frozenset(_folded(w) for w in post_nominals)
         self.era_words = frozenset(_folded(w) for w in era_words)
         self.person_labels = frozenset(person_labels)
+        self.concept_words = frozenset(_folded(w) for w in concept_words)
+        patterns = [p for p in concept_patterns if p.strip()]
+        self._concept_pattern = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
@@ -74,6 +86,8 @@ class NonNames:
 
     def _is_non_name(self, ent: Span, storms: set[tuple[str, ...]]) -> bool:
         if storms and (self._name_words(ent) in storms or self._event_at(ent.doc, ent.start) is not None):
+            return True
+        if self._is_concept(ent):
             return True
         if len(ent) != 1:
             return False
@@ -117,6 +131,17 @@ class NonNames:
             words.pop()
         return tuple(words)
 
+    # -- concepts --------------------------------------------------------------------------------
+    def _is_concept(self, ent: Span) -> bool:
+        """The entity is one concept word (``Brexit``, ``Brexit's``), nothing more."""
+        if not (self.concept_words or self._concept_pattern) or len(ent) > 2:
+            return False
+        words = [t.text for t in ent]
+        if len(words) == 2 and words[-1] not in POSSESSIVE_SUFFIXES:
+            return False
+        word = _folded(words[0])
+        return word in self.concept_words or bool(self._concept_pattern and self._concept_pattern.fullmatch(word))
+
     # -- post-nominal letters and era markers ---------------------------------------------------
     def _after_person(self, ent: Span) -> bool:
         """``<person> , <ent>`` followed by punctuation or the end of the text."""
@@ -143,6 +168,8 @@ class NonNames:
         "post_nominals": ["md", "phd", "qc", "kc", "sc"],
         "era_words": ["bc", "bce", "ad", "ce"],
         "person_labels": ["PERSON"],
+        "concept_words": [],
+        "concept_patterns": [],
     },
 )
 def make_non_names(
@@ -152,5 +179,15 @@ def make_non_names(
     post_nominals: list[str],
     era_words: list[str],
     person_labels: list[str],
+    concept_words: list[str] | None = None,
+    concept_patterns: list[str] | None = None,
 ) -> NonNames:
-    return NonNames(name, event_words=event_words, post_nominals=post_nominals, era_words=era_words, person_labels=person_labels)
+    return NonNames(
+        name,
+        event_words=event_words,
+        post_nominals=post_nominals,
+        era_words=era_words,
+        person_labels=person_labels,
+        concept_words=concept_words or (),
+        concept_patterns=concept_patterns or (),
+    )

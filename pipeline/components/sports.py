@@ -32,7 +32,9 @@ stage's span group) that is no longer an entity: the span classifier drops *New 
 *Saints* (rightly: no place there), and the team is then found from the gazetteer's match. A
 page with a result (a result line, a place before a final score or after a scored victory) is a
 sports page however short it is: its sport is the one whose words it uses most, or
-``unknown_sport``, so that its teams vote and resolve apart from the places.
+``unknown_sport``, so that its teams vote and resolve apart from the places. So is a page that
+writes a place before a player's or manager's role and his name (``Liverpool manager Jurgen Klopp``,
+``England captain, Harry Kane``: ``team_roles``): the place is his team.
 
 A sports page's body is often a table, printed line by line, which the recogniser reads as prose.
 First of all, the stage reads its lines by their shape (:mod:`.sports_tables`): a **result line**
@@ -105,6 +107,8 @@ DATELINE_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 DATELINE_OPENERS = frozenset({",", "("})
 #: ``a 31-24 victory over``/``against`` a team.
 VICTORY_PREPOSITIONS = frozenset({"over", "against"})
+#: Between a team and a role: ``Celtic's striker``.
+POSSESSIVES = frozenset({"'s", "’s"})
 #: How many words before the victory word its score may be (``a 20 - 13 road victory over``).
 MAX_SCORE_GAP = 4
 #: A line is in Title Case when this share of its words longer than 3 letters (at least 3 words) is capitalised.
@@ -151,6 +155,7 @@ class SportsTeams:
         table_confidence: float = 0.9,
         dismissal_words: Iterable[str] = (),
         scorecard_sport: str | None = None,
+        team_roles: Iterable[str] = (),
     ) -> None:
         check_probability(name, "table_confidence", table_confidence)
         self.name = name
@@ -172,6 +177,7 @@ class SportsTeams:
         self.unknown_sport = unknown_sport
         self.person_label = person_label
         self.table_confidence = table_confidence
+        self.team_roles = frozenset(w.lower() for w in team_roles)
         self.tables = TableReader(
             result_words=result_words,
             name_connectors=name_connectors,
@@ -197,7 +203,7 @@ class SportsTeams:
         unnamed = self.unnamed(doc)
         if unnamed:
             set_entities(doc, [*doc.ents, *unnamed])
-        results = self.teams(doc) | self.scored(doc) | {name_key(span.text) for span in unnamed} | table_teams
+        results = self.teams(doc) | self.scored(doc) | self.staffed(doc) | {name_key(span.text) for span in unnamed} | table_teams
         # A player's country (``Pete Sampras ( U.S. ) beat``) is written as a place: no team.
         players_places = {name_key(doc[s:e].text) for s, e in tables.places} if tables else set()
         teams = results | (self.unplaced(doc) - players_places if doc._.sport else set())
@@ -303,6 +309,29 @@ class SportsTeams:
             elif ent.end < len(doc) and before not in self.place_words and self._is_final_score(doc, ent.end) and "\n" not in ent.text:
                 if before in self.result_words and ent.start >= 2 and doc[ent.start - 2].ent_type_ == self.person_label:
                     continue  # a person's result (``Federer beat Nadal 6-4``): the loser is a person too
+                found.add(name_key(ent.text))
+        found.discard(())
+        return found
+
+    def staffed(self, doc: Doc) -> set[tuple[str, ...]]:
+        """Name keys of places right before a team role and a person (``Liverpool manager Jurgen
+        Klopp``, ``England captain, Harry Kane``, ``Celtic's striker Henrik Larsson``: ``team_roles``):
+        the place is the person's team."""
+        if not self.team_roles:
+            return set()
+        found: set[tuple[str, ...]] = set()
+        for ent in doc.ents:
+            if ent.label_ not in self.place_labels:
+                continue
+            i = ent.end
+            if i < len(doc) and doc[i].text in POSSESSIVES:
+                i += 1
+            if i >= len(doc) or doc[i].lower_ not in self.team_roles:
+                continue
+            i += 1
+            if i < len(doc) and doc[i].text == ",":
+                i += 1
+            if i < len(doc) and doc[i].ent_type_ == self.person_label and doc[i].ent_iob_ == "B":
                 found.add(name_key(ent.text))
         found.discard(())
         return found
@@ -524,6 +553,7 @@ class SportsTeams:
         "table_confidence": 0.9,
         "dismissal_words": ["c", "b", "lbw", "st", "run", "out", "not", "retired", "hurt"],
         "scorecard_sport": "cricket",
+        "team_roles": [],
     },
 )
 def make_sports_teams(
@@ -548,6 +578,7 @@ def make_sports_teams(
     table_confidence: float,
     dismissal_words: list[str],
     scorecard_sport: str | None,
+    team_roles: list[str] | None = None,
 ) -> SportsTeams:
     return SportsTeams(
         name,
@@ -570,4 +601,5 @@ def make_sports_teams(
         table_confidence=table_confidence,
         dismissal_words=dismissal_words,
         scorecard_sport=scorecard_sport,
+        team_roles=team_roles or (),
     )
