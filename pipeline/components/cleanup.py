@@ -1,7 +1,9 @@
 """``news_span_cleanup``: trim and repair entity spans before labels are normalised.
 
-Records where each span came from (``Span._.component``) and the recogniser's own label
-(``Span._.model_label``), then:
+Records where each span came from (``Span._.component``: an entity no stage before marked is the
+recogniser's, ``model_component``; the rule stages, ``news_span_ruler``, mark their own; with
+spaCy's plain ``span_ruler``, an entity among ``doc.spans[rule_spans_key]`` is ``rule_component``'s)
+and the producer's own label (``Span._.model_label``), then:
 
 * drops a leading article (``the Islamic State`` -> ``Islamic State``) and a trailing
   possessive token (``Assad ’s`` -> ``Assad``);
