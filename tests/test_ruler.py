@@ -53,7 +53,11 @@ def test_entity_rules_names_the_curated_matches_that_win(blank):
     rules = ruler(blank, "entity_rules", {"@misc": "news.prefer_rules_filter.v1"}, [{"label": "ORG", "pattern": "IS", "id": "islamic-state"}])
     doc = make_doc(blank, "IS fighters left the US State Department and IS.", [("IS", "PERSON"), ("US State Department", "ORG")])
     doc = recogniser_credit(blank)(rules(doc))
-    assert [(e.text, e.label_, e._.component) for e in doc.ents] == [("IS", "ORG", "entity_rules"), ("US State Department", "ORG", "ner"), ("IS", "ORG", "entity_rules")]
+    assert [(e.text, e.label_, e._.component) for e in doc.ents] == [
+        ("IS", "ORG", "entity_rules"),
+        ("US State Department", "ORG", "ner"),
+        ("IS", "ORG", "entity_rules"),
+    ]
 
 
 def test_the_name_is_the_one_the_config_gives(blank):
