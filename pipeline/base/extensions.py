@@ -10,7 +10,10 @@ from spacy.tokens import Doc, Span
 #: Span attributes: set on every entity in ``doc.ents`` by the pipeline's stages.
 SPAN_EXTENSIONS: dict[str, object] = {
     "model_label": None,  # the label the recogniser (or rule) gave before normalisation
-    "component": None,  # which stage produced the span
+    # The stage that produced the span, by its name in [nlp] pipeline: the one that added it or put
+    # a span of its own in its place (new boundaries, or a label a rule of its own decides); a stage
+    # that only weighs labels (span classifier, label mapper, votes) keeps it. README, "mentions".
+    "component": None,
     "entity_id": None,  # document-level entity (alias_linker)
     "canonical_id": None,  # corpus-level entity (resolve, after all documents)
     # The probability of the mention's final label, in [0, 1] (news_mention_scores; curated matches

@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (registers factories)
     lines,
     non_names,
     patterns,
+    ruler,
     scores,
     sports,
     titled,

@@ -1,7 +1,9 @@
 """``news_span_cleanup``: trim and repair entity spans before labels are normalised.
 
-Records where each span came from (``Span._.component``) and the recogniser's own label
-(``Span._.model_label``), then:
+Records where each span came from (``Span._.component``: an entity no stage before marked is the
+recogniser's, ``model_component``; the rule stages, ``news_span_ruler``, mark their own; with
+spaCy's plain ``span_ruler``, an entity among ``doc.spans[rule_spans_key]`` is ``rule_component``'s)
+and the producer's own label (``Span._.model_label``), then:
 
 * drops a leading article (``the Islamic State`` -> ``Islamic State``) and a trailing
   possessive token (``Assad ’s`` -> ``Assad``); not an article that is part of a known name: the
@@ -97,6 +99,7 @@ class SpanCleanup:
                 values.model_label = ent.label_
             if (ent.start, ent.end) in without_article:  # "Hague" of "The Hague": the known name
                 ent = copy_span(ent, without_article[(ent.start, ent.end)], ent.end)
+                ent._.component = self.name  # new boundaries: this stage's span
             trimmed = ent if (ent.start, ent.end) in with_article else self._trim(ent)
             if trimmed is not None and trimmed is not ent and (trimmed.start, trimmed.end) in rules_by_extent:
                 # Trimmed to a curated match (``Xinhua news agency`` -> ``Xinhua``): it is that match.

@@ -46,7 +46,7 @@ MENTIONS = pa.schema(
         pa.field("text", pa.string()),
         pa.field("label", pa.string()),  # PERSON / ORG / LOC
         pa.field("model_label", pa.string()),  # the recogniser's or rule's label before mapping
-        pa.field("component", pa.string()),  # the stage that produced the mention
+        pa.field("component", pa.string()),  # the stage that produced the mention (Span._.component)
         pa.field("score", pa.float32()),  # 0-1: probability of the label (news_mention_scores); null without that stage
         pa.field("label_prob", pa.float32()),  # 0-1: the same before the score model (what the corpus vote weighs)
         pa.field("kb_id", pa.string()),  # id from a curated pattern or alias table, if any
