@@ -16,12 +16,13 @@ def teams() -> SportsTeams:
 
 
 def test_a_result_line_names_teams_and_drops_the_place_id(blank, teams):
-    doc = make_doc(blank, "Australia 2 Japan 1\nJapan played well.", [("Australia", "LOC"), ("Japan", "LOC"), ("Japan", "LOC", 1)])
+    text = "Australia 2 Japan 1\nJapan played well in the soccer match."
+    doc = make_doc(blank, text, [("Australia", "LOC"), ("Japan", "LOC"), ("Japan", "LOC", 1)])
     doc.ents = [doc.ents[0], doc.ents[1].char_span(0, 5, label="LOC", span_id="japan"), doc.ents[2]]  # a curated id
     doc = teams(doc)
     assert ent_tuples(doc) == [("Australia", "ORG"), ("Japan", "ORG"), ("Japan", "ORG")]  # every mention of the team
     assert all(not e.id_ for e in doc.ents)
-    assert doc._.sport == "unknown"  # a result, but no sport's words
+    assert doc._.sport == "soccer"  # a result and one of a sport's words (fewer than min_sport_words)
 
 
 def test_beat_with_a_final_score(blank, teams):
@@ -49,7 +50,7 @@ def test_a_dateline_place_stays_a_place(blank, teams):
 
 
 def test_the_classifiers_place_probability_moves_to_the_team(blank, teams):
-    doc = make_doc(blank, "Australia 2 Japan 1", [("Australia", "LOC"), ("Japan", "LOC")])
+    doc = make_doc(blank, "Australia beat Japan 2-1 on Sunday.", [("Australia", "LOC"), ("Japan", "LOC")])
     for ent in doc.ents:
         ent._.label_probs = {"PERSON": 0.05, "ORG": 0.15, "LOC": 0.7, "NONE": 0.1}
     doc = teams(doc)
@@ -138,7 +139,7 @@ def test_a_plural_opening_a_sentence_is_not_taken_for_the_team(blank, teams):
             [("Edouard", "PERSON"), ("Celtic", "ORG"), ("Rangers", "ORG")],
         ),
         ("Celtic 2-1 Rangers: Edouard double settles derby", [("Rangers", "ORG")], [("Celtic", "ORG"), ("Rangers", "ORG")]),
-        ("Real Madrid 2 Barcelona 1", [("Barcelona", "LOC")], [("Real Madrid", "ORG"), ("Barcelona", "ORG")]),
+        ("Real Madrid 2 Barcelona 1\nsoccer", [("Barcelona", "LOC")], [("Real Madrid", "ORG"), ("Barcelona", "ORG")]),
         ("The top-seeded Bluejays beat Drake 65-53 on Friday.", [("Bluejays", "ORG")], [("Bluejays", "ORG"), ("Drake", "ORG")]),
     ],
 )

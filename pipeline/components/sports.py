@@ -71,6 +71,7 @@ from ..knowledge.names import CALENDAR_WORDS, name_key
 from .classifier import NONE_LABEL
 from .scores import check_probability
 from .spans import copy_span, moved_probability, set_entities
+from .sports_prose import ProseReader
 from .sports_tables import SCORE_PAIR, TableMentions, TableReader
 
 SCORE_DASHES = frozenset({"-", "–", ":"})
@@ -151,6 +152,11 @@ class SportsTeams:
         table_confidence: float = 0.9,
         dismissal_words: Iterable[str] = (),
         scorecard_sport: str | None = None,
+        prose_result_words: Iterable[str] = (),
+        result_prepositions: Iterable[str] = (),
+        pair_prepositions: Iterable[str] = (),
+        pair_joiners: Iterable[str] = (),
+        individual_sports: Iterable[str] = (),
     ) -> None:
         check_probability(name, "table_confidence", table_confidence)
         self.name = name
@@ -185,22 +191,38 @@ class SportsTeams:
             dismissal_words=dismissal_words,
             scorecard_sport=scorecard_sport,
         )
+        self.prose = ProseReader(
+            result_words=prose_result_words,
+            result_prepositions=result_prepositions,
+            pair_prepositions=pair_prepositions,
+            pair_joiners=pair_joiners,
+            place_words=place_words,
+            person_label=person_label,
+            max_score_digits=max_score_digits,
+        )
+        self.individual_sports = frozenset(individual_sports)
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.sport = self.sport(doc)
+        # A page that uses a sport's word at all: its tables and its bare scores (``Germany 310
+        # France 180``) are read as a sport's; a company's figures have the same shapes.
+        page_sport = doc._.sport or self.sport(doc, min_words=1)
         lines = self.tables.lines(doc)  # the short lines with a number: most pages have none
-        tables = (
-            self.tables.read(doc, lines, sports_page=doc._.sport is not None or self.sport(doc, min_words=1) is not None, sport=doc._.sport) if lines else None
-        )
+        tables = self.tables.read(doc, lines, sports_page=page_sport is not None, sport=doc._.sport) if lines else None
         table_teams = self.set_tables(doc, tables) if tables else set()
         nicknames = self.nicknamed(doc)
-        unnamed = self.unnamed(doc)
+        unnamed = self.unnamed(doc, bare_scores=page_sport is not None)
         if unnamed:
             set_entities(doc, [*doc.ents, *unnamed])
-        results = self.teams(doc) | self.scored(doc) | {name_key(span.text) for span in unnamed} | table_teams
+        results = self.teams(doc, bare_scores=page_sport is not None) | self.scored(doc) | {name_key(span.text) for span in unnamed} | table_teams
+        added: set[tuple[str, ...]] = {name_key(span.text) for span in unnamed}
+        if page_sport not in self.individual_sports:  # a country on a golf page is a player's
+            prose, prose_added = self.prose_teams(doc, sports_page=page_sport is not None or bool(results))
+            results, added = results | prose, added | prose_added
         # A player's country (``Pete Sampras ( U.S. ) beat``) is written as a place: no team.
         players_places = {name_key(doc[s:e].text) for s, e in tables.places} if tables else set()
-        teams = results | (self.unplaced(doc) - players_places if doc._.sport else set())
+        # On a page of a sport of persons (golf, athletics) a country is a player's, never a team.
+        teams = results | (self.unplaced(doc) - players_places if doc._.sport and doc._.sport not in self.individual_sports else set())
         if results and doc._.sport is None:
             # A page that reports a result is a sports page, even in a few lines: its teams then
             # vote and resolve apart from the places they are named after (``sport:<name>``).
@@ -218,7 +240,7 @@ class SportsTeams:
                     ent._.label_probs = moved_probability(ent._.label_probs, place_label, self.team_label)
                 relabelled.append(ent)
             spans.append(ent)
-        spans += self._unrecognised(doc, nicknames | {name_key(span.text) for span in unnamed})
+        spans += self._unrecognised(doc, nicknames | added)
         set_entities(doc, spans)
         for ent in relabelled:  # the country's curated id is not the team's (set_ents keeps token ids)
             for token in ent:
@@ -264,12 +286,36 @@ class SportsTeams:
         keys.discard(())
         return keys
 
+    def prose_teams(self, doc: Doc, sports_page: bool) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
+        """Name keys of the teams of the results written in prose (:mod:`.sports_prose`: ``Aberdeen
+        drew 1-1 with Hibernian``), and of those the recogniser left out, which become ``team_label``
+        entities."""
+        prose = self.prose.read(doc, sports_page=sports_page)
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        added = []
+        for start, end in prose.unrecognised:
+            if not taken.intersection(range(start, end)):
+                added.append(self._team(doc, start, end))
+                taken.update(range(start, end))
+        if added:
+            set_entities(doc, [*doc.ents, *added])
+        keys = {name_key(doc[start:end].text) for start, end in prose.teams}
+        keys.discard(())
+        return keys, {name_key(span.text) for span in added}
+
+    def _team(self, doc: Doc, start: int, end: int) -> Span:
+        """A ``team_label`` mention the rules found where the recogniser found none."""
+        span = Span(doc, start, end, label=self.team_label)
+        span._.component = self.name
+        return span
+
     def _rule_probs(self, label: str) -> dict[str, float]:
         """``Span._.label_probs`` of a mention the tables' shapes label: ``table_confidence``, the rest NONE."""
         return {label: self.table_confidence, NONE_LABEL: round(1.0 - self.table_confidence, 4)}
 
-    def teams(self, doc: Doc) -> set[tuple[str, ...]]:
-        """Name keys of the entities in a result (``Australia 2 Japan 1``, ``Japan beat Syria 2-1``)."""
+    def teams(self, doc: Doc, bare_scores: bool = True) -> set[tuple[str, ...]]:
+        """Name keys of the entities in a result (``Australia 2 Japan 1``, ``Japan beat Syria 2-1``);
+        a name, a score, a name, a score only with ``bare_scores`` (a page of a sport)."""
         ents = list(doc.ents)
         found: set[tuple[str, ...]] = set()
         for first, second in zip(ents, ents[1:]):
@@ -280,7 +326,7 @@ class SportsTeams:
             if self.person_label in (first.label_, second.label_):
                 continue  # a person's result (``Federer beat Nadal 6-4``) names no team
             after = doc[second.end]
-            scores = len(between) == 1 and self._is_score(between[0]) and self._is_score(after)
+            scores = bare_scores and len(between) == 1 and self._is_score(between[0]) and self._is_score(after)
             result = 0 < len(between) <= 2 and all(t.lower_ in self.result_words for t in between) and self._is_final_score(doc, second.end)
             if scores or result:
                 found |= {name_key(first.text), name_key(second.text)}
@@ -307,11 +353,12 @@ class SportsTeams:
         found.discard(())
         return found
 
-    def unnamed(self, doc: Doc) -> list[Span]:
+    def unnamed(self, doc: Doc, bare_scores: bool = True) -> list[Span]:
         """``team_label`` spans for the teams of a result the recogniser left out: ``Celtic`` in
         *Celtic beat Rangers 2-1*, *Celtic 2-1 Rangers*, *Celtic 2 Rangers 1*, where the other side is
         an entity that is no person (a team or a place: not *Federer beat Nadal 6-4*) and the left-out
-        side is one to three capitalised words that are no stop words, on the result's line."""
+        side is one to three capitalised words that are no stop words, on the result's line. Without
+        ``bare_scores`` (a page of no sport) not *X 2 Y 1*: a company's figures have its shape."""
         if not doc.ents:
             return []
         array = doc.to_array([LOWER, PREFIX])  # the candidates in the token array, not a Token per word
@@ -323,7 +370,7 @@ class SportsTeams:
                 right_start, after = i + 1, "final score"
             elif self._is_final_score(doc, i):  # X 2-1 Y
                 right_start, after = i + (1 if SCORE_PAIR.match(token.text) else 3), ""
-            elif self._is_score(token):  # X 2 Y 1: a score after Y
+            elif bare_scores and self._is_score(token):  # X 2 Y 1: a score after Y
                 right_start, after = i + 1, "score"
             else:
                 continue
@@ -337,9 +384,7 @@ class SportsTeams:
             if sides.count(None) != 1 or any(label not in (self.team_label, *self.place_labels) for label in sides if label):
                 continue
             start, end = left if sides[0] is None else right
-            span = Span(doc, start, end, label=self.team_label)
-            span._.component = self.name
-            spans.append(span)
+            spans.append(self._team(doc, start, end))
         return spans
 
     def _name_run(self, doc: Doc, edge: int, step: int) -> tuple[int, int] | None:
@@ -524,6 +569,11 @@ class SportsTeams:
         "table_confidence": 0.9,
         "dismissal_words": ["c", "b", "lbw", "st", "run", "out", "not", "retired", "hurt"],
         "scorecard_sport": "cricket",
+        "prose_result_words": [],
+        "result_prepositions": [],
+        "pair_prepositions": [],
+        "pair_joiners": [],
+        "individual_sports": [],
     },
 )
 def make_sports_teams(
@@ -548,6 +598,11 @@ def make_sports_teams(
     table_confidence: float,
     dismissal_words: list[str],
     scorecard_sport: str | None,
+    prose_result_words: list[str],
+    result_prepositions: list[str],
+    pair_prepositions: list[str],
+    pair_joiners: list[str],
+    individual_sports: list[str],
 ) -> SportsTeams:
     return SportsTeams(
         name,
@@ -570,4 +625,9 @@ def make_sports_teams(
         table_confidence=table_confidence,
         dismissal_words=dismissal_words,
         scorecard_sport=scorecard_sport,
+        prose_result_words=prose_result_words,
+        result_prepositions=result_prepositions,
+        pair_prepositions=pair_prepositions,
+        pair_joiners=pair_joiners,
+        individual_sports=individual_sports,
     )
