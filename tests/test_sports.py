@@ -172,3 +172,63 @@ def test_the_team_found_in_a_result_is_named_elsewhere_in_the_page(blank, teams)
         token.is_sent_start = token.i == 0 or doc[token.i - 1].text == "."
     doc = teams(doc)
     assert [(e.text, e.label_, e.start_char) for e in doc.ents if e.text == "Celtic"] == [("Celtic", "ORG", 18), ("Celtic", "ORG", text.rindex("Celtic"))]
+
+
+PROSE = {
+    "prose_result_words": ["beat", "drew", "draw", "lost", "held", "win"],
+    "result_prepositions": ["with", "to", "by", "over"],
+    "pair_prepositions": ["between"],
+    "pair_joiners": ["and"],
+}
+
+
+def test_results_in_prose_name_teams_the_recogniser_placed_or_left_out(blank):
+    teams = make_sports_teams(SPORTS, min_sport_words=2, **PROSE)
+    text = "Celtic beat Rangers 2-1 at Parkhead while Aberdeen drew 1-1 with Hibernian . Motherwell lost to Hearts . Hearts are fourth ."
+    ents = [("Rangers", "ORG"), ("Parkhead", "ORG"), ("Aberdeen", "LOC"), ("Motherwell", "LOC")]
+    doc = make_doc(blank, text, ents)
+    for token in doc:
+        token.is_sent_start = token.i == 0 or doc[token.i - 1].text == "."
+    doc = teams(doc)
+    assert ent_tuples(doc) == [
+        ("Celtic", "ORG"),
+        ("Rangers", "ORG"),
+        ("Parkhead", "ORG"),  # the stadium: the recogniser's, untouched
+        ("Aberdeen", "ORG"),  # a place to the recogniser: a side of a result
+        ("Hibernian", "ORG"),
+        ("Motherwell", "ORG"),
+        ("Hearts", "ORG"),  # no score: the page has results with scores
+    ]
+    assert doc._.sport == "unknown"
+
+
+def test_a_result_in_prose_without_a_score_off_a_sports_page_names_no_team(blank):
+    teams = make_sports_teams(SPORTS, min_sport_words=2, **PROSE)
+    doc = teams(make_doc(blank, "Labour lost to Scotland in the vote .", [("Labour", "ORG"), ("Scotland", "LOC")]))
+    assert ent_tuples(doc) == [("Labour", "ORG"), ("Scotland", "LOC")] and doc._.sport is None
+
+
+def test_a_table_of_figures_on_a_page_of_no_sport_is_no_result(blank, teams):
+    text = "New car registrations in thousands :\nVolkswagen 102 Fiat 98\nGermany 310 France 180\n"
+    ents = [("Volkswagen", "ORG"), ("Fiat", "ORG"), ("Germany", "LOC"), ("France", "LOC")]
+    doc = teams(make_doc(blank, text, ents))
+    assert ent_tuples(doc) == ents and doc._.sport is None
+
+
+def test_on_a_page_of_a_sport_of_persons_a_country_is_no_team(blank):
+    text = "Westwood of Britain had three birdies and a bogey to lead the golf by two shots ."
+    ents = [("Westwood", "PERSON"), ("Britain", "LOC")]
+    sports = {**SPORTS, "golf": ["golf", "birdies", "bogey"]}
+    assert ent_tuples(make_sports_teams(sports, min_sport_words=2)(make_doc(blank, text, ents)))[1] == ("Britain", "ORG")  # as a team sport
+    doc = make_sports_teams(sports, min_sport_words=2, individual_sports=["golf"], **PROSE)(make_doc(blank, text, ents))
+    assert doc._.sport == "golf" and ent_tuples(doc) == ents
+
+
+def test_the_default_pipeline_keeps_prose_results_teams_and_reads_an_athletics_page(nlp):
+    doc = nlp("Celtic beat Rangers 2-1 at Parkhead while Aberdeen drew 1-1 with Hibernian . Motherwell lost to Hearts .")
+    labels = {e.text: e.label_ for e in doc.ents}
+    # The document vote (label_consistency) runs first: its place evidence does not undo a result.
+    assert {name: labels.get(name) for name in ("Aberdeen", "Hibernian", "Motherwell", "Hearts")} == dict.fromkeys(("Aberdeen", "Hibernian", "Motherwell", "Hearts"), "ORG")
+    page = "ATHLETICS - BRUSSELS RESULTS .\n\nMen 's 200 metres\n1. Michael Johnson ( U.S. ) 19.92\n2. Ato Boldon ( Trinidad ) 20.14\n"
+    doc = nlp(page)
+    assert [(e.text, e.label_) for e in doc.ents if e.text in ("Ato Boldon", "Trinidad")] == [("Ato Boldon", "PERSON"), ("Trinidad", "LOC")]

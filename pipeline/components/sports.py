@@ -216,8 +216,9 @@ class SportsTeams:
             set_entities(doc, [*doc.ents, *unnamed])
         results = self.teams(doc, bare_scores=page_sport is not None) | self.scored(doc) | {name_key(span.text) for span in unnamed} | table_teams
         added: set[tuple[str, ...]] = {name_key(span.text) for span in unnamed}
+        persons: set[tuple[str, ...]] = set()  # teams the recogniser took for persons (a prose result's side)
         if page_sport not in self.individual_sports:  # a country on a golf page is a player's
-            prose, prose_added = self.prose_teams(doc, sports_page=page_sport is not None or bool(results))
+            prose, prose_added, persons = self.prose_teams(doc, sports_page=page_sport is not None or bool(results))
             results, added = results | prose, added | prose_added
         # A player's country (``Pete Sampras ( U.S. ) beat``) is written as a place: no team.
         players_places = {name_key(doc[s:e].text) for s, e in tables.places} if tables else set()
@@ -232,7 +233,7 @@ class SportsTeams:
         spans, relabelled = [], []
         for ent in doc.ents:
             key = name_key(ent.text)
-            if ent.label_ != self.team_label and (key in nicknames or (ent.label_ in self.place_labels and key in teams)):
+            if ent.label_ != self.team_label and (key in nicknames or key in persons or (ent.label_ in self.place_labels and key in teams)):
                 place_label = ent.label_
                 ent = copy_span(ent, label=self.team_label)  # every mention: one label for one name
                 ent._.component = self.name
@@ -286,10 +287,10 @@ class SportsTeams:
         keys.discard(())
         return keys
 
-    def prose_teams(self, doc: Doc, sports_page: bool) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
+    def prose_teams(self, doc: Doc, sports_page: bool) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]], set[tuple[str, ...]]]:
         """Name keys of the teams of the results written in prose (:mod:`.sports_prose`: ``Aberdeen
-        drew 1-1 with Hibernian``), and of those the recogniser left out, which become ``team_label``
-        entities."""
+        drew 1-1 with Hibernian``), of those the recogniser left out, which become ``team_label``
+        entities, and of those it took for persons (every mention of them becomes a team)."""
         prose = self.prose.read(doc, sports_page=sports_page)
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         added = []
@@ -301,7 +302,7 @@ class SportsTeams:
             set_entities(doc, [*doc.ents, *added])
         keys = {name_key(doc[start:end].text) for start, end in prose.teams}
         keys.discard(())
-        return keys, {name_key(span.text) for span in added}
+        return keys, {name_key(span.text) for span in added}, {name_key(doc[start:end].text) for start, end in prose.persons}
 
     def _team(self, doc: Doc, start: int, end: int) -> Span:
         """A ``team_label`` mention the rules found where the recogniser found none."""

@@ -15,7 +15,9 @@ capitalised words that are no stop words, weekdays or months, on the result's li
 a place word (*in Glasgow*).
 
 What a side is decides what the reading may say: a person on either side (*Ottey beat
-Torrence*) is a person's result and names no team. A result with a final score anywhere in it
+Torrence*) is a person's result and names no team, except on a sports page where the other side
+is a team or a place and the person one word (*Motherwell lost to Hearts*, the recogniser's
+*Hearts* a person). A result with a final score anywhere in it
 (*beat Rangers 2-1*, *drew 1-1 with*) is evidence on any page; one without (*Motherwell lost to
 Hearts*) only on a sports page, where the words say it all. A side the recogniser left out
 becomes a team only on a sports page, or where the other side is a team or a place. Every word
@@ -42,10 +44,12 @@ SCORE_DASHES = frozenset({"-", "–", ":"})
 @dataclass
 class ProseResults:
     """What a Doc's prose results name: token ranges (start, end) of their sides that are teams,
-    those the recogniser left out (``unrecognised``), and whether a result had a final score."""
+    those the recogniser left out (``unrecognised``) or took for persons (``persons``), and whether
+    a result had a final score."""
 
     teams: list[tuple[int, int]] = field(default_factory=list)
     unrecognised: list[tuple[int, int]] = field(default_factory=list)
+    persons: list[tuple[int, int]] = field(default_factory=list)
     scored: bool = False
 
 
@@ -89,10 +93,12 @@ class ProseReader:
             if not sides or not (scored or sports_page):
                 continue
             labels = [doc[start].ent_type_ or None for start, _ in sides]
-            if self.person_label in labels:
+            if self.person_label in labels and not (sports_page and self._misread_team(sides, labels)):
                 continue  # a person's result names no team
             known = any(label is not None for label in labels)
             for (start, end), label in zip(sides, labels, strict=True):
+                if label == self.person_label:
+                    found.persons.append((start, end))
                 if label is not None:
                     found.teams.append((start, end))
                 elif sports_page or known:
@@ -100,6 +106,13 @@ class ProseReader:
                     found.teams.append((start, end))
             found.scored |= scored
         return found
+
+    def _misread_team(self, sides: list[tuple[int, int]], labels: list[str | None]) -> bool:
+        """Whether a result's person is a team the recogniser misread: one word (*Hearts*; a player
+        is written in full at first, *Gwen Torrence*), the other side a team or a place."""
+        persons = [end - start for (start, end), label in zip(sides, labels, strict=True) if label == self.person_label]
+        others = [label for label in labels if label not in (None, self.person_label)]
+        return len(sides) == 2 and persons == [1] and bool(others)
 
     def _result(self, doc: Doc, i: int) -> tuple[list[tuple[int, int]], bool]:
         """The sides of the result at result word ``i`` (none if it names no side after it) and
