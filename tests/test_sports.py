@@ -228,7 +228,9 @@ def test_the_default_pipeline_keeps_prose_results_teams_and_reads_an_athletics_p
     doc = nlp("Celtic beat Rangers 2-1 at Parkhead while Aberdeen drew 1-1 with Hibernian . Motherwell lost to Hearts .")
     labels = {e.text: e.label_ for e in doc.ents}
     # The document vote (label_consistency) runs first: its place evidence does not undo a result.
-    assert {name: labels.get(name) for name in ("Aberdeen", "Hibernian", "Motherwell", "Hearts")} == dict.fromkeys(("Aberdeen", "Hibernian", "Motherwell", "Hearts"), "ORG")
+    assert {name: labels.get(name) for name in ("Aberdeen", "Hibernian", "Motherwell", "Hearts")} == dict.fromkeys(
+        ("Aberdeen", "Hibernian", "Motherwell", "Hearts"), "ORG"
+    )
     page = "ATHLETICS - BRUSSELS RESULTS .\n\nMen 's 200 metres\n1. Michael Johnson ( U.S. ) 19.92\n2. Ato Boldon ( Trinidad ) 20.14\n"
     doc = nlp(page)
     assert [(e.text, e.label_) for e in doc.ents if e.text in ("Ato Boldon", "Trinidad")] == [("Ato Boldon", "PERSON"), ("Trinidad", "LOC")]

@@ -34,6 +34,18 @@ page with a result (a result line, a place before a final score or after a score
 sports page however short it is: its sport is the one whose words it uses most, or
 ``unknown_sport``, so that its teams vote and resolve apart from the places.
 
+A round-up writes its results in prose more often than in lines (*Aberdeen drew 1-1 with
+Hibernian*, *Motherwell lost to Hearts*, *Chelsea 's 2-2 draw with Everton*, *a draw between Bolton
+and Norwich*): :mod:`.sports_prose` reads them by their words (``prose_result_words``,
+``result_prepositions``, ``pair_prepositions``, ``pair_joiners``), and their sides are teams
+wherever the page names them, whatever the place evidence (the document vote, which runs before,
+may have made *Aberdeen* a place); the sides the recogniser left out are added, and a one-word
+person it read there (*Hearts*) is the team. A result without a score counts only on a sports page;
+on a page of a sport of persons (``individual_sports``: tennis, golf, athletics) no prose result
+names a team, nor is a place the page never writes as a place a team (a country there is a
+player's). A name, a score, a name, a score (``Germany 310 France 180``) is a result only on a page
+that uses a sport's word: a company's figures have that shape.
+
 A sports page's body is often a table, printed line by line, which the recogniser reads as prose.
 First of all, the stage reads its lines by their shape (:mod:`.sports_tables`): a **result line**
 (``Kilmarnock 1 Dundee United 3``: the whole line a name, a score, a name, a score) names two
@@ -72,9 +84,8 @@ from .classifier import NONE_LABEL
 from .scores import check_probability
 from .spans import copy_span, moved_probability, set_entities
 from .sports_prose import ProseReader
-from .sports_tables import SCORE_PAIR, TableMentions, TableReader
+from .sports_tables import SCORE_DASHES, SCORE_PAIR, TableMentions, TableReader
 
-SCORE_DASHES = frozenset({"-", "–", ":"})
 #: ``Span._.component`` of a gazetteer match that is no entity, while teams are looked for.
 _DROPPED_PLACE = "places (not an entity)"
 #: Capitalised plurals that name places, not teams (``Beverly Hills``): the default of ``place_plurals``.
@@ -548,35 +559,36 @@ class SportsTeams:
         return len(parts) == 3 and self._is_score(parts[0]) and parts[1].text in SCORE_DASHES and self._is_score(parts[2])
 
 
-@Language.factory(
-    "news_sports_teams",
-    default_config={
-        "team_label": "ORG",
-        "place_labels": ["LOC"],
-        "result_words": ["beat", "beats", "v", "vs", "vs.", "drew", "defeated"],
-        "place_words": ["in", "at", "near", "from", "outside", "across"],
-        "max_score_digits": 3,
-        "sports": {},
-        "min_sport_words": 3,
-        "victory_words": ["victory", "win", "triumph", "rout"],
-        "place_plurals": list(PLACE_PLURALS),
-        "unknown_sport": "unknown",
-        "places_key": None,
-        "person_label": "PERSON",
-        "name_connectors": ["of", "the", "de", "del", "&", "and"],
-        "standings_words": ["standings", "table", "tabulate"],
-        "min_standings_numbers": 4,
-        "max_name_words": 4,
-        "table_confidence": 0.9,
-        "dismissal_words": ["c", "b", "lbw", "st", "run", "out", "not", "retired", "hurt"],
-        "scorecard_sport": "cricket",
-        "prose_result_words": [],
-        "result_prepositions": [],
-        "pair_prepositions": [],
-        "pair_joiners": [],
-        "individual_sports": [],
-    },
-)
+#: ``news_sports_teams``' defaults (a module constant: the factory stays within the function-length limit).
+DEFAULT_CONFIG = {
+    "team_label": "ORG",
+    "place_labels": ["LOC"],
+    "result_words": ["beat", "beats", "v", "vs", "vs.", "drew", "defeated"],
+    "place_words": ["in", "at", "near", "from", "outside", "across"],
+    "max_score_digits": 3,
+    "sports": {},
+    "min_sport_words": 3,
+    "victory_words": ["victory", "win", "triumph", "rout"],
+    "place_plurals": list(PLACE_PLURALS),
+    "unknown_sport": "unknown",
+    "places_key": None,
+    "person_label": "PERSON",
+    "name_connectors": ["of", "the", "de", "del", "&", "and"],
+    "standings_words": ["standings", "table", "tabulate"],
+    "min_standings_numbers": 4,
+    "max_name_words": 4,
+    "table_confidence": 0.9,
+    "dismissal_words": ["c", "b", "lbw", "st", "run", "out", "not", "retired", "hurt"],
+    "scorecard_sport": "cricket",
+    "prose_result_words": [],
+    "result_prepositions": [],
+    "pair_prepositions": [],
+    "pair_joiners": [],
+    "individual_sports": [],
+}
+
+
+@Language.factory("news_sports_teams", default_config=DEFAULT_CONFIG)
 def make_sports_teams(
     nlp: Language,
     name: str,

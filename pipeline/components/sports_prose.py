@@ -35,10 +35,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from ..knowledge.names import CALENDAR_WORDS, POSSESSIVE_SUFFIXES
-from .sports_tables import SCORE_PAIR
-
-#: The dashes of a final score written as three tokens (``2 - 1``).
-SCORE_DASHES = frozenset({"-", "–", ":"})
+from .sports_tables import SCORE_DASHES, SCORE_PAIR
 
 
 @dataclass
@@ -176,7 +173,7 @@ class ProseReader:
             while end < len(doc) and doc[end].ent_iob_ == "I":
                 end += 1
         else:
-            words = []
+            words: list[int] = []
             while 0 <= i < len(doc) and len(words) < self.max_name_words and self._name_word(doc, i):
                 words.append(i)
                 i += step
