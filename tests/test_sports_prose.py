@@ -51,6 +51,12 @@ def test_without_a_score_only_on_a_sports_page(blank, reader):
     assert sides(doc, reader.read(doc, sports_page=True).teams) == ["Hearts", "Motherwell"]
 
 
+def test_one_side_without_a_score_adds_no_name(blank, reader):
+    doc = make_doc(blank, "Losing Thomas is bad enough . They lost to Leeds .", [("Leeds", "ORG")])
+    found = reader.read(doc, sports_page=True)
+    assert sides(doc, found.teams) == ["Leeds"] and not found.unrecognised
+
+
 def test_off_a_sports_page_a_scored_result_adds_a_side_only_next_to_an_entity(blank, reader):
     doc = make_doc(blank, "Celtic beat Rangers 2-1. Smith beat Jones 6-4.", [("Rangers", "ORG")])
     found = reader.read(doc, sports_page=False)

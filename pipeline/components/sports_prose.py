@@ -12,7 +12,8 @@ The side before it (the subject) directly precedes the result word, or precedes 
 and a possessive (*Chelsea 's 2-2 draw*), or at most ``max_auxiliaries`` lower-case stop words
 (*Rangers could only draw*, *were held*). A side is an entity or one to ``max_name_words``
 capitalised words that are no stop words, weekdays or months, on the result's line, never after
-a place word (*in Glasgow*).
+a place word (*in Glasgow*). A side the recogniser left out is added only where the result has a
+score or both sides (not *Losing Thomas is bad enough*).
 
 What a side is decides what the reading may say: a person on either side (*Ottey beat
 Torrence*) is a person's result and names no team, except on a sports page where the other side
@@ -92,13 +93,15 @@ class ProseReader:
             labels = [doc[start].ent_type_ or None for start, _ in sides]
             if self.person_label in labels and not (sports_page and self._misread_team(sides, labels)):
                 continue  # a person's result names no team
+            # One side alone, unscored (*Losing Thomas is bad enough*), says too little to add a name.
             known = any(label is not None for label in labels)
+            may_add = (sports_page or known) and (scored or len(sides) == 2)
             for (start, end), label in zip(sides, labels, strict=True):
                 if label == self.person_label:
                     found.persons.append((start, end))
                 if label is not None:
                     found.teams.append((start, end))
-                elif sports_page or known:
+                elif may_add:
                     found.unrecognised.append((start, end))
                     found.teams.append((start, end))
             found.scored |= scored
