@@ -234,3 +234,11 @@ def test_the_default_pipeline_keeps_prose_results_teams_and_reads_an_athletics_p
     page = "ATHLETICS - BRUSSELS RESULTS .\n\nMen 's 200 metres\n1. Michael Johnson ( U.S. ) 19.92\n2. Ato Boldon ( Trinidad ) 20.14\n"
     doc = nlp(page)
     assert [(e.text, e.label_) for e in doc.ents if e.text in ("Ato Boldon", "Trinidad")] == [("Ato Boldon", "PERSON"), ("Trinidad", "LOC")]
+
+
+def test_a_name_ends_before_a_final_score_and_a_headlines_capitals_add_no_team(blank):
+    teams = make_sports_teams(SPORTS, min_sport_words=2, **PROSE)
+    text = "JUVENTUS HELD BY LOWLY PIACENZA\nSampdoria beat Reggiana 4-0 in Genoa and Lazio beat Napoli 3 - 1 ."
+    doc = make_doc(blank, text, [("PIACENZA", "LOC"), ("Sampdoria", "ORG"), ("Reggiana 4-0", "LOC"), ("Napoli 3 - 1", "LOC")])
+    # LOWLY, the side after "BY" in capitals, is no name: no team added, and PIACENZA is in no result.
+    assert ent_tuples(teams(doc)) == [("PIACENZA", "LOC"), ("Sampdoria", "ORG"), ("Reggiana", "ORG"), ("Lazio", "ORG"), ("Napoli", "ORG")]

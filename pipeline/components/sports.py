@@ -222,6 +222,7 @@ class SportsTeams:
         tables = self.tables.read(doc, lines, sports_page=page_sport is not None, sport=doc._.sport) if lines else None
         table_teams = self.set_tables(doc, tables) if tables else set()
         nicknames = self.nicknamed(doc)
+        self.drop_scores(doc)
         unnamed = self.unnamed(doc, bare_scores=page_sport is not None)
         if unnamed:
             set_entities(doc, [*doc.ents, *unnamed])
@@ -297,6 +298,22 @@ class SportsTeams:
         keys = {name_key(doc[s:e].text) for s, e in tables.teams}
         keys.discard(())
         return keys
+
+    def drop_scores(self, doc: Doc) -> None:
+        """Entities after a result word or a result preposition that end in a final score (the
+        recogniser's ``Reggiana 4-0`` of *thrashed Reggiana 4-0*) end before it: a name holds no score."""
+        spans, changed = [], False
+        before_results = self.result_words | self.prose.result_words | self.prose.result_prepositions
+        for ent in doc.ents:
+            for length in (1, 3) if ent.start and doc[ent.start - 1].lower_ in before_results else ():  # ``4-0`` or ``4 - 0``
+                start = ent.end - length
+                one_token = SCORE_PAIR.match(doc[start].text) is not None if start > ent.start else False
+                if start > ent.start and self._is_final_score(doc, start) and one_token == (length == 1):
+                    ent, changed = copy_span(ent, end=start), True
+                    break
+            spans.append(ent)
+        if changed:
+            set_entities(doc, spans)
 
     def prose_teams(self, doc: Doc, sports_page: bool) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]], set[tuple[str, ...]]]:
         """Name keys of the teams of the results written in prose (:mod:`.sports_prose`: ``Aberdeen

@@ -13,7 +13,8 @@ and a possessive (*Chelsea 's 2-2 draw*), or at most ``max_auxiliaries`` lower-c
 (*Rangers could only draw*, *were held*). A side is an entity or one to ``max_name_words``
 capitalised words that are no stop words, weekdays or months, on the result's line, never after
 a place word (*in Glasgow*). A side the recogniser left out is added only where the result has a
-score or both sides (not *Losing Thomas is bad enough*).
+score or both sides (not *Losing Thomas is bad enough*), and not in capitals, as every word of a
+headline is (*JUVENTUS HELD BY LOWLY PIACENZA*).
 
 What a side is decides what the reading may say: a person on either side (*Ottey beat
 Torrence*) is a person's result and names no team, except on a sports page where the other side
@@ -97,6 +98,8 @@ class ProseReader:
             known = any(label is not None for label in labels)
             may_add = (sports_page or known) and (scored or len(sides) == 2)
             for (start, end), label in zip(sides, labels, strict=True):
+                if label is None and doc[start:end].text.isupper():
+                    continue  # a headline's word in capitals (``HELD BY LOWLY PIACENZA``) looks like a name
                 if label == self.person_label:
                     found.persons.append((start, end))
                 if label is not None:
