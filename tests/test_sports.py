@@ -16,12 +16,13 @@ def teams() -> SportsTeams:
 
 
 def test_a_result_line_names_teams_and_drops_the_place_id(blank, teams):
-    doc = make_doc(blank, "Australia 2 Japan 1\nJapan played well.", [("Australia", "LOC"), ("Japan", "LOC"), ("Japan", "LOC", 1)])
+    text = "Australia 2 Japan 1\nJapan played well in the soccer match."
+    doc = make_doc(blank, text, [("Australia", "LOC"), ("Japan", "LOC"), ("Japan", "LOC", 1)])
     doc.ents = [doc.ents[0], doc.ents[1].char_span(0, 5, label="LOC", span_id="japan"), doc.ents[2]]  # a curated id
     doc = teams(doc)
     assert ent_tuples(doc) == [("Australia", "ORG"), ("Japan", "ORG"), ("Japan", "ORG")]  # every mention of the team
     assert all(not e.id_ for e in doc.ents)
-    assert doc._.sport == "unknown"  # a result, but no sport's words
+    assert doc._.sport == "soccer"  # a result and one of a sport's words (fewer than min_sport_words)
 
 
 def test_beat_with_a_final_score(blank, teams):
@@ -49,7 +50,7 @@ def test_a_dateline_place_stays_a_place(blank, teams):
 
 
 def test_the_classifiers_place_probability_moves_to_the_team(blank, teams):
-    doc = make_doc(blank, "Australia 2 Japan 1", [("Australia", "LOC"), ("Japan", "LOC")])
+    doc = make_doc(blank, "Australia beat Japan 2-1 on Sunday.", [("Australia", "LOC"), ("Japan", "LOC")])
     for ent in doc.ents:
         ent._.label_probs = {"PERSON": 0.05, "ORG": 0.15, "LOC": 0.7, "NONE": 0.1}
     doc = teams(doc)
@@ -138,7 +139,7 @@ def test_a_plural_opening_a_sentence_is_not_taken_for_the_team(blank, teams):
             [("Edouard", "PERSON"), ("Celtic", "ORG"), ("Rangers", "ORG")],
         ),
         ("Celtic 2-1 Rangers: Edouard double settles derby", [("Rangers", "ORG")], [("Celtic", "ORG"), ("Rangers", "ORG")]),
-        ("Real Madrid 2 Barcelona 1", [("Barcelona", "LOC")], [("Real Madrid", "ORG"), ("Barcelona", "ORG")]),
+        ("Real Madrid 2 Barcelona 1\nsoccer", [("Barcelona", "LOC")], [("Real Madrid", "ORG"), ("Barcelona", "ORG")]),
         ("The top-seeded Bluejays beat Drake 65-53 on Friday.", [("Bluejays", "ORG")], [("Bluejays", "ORG"), ("Drake", "ORG")]),
     ],
 )
@@ -210,3 +211,73 @@ def test_a_role_without_a_person_after_it_names_no_team(blank):
     )
     assert ent_tuples(doc) == [("Liverpool", "LOC"), ("Tesco", "ORG"), ("Ann Lee", "PERSON"), ("Leeds", "LOC")]
     assert doc._.sport is None
+
+
+PROSE = {
+    "prose_result_words": ["beat", "drew", "draw", "lost", "held", "win"],
+    "result_prepositions": ["with", "to", "by", "over"],
+    "pair_prepositions": ["between"],
+    "pair_joiners": ["and"],
+}
+
+
+def test_results_in_prose_name_teams_the_recogniser_placed_or_left_out(blank):
+    teams = make_sports_teams(SPORTS, min_sport_words=2, **PROSE)
+    text = "Celtic beat Rangers 2-1 at Parkhead while Aberdeen drew 1-1 with Hibernian . Motherwell lost to Hearts . Hearts are fourth ."
+    ents = [("Rangers", "ORG"), ("Parkhead", "ORG"), ("Aberdeen", "LOC"), ("Motherwell", "LOC")]
+    doc = make_doc(blank, text, ents)
+    for token in doc:
+        token.is_sent_start = token.i == 0 or doc[token.i - 1].text == "."
+    doc = teams(doc)
+    assert ent_tuples(doc) == [
+        ("Celtic", "ORG"),
+        ("Rangers", "ORG"),
+        ("Parkhead", "ORG"),  # the stadium: the recogniser's, untouched
+        ("Aberdeen", "ORG"),  # a place to the recogniser: a side of a result
+        ("Hibernian", "ORG"),
+        ("Motherwell", "ORG"),
+        ("Hearts", "ORG"),  # no score: the page has results with scores
+    ]
+    assert doc._.sport == "unknown"
+
+
+def test_a_result_in_prose_without_a_score_off_a_sports_page_names_no_team(blank):
+    teams = make_sports_teams(SPORTS, min_sport_words=2, **PROSE)
+    doc = teams(make_doc(blank, "Labour lost to Scotland in the vote .", [("Labour", "ORG"), ("Scotland", "LOC")]))
+    assert ent_tuples(doc) == [("Labour", "ORG"), ("Scotland", "LOC")] and doc._.sport is None
+
+
+def test_a_table_of_figures_on_a_page_of_no_sport_is_no_result(blank, teams):
+    text = "New car registrations in thousands :\nVolkswagen 102 Fiat 98\nGermany 310 France 180\n"
+    ents = [("Volkswagen", "ORG"), ("Fiat", "ORG"), ("Germany", "LOC"), ("France", "LOC")]
+    doc = teams(make_doc(blank, text, ents))
+    assert ent_tuples(doc) == ents and doc._.sport is None
+
+
+def test_on_a_page_of_a_sport_of_persons_a_country_is_no_team(blank):
+    text = "Westwood of Britain had three birdies and a bogey to lead the golf by two shots ."
+    ents = [("Westwood", "PERSON"), ("Britain", "LOC")]
+    sports = {**SPORTS, "golf": ["golf", "birdies", "bogey"]}
+    assert ent_tuples(make_sports_teams(sports, min_sport_words=2)(make_doc(blank, text, ents)))[1] == ("Britain", "ORG")  # as a team sport
+    doc = make_sports_teams(sports, min_sport_words=2, individual_sports=["golf"], **PROSE)(make_doc(blank, text, ents))
+    assert doc._.sport == "golf" and ent_tuples(doc) == ents
+
+
+def test_the_default_pipeline_keeps_prose_results_teams_and_reads_an_athletics_page(nlp):
+    doc = nlp("Celtic beat Rangers 2-1 at Parkhead while Aberdeen drew 1-1 with Hibernian . Motherwell lost to Hearts .")
+    labels = {e.text: e.label_ for e in doc.ents}
+    # The document vote (label_consistency) runs first: its place evidence does not undo a result.
+    assert {name: labels.get(name) for name in ("Aberdeen", "Hibernian", "Motherwell", "Hearts")} == dict.fromkeys(
+        ("Aberdeen", "Hibernian", "Motherwell", "Hearts"), "ORG"
+    )
+    page = "ATHLETICS - BRUSSELS RESULTS .\n\nMen 's 200 metres\n1. Michael Johnson ( U.S. ) 19.92\n2. Ato Boldon ( Trinidad ) 20.14\n"
+    doc = nlp(page)
+    assert [(e.text, e.label_) for e in doc.ents if e.text in ("Ato Boldon", "Trinidad")] == [("Ato Boldon", "PERSON"), ("Trinidad", "LOC")]
+
+
+def test_a_name_ends_before_a_final_score_and_a_headlines_capitals_add_no_team(blank):
+    teams = make_sports_teams(SPORTS, min_sport_words=2, **PROSE)
+    text = "JUVENTUS HELD BY LOWLY PIACENZA\nSampdoria beat Reggiana 4-0 in Genoa and Lazio beat Napoli 3 - 1 ."
+    doc = make_doc(blank, text, [("PIACENZA", "LOC"), ("Sampdoria", "ORG"), ("Reggiana 4-0", "LOC"), ("Napoli 3 - 1", "LOC")])
+    # LOWLY, the side after "BY" in capitals, is no name: no team added, and PIACENZA is in no result.
+    assert ent_tuples(teams(doc)) == [("PIACENZA", "LOC"), ("Sampdoria", "ORG"), ("Reggiana", "ORG"), ("Lazio", "ORG"), ("Napoli", "ORG")]

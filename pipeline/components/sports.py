@@ -36,6 +36,18 @@ sports page however short it is: its sport is the one whose words it uses most, 
 writes a place before a player's or manager's role and his name (``Liverpool manager Jurgen Klopp``,
 ``England captain, Harry Kane``: ``team_roles``): the place is his team.
 
+A round-up writes its results in prose more often than in lines (*Aberdeen drew 1-1 with
+Hibernian*, *Motherwell lost to Hearts*, *Chelsea 's 2-2 draw with Everton*, *a draw between Bolton
+and Norwich*): :mod:`.sports_prose` reads them by their words (``prose_result_words``,
+``result_prepositions``, ``pair_prepositions``, ``pair_joiners``), and their sides are teams
+wherever the page names them, whatever the place evidence (the document vote, which runs before,
+may have made *Aberdeen* a place); the sides the recogniser left out are added, and a one-word
+person it read there (*Hearts*) is the team. A result without a score counts only on a sports page;
+on a page of a sport of persons (``individual_sports``: tennis, golf, athletics) no prose result
+names a team, nor is a place the page never writes as a place a team (a country there is a
+player's). A name, a score, a name, a score (``Germany 310 France 180``) is a result only on a page
+that uses a sport's word: a company's figures have that shape.
+
 A sports page's body is often a table, printed line by line, which the recogniser reads as prose.
 First of all, the stage reads its lines by their shape (:mod:`.sports_tables`): a **result line**
 (``Kilmarnock 1 Dundee United 3``: the whole line a name, a score, a name, a score) names two
@@ -73,9 +85,9 @@ from ..knowledge.names import CALENDAR_WORDS, name_key
 from .classifier import NONE_LABEL
 from .scores import check_probability
 from .spans import copy_span, moved_probability, set_entities
-from .sports_tables import SCORE_PAIR, TableMentions, TableReader
+from .sports_prose import ProseReader
+from .sports_tables import SCORE_DASHES, SCORE_PAIR, TableMentions, TableReader
 
-SCORE_DASHES = frozenset({"-", "–", ":"})
 #: ``Span._.component`` of a gazetteer match that is no entity, while teams are looked for.
 _DROPPED_PLACE = "places (not an entity)"
 #: Capitalised plurals that name places, not teams (``Beverly Hills``): the default of ``place_plurals``.
@@ -155,6 +167,11 @@ class SportsTeams:
         table_confidence: float = 0.9,
         dismissal_words: Iterable[str] = (),
         scorecard_sport: str | None = None,
+        prose_result_words: Iterable[str] = (),
+        result_prepositions: Iterable[str] = (),
+        pair_prepositions: Iterable[str] = (),
+        pair_joiners: Iterable[str] = (),
+        individual_sports: Iterable[str] = (),
         team_roles: Iterable[str] = (),
     ) -> None:
         check_probability(name, "table_confidence", table_confidence)
@@ -191,22 +208,42 @@ class SportsTeams:
             dismissal_words=dismissal_words,
             scorecard_sport=scorecard_sport,
         )
+        self.prose = ProseReader(
+            result_words=prose_result_words,
+            result_prepositions=result_prepositions,
+            pair_prepositions=pair_prepositions,
+            pair_joiners=pair_joiners,
+            place_words=place_words,
+            person_label=person_label,
+            max_score_digits=max_score_digits,
+        )
+        self.individual_sports = frozenset(individual_sports)
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.sport = self.sport(doc)
+        # A page that uses a sport's word at all: its tables and its bare scores (``Germany 310
+        # France 180``) are read as a sport's; a company's figures have the same shapes.
+        page_sport = doc._.sport or self.sport(doc, min_words=1)
         lines = self.tables.lines(doc)  # the short lines with a number: most pages have none
-        tables = (
-            self.tables.read(doc, lines, sports_page=doc._.sport is not None or self.sport(doc, min_words=1) is not None, sport=doc._.sport) if lines else None
-        )
+        tables = self.tables.read(doc, lines, sports_page=page_sport is not None, sport=doc._.sport) if lines else None
         table_teams = self.set_tables(doc, tables) if tables else set()
         nicknames = self.nicknamed(doc)
-        unnamed = self.unnamed(doc)
+        self.drop_scores(doc)
+        unnamed = self.unnamed(doc, bare_scores=page_sport is not None)
         if unnamed:
             set_entities(doc, [*doc.ents, *unnamed])
-        results = self.teams(doc) | self.scored(doc) | self.staffed(doc) | {name_key(span.text) for span in unnamed} | table_teams
+        results = (
+            self.teams(doc, bare_scores=page_sport is not None) | self.scored(doc) | self.staffed(doc) | {name_key(span.text) for span in unnamed} | table_teams
+        )
+        added: set[tuple[str, ...]] = {name_key(span.text) for span in unnamed}
+        persons: set[tuple[str, ...]] = set()  # teams the recogniser took for persons (a prose result's side)
+        if page_sport not in self.individual_sports:  # a country on a golf page is a player's
+            prose, prose_added, persons = self.prose_teams(doc, sports_page=page_sport is not None or bool(results))
+            results, added = results | prose, added | prose_added
         # A player's country (``Pete Sampras ( U.S. ) beat``) is written as a place: no team.
         players_places = {name_key(doc[s:e].text) for s, e in tables.places} if tables else set()
-        teams = results | (self.unplaced(doc) - players_places if doc._.sport else set())
+        # On a page of a sport of persons (golf, athletics) a country is a player's, never a team.
+        teams = results | (self.unplaced(doc) - players_places if doc._.sport and doc._.sport not in self.individual_sports else set())
         if results and doc._.sport is None:
             # A page that reports a result is a sports page, even in a few lines: its teams then
             # vote and resolve apart from the places they are named after (``sport:<name>``).
@@ -216,7 +253,7 @@ class SportsTeams:
         spans, relabelled = [], []
         for ent in doc.ents:
             key = name_key(ent.text)
-            if ent.label_ != self.team_label and (key in nicknames or (ent.label_ in self.place_labels and key in teams)):
+            if ent.label_ != self.team_label and (key in nicknames or key in persons or (ent.label_ in self.place_labels and key in teams)):
                 place_label = ent.label_
                 ent = copy_span(ent, label=self.team_label)  # every mention: one label for one name
                 ent._.component = self.name
@@ -224,7 +261,7 @@ class SportsTeams:
                     ent._.label_probs = moved_probability(ent._.label_probs, place_label, self.team_label)
                 relabelled.append(ent)
             spans.append(ent)
-        spans += self._unrecognised(doc, nicknames | {name_key(span.text) for span in unnamed})
+        spans += self._unrecognised(doc, nicknames | added)
         set_entities(doc, spans)
         for ent in relabelled:  # the country's curated id is not the team's (set_ents keeps token ids)
             for token in ent:
@@ -270,12 +307,52 @@ class SportsTeams:
         keys.discard(())
         return keys
 
+    def drop_scores(self, doc: Doc) -> None:
+        """Entities after a result word or a result preposition that end in a final score (the
+        recogniser's ``Reggiana 4-0`` of *thrashed Reggiana 4-0*) end before it: a name holds no score."""
+        spans, changed = [], False
+        before_results = self.result_words | self.prose.result_words | self.prose.result_prepositions
+        for ent in doc.ents:
+            for length in (1, 3) if ent.start and doc[ent.start - 1].lower_ in before_results else ():  # ``4-0`` or ``4 - 0``
+                start = ent.end - length
+                one_token = SCORE_PAIR.match(doc[start].text) is not None if start > ent.start else False
+                if start > ent.start and self._is_final_score(doc, start) and one_token == (length == 1):
+                    ent, changed = copy_span(ent, end=start), True
+                    break
+            spans.append(ent)
+        if changed:
+            set_entities(doc, spans)
+
+    def prose_teams(self, doc: Doc, sports_page: bool) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]], set[tuple[str, ...]]]:
+        """Name keys of the teams of the results written in prose (:mod:`.sports_prose`: ``Aberdeen
+        drew 1-1 with Hibernian``), of those the recogniser left out, which become ``team_label``
+        entities, and of those it took for persons (every mention of them becomes a team)."""
+        prose = self.prose.read(doc, sports_page=sports_page)
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        added = []
+        for start, end in prose.unrecognised:
+            if not taken.intersection(range(start, end)):
+                added.append(self._team(doc, start, end))
+                taken.update(range(start, end))
+        if added:
+            set_entities(doc, [*doc.ents, *added])
+        keys = {name_key(doc[start:end].text) for start, end in prose.teams}
+        keys.discard(())
+        return keys, {name_key(span.text) for span in added}, {name_key(doc[start:end].text) for start, end in prose.persons}
+
+    def _team(self, doc: Doc, start: int, end: int) -> Span:
+        """A ``team_label`` mention the rules found where the recogniser found none."""
+        span = Span(doc, start, end, label=self.team_label)
+        span._.component = self.name
+        return span
+
     def _rule_probs(self, label: str) -> dict[str, float]:
         """``Span._.label_probs`` of a mention the tables' shapes label: ``table_confidence``, the rest NONE."""
         return {label: self.table_confidence, NONE_LABEL: round(1.0 - self.table_confidence, 4)}
 
-    def teams(self, doc: Doc) -> set[tuple[str, ...]]:
-        """Name keys of the entities in a result (``Australia 2 Japan 1``, ``Japan beat Syria 2-1``)."""
+    def teams(self, doc: Doc, bare_scores: bool = True) -> set[tuple[str, ...]]:
+        """Name keys of the entities in a result (``Australia 2 Japan 1``, ``Japan beat Syria 2-1``);
+        a name, a score, a name, a score only with ``bare_scores`` (a page of a sport)."""
         ents = list(doc.ents)
         found: set[tuple[str, ...]] = set()
         for first, second in zip(ents, ents[1:]):
@@ -286,7 +363,7 @@ class SportsTeams:
             if self.person_label in (first.label_, second.label_):
                 continue  # a person's result (``Federer beat Nadal 6-4``) names no team
             after = doc[second.end]
-            scores = len(between) == 1 and self._is_score(between[0]) and self._is_score(after)
+            scores = bare_scores and len(between) == 1 and self._is_score(between[0]) and self._is_score(after)
             result = 0 < len(between) <= 2 and all(t.lower_ in self.result_words for t in between) and self._is_final_score(doc, second.end)
             if scores or result:
                 found |= {name_key(first.text), name_key(second.text)}
@@ -336,11 +413,12 @@ class SportsTeams:
         found.discard(())
         return found
 
-    def unnamed(self, doc: Doc) -> list[Span]:
+    def unnamed(self, doc: Doc, bare_scores: bool = True) -> list[Span]:
         """``team_label`` spans for the teams of a result the recogniser left out: ``Celtic`` in
         *Celtic beat Rangers 2-1*, *Celtic 2-1 Rangers*, *Celtic 2 Rangers 1*, where the other side is
         an entity that is no person (a team or a place: not *Federer beat Nadal 6-4*) and the left-out
-        side is one to three capitalised words that are no stop words, on the result's line."""
+        side is one to three capitalised words that are no stop words, on the result's line. Without
+        ``bare_scores`` (a page of no sport) not *X 2 Y 1*: a company's figures have its shape."""
         if not doc.ents:
             return []
         array = doc.to_array([LOWER, PREFIX])  # the candidates in the token array, not a Token per word
@@ -352,7 +430,7 @@ class SportsTeams:
                 right_start, after = i + 1, "final score"
             elif self._is_final_score(doc, i):  # X 2-1 Y
                 right_start, after = i + (1 if SCORE_PAIR.match(token.text) else 3), ""
-            elif self._is_score(token):  # X 2 Y 1: a score after Y
+            elif bare_scores and self._is_score(token):  # X 2 Y 1: a score after Y
                 right_start, after = i + 1, "score"
             else:
                 continue
@@ -366,9 +444,7 @@ class SportsTeams:
             if sides.count(None) != 1 or any(label not in (self.team_label, *self.place_labels) for label in sides if label):
                 continue
             start, end = left if sides[0] is None else right
-            span = Span(doc, start, end, label=self.team_label)
-            span._.component = self.name
-            spans.append(span)
+            spans.append(self._team(doc, start, end))
         return spans
 
     def _name_run(self, doc: Doc, edge: int, step: int) -> tuple[int, int] | None:
@@ -531,31 +607,37 @@ class SportsTeams:
         return len(parts) == 3 and self._is_score(parts[0]) and parts[1].text in SCORE_DASHES and self._is_score(parts[2])
 
 
-@Language.factory(
-    "news_sports_teams",
-    default_config={
-        "team_label": "ORG",
-        "place_labels": ["LOC"],
-        "result_words": ["beat", "beats", "v", "vs", "vs.", "drew", "defeated"],
-        "place_words": ["in", "at", "near", "from", "outside", "across"],
-        "max_score_digits": 3,
-        "sports": {},
-        "min_sport_words": 3,
-        "victory_words": ["victory", "win", "triumph", "rout"],
-        "place_plurals": list(PLACE_PLURALS),
-        "unknown_sport": "unknown",
-        "places_key": None,
-        "person_label": "PERSON",
-        "name_connectors": ["of", "the", "de", "del", "&", "and"],
-        "standings_words": ["standings", "table", "tabulate"],
-        "min_standings_numbers": 4,
-        "max_name_words": 4,
-        "table_confidence": 0.9,
-        "dismissal_words": ["c", "b", "lbw", "st", "run", "out", "not", "retired", "hurt"],
-        "scorecard_sport": "cricket",
-        "team_roles": [],
-    },
-)
+#: ``news_sports_teams``' defaults (a module constant: the factory stays within the function-length limit).
+DEFAULT_CONFIG = {
+    "team_label": "ORG",
+    "place_labels": ["LOC"],
+    "result_words": ["beat", "beats", "v", "vs", "vs.", "drew", "defeated"],
+    "place_words": ["in", "at", "near", "from", "outside", "across"],
+    "max_score_digits": 3,
+    "sports": {},
+    "min_sport_words": 3,
+    "victory_words": ["victory", "win", "triumph", "rout"],
+    "place_plurals": list(PLACE_PLURALS),
+    "unknown_sport": "unknown",
+    "places_key": None,
+    "person_label": "PERSON",
+    "name_connectors": ["of", "the", "de", "del", "&", "and"],
+    "standings_words": ["standings", "table", "tabulate"],
+    "min_standings_numbers": 4,
+    "max_name_words": 4,
+    "table_confidence": 0.9,
+    "dismissal_words": ["c", "b", "lbw", "st", "run", "out", "not", "retired", "hurt"],
+    "scorecard_sport": "cricket",
+    "prose_result_words": [],
+    "result_prepositions": [],
+    "pair_prepositions": [],
+    "pair_joiners": [],
+    "individual_sports": [],
+    "team_roles": [],
+}
+
+
+@Language.factory("news_sports_teams", default_config=DEFAULT_CONFIG)
 def make_sports_teams(
     nlp: Language,
     name: str,
@@ -578,6 +660,11 @@ def make_sports_teams(
     table_confidence: float,
     dismissal_words: list[str],
     scorecard_sport: str | None,
+    prose_result_words: list[str],
+    result_prepositions: list[str],
+    pair_prepositions: list[str],
+    pair_joiners: list[str],
+    individual_sports: list[str],
     team_roles: list[str] | None = None,
 ) -> SportsTeams:
     return SportsTeams(
@@ -601,5 +688,10 @@ def make_sports_teams(
         table_confidence=table_confidence,
         dismissal_words=dismissal_words,
         scorecard_sport=scorecard_sport,
+        prose_result_words=prose_result_words,
+        result_prepositions=result_prepositions,
+        pair_prepositions=pair_prepositions,
+        pair_joiners=pair_joiners,
+        individual_sports=individual_sports,
         team_roles=team_roles or (),
     )

@@ -49,6 +49,8 @@ from ..knowledge.names import CALENDAR_WORDS
 
 #: A final score written as one token: ``2-1``, ``3–0``.
 SCORE_PAIR = re.compile(r"^\d{1,3}[-–:]\d{1,3}$")
+#: The dashes of a final score written as three tokens (``2 - 1``).
+SCORE_DASHES = frozenset({"-", "–", ":"})
 #: A number that is no score: a decimal (``10.03``, ``.781``), thousands (``34,000``) or a longer integer.
 NUMBER = re.compile(r"^\d*[.,]?\d+$")
 #: A word of a name: letters, apostrophes or full stops, the first a capital (``N.``, ``O'Neill``, ``U.S.``, ``Öster``).
