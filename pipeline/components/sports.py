@@ -220,10 +220,10 @@ class SportsTeams:
         self.individual_sports = frozenset(individual_sports)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.sport = self.sport(doc)
-        # A page that uses a sport's word at all: its tables and its bare scores (``Germany 310
-        # France 180``) are read as a sport's; a company's figures have the same shapes.
-        page_sport = doc._.sport or self.sport(doc, min_words=1)
+        # A page that uses a sport's word at all (``page_sport``): its tables and its bare scores
+        # (``Germany 310 France 180``) are read as a sport's; a company's figures have the same shapes.
+        page_sport, uses = self._top_sport(doc)
+        doc._.sport = page_sport if uses >= self.min_sport_words else None
         lines = self.tables.lines(doc)  # the short lines with a number: most pages have none
         tables = self.tables.read(doc, lines, sports_page=page_sport is not None, sport=doc._.sport) if lines else None
         table_teams = self.set_tables(doc, tables) if tables else set()
@@ -247,7 +247,7 @@ class SportsTeams:
         if results and doc._.sport is None:
             # A page that reports a result is a sports page, even in a few lines: its teams then
             # vote and resolve apart from the places they are named after (``sport:<name>``).
-            doc._.sport = self.sport(doc, min_words=1) or self.unknown_sport
+            doc._.sport = page_sport or self.unknown_sport
         if not teams and not nicknames:
             return doc
         spans, relabelled = [], []
@@ -590,11 +590,15 @@ class SportsTeams:
     def sport(self, doc: Doc, min_words: int | None = None) -> str | None:
         """The sport whose words the document uses most (at least ``min_words``, by default
         ``min_sport_words``), else None."""
+        sport, uses = self._top_sport(doc)
+        return sport if uses >= (self.min_sport_words if min_words is None else min_words) else None
+
+    def _top_sport(self, doc: Doc) -> tuple[str | None, int]:
+        """The sport whose words the document uses most and how often (None, 0 without any)."""
         lower = doc.to_array(LOWER)  # the sport words in the Doc's token array, not a Token per word
         found = lower[numpy.isin(lower, self.sport_ids)].tolist()
-        counts = Counter(self.sport_by_id[word] for word in found)
-        ranked = counts.most_common(1)
-        return ranked[0][0] if ranked and ranked[0][1] >= (self.min_sport_words if min_words is None else min_words) else None
+        ranked = Counter(self.sport_by_id[word] for word in found).most_common(1)
+        return (ranked[0][0], ranked[0][1]) if ranked else (None, 0)
 
     def _is_score(self, token: Token) -> bool:
         return token.text.isdigit() and len(token.text) <= self.max_score_digits
