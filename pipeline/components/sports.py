@@ -224,20 +224,23 @@ class SportsTeams:
         # (``Germany 310 France 180``) are read as a sport's; a company's figures have the same shapes.
         page_sport, uses = self._top_sport(doc)
         doc._.sport = page_sport if uses >= self.min_sport_words else None
-        lines = self.tables.lines(doc)  # the short lines with a number: most pages have none
+        # Tables, scores and results all need a number: most pages have none, and skip them.
+        numbers = bool(numpy.isin(doc.to_array(PREFIX), self.digit_ids).any())
+        lines = self.tables.lines(doc) if numbers else []  # the short lines with a number
         tables = self.tables.read(doc, lines, sports_page=page_sport is not None, sport=doc._.sport) if lines else None
         table_teams = self.set_tables(doc, tables) if tables else set()
         nicknames = self.nicknamed(doc)
-        self.drop_scores(doc)
-        unnamed = self.unnamed(doc, bare_scores=page_sport is not None)
+        if numbers:
+            self.drop_scores(doc)
+        unnamed = self.unnamed(doc, bare_scores=page_sport is not None) if numbers else []
         if unnamed:
             set_entities(doc, [*doc.ents, *unnamed])
-        results = (
-            self.teams(doc, bare_scores=page_sport is not None) | self.scored(doc) | self.staffed(doc) | {name_key(span.text) for span in unnamed} | table_teams
-        )
+        scores = self.teams(doc, bare_scores=page_sport is not None) | self.scored(doc) if numbers else set()
+        results = scores | self.staffed(doc) | {name_key(span.text) for span in unnamed} | table_teams
         added: set[tuple[str, ...]] = {name_key(span.text) for span in unnamed}
         persons: set[tuple[str, ...]] = set()  # teams the recogniser took for persons (a prose result's side)
-        if page_sport not in self.individual_sports:  # a country on a golf page is a player's
+        # A prose result without a score counts only on a sports page (sports_prose).
+        if page_sport not in self.individual_sports and (numbers or page_sport is not None or results):  # a country on a golf page is a player's
             prose, prose_added, persons = self.prose_teams(doc, sports_page=page_sport is not None or bool(results))
             results, added = results | prose, added | prose_added
         # A player's country (``Pete Sampras ( U.S. ) beat``) is written as a place: no team.
