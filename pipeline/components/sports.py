@@ -222,17 +222,19 @@ class SportsTeams:
     def __call__(self, doc: Doc) -> Doc:
         # A page that uses a sport's word at all (``page_sport``): its tables and its bare scores
         # (``Germany 310 France 180``) are read as a sport's; a company's figures have the same shapes.
-        page_sport, uses = self._top_sport(doc)
+        # The token array, read once: the sport's words, the numbers and the results' candidates.
+        array = doc.to_array([LOWER, PREFIX])
+        page_sport, uses = self._top_sport(doc, array[:, 0])
         doc._.sport = page_sport if uses >= self.min_sport_words else None
         # Tables, scores and results all need a number: most pages have none, and skip them.
-        numbers = bool(numpy.isin(doc.to_array(PREFIX), self.digit_ids).any())
+        numbers = bool(numpy.isin(array[:, 1], self.digit_ids).any())
         lines = self.tables.lines(doc) if numbers else []  # the short lines with a number
         tables = self.tables.read(doc, lines, sports_page=page_sport is not None, sport=doc._.sport) if lines else None
         table_teams = self.set_tables(doc, tables) if tables else set()
         nicknames = self.nicknamed(doc)
         if numbers:
             self.drop_scores(doc)
-        unnamed = self.unnamed(doc, bare_scores=page_sport is not None) if numbers else []
+        unnamed = self.unnamed(doc, bare_scores=page_sport is not None, array=array) if numbers else []
         if unnamed:
             set_entities(doc, [*doc.ents, *unnamed])
         scores = self.teams(doc, bare_scores=page_sport is not None) | self.scored(doc) if numbers else set()
@@ -416,7 +418,7 @@ class SportsTeams:
         found.discard(())
         return found
 
-    def unnamed(self, doc: Doc, bare_scores: bool = True) -> list[Span]:
+    def unnamed(self, doc: Doc, bare_scores: bool = True, array: numpy.ndarray | None = None) -> list[Span]:
         """``team_label`` spans for the teams of a result the recogniser left out: ``Celtic`` in
         *Celtic beat Rangers 2-1*, *Celtic 2-1 Rangers*, *Celtic 2 Rangers 1*, where the other side is
         an entity that is no person (a team or a place: not *Federer beat Nadal 6-4*) and the left-out
@@ -424,7 +426,8 @@ class SportsTeams:
         ``bare_scores`` (a page of no sport) not *X 2 Y 1*: a company's figures have its shape."""
         if not doc.ents:
             return []
-        array = doc.to_array([LOWER, PREFIX])  # the candidates in the token array, not a Token per word
+        if array is None:  # the candidates in the token array (LOWER, PREFIX), not a Token per word
+            array = doc.to_array([LOWER, PREFIX])
         candidates = numpy.flatnonzero(numpy.isin(array[:, 0], self.result_ids) | numpy.isin(array[:, 1], self.digit_ids)).tolist()
         spans: list[Span] = []
         for i in candidates:
@@ -596,9 +599,10 @@ class SportsTeams:
         sport, uses = self._top_sport(doc)
         return sport if uses >= (self.min_sport_words if min_words is None else min_words) else None
 
-    def _top_sport(self, doc: Doc) -> tuple[str | None, int]:
+    def _top_sport(self, doc: Doc, lower: numpy.ndarray | None = None) -> tuple[str | None, int]:
         """The sport whose words the document uses most and how often (None, 0 without any)."""
-        lower = doc.to_array(LOWER)  # the sport words in the Doc's token array, not a Token per word
+        if lower is None:  # the sport words in the Doc's token array (LOWER), not a Token per word
+            lower = doc.to_array(LOWER)
         found = lower[numpy.isin(lower, self.sport_ids)].tolist()
         ranked = Counter(self.sport_by_id[word] for word in found).most_common(1)
         return (ranked[0][0], ranked[0][1]) if ranked else (None, 0)
