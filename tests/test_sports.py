@@ -281,3 +281,17 @@ def test_a_name_ends_before_a_final_score_and_a_headlines_capitals_add_no_team(b
     doc = make_doc(blank, text, [("PIACENZA", "LOC"), ("Sampdoria", "ORG"), ("Reggiana 4-0", "LOC"), ("Napoli 3 - 1", "LOC")])
     # LOWLY, the side after "BY" in capitals, is no name: no team added, and PIACENZA is in no result.
     assert ent_tuples(teams(doc)) == [("PIACENZA", "LOC"), ("Sampdoria", "ORG"), ("Reggiana", "ORG"), ("Lazio", "ORG"), ("Napoli", "ORG")]
+
+
+def test_the_default_pipeline_reads_an_american_football_page_and_a_scored_loss(nlp):
+    # The sport's words of a wire report (a rusher, a cornerback, punts) make it a sports page, where
+    # a place that is never written as one is a team; "a 27-24 loss to Chicago" is a result.
+    page = (
+        "Bush was hurt last Thursday in a 27-24 loss to Chicago .\n"
+        "He was the team 's second-leading rusher and returned three punts for touchdowns .\n"
+        "The Saints signed cornerback Michael Lehan and will miss the final games against Detroit and Carolina ."
+    )
+    doc = nlp(page)
+    assert doc._.sport == "american_football"
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert {name: labels.get(name) for name in ("Chicago", "Detroit", "Carolina")} == dict.fromkeys(("Chicago", "Detroit", "Carolina"), "ORG")
