@@ -63,3 +63,12 @@ def test_international_institutions_are_curated_organisations(nlp):
     assert ents["Reserve Bank of Australia"] == ("ORG", "reserve-bank-of-australia")
     assert ents["World Bank"] == ("ORG", "world-bank")
     assert ents["Federal Reserve"] == ents["Fed"] == ("ORG", "federal-reserve")
+
+
+def test_armed_groups_the_recogniser_calls_persons_are_curated_organisations(nlp):
+    # The recogniser reads "Boko Haram" and "Al-Shabaab" as persons and misses "Islamic Jihad".
+    doc = nlp("Boko Haram kidnapped 200 girls. Al-Shabaab attacked a hotel in Mogadishu. Islamic Jihad fired rockets.")
+    ents = {e.text: (e.label_, e.id_) for e in doc.ents}
+    assert ents["Boko Haram"] == ("ORG", "boko-haram")
+    assert ents["Al-Shabaab"] == ("ORG", "al-shabaab")
+    assert ents["Islamic Jihad"] == ("ORG", "palestinian-islamic-jihad")
