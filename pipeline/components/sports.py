@@ -533,12 +533,16 @@ class SportsTeams:
 
     def _is_place_and_plural(self, doc: Doc, ent: Span, places: dict[int, set[int]]) -> bool:
         """Whether place entity ``ent`` is a known place and a capitalised plural (``San Antonio
-        Spurs``, ``Chicago Bears`` as one place): the gazetteer's match ends one word before it does."""
+        Spurs``, ``Chicago Bears`` as one place): the gazetteer's match ends one word before it does.
+        Off a sports page the plural must be a word's (the vectors know its singular, *bear*):
+        *Athens Acropolis* is no team."""
         if ent.label_ not in self.place_labels or len(ent) < 2 or ent.end - 1 not in places.get(ent.start, ()):
             return False
         last = ent[-1]
         plural = len(last.text) > 2 and last.lower_.endswith("s") and not last.lower_.endswith("ss") and last.lower_ not in self.place_plurals
-        return plural and _capitalised(last) and not _title_case_line(doc, ent.start)
+        if not plural or not _capitalised(last) or _title_case_line(doc, ent.start):
+            return False
+        return doc._.sport is not None or doc.vocab.has_vector(last.lower_[:-1])
 
     def _dropped_places(self, doc: Doc) -> list[Span]:
         """The gazetteer's matches (``places_key``) that overlap no entity, as place spans."""
