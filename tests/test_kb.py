@@ -63,3 +63,24 @@ def test_international_institutions_are_curated_organisations(nlp):
     assert ents["Reserve Bank of Australia"] == ("ORG", "reserve-bank-of-australia")
     assert ents["World Bank"] == ("ORG", "world-bank")
     assert ents["Federal Reserve"] == ents["Fed"] == ("ORG", "federal-reserve")
+
+
+def test_armed_groups_the_recogniser_calls_persons_are_curated_organisations(nlp):
+    # The recogniser reads "Boko Haram" and "Al-Shabaab" as persons and misses "Islamic Jihad".
+    doc = nlp("Boko Haram kidnapped 200 girls. Al-Shabaab attacked a hotel in Mogadishu. Islamic Jihad fired rockets.")
+    ents = {e.text: (e.label_, e.id_) for e in doc.ents}
+    assert ents["Boko Haram"] == ("ORG", "boko-haram")
+    assert ents["Al-Shabaab"] == ("ORG", "al-shabaab")
+    assert ents["Islamic Jihad"] == ("ORG", "palestinian-islamic-jihad")
+
+
+def test_heads_of_government_are_curated_persons_and_a_namesake_keeps_her_name(nlp):
+    # The recogniser misses "Trump" and "Macron" opening a sentence and calls "Putin" after a
+    # comma and "Modi" places: curated persons keep their label and id.
+    doc = nlp("Trump said the deal would go ahead. Speaking in Moscow, Putin said Russia was ready. Modi said India would respond.")
+    ents = {e.text: (e.label_, e.id_) for e in doc.ents}
+    assert ents["Trump"] == ("PERSON", "donald-trump")
+    assert ents["Putin"] == ("PERSON", "vladimir-putin")
+    assert ents["Modi"] == ("PERSON", "narendra-modi")
+    doc = nlp("It is now, said Lois Scholz, a friend of hers. Scholz lives across the hall.")
+    assert [(e.text, e.label_, e.id_) for e in doc.ents if e.text == "Scholz"] == [("Scholz", "PERSON", "")]
