@@ -1,9 +1,11 @@
 """``news_non_names``: drop entities that the words around them show are no person, organisation or place.
 
-Four kinds of capitalised words the recogniser takes for names, three told by their context:
+Five kinds of capitalised words the recogniser takes for names, four told by their context:
 
 * **Named storms**: a name written after an event word (``event_words``: ``Hurricane Rita``,
-  ``Cyclone Phailin``, ``Typhoon Haiyan``, ``Tropical Storm Allison``) names an event. The entity
+  ``Cyclone Phailin``, ``Typhoon Haiyan``, ``Tropical Storm Allison``; ``titled_event_words`` only
+  when written with a capital, as the British name their storms: ``Storm Arwen``, not *the storm
+  Obama visited*) names an event. The entity
   (with or without the event word) and every other entity of the document that is the same name
   (``Rita`` alone, further on) are dropped. An event word inside a longer name (``the National
   Hurricane Center``) names nothing.
@@ -19,6 +21,12 @@ Four kinds of capitalised words the recogniser takes for names, three told by th
   with a possessive, is dropped wherever it stands; a longer name that contains one stays (the
   ``Brexit Party``). The recogniser tags them PERSON or LOC: they look like surnames and places and no
   training corpus has them.
+* **A person's name after an article**: a one-word PERSON entity right after the definite article
+  (``article_words``) is no person's name (*The Snowman, the film*; *on the Clyde.*; *the Estelle
+  Unit in ...*: the recogniser's PERSON after *the* was no gold person on the tuning sets but where
+  the name modifies a noun: *the Bush administration*, *the John Murray archive*). Dropped when a
+  stop word other than a joiner (``article_joiners``: *the Clinton and Carter administrations*), a
+  punctuation mark or the end of the text follows it, so that a name before a noun stays.
 
 Entities with a curated id (``kb_id``) stay. Every list is config data (``configs/default.cfg``,
 measured in benchmarks/quality.md); the rules are the contexts.
@@ -60,10 +68,16 @@ class NonNames:
         person_labels: Iterable[str],
         concept_words: Iterable[str] = (),
         concept_patterns: Iterable[str] = (),
+        titled_event_words: Iterable[str] = (),
+        article_words: Iterable[str] = (),
+        article_joiners: Iterable[str] = (),
     ) -> None:
         self.name = name
         # An event word may be several words ("tropical storm"): kept as tuples of folded words.
-        self.event_words = {tuple(_folded(w) for w in phrase.split()) for phrase in event_words if phrase.strip()}
+        self.titled_event_words = {tuple(_folded(w) for w in phrase.split()) for phrase in titled_event_words if phrase.strip()}
+        self.event_words = {tuple(_folded(w) for w in phrase.split()) for phrase in event_words if phrase.strip()} | self.titled_event_words
+        self.article_words = frozenset(_folded(w) for w in article_words)
+        self.article_joiners = frozenset(_folded(w) for w in article_joiners)
         # The ids of their first words: where an event word can start, found in the Doc's token array at once.
         self._first_ids = numpy.fromiter(sorted({get_string_id(phrase[0]) for phrase in self.event_words}), dtype="uint64")
         self.post_nominals = frozenset(_folded(w) for w in post_nominals)
@@ -91,6 +105,8 @@ class NonNames:
             return True
         if len(ent) != 1:
             return False
+        if self.article_words and ent.label_ in self.person_labels and self._after_article(ent):
+            return True
         word = _folded(ent.text)
         return (word in self.post_nominals and self._after_person(ent)) or (word in self.era_words and self._dates(ent))
 
@@ -100,6 +116,8 @@ class NonNames:
         for phrase in self.event_words:
             end = i + len(phrase)
             if end <= len(doc) and tuple(_folded(t.text) for t in doc[i:end]) == phrase:
+                if phrase in self.titled_event_words and not doc[i].is_title:
+                    continue
                 return end
         return None
 
@@ -142,6 +160,18 @@ class NonNames:
         word = _folded(words[0])
         return word in self.concept_words or bool(self._concept_pattern and self._concept_pattern.fullmatch(word))
 
+    # -- names after an article ------------------------------------------------------------------
+    def _after_article(self, ent: Span) -> bool:
+        """``the <ent>`` followed by a stop word (not a joiner: *the Clinton and Carter administrations*),
+        a punctuation mark or the end of the text."""
+        doc = ent.doc
+        if ent.start == 0 or _folded(doc[ent.start - 1].text) not in self.article_words:
+            return False
+        if ent.end == len(doc):
+            return True
+        after = doc[ent.end]
+        return after.is_punct or after.is_space or (after.is_stop and after.lower_ not in self.article_joiners)
+
     # -- post-nominal letters and era markers ---------------------------------------------------
     def _after_person(self, ent: Span) -> bool:
         """``<person> , <ent>`` followed by punctuation or the end of the text."""
@@ -170,6 +200,9 @@ class NonNames:
         "person_labels": ["PERSON"],
         "concept_words": [],
         "concept_patterns": [],
+        "titled_event_words": [],
+        "article_words": [],
+        "article_joiners": [],
     },
 )
 def make_non_names(
@@ -181,6 +214,9 @@ def make_non_names(
     person_labels: list[str],
     concept_words: list[str] | None = None,
     concept_patterns: list[str] | None = None,
+    titled_event_words: list[str] | None = None,
+    article_words: list[str] | None = None,
+    article_joiners: list[str] | None = None,
 ) -> NonNames:
     return NonNames(
         name,
@@ -190,4 +226,7 @@ def make_non_names(
         person_labels=person_labels,
         concept_words=concept_words or (),
         concept_patterns=concept_patterns or (),
+        titled_event_words=titled_event_words or (),
+        article_words=article_words or (),
+        article_joiners=article_joiners or (),
     )
