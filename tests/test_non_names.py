@@ -148,3 +148,4 @@ def test_the_default_config_runs_it_after_the_classifier():
     assert "hurricane" in config["components"]["non_names"]["event_words"]
     assert config["components"]["non_names"]["titled_event_words"] == ["storm"]
     assert config["components"]["non_names"]["article_words"] == ["the"]
+    assert {"easter", "christmas", "ramadan"} <= set(config["components"]["non_names"]["concept_words"])
