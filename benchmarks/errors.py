@@ -63,6 +63,8 @@ EXTRA_CORPORA = {
     "ECB+ topics 1-25, lines": ("ecbplus-lines", [DATA / "ecbplus" / "ECB+" / str(t) for t in range(1, 26) if (DATA / "ecbplus" / "ECB+" / str(t)).exists()]),
     # Invented UK and world news sentences with gold spans (character offsets), in this project's scheme.
     "news probes gold": ("spans", [ROOT / "benchmarks" / "news_probes_gold.jsonl"]),
+    # Written after the fixes the first set showed (session 13): out of sample for them.
+    "news probes gold, out of sample": ("spans", [ROOT / "benchmarks" / "news_probes_gold_oos.jsonl"]),
 }
 # GUM's headlines (the first sentence) in Title Case, as many news sites write them.
 EXTRA_CORPORA["GUM news+interview train, Title Case headlines"] = ("gum-titled", EXTRA_CORPORA["GUM news+interview train"][1])

@@ -19,6 +19,7 @@ SETTINGS = {
     "titled_event_words": ["storm"],
     "article_words": ["the"],
     "article_joiners": ["and", "or"],
+    "place_nouns": ["tunnel", "crossing"],
 }
 
 
@@ -69,6 +70,15 @@ def test_a_person_after_the_before_a_noun_or_a_joiner_stays(blank, non_names):
     settings = {**SETTINGS, "article_words": []}
     doc = make_doc(blank, "They sail on the Clyde.", [("Clyde", "PERSON")])
     assert ent_tuples(make_non_names(blank, "non_names", **settings)(doc)) == [("Clyde", "PERSON")]
+
+
+def test_a_person_after_the_before_a_place_noun_is_the_place(blank, non_names):
+    text = "The Clyde tunnel closed. They met at the Erez crossing. Smith tunnel work and the Bush administration."
+    doc = make_doc(blank, text, [("Clyde", "PERSON"), ("Erez", "PERSON"), ("Smith", "PERSON"), ("Bush", "PERSON")])
+    doc.ents[1]._.label_probs = {"PERSON": 0.7, "LOC": 0.2, "NONE": 0.1}
+    out = non_names(doc)
+    assert ent_tuples(out) == [("Clyde", "LOC"), ("Erez", "LOC"), ("Smith", "PERSON"), ("Bush", "PERSON")]
+    assert out.ents[1]._.component == "non_names" and out.ents[1]._.label_probs["LOC"] == pytest.approx(0.9)
 
 
 def test_post_nominal_letters_after_a_person_are_dropped(blank, non_names):

@@ -26,7 +26,10 @@ Five kinds of capitalised words the recogniser takes for names, four told by the
   Unit in ...*: the recogniser's PERSON after *the* was no gold person on the tuning sets but where
   the name modifies a noun: *the Bush administration*, *the John Murray archive*). Dropped when a
   stop word other than a joiner (``article_joiners``: *the Clinton and Carter administrations*), a
-  punctuation mark or the end of the text follows it, so that a name before a noun stays.
+  punctuation mark or the end of the text follows it, so that a name before a noun stays. Before a
+  place noun (``place_nouns``: *the Clyde tunnel*, *the Erez crossing*) it names the place: it
+  becomes a ``place_label`` entity (the span classifier's probability of PERSON moves to it), the one
+  entity this stage relabels rather than drops.
 
 Entities with a curated id (``kb_id``) stay. Every list is config data (``configs/default.cfg``,
 measured in benchmarks/quality.md); the rules are the contexts.
@@ -44,7 +47,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.names import POSSESSIVE_SUFFIXES
-from .spans import set_entities
+from .spans import copy_span, moved_probability, set_entities
 
 #: Words after a number that still date an era marker (``the 7th century BC``).
 ERA_UNITS = frozenset({"century", "centuries", "millennium", "millennia"})
@@ -71,6 +74,8 @@ class NonNames:
         titled_event_words: Iterable[str] = (),
         article_words: Iterable[str] = (),
         article_joiners: Iterable[str] = (),
+        place_nouns: Iterable[str] = (),
+        place_label: str = "LOC",
     ) -> None:
         self.name = name
         # An event word may be several words ("tropical storm"): kept as tuples of folded words.
@@ -78,6 +83,8 @@ class NonNames:
         self.event_words = {tuple(_folded(w) for w in phrase.split()) for phrase in event_words if phrase.strip()} | self.titled_event_words
         self.article_words = frozenset(_folded(w) for w in article_words)
         self.article_joiners = frozenset(_folded(w) for w in article_joiners)
+        self.place_nouns = frozenset(_folded(w) for w in place_nouns)
+        self.place_label = place_label
         # The ids of their first words: where an event word can start, found in the Doc's token array at once.
         self._first_ids = numpy.fromiter(sorted({get_string_id(phrase[0]) for phrase in self.event_words}), dtype="uint64")
         self.post_nominals = frozenset(_folded(w) for w in post_nominals)
@@ -94,8 +101,9 @@ class NonNames:
         starts = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self._first_ids)).tolist() if self.event_words else []
         storms = self._storm_names(doc, ents, starts) if starts else set()
         kept = [ent for ent in ents if ent.id_ or not self._is_non_name(ent, storms)]
-        if len(kept) < len(ents):
-            set_entities(doc, kept)
+        places = [self._as_place(ent) if self._names_a_place(ent) else ent for ent in kept] if self.place_nouns else kept
+        if len(kept) < len(ents) or any(a is not b for a, b in zip(places, kept)):
+            set_entities(doc, places)
         return doc
 
     def _is_non_name(self, ent: Span, storms: set[tuple[str, ...]]) -> bool:
@@ -172,6 +180,20 @@ class NonNames:
         after = doc[ent.end]
         return after.is_punct or after.is_space or (after.is_stop and after.lower_ not in self.article_joiners)
 
+    def _names_a_place(self, ent: Span) -> bool:
+        """``the <ent> <place noun>``: a one-word person's name before ``tunnel``, ``crossing`` ..."""
+        doc = ent.doc
+        if ent.id_ or len(ent) != 1 or ent.label_ not in self.person_labels or ent.start == 0 or ent.end == len(doc):
+            return False
+        return _folded(doc[ent.start - 1].text) in self.article_words and doc[ent.end].lower_ in self.place_nouns
+
+    def _as_place(self, ent: Span) -> Span:
+        place = copy_span(ent, label=self.place_label)
+        place._.component = self.name
+        if place._.label_probs:  # the classifier's person is the rule's place: its mass moves over
+            place._.label_probs = moved_probability(place._.label_probs, ent.label_, self.place_label)
+        return place
+
     # -- post-nominal letters and era markers ---------------------------------------------------
     def _after_person(self, ent: Span) -> bool:
         """``<person> , <ent>`` followed by punctuation or the end of the text."""
@@ -203,6 +225,8 @@ class NonNames:
         "titled_event_words": [],
         "article_words": [],
         "article_joiners": [],
+        "place_nouns": [],
+        "place_label": "LOC",
     },
 )
 def make_non_names(
@@ -217,6 +241,8 @@ def make_non_names(
     titled_event_words: list[str] | None = None,
     article_words: list[str] | None = None,
     article_joiners: list[str] | None = None,
+    place_nouns: list[str] | None = None,
+    place_label: str = "LOC",
 ) -> NonNames:
     return NonNames(
         name,
@@ -229,4 +255,6 @@ def make_non_names(
         titled_event_words=titled_event_words or (),
         article_words=article_words or (),
         article_joiners=article_joiners or (),
+        place_nouns=place_nouns or (),
+        place_label=place_label,
     )
