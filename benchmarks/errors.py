@@ -65,6 +65,8 @@ EXTRA_CORPORA = {
     "news probes gold": ("spans", [ROOT / "benchmarks" / "news_probes_gold.jsonl"]),
     # Written after the fixes the first set showed (session 13): out of sample for them.
     "news probes gold, out of sample": ("spans", [ROOT / "benchmarks" / "news_probes_gold_oos.jsonl"]),
+    # Written after all of them (the first out-of-sample set's errors gave one fix: org_head).
+    "news probes gold, out of sample 2": ("spans", [ROOT / "benchmarks" / "news_probes_gold_oos2.jsonl"]),
 }
 # GUM's headlines (the first sentence) in Title Case, as many news sites write them.
 EXTRA_CORPORA["GUM news+interview train, Title Case headlines"] = ("gum-titled", EXTRA_CORPORA["GUM news+interview train"][1])
