@@ -100,3 +100,10 @@ def test_an_article_that_is_part_of_a_known_name_stays(blank):
     doc.spans["places"] = [doc.char_span(32, 41, label="GPE")]
     assert ent_tuples(cleanup(blank, article_names_key="places")(doc)) == [("The Hague", "LOC")]
     assert ent_tuples(cleanup(blank)(doc)) == [("Hague", "LOC")]  # without the key, as before
+
+
+def test_a_curated_name_keeps_its_final_possessive(blank):
+    text = "Sainsbury's and Tesco's sales rose."
+    doc = make_doc(blank, text, [("Sainsbury's", "ORG"), ("Tesco's", "ORG")])
+    doc.spans["rules"] = [doc.char_span(0, 11, label="ORG", span_id="sainsburys")]
+    assert ent_tuples(cleanup(blank)(doc)) == [("Sainsbury's", "ORG"), ("Tesco", "ORG")]

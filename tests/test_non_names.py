@@ -1,4 +1,5 @@
-"""``news_non_names``: storm names, post-nominal letters, era markers and concepts are no entities."""
+"""``news_non_names``: storm names, post-nominal letters, era markers, concepts and one-word "persons"
+after *the* are no entities."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ SETTINGS = {
     "person_labels": ["PERSON"],
     "concept_words": ["covid", "bitcoin"],
     "concept_patterns": ["[a-z]+exit"],
+    "titled_event_words": ["storm"],
+    "article_words": ["the"],
+    "article_joiners": ["and", "or"],
+    "place_nouns": ["tunnel", "crossing"],
 }
 
 
@@ -41,6 +46,39 @@ def test_an_event_word_inside_a_name_names_no_storm(blank, non_names):
     text = "The National Hurricane Center said Center Parcs and Rita Ora were closed."
     doc = make_doc(blank, text, [("National Hurricane Center", "ORG"), ("Center Parcs", "ORG"), ("Rita Ora", "PERSON")])
     assert ent_tuples(non_names(doc)) == [("National Hurricane Center", "ORG"), ("Center Parcs", "ORG"), ("Rita Ora", "PERSON")]
+
+
+def test_a_titled_event_word_names_a_storm_only_with_its_capital(blank, non_names):
+    text = "Storm Arwen hit Scotland. Arwen left 100,000 homes without power. After the storm Swinney visited Aberdeen."
+    doc = make_doc(blank, text, [("Arwen", "PERSON"), ("Scotland", "LOC"), ("Arwen", "PERSON", 1), ("Swinney", "PERSON"), ("Aberdeen", "LOC")])
+    assert ent_tuples(non_names(doc)) == [("Scotland", "LOC"), ("Swinney", "PERSON"), ("Aberdeen", "LOC")]
+    doc = make_doc(blank, "Storm Eowyn brought gusts of 100mph.", [("Storm Eowyn", "ORG")])
+    assert ent_tuples(non_names(doc)) == []
+
+
+def test_a_one_word_person_after_the_before_no_noun_is_dropped(blank, non_names):
+    text = "The Snowman, the film, and The Snowman was shown. Ships sail on the Clyde. It beat the Pistons in May."
+    doc = make_doc(blank, text, [("Snowman", "PERSON"), ("Snowman", "PERSON", 1), ("Clyde", "PERSON"), ("Pistons", "PERSON")])
+    assert ent_tuples(non_names(doc)) == []
+
+
+def test_a_person_after_the_before_a_noun_or_a_joiner_stays(blank, non_names):
+    text = "Under the Bush administration and the Clinton and Carter administrations, the Pistons won. Smith said."
+    ents = [("Bush", "PERSON"), ("Clinton", "PERSON"), ("Carter", "PERSON"), ("Pistons", "ORG"), ("Smith", "PERSON")]
+    doc = make_doc(blank, text, ents)
+    assert ent_tuples(non_names(doc)) == ents
+    settings = {**SETTINGS, "article_words": []}
+    doc = make_doc(blank, "They sail on the Clyde.", [("Clyde", "PERSON")])
+    assert ent_tuples(make_non_names(blank, "non_names", **settings)(doc)) == [("Clyde", "PERSON")]
+
+
+def test_a_person_after_the_before_a_place_noun_is_the_place(blank, non_names):
+    text = "The Clyde tunnel closed. They met at the Erez crossing. Smith tunnel work and the Bush administration."
+    doc = make_doc(blank, text, [("Clyde", "PERSON"), ("Erez", "PERSON"), ("Smith", "PERSON"), ("Bush", "PERSON")])
+    doc.ents[1]._.label_probs = {"PERSON": 0.7, "LOC": 0.2, "NONE": 0.1}
+    out = non_names(doc)
+    assert ent_tuples(out) == [("Clyde", "LOC"), ("Erez", "LOC"), ("Smith", "PERSON"), ("Bush", "PERSON")]
+    assert out.ents[1]._.component == "non_names" and out.ents[1]._.label_probs["LOC"] == pytest.approx(0.9)
 
 
 def test_post_nominal_letters_after_a_person_are_dropped(blank, non_names):
@@ -118,3 +156,6 @@ def test_the_default_config_runs_it_after_the_classifier():
     pipeline = config["nlp"]["pipeline"]
     assert pipeline.index("span_classifier") < pipeline.index("non_names") < pipeline.index("alias_linker")
     assert "hurricane" in config["components"]["non_names"]["event_words"]
+    assert config["components"]["non_names"]["titled_event_words"] == ["storm"]
+    assert config["components"]["non_names"]["article_words"] == ["the"]
+    assert {"easter", "christmas", "ramadan"} <= set(config["components"]["non_names"]["concept_words"])

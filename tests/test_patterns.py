@@ -40,3 +40,25 @@ def test_prefer_rules_filter_keeps_longer_model_entities(blank):
     assert [(s.text, s.label_) for s in make_prefer_rules_filter()(list(doc.ents), [rule])] == [("IS left", "PERSON")]
     doc = make_doc(blank, "Fighters of IS left.", [("of IS", "PERSON")])
     assert [(s.text, s.label_) for s in make_prefer_rules_filter()(list(doc.ents), [rule])] == [("of IS", "PERSON")]
+
+
+def test_a_curated_surname_yields_to_another_person_of_that_name(blank):
+    from conftest import make_doc
+    from spacy.tokens import Span
+
+    from pipeline.components.patterns import make_prefer_rules_filter_v2
+
+    prefer = make_prefer_rules_filter_v2(["PERSON"])
+    text = "Lois Scholz met Olaf Scholz . Scholz left ."
+    doc = make_doc(blank, text, [("Lois Scholz", "PERSON"), ("Olaf Scholz", "PERSON"), ("Scholz left", "ORG")])
+    full, lone = Span(doc, 3, 5, label="PERSON", span_id="olaf-scholz"), Span(doc, 6, 7, label="PERSON", span_id="olaf-scholz")
+    # Two persons end in Scholz, one of them not the curated one's: the lone surname is no curated match.
+    assert [(s.text, s.label_, s.id_) for s in prefer(list(doc.ents), [full, lone])] == [
+        ("Lois Scholz", "PERSON", ""),
+        ("Olaf Scholz", "PERSON", "olaf-scholz"),
+        ("Scholz left", "ORG", ""),
+    ]
+    # The curated full name alone: the surname is its short form and the match wins (as v1).
+    doc = make_doc(blank, "Olaf Scholz spoke . Scholz left .", [("Olaf Scholz", "PERSON")])
+    full, lone = Span(doc, 0, 2, label="PERSON", span_id="olaf-scholz"), Span(doc, 4, 5, label="PERSON", span_id="olaf-scholz")
+    assert [(s.text, s.id_) for s in prefer(list(doc.ents), [full, lone])] == [("Olaf Scholz", "olaf-scholz"), ("Scholz", "olaf-scholz")]

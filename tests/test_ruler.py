@@ -78,7 +78,7 @@ WIRE = (
     "AL-AIN , United Arab Emirates 1996-12-06\n\n"
     "Japan began the defence of their Asian Cup title with a lucky 2-1 win against Syria in a Group C championship match on Friday .\n\n"
     "China controlled most of the match until Uzbek striker Igor Shkvyrin lobbed the ball over the keeper .\n\n"
-    "Corrado Passera met EU farm ministers . Celtic beat Rangers 2-1 .\n\n"
+    "Corrado Passera met EU farm ministers . Arbroath beat Rangers 2-1 .\n\n"
     "Shares of Electronic Arts rose 3 percent on Tuesday after the results ."
 )
 
@@ -97,7 +97,7 @@ def wire_components(nlp):
         ("Igor Shkvyrin", "titled_names"),
         ("EU", "entity_rules"),
         ("Corrado Passera", "ner"),
-        ("Celtic", "sports_teams"),
+        ("Arbroath", "sports_teams"),  # a side of a result the recogniser left out
         ("Electronic Arts", "companies"),
     ],
 )

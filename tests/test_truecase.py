@@ -108,3 +108,26 @@ def test_default_pipeline_keeps_a_capitals_headline_name_the_body_names(nlp):
     """The classifier doubts CLINTON (the recogniser's features of capitals); the body's Bill Clinton keeps it (keep_echoed)."""
     doc = nlp("CLINTON SIGNS WELFARE BILL\n\nPresident Bill Clinton signed the welfare reform bill on Thursday.")
     assert ("CLINTON", "PERSON") in [(e.text, e.label_) for e in doc.ents]
+
+
+def _up_to_headline(nlp, text):
+    doc = nlp.make_doc(text)
+    for name in nlp.pipe_names[: nlp.pipe_names.index("headline") + 1]:
+        doc = nlp.get_pipe(name)(doc)
+    return doc
+
+
+def test_a_capitals_headline_the_model_took_for_one_name_is_reread_with_the_curated_names(nlp):
+    # The recogniser reads the whole line as one ORG: no word of it lies outside an entity, and
+    # the words lowered inside it count. The copy goes through entity_rules: TRUMP is the table's.
+    doc = _up_to_headline(nlp, "TRUMP VISITS SCOTLAND\nDonald Trump arrived at Turnberry in Scotland for a private visit.")
+    ents = [(e.text, e.label_, e.id_) for e in doc.ents if e.end <= 3]
+    assert ents == [("TRUMP", "PERSON", "donald-trump"), ("SCOTLAND", "LOC", "")]
+
+
+def test_a_curated_match_the_truecasing_cut_from_a_longer_name_is_not_taken(nlp):
+    # The body writes "new", so the copy reads "new York": the gazetteer's York (the English city)
+    # inside the line's own New York match is no name of the headline.
+    text = "Wikinews Interviews New York Bar Owner on Santorum Cocktail\nWikinews interviewed the owner of a New York City bar about a new cocktail."
+    doc = _up_to_headline(nlp, text)
+    assert "York" not in {e.text for e in doc.ents if e.end <= 10}

@@ -6,7 +6,8 @@ spaCy's plain ``span_ruler``, an entity among ``doc.spans[rule_spans_key]`` is `
 and the producer's own label (``Span._.model_label``), then:
 
 * drops a leading article (``the Islamic State`` -> ``Islamic State``) and a trailing
-  possessive token (``Assad ’s`` -> ``Assad``); not an article that is part of a known name: the
+  possessive token (``Assad ’s`` -> ``Assad``), not one that ends a curated match (``Sainsbury's``,
+  a name of ``configs/aliases``); not an article that is part of a known name: the
   span with it is a match of the ``article_names_key`` span group (the gazetteer's *The Hague*),
   which an entity without it (*Hague*) is extended to;
 * drops leading titles from people (``Prime Minister Sudani`` -> ``Sudani``);
@@ -100,7 +101,9 @@ class SpanCleanup:
             if (ent.start, ent.end) in without_article:  # "Hague" of "The Hague": the known name
                 ent = copy_span(ent, without_article[(ent.start, ent.end)], ent.end)
                 ent._.component = self.name  # new boundaries: this stage's span
-            trimmed = ent if (ent.start, ent.end) in with_article else self._trim(ent)
+            # A curated name ending in a possessive (``Sainsbury's``) keeps it: the 's is the name's.
+            curated_possessive = (ent.start, ent.end) in rules_by_extent and ent[-1].text in POSSESSIVE_SUFFIXES
+            trimmed = ent if (ent.start, ent.end) in with_article or curated_possessive else self._trim(ent)
             if trimmed is not None and trimmed is not ent and (trimmed.start, trimmed.end) in rules_by_extent:
                 # Trimmed to a curated match (``Xinhua news agency`` -> ``Xinhua``): it is that match.
                 rule = rules_by_extent[(trimmed.start, trimmed.end)]

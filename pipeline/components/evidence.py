@@ -13,7 +13,8 @@ Knowledge about names, from data, never lists in code (:class:`NameLexicon`, rea
   legal forms (``configs/evidence/legal_forms.txt``; :mod:`pipeline.knowledge.companies`).
 
 :class:`NameEvidence` turns a name into features (``given_name``: its first word is a given
-name; ``org_word``: a word of it is an organisation word; ``place``: the whole name is a known
+name; ``org_word``: a word of it is an organisation word; ``org_head``: its last word is one,
+the name's head (*Gwent Police*, *Morriston Hospital*); ``place``: the whole name is a known
 place, ``place_or_name`` when it is a person's name too; ``company``: the whole name is a listed
 company's, which then says nothing of a person (*Morgan Stanley*, *Baker Hughes*); ...) and the features into log-odds
 per label by the ``weights`` of the config (fitted given the recogniser's label, on data it
@@ -43,7 +44,7 @@ from ..knowledge.geo import CITY, DEFAULT_MIN_POPULATION, known_places
 from ..knowledge.names import fold, name_key
 
 #: Name features (see :meth:`NameEvidence.features`) and the context feature.
-NAME_FEATURES = ("given_name", "surname", "lone_surname", "org_word", "loc_word", "place", "place_or_name", "company")
+NAME_FEATURES = ("given_name", "surname", "lone_surname", "org_word", "org_head", "loc_word", "place", "place_or_name", "company")
 CONTEXT_FEATURES = ("title",)
 #: Word lists read from the ``words`` folder: ``<field>.txt``, one word a line, ``#`` comments.
 WORD_FILES = ("org_words", "loc_words", "titles")
@@ -208,6 +209,8 @@ class NameEvidence:
             found.append("lone_surname")
         if any(word in lex.org_words for word in key):
             found.append("org_word")
+        if len(key) > 1 and last[0] in lex.org_words:  # the name's head: *Gwent Police*, *Morriston Hospital*
+            found.append("org_head")
         if len(key) > 1 and (last[0] in lex.loc_words or first[0] in lex.loc_words):
             found.append("loc_word")
         if is_place:

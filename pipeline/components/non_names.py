@@ -1,9 +1,11 @@
 """``news_non_names``: drop entities that the words around them show are no person, organisation or place.
 
-Four kinds of capitalised words the recogniser takes for names, three told by their context:
+Five kinds of capitalised words the recogniser takes for names, four told by their context:
 
 * **Named storms**: a name written after an event word (``event_words``: ``Hurricane Rita``,
-  ``Cyclone Phailin``, ``Typhoon Haiyan``, ``Tropical Storm Allison``) names an event. The entity
+  ``Cyclone Phailin``, ``Typhoon Haiyan``, ``Tropical Storm Allison``; ``titled_event_words`` only
+  when written with a capital, as the British name their storms: ``Storm Arwen``, not *the storm
+  Obama visited*) names an event. The entity
   (with or without the event word) and every other entity of the document that is the same name
   (``Rita`` alone, further on) are dropped. An event word inside a longer name (``the National
   Hurricane Center``) names nothing.
@@ -19,6 +21,15 @@ Four kinds of capitalised words the recogniser takes for names, three told by th
   with a possessive, is dropped wherever it stands; a longer name that contains one stays (the
   ``Brexit Party``). The recogniser tags them PERSON or LOC: they look like surnames and places and no
   training corpus has them.
+* **A person's name after an article**: a one-word PERSON entity right after the definite article
+  (``article_words``) is no person's name (*The Snowman, the film*; *on the Clyde.*; *the Estelle
+  Unit in ...*: the recogniser's PERSON after *the* was no gold person on the tuning sets but where
+  the name modifies a noun: *the Bush administration*, *the John Murray archive*). Dropped when a
+  stop word other than a joiner (``article_joiners``: *the Clinton and Carter administrations*), a
+  punctuation mark or the end of the text follows it, so that a name before a noun stays. Before a
+  place noun (``place_nouns``: *the Clyde tunnel*, *the Erez crossing*) it names the place: it
+  becomes a ``place_label`` entity (the span classifier's probability of PERSON moves to it), the one
+  entity this stage relabels rather than drops.
 
 Entities with a curated id (``kb_id``) stay. Every list is config data (``configs/default.cfg``,
 measured in benchmarks/quality.md); the rules are the contexts.
@@ -36,7 +47,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.names import POSSESSIVE_SUFFIXES
-from .spans import set_entities
+from .spans import copy_span, moved_probability, set_entities
 
 #: Words after a number that still date an era marker (``the 7th century BC``).
 ERA_UNITS = frozenset({"century", "centuries", "millennium", "millennia"})
@@ -60,10 +71,20 @@ class NonNames:
         person_labels: Iterable[str],
         concept_words: Iterable[str] = (),
         concept_patterns: Iterable[str] = (),
+        titled_event_words: Iterable[str] = (),
+        article_words: Iterable[str] = (),
+        article_joiners: Iterable[str] = (),
+        place_nouns: Iterable[str] = (),
+        place_label: str = "LOC",
     ) -> None:
         self.name = name
         # An event word may be several words ("tropical storm"): kept as tuples of folded words.
-        self.event_words = {tuple(_folded(w) for w in phrase.split()) for phrase in event_words if phrase.strip()}
+        self.titled_event_words = {tuple(_folded(w) for w in phrase.split()) for phrase in titled_event_words if phrase.strip()}
+        self.event_words = {tuple(_folded(w) for w in phrase.split()) for phrase in event_words if phrase.strip()} | self.titled_event_words
+        self.article_words = frozenset(_folded(w) for w in article_words)
+        self.article_joiners = frozenset(_folded(w) for w in article_joiners)
+        self.place_nouns = frozenset(_folded(w) for w in place_nouns)
+        self.place_label = place_label
         # The ids of their first words: where an event word can start, found in the Doc's token array at once.
         self._first_ids = numpy.fromiter(sorted({get_string_id(phrase[0]) for phrase in self.event_words}), dtype="uint64")
         self.post_nominals = frozenset(_folded(w) for w in post_nominals)
@@ -80,8 +101,9 @@ class NonNames:
         starts = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self._first_ids)).tolist() if self.event_words else []
         storms = self._storm_names(doc, ents, starts) if starts else set()
         kept = [ent for ent in ents if ent.id_ or not self._is_non_name(ent, storms)]
-        if len(kept) < len(ents):
-            set_entities(doc, kept)
+        places = [self._as_place(ent) if self._names_a_place(ent) else ent for ent in kept] if self.place_nouns else kept
+        if len(kept) < len(ents) or any(a is not b for a, b in zip(places, kept)):
+            set_entities(doc, places)
         return doc
 
     def _is_non_name(self, ent: Span, storms: set[tuple[str, ...]]) -> bool:
@@ -91,6 +113,8 @@ class NonNames:
             return True
         if len(ent) != 1:
             return False
+        if self.article_words and ent.label_ in self.person_labels and self._after_article(ent):
+            return True
         word = _folded(ent.text)
         return (word in self.post_nominals and self._after_person(ent)) or (word in self.era_words and self._dates(ent))
 
@@ -100,6 +124,8 @@ class NonNames:
         for phrase in self.event_words:
             end = i + len(phrase)
             if end <= len(doc) and tuple(_folded(t.text) for t in doc[i:end]) == phrase:
+                if phrase in self.titled_event_words and not doc[i].is_title:
+                    continue
                 return end
         return None
 
@@ -142,6 +168,32 @@ class NonNames:
         word = _folded(words[0])
         return word in self.concept_words or bool(self._concept_pattern and self._concept_pattern.fullmatch(word))
 
+    # -- names after an article ------------------------------------------------------------------
+    def _after_article(self, ent: Span) -> bool:
+        """``the <ent>`` followed by a stop word (not a joiner: *the Clinton and Carter administrations*),
+        a punctuation mark or the end of the text."""
+        doc = ent.doc
+        if ent.start == 0 or _folded(doc[ent.start - 1].text) not in self.article_words:
+            return False
+        if ent.end == len(doc):
+            return True
+        after = doc[ent.end]
+        return after.is_punct or after.is_space or (after.is_stop and after.lower_ not in self.article_joiners)
+
+    def _names_a_place(self, ent: Span) -> bool:
+        """``the <ent> <place noun>``: a one-word person's name before ``tunnel``, ``crossing`` ..."""
+        doc = ent.doc
+        if ent.id_ or len(ent) != 1 or ent.label_ not in self.person_labels or ent.start == 0 or ent.end == len(doc):
+            return False
+        return _folded(doc[ent.start - 1].text) in self.article_words and doc[ent.end].lower_ in self.place_nouns
+
+    def _as_place(self, ent: Span) -> Span:
+        place = copy_span(ent, label=self.place_label)
+        place._.component = self.name
+        if place._.label_probs:  # the classifier's person is the rule's place: its mass moves over
+            place._.label_probs = moved_probability(place._.label_probs, ent.label_, self.place_label)
+        return place
+
     # -- post-nominal letters and era markers ---------------------------------------------------
     def _after_person(self, ent: Span) -> bool:
         """``<person> , <ent>`` followed by punctuation or the end of the text."""
@@ -170,6 +222,11 @@ class NonNames:
         "person_labels": ["PERSON"],
         "concept_words": [],
         "concept_patterns": [],
+        "titled_event_words": [],
+        "article_words": [],
+        "article_joiners": [],
+        "place_nouns": [],
+        "place_label": "LOC",
     },
 )
 def make_non_names(
@@ -181,6 +238,11 @@ def make_non_names(
     person_labels: list[str],
     concept_words: list[str] | None = None,
     concept_patterns: list[str] | None = None,
+    titled_event_words: list[str] | None = None,
+    article_words: list[str] | None = None,
+    article_joiners: list[str] | None = None,
+    place_nouns: list[str] | None = None,
+    place_label: str = "LOC",
 ) -> NonNames:
     return NonNames(
         name,
@@ -190,4 +252,9 @@ def make_non_names(
         person_labels=person_labels,
         concept_words=concept_words or (),
         concept_patterns=concept_patterns or (),
+        titled_event_words=titled_event_words or (),
+        article_words=article_words or (),
+        article_joiners=article_joiners or (),
+        place_nouns=place_nouns or (),
+        place_label=place_label,
     )

@@ -492,8 +492,16 @@ class SportsTeams:
         spans = []
         ents = list(doc.ents)
         starts = [ent.start for ent in ents]
+        places = self._place_starts(doc)
         for ent in sorted([*ents, *self._dropped_places(doc)], key=lambda span: span.start):
             is_ent = ent._.component != _DROPPED_PLACE
+            if is_ent and self._is_place_and_plural(doc, ent, places):
+                # The recogniser's (or the vote's) one place entity over the team's whole name.
+                team = copy_span(ent, label=self.team_label)
+                team._.component = ent._.component
+                spans.append(team)
+                found |= {name_key(team.text), name_key(ent[-1:].text)}
+                continue
             after = bisect_left(starts, ent.end)  # the entity after it
             end = self._nickname_end(doc, ent, ents[after] if after < len(ents) else None)
             if end is None:
@@ -514,6 +522,27 @@ class SportsTeams:
                         token.ent_id = 0
         found.discard(())
         return found
+
+    def _place_starts(self, doc: Doc) -> dict[int, set[int]]:
+        """Start -> the ends of the gazetteer's place matches (``places_key``)."""
+        starts: dict[int, set[int]] = {}
+        if self.places_key and self.places_key in doc.spans:
+            for span in doc.spans[self.places_key]:
+                starts.setdefault(span.start, set()).add(span.end)
+        return starts
+
+    def _is_place_and_plural(self, doc: Doc, ent: Span, places: dict[int, set[int]]) -> bool:
+        """Whether place entity ``ent`` is a known place and a capitalised plural (``San Antonio
+        Spurs``, ``Chicago Bears`` as one place): the gazetteer's match ends one word before it does.
+        Off a sports page the plural must be a word's (the vectors know its singular, *bear*):
+        *Athens Acropolis* is no team."""
+        if ent.label_ not in self.place_labels or len(ent) < 2 or ent.end - 1 not in places.get(ent.start, ()):
+            return False
+        last = ent[-1]
+        plural = len(last.text) > 2 and last.lower_.endswith("s") and not last.lower_.endswith("ss") and last.lower_ not in self.place_plurals
+        if not plural or not _capitalised(last) or _title_case_line(doc, ent.start):
+            return False
+        return doc._.sport is not None or doc.vocab.has_vector(last.lower_[:-1])
 
     def _dropped_places(self, doc: Doc) -> list[Span]:
         """The gazetteer's matches (``places_key``) that overlap no entity, as place spans."""

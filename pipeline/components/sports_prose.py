@@ -92,8 +92,10 @@ class ProseReader:
             if not sides or not (scored or sports_page):
                 continue
             labels = [doc[start].ent_type_ or None for start, _ in sides]
-            if self.person_label in labels and not (sports_page and self._misread_team(sides, labels)):
-                continue  # a person's result names no team
+            # A person's result names no team, unless the person is a team misread: on a sports page,
+            # or in a scored result (*Cowdenbeath beat Rangers 2-1*, the recogniser's Cowdenbeath a person).
+            if self.person_label in labels and not ((sports_page or scored) and self._misread_team(sides, labels)):
+                continue
             # One side alone, unscored (*Losing Thomas is bad enough*), says too little to add a name.
             known = any(label is not None for label in labels)
             may_add = (sports_page or known) and (scored or len(sides) == 2)

@@ -6,7 +6,8 @@ The statistical model reads ``BAGHDAD (Reuters) - SYRIA'S FM VISITS IRAQ`` as sh
 capitalised, this stage builds a copy of its tokens truecased: a word is written in lower case
 when it is a stop word or when the document also uses it in lower case (``checks``, ``rehab``;
 with ``stem_suffixes``, also in another form: ``Discusses`` when the text says ``discuss``),
-in title case otherwise; it runs the recogniser on the copy (and ``label_component``, when it
+in title case otherwise; it runs the recogniser on the copy (then ``rule_components``, the curated
+names' stages, and ``label_component``, when it
 runs after the label mapper) and puts its entities on the original tokens in place of the
 model's there. Tokens and text are never changed.
 
@@ -96,8 +97,10 @@ class Truecaser:
         label_component: str | None = None,
         supported_only: bool = False,
         only_doubtful: bool = False,
+        rule_components: Sequence[str] = (),
     ) -> None:
         self.nlp = nlp
+        self.rule_components = list(rule_components)
         self.title_case = title_case
         self.min_words = min_words
         self.name = name
@@ -168,7 +171,9 @@ class Truecaser:
             content = known and not t.is_stop and t.is_alpha and not t.is_lower
             lowered += content and t.i not in entity_tokens
             doubted += content and t.i in entity_tokens
-        if lowered < self.min_lowered or (self.only_doubtful and not caps and not doubted):
+        # A line in capitals the model took for one name (``TRUMP VISITS SCOTLAND`` ORG) has no word
+        # outside its entities: there the words lowered inside them count too.
+        if lowered + (doubted if caps else 0) < self.min_lowered or (self.only_doubtful and not caps and not doubted):
             return None
         return Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in line])
 
@@ -213,6 +218,9 @@ class Truecaser:
                 if copy is not None:
                     jobs.append((doc, line, copy, outside))
         copies = list(ner.pipe([job[2] for job in jobs])) if jobs else []
+        for rule_component in self.rule_components:  # the curated names (``TRUMP``: the copy's Trump)
+            rules = self.nlp.get_pipe(rule_component)
+            copies = [rules(copy) for copy in copies]
         if self.label_component is not None:
             labels = self.nlp.get_pipe(self.label_component)
             copies = [labels(copy) for copy in copies]
@@ -220,18 +228,27 @@ class Truecaser:
             self._replace(doc, line, copy, outside)
         return docs
 
+    def _rule_keys(self) -> list[str]:
+        """The ``doc.spans`` keys the rule components write their matches to (spaCy's ``SpanRuler.key``)."""
+        return [key for name in self.rule_components if isinstance(key := getattr(self.nlp.get_pipe(name), "key", None), str)]
+
     def _copy_spans(self, doc: Doc, start: int, copy: Doc) -> list[Span]:
         """``copy``'s entities on ``doc``'s tokens from ``start``; in headline mode without the words
         the copy lowered at their edges (a name neither starts nor ends with one: ``fatal Queens hit``)."""
         spans: list[Span] = []
+        # The rule stages' matches on the line as written: a copy's curated match inside a longer one
+        # is a name the copy cut by lowering a word of it (*New York* written *new York*: *York*).
+        written = [(m.start - start, m.end - start) for key in self._rule_keys() if key in doc.spans for m in doc.spans[key]]
         for ent in copy.ents:
             first, last = ent.start, ent.end
+            if ent.id_ and any(s <= first and last <= e and e - s > last - first for s, e in written):
+                continue
             while first < last and copy[first].is_lower and self.headline_only:
                 first += 1
             while last > first and copy[last - 1].is_lower and self.headline_only:
                 last -= 1
             if first < last:
-                spans.append(Span(doc, start + first, start + last, label=ent.label_))
+                spans.append(Span(doc, start + first, start + last, label=ent.label_, span_id=ent.id_ if (first, last) == (ent.start, ent.end) else ""))
         return spans
 
     def _replace(self, doc: Doc, line: list[Token], copy: Doc, body: numpy.ndarray) -> None:
@@ -291,6 +308,7 @@ class Truecaser:
         "label_component": None,
         "supported_only": False,
         "only_doubtful": False,
+        "rule_components": [],
     },
 )
 def make_truecase(
@@ -308,6 +326,7 @@ def make_truecase(
     label_component: str | None = None,
     supported_only: bool = False,
     only_doubtful: bool = False,
+    rule_components: Sequence[str] = (),
 ) -> Truecaser:
     return Truecaser(
         nlp,
@@ -324,4 +343,5 @@ def make_truecase(
         label_component=label_component,
         supported_only=supported_only,
         only_doubtful=only_doubtful,
+        rule_components=rule_components,
     )
