@@ -131,3 +131,12 @@ def test_a_curated_match_the_truecasing_cut_from_a_longer_name_is_not_taken(nlp)
     text = "Wikinews Interviews New York Bar Owner on Santorum Cocktail\nWikinews interviewed the owner of a New York City bar about a new cocktail."
     doc = _up_to_headline(nlp, text)
     assert "York" not in {e.text for e in doc.ents if e.end <= 10}
+
+
+def test_a_rule_component_the_pipeline_lacks_is_skipped(nlp):
+    # benchmarks/quality.py --ablation removes entity_rules: the headline then reads without it.
+    truecase = make_truecase(nlp, "truecase", ner_component="ner", min_letters=8, upper_share=0.9, rule_components=["no_such_stage"])
+    doc = nlp.make_doc("SYRIA'S FM VISITS IRAQ\nThe minister met officials in Baghdad.")
+    for name in ("senter", "ner"):
+        doc = nlp.get_pipe(name)(doc)
+    assert "IRAQ" in {e.text for e in truecase(doc).ents}

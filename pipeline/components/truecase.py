@@ -218,8 +218,7 @@ class Truecaser:
                 if copy is not None:
                     jobs.append((doc, line, copy, outside))
         copies = list(ner.pipe([job[2] for job in jobs])) if jobs else []
-        for rule_component in self.rule_components:  # the curated names (``TRUMP``: the copy's Trump)
-            rules = self.nlp.get_pipe(rule_component)
+        for rules in self._rules():  # the curated names (``TRUMP``: the copy's Trump)
             copies = [rules(copy) for copy in copies]
         if self.label_component is not None:
             labels = self.nlp.get_pipe(self.label_component)
@@ -228,9 +227,13 @@ class Truecaser:
             self._replace(doc, line, copy, outside)
         return docs
 
+    def _rules(self) -> list:
+        """The rule components the pipeline has (a pipeline without one, as an ablation makes, reads without it)."""
+        return [self.nlp.get_pipe(name) for name in self.rule_components if name in self.nlp.pipe_names]
+
     def _rule_keys(self) -> list[str]:
         """The ``doc.spans`` keys the rule components write their matches to (spaCy's ``SpanRuler.key``)."""
-        return [key for name in self.rule_components if isinstance(key := getattr(self.nlp.get_pipe(name), "key", None), str)]
+        return [key for rules in self._rules() if isinstance(key := getattr(rules, "key", None), str)]
 
     def _copy_spans(self, doc: Doc, start: int, copy: Doc) -> list[Span]:
         """``copy``'s entities on ``doc``'s tokens from ``start``; in headline mode without the words
