@@ -271,3 +271,44 @@ def test_a_component_sourced_into_the_shared_vocab_is_not_compared_vector_by_vec
         other = spacy.blank("en")
         other.add_pipe("sentencizer", source=spacy.load(tmp_path / "source"))
     assert seen[-1] == (False, (0, 0))
+
+
+def _vectors_pipeline(folder, value: float) -> None:
+    import numpy
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.vocab.set_vector("apple", numpy.full(4, value, dtype="float32"))
+    nlp.add_pipe("sentencizer")
+    nlp.to_disk(folder)
+
+
+def test_a_component_sourced_from_the_pipeline_whose_vectors_it_reads_is_loaded_without_them(tmp_path, monkeypatch):
+    import warnings
+
+    import spacy
+
+    _vectors_pipeline(tmp_path / "source", 1.0)
+    _vectors_pipeline(tmp_path / "other", 2.0)
+    loads = []
+    spacy_load = spacy.util.load_model
+
+    def spy(name, **kwargs):
+        loads.append((str(name), "vectors" in kwargs.get("exclude", ())))
+        return spacy_load(name, **kwargs)
+
+    monkeypatch.setattr(spacy.util, "load_model", spy)
+    config = f'[nlp]\nlang = "en"\npipeline = ["sentencizer"]\n[components]\n[components.sentencizer]\nsource = "{tmp_path / "source"}"\n'
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no W113: the vectors are the source's, read once at initialize
+        nlp = build_nlp(load_config_from_str(config + f'[initialize]\nvectors = "{tmp_path / "source"}"\n'))
+    assert loads == [(str(tmp_path / "source"), True)]  # sourced without its vectors
+    assert spacy.util.load_model is spy  # put back after the build
+    assert nlp.vocab.vectors.shape[1] == 4 and nlp.vocab["apple"].vector.tolist() == [1.0] * 4
+    assert [s.text for s in nlp("One. Two.").sents] == ["One.", "Two."]
+    # Vectors from another pipeline: the source is loaded whole and spaCy's check compares them (W113).
+    loads.clear()
+    with pytest.warns(UserWarning, match="W113"):
+        nlp = build_nlp(load_config_from_str(config + f'[initialize]\nvectors = "{tmp_path / "other"}"\n'))
+    assert loads == [(str(tmp_path / "source"), False)]
+    assert nlp.vocab["apple"].vector.tolist() == [2.0] * 4

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ..base.allocator import keep_freed_memory
 from ..base.collector import exiting, starting
 from ..base.console import console, setup_logging
 
@@ -459,6 +460,7 @@ def _print_evaluation(result, output: Path | None) -> None:  # noqa: ANN001  (Ev
 def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    keep_freed_memory()
     starting()
     try:
         app(prog_name="python -m pipeline")

@@ -10,6 +10,7 @@ import difflib
 import itertools
 import sys
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -221,6 +222,43 @@ def phrase_patterns_tokenized() -> Iterator[None]:
         SpanRuler.add_patterns = spacy_add  # type: ignore[method-assign]
 
 
+@contextmanager
+def sourced_without_vectors(sources: AbstractSet[str]) -> Iterator[None]:
+    """While a pipeline's components are sourced, a source in ``sources`` (the pipeline whose
+    vectors ``[initialize] vectors`` reads) is loaded without its vectors.
+
+    spaCy's ``from_config`` loads each source pipeline whole into the new pipeline's vocab, hashes
+    its vectors (for its W113 check at ``initialize``), then puts the vocab back as it was, without
+    them; ``initialize`` reads the vectors again and hashes them again to compare. For md's 20k x 300
+    vectors that is one read and two hashes of 24 MB too many (about 0.5 s of CPU per process that
+    builds the pipeline: the run, each pool or Dask worker). Read from the very folder the component
+    comes from, the vectors are the source's by construction, so :func:`_build` drops spaCy's
+    comparison for those components; a source whose vectors come from elsewhere (or from no
+    ``[initialize] vectors``) is loaded and checked as spaCy does.
+    """
+    spacy_load = spacy.util.load_model
+
+    def load(name: str | Path, *, vocab: Any = True, exclude: Iterable[str] = (), **kwargs: Any) -> Language:
+        if str(name) in sources and not isinstance(vocab, bool):  # into the new pipeline's vocab: sourcing
+            exclude = [*exclude, "vectors"]
+        return spacy_load(name, vocab=vocab, exclude=exclude, **kwargs)
+
+    spacy.util.load_model = load
+    try:
+        yield
+    finally:
+        spacy.util.load_model = spacy_load
+
+
+def _sources_of_the_vectors(interpolated: Config, sourced: dict[str, Any]) -> frozenset[str]:
+    """The components' sources that ``[initialize] vectors`` names too (none, or the one)."""
+    vectors = interpolated.get("initialize", {}).get("vectors")
+    if isinstance(vectors, dict):  # a registered function (news.model_vectors.v1): what it gives
+        vectors = registry.resolve({"vectors": vectors})["vectors"]
+    sources = {str(settings["source"]) for settings in sourced.values()}
+    return frozenset({str(vectors)} & sources) if vectors is not None else frozenset()
+
+
 def _sources(config: Config) -> frozenset[str]:
     """The pipelines the config's components are sourced from."""
     components = config.interpolate().get("components", {})
@@ -229,8 +267,15 @@ def _sources(config: Config) -> frozenset[str]:
 
 def _build(config: Config) -> Language:
     try:
-        nlp = load_model_from_config(config, auto_fill=True)
-        sourced = get_sourced_components(config.interpolate())
+        interpolated = config.interpolate()
+        sourced = get_sourced_components(interpolated)
+        same_vectors = _sources_of_the_vectors(interpolated, sourced)
+        with sourced_without_vectors(same_vectors):
+            nlp = load_model_from_config(config, auto_fill=True)
+        hashes = nlp.meta.get("_sourced_vectors_hashes", {})
+        for name, settings in sourced.items():
+            if str(settings["source"]) in same_vectors:
+                hashes.pop(name, None)  # its vectors are read from its own source at initialize: nothing to compare
         nlp._link_components()
         # Initialize only what was not sourced, so trained weights stay as they are.
         with nlp.select_pipes(disable=[name for name in sourced if name in nlp.pipe_names]):
