@@ -15,6 +15,15 @@ def teams() -> SportsTeams:
     return make_sports_teams(SPORTS, min_sport_words=2, victory_words=["victory", "win"], place_plurals=["hills"])
 
 
+@pytest.fixture
+def gazetteer_teams() -> SportsTeams:
+    """The stage reading the gazetteer's place matches (``places_key``), as the default pipeline's does."""
+    return SportsTeams(
+        "sports_teams", team_label="ORG", place_labels=["LOC"], result_words=["beat"], place_words=["in"],
+        max_score_digits=3, sports=SPORTS, min_sport_words=2, place_plurals=["hills", "islands"], places_key="places",
+    )  # fmt: skip
+
+
 def test_a_result_line_names_teams_and_drops_the_place_id(blank, teams):
     text = "Australia 2 Japan 1\nJapan played well in the soccer match."
     doc = make_doc(blank, text, [("Australia", "LOC"), ("Japan", "LOC"), ("Japan", "LOC", 1)])
@@ -97,26 +106,22 @@ def test_a_short_page_with_a_result_is_a_sports_page(blank, teams):
     assert doc._.sport is None  # a team's name alone is not a result
 
 
-def test_a_place_the_gazetteer_matched_but_no_entity_holds_still_names_the_team(blank):
+def test_a_place_the_gazetteer_matched_but_no_entity_holds_still_names_the_team(blank, gazetteer_teams):
     """The span classifier drops ``New Orleans`` before ``Saints`` (no place there): the gazetteer's match remains."""
-    teams = SportsTeams(
-        "sports_teams", team_label="ORG", place_labels=["LOC"], result_words=["beat"], place_words=["in"],
-        max_score_digits=3, sports=SPORTS, min_sport_words=2, place_plurals=["hills"], places_key="places",
-    )  # fmt: skip
     text = "The New Orleans Saints placed Bush on injured reserve, and the Saints lost in Beverly Hills on Sunday."
     doc = make_doc(blank, text, [("Bush", "PERSON")])
     doc.spans["places"] = [doc.char_span(4, 15, label="GPE"), doc.char_span(text.index("Beverly"), text.index(" Hills"), label="GPE")]
-    doc = teams(doc)
+    doc = gazetteer_teams(doc)
     assert ent_tuples(doc) == [("New Orleans Saints", "ORG"), ("Bush", "PERSON"), ("Saints", "ORG")]  # no place added
     assert [e._.component for e in doc.ents] == ["sports_teams", None, "sports_teams"]
     without = make_doc(blank, text, [("Bush", "PERSON")])
     without.spans["places"] = [without.char_span(4, 15, label="GPE")]
-    teams.places_key = None
-    assert ent_tuples(teams(without)) == [("Bush", "PERSON")]
-    teams.places_key = "places"
+    gazetteer_teams.places_key = None
+    assert ent_tuples(gazetteer_teams(without)) == [("Bush", "PERSON")]
+    gazetteer_teams.places_key = "places"
     sixers = make_doc(blank, "The Philadelphia 76ers fired their coach on Saturday morning.", [])
     sixers.spans["places"] = [sixers.char_span(4, 16, label="GPE")]
-    assert ent_tuples(teams(sixers)) == [("Philadelphia 76ers", "ORG")]
+    assert ent_tuples(gazetteer_teams(sixers)) == [("Philadelphia 76ers", "ORG")]
 
 
 def test_a_plural_opening_a_sentence_is_not_taken_for_the_team(blank, teams):
@@ -297,18 +302,14 @@ def test_the_default_pipeline_reads_an_american_football_page_and_a_scored_loss(
     assert {name: labels.get(name) for name in ("Chicago", "Detroit", "Carolina")} == dict.fromkeys(("Chicago", "Detroit", "Carolina"), "ORG")
 
 
-def test_one_place_entity_over_a_place_and_a_plural_is_the_team(blank):
+def test_one_place_entity_over_a_place_and_a_plural_is_the_team(blank, gazetteer_teams):
     """The vote made the recogniser's *Chicago Bears* a place (the classifier: ORG 0.318, LOC 0.321)."""
-    teams = SportsTeams(
-        "sports_teams", team_label="ORG", place_labels=["LOC"], result_words=["beat"], place_words=["in"],
-        max_score_digits=3, sports=SPORTS, min_sport_words=2, place_plurals=["islands"], places_key="places",
-    )  # fmt: skip
     text = "The striker was hurt at halftime of the loss to the Chicago Bears . The Bears won ."
     doc = make_doc(blank, text, [("Chicago Bears", "LOC")])
     chicago = text.index("Chicago")
     doc.spans["places"] = [doc.char_span(chicago, chicago + 7, label="GPE")]
     # The team's name keeps its producer, and its plural names it elsewhere (the recogniser left it out).
-    assert ent_tuples(teams(doc)) == [("Chicago Bears", "ORG"), ("Bears", "ORG")]
+    assert ent_tuples(gazetteer_teams(doc)) == [("Chicago Bears", "ORG"), ("Bears", "ORG")]
     # Off a sports page only a word's plural (the vectors know its singular: spaCy's blank has none),
     # and never a plural that is a place.
     text = "Communists stormed the Athens Acropolis and flew to the Cayman Islands ."
@@ -317,4 +318,4 @@ def test_one_place_entity_over_a_place_and_a_plural_is_the_team(blank):
         other.char_span(text.index("Athens"), text.index(" Acropolis"), label="GPE"),
         other.char_span(text.index("Cayman"), text.index(" Islands"), label="GPE"),
     ]
-    assert ent_tuples(teams(other)) == [("Athens Acropolis", "LOC"), ("Cayman Islands", "LOC")]
+    assert ent_tuples(gazetteer_teams(other)) == [("Athens Acropolis", "LOC"), ("Cayman Islands", "LOC")]
