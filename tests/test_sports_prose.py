@@ -77,3 +77,13 @@ def test_off_a_sports_page_a_scored_result_adds_a_side_only_next_to_an_entity(bl
 def test_no_result_no_side(blank, reader, text, ents):
     doc = make_doc(blank, text, ents)
     assert not reader.read(doc, sports_page=True).teams
+
+
+def test_a_scored_result_against_a_team_reads_a_one_word_person_as_a_team_off_a_sports_page(blank, reader):
+    # The recogniser's Cowdenbeath a person, Rangers a team: the score says it is a match.
+    doc = make_doc(blank, "Cowdenbeath beat Rangers 2-1 .", [("Cowdenbeath", "PERSON"), ("Rangers", "ORG")])
+    found = reader.read(doc, sports_page=False)
+    assert sides(doc, found.teams) == ["Cowdenbeath", "Rangers"] and sides(doc, found.persons) == ["Cowdenbeath"]
+    # Without a score, off a sports page, a person's result names no team (Ottey beat Torrence).
+    doc = make_doc(blank, "Cowdenbeath beat Rangers .", [("Cowdenbeath", "PERSON"), ("Rangers", "ORG")])
+    assert reader.read(doc, sports_page=False).teams == []
