@@ -492,7 +492,8 @@ class SportsTeams:
         spans = []
         ents = list(doc.ents)
         starts = [ent.start for ent in ents]
-        places = self._place_starts(doc)
+        # The gazetteer's matches by start, read only where a place entity of two words or more may hold one.
+        places = self._place_starts(doc) if any(len(e) > 1 and e.label_ in self.place_labels for e in ents) else {}
         for ent in sorted([*ents, *self._dropped_places(doc)], key=lambda span: span.start):
             is_ent = ent._.component != _DROPPED_PLACE
             if is_ent and self._is_place_and_plural(doc, ent, places):
