@@ -52,6 +52,13 @@ def test_on_a_sports_page_a_place_never_written_as_a_place_is_a_team(blank, team
     assert ent_tuples(doc) == [("LONDON", "LOC"), ("England", "ORG"), ("Lord's", "LOC"), ("London", "LOC")]
 
 
+def test_a_place_after_a_place_word_and_the_stays_a_place(blank, teams):
+    text = "England took eight wickets against India at the Oval, as they had in the Netherlands, in the second innings."
+    ents = [("England", "LOC"), ("India", "LOC"), ("Oval", "LOC"), ("Netherlands", "LOC")]
+    doc = teams(make_doc(blank, text, ents))
+    assert ent_tuples(doc) == [("England", "ORG"), ("India", "ORG"), ("Oval", "LOC"), ("Netherlands", "LOC")]
+
+
 def test_a_dateline_place_stays_a_place(blank, teams):
     text = "MELBOURNE (Reuters) - Australia took eight wickets in the second innings."
     doc = teams(make_doc(blank, text, [("MELBOURNE", "LOC"), ("Australia", "LOC")]))

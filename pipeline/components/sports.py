@@ -117,6 +117,8 @@ PLACE_PLURALS = (
 DATELINE_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 #: What follows the place that opens a dateline (``LONDON (Reuters) -``, ``WASHINGTON, Jan 5``).
 DATELINE_OPENERS = frozenset({",", "("})
+#: What may stand between a place word and the place (``at the Oval``).
+ARTICLES = frozenset({"the"})
 #: ``a 31-24 victory over``/``against`` a team.
 VICTORY_PREPOSITIONS = frozenset({"over", "against"})
 #: Between a team and a role: ``Celtic's striker``.
@@ -603,7 +605,7 @@ class SportsTeams:
 
     def unplaced(self, doc: Doc) -> set[tuple[str, ...]]:
         """Name keys of the places a sports page never writes as a place: no mention after a
-        ``place_words`` word (``in Russia``) nor in a dateline (a line with a date,
+        ``place_words`` word (``in Russia``, ``at the Oval``) nor in a dateline (a line with a date,
         ``LONDON 1996-08-30``, or opened by the place and a comma or bracket: ``LONDON (Reuters) -``)."""
         placed: set[tuple[str, ...]] = set()
         names: set[tuple[str, ...]] = set()
@@ -617,6 +619,8 @@ class SportsTeams:
             line_end = text.find("\n", ent.end_char)
             line = text[line_start : line_end if line_end >= 0 else len(text)]
             before = doc[ent.start - 1].lower_ if ent.start else ""
+            if before in ARTICLES and ent.start > 1:  # ``at the Oval``, ``in the Netherlands``
+                before = doc[ent.start - 2].lower_
             after = doc[ent.end].text if ent.end < len(doc) else ""
             opens_dateline = not text[line_start : ent.start_char].strip() and after in DATELINE_OPENERS
             if before in self.place_words or DATELINE_DATE.search(line) or opens_dateline:
