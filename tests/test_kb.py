@@ -111,3 +111,16 @@ def test_state_and_world_companies_of_one_word_are_curated_organisations(nlp):
     ents = {e.text: (e.label_, e.id_) for e in doc.ents}
     assert ents["Gazprom"] == ("ORG", "gazprom") and ents["OMV"] == ("ORG", "omv")
     assert ents["Petrobras"] == ("ORG", "petrobras")
+
+
+def test_health_service_grounds_companies_and_us_parties_are_curated(nlp):
+    # Found with benchmarks/news_probes_gold_oos3.jsonl (session 14): the recogniser missed the NHS,
+    # Glencore and Democrats, read Republicans and Ocado as people and Tynecastle as nothing.
+    doc = nlp("Glencore and Ocado warned on profits. Republicans and Democrats argued over the NHS after Hearts won at Tynecastle.")
+    ents = {e.text: (e.label_, e.id_) for e in doc.ents}
+    assert ents["Glencore"] == ("ORG", "glencore") and ents["Ocado"] == ("ORG", "ocado")
+    assert ents["Republicans"] == ("ORG", "republican-party") and ents["Democrats"] == ("ORG", "democratic-party")
+    assert ents["NHS"] == ("ORG", "national-health-service") and ents["Tynecastle"] == ("LOC", "tynecastle-park")
+    # a longer name the recogniser found keeps its curated part (prefer_rules_filter): a party abroad
+    doc = nlp("The Sweden Democrats doubled their vote.")
+    assert [e.text for e in doc.ents] == ["Sweden Democrats"]
