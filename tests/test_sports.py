@@ -295,6 +295,13 @@ def test_a_name_ends_before_a_final_score_and_a_headlines_capitals_add_no_team(b
     assert ent_tuples(teams(doc)) == [("PIACENZA", "LOC"), ("Sampdoria", "ORG"), ("Reggiana", "ORG"), ("Lazio", "ORG"), ("Napoli", "ORG")]
 
 
+def test_a_name_after_a_result_word_and_the_ends_before_a_final_score(blank):
+    teams = make_sports_teams(SPORTS, min_sport_words=2, **PROSE)
+    text = "The Kansas City Chiefs beat the Buffalo Bills 27-21 on Sunday."
+    doc = make_doc(blank, text, [("Kansas City Chiefs", "ORG"), ("Buffalo Bills 27-21", "ORG")])
+    assert ent_tuples(teams(doc)) == [("Kansas City Chiefs", "ORG"), ("Buffalo Bills", "ORG")]
+
+
 def test_the_default_pipeline_reads_an_american_football_page_and_a_scored_loss(nlp):
     # The sport's words of a wire report (a rusher, a cornerback, punts) make it a sports page, where
     # a place that is never written as one is a team; "a 27-24 loss to Chicago" is a result.

@@ -315,12 +315,16 @@ class SportsTeams:
         return keys
 
     def drop_scores(self, doc: Doc) -> None:
-        """Entities after a result word or a result preposition that end in a final score (the
-        recogniser's ``Reggiana 4-0`` of *thrashed Reggiana 4-0*) end before it: a name holds no score."""
+        """Entities after a result word or a result preposition (and ``the``) that end in a final
+        score (the recogniser's ``Reggiana 4-0`` of *thrashed Reggiana 4-0*, ``Buffalo Bills 27-21``
+        of *beat the Buffalo Bills 27-21*) end before it: a name holds no score."""
         spans, changed = [], False
         before_results = self.result_words | self.prose.result_words | self.prose.result_prepositions
         for ent in doc.ents:
-            for length in (1, 3) if ent.start and doc[ent.start - 1].lower_ in before_results else ():  # ``4-0`` or ``4 - 0``
+            before = ent.start - 1
+            if before > 0 and doc[before].lower_ in ARTICLES:
+                before -= 1
+            for length in (1, 3) if before >= 0 and doc[before].lower_ in before_results else ():  # ``4-0`` or ``4 - 0``
                 start = ent.end - length
                 one_token = SCORE_PAIR.match(doc[start].text) is not None if start > ent.start else False
                 if start > ent.start and self._is_final_score(doc, start) and one_token == (length == 1):
