@@ -180,3 +180,10 @@ def test_default_pipeline_finds_titled_names(nlp):
     doc = nlp("China controlled most of the match until the 78th minute when Uzbek striker Igor Shkvyrin took advantage of a header.")
     assert ("Igor Shkvyrin", "PERSON") in ent_tuples(doc)
     assert all(0.0 <= ent._.score <= 1.0 for ent in doc.ents)
+
+
+def test_default_pipeline_takes_no_person_after_the_met(nlp):
+    """nameparser lists *Met* as a title; in news it opens names of institutions (``not_titles``)."""
+    doc = nlp("Naomi Campbell arrived at the Met Gala in New York.")
+    assert not any(ent._.component == "titled_names" for ent in doc.ents)
+    assert ("Gala", "PERSON") not in ent_tuples(doc)
