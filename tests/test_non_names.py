@@ -99,6 +99,15 @@ def test_a_person_between_a_street_and_a_punctuation_mark_is_the_district(blank,
     assert out.ents[1]._.component == "non_names"
 
 
+def test_post_nominal_letters_ending_a_persons_entity_are_cut_off(blank, non_names):
+    text = "Judge Nicholas Dean QC sentenced him. Harry Preuss MD and Smith KC and MARK DEAN QC spoke."
+    ents = [("Nicholas Dean QC", "PERSON"), ("Harry Preuss MD", "ORG"), ("Smith KC", "PERSON"), ("MARK DEAN QC", "PERSON")]
+    out = non_names(make_doc(blank, text, ents))
+    # an organisation, a name of two words, a name in capitals: left as they are
+    assert ent_tuples(out) == [("Nicholas Dean", "PERSON"), ("Harry Preuss MD", "ORG"), ("Smith KC", "PERSON"), ("MARK DEAN QC", "PERSON")]
+    assert out.ents[0]._.component == "non_names"
+
+
 def test_post_nominal_letters_after_a_person_are_dropped(blank, non_names):
     text = "Mark Tedeschi, QC, said so. Harry Preuss, MD. Baltimore, MD is far. John Brennan, MD director."
     doc = make_doc(

@@ -12,7 +12,8 @@ Six kinds of capitalised words the recogniser takes for names, four told by thei
 * **Post-nominal letters** after a person's name and a comma (``post_nominals``: ``Harry Preuss,
   MD``, ``Mark Tedeschi, QC,``): the letters are a qualification, not an organisation; dropped
   when a punctuation mark or the end of the text follows them (``John Brennan, CIA director``
-  keeps its organisation).
+  keeps its organisation). Written inside a person's entity without the comma (*Judge Nicholas
+  Dean KC*), they are cut off it.
 * **Era markers** next to a year or a century (``era_words``: ``3000 BC``, ``the 7th century BC``,
   ``AD 79``): dropped.
 * **Concepts** written with a capital: a policy, a currency, an illness (``concept_words``: ``Covid``,
@@ -111,13 +112,13 @@ class NonNames:
             return doc
         starts = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self._first_ids)).tolist() if self.event_words else []
         storms = self._storm_names(doc, ents, starts) if starts else set()
-        kept = [ent for ent in ents if ent.id_ or not self._is_non_name(ent, storms)]
+        kept = [self._without_post_nominal(ent) for ent in ents if ent.id_ or not self._is_non_name(ent, storms)]
         places = (
             [self._as_place(ent) if self._names_a_place(ent) or self._in_address(ent) else ent for ent in kept]
             if self.place_nouns or self.street_words
             else kept
         )
-        if len(kept) < len(ents) or any(a is not b for a, b in zip(places, kept)):
+        if len(kept) < len(ents) or any(a is not b for a, b in zip(places, ents)):
             set_entities(doc, places)
         return doc
 
@@ -228,6 +229,14 @@ class NonNames:
         return place
 
     # -- post-nominal letters and era markers ---------------------------------------------------
+    def _without_post_nominal(self, ent: Span) -> Span:
+        """A person's entity of three words or more without the post-nominal letters it ends with (*Nicholas Dean KC*)."""
+        if ent.id_ or len(ent) < 3 or ent.label_ not in self.person_labels or _folded(ent[-1].text) not in self.post_nominals or ent.text.isupper():
+            return ent
+        person = copy_span(ent, end=ent.end - 1)
+        person._.component = self.name
+        return person
+
     def _after_person(self, ent: Span) -> bool:
         """``<person> , <ent>`` followed by punctuation or the end of the text."""
         doc = ent.doc
