@@ -113,6 +113,14 @@ def test_state_and_world_companies_of_one_word_are_curated_organisations(nlp):
     assert ents["Petrobras"] == ("ORG", "petrobras")
 
 
+def test_platform_companies_of_one_word_are_curated_organisations(nlp):
+    # The recogniser missed Meta, the first word of its sentence, Instagram and Alphabet (session 14).
+    doc = nlp("Meta, the owner of Facebook and Instagram, was fined. Google, owned by Alphabet, is under investigation.")
+    ents = {e.text: (e.label_, e.id_) for e in doc.ents}
+    assert ents["Meta"] == ("ORG", "meta-platforms") and ents["Instagram"] == ("ORG", "instagram") and ents["Alphabet"] == ("ORG", "alphabet")
+    assert not [e for e in nlp("The meta question of the alphabet.").ents]  # written in lower case: words
+
+
 def test_health_service_grounds_companies_and_us_parties_are_curated(nlp):
     # Found with benchmarks/news_probes_gold_oos3.jsonl (session 14): the recogniser missed the NHS,
     # Glencore and Democrats, read Republicans and Ocado as people and Tynecastle as nothing.
