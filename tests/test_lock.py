@@ -16,8 +16,9 @@ import pytest
 from conftest import ROOT
 from test_config import CONFIG
 
+from pipeline.commands.run import run_pipeline
 from pipeline.writing.lock import OutputLock, OutputLockedError, holding_output_lock, lock_path
-from pipeline.writing.writer import OutputNotWritableError, staging_path
+from pipeline.writing.writer import OutputNotWritableError, check_outside_inputs, staging_path
 
 TIMEOUT = 240
 N_DOCS = 40
@@ -154,3 +155,18 @@ def test_a_second_run_on_one_output_fails_at_once_and_the_first_completes(tmp_pa
     documents = pd.read_parquet(out / "documents.parquet")
     assert sorted(documents.doc_id) == sorted(f"d{i}" for i in range(N_DOCS))
     assert not staging.exists() and not lock_path(out).exists()
+
+
+@pytest.mark.parametrize("output", ["raw/out", "raw", "raw/a/b"])
+def test_an_output_inside_an_input_folder_is_refused_before_the_model_loads(tmp_path, output):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Police Scotland said.", encoding="utf8")
+    with pytest.raises(OutputNotWritableError, match="inside the input folder"):
+        run_pipeline([raw], tmp_path / output, config_path=tmp_path / "no-such.cfg")  # refused before the config is read
+    assert not (tmp_path / "raw" / "out").exists()
+
+
+def test_an_output_beside_the_input_folder_is_taken(tmp_path):
+    (tmp_path / "raw").mkdir()
+    check_outside_inputs(tmp_path / "processed", [tmp_path / "raw", tmp_path / "raw" / "a.txt"])

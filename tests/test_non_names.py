@@ -20,6 +20,7 @@ SETTINGS = {
     "article_words": ["the"],
     "article_joiners": ["and", "or"],
     "place_nouns": ["tunnel", "crossing"],
+    "street_words": ["street", "road"],
 }
 
 
@@ -79,6 +80,31 @@ def test_a_person_after_the_before_a_place_noun_is_the_place(blank, non_names):
     out = non_names(doc)
     assert ent_tuples(out) == [("Clyde", "LOC"), ("Erez", "LOC"), ("Smith", "PERSON"), ("Bush", "PERSON")]
     assert out.ents[1]._.component == "non_names" and out.ents[1]._.label_probs["LOC"] == pytest.approx(0.9)
+
+
+def test_a_person_between_a_street_and_a_punctuation_mark_is_the_district(blank, non_names):
+    text = "Police went to Duke Street, Dennistoun, at 23:45 and to London Road, Mount Vernon. On Bath Street, Smith said no."
+    ents = [("Duke Street", "LOC"), ("Dennistoun", "PERSON"), ("London Road", "LOC"), ("Mount Vernon", "PERSON"), ("Bath Street", "LOC"), ("Smith", "PERSON")]
+    out = non_names(make_doc(blank, text, ents))
+    # The last: a verb after the name, no address.
+    assert ent_tuples(out) == [
+        ("Duke Street", "LOC"),
+        ("Dennistoun", "LOC"),
+        ("London Road", "LOC"),
+        ("Mount Vernon", "LOC"),
+        ("Bath Street", "LOC"),
+        ("Smith", "PERSON"),
+    ]
+    assert out.ents[1]._.component == "non_names"
+
+
+def test_post_nominal_letters_ending_a_persons_entity_are_cut_off(blank, non_names):
+    text = "Judge Nicholas Dean QC sentenced him. Harry Preuss MD and Smith KC and MARK DEAN QC spoke."
+    ents = [("Nicholas Dean QC", "PERSON"), ("Harry Preuss MD", "ORG"), ("Smith KC", "PERSON"), ("MARK DEAN QC", "PERSON")]
+    out = non_names(make_doc(blank, text, ents))
+    # an organisation, a name of two words, a name in capitals: left as they are
+    assert ent_tuples(out) == [("Nicholas Dean", "PERSON"), ("Harry Preuss MD", "ORG"), ("Smith KC", "PERSON"), ("MARK DEAN QC", "PERSON")]
+    assert out.ents[0]._.component == "non_names"
 
 
 def test_post_nominal_letters_after_a_person_are_dropped(blank, non_names):

@@ -12,7 +12,9 @@ from pipeline.components.evidence import NameLexicon
 LEXICON = NameLexicon(
     given_names=frozenset({"morgan", "hans", "igor", "jose", "asaad", "chelsea", "grant", "jordan", "june", "oscar", "louis", "king"}),
     surnames=frozenset({"meyer"}),
-    titles=frozenset({"president", "minister", "foreign", "banker", "striker", "manager", "coach", "defender", "st", "his", "her", "king"}),
+    titles=frozenset(
+        {"president", "minister", "foreign", "banker", "striker", "manager", "coach", "defender", "st", "his", "her", "king", "det", "insp", "dci"}
+    ),
     places=frozenset({"jordan", "berlin"}),
     companies=frozenset({"morgan stanley"}),
 )
@@ -52,6 +54,7 @@ def run(nlp: Language, text: str, ents: list[tuple[str, str]], sentence_starts: 
         ("Hans Tietmeyer said so on Friday.", [("Tietmeyer", "PERSON")], [("Hans Tietmeyer", "PERSON")]),  # sentence-initial
         ("Chelsea manager Jose Mourinho said.", [("Chelsea", "ORG"), ("Mourinho", "PERSON")], [("Chelsea", "ORG"), ("Jose Mourinho", "PERSON")]),
         ("Defender Igor Shkvyrin scored.", [("Defender Igor Shkvyrin", "PERSON")], [("Igor Shkvyrin", "PERSON")]),  # a title taken in goes
+        ("Det Insp Hans Meyer said.", [("Det Insp Hans Meyer", "PERSON")], [("Hans Meyer", "PERSON")]),  # titles taken in go
     ],
 )
 def test_a_person_takes_in_the_given_name_before_it(nlp_titled, text, ents, expected):
@@ -81,6 +84,19 @@ def test_a_person_takes_in_the_given_name_before_it(nlp_titled, text, ents, expe
 def test_no_given_name_before_it_no_extension(nlp_titled, text, ents, starts):
     doc = run(nlp_titled, text, ents, starts)
     assert ent_tuples(doc) == [(sub, label) for sub, label in ents]
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        ("DCI Hans Meyer said.", [("DCI", "ORG"), ("Hans Meyer", "PERSON")], [("Hans Meyer", "PERSON")]),  # a title alone before a person
+        ("The DCI said.", [("DCI", "ORG")], [("DCI", "ORG")]),  # no person after it
+        ("The DCI, Hans Meyer said.", [("DCI", "ORG"), ("Hans Meyer", "PERSON")], [("DCI", "ORG"), ("Hans Meyer", "PERSON")]),  # not right before
+        ("Det Tietmeyer said.", [("Det", "ORG"), ("Tietmeyer", "ORG")], [("Det", "ORG"), ("Tietmeyer", "ORG")]),  # no person
+    ],
+)
+def test_a_title_alone_before_a_person_is_no_entity(nlp_titled, text, ents, expected):
+    assert ent_tuples(run(nlp_titled, text, ents)) == expected
 
 
 def test_a_curated_person_is_not_extended(nlp_titled):
@@ -180,3 +196,10 @@ def test_default_pipeline_finds_titled_names(nlp):
     doc = nlp("China controlled most of the match until the 78th minute when Uzbek striker Igor Shkvyrin took advantage of a header.")
     assert ("Igor Shkvyrin", "PERSON") in ent_tuples(doc)
     assert all(0.0 <= ent._.score <= 1.0 for ent in doc.ents)
+
+
+def test_default_pipeline_takes_no_person_after_the_met(nlp):
+    """nameparser lists *Met* as a title; in news it opens names of institutions (``not_titles``)."""
+    doc = nlp("Naomi Campbell arrived at the Met Gala in New York.")
+    assert not any(ent._.component == "titled_names" for ent in doc.ents)
+    assert ("Gala", "PERSON") not in ent_tuples(doc)

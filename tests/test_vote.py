@@ -202,3 +202,16 @@ def test_a_name_on_a_sports_page_votes_apart_from_the_same_name_elsewhere():
     applied = relabelling.apply(tables)
     assert applied["mentions"].column("label").to_pylist() == ["LOC"] * 5 + ["ORG"] * 2  # the team is not outvoted
     assert relabelling.relabelled == 0
+
+
+def test_a_team_on_a_sports_page_is_not_voted_back_to_its_place():
+    from pipeline.components.evidence import NameEvidence, NameLexicon
+    from pipeline.writing.schema import replace_column
+
+    evidence = NameEvidence(NameLexicon(places=frozenset({"aberdeen"})), {"place": {"LOC": 3.0, "ORG": -1.0}})
+    settings = VoteSettings(enabled=True, default_confidence=0.7, evidence=evidence)
+    tables = batch([[("Aberdeen", "ORG", 0.6, None)], [("Aberdeen", "ORG", 0.6, None)]])
+    assert votes_of(tables).decide(settings).labels_by_key == {"aberdeen": "LOC"}  # off a sports page the place's evidence counts
+    tables["entities"] = replace_column(tables["entities"], "context", [["sport:soccer"]] * 2)
+    # On a football page news_sports_teams made it the team: the place's evidence says nothing there.
+    assert votes_of(tables).decide(settings).labels_by_key == {"aberdeen\tsport:soccer": "ORG"}

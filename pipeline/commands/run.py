@@ -137,7 +137,7 @@ def run_pipeline(
     clock = time.perf_counter()
     # Engine, output and settings problems are reported before the model loads, at once.
     check_engine(engine, scheduler)
-    check_writable(Path(output))  # ".", "/" and the current folder included
+    check_writable(Path(output), inputs)  # ".", "/" and the current folder included; not inside an input folder
     check_can_start(Path(output), overwrite=overwrite, resume=resume, append=append)
     growing = _Append.open(Path(output), replace) if append else _not_appending(replace)
     with long_lived():  # the config, its settings (the name lexicon) and the pipeline stay to the end

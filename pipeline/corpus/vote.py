@@ -4,7 +4,8 @@ For one name (its key, :func:`names.name_key` of the entity's fullest name, with
 page where ``entities.context`` has one: a team votes apart from its country) the score of a label
 is the sum of the mentions' log-probabilities of that label, times ``probability_weight``
 (fitted with the evidence by benchmarks/evidence_weights.py), plus the name's evidence log-odds
-(:mod:`pipeline.components.evidence`), counted once; the best label wins, and a tie changes
+(:mod:`pipeline.components.evidence`), counted once (under a sport, without the evidence that it
+is a place's name: ``PLACE_FEATURES``); the best label wins, and a tie changes
 nothing. A mention's probabilities are the span classifier's (``Span._.label_probs``) where it
 ran; otherwise its ``label_prob`` (its score before the score model of
 :mod:`pipeline.components.scores`; its ``score`` in tables written before that model) for its own
@@ -61,6 +62,10 @@ COPYING_COMPONENTS = frozenset({"alias_linker"})
 ENTITY_COLUMNS = ["entity_id", "name", "kb_id", "context"]
 #: Between a name and its page's sport in a vote key: ``australia\tsport:cricket``.
 SPORT_SEPARATOR = "\t"
+#: Name evidence (:meth:`pipeline.components.evidence.NameEvidence.features`) that a name is a
+#: place's, which a name voting under a sport does not count: *Aberdeen* on a football page is the
+#: team news_sports_teams made it, and the place's evidence would vote it back to LOC.
+PLACE_FEATURES = frozenset({"place", "place_or_name"})
 
 
 def mention_log_probs(
@@ -183,7 +188,11 @@ class CorpusVote:
             for other, log_p in mention_log_probs(label, None, None, settings.default_confidence, self.labels).items():
                 total[other] += weight * count * log_p
         if settings.evidence is not None:
-            add_scores(total, settings.evidence.scores(settings.evidence.features(tuple(key.split(SPORT_SEPARATOR)[0].split()))))
+            name, _, sport = key.partition(SPORT_SEPARATOR)
+            features = settings.evidence.features(tuple(name.split()))
+            if sport:  # on a sports page a team is named after its place: the place says nothing of the label
+                features = [feature for feature in features if feature not in PLACE_FEATURES]
+            add_scores(total, settings.evidence.scores(features))
         return total
 
     def decide(self, settings: VoteSettings) -> Relabelling:

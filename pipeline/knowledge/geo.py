@@ -122,6 +122,22 @@ def country_subdivisions() -> dict[tuple[str, ...], tuple[str, str]]:
     }
 
 
+def subdivision_names(country_codes: Iterable[str]) -> list[tuple[str, str]]:
+    """(name, ISO 3166-2 code) of every subdivision pycountry lists for ``country_codes``, at every
+    level (``Fife`` GB-FIF, a council area of Scotland): the names as pycountry writes them, without
+    its bracketed other names (``Cardiff [Caerdydd GB-CRD]``); not the names with a comma
+    (``London, City of``) nor those ending in *City* (``Glasgow City``: the city is a place of its own)."""
+    import pycountry
+
+    found = []
+    for code in country_codes:
+        for subdivision in pycountry.subdivisions.get(country_code=code) or ():
+            name = subdivision.name.split("[")[0].strip()
+            if name and "," not in name and not name.endswith(" City"):
+                found.append((name, subdivision.code))
+    return sorted(found)
+
+
 class Gazetteer:
     """Name -> :class:`Place`, built once from the data packages and the alias table."""
 

@@ -67,12 +67,14 @@ def check_output_name(output: Path) -> None:
         )
 
 
-def check_writable(output: Path) -> None:
+def check_writable(output: Path, inputs: Iterable[Path | str] = ()) -> None:
     """Raise OutputNotWritableError unless ``output`` names a folder of its own (see
-    :func:`check_output_name`) and files can be written beside it (its staging folder and lock
-    go there). Called before the model is loaded, so the user learns it at once."""
+    :func:`check_output_name`), outside the folders of ``inputs`` (:func:`check_outside_inputs`),
+    and files can be written beside it (its staging folder and lock go there). Called before the
+    model is loaded, so the user learns it at once."""
     output = Path(output)
     check_output_name(output)
+    check_outside_inputs(output, inputs)
     fix = "choose another --output, or fix the folder's permissions"
     if output.exists() and not output.is_dir():
         raise OutputNotWritableError(f"Output {output} is a file, not a folder: {fix}.")
@@ -83,6 +85,20 @@ def check_writable(output: Path) -> None:
         probe.unlink()
     except OSError as err:
         raise OutputNotWritableError(f"Cannot write the output folder {output} ({err.strerror or err}): {fix}.") from err
+
+
+def check_outside_inputs(output: Path, inputs: Iterable[Path | str]) -> None:
+    """Raise OutputNotWritableError when ``output`` is an input folder or inside one: a folder's
+    Parquet files are articles to the readers, so the next run would read this run's tables back
+    as news. Called before the model is loaded."""
+    target = Path(output).resolve()
+    for item in inputs:
+        folder = Path(item).resolve()
+        if folder.is_dir() and (target == folder or folder in target.parents):
+            raise OutputNotWritableError(
+                f"Output {output} is inside the input folder {item}: the next run would read its Parquet tables as articles. "
+                f"Choose an --output outside {item} (data/processed/ beside data/raw/, say)."
+            )
 
 
 def table_path(output: Path, table: str) -> Path:
