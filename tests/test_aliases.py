@@ -89,6 +89,47 @@ def test_acronym_needs_matching_initial(blank, linker):
     assert ent_tuples(doc) == [("Baghdad", "LOC")]
 
 
+@pytest.fixture
+def acronym_linker(blank):
+    return make_alias_linker(
+        blank, "alias_linker", person_labels=["PERSON"], define_acronyms=True, link_initials=True,
+        recover_recurring=True, recover_surnames=True, min_surname_chars=3, titled_acronyms=True, relabel_acronyms=True,
+    )  # fmt: skip
+
+
+def test_an_acronym_written_as_a_word_is_defined_and_relabelled(blank, linker, acronym_linker):
+    text = "The National Institute for Health and Care Excellence (Nice) approved it. Nasa said Nice had."
+    ents = [("National Institute for Health and Care Excellence", "ORG"), ("Nice", "LOC"), ("Nasa", "ORG"), ("Nice", "LOC", 1)]
+    assert ent_tuples(linker(make_doc(blank, text, ents)))[1] == ("Nice", "LOC")
+    doc = acronym_linker(make_doc(blank, text, ents))
+    assert ent_tuples(doc) == [("National Institute for Health and Care Excellence", "ORG"), ("Nice", "ORG"), ("Nasa", "ORG"), ("Nice", "LOC")]
+    assert doc._.acronyms == {"NICE": "National Institute for Health and Care Excellence"}
+    text = "The National Aeronautics and Space Administration (Nasa) and the Scottish National Party (Snp) met."
+    doc = acronym_linker(make_doc(blank, text, [("National Aeronautics and Space Administration", "ORG"), ("Scottish National Party", "ORG")]))
+    assert ent_tuples(doc) == [("National Aeronautics and Space Administration", "ORG"), ("Nasa", "ORG"), ("Scottish National Party", "ORG"), ("Snp", "ORG")]
+
+
+def test_a_word_in_brackets_that_spells_no_initials_is_no_acronym(blank, acronym_linker):
+    text = "Gordon Brown (Labour) met Glasgow City Council (Gcc) in Edinburgh (Scotland)."
+    ents = [("Gordon Brown", "PERSON"), ("Labour", "ORG"), ("Glasgow City Council", "ORG"), ("Edinburgh", "LOC"), ("Scotland", "LOC")]
+    doc = acronym_linker(make_doc(blank, text, ents))
+    assert ent_tuples(doc) == [
+        ("Gordon Brown", "PERSON"),
+        ("Labour", "ORG"),
+        ("Glasgow City Council", "ORG"),
+        ("Gcc", "ORG"),
+        ("Edinburgh", "LOC"),
+        ("Scotland", "LOC"),
+    ]
+
+
+def test_a_curated_acronym_keeps_its_label(blank, acronym_linker):
+    doc = make_doc(blank, "The Islamic State (IS) group.", [("Islamic State", "ORG")])
+    ents = [*doc.ents, doc.char_span(19, 21, label="LOC", kb_id="iceland")]
+    doc.ents = ents
+    assert ent_tuples(acronym_linker(doc)) == [("Islamic State", "ORG"), ("IS", "LOC")]
+
+
 def test_initials_link_abbreviation(blank, linker):
     doc = make_doc(blank, "The United States and the U.S. coalition.", [("United States", "LOC"), ("U.S.", "LOC")])
     doc = linker(doc)

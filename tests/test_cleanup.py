@@ -107,3 +107,22 @@ def test_a_curated_name_keeps_its_final_possessive(blank):
     doc = make_doc(blank, text, [("Sainsbury's", "ORG"), ("Tesco's", "ORG")])
     doc.spans["rules"] = [doc.char_span(0, 11, label="ORG", span_id="sainsburys")]
     assert ent_tuples(cleanup(blank)(doc)) == [("Sainsbury's", "ORG"), ("Tesco", "ORG")]
+
+
+AND_JOINS = dict(and_heads=["council", "police"], and_labels=["GPE", "LOC", "ORG"], org_label="ORG")
+
+
+def test_an_organisation_named_after_two_places_is_one_name(blank):
+    text = "A spokesman for Avon and Somerset Police met officers of Devon and Cornwall Police at The Dumfries and Galloway Council."
+    ents = [("Somerset Police", "LOC"), ("Devon", "GPE"), ("Cornwall Police", "ORG"), ("Dumfries", "ORG"), ("Galloway Council", "ORG")]
+    doc = cleanup(blank, **AND_JOINS)(make_doc(blank, text, ents))
+    assert ent_tuples(doc) == [("Avon and Somerset Police", "ORG"), ("Devon and Cornwall Police", "ORG"), ("Dumfries and Galloway Council", "ORG")]
+    assert {e._.component for e in doc.ents} == {"span_cleanup"}
+    assert ent_tuples(cleanup(blank)(make_doc(blank, text, ents)))[:2] == [("Somerset Police", "LOC"), ("Devon", "GPE")]
+
+
+def test_no_join_over_an_organisation_a_sentence_start_or_a_longer_run(blank):
+    text = "Residents and Fife Council agreed with Police Scotland and Angus Council and the Lord Provost Glasgow and Fife Police."
+    ents = [("Fife Council", "ORG"), ("Police Scotland", "ORG"), ("Angus Council", "ORG"), ("Fife Police", "ORG")]
+    doc = cleanup(blank, **AND_JOINS)(make_doc(blank, text, ents))
+    assert ent_tuples(doc) == [("Fife Council", "ORG"), ("Police Scotland", "ORG"), ("Angus Council", "ORG"), ("Fife Police", "ORG")]

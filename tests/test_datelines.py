@@ -51,6 +51,12 @@ def test_a_span_run_into_the_story_gives_way_to_the_place(blank, datelines):
     assert doc.ents[0]._.model_label is None  # nothing of the recogniser's at that span
 
 
+def test_a_name_run_into_the_dateline_stays_after_it(blank, datelines):
+    text = "BEIJING - China's commerce ministry said so.\nPARIS (AFP) - The Louvre reopened."
+    doc = datelines(make_doc(blank, text, [("BEIJING - China", "LOC"), ("PARIS (AFP) - The Louvre", "ORG")]))
+    assert ent_tuples(doc) == [("BEIJING", "LOC"), ("China", "LOC"), ("PARIS", "LOC")]
+
+
 def test_a_conll_dateline(blank, datelines):
     text = "SOCCER - JAPAN WIN .\nAL-AIN , United Arab Emirates 1996-12-06\nJapan began the defence of their title ."
     assert ent_tuples(datelines(make_doc(blank, text, [("AL-AIN", "ORG")]))) == [("AL-AIN", "LOC")]

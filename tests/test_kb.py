@@ -111,3 +111,27 @@ def test_state_and_world_companies_of_one_word_are_curated_organisations(nlp):
     ents = {e.text: (e.label_, e.id_) for e in doc.ents}
     assert ents["Gazprom"] == ("ORG", "gazprom") and ents["OMV"] == ("ORG", "omv")
     assert ents["Petrobras"] == ("ORG", "petrobras")
+
+
+def test_health_service_grounds_companies_and_us_parties_are_curated(nlp):
+    # Found with benchmarks/news_probes_gold_oos3.jsonl (session 14): the recogniser missed the NHS,
+    # Glencore and Democrats, read Republicans and Ocado as people and Tynecastle as nothing.
+    doc = nlp("Glencore and Ocado warned on profits. Republicans and Democrats argued over the NHS after Hearts won at Tynecastle.")
+    ents = {e.text: (e.label_, e.id_) for e in doc.ents}
+    assert ents["Glencore"] == ("ORG", "glencore") and ents["Ocado"] == ("ORG", "ocado")
+    assert ents["Republicans"] == ("ORG", "republican-party") and ents["Democrats"] == ("ORG", "democratic-party")
+    assert ents["NHS"] == ("ORG", "national-health-service") and ents["Tynecastle"] == ("LOC", "tynecastle-park")
+    # a longer name the recogniser found keeps its curated part (prefer_rules_filter): a party abroad
+    doc = nlp("The Sweden Democrats doubled their vote.")
+    assert [e.text for e in doc.ents] == ["Sweden Democrats"]
+
+
+def test_a_river_after_the_is_a_place_but_not_inside_a_longer_name(nlp):
+    # Found with benchmarks/news_probes_gold_oos3.jsonl (session 14): the recogniser read the Clyde and
+    # the Tweed as people and missed the Severn (configs/patterns/rivers.jsonl: "the" and the river,
+    # then no capitalised word; span_cleanup drops the article and the word after it).
+    doc = nlp("Shipbuilding on the Clyde received a boost. Floods hit Tewkesbury after the Severn rose, and anglers on the Tweed waited.")
+    ents = {e.text: (e.label_, e.id_) for e in doc.ents}
+    assert ents["Clyde"] == ("LOC", "river-clyde") and ents["Severn"] == ("LOC", "river-severn") and ents["Tweed"] == ("LOC", "river-tweed")
+    doc = nlp("Traffic was queueing on the Severn Bridge, and the Thames Water chief executive apologised.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Severn Bridge", "LOC"), ("Thames Water", "ORG")]

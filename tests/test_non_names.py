@@ -20,6 +20,7 @@ SETTINGS = {
     "article_words": ["the"],
     "article_joiners": ["and", "or"],
     "place_nouns": ["tunnel", "crossing"],
+    "event_heads": ["cup", "prix", "act"],
     "street_words": ["street", "road"],
 }
 
@@ -169,6 +170,26 @@ def test_the_default_pipeline_drops_brexit(nlp):
     assert "Brexit" not in texts and "Conservative Party" in texts
 
 
+def test_a_name_ending_in_an_event_or_law_head_is_dropped(blank, non_names):
+    text = "Chelsea won the Club World Cup in New Jersey and the Mexico City Grand Prix went to Norris under the Clean Air Act."
+    ents = [
+        ("Chelsea", "ORG"),
+        ("Club World Cup", "LOC"),
+        ("New Jersey", "LOC"),
+        ("Mexico City Grand Prix", "LOC"),
+        ("Norris", "PERSON"),
+        ("Clean Air Act", "ORG"),
+    ]
+    doc = make_doc(blank, text, ents)
+    assert ent_tuples(non_names(doc)) == [("Chelsea", "ORG"), ("New Jersey", "LOC"), ("Norris", "PERSON")]
+
+
+def test_an_event_head_alone_or_in_lower_case_names_an_entity(blank, non_names):
+    text = "Cup holders Celtic met Fat Cup Ltd and Smith act in Paris."
+    doc = make_doc(blank, text, [("Cup", "ORG"), ("Celtic", "ORG"), ("Fat Cup Ltd", "ORG"), ("Smith act", "PERSON"), ("Paris", "LOC")])
+    assert ent_tuples(non_names(doc)) == [("Cup", "ORG"), ("Celtic", "ORG"), ("Fat Cup Ltd", "ORG"), ("Smith act", "PERSON"), ("Paris", "LOC")]
+
+
 def test_curated_matches_stay(blank, non_names):
     doc = make_doc(blank, "Hurricane Sandy hit New York.", [("Sandy", "PERSON"), ("New York", "LOC")])
     ents = list(doc.ents)
@@ -184,4 +205,5 @@ def test_the_default_config_runs_it_after_the_classifier():
     assert "hurricane" in config["components"]["non_names"]["event_words"]
     assert config["components"]["non_names"]["titled_event_words"] == ["storm"]
     assert config["components"]["non_names"]["article_words"] == ["the"]
+    assert {"cup", "prix", "act"} <= set(config["components"]["non_names"]["event_heads"])
     assert {"easter", "christmas", "ramadan"} <= set(config["components"]["non_names"]["concept_words"])

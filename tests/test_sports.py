@@ -52,6 +52,13 @@ def test_on_a_sports_page_a_place_never_written_as_a_place_is_a_team(blank, team
     assert ent_tuples(doc) == [("LONDON", "LOC"), ("England", "ORG"), ("Lord's", "LOC"), ("London", "LOC")]
 
 
+def test_a_place_after_a_place_word_and_the_stays_a_place(blank, teams):
+    text = "England took eight wickets against India at the Oval, as they had in the Netherlands, in the second innings."
+    ents = [("England", "LOC"), ("India", "LOC"), ("Oval", "LOC"), ("Netherlands", "LOC")]
+    doc = teams(make_doc(blank, text, ents))
+    assert ent_tuples(doc) == [("England", "ORG"), ("India", "ORG"), ("Oval", "LOC"), ("Netherlands", "LOC")]
+
+
 def test_a_dateline_place_stays_a_place(blank, teams):
     text = "MELBOURNE (Reuters) - Australia took eight wickets in the second innings."
     doc = teams(make_doc(blank, text, [("MELBOURNE", "LOC"), ("Australia", "LOC")]))
@@ -286,6 +293,13 @@ def test_a_name_ends_before_a_final_score_and_a_headlines_capitals_add_no_team(b
     doc = make_doc(blank, text, [("PIACENZA", "LOC"), ("Sampdoria", "ORG"), ("Reggiana 4-0", "LOC"), ("Napoli 3 - 1", "LOC")])
     # LOWLY, the side after "BY" in capitals, is no name: no team added, and PIACENZA is in no result.
     assert ent_tuples(teams(doc)) == [("PIACENZA", "LOC"), ("Sampdoria", "ORG"), ("Reggiana", "ORG"), ("Lazio", "ORG"), ("Napoli", "ORG")]
+
+
+def test_a_name_after_a_result_word_and_the_ends_before_a_final_score(blank):
+    teams = make_sports_teams(SPORTS, min_sport_words=2, **PROSE)
+    text = "The Kansas City Chiefs beat the Buffalo Bills 27-21 on Sunday."
+    doc = make_doc(blank, text, [("Kansas City Chiefs", "ORG"), ("Buffalo Bills 27-21", "ORG")])
+    assert ent_tuples(teams(doc)) == [("Kansas City Chiefs", "ORG"), ("Buffalo Bills", "ORG")]
 
 
 def test_the_default_pipeline_reads_an_american_football_page_and_a_scored_loss(nlp):

@@ -3,7 +3,11 @@
 Within one document, in three steps:
 
 1. **Acronym definitions**: ``Islamic State (IS)`` defines ``IS``; the acronym becomes a mention
-   of the long form's entity (and of its label) wherever it occurs.
+   of the long form's entity (and of its label) wherever it occurs. With ``titled_acronyms``, an
+   acronym written as a word, as British news writes them (``National Institute for Health and Care
+   Excellence (Nice)``, ``(Nasa)``), is one too where its letters follow the initials of the long
+   form's words in order; with ``relabel_acronyms``, a defining acronym the recogniser labelled
+   otherwise (*Nice* the city) takes the long form's label (not a curated match).
 2. **Recurring names**: a name recognised once is also found where it recurs unrecognised
    (the full form, a defined acronym, or a person's surname such as ``Shaibani``).
 3. **Linking**: mentions with the same core name (articles, possessives and particles such as
@@ -44,11 +48,13 @@ from ..knowledge.names import (
     name_tokens,
     surname,
 )
-from .spans import set_entities
+from .spans import copy_span, moved_probability, set_entities
 
 _OPEN, _CLOSE = {"(", "["}, {")", "]"}
 _SUFFIX_KEYS = {(suffix,) for suffix in GENERATIONAL_SUFFIXES}
 TITLE_WORDS = frozenset(PERSON_TITLES)
+#: The shortest acronym written as a word (``Nasa``, ``Nice``): two letters would be any word (``Is``).
+MIN_TITLED_ACRONYM = 3
 
 
 def _positions_of(doc: Doc, words: Iterable[str]) -> numpy.ndarray:
@@ -69,6 +75,32 @@ def _mention(ent: Span) -> _Mention:
     return _Mention(ent, name_key(text), acronym_key(text) if is_acronym(text) else "")
 
 
+def _titled_acronym_of(short: str, long_form: str) -> bool:
+    """``Nice`` of ``National Institute for Health and Care Excellence``: a capitalised word of
+    ``MIN_TITLED_ACRONYM`` letters or more whose letters are the first of the long form's
+    initials, the rest of them in order (a word may be skipped: *Health* of Nice, *and* of Nasa)."""
+    if len(short) < MIN_TITLED_ACRONYM or not short.isalpha() or not short.istitle():
+        return False
+    words = [w for w in long_form.split() if w[:1].isalpha()]
+    letters = short.upper()
+    if len(words) < len(letters) or words[0][0].upper() != letters[0]:
+        return False
+    found = 1
+    for word in words[1:]:
+        if found < len(letters) and word[0].upper() == letters[found]:
+            found += 1
+    return found == len(letters)
+
+
+def _relabelled(span: Span, label: str, component: str) -> Span:
+    """``span`` with ``label`` (the classifier's mass moved with it) and ``component`` as its source."""
+    new = copy_span(span, label=label)
+    new._.component = component
+    if new._.label_probs:
+        new._.label_probs = moved_probability(new._.label_probs, span.label_, label)
+    return new
+
+
 class AliasLinker:
     """Link the mentions of one entity within a document (see the module docstring)."""
 
@@ -83,8 +115,12 @@ class AliasLinker:
         recover_surnames: bool,
         min_surname_chars: int,
         link_across_labels: bool = False,
+        titled_acronyms: bool = False,
+        relabel_acronyms: bool = False,
     ) -> None:
         self.name = name
+        self.titled_acronyms = titled_acronyms
+        self.relabel_acronyms = relabel_acronyms
         self.link_across_labels = link_across_labels
         self.person_labels = set(person_labels)
         self.define_acronyms = define_acronyms
@@ -96,31 +132,40 @@ class AliasLinker:
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
         acronyms: dict[str, str] = {}
+        relabelled = False
         if self.define_acronyms:
-            ents += self._acronym_definitions(doc, ents, acronyms)
+            added, relabelled = self._acronym_definitions(doc, ents, acronyms)
+            ents += added
         if self.recover_recurring:
             ents += self._recurring(doc, ents)
-        if len(ents) != len(doc.ents):
+        if relabelled or len(ents) != len(doc.ents):
             set_entities(doc, ents)
         doc._.acronyms = acronyms
         self._link(doc, acronyms)
         return doc
 
     # -- 1. acronym definitions -------------------------------------------------------------
-    def _acronym_definitions(self, doc: Doc, ents: list[Span], acronyms: dict[str, str]) -> list[Span]:
+    def _acronym_definitions(self, doc: Doc, ents: list[Span], acronyms: dict[str, str]) -> tuple[list[Span], bool]:
+        """The acronyms ``ents`` define that were no entity (new spans), and whether a defining
+        acronym of another label was relabelled in ``ents`` (in place)."""
         covered = {i for ent in ents for i in range(ent.start, ent.end)}
+        one_word = {ent.start: index for index, ent in enumerate(ents) if len(ent) == 1}
         added = []
-        for ent in ents:
+        relabelled = False
+        for ent in list(ents):
             i = ent.end
             if i + 2 >= len(doc) or doc[i].text not in _OPEN or doc[i + 2].text not in _CLOSE:
                 continue
             short = doc[i + 1].text
-            if not is_acronym(short) or is_acronym(ent.text):
+            if is_acronym(ent.text):
                 continue
             key = acronym_key(short)
-            # The acronym must start like the long form (``Islamic State (IS)``, not ``Baghdad (AP)``).
-            long_core = core_tokens(name_tokens(ent.text))
-            if not long_core or long_core[0][:1].upper() != key[:1]:
+            if is_acronym(short):
+                # The acronym must start like the long form (``Islamic State (IS)``, not ``Baghdad (AP)``).
+                long_core = core_tokens(name_tokens(ent.text))
+                if not long_core or long_core[0][:1].upper() != key[:1]:
+                    continue
+            elif not (self.titled_acronyms and _titled_acronym_of(short, ent.text)):
                 continue
             acronyms.setdefault(key, ent.text)
             if i + 1 not in covered:
@@ -128,7 +173,12 @@ class AliasLinker:
                 span._.component = self.name
                 added.append(span)
                 covered.add(i + 1)
-        return added
+            elif self.relabel_acronyms and i + 1 in one_word:
+                held = ents[one_word[i + 1]]
+                if held.label_ != ent.label_ and not held.kb_id_:
+                    ents[one_word[i + 1]] = _relabelled(held, ent.label_, self.name)
+                    relabelled = True
+        return added, relabelled
 
     # -- 2. recurring names -----------------------------------------------------------------
     def _recurring(self, doc: Doc, ents: list[Span]) -> list[Span]:
@@ -259,6 +309,8 @@ class AliasLinker:
         "recover_surnames": True,
         "min_surname_chars": 3,
         "link_across_labels": False,
+        "titled_acronyms": False,
+        "relabel_acronyms": False,
     },
 )
 def make_alias_linker(
@@ -271,6 +323,8 @@ def make_alias_linker(
     recover_surnames: bool,
     min_surname_chars: int,
     link_across_labels: bool = False,
+    titled_acronyms: bool = False,
+    relabel_acronyms: bool = False,
 ) -> AliasLinker:
     return AliasLinker(
         name,
@@ -281,4 +335,6 @@ def make_alias_linker(
         recover_surnames=recover_surnames,
         min_surname_chars=min_surname_chars,
         link_across_labels=link_across_labels,
+        titled_acronyms=titled_acronyms,
+        relabel_acronyms=relabel_acronyms,
     )

@@ -18,6 +18,14 @@ and the producer's own label (``Span._.model_label``), then:
 * merges people split at a name particle or into adjacent pieces
   (``Abdullah Makki`` + ``Muslih al-Rufayi``), but not across a sentence or line break, not a
   name repeated (``Phillip`` ``Phillip`` in a signature) and not beyond ``MAX_MERGED_TOKENS``;
+* with ``and_heads``, joins an organisation named after two places (``Avon and Somerset Police``,
+  ``Dumfries and Galloway Council``: the recogniser finds *Somerset Police*, *Galloway Council*):
+  an entity (``org_label`` or one of ``and_labels``: the recogniser's *Somerset Police* is LOC) whose
+  last word is one of ``and_heads``, right after *and* and one or two capitalised words, takes them
+  in; those words may be an entity of ``and_labels`` of exactly their extent (*Devon* LOC of *Devon
+  and Cornwall Police*), or no entity's but not at a sentence's start (*Residents and Fife Council*);
+  not the tail of a longer run of capitalised words, nor a stop word, a head word (*Police Scotland
+  and Fife Council*) or another line. The joined name is an ``org_label`` entity (its head word says so);
 * drops spans with no letter in them (``©``, ``--``), trims edge tokens that are not name
   words (``©2025``, ``@user``, ``#tag``) and drops spans with a URL or e-mail address in them.
 """
@@ -68,8 +76,14 @@ class SpanCleanup:
         model_component: str,
         trim_lower_tail: bool = False,
         article_names_key: str | None = None,
+        and_heads: Iterable[str] = (),
+        and_labels: Iterable[str] = (),
+        org_label: str = "ORG",
     ) -> None:
         self.name = name
+        self.and_heads = frozenset(w.lower() for w in and_heads)
+        self.and_labels = frozenset(and_labels)
+        self.org_label = org_label
         self.article_names_key = article_names_key
         self.trim_lower_tail = trim_lower_tail
         self.leading_articles = {a.lower() for a in leading_articles}
@@ -112,8 +126,43 @@ class SpanCleanup:
                 trimmed._.component = self.rule_component
             if trimmed is not None:
                 spans.append(trimmed)
-        set_entities(doc, self._merge(spans))
+        spans = self._merge(spans)
+        if self.and_heads:
+            spans = self._join_and_heads(doc, spans)
+        set_entities(doc, spans)
         return doc
+
+    def _join_and_heads(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """``Avon and Somerset Police``: see the module docstring."""
+        by_end = {span.end: index for index, span in enumerate(spans)}
+        covered = {i for span in spans for i in range(span.start, span.end)}
+        dropped: set[int] = set()
+        for index, span in enumerate(list(spans)):
+            if (
+                (span.label_ != self.org_label and span.label_ not in self.and_labels)
+                or span[-1].lower_ not in self.and_heads
+                or span.start < 2
+                or doc[span.start - 1].lower_ != "and"
+            ):
+                continue
+            end = span.start - 1
+            start = end
+            while start > 0 and end - start < MAX_AND_WORDS and _capitalised_word(doc[start - 1]):
+                start -= 1
+            if start == end or (start > 0 and _capitalised_word(doc[start - 1]) and not doc[start].is_sent_start):
+                continue  # no capitalised word before "and", or the tail of a longer run
+            words = doc[start:end]
+            if any(t.lower_ in self.and_heads for t in words) or _breaks(doc, start + 1, span.start):
+                continue
+            held = by_end.get(end)
+            if held is not None and spans[held].start == start and spans[held].label_ in self.and_labels:
+                dropped.add(held)
+            elif any(i in covered for i in range(start, end)) or doc[start].is_sent_start:
+                continue  # words no entity holds, at a sentence's start, may be any word (*Residents and*)
+            joined = copy_span(span, start, span.end, label=self.org_label)
+            joined._.component = self.name
+            spans[index] = joined
+        return [span for index, span in enumerate(spans) if index not in dropped]
 
     def _trim(self, span: Span) -> Span | None:
         first = span.start
@@ -171,6 +220,15 @@ class SpanCleanup:
         return word in PARTICLES or word in {"-", "‐"}
 
 
+#: The most capitalised words before *and* an organisation named after two places takes in.
+MAX_AND_WORDS = 2
+
+
+def _capitalised_word(token: Token) -> bool:
+    """A capitalised word that is no stop word (*The* of *The Dumfries and Galloway Council* is not the name's)."""
+    return token.is_alpha and token.text[:1].isupper() and not token.is_stop
+
+
 def _breaks(doc: Doc, end: int, start: int) -> bool:
     """Whether a sentence or a line ends between tokens ``end - 1`` and ``start``."""
     if "\n" in doc[end - 1].whitespace_ or any("\n" in t.text or "\n" in t.whitespace_ for t in doc[end:start]):
@@ -190,6 +248,9 @@ def _breaks(doc: Doc, end: int, start: int) -> bool:
         "model_component": "ner",
         "trim_lower_tail": False,
         "article_names_key": None,
+        "and_heads": [],
+        "and_labels": [],
+        "org_label": "ORG",
     },
 )
 def make_span_cleanup(
@@ -204,6 +265,9 @@ def make_span_cleanup(
     model_component: str,
     trim_lower_tail: bool = False,
     article_names_key: str | None = None,
+    and_heads: list[str] | None = None,
+    and_labels: list[str] | None = None,
+    org_label: str = "ORG",
 ) -> SpanCleanup:
     return SpanCleanup(
         nlp,
@@ -217,4 +281,7 @@ def make_span_cleanup(
         model_component=model_component,
         trim_lower_tail=trim_lower_tail,
         article_names_key=article_names_key,
+        and_heads=and_heads or (),
+        and_labels=and_labels or (),
+        org_label=org_label,
     )

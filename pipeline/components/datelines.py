@@ -24,7 +24,9 @@ It runs after the span classifier, which does not see the line a name stands on 
 *GLASGOW* P(LOC) 0.1): the rule decides these spans, as ``news_ages`` decides a name written
 with an age. The entities a place overlaps go (the recogniser's *GLASGOW - The central bank*),
 unless one is a curated match (an id of the alias table or the gazetteer), which stays as it
-is; an entity of exactly the place's span keeps its ``model_label``. Each place gets
+is; an entity of exactly the place's span keeps its ``model_label``. What an overlapping entity
+runs on past the dateline stays an entity of its label where it opens with a capitalised word
+that is no stop word (*BEIJING - China* -> *China*; not *The central bank*). Each place gets
 ``Span._.label_probs`` = ``confidence`` for ``label`` and the rest for ``NONE``, which its score
 and both votes read: a documented value, not a measured one (the corpora here hold three wire
 datelines, all places). Its country and coordinates come, as for any place the recogniser
@@ -47,7 +49,7 @@ from ..knowledge.geo import CITY, DEFAULT_MIN_POPULATION, known_places
 from ..knowledge.names import CALENDAR_WORDS
 from .classifier import NONE_LABEL
 from .scores import check_probability
-from .spans import set_entities
+from .spans import copy_span, set_entities
 
 #: A dateline at the start of a line: the place in capitals (up to four words: ``ST. LOUIS``,
 #: ``AL-AIN``), then a comma and what qualifies it (a state, a country, a date), a bracketed
@@ -96,11 +98,11 @@ class Datelines:
     def __call__(self, doc: Doc) -> Doc:
         if not self._capitals_open_a_line(doc):
             return doc  # most documents: Doc.text, which joins every token, is not built
-        places = [span for match in DATELINE.finditer(doc.text) if (span := self._place(doc, match)) is not None]
+        places = [(span, match.end()) for match in DATELINE.finditer(doc.text) if (span := self._place(doc, match)) is not None]
         if not places:
             return doc
         ents = list(doc.ents)
-        for place in places:
+        for place, end_char in places:
             overlapping = [ent for ent in ents if ent.start < place.end and place.start < ent.end]
             if any(ent.id_ for ent in overlapping):
                 continue  # a curated match or a gazetteer place: it stays as it is
@@ -108,6 +110,9 @@ class Datelines:
                 if (ent.start, ent.end) == (place.start, place.end):
                     place._.model_label = ent._.model_label
                 ents.remove(ent)
+                rest = _story_part(ent, end_char)
+                if rest is not None:
+                    ents.append(rest)
             ents.append(place)
         set_entities(doc, ents)
         return doc
@@ -150,6 +155,19 @@ class Datelines:
             return True
         first = qualifier.split(",")[0].strip()
         return bool(first) and self._known(first)
+
+
+def _story_part(ent: Span, end_char: int) -> Span | None:
+    """The part of ``ent`` after the dateline that ends at ``end_char``, as an entity of its label
+    (``China`` of the recogniser's ``BEIJING - China``), where it opens with a capitalised word
+    that is no stop word; else None."""
+    start = next((t.i for t in ent if t.idx >= end_char and not t.is_space), None)
+    if start is None:
+        return None
+    first = ent.doc[start]
+    if not (first.is_alpha and first.text[:1].isupper()) or first.is_stop:
+        return None
+    return copy_span(ent, start, ent.end)
 
 
 @Language.factory("news_datelines", default_config={"label": "LOC", "min_population": DEFAULT_MIN_POPULATION, "confidence": 0.9})

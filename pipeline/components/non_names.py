@@ -1,6 +1,6 @@
 """``news_non_names``: drop entities that the words around them show are no person, organisation or place.
 
-Five kinds of capitalised words the recogniser takes for names, four told by their context:
+Six kinds of capitalised words the recogniser takes for names, four told by their context:
 
 * **Named storms**: a name written after an event word (``event_words``: ``Hurricane Rita``,
   ``Cyclone Phailin``, ``Typhoon Haiyan``, ``Tropical Storm Allison``; ``titled_event_words`` only
@@ -22,6 +22,10 @@ Five kinds of capitalised words the recogniser takes for names, four told by the
   with a possessive, is dropped wherever it stands; a longer name that contains one stays (the
   ``Brexit Party``). The recogniser tags them PERSON or LOC: they look like surnames and places and no
   training corpus has them.
+* **Named events and laws**: a name of two words or more whose last word, capitalised, is an event's or
+  a law's head word (``event_heads``: the *Club World Cup*, the *Mexico City Grand Prix*, the
+  *International Emergency Economic Powers Act*) is an event or a law, not the place or the
+  organisation the recogniser read in it: dropped. One word alone (*Cup*, *Act*) is left to the others.
 * **A person's name after an article**: a one-word PERSON entity right after the definite article
   (``article_words``) is no person's name (*The Snowman, the film*; *on the Clyde.*; *the Estelle
   Unit in ...*: the recogniser's PERSON after *the* was no gold person on the tuning sets but where
@@ -80,9 +84,11 @@ class NonNames:
         article_joiners: Iterable[str] = (),
         place_nouns: Iterable[str] = (),
         place_label: str = "LOC",
+        event_heads: Iterable[str] = (),
         street_words: Iterable[str] = (),
     ) -> None:
         self.name = name
+        self.event_heads = frozenset(_folded(w) for w in event_heads)
         # An event word may be several words ("tropical storm"): kept as tuples of folded words.
         self.titled_event_words = {tuple(_folded(w) for w in phrase.split()) for phrase in titled_event_words if phrase.strip()}
         self.event_words = {tuple(_folded(w) for w in phrase.split()) for phrase in event_words if phrase.strip()} | self.titled_event_words
@@ -122,7 +128,7 @@ class NonNames:
         if self._is_concept(ent):
             return True
         if len(ent) != 1:
-            return False
+            return self._is_named_event(ent)
         if self.article_words and ent.label_ in self.person_labels and self._after_article(ent):
             return True
         word = _folded(ent.text)
@@ -177,6 +183,14 @@ class NonNames:
             return False
         word = _folded(words[0])
         return word in self.concept_words or bool(self._concept_pattern and self._concept_pattern.fullmatch(word))
+
+    # -- named events and laws ------------------------------------------------------------------
+    def _is_named_event(self, ent: Span) -> bool:
+        """The entity's last word (before a possessive) is a capitalised event or law head: ``Grand Prix``, ``Powers Act``."""
+        if not self.event_heads:
+            return False
+        words = [t for t in ent if t.text not in POSSESSIVE_SUFFIXES]
+        return len(words) > 1 and words[-1].is_title and _folded(words[-1].text) in self.event_heads
 
     # -- names after an article ------------------------------------------------------------------
     def _after_article(self, ent: Span) -> bool:
@@ -255,6 +269,7 @@ class NonNames:
         "article_joiners": [],
         "place_nouns": [],
         "place_label": "LOC",
+        "event_heads": [],
         "street_words": [],
     },
 )
@@ -272,6 +287,7 @@ def make_non_names(
     article_joiners: list[str] | None = None,
     place_nouns: list[str] | None = None,
     place_label: str = "LOC",
+    event_heads: list[str] | None = None,
     street_words: list[str] | None = None,
 ) -> NonNames:
     return NonNames(
@@ -287,5 +303,6 @@ def make_non_names(
         article_joiners=article_joiners or (),
         place_nouns=place_nouns or (),
         place_label=place_label,
+        event_heads=event_heads or (),
         street_words=street_words or (),
     )

@@ -117,6 +117,8 @@ PLACE_PLURALS = (
 DATELINE_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 #: What follows the place that opens a dateline (``LONDON (Reuters) -``, ``WASHINGTON, Jan 5``).
 DATELINE_OPENERS = frozenset({",", "("})
+#: What may stand between a place word and the place (``at the Oval``).
+ARTICLES = frozenset({"the"})
 #: ``a 31-24 victory over``/``against`` a team.
 VICTORY_PREPOSITIONS = frozenset({"over", "against"})
 #: Between a team and a role: ``Celtic's striker``.
@@ -313,12 +315,16 @@ class SportsTeams:
         return keys
 
     def drop_scores(self, doc: Doc) -> None:
-        """Entities after a result word or a result preposition that end in a final score (the
-        recogniser's ``Reggiana 4-0`` of *thrashed Reggiana 4-0*) end before it: a name holds no score."""
+        """Entities after a result word or a result preposition (and ``the``) that end in a final
+        score (the recogniser's ``Reggiana 4-0`` of *thrashed Reggiana 4-0*, ``Buffalo Bills 27-21``
+        of *beat the Buffalo Bills 27-21*) end before it: a name holds no score."""
         spans, changed = [], False
         before_results = self.result_words | self.prose.result_words | self.prose.result_prepositions
         for ent in doc.ents:
-            for length in (1, 3) if ent.start and doc[ent.start - 1].lower_ in before_results else ():  # ``4-0`` or ``4 - 0``
+            before = ent.start - 1
+            if before > 0 and doc[before].lower_ in ARTICLES:
+                before -= 1
+            for length in (1, 3) if before >= 0 and doc[before].lower_ in before_results else ():  # ``4-0`` or ``4 - 0``
                 start = ent.end - length
                 one_token = SCORE_PAIR.match(doc[start].text) is not None if start > ent.start else False
                 if start > ent.start and self._is_final_score(doc, start) and one_token == (length == 1):
@@ -603,7 +609,7 @@ class SportsTeams:
 
     def unplaced(self, doc: Doc) -> set[tuple[str, ...]]:
         """Name keys of the places a sports page never writes as a place: no mention after a
-        ``place_words`` word (``in Russia``) nor in a dateline (a line with a date,
+        ``place_words`` word (``in Russia``, ``at the Oval``) nor in a dateline (a line with a date,
         ``LONDON 1996-08-30``, or opened by the place and a comma or bracket: ``LONDON (Reuters) -``)."""
         placed: set[tuple[str, ...]] = set()
         names: set[tuple[str, ...]] = set()
@@ -617,6 +623,8 @@ class SportsTeams:
             line_end = text.find("\n", ent.end_char)
             line = text[line_start : line_end if line_end >= 0 else len(text)]
             before = doc[ent.start - 1].lower_ if ent.start else ""
+            if before in ARTICLES and ent.start > 1:  # ``at the Oval``, ``in the Netherlands``
+                before = doc[ent.start - 2].lower_
             after = doc[ent.end].text if ent.end < len(doc) else ""
             opens_dateline = not text[line_start : ent.start_char].strip() and after in DATELINE_OPENERS
             if before in self.place_words or DATELINE_DATE.search(line) or opens_dateline:
