@@ -140,3 +140,64 @@ def test_a_rule_component_the_pipeline_lacks_is_skipped(nlp):
     for name in ("senter", "ner"):
         doc = nlp.get_pipe(name)(doc)
     assert "IRAQ" in {e.text for e in truecase(doc).ents}
+
+
+# -- segments: a spaced dash in the headline (SOCCER - JAPAN ...) -------------------------------------
+
+from spacy.language import Language  # noqa: E402
+
+DASHES = ["-", "--", "–", "—"]
+
+
+class CopyReader:
+    """A stand-in recogniser for the copies: it keeps each copy's sentence starts and labels the
+    words ``ents`` names (text -> label), so that a test sees what the truecaser asks and takes."""
+
+    def __init__(self, ents: dict[str, str]) -> None:
+        self.ents = ents
+        self.starts: list[list[str]] = []
+
+    def __call__(self, doc):
+        self.starts.append([t.text for t in doc if t.is_sent_start])
+        spans = []
+        for text, label in self.ents.items():
+            start = doc.text.find(text)
+            span = doc.char_span(start, start + len(text), label=label) if start >= 0 else None
+            if span is not None:
+                spans.append(span)
+        doc.ents = spans
+        return doc
+
+    def pipe(self, docs, batch_size=128):
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory("test_copy_reader", default_config={"ents": {}})
+def make_copy_reader(nlp, name, ents: dict[str, str]):
+    return CopyReader(ents)
+
+
+def _headline_stage(blank, ents: dict[str, str], **settings):
+    reader = blank.add_pipe("test_copy_reader", config={"ents": ents})
+    common = {"min_letters": 8, "upper_share": 0.9, "title_case": True, "headline_only": True, "keep_supported": True, "supported_only": True}
+    return reader, make_truecase(blank, "headline", ner_component="test_copy_reader", **{**common, **settings})
+
+
+def test_the_copy_opens_a_segment_after_a_spaced_dash_and_not_inside_a_hyphenated_name(blank):
+    reader, truecase = _headline_stage(blank, {}, segment_dashes=DASHES)
+    truecase(blank.make_doc("SOCCER - GUINEA-BISSAU GET LUCKY WIN — CHINA IN SURPRISE DEFEAT\nGuinea-Bissau won. China lost."))
+    assert reader.starts == [["Soccer", "Guinea", "China"]]  # the copy's words; no start after Guinea's hyphen
+
+
+def test_without_segment_dashes_the_copy_is_one_segment(blank):
+    reader, truecase = _headline_stage(blank, {})  # the factory's default: no dashes
+    truecase(blank.make_doc("SOCCER - JAPAN GET LUCKY WIN\nJapan won."))
+    assert reader.starts == [["Soccer"]]
+
+
+def test_a_name_the_copy_ends_at_a_segment_dash_is_a_section_label_not_taken(blank):
+    # The model read the line as one name; the copy's "Golf -" lies inside it (so it would be taken), its "Norman" too.
+    _, truecase = _headline_stage(blank, {"Golf -": "ORG", "Norman": "PERSON"}, segment_dashes=DASHES)
+    doc = make_doc(blank, "GOLF - NORMAN LEADS IN GERMANY\nGreg Norman leads in Germany.", [("GOLF - NORMAN LEADS", "ORG")])
+    assert [(e.text, e.label_) for e in truecase(doc).ents] == [("NORMAN", "PERSON")]

@@ -23,7 +23,10 @@ them (``FM Discusses``), or when it is in capitals. The body decides what stays:
 it is written there too; with ``supported_only`` a copy entity is taken only where the body
 writes it or inside an entity of the model's (``Iran`` in ``Iran Kills 10``), so the re-read
 adds no new names; curated matches (an id from the rules or the gazetteer) always stay.
-Measured in benchmarks/errors.md, "Headlines".
+With ``segment_dashes``, a dash with a space on either side splits the copy into segments no name
+crosses (``SOCCER - JAPAN GET LUCKY WIN``: no ``Soccer - Japan`` ORG), and a name the copy starts or
+ends at such a dash (``Golf -``, a section label) is not taken.
+Measured in benchmarks/errors.md, "Headlines", and benchmarks/quality.md, session 14.
 """
 
 from __future__ import annotations
@@ -98,8 +101,10 @@ class Truecaser:
         supported_only: bool = False,
         only_doubtful: bool = False,
         rule_components: Sequence[str] = (),
+        segment_dashes: Sequence[str] = (),
     ) -> None:
         self.nlp = nlp
+        self.segment_dashes = frozenset(segment_dashes)
         self.rule_components = list(rule_components)
         self.title_case = title_case
         self.min_words = min_words
@@ -175,7 +180,24 @@ class Truecaser:
         # outside its entities: there the words lowered inside them count too.
         if lowered + (doubted if caps else 0) < self.min_lowered or (self.only_doubtful and not caps and not doubted):
             return None
-        return Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in line])
+        return Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in line], sent_starts=self._segment_starts(line))
+
+    def _segment_starts(self, line: list[Token]) -> list[bool | int | None]:
+        """Sentence starts for the copy of ``line``: the word after a dash with a space on either side
+        (``SOCCER - JAPAN GET LUCKY WIN``, ``BAGHDAD (Reuters) - SYRIA'S FM``) opens a segment, so that
+        the recogniser, whose entities never cross a sentence start, reads no name across the dash
+        (``Soccer - Japan`` ORG). A dash inside a name has no spaces (``Guinea-Bissau``). The dash
+        itself stays with the words before it: alone, the section (``Cricket``, ``Rugby Union``)
+        reads as a name more often (benchmarks/quality.md, session 14)."""
+        starts: list[bool | int | None] = [True] + [None] * (len(line) - 1)
+        for i in range(1, len(line) - 1):
+            if self._segment_dash(line, i):
+                starts[i + 1] = True
+        return starts
+
+    def _segment_dash(self, tokens: Sequence[Token] | Doc, i: int) -> bool:
+        """Whether ``tokens[i]`` is a dash with a space on either side (``SOCCER - JAPAN``)."""
+        return 0 < i < len(tokens) - 1 and tokens[i].text in self.segment_dashes and bool(tokens[i - 1].whitespace_) and bool(tokens[i].whitespace_)
 
     def _outside(self, doc: Doc, lines: list[list[Token]]) -> numpy.ndarray:
         """The token ids (``ORTH``) outside the headline (all of them without ``headline_only``),
@@ -246,6 +268,9 @@ class Truecaser:
             first, last = ent.start, ent.end
             if ent.id_ and any(s <= first and last <= e and e - s > last - first for s, e in written):
                 continue
+            # A section label is no name (``Soccer -`` ORG): nothing the copy reads ends or starts at a segment dash.
+            if self._segment_dash(copy, first) or self._segment_dash(copy, last - 1):
+                continue
             while first < last and copy[first].is_lower and self.headline_only:
                 first += 1
             while last > first and copy[last - 1].is_lower and self.headline_only:
@@ -312,6 +337,7 @@ class Truecaser:
         "supported_only": False,
         "only_doubtful": False,
         "rule_components": [],
+        "segment_dashes": [],
     },
 )
 def make_truecase(
@@ -330,6 +356,7 @@ def make_truecase(
     supported_only: bool = False,
     only_doubtful: bool = False,
     rule_components: Sequence[str] = (),
+    segment_dashes: Sequence[str] = (),
 ) -> Truecaser:
     return Truecaser(
         nlp,
@@ -347,4 +374,5 @@ def make_truecase(
         supported_only=supported_only,
         only_doubtful=only_doubtful,
         rule_components=rule_components,
+        segment_dashes=segment_dashes,
     )
