@@ -186,6 +186,18 @@ def test_the_team_found_in_a_result_is_named_elsewhere_in_the_page(blank, teams)
     assert [(e.text, e.label_, e.start_char) for e in doc.ents if e.text == "Celtic"] == [("Celtic", "ORG", 18), ("Celtic", "ORG", text.rindex("Celtic"))]
 
 
+def test_a_one_word_person_a_result_names_is_a_team_wherever_the_page_writes_it(blank, teams):
+    text = "Hearts 2-2 Hibernian\nA strike was not enough for Hearts in the soccer match. Hibernian fought back."
+    doc = make_doc(blank, text, [("Hibernian", "ORG"), ("Hearts", "PERSON", 1), ("Hibernian", "ORG", 1)])
+    for token in doc:
+        token.is_sent_start = token.i == 0 or doc[token.i - 1].text in {".", "\n"}
+    doc = teams(doc)
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "Hearts"] == [("Hearts", "ORG"), ("Hearts", "ORG")]
+    # Off a page with a result a one-word person stays a person.
+    doc = make_doc(blank, "A strike was not enough for Hearts in the soccer match.", [("Hearts", "PERSON")])
+    assert [(e.text, e.label_) for e in teams(doc).ents] == [("Hearts", "PERSON")]
+
+
 def test_a_place_before_a_team_role_and_a_person_is_the_persons_team(blank):
     teams = make_sports_teams(SPORTS, min_sport_words=2, team_roles=["manager", "captain", "striker"])
     text = "Liverpool manager Jurgen Klopp met England captain, Harry Kane, and Celtic's striker Chris Sutton in Liverpool."

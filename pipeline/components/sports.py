@@ -257,6 +257,9 @@ class SportsTeams:
             doc._.sport = page_sport or self.unknown_sport
         if not teams and not nicknames:
             return doc
+        # A one-word person the page's results name as a side is a team the recogniser misread
+        # wherever the page writes it (*Hearts 2-2 Hibernian*, then *enough for Hearts*: PERSON).
+        persons |= {key for key in results if len(key) == 1}
         spans, relabelled = [], []
         for ent in doc.ents:
             key = name_key(ent.text)
