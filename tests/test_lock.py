@@ -167,6 +167,16 @@ def test_an_output_inside_an_input_folder_is_refused_before_the_model_loads(tmp_
     assert not (tmp_path / "raw" / "out").exists()
 
 
+@pytest.mark.parametrize("inside", ["out/news.jsonl", "out/raw"])
+def test_an_input_inside_the_output_folder_is_refused_and_kept(tmp_path, inside):
+    article = tmp_path / inside / "a.txt" if inside.endswith("raw") else tmp_path / inside
+    article.parent.mkdir(parents=True)
+    article.write_text("Police Scotland said.", encoding="utf8")
+    with pytest.raises(OutputNotWritableError, match="inside the output folder"):
+        run_pipeline([tmp_path / inside], tmp_path / "out", overwrite=True, config_path=tmp_path / "no-such.cfg")
+    assert article.read_text(encoding="utf8") == "Police Scotland said."  # --overwrite deleted it before
+
+
 def test_an_output_beside_the_input_folder_is_taken(tmp_path):
     (tmp_path / "raw").mkdir()
     check_outside_inputs(tmp_path / "processed", [tmp_path / "raw", tmp_path / "raw" / "a.txt"])

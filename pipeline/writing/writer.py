@@ -88,17 +88,20 @@ def check_writable(output: Path, inputs: Iterable[Path | str] = ()) -> None:
 
 
 def check_outside_inputs(output: Path, inputs: Iterable[Path | str]) -> None:
-    """Raise OutputNotWritableError when ``output`` is an input folder or inside one: a folder's
+    """Raise OutputNotWritableError when ``output`` is an input folder or inside one (a folder's
     Parquet files are articles to the readers, so the next run would read this run's tables back
-    as news. Called before the model is loaded."""
+    as news), or holds an input (the run replaces its output folder: ``--overwrite`` would delete
+    the articles). Called before the model is loaded."""
     target = Path(output).resolve()
     for item in inputs:
-        folder = Path(item).resolve()
-        if folder.is_dir() and (target == folder or folder in target.parents):
+        path = Path(item).resolve()
+        if path.is_dir() and (target == path or path in target.parents):
             raise OutputNotWritableError(
                 f"Output {output} is inside the input folder {item}: the next run would read its Parquet tables as articles. "
                 f"Choose an --output outside {item} (data/processed/ beside data/raw/, say)."
             )
+        if target in path.parents:
+            raise OutputNotWritableError(f"Input {item} is inside the output folder {output}, which the run replaces: choose an --output that holds no input.")
 
 
 def table_path(output: Path, table: str) -> Path:
