@@ -77,6 +77,10 @@ EXTRA_CORPORA = {
     "news probes gold, out of sample 3": ("spans", [ROOT / "benchmarks" / "news_probes_gold_oos3.jsonl"]),
     # Written after session 14's fixes (which the third set showed), committed before any run: out of sample for them.
     "news probes gold, out of sample 4": ("spans", [ROOT / "benchmarks" / "news_probes_gold_oos4.jsonl"]),
+    # 14 whole articles (session 14, helper s14-articles: headline, blank line, paragraphs; courts, crime,
+    # UK and US politics, business, tech, war, Africa, the Middle East, football, cricket, health, an
+    # obituary, a Welsh council), gold written and committed before any run.
+    "news articles gold": ("spans", [ROOT / "benchmarks" / "news_articles_gold.jsonl"]),
     # 42 UK, US and world news items (session 14, the lead), gold written and committed before any
     # run and kept back from the helpers: a check of the session's fixes, run once after the merges.
     "news probes gold, held back": ("spans", [ROOT / "benchmarks" / "news_probes_gold_held.jsonl"]),

@@ -127,3 +127,21 @@ def test_the_name_after_a_persons_age_and_of_is_the_persons_home(blank, text, en
     assert home.label_ == expected
     if expected == "LOC":
         assert home._.component == "ages" and home._.label_probs["LOC"] == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize(
+    "text, ents, expected",
+    [
+        ("McAllister, from Johnstone, had admitted assault.", [("McAllister", "PERSON"), ("Johnstone", "PERSON")], "LOC"),
+        ("McAllister, from Johnstone had admitted assault.", [("McAllister", "PERSON"), ("Johnstone", "PERSON")], "PERSON"),  # no comma after
+        ("Lorna Brady, from Renfrewshire CID, said so.", [("Lorna Brady", "PERSON"), ("Renfrewshire CID", "ORG")], "ORG"),  # not read as a person
+        ("The club, from Johnstone, said so.", [("Johnstone", "PERSON")], "PERSON"),  # no person before
+        ("McAllister, of Johnstone, had admitted assault.", [("McAllister", "PERSON"), ("Johnstone", "PERSON")], "PERSON"),  # of: no bare home word
+    ],
+)
+def test_a_person_after_a_person_and_from_in_commas_is_the_persons_home(blank, text, ents, expected):
+    stage = make_ages(blank, "ages", "PERSON", ["PERSON", "ORG", "LOC"], ["year", "years"], "old", 120, home_words=["of", "from"], bare_home_words=["from"])
+    doc = make_doc(blank, text, ents)
+    assert stage(doc).ents[-1].label_ == expected
+    without = make_ages(blank, "ages", "PERSON", ["PERSON", "ORG", "LOC"], ["year", "years"], "old", 120, home_words=["of", "from"])
+    assert without(make_doc(blank, text, ents)).ents[-1].label_ == ents[-1][1]

@@ -121,6 +121,35 @@ def test_an_organisation_named_after_two_places_is_one_name(blank):
     assert ent_tuples(cleanup(blank)(make_doc(blank, text, ents)))[:2] == [("Somerset Police", "LOC"), ("Devon", "GPE")]
 
 
+OF_HEADS = dict(
+    of_heads=["society", "observatory", "commission", "council"], of_words=["of", "for", "on"], long_of_words=["for", "on"], and_labels=["GPE", "LOC", "ORG"]
+)
+
+
+def test_an_organisation_runs_on_over_of_and_the_capitalised_words_after_it(blank):
+    text = "The Law Society of Kenya and the Syrian Observatory for Human Rights met the Academy Council of Music and Drama here."
+    ents = [("Law Society", "ORG"), ("Kenya", "GPE"), ("Syrian Observatory", "LOC"), ("Academy Council", "ORG")]
+    doc = cleanup(blank, **OF_HEADS)(make_doc(blank, text, ents))
+    assert ent_tuples(doc) == [("Law Society of Kenya", "ORG"), ("Syrian Observatory for Human Rights", "ORG"), ("Academy Council of Music and Drama", "ORG")]
+    assert {e._.component for e in doc.ents} == {"span_cleanup"}
+    assert ent_tuples(cleanup(blank)(make_doc(blank, text, ents)))[:2] == [("Law Society", "ORG"), ("Kenya", "GPE")]
+
+
+def test_no_run_on_over_one_word_after_on_a_weekday_a_line_or_a_longer_entity(blank):
+    text = "The Security Council on Syria met. The Commission on Monday spoke. The Commission of\nEurope. The Council of New York City Hall Trust Fund said."
+    ents = [
+        ("Security Council", "ORG"),
+        ("Syria", "GPE"),
+        ("Commission", "ORG"),
+        ("Commission", "ORG", 1),
+        ("Europe", "LOC"),
+        ("Council", "ORG", 1),
+        ("New York City Hall Trust Fund", "ORG"),
+    ]
+    doc = cleanup(blank, **OF_HEADS)(make_doc(blank, text, ents))
+    assert ent_tuples(doc) == [(t, label) for t, label, *_ in ents]
+
+
 def test_no_join_over_an_organisation_a_sentence_start_or_a_longer_run(blank):
     text = "Residents and Fife Council agreed with Police Scotland and Angus Council and the Lord Provost Glasgow and Fife Police."
     ents = [("Fife Council", "ORG"), ("Police Scotland", "ORG"), ("Angus Council", "ORG"), ("Fife Police", "ORG")]

@@ -123,6 +123,14 @@ def test_an_organisation_word_that_ends_the_name_is_its_head(lexicon):
     assert "org_head" not in evidence.features(("police",))  # the word alone names nothing
 
 
+def test_the_word_before_of_for_or_on_is_the_head(lexicon):
+    evidence = NameEvidence(lexicon, WEIGHTS)
+    assert "org_head" in evidence.features(("law", "society", "of", "kenya"))
+    assert "org_head" in evidence.features(("commission", "for", "racial", "equality"))
+    assert "org_head" not in evidence.features(("isle", "of", "man"))  # no organisation word before "of"
+    assert "org_head" not in evidence.features(("friends", "of", "police"))  # the head is "friends", not the last word
+
+
 def test_default_pipeline_reads_a_force_and_a_hospital_as_organisations(nlp):
     """The classifier read both as places (P(LOC) 0.5 against P(ORG) 0.32 for Gwent Police)."""
     doc = nlp("Gwent Police said two teenagers had been arrested in Newport. Crews waited outside Morriston Hospital in Swansea.")

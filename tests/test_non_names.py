@@ -22,6 +22,7 @@ SETTINGS = {
     "place_nouns": ["tunnel", "crossing"],
     "event_heads": ["cup", "prix", "act"],
     "street_words": ["street", "road"],
+    "place_of_nouns": ["town", "village"],
 }
 
 
@@ -138,6 +139,26 @@ def test_era_markers_next_to_a_year_are_dropped(blank, non_names):
     text = "Built in 3000 BC, by the 7th century BC it grew; AD 79 came. BC Hydro and AD Ltd stay."
     doc = make_doc(blank, text, [("BC", "ORG"), ("BC", "ORG", 1), ("AD", "ORG"), ("BC", "ORG", 2), ("AD", "ORG", 1)])
     assert ent_tuples(non_names(doc)) == [("BC", "ORG"), ("AD", "ORG")]
+
+
+def test_an_entity_after_the_town_of_is_the_place(blank, non_names):
+    text = "Clashes near the town of Manbij and the village of Kozache Laheri. A town of Smith's size and the town of Paris stay."
+    ents = [("Manbij", "ORG"), ("Kozache Laheri", "PERSON"), ("Smith", "PERSON"), ("Paris", "LOC")]
+    doc = make_doc(blank, text, ents)
+    doc.ents[0]._.label_probs = {"ORG": 0.6, "LOC": 0.3, "NONE": 0.1}
+    out = non_names(doc)
+    assert ent_tuples(out) == [("Manbij", "LOC"), ("Kozache Laheri", "LOC"), ("Smith", "PERSON"), ("Paris", "LOC")]
+    # Every other label's mass moves to the place (NONE too): the document vote must not undo it.
+    assert out.ents[0]._.component == "non_names" and out.ents[0]._.label_probs["LOC"] == pytest.approx(1.0)
+    settings = {**SETTINGS, "place_of_nouns": []}
+    doc = make_doc(blank, "near the town of Manbij", [("Manbij", "ORG")])
+    assert ent_tuples(make_non_names(blank, "non_names", **settings)(doc)) == [("Manbij", "ORG")]
+
+
+def test_the_default_config_drops_the_budget_and_plural_role_letters():
+    settings = load_pipeline_config(ROOT / "configs" / "default.cfg")["components"]["non_names"]
+    assert {"budget", "mps", "msps", "gps"} <= set(settings["concept_words"])
+    assert {"town", "village", "city"} <= set(settings["place_of_nouns"])
 
 
 def test_concepts_are_dropped_alone_and_kept_inside_a_longer_name(blank, non_names):

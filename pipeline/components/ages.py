@@ -12,7 +12,9 @@ Grigoropoulos* ORG in 4). An entity of another label (``labels``) becomes ``pers
 * before an age in commas (``Grigoropoulos, 15,``), not a list of numbers (``, 16, 17``);
 * the other way round, a person's home: a name after a person's name, an age in commas and a home
   word (``home_words``: *Sharon Whitfield, 52, of Bolton*, *Jim Brown, 34, from Paisley*) is a
-  place (``home_label``), whatever the recogniser said (*Bolton* PERSON);
+  place (``home_label``), whatever the recogniser said (*Bolton* PERSON); without the age, only after
+  a ``bare_home_words`` word and before a comma, and only a name read as a person (a person is from
+  no person: *McAllister, from Johnstone, had admitted*; *Lorna Brady, of Renfrewshire CID,* stays);
 * a place the relative *who* follows in commas (``relative_words``: *Yeltsin, who underwent heart
   surgery*, which the recogniser reads as a place): places take *which* and *where*. Not where a
   preposition or a comma comes before the name (``place_contexts``: *a citizen of San Francisco,
@@ -59,8 +61,10 @@ class Ages:
         place_contexts: Iterable[str] = (),
         home_words: Iterable[str] = (),
         home_label: str = "LOC",
+        bare_home_words: Iterable[str] = (),
     ) -> None:
         self.name = name
+        self.bare_home_words = frozenset(w.lower() for w in bare_home_words)
         self.home_words = frozenset(w.lower() for w in home_words)
         self.home_label = home_label
         self.relative_words = frozenset(w.lower() for w in relative_words)
@@ -77,7 +81,9 @@ class Ages:
         for ent in doc.ents:
             if ent.label_ in self.labels and ent.label_ != self.person_label and not ent.id_ and self._named_as_person(ent) and self._aged(ent):
                 ent, changed = self._relabelled(ent, self.person_label), True
-            elif self.home_words and ent.label_ in self.labels and ent.label_ != self.home_label and not ent.id_ and self._home(ent):
+            elif not ent.id_ and (
+                (self.home_words and ent.label_ in self.labels and ent.label_ != self.home_label and self._home(ent)) or self._bare_home(ent)
+            ):
                 ent, changed = self._relabelled(ent, self.home_label), True
             spans.append(ent)
         if changed:
@@ -98,6 +104,13 @@ class Ages:
         if i < 5 or doc[i - 1].lower_ not in self.home_words or doc[i - 2].text != "," or not self._is_age(doc[i - 3]) or doc[i - 4].text != ",":
             return False
         return doc[i - 5].ent_type_ == self.person_label
+
+    def _bare_home(self, ent: Span) -> bool:
+        """``<person> , <bare home word> <ent> ,`` where ``ent`` is read as a person: *McAllister, from Johnstone,*."""
+        doc, i = ent.doc, ent.start
+        if not self.bare_home_words or ent.label_ != self.person_label or i < 3 or ent.end >= len(doc) or doc[ent.end].text != ",":
+            return False
+        return doc[i - 1].lower_ in self.bare_home_words and doc[i - 2].text == "," and doc[i - 3].ent_type_ == self.person_label
 
     def _named_as_person(self, ent: Span) -> bool:
         """No label's name evidence above the person's (no evidence at all counts as none against)."""
@@ -163,6 +176,7 @@ class Ages:
         "place_contexts": [],
         "home_words": [],
         "home_label": "LOC",
+        "bare_home_words": [],
     },
 )
 def make_ages(
@@ -178,6 +192,7 @@ def make_ages(
     place_contexts: list[str] | None = None,
     home_words: list[str] | None = None,
     home_label: str = "LOC",
+    bare_home_words: list[str] | None = None,
 ) -> Ages:
     return Ages(
         name,
@@ -191,4 +206,5 @@ def make_ages(
         place_contexts=place_contexts or (),
         home_words=home_words or (),
         home_label=home_label,
+        bare_home_words=bare_home_words or (),
     )

@@ -26,6 +26,13 @@ and the producer's own label (``Span._.model_label``), then:
   and Cornwall Police*), or no entity's but not at a sentence's start (*Residents and Fife Council*);
   not the tail of a longer run of capitalised words, nor a stop word, a head word (*Police Scotland
   and Fife Council*) or another line. The joined name is an ``org_label`` entity (its head word says so);
+* with ``of_heads``, extends an organisation whose last word is one of them over *of*, *for* or *on*
+  (``of_words``) and the capitalised words after it (*and* allowed between two: ``Law Society`` ->
+  ``Law Society of Kenya``, ``Syrian Observatory for Human Rights``, ``Royal Scottish Academy of
+  Music and Drama``): at most ``MAX_OF_WORDS`` words, taking in the entities wholly inside them (*Kenya*
+  LOC), none that runs on past them; at least ``MIN_OF_WORDS_AFTER`` after a word of ``long_of_words``
+  (*the Security Council on Syria* stays), never a weekday or a month (*the Commission on Monday*),
+  nor across a sentence or a line;
 * drops spans with no letter in them (``©``, ``--``), trims edge tokens that are not name
   words (``©2025``, ``@user``, ``#tag``) and drops spans with a URL or e-mail address in them.
 """
@@ -37,7 +44,7 @@ from collections.abc import Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..knowledge.names import PARTICLES, PERSON_TITLES, POSSESSIVE_SUFFIXES
+from ..knowledge.names import CALENDAR_WORDS, PARTICLES, PERSON_TITLES, POSSESSIVE_SUFFIXES
 from .spans import copy_span, set_entities
 
 DEFAULT_TITLES = list(PERSON_TITLES)
@@ -79,8 +86,14 @@ class SpanCleanup:
         and_heads: Iterable[str] = (),
         and_labels: Iterable[str] = (),
         org_label: str = "ORG",
+        of_heads: Iterable[str] = (),
+        of_words: Iterable[str] = (),
+        long_of_words: Iterable[str] = (),
     ) -> None:
         self.name = name
+        self.of_heads = frozenset(w.lower() for w in of_heads)
+        self.of_words = frozenset(w.lower() for w in of_words)
+        self.long_of_words = frozenset(w.lower() for w in long_of_words)
         self.and_heads = frozenset(w.lower() for w in and_heads)
         self.and_labels = frozenset(and_labels)
         self.org_label = org_label
@@ -129,6 +142,8 @@ class SpanCleanup:
         spans = self._merge(spans)
         if self.and_heads:
             spans = self._join_and_heads(doc, spans)
+        if self.of_heads:
+            spans = self._extend_of_heads(doc, spans)
         set_entities(doc, spans)
         return doc
 
@@ -162,6 +177,43 @@ class SpanCleanup:
             joined = copy_span(span, start, span.end, label=self.org_label)
             joined._.component = self.name
             spans[index] = joined
+        return [span for index, span in enumerate(spans) if index not in dropped]
+
+    def _extend_of_heads(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """``Law Society of Kenya``: see the module docstring."""
+        spans = sorted(spans, key=lambda s: s.start)
+        dropped: set[int] = set()
+        for index, span in enumerate(spans):
+            if (
+                index in dropped
+                or (span.label_ != self.org_label and span.label_ not in self.and_labels)
+                or span[-1].lower_ not in self.of_heads
+                or span.end + 1 >= len(doc)
+            ):
+                continue
+            joiner = doc[span.end]
+            if joiner.lower_ not in self.of_words or "\n" in span[-1].whitespace_ or "\n" in joiner.whitespace_:
+                continue
+            end = span.end + 1
+            while end < len(doc) and end - span.end - 1 < MAX_OF_WORDS and "\n" not in doc[end - 1].whitespace_:
+                if _capitalised_word(doc[end]) and doc[end].lower_ not in CALENDAR_WORDS:
+                    end += 1
+                elif doc[end].lower_ == "and" and end > span.end + 1 and end + 1 < len(doc) and _capitalised_word(doc[end + 1]):
+                    end += 1
+                else:
+                    break
+            if doc[end - 1].lower_ == "and":
+                end -= 1
+            words = end - span.end - 1
+            if words < 1 or (joiner.lower_ in self.long_of_words and words < MIN_OF_WORDS_AFTER) or _breaks(doc, span.end, end - 1):
+                continue
+            inside = [i for i, other in enumerate(spans) if other.start > span.end and other.start < end]
+            if any(spans[i].end > end for i in inside):
+                continue  # an entity runs on past the words: not this organisation's name
+            extended = copy_span(span, span.start, end, label=self.org_label)  # its head word says so
+            extended._.component = self.name
+            spans[index] = extended
+            dropped.update(inside)
         return [span for index, span in enumerate(spans) if index not in dropped]
 
     def _trim(self, span: Span) -> Span | None:
@@ -222,6 +274,10 @@ class SpanCleanup:
 
 #: The most capitalised words before *and* an organisation named after two places takes in.
 MAX_AND_WORDS = 2
+#: The most words (capitalised words and *and*) an organisation takes in after *of* (``of_heads``).
+MAX_OF_WORDS = 5
+#: The fewest capitalised words after a ``long_of_words`` word (*on*, *for*): *Commission on Human Rights*.
+MIN_OF_WORDS_AFTER = 2
 
 
 def _capitalised_word(token: Token) -> bool:
@@ -251,6 +307,9 @@ def _breaks(doc: Doc, end: int, start: int) -> bool:
         "and_heads": [],
         "and_labels": [],
         "org_label": "ORG",
+        "of_heads": [],
+        "of_words": [],
+        "long_of_words": [],
     },
 )
 def make_span_cleanup(
@@ -268,6 +327,9 @@ def make_span_cleanup(
     and_heads: list[str] | None = None,
     and_labels: list[str] | None = None,
     org_label: str = "ORG",
+    of_heads: list[str] | None = None,
+    of_words: list[str] | None = None,
+    long_of_words: list[str] | None = None,
 ) -> SpanCleanup:
     return SpanCleanup(
         nlp,
@@ -284,4 +346,7 @@ def make_span_cleanup(
         and_heads=and_heads or (),
         and_labels=and_labels or (),
         org_label=org_label,
+        of_heads=of_heads or (),
+        of_words=of_words or (),
+        long_of_words=long_of_words or (),
     )

@@ -45,6 +45,18 @@ from ..knowledge.names import fold, name_key
 
 #: Name features (see :meth:`NameEvidence.features`) and the context feature.
 NAME_FEATURES = ("given_name", "surname", "lone_surname", "org_word", "org_head", "loc_word", "place", "place_or_name", "company")
+#: Words after a name's head (*Law Society of Kenya*, *Syrian Observatory for Human Rights*).
+HEAD_ENDS = frozenset({"of", "for", "on"})
+
+
+def _head(key: tuple[str, ...]) -> str:
+    """The head word of a name key: the word before its first ``HEAD_ENDS`` word (not its first word), else its last."""
+    for index, word in enumerate(key[1:-1], 1):
+        if word in HEAD_ENDS:
+            return key[index - 1]
+    return key[-1]
+
+
 CONTEXT_FEATURES = ("title",)
 #: Word lists read from the ``words`` folder: ``<field>.txt``, one word a line, ``#`` comments.
 WORD_FILES = ("org_words", "loc_words", "titles")
@@ -209,7 +221,7 @@ class NameEvidence:
             found.append("lone_surname")
         if any(word in lex.org_words for word in key):
             found.append("org_word")
-        if len(key) > 1 and last[0] in lex.org_words:  # the name's head: *Gwent Police*, *Morriston Hospital*
+        if len(key) > 1 and _head(key) in lex.org_words:  # the name's head: *Gwent Police*, *Law Society of Kenya*
             found.append("org_head")
         if len(key) > 1 and (last[0] in lex.loc_words or first[0] in lex.loc_words):
             found.append("loc_word")

@@ -36,8 +36,10 @@ Six kinds of capitalised words the recogniser takes for names, four told by thei
   becomes a ``place_label`` entity (the span classifier's probability of PERSON moves to it). So
   does a PERSON of one or two words between a street and a punctuation mark (an address: *in Duke
   Street, Dennistoun, at about 23:45*: a place entity ending in one of ``street_words``, a comma,
-  the name): it is the street's district or town. These are the entities this stage relabels
-  rather than drops.
+  the name): it is the street's district or town. So is any entity but a place right after *the*,
+  a settlement's or an area's noun and *of* (``place_of_nouns``: *near the town of Manbij*, *the
+  village of Novoocheretuvate*): the words name the place they introduce. These are the entities this
+  stage relabels rather than drops.
 
 Entities with a curated id (``kb_id``) stay. Every list is config data (``configs/default.cfg``,
 measured in benchmarks/quality.md); the rules are the contexts.
@@ -86,6 +88,7 @@ class NonNames:
         place_label: str = "LOC",
         event_heads: Iterable[str] = (),
         street_words: Iterable[str] = (),
+        place_of_nouns: Iterable[str] = (),
     ) -> None:
         self.name = name
         self.event_heads = frozenset(_folded(w) for w in event_heads)
@@ -97,6 +100,7 @@ class NonNames:
         self.place_nouns = frozenset(_folded(w) for w in place_nouns)
         self.place_label = place_label
         self.street_words = frozenset(_folded(w) for w in street_words)
+        self.place_of_nouns = frozenset(_folded(w) for w in place_of_nouns)
         # The ids of their first words: where an event word can start, found in the Doc's token array at once.
         self._first_ids = numpy.fromiter(sorted({get_string_id(phrase[0]) for phrase in self.event_words}), dtype="uint64")
         self.post_nominals = frozenset(_folded(w) for w in post_nominals)
@@ -114,8 +118,15 @@ class NonNames:
         storms = self._storm_names(doc, ents, starts) if starts else set()
         kept = [self._without_post_nominal(ent) for ent in ents if ent.id_ or not self._is_non_name(ent, storms)]
         places = (
-            [self._as_place(ent) if self._names_a_place(ent) or self._in_address(ent) else ent for ent in kept]
-            if self.place_nouns or self.street_words
+            [
+                self._as_introduced_place(ent)
+                if self._introduced_place(ent)
+                else self._as_place(ent)
+                if self._names_a_place(ent) or self._in_address(ent)
+                else ent
+                for ent in kept
+            ]
+            if self.place_nouns or self.street_words or self.place_of_nouns
             else kept
         )
         if len(kept) < len(ents) or any(a is not b for a, b in zip(places, ents)):
@@ -221,6 +232,27 @@ class NonNames:
             return False
         return ent.end == len(doc) or doc[ent.end].is_punct
 
+    def _introduced_place(self, ent: Span) -> bool:
+        """``the <place-of noun> of <ent>``: *near the town of Manbij*."""
+        doc = ent.doc
+        if not self.place_of_nouns or ent.id_ or ent.start < 3:
+            return False
+        article, noun, of = doc[ent.start - 3 : ent.start]
+        return of.lower_ == "of" and noun.lower_ in self.place_of_nouns and _folded(article.text) in self.article_words
+
+    def _as_introduced_place(self, ent: Span) -> Span:
+        """The entity as a place with every other label's probability moved to the place: the words
+        before it say what it is, and the document vote (which weighs the name's evidence against the
+        classifier's probabilities: *Manbij* LOC became ORG there) must not undo it."""
+        place = copy_span(ent, label=self.place_label)
+        place._.component = self.name
+        probs = place._.label_probs
+        for label in [label for label in (probs or {}) if label != self.place_label]:
+            probs = moved_probability(probs, label, self.place_label)
+        if probs:
+            place._.label_probs = probs
+        return place
+
     def _as_place(self, ent: Span) -> Span:
         place = copy_span(ent, label=self.place_label)
         place._.component = self.name
@@ -271,6 +303,7 @@ class NonNames:
         "place_label": "LOC",
         "event_heads": [],
         "street_words": [],
+        "place_of_nouns": [],
     },
 )
 def make_non_names(
@@ -289,6 +322,7 @@ def make_non_names(
     place_label: str = "LOC",
     event_heads: list[str] | None = None,
     street_words: list[str] | None = None,
+    place_of_nouns: list[str] | None = None,
 ) -> NonNames:
     return NonNames(
         name,
@@ -305,4 +339,5 @@ def make_non_names(
         place_label=place_label,
         event_heads=event_heads or (),
         street_words=street_words or (),
+        place_of_nouns=place_of_nouns or (),
     )
